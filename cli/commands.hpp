@@ -1,0 +1,17 @@
+#pragma once
+// One register function per command; each lives in its own cmd_<name>.cpp.
+
+namespace CLI {
+class App;
+}
+
+namespace mlchain::cli {
+
+struct Context;
+
+// Adds every command to the root app (commands.cpp lists them).
+void register_commands(CLI::App& app, Context& context);
+
+void register_cid(CLI::App& app, Context& context);
+
+}  // namespace mlchain::cli

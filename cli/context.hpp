@@ -1,0 +1,21 @@
+#pragma once
+
+#include <ostream>
+#include <string_view>
+
+#include "mlchain/result.hpp"
+
+namespace mlchain::cli {
+
+// What every command gets: where to write, and where to leave its exit code.
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  int exit_code = 0;
+
+  // Prints "mlchain: error: …" (one line) and records the error's exit code.
+  void fail(const Error& error);
+  void fail(ErrorCode code, std::string_view message);
+};
+
+}  // namespace mlchain::cli

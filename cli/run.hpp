@@ -1,0 +1,10 @@
+#pragma once
+
+#include <ostream>
+
+namespace mlchain::cli {
+
+// Parses argv, runs one command, and returns the process exit code (DESIGN §4.3).
+int run(int argc, char** argv, std::ostream& out, std::ostream& err);
+
+}  // namespace mlchain::cli
