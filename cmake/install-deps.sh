@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what mlchain needs and is missing, and nothing else.
+#   cmake/install-deps.sh build   the Debian packages to build mlchain
+#   cmake/install-deps.sh test    those, plus what the tests need: clang for the fuzzers, Debian's ipfs-cid,
+#                                 Node.js/npm, and the pinned test peers from tests/peers/package-lock.json
+set -euo pipefail
+mode=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(g++ cmake make pkg-config libcli11-dev libgit2-dev libssl-dev nlohmann-json3-dev
+          libcurl4-openssl-dev catch2 libsecp256k1-dev)
+case "$mode" in
+  build) ;;
+  test) packages+=(clang libclang-rt-14-dev ipfs-cid nodejs npm) ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${packages[@]}"; do
+  # npm may come from NodeSource's nodejs rather than Debian's npm package: a working npm is enough.
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
+  if [ "$p" = nodejs ] && command -v node >/dev/null; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "mlchain: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$mode" = test ]; then
+  peers="$root/tests/peers"
+  stamp="$peers/node_modules/.mlchain-lock-sha256"
+  want=$(sha256sum "$peers/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "mlchain: installing the test peers (npm ci in tests/peers)"
+    (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+fi

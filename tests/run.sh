@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what is missing, builds with warnings as errors,
+# builds the fuzzers with clang, then runs every test (unit, integration, interop against the real
+# peers, bounded fuzz runs, install check) under CTest.
+#   MLCHAIN_BUILD_DIR   build directory (default: build/ in the source tree)
+#   MLCHAIN_FUZZ_SECONDS  seconds per fuzz target (default 10)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${MLCHAIN_BUILD_DIR:-$root/build}
+jobs=$(nproc)
+
+"$root/cmake/install-deps.sh" test
+
+CC=clang CXX=clang++ cmake -S "$root" -B "$build/fuzz" -DMLCHAIN_BUILD_FUZZERS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build/fuzz" -j"$jobs"
+
+cmake -S "$root" -B "$build" -DMLCHAIN_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DMLCHAIN_FUZZ_BUILD_DIR="$build/fuzz" >/dev/null
+cmake --build "$build" -j"$jobs"
+
+ctest --test-dir "$build" --output-on-failure -j"$jobs"
