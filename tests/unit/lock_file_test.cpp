@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "mlchain/fs/lock_file.hpp"
+
+using namespace mlchain;
+namespace stdfs = std::filesystem;
+
+namespace {
+struct TempDir {
+  stdfs::path path = stdfs::temp_directory_path() / ("mlchain-lock-" + std::to_string(::getpid()));
+  TempDir() { stdfs::create_directories(path); }
+  ~TempDir() { stdfs::remove_all(path); }
+};
+}  // namespace
+
+TEST_CASE("a held lock makes the next taker wait, then fail naming the holder", "[lock]") {
+  TempDir dir;
+  const auto target = dir.path / "main";
+  auto first = fs::LockFile::acquire(target);
+  REQUIRE(first);
+  CHECK(stdfs::exists(dir.path / "main.lock"));
+
+  auto second = fs::LockFile::acquire(target, std::chrono::milliseconds(100));
+  REQUIRE_FALSE(second);
+  CHECK(second.error().code == ErrorCode::conflict);
+  CHECK_THAT(second.error().message, Catch::Contains("pid " + std::to_string(::getpid())));
+  CHECK_THAT(second.error().message, Catch::Contains("main.lock"));
+}
+
+TEST_CASE("a released lock is removed and can be taken again", "[lock]") {
+  TempDir dir;
+  const auto target = dir.path / "main";
+  { auto lock = fs::LockFile::acquire(target); REQUIRE(lock); }
+  CHECK_FALSE(stdfs::exists(dir.path / "main.lock"));
+  CHECK(fs::LockFile::acquire(target, std::chrono::milliseconds(0)));
+}
+
+TEST_CASE("a lock file left by a dead process is taken over without waiting", "[lock]") {
+  TempDir dir;
+  const auto target = dir.path / "main";
+  std::ofstream(dir.path / "main.lock") << "pid 999999 on some-host\n";
+  auto lock = fs::LockFile::acquire(target, std::chrono::milliseconds(0));
+  REQUIRE(lock);
+}
