@@ -6,6 +6,8 @@
 
 namespace mlchain::unixfs {
 
+enum class NodeKind : std::uint8_t { file, directory, symlink };
+
 // The root of an imported file, directory or symlink, with what a parent link needs to point at it.
 struct ImportedNode {
   codec::Cid cid;
@@ -13,6 +15,10 @@ struct ImportedNode {
   std::uint64_t tsize = 0;
   // Bytes of file content (0 for directories and symlinks).
   std::uint64_t content_size = 0;
+  NodeKind kind = NodeKind::file;
+  // Directories: how many entries it holds. The reference importer decides whether a directory is
+  // sharded before its non-empty subdirectories are built, so those count for nothing in the estimate.
+  std::uint64_t entry_count = 0;
 };
 
 }  // namespace mlchain::unixfs

@@ -1,0 +1,251 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mlchain/fs/file_reader.hpp"
+#include "mlchain/fs/importer.hpp"
+#include "mlchain/unixfs/directory_builder.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
+
+namespace mlchain::fs {
+namespace {
+
+namespace stdfs = std::filesystem;
+using unixfs::ImportedNode;
+
+Error system_error(std::string_view what, const stdfs::path& path, int error) {
+  const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
+  return make_error(code, std::string(what) + " " + path.string() + ": " + std::strerror(error));
+}
+
+Error unsupported_type(const stdfs::path& path) {
+  return make_error(ErrorCode::usage, path.string() + " is not a regular file, directory or symlink");
+}
+
+Result<std::string> read_symlink(int directory_fd, const char* name, const stdfs::path& path) {
+  std::string target(256, '\0');
+  for (;;) {
+    const ssize_t length = ::readlinkat(directory_fd, name, target.data(), target.size());
+    if (length < 0) return system_error("cannot read symlink", path, errno);
+    if (static_cast<std::size_t>(length) < target.size()) {
+      target.resize(static_cast<std::size_t>(length));
+      return target;
+    }
+    target.resize(target.size() * 2);
+  }
+}
+
+// Several threads import files at once; the sink sees one put() at a time.
+class SerializedSink final : public unixfs::BlockSink {
+ public:
+  explicit SerializedSink(unixfs::BlockSink& inner) : inner_(inner) {}
+  Status put(const codec::Cid& cid, ByteView block) override {
+    std::lock_guard lock(mutex_);
+    return inner_.put(cid, block);
+  }
+
+ private:
+  unixfs::BlockSink& inner_;
+  std::mutex mutex_;
+};
+
+// A directory tree is imported in three passes: walk it (one thread, names sorted once per directory),
+// import its regular files (many threads), then build the directories from the deepest up, so every
+// block reaches the sink after the blocks it links to.
+class TreeImport {
+ public:
+  TreeImport(const unixfs::Profile& profile, unixfs::BlockSink& sink, const ImportOptions& options)
+      : profile_(profile), sink_(sink), serialized_sink_(sink), options_(options) {}
+
+  Result<ImportedNode> run(const stdfs::path& root) {
+    MLCHAIN_TRY_STATUS(walk(root));
+    MLCHAIN_TRY_STATUS(import_files());
+    return build_directories();
+  }
+
+ private:
+  enum class Kind : std::uint8_t { file, directory, symlink };
+  struct Child {
+    std::string name;
+    Kind kind;
+    std::size_t index;  // into files_, directories_ or symlinks_
+  };
+  struct Directory {
+    stdfs::path path;
+    std::vector<Child> children;
+  };
+  struct File {
+    stdfs::path path;
+    std::uint64_t size;
+    ImportedNode node;
+  };
+
+  // Pre-order: a directory's index is below those of everything inside it.
+  Status walk(const stdfs::path& path) {
+    const std::size_t index = directories_.size();
+    directories_.push_back({path, {}});
+
+    DIR* stream = ::opendir(path.c_str());
+    if (stream == nullptr) return system_error("cannot read directory", path, errno);
+    std::vector<Child> children;
+    Status status = read_children(stream, path, children);
+    ::closedir(stream);
+    MLCHAIN_TRY_STATUS(std::move(status));
+
+    std::sort(children.begin(), children.end(), [](const Child& a, const Child& b) { return a.name < b.name; });
+    for (auto& child : children) {
+      if (child.kind != Kind::directory) continue;
+      child.index = directories_.size();
+      MLCHAIN_TRY_STATUS(walk(path / child.name));
+    }
+    directories_[index].children = std::move(children);
+    return {};
+  }
+
+  Status read_children(DIR* stream, const stdfs::path& path, std::vector<Child>& children) {
+    const int directory_fd = ::dirfd(stream);
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(stream);
+      if (entry == nullptr) {
+        if (errno != 0) return system_error("cannot read directory", path, errno);
+        return {};
+      }
+      const std::string_view name(entry->d_name);
+      if (name == "." || name == "..") continue;
+      struct stat info {};
+      if (::fstatat(directory_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0)
+        return system_error("cannot stat", path / name, errno);
+      if (S_ISREG(info.st_mode)) {
+        children.push_back({std::string(name), Kind::file, files_.size()});
+        files_.push_back({path / name, static_cast<std::uint64_t>(info.st_size), {}});
+      } else if (S_ISDIR(info.st_mode)) {
+        children.push_back({std::string(name), Kind::directory, 0});
+      } else if (S_ISLNK(info.st_mode)) {
+        MLCHAIN_TRY(auto target, read_symlink(directory_fd, entry->d_name, path / name));
+        children.push_back({std::string(name), Kind::symlink, symlinks_.size()});
+        symlinks_.push_back(std::move(target));
+      } else {
+        return unsupported_type(path / name);
+      }
+    }
+  }
+
+  // A file of one chunk or less is read whole into a per-thread buffer; larger ones go through
+  // import_file, which spreads their chunks over every core.
+  bool is_small(const File& file) const { return file.size <= profile_.chunk_size; }
+
+  Result<ImportedNode> import_small_file(const File& file, Bytes& buffer) {
+    MLCHAIN_TRY(auto reader, FileReader::open(file.path));
+    buffer.resize(static_cast<std::size_t>(reader.size()));
+    MLCHAIN_TRY(auto filled, reader.read_at(0, buffer));
+    if (filled != buffer.size())
+      return make_error(ErrorCode::conflict, file.path.string() + " shrank while it was being read");
+    unixfs::FileBuilder builder(profile_, serialized_sink_);
+    if (!buffer.empty()) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile_, buffer)));
+    return builder.finish();
+  }
+
+  Status import_files() {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = options_.threads == 0 ? cores : options_.threads;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::mutex error_mutex;
+    std::optional<Error> first_error;
+
+    const auto work = [&] {
+      Bytes buffer;
+      for (;;) {
+        const std::size_t index = next.fetch_add(1);
+        if (index >= files_.size() || failed.load()) return;
+        File& file = files_[index];
+        if (!is_small(file)) continue;
+        auto node = import_small_file(file, buffer);
+        if (!node) {
+          std::lock_guard lock(error_mutex);
+          if (!first_error) first_error = std::move(node).error();
+          failed.store(true);
+          return;
+        }
+        file.node = std::move(node).value();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < std::min<std::size_t>(threads, files_.size()); ++i) pool.emplace_back(work);
+    work();
+    for (auto& thread : pool) thread.join();
+    if (first_error) return std::move(*first_error);
+
+    for (auto& file : files_) {
+      if (is_small(file)) continue;
+      MLCHAIN_TRY(auto node, import_file(file.path, profile_, sink_, options_));
+      file.node = std::move(node);
+    }
+    return {};
+  }
+
+  Result<ImportedNode> build_directories() {
+    std::vector<ImportedNode> built(directories_.size());
+    for (std::size_t index = directories_.size(); index-- > 0;) {
+      Directory& directory = directories_[index];
+      std::vector<unixfs::DirectoryEntry> entries;
+      entries.reserve(directory.children.size());
+      for (auto& child : directory.children) {
+        switch (child.kind) {
+          case Kind::file:
+            entries.push_back({std::move(child.name), files_[child.index].node});
+            break;
+          case Kind::directory:
+            entries.push_back({std::move(child.name), std::move(built[child.index])});
+            break;
+          case Kind::symlink: {
+            MLCHAIN_TRY(auto node, unixfs::build_symlink(profile_, symlinks_[child.index], sink_));
+            entries.push_back({std::move(child.name), std::move(node)});
+            break;
+          }
+        }
+      }
+      directory.children = {};
+      MLCHAIN_TRY(auto node, unixfs::build_directory(profile_, std::move(entries), sink_));
+      built[index] = std::move(node);
+    }
+    return std::move(built[0]);
+  }
+
+  const unixfs::Profile& profile_;
+  unixfs::BlockSink& sink_;
+  SerializedSink serialized_sink_;
+  const ImportOptions& options_;
+  std::vector<Directory> directories_;
+  std::vector<File> files_;
+  std::vector<std::string> symlinks_;
+};
+
+}  // namespace
+
+Result<ImportedNode> import_path(const stdfs::path& path, const unixfs::Profile& profile, unixfs::BlockSink& sink,
+                                 const ImportOptions& options) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return system_error("cannot import", path, errno);
+  if (S_ISREG(info.st_mode)) return import_file(path, profile, sink, options);
+  if (S_ISLNK(info.st_mode)) {
+    MLCHAIN_TRY(auto target, read_symlink(AT_FDCWD, path.c_str(), path));
+    return unixfs::build_symlink(profile, target, sink);
+  }
+  if (S_ISDIR(info.st_mode)) return TreeImport(profile, sink, options).run(path);
+  return unsupported_type(path);
+}
+
+}  // namespace mlchain::fs
