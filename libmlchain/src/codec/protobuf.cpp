@@ -34,11 +34,22 @@ Result<Reader::Tag> Reader::read_tag() {
   return Tag{static_cast<std::uint32_t>(field), static_cast<WireType>(type)};
 }
 
+// Protobuf varints carry whole 64-bit values (a uint64 Tsize, an int64 mtime before 1970 in two's
+// complement), so they run to 10 bytes where multiformats' stop at 9; only the minimal form is accepted.
 Result<std::uint64_t> Reader::read_varint() {
-  auto v = codec::read_varint(input_.subspan(pos_));
-  if (!v) return make_error(ErrorCode::usage, "protobuf " + v.error().message);
-  pos_ += v->length;
-  return v->value;
+  constexpr std::size_t max_bytes = 10;
+  std::uint64_t value = 0;
+  for (std::size_t i = 0;; ++i) {
+    if (pos_ + i == input_.size()) return make_error(ErrorCode::usage, "protobuf varint is truncated");
+    const std::uint8_t byte = input_[pos_ + i];
+    if (i == max_bytes - 1 && byte > 1) return make_error(ErrorCode::usage, "protobuf varint overflows 64 bits");
+    value |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * i);
+    if ((byte & 0x80) == 0) {
+      if (byte == 0 && i > 0) return make_error(ErrorCode::usage, "protobuf varint is not minimally encoded");
+      pos_ += i + 1;
+      return value;
+    }
+  }
 }
 
 Result<ByteView> Reader::read_bytes() {
@@ -48,8 +59,6 @@ Result<ByteView> Reader::read_bytes() {
   pos_ += bytes.size();
   return bytes;
 }
-
-
 
 Result<std::uint32_t> Reader::read_fixed32() {
   if (input_.size() - pos_ < 4) return make_error(ErrorCode::usage, "protobuf fixed32 field is truncated");
