@@ -3,8 +3,7 @@
 namespace mlchain::cli {
 
 void register_commands(CLI::App& app, Context& context) {
-  (void)app;
-  (void)context;
+  register_cid(app, context);
 }
 
 }  // namespace mlchain::cli
