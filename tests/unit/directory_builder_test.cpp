@@ -1,0 +1,210 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "mlchain/codec/dag_pb.hpp"
+#include "mlchain/codec/unixfs.hpp"
+#include "mlchain/unixfs/directory_builder.hpp"
+
+using namespace mlchain;
+using namespace mlchain::unixfs;
+using codec::Cid;
+using codec::UnixfsType;
+
+// Reference CIDs: ipfs-unixfs-importer 17.1.1 through tests/peers/unixfs-cid.mjs on the trees that
+// tests/interop/cid_directories.sh builds (tests/vectors/README.md has the commands).
+
+namespace {
+
+class RecordingSink final : public BlockSink {
+ public:
+  Status put(const Cid& cid, ByteView block) override {
+    order.push_back(cid);
+    blocks[cid] = Bytes(block.begin(), block.end());
+    return {};
+  }
+  codec::PbNode node(const Cid& cid) const { return codec::PbNode::decode(blocks.at(cid)).value(); }
+  UnixfsType type(const Cid& cid) const { return codec::UnixfsData::decode(*node(cid).data).value().type; }
+
+  std::vector<Cid> order;
+  std::map<Cid, Bytes> blocks;
+};
+
+// A one-chunk file as each profile stores it: a raw leaf, or a dag-pb UnixFS File leaf.
+ImportedNode file_node(const Profile& profile, std::string_view content) {
+  if (profile.raw_leaves) return {Cid::of_block(1, codec::multicodec::raw, as_bytes(content)), content.size(), content.size()};
+  codec::UnixfsData data;
+  data.type = UnixfsType::file;
+  if (!content.empty()) data.data = Bytes(content.begin(), content.end());
+  data.filesize = content.size();
+  codec::PbNode node;
+  node.data = data.encode();
+  const Bytes block = node.encode();
+  return {Cid::of_block(0, codec::multicodec::dag_pb, block), block.size(), content.size()};
+}
+
+// `count` empty files named file-000001 … and one more empty file whose name is `last_name_size` bytes.
+std::vector<DirectoryEntry> empty_files(const Profile& profile, int count, std::size_t last_name_size) {
+  std::vector<DirectoryEntry> entries;
+  for (int i = 1; i <= count; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "file-%06d", i);
+    entries.push_back({name, file_node(profile, "")});
+  }
+  entries.push_back({"g" + std::string(last_name_size - 1, 'x'), file_node(profile, "")});
+  return entries;
+}
+
+ImportedNode build(const Profile& profile, std::vector<DirectoryEntry> entries, RecordingSink& sink) {
+  auto node = build_directory(profile, std::move(entries), sink);
+  REQUIRE(node);
+  return node.value();
+}
+
+}  // namespace
+
+TEST_CASE("the fixture leaves are the reference's empty files", "[unixfs][directory]") {
+  CHECK(file_node(unixfs_v1_2025, "").cid.to_string() == "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku");
+  CHECK(file_node(unixfs_v0_2015, "").cid.to_string() == "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH");
+}
+
+TEST_CASE("an empty directory is the well-known empty UnixFS directory", "[unixfs][directory]") {
+  RecordingSink sink;
+  const auto v1 = build(unixfs_v1_2025, {}, sink);
+  CHECK(v1.cid.to_string() == "bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354");
+  CHECK(v1.tsize == 4);
+  CHECK(v1.kind == NodeKind::directory);
+  CHECK(v1.entry_count == 0);
+  CHECK(build(unixfs_v0_2015, {}, sink).cid.to_string() == "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn");
+}
+
+TEST_CASE("a symlink is a UnixFS Symlink node holding its target", "[unixfs][symlink]") {
+  RecordingSink sink;
+  const auto v1 = build_symlink(unixfs_v1_2025, "hello.txt", sink);
+  REQUIRE(v1);
+  CHECK(v1->cid.to_string() == "bafybeiar537gtgwbfdxiqzybddgre3qnehtxmegnc573cpzs3lza53a4la");
+  CHECK(v1->kind == NodeKind::symlink);
+  CHECK(v1->tsize == sink.blocks.at(v1->cid).size());
+  const auto data = codec::UnixfsData::decode(*sink.node(v1->cid).data).value();
+  CHECK(data.type == UnixfsType::symlink);
+  CHECK(*data.data == Bytes{'h', 'e', 'l', 'l', 'o', '.', 't', 'x', 't'});
+  CHECK_FALSE(data.mode);
+  CHECK_FALSE(data.mtime);
+
+  const auto v0 = build_symlink(unixfs_v0_2015, "hello.txt", sink);
+  REQUIRE(v0);
+  CHECK(v0->cid.to_string() == "QmPYf1QFHozJBBDAws6mzy3kzMPmtSuSc4iCwJS5GMYaSK");
+}
+
+TEST_CASE("a flat directory's links are sorted bytewise whatever order the entries come in", "[unixfs][directory]") {
+  RecordingSink sink;
+  auto entries = [&] {
+    return std::vector<DirectoryEntry>{{"\xc3\xa9", file_node(unixfs_v1_2025, "e")},
+                                       {"a", file_node(unixfs_v1_2025, "a")},
+                                       {"B", file_node(unixfs_v1_2025, "b")},
+                                       {"ab", file_node(unixfs_v1_2025, "ab")}};
+  };
+  const auto forward = build(unixfs_v1_2025, entries(), sink);
+  auto reversed_entries = entries();
+  std::reverse(reversed_entries.begin(), reversed_entries.end());
+  CHECK(build(unixfs_v1_2025, reversed_entries, sink).cid == forward.cid);
+
+  const auto node = sink.node(forward.cid);
+  REQUIRE(node.links.size() == 4);
+  CHECK(*node.links[0].name == "B");
+  CHECK(*node.links[1].name == "a");
+  CHECK(*node.links[2].name == "ab");
+  CHECK(*node.links[3].name == "\xc3\xa9");
+  CHECK(*node.links[3].tsize == 1);
+  CHECK(forward.tsize == sink.blocks.at(forward.cid).size() + 1 + 1 + 1 + 2);
+  CHECK(sink.type(forward.cid) == UnixfsType::directory);
+}
+
+TEST_CASE("entry names must be single, distinct path components", "[unixfs][directory]") {
+  RecordingSink sink;
+  const auto file = file_node(unixfs_v1_2025, "x");
+  for (const char* bad : {"", ".", "..", "a/b"}) {
+    INFO(bad);
+    const auto result = build_directory(unixfs_v1_2025, {{bad, file}}, sink);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == ErrorCode::usage);
+  }
+  const auto twice = build_directory(unixfs_v1_2025, {{"same", file}, {"same", file}}, sink);
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().message.find("same") != std::string::npos);
+}
+
+// unixfs-v1-2025 estimates the encoded flat block: 4 bytes of Data, 55 per 11-byte name linking an empty
+// raw leaf; 4 + 4765 × 55 + (44 + 21) = 262144 is not past the threshold, one byte more is.
+TEST_CASE("unixfs-v1-2025 shards once the flat block would pass 256 KiB", "[unixfs][hamt]") {
+  RecordingSink sink;
+  const auto at = build(unixfs_v1_2025, empty_files(unixfs_v1_2025, 4765, 21), sink);
+  CHECK(sink.type(at.cid) == UnixfsType::directory);
+  CHECK(sink.blocks.at(at.cid).size() == 262144);
+  CHECK(at.cid.to_string() == "bafybeies7awfcfpvk4ph5fiagkectohlldw7kklzmts67zczrz7nsgrndy");
+
+  const auto past = build(unixfs_v1_2025, empty_files(unixfs_v1_2025, 4765, 22), sink);
+  CHECK(sink.type(past.cid) == UnixfsType::hamt_shard);
+  CHECK(past.cid.to_string() == "bafybeih4nrb26fast5rxde22yxeqzikls75wzfjuluq5xiidpymygesqzq");
+  CHECK(past.entry_count == 4766);
+
+  // 4766 names over 256 slots: every slot is taken and holds a sub-shard, labelled by two hex digits.
+  const auto root = sink.node(past.cid);
+  const auto data = codec::UnixfsData::decode(*root.data).value();
+  CHECK(*data.fanout == 256);
+  CHECK(*data.hash_type == 0x22);
+  CHECK(*data.data == Bytes(32, 0xff));
+  REQUIRE(root.links.size() == 256);
+  CHECK(*root.links[0].name == "00");
+  CHECK(*root.links[255].name == "FF");
+  CHECK(sink.type(root.links[0].hash) == UnixfsType::hamt_shard);
+  // Sub-shards reach the sink before the shard that links them.
+  CHECK(sink.order.back() == past.cid);
+
+  std::uint64_t children = 0;
+  for (const auto& link : root.links) children += *link.tsize;
+  CHECK(past.tsize == sink.blocks.at(past.cid).size() + children);
+}
+
+// unixfs-v0-2015 estimates name bytes + 34 CID bytes per link: 5824 × 45 + (30 + 34) = 262144.
+TEST_CASE("unixfs-v0-2015 shards once names and CIDs pass 256 KiB", "[unixfs][hamt]") {
+  RecordingSink sink;
+  const auto at = build(unixfs_v0_2015, empty_files(unixfs_v0_2015, 5824, 30), sink);
+  CHECK(sink.type(at.cid) == UnixfsType::directory);
+  CHECK(at.cid.to_string() == "QmebWiTMQsKnfSdhECFirY84BiY8tbN52HsfcA48TF6rgW");
+
+  const auto past = build(unixfs_v0_2015, empty_files(unixfs_v0_2015, 5824, 31), sink);
+  CHECK(sink.type(past.cid) == UnixfsType::hamt_shard);
+  CHECK(past.cid.to_string() == "Qmc7B9JWrRn2hpJBGWEe64BBAe69SDTFoTm1jePFK3xayq");
+}
+
+// The reference adds a subdirectory before its contents, so for that moment the parent holds an empty
+// directory's link; once the subdirectory has an entry it counts for nothing. Files just under the
+// threshold with a non-empty subdirectory added last ("zsub") shard; added first ("asub"), they do not.
+TEST_CASE("a non-empty subdirectory counts only for the moment it is added", "[unixfs][hamt]") {
+  struct Case {
+    const Profile* profile;
+    int count;
+    std::size_t name_size;
+    const char* sub;
+    UnixfsType type;
+    const char* cid;
+  };
+  const Case cases[] = {
+      {&unixfs_v1_2025, 4765, 11, "asub", UnixfsType::directory, "bafybeia2bwjozarphc44pjqmjyrwxe3uwu4427sjsdkwf2np7f4xt7rjiq"},
+      {&unixfs_v1_2025, 4765, 11, "zsub", UnixfsType::hamt_shard, "bafybeifgg2fjkwjeua65morfhlyvndcf5laaclgmagv5i6lg6wwc4irwyy"},
+      {&unixfs_v0_2015, 5824, 20, "asub", UnixfsType::directory, "QmUJpKRJRF83L3qxN71s6rL2moJ8TqH8NBvgkjyxFt8SZ5"},
+      {&unixfs_v0_2015, 5824, 20, "zsub", UnixfsType::hamt_shard, "QmNyQBe8pQUrDx6KyoGLAYqCeWBTfJYknub17yCKSgXHu2"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.profile->name << " " << c.sub);
+    RecordingSink sink;
+    auto entries = empty_files(*c.profile, c.count, c.name_size);
+    entries.push_back({c.sub, build(*c.profile, {{"file", file_node(*c.profile, "inside")}}, sink)});
+    const auto root = build(*c.profile, std::move(entries), sink);
+    CHECK(sink.type(root.cid) == c.type);
+    CHECK(root.cid.to_string() == c.cid);
+  }
+}
