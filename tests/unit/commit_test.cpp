@@ -14,7 +14,7 @@ Commit sample_commit() {
   Commit commit;
   commit.tree = codec::Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am").value();
   commit.profile = "unixfs-v1-2025";
-  commit.author.fill(0xab);
+  commit.author.bytes.fill(0xab);
   commit.time = 1'795'000'000;
   commit.message = "first model";
   commit.meta.metrics = {{"accuracy", 0.93}, {"loss", 3.0}};
@@ -22,10 +22,10 @@ Commit sample_commit() {
   commit.meta.license = "Apache-2.0";
   commit.meta.code = GitProvenance{"0123456789abcdef0123456789abcdef01234567", "main", "https://example.org/m.git", true};
   commit.meta.data = {{"train", "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am", "training"}};
-  Signature sig{};
-  sig[0] = 1;
-  sig[32] = 1;
-  sig[64] = 27;
+  codec::RecoverableSignature sig;
+  sig.bytes[0] = 1;
+  sig.bytes[32] = 1;
+  sig.bytes[64] = 27;
   commit.signature = sig;
   return commit;
 }
@@ -44,7 +44,7 @@ TEST_CASE("a commit round-trips through its canonical block", "[commit]") {
 TEST_CASE("the signed digest covers everything but the signature", "[commit]") {
   auto commit = sample_commit();
   const auto digest = signing_digest(encode_unsigned(commit).value());
-  commit.signature->at(10) = 0x55;
+  commit.signature->bytes[10] = 0x55;
   CHECK(signing_digest(encode_unsigned(commit).value()) == digest);
   commit.message += "!";
   CHECK(signing_digest(encode_unsigned(commit).value()) != digest);
@@ -83,6 +83,7 @@ TEST_CASE("commits that break the schema are refused", "[commit]") {
   CHECK_FALSE(with([](cbor::Map& m) { m.at("time") = 1.5; }));
   CHECK_FALSE(set_sig_byte(64, 29));    // v must be 27 or 28
   CHECK_FALSE(set_sig_byte(32, 0xff));  // s above n/2
+  CHECK_FALSE(set_sig_byte(0, 0));      // with r = 0
   CHECK(set_sig_byte(64, 28));
   auto failed = with([](cbor::Map& m) { m.emplace("extra", 1); });
   CHECK(failed.error().code == ErrorCode::verification_failed);

@@ -3,20 +3,18 @@
 // it and what was measured. The unsigned form (the same map without "sig") is what the author signs:
 // its sha2-256 digest, through EIP-191 personal_sign over the 32 raw bytes.
 
-#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/codec/sha256.hpp"
+#include "mlchain/codec/signature.hpp"
 
 namespace mlchain::core {
-
-using Address = std::array<std::uint8_t, 20>;
-using Signature = std::array<std::uint8_t, 65>;  // r ‖ s ‖ v, v ∈ {27, 28}
 
 struct GitProvenance {
   std::optional<std::string> commit;  // hex object id
@@ -54,11 +52,11 @@ struct Commit {
   codec::Cid tree;
   std::vector<codec::Cid> parents;
   std::string profile;
-  Address author{};
+  codec::Address author;
   std::int64_t time = 0;  // seconds since the epoch, as the author claims it
   std::string message;
   CommitMeta meta;
-  std::optional<Signature> signature;
+  std::optional<codec::RecoverableSignature> signature;
 
   friend bool operator==(const Commit&, const Commit&) = default;
 };

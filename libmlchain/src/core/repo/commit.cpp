@@ -10,11 +10,6 @@ namespace {
 
 namespace cbor = codec::dag_cbor;
 
-// secp256k1's n / 2, big-endian: signatures with a larger s are malleable twins and are refused.
-constexpr std::array<std::uint8_t, 32> half_curve_order = {
-    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
-
 Error malformed(const std::string& why) { return make_error(ErrorCode::verification_failed, "malformed commit: " + why); }
 
 template <class T>
@@ -61,7 +56,7 @@ cbor::Map unsigned_map(const Commit& commit) {
                 {"tree", commit.tree},
                 {"parents", std::move(parents)},
                 {"profile", commit.profile},
-                {"author", Bytes(commit.author.begin(), commit.author.end())},
+                {"author", Bytes(commit.author.bytes.begin(), commit.author.bytes.end())},
                 {"time", cbor::Value(commit.time)},
                 {"message", commit.message}};
   auto meta = meta_map(commit.meta);
@@ -169,14 +164,11 @@ Result<CommitMeta> read_meta(const cbor::Value& value) {
   return meta;
 }
 
-template <std::size_t N>
-Result<std::array<std::uint8_t, N>> fixed_bytes(const cbor::Map& map, const char* key) {
+Result<const Bytes*> sized_bytes(const cbor::Map& map, const char* key, std::size_t size) {
   const auto* bytes = map.count(key) ? map.at(key).get_if<Bytes>() : nullptr;
-  if (!bytes || bytes->size() != N)
-    return malformed(std::string("'") + key + "' must be " + std::to_string(N) + " bytes");
-  std::array<std::uint8_t, N> out{};
-  std::copy(bytes->begin(), bytes->end(), out.begin());
-  return out;
+  if (!bytes || bytes->size() != size)
+    return malformed(std::string("'") + key + "' must be " + std::to_string(size) + " bytes");
+  return bytes;
 }
 
 }  // namespace
@@ -190,7 +182,7 @@ codec::Sha256Digest signing_digest(ByteView unsigned_block) { return codec::sha2
 Result<Bytes> encode_commit(const Commit& commit) {
   if (!commit.signature) return make_error(ErrorCode::internal, "a commit cannot be stored unsigned");
   auto map = unsigned_map(commit);
-  map.emplace("sig", Bytes(commit.signature->begin(), commit.signature->end()));
+  map.emplace("sig", Bytes(commit.signature->bytes.begin(), commit.signature->bytes.end()));
   return cbor::encode(map);
 }
 
@@ -219,7 +211,8 @@ Result<Commit> decode_commit(ByteView block) {
 
   if (!map->count("profile")) return malformed("'profile' is missing");
   MLCHAIN_TRY(commit.profile, as_text(map->at("profile"), "'profile'"));
-  MLCHAIN_TRY(commit.author, fixed_bytes<20>(*map, "author"));
+  MLCHAIN_TRY(const Bytes* author, sized_bytes(*map, "author", 20));
+  std::copy(author->begin(), author->end(), commit.author.bytes.begin());
   const auto time = map->count("time") ? map->at("time").as_int64() : std::nullopt;
   if (!time) return malformed("'time' is missing or not an integer");
   commit.time = *time;
@@ -229,13 +222,10 @@ Result<Commit> decode_commit(ByteView block) {
     MLCHAIN_TRY(commit.meta, read_meta(map->at("meta")));
   }
 
-  MLCHAIN_TRY(Signature signature, fixed_bytes<65>(*map, "sig"));
-  if (signature[64] != 27 && signature[64] != 28) return malformed("signature v is not 27 or 28");
-  if (!std::lexicographical_compare(signature.begin() + 32, signature.begin() + 64, half_curve_order.begin(),
-                                    half_curve_order.end()) &&
-      !std::equal(signature.begin() + 32, signature.begin() + 64, half_curve_order.begin()))
-    return malformed("signature s is in the upper half of the curve order (not canonical)");
-  commit.signature = signature;
+  MLCHAIN_TRY(const Bytes* sig, sized_bytes(*map, "sig", 65));
+  auto signature = codec::parse_signature(*sig);
+  if (!signature) return malformed(signature.error().message);
+  commit.signature = *signature;
   return commit;
 }
 
