@@ -13,5 +13,6 @@ struct Context;
 void register_commands(CLI::App& app, Context& context);
 
 void register_cid(CLI::App& app, Context& context);
+void register_key(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli
