@@ -1,0 +1,47 @@
+#pragma once
+// `.mlchain/config`: `key = value` lines, '#' comments and blank lines kept as written. Keys are
+// lowercase letters, digits, '.', '-' and '_', and must be known (known_config_keys); values run to the
+// end of the line, trimmed.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlchain/result.hpp"
+
+namespace mlchain::repo {
+
+struct ConfigKey {
+  std::string_view pattern;  // exact key, or "<section>.*.<name>" for keys with a free middle part
+  std::string_view meaning;
+};
+// Adding a setting is one line here.
+const std::vector<ConfigKey>& known_config_keys();
+
+// Usage error naming the key and listing the known ones when it is malformed or unknown.
+Status check_config_key(std::string_view key);
+
+class Config {
+ public:
+  // A missing file is an empty configuration.
+  static Result<Config> load(const std::filesystem::path& path);
+
+  std::optional<std::string> get(std::string_view key) const;
+  // Replaces the key's line in place, or appends one. Values may not contain a line break.
+  Status set(std::string_view key, std::string_view value);
+  // Writes the file atomically.
+  Status save() const;
+
+ private:
+  struct Line {
+    std::string text;                // as read, for comments and blanks
+    std::optional<std::string> key;  // set for settings
+    std::string value;
+  };
+  std::filesystem::path path_;
+  std::vector<Line> lines_;
+};
+
+}  // namespace mlchain::repo
