@@ -43,6 +43,7 @@ class LeafBuffer {
  private:
   Profile profile_;
   Bytes storage_;
+  std::size_t chunk_offset_;  // where the chunk starts in storage_, after room for the framing
 };
 
 class FileBuilder {
