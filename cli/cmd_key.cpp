@@ -100,12 +100,8 @@ void run_import_keystore(Context& context, KeyDirectory& directory, const KeyOpt
   auto passphrase = keys::read_passphrase({password_file_of(options), label, false});
   if (!passphrase) return context.fail(passphrase.error());
   // Decrypting proves the passphrase and that the key is the address the file states, before it is kept.
-  auto key = keys::decrypt_keystore(*keystore, passphrase->view(), label);
-  if (!key) {
-    if (key.error().message.starts_with("corrupt keystore"))
-      return context.fail(key.error().code, file.string() + ": " + key.error().message);
-    return context.fail(key.error());
-  }
+  auto key = keys::decrypt_keystore(*keystore, passphrase->view(), label, file.string());
+  if (!key) return context.fail(key.error());
   keystore->address = key->address();
   store(context, directory, options.name.empty() ? default_key_name(key->address()) : options.name, *keystore);
 }

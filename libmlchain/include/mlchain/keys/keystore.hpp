@@ -53,9 +53,10 @@ Result<Keystore> parse_keystore(std::string_view json);
 std::string serialize_keystore(const Keystore& keystore);
 
 // Decrypts and checks the MAC in constant time, then that the key re-derives the stated address.
-// `key_label` names the key in the error: "wrong passphrase for key <key_label> …".
-Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView passphrase,
-                                            std::string_view key_label);
+// `key_name` and `file` (where the keystore was read, if from a file) name it in errors:
+// "wrong passphrase for key NAME (or FILE was altered: its MAC does not match)".
+Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView passphrase, std::string_view key_name,
+                                            std::string_view file = {});
 
 enum class KdfStrength {
   standard,  // scrypt n = 262144, r = 8, p = 1, as geth writes by default

@@ -170,10 +170,7 @@ Status KeyDirectory::set_default(std::string_view name) {
 }
 
 Result<crypto::PrivateKey> unlock(const StoredKey& key, ByteView passphrase) {
-  auto unlocked = decrypt_keystore(key.keystore, passphrase, key.name);
-  if (!unlocked && unlocked.error().message.starts_with("corrupt keystore"))
-    return make_error(unlocked.error().code, key.file.string() + ": " + unlocked.error().message);
-  return unlocked;
+  return decrypt_keystore(key.keystore, passphrase, key.name, key.file.string());
 }
 
 }  // namespace mlchain::keys

@@ -238,22 +238,25 @@ std::string serialize_keystore(const Keystore& keystore) {
   return document.dump();
 }
 
-Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView passphrase,
-                                            std::string_view key_label) {
+Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView passphrase, std::string_view key_name,
+                                            std::string_view file) {
+  const std::string source = file.empty() ? "its keystore" : std::string(file);
+  const std::string prefix = file.empty() ? "" : std::string(file) + ": ";
   MLCHAIN_TRY(crypto::SecretBytes derived, derive_key(keystore, passphrase));
   const auto mac = compute_mac(derived, keystore.ciphertext);
   if (CRYPTO_memcmp(mac.data(), keystore.mac.data(), mac.size()) != 0)
-    return make_error(ErrorCode::verification_failed,
-                      "wrong passphrase for key " + std::string(key_label) +
-                          " (or the keystore's ciphertext was altered: its MAC does not match)");
+    return make_error(ErrorCode::verification_failed, "wrong passphrase for key " + std::string(key_name) + " (or " +
+                                                          source + " was altered: its MAC does not match)");
   crypto::SecretBytes plain(keystore.ciphertext.size());
   MLCHAIN_TRY_STATUS(aes_128_ctr(derived.view().first(16), keystore.iv, keystore.ciphertext, plain.data()));
   auto key = crypto::PrivateKey::from_bytes(plain.view());
-  if (!key) return corrupt("key " + std::string(key_label) + " decrypts to a value that is not a secp256k1 key");
+  if (!key)
+    return make_error(ErrorCode::verification_failed,
+                      prefix + "corrupt keystore: it decrypts to a value that is not a secp256k1 key");
   if (keystore.address && key->address() != *keystore.address)
-    return corrupt("key " + std::string(key_label) + " states address " +
-                   codec::to_checksum_address(*keystore.address) + " but its key belongs to " +
-                   codec::to_checksum_address(key->address()));
+    return make_error(ErrorCode::verification_failed,
+                      prefix + "corrupt keystore: it states address " + codec::to_checksum_address(*keystore.address) +
+                          " but its key belongs to " + codec::to_checksum_address(key->address()));
   return key;
 }
 
