@@ -19,7 +19,10 @@ Result<codec::Cid> resolve_revision(Repository& repository, std::string_view tex
 // Stored dag-cbor CIDs whose text starts with `prefix` (for short CIDs).
 Result<std::vector<codec::Cid>> commits_with_prefix(const DiskObjectStore& objects, std::string_view prefix);
 
-// The shortest prefix (at least `minimum` characters) that names only this CID among the stored commits.
-Result<std::string> short_cid(const DiskObjectStore& objects, const codec::Cid& cid, std::size_t minimum = 14);
+// Every stored dag-cbor block's CID (the candidates short CIDs are told apart among).
+Result<std::vector<codec::Cid>> stored_commits(const DiskObjectStore& objects);
+
+// The shortest prefix of `cid`'s text, at least `minimum` characters, that no other of `candidates` shares.
+std::string short_cid(const codec::Cid& cid, const std::vector<codec::Cid>& candidates, std::size_t minimum = 14);
 
 }  // namespace mlchain::repo

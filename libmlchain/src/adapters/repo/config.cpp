@@ -1,0 +1,123 @@
+#include "mlchain/repo/config.hpp"
+
+#include "disk.hpp"
+#include "mlchain/fs/atomic_file.hpp"
+
+namespace mlchain::repo {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+bool well_formed_key(std::string_view key) {
+  if (key.empty() || key.front() == '.' || key.back() == '.' || key.find('.') == std::string_view::npos ||
+      key.find("..") != std::string_view::npos)
+    return false;
+  for (const char c : key)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')) return false;
+  return true;
+}
+
+// "<section>.*.<name>" matches "<section>.<anything without dots>.<name>".
+bool matches(std::string_view pattern, std::string_view key) {
+  const auto star = pattern.find(".*.");
+  if (star == std::string_view::npos) return pattern == key;
+  const auto head = pattern.substr(0, star + 1);
+  const auto tail = pattern.substr(star + 2);
+  if (key.size() <= head.size() + tail.size() || key.substr(0, head.size()) != head ||
+      key.substr(key.size() - tail.size()) != tail)
+    return false;
+  const auto middle = key.substr(head.size(), key.size() - head.size() - tail.size());
+  return middle.find('.') == std::string_view::npos;
+}
+
+std::string known_list() {
+  std::string list;
+  for (const auto& key : known_config_keys()) list += (list.empty() ? "" : ", ") + std::string(key.pattern);
+  return list;
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& known_config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"user.key", "name of the stored key that signs commits (mlchain key list)"},
+      {"user.name", "a human name shown beside the author's address"},
+  };
+  return keys;
+}
+
+Status check_config_key(std::string_view key) {
+  if (!well_formed_key(key))
+    return make_error(ErrorCode::usage, "'" + std::string(key) +
+                                            "' is not a valid setting name (section.name: lowercase letters, digits, "
+                                            "'.', '-', '_'); known: " + known_list());
+  for (const auto& known : known_config_keys())
+    if (matches(known.pattern, key)) return {};
+  return make_error(ErrorCode::usage, "unknown setting '" + std::string(key) + "' (known: " + known_list() + ")");
+}
+
+Result<Config> Config::load(const std::filesystem::path& path) {
+  Config config;
+  config.path_ = path;
+  auto bytes = disk::read_file(path);
+  if (!bytes) {
+    if (bytes.error().code == ErrorCode::not_found) return config;
+    return std::move(bytes).error();
+  }
+  const std::string text(bytes->begin(), bytes->end());
+  std::size_t start = 0;
+  std::size_t number = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + start, end - start);
+    ++number;
+    start = end + 1;
+    const auto content = trim(line);
+    if (content.empty() || content.front() == '#') {
+      config.lines_.push_back({std::string(line), std::nullopt, {}});
+      continue;
+    }
+    const auto equals = content.find('=');
+    const auto key = equals == std::string_view::npos ? std::string_view{} : trim(content.substr(0, equals));
+    if (!well_formed_key(key))
+      return make_error(ErrorCode::usage, path.string() + ":" + std::to_string(number) +
+                                              ": not a `key = value` line; fix or remove it");
+    config.lines_.push_back({std::string(line), std::string(key), std::string(trim(content.substr(equals + 1)))});
+  }
+  return config;
+}
+
+std::optional<std::string> Config::get(std::string_view key) const {
+  for (const auto& line : lines_)
+    if (line.key == key) return line.value;
+  return std::nullopt;
+}
+
+Status Config::set(std::string_view key, std::string_view value) {
+  MLCHAIN_TRY_STATUS(check_config_key(key));
+  if (value.find_first_of("\n\r") != std::string_view::npos)
+    return make_error(ErrorCode::usage, "the value of " + std::string(key) + " may not contain a line break");
+  const std::string trimmed(trim(value));
+  const std::string text = std::string(key) + " = " + trimmed;
+  for (auto& line : lines_)
+    if (line.key == key) {
+      line = {text, std::string(key), trimmed};
+      return {};
+    }
+  lines_.push_back({text, std::string(key), trimmed});
+  return {};
+}
+
+Status Config::save() const {
+  std::string text;
+  for (const auto& line : lines_) text += line.text + "\n";
+  return fs::write_file_atomically(path_, as_bytes(text));
+}
+
+}  // namespace mlchain::repo

@@ -1,0 +1,246 @@
+#include "mlchain/repo/content_store.hpp"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "disk.hpp"
+#include "mlchain/fs/importer.hpp"
+#include "mlchain/repo/object_store.hpp"
+
+namespace mlchain::repo {
+namespace {
+
+constexpr std::size_t copy_piece = std::size_t{64} << 20;
+
+Status write_all(int fd, ByteView bytes, const std::filesystem::path& path) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return disk::system_error(errno, "write", path);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+// Reflink when the file system shares extents (btrfs, XFS, bcachefs), else copy_file_range (which the
+// kernel may still turn into a server-side or extent copy), else plain reads and writes in large pieces.
+Status copy_contents(int from, int to, const std::filesystem::path& source, const std::filesystem::path& target) {
+  if (::ioctl(to, FICLONE, from) == 0) return {};
+  struct stat info {};
+  if (::fstat(from, &info) != 0) return disk::system_error(errno, "stat", source);
+  auto remaining = static_cast<std::uint64_t>(info.st_size);
+  bool kernel_copy = true;
+  Bytes buffer;
+  while (remaining > 0) {
+    const std::size_t piece = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, copy_piece));
+    if (kernel_copy) {
+      const ssize_t n = ::copy_file_range(from, nullptr, to, nullptr, piece, 0);
+      if (n > 0) {
+        remaining -= static_cast<std::uint64_t>(n);
+        continue;
+      }
+      if (n == 0) return make_error(ErrorCode::conflict, source.string() + " shrank while it was being copied");
+      if (errno == EINTR) continue;
+      if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+        return disk::system_error(errno, "copy into", target);
+      kernel_copy = false;
+    }
+    buffer.resize(std::min<std::size_t>(piece, std::size_t{1} << 20));
+    const ssize_t n = ::read(from, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return disk::system_error(errno, "read", source);
+    }
+    if (n == 0) return make_error(ErrorCode::conflict, source.string() + " shrank while it was being copied");
+    MLCHAIN_TRY_STATUS(write_all(to, ByteView(buffer).first(static_cast<std::size_t>(n)), target));
+    remaining -= static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+Result<codec::Cid> cid_of_file(const std::filesystem::path& path, const unixfs::Profile& profile) {
+  unixfs::DiscardingBlockSink sink;
+  MLCHAIN_TRY(auto node, fs::import_file(path, profile, sink));
+  return node.cid;
+}
+
+bool same_contents_key(const codec::Cid& a, const codec::Cid& b) { return a.codec() == b.codec() && a.hash() == b.hash(); }
+
+// Copies `source` into a new file at `target` (which must not exist), flushed and with `mode`.
+Status copy_to_new_file(const std::filesystem::path& source, const std::filesystem::path& target, unsigned mode) {
+  const int from = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (from < 0) return disk::system_error(errno, "read", source);
+  const int to = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (to < 0) {
+    const int error = errno;
+    ::close(from);
+    return disk::system_error(error, "create", target);
+  }
+  Status status = copy_contents(from, to, source, target);
+  if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0) status = disk::system_error(errno, "set the mode of", target);
+  if (status.ok() && ::fsync(to) != 0) status = disk::system_error(errno, "flush", target);
+  ::close(from);
+  if (::close(to) != 0 && status.ok()) status = disk::system_error(errno, "close", target);
+  if (!status.ok()) ::unlink(target.c_str());
+  return status;
+}
+
+}  // namespace
+
+const unixfs::Profile& profile_of_cid(const codec::Cid& cid) {
+  return cid.version() == 0 ? unixfs::unixfs_v0_2015 : unixfs::unixfs_v1_2025;
+}
+
+ContentWriter::ContentWriter(ContentWriter&& other) noexcept
+    : store_(other.store_), temporary_(std::move(other.temporary_)), fd_(std::exchange(other.fd_, -1)),
+      size_(other.size_) {}
+
+ContentWriter::~ContentWriter() { abort(); }
+
+Status ContentWriter::append(ByteView chunk) {
+  if (fd_ < 0) return make_error(ErrorCode::internal, "content writer used after it finished");
+  MLCHAIN_TRY_STATUS(write_all(fd_, chunk, temporary_));
+  size_ += chunk.size();
+  return {};
+}
+
+Status ContentWriter::commit(const codec::Cid& cid) {
+  if (fd_ < 0) return make_error(ErrorCode::internal, "content writer used after it finished");
+  Status status;
+  if (::fchmod(fd_, 0444) != 0) status = disk::system_error(errno, "set the mode of", temporary_);
+  if (status.ok() && ::fsync(fd_) != 0) status = disk::system_error(errno, "flush", temporary_);
+  if (::close(std::exchange(fd_, -1)) != 0 && status.ok()) status = disk::system_error(errno, "close", temporary_);
+  const auto target = store_->path_of(cid);
+  if (status.ok()) status = disk::make_directories(target.parent_path());
+  if (status.ok()) {
+    struct stat info {};
+    if (::stat(target.c_str(), &info) == 0) {
+      ::unlink(temporary_.c_str());
+      temporary_.clear();
+      return {};
+    }
+    if (::rename(temporary_.c_str(), target.c_str()) != 0) status = disk::system_error(errno, "store", target);
+  }
+  if (!status.ok()) {
+    ::unlink(temporary_.c_str());
+    temporary_.clear();
+    return status;
+  }
+  temporary_.clear();
+  MLCHAIN_TRY_STATUS(disk::sync_directory(target.parent_path()));
+  return disk::sync_directory(store_->root());
+}
+
+void ContentWriter::abort() {
+  if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+  if (!temporary_.empty()) ::unlink(temporary_.c_str());
+  temporary_.clear();
+}
+
+std::filesystem::path ContentStore::path_of(const codec::Cid& cid) const { return fanned_out_path(root_, cid); }
+
+Result<bool> ContentStore::contains(const codec::Cid& cid) const {
+  struct stat info {};
+  if (::stat(path_of(cid).c_str(), &info) == 0) return true;
+  if (errno == ENOENT || errno == ENOTDIR) return false;
+  return disk::system_error(errno, "stat", path_of(cid));
+}
+
+Result<std::uint64_t> ContentStore::size(const codec::Cid& cid) const {
+  struct stat info {};
+  if (::stat(path_of(cid).c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
+  if (errno == ENOENT || errno == ENOTDIR)
+    return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  return disk::system_error(errno, "stat", path_of(cid));
+}
+
+Result<ContentWriter> ContentStore::begin_write() const {
+  MLCHAIN_TRY_STATUS(disk::make_directories(root_));
+  auto temporary = root_ / disk::temporary_name("incoming");
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return disk::system_error(errno, "create a file in", root_);
+  return ContentWriter(*this, std::move(temporary), fd);
+}
+
+Status ContentStore::store_copy(const std::filesystem::path& source, const codec::Cid& cid,
+                                const unixfs::Profile& profile) const {
+  MLCHAIN_TRY(const bool stored, contains(cid));
+  if (stored) return {};
+  MLCHAIN_TRY_STATUS(disk::make_directories(root_));
+  const auto temporary = root_ / disk::temporary_name("incoming");
+  MLCHAIN_TRY_STATUS(copy_to_new_file(source, temporary, 0444));
+  auto copied = cid_of_file(temporary, profile);
+  if (!copied || !same_contents_key(*copied, cid)) {
+    ::unlink(temporary.c_str());
+    if (!copied) return std::move(copied).error();
+    return make_error(ErrorCode::verification_failed,
+                      source.string() + " no longer hashes to " + cid.to_string() + " (it changed while it was stored)");
+  }
+  const auto target = path_of(cid);
+  Status status = disk::make_directories(target.parent_path());
+  if (status.ok() && ::rename(temporary.c_str(), target.c_str()) != 0) status = disk::system_error(errno, "store", target);
+  if (!status.ok()) {
+    ::unlink(temporary.c_str());
+    return status;
+  }
+  MLCHAIN_TRY_STATUS(disk::sync_directory(target.parent_path()));
+  return disk::sync_directory(root_);
+}
+
+Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& profile,
+                                 const std::filesystem::path& destination, unsigned mode) const {
+  const auto source = path_of(cid);
+  MLCHAIN_TRY(const bool stored, contains(cid));
+  if (!stored) return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode));
+  auto written = cid_of_file(destination, profile);
+  if (!written || !same_contents_key(*written, cid)) {
+    ::unlink(destination.c_str());
+    if (!written) return std::move(written).error();
+    return make_error(ErrorCode::verification_failed,
+                      "the stored contents of " + cid.to_string() + " are corrupt: " + source.string() + " does not hash to it");
+  }
+  return {};
+}
+
+Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile) const {
+  const auto path = path_of(cid);
+  auto actual = cid_of_file(path, profile);
+  if (!actual) {
+    if (actual.error().code == ErrorCode::not_found)
+      return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+    return std::move(actual).error();
+  }
+  if (!same_contents_key(*actual, cid))
+    return make_error(ErrorCode::verification_failed,
+                      "the stored contents of " + cid.to_string() + " are corrupt: " + path.string() + " does not hash to it");
+  return {};
+}
+
+Status ContentStore::for_each(const std::function<Status(const codec::Cid&)>& on_file,
+                              const std::function<void(const std::filesystem::path&)>& on_other) const {
+  return disk::for_each_stored_file(root_, [&](const std::filesystem::path& path, const std::string& name) -> Status {
+    if (auto cid = cid_of_storage_key(name)) return on_file(*cid);
+    if (on_other) on_other(path);
+    return {};
+  });
+}
+
+Status ContentStore::remove(const codec::Cid& cid) const {
+  const auto path = path_of(cid);
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+  return {};
+}
+
+}  // namespace mlchain::repo

@@ -1,0 +1,89 @@
+#include "disk.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace mlchain::repo::disk {
+
+Error system_error(int error, std::string_view what, const std::filesystem::path& path) {
+  ErrorCode code = ErrorCode::internal;
+  if (error == ENOENT || error == ENOTDIR) code = ErrorCode::not_found;
+  if (error == EEXIST) code = ErrorCode::conflict;
+  return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+}
+
+Result<Bytes> read_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error(errno, "read", path);
+  Bytes contents;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) contents.reserve(static_cast<std::size_t>(info.st_size));
+  std::uint8_t buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      return system_error(error, "read", path);
+    }
+    if (n == 0) break;
+    contents.insert(contents.end(), buffer, buffer + n);
+  }
+  ::close(fd);
+  return contents;
+}
+
+Status sync_directory(const std::filesystem::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return system_error(errno, "open directory", directory);
+  const int result = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (result != 0) return system_error(error, "flush directory", directory);
+  return {};
+}
+
+Status make_directories(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) return {};
+    return make_error(ErrorCode::internal, path.string() + " exists and is not a directory");
+  }
+  if (path.has_parent_path() && path.parent_path() != path) MLCHAIN_TRY_STATUS(make_directories(path.parent_path()));
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return system_error(errno, "create directory", path);
+  return sync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+}
+
+std::string temporary_name(std::string_view stem) {
+  static std::atomic<unsigned long> counter{0};
+  return "." + std::string(stem) + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+}
+
+Status for_each_stored_file(const std::filesystem::path& root,
+                            const std::function<Status(const std::filesystem::path&, const std::string&)>& visit) {
+  std::error_code error;
+  std::filesystem::directory_iterator top(root, error);
+  if (error) {
+    if (error == std::errc::no_such_file_or_directory) return {};
+    return make_error(ErrorCode::internal, "cannot read directory " + root.string() + ": " + error.message());
+  }
+  for (const auto& entry : top) {
+    if (entry.is_directory(error)) {
+      std::filesystem::directory_iterator inner(entry.path(), error);
+      if (error) return make_error(ErrorCode::internal, "cannot read directory " + entry.path().string() + ": " + error.message());
+      for (const auto& file : inner) MLCHAIN_TRY_STATUS(visit(file.path(), file.path().filename().string()));
+    } else {
+      MLCHAIN_TRY_STATUS(visit(entry.path(), entry.path().filename().string()));
+    }
+  }
+  return {};
+}
+
+}  // namespace mlchain::repo::disk

@@ -1,0 +1,31 @@
+#pragma once
+// Small file-system helpers the repository's stores share; errors name the path.
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "mlchain/bytes.hpp"
+#include "mlchain/result.hpp"
+
+namespace mlchain::repo::disk {
+
+// ENOENT/ENOTDIR → not_found, EEXIST → conflict, anything else → internal.
+Error system_error(int error, std::string_view what, const std::filesystem::path& path);
+
+// The whole file; not_found when it does not exist.
+Result<Bytes> read_file(const std::filesystem::path& path);
+
+// mkdir -p, flushing each parent whose entries changed, so a new directory survives a power cut.
+Status make_directories(const std::filesystem::path& path);
+Status sync_directory(const std::filesystem::path& directory);
+
+// Temporary files are named "….tmp-<pid>-<n>" by this library's writers.
+std::string temporary_name(std::string_view stem);
+
+// Every regular file under `root` (one level of fan-out directories, or none), by name; a missing root
+// is an empty store.
+Status for_each_stored_file(const std::filesystem::path& root,
+                            const std::function<Status(const std::filesystem::path&, const std::string& name)>& visit);
+
+}  // namespace mlchain::repo::disk

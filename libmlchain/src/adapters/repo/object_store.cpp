@@ -1,0 +1,120 @@
+#include "mlchain/repo/object_store.hpp"
+
+#include <sys/stat.h>
+
+#include "disk.hpp"
+#include "mlchain/codec/unixfs.hpp"
+#include "mlchain/codec/varint.hpp"
+#include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
+
+namespace mlchain::repo {
+namespace {
+
+// The largest chunk of any profile: a file that is its own leaf is never bigger.
+constexpr std::uint64_t largest_leaf = 1024 * 1024;
+
+// A dag-pb node without links whose UnixFS type is File or Raw: a file's leaf (unixfs-v0-2015). Canonical
+// dag-pb puts links first, so such a node starts with its Data field, and UnixFS writes the Type first.
+bool is_dag_pb_leaf(ByteView block) {
+  if (block.empty() || block[0] != 0x0a) return false;
+  auto length = codec::read_varint(block.subspan(1));
+  if (!length) return false;
+  const std::size_t type_at = 1 + length->length;
+  if (block.size() < type_at + 2 || block[type_at] != 0x08) return false;
+  const auto type = block[type_at + 1];
+  return type == static_cast<std::uint8_t>(codec::UnixfsType::file) || type == static_cast<std::uint8_t>(codec::UnixfsType::raw);
+}
+
+bool is_file_leaf(const codec::Cid& cid, ByteView block) {
+  return cid.codec() == codec::multicodec::raw || (cid.codec() == codec::multicodec::dag_pb && is_dag_pb_leaf(block));
+}
+
+bool may_be_whole_file_leaf(const codec::Cid& cid) {
+  return cid.codec() == codec::multicodec::raw || cid.codec() == codec::multicodec::dag_pb;
+}
+
+Error corrupt(const codec::Cid& cid, const std::filesystem::path& path) {
+  return make_error(ErrorCode::verification_failed,
+                    "object " + cid.to_string() + " is corrupt: " + path.string() + " does not hash to it");
+}
+
+}  // namespace
+
+std::string storage_key(const codec::Cid& cid) { return codec::Cid(1, cid.codec(), cid.hash()).to_string(); }
+
+std::filesystem::path fanned_out_path(const std::filesystem::path& root, const codec::Cid& cid) {
+  const std::string key = storage_key(cid);
+  return root / key.substr(key.size() - 3, 2) / key;
+}
+
+std::optional<codec::Cid> cid_of_storage_key(std::string_view name) {
+  if (name.empty() || name[0] != 'b') return std::nullopt;
+  auto cid = codec::Cid::parse(name);
+  if (!cid || cid->version() != 1 || cid->to_string() != name) return std::nullopt;
+  return *cid;
+}
+
+Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
+  if (!cid.matches(block))
+    return make_error(ErrorCode::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
+  if (is_file_leaf(cid, block)) return {};
+  const auto path = path_of(cid);
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) return {};
+  MLCHAIN_TRY_STATUS(disk::make_directories(path.parent_path()));
+  auto written = fs::write_file_atomically(path, block, {0444, fs::IfExists::fail});
+  // Another writer storing the same block at the same moment is as good as this one.
+  if (!written && written.error().code != ErrorCode::conflict) return written;
+  return {};
+}
+
+Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
+  const auto path = path_of(cid);
+  auto block = disk::read_file(path);
+  if (block) {
+    if (!cid.matches(*block)) return corrupt(cid, path);
+    return std::move(block).value();
+  }
+  if (block.error().code != ErrorCode::not_found) return std::move(block).error();
+
+  if (may_be_whole_file_leaf(cid)) {
+    auto size = contents_.size(cid);
+    if (size && *size <= largest_leaf) {
+      const auto content_path = contents_.path_of(cid);
+      MLCHAIN_TRY(auto contents, disk::read_file(content_path));
+      auto leaf = unixfs::make_leaf(profile_of_cid(cid), contents);
+      if (leaf.cid.codec() != cid.codec() || !cid.matches(leaf.block)) return corrupt(cid, content_path);
+      return std::move(leaf.block);
+    }
+  }
+  return make_error(ErrorCode::not_found, "object " + cid.to_string() + " is not in the repository");
+}
+
+Result<bool> DiskObjectStore::contains(const codec::Cid& cid) {
+  struct stat info {};
+  if (::stat(path_of(cid).c_str(), &info) == 0) return true;
+  if (!may_be_whole_file_leaf(cid)) return false;
+  auto size = contents_.size(cid);
+  if (!size) return size.error().code == ErrorCode::not_found ? Result<bool>(false) : Result<bool>(size.error());
+  return *size <= largest_leaf;
+}
+
+Status DiskObjectStore::for_each(const std::function<Status(const codec::Cid&)>& on_block,
+                                 const std::function<void(const std::filesystem::path&)>& on_other) const {
+  return disk::for_each_stored_file(root_, [&](const std::filesystem::path& path, const std::string& name) -> Status {
+    if (auto cid = cid_of_storage_key(name)) return on_block(*cid);
+    if (on_other) on_other(path);
+    return {};
+  });
+}
+
+Status DiskObjectStore::remove(const codec::Cid& cid) {
+  const auto path = path_of(cid);
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+  return {};
+}
+
+}  // namespace mlchain::repo
