@@ -1,7 +1,9 @@
 #pragma once
 // Builds a UnixFS directory from its entries: one dag-pb Directory node with links sorted bytewise by
-// name, or, once that node would pass the profile's shard threshold, a HAMT (fanout 256,
-// murmur3-x64-64) exactly as IPIP-499 prescribes for the profile.
+// name, or, once the profile's estimate of that node passes its shard threshold, a HAMT (fanout 256,
+// murmur3-x64-64) exactly as IPIP-499 prescribes for the profile. The estimate is ipfs-unixfs-importer's,
+// which imports parents before children: a non-empty subdirectory counts as an empty one for the moment
+// it is added, then for nothing (ImportedNode::entry_count tells the two apart). No mode or mtime.
 
 #include <string>
 #include <vector>
@@ -17,6 +19,8 @@ struct DirectoryEntry {
   ImportedNode node;
 };
 
+// Entries may come in any order; a name that is empty, "." or "..", holds '/', or appears twice is a
+// usage error.
 Result<ImportedNode> build_directory(const Profile& profile, std::vector<DirectoryEntry> entries, BlockSink& sink);
 
 // A UnixFS Symlink node holding the link's target; the target is never followed.
