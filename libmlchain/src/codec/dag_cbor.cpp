@@ -244,9 +244,8 @@ class Decoder {
         }
         return read_link();
       }
-      case simple: return read_simple(head, start);
+      default: return read_simple(head, start);  // major type 7, the last of the eight
     }
-    return fail("unreachable major type");
   }
 
   Result<Value> read_map(std::uint64_t count, std::size_t depth) {

@@ -4,7 +4,6 @@
 // length headers, floats always 64-bit, links as tag 42); decode() accepts exactly that form and
 // rejects everything else, so decode followed by encode reproduces the input byte for byte.
 
-#include <compare>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
