@@ -5,6 +5,14 @@ namespace mlchain::cli {
 void register_commands(CLI::App& app, Context& context) {
   register_cid(app, context);
   register_key(app, context);
+  register_init(app, context);
+  register_config(app, context);
+  register_branch(app, context);
+  register_tag(app, context);
+  register_log(app, context);
+  register_show(app, context);
+  register_fsck(app, context);
+  register_gc(app, context);
 }
 
 }  // namespace mlchain::cli

@@ -14,5 +14,13 @@ void register_commands(CLI::App& app, Context& context);
 
 void register_cid(CLI::App& app, Context& context);
 void register_key(CLI::App& app, Context& context);
+void register_init(CLI::App& app, Context& context);
+void register_config(CLI::App& app, Context& context);
+void register_branch(CLI::App& app, Context& context);
+void register_tag(CLI::App& app, Context& context);
+void register_log(CLI::App& app, Context& context);
+void register_show(CLI::App& app, Context& context);
+void register_fsck(CLI::App& app, Context& context);
+void register_gc(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

@@ -1,0 +1,47 @@
+// mlchain fsck: re-hashes every object and file, checks HEAD, the refs and what they reach.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "mlchain/repo/maintenance.hpp"
+
+namespace mlchain::cli {
+namespace {
+
+const char* kind_name(repo::FsckProblem::Kind kind) {
+  switch (kind) {
+    case repo::FsckProblem::Kind::corrupt: return "corrupt";
+    case repo::FsckProblem::Kind::missing: return "missing";
+    case repo::FsckProblem::Kind::bad_ref: return "bad-ref";
+    case repo::FsckProblem::Kind::unreadable: return "unreadable";
+  }
+  return "problem";
+}
+
+void run_fsck(Context& context) {
+  auto repository = repo::discover_repository(std::filesystem::current_path());
+  if (!repository) return context.fail(repository.error());
+  auto report = repo::fsck(*repository);
+  if (!report) return context.fail(report.error());
+  for (const auto& problem : report->problems)
+    context.out << kind_name(problem.kind) << ' ' << problem.subject << ": " << problem.detail << '\n';
+  for (const auto& leftover : report->leftovers)
+    context.out << "leftover " << leftover.string() << ": from an interrupted write, safe to delete ('mlchain gc' removes it)\n";
+  context.out << "checked " << report->objects_checked << " objects, " << report->files_checked << " files, "
+              << report->refs_checked << " refs: "
+              << (report->problems.empty() ? std::string("ok") : std::to_string(report->problems.size()) + " problem(s)")
+              << '\n';
+  if (!report->problems.empty())
+    context.fail(ErrorCode::verification_failed, "fsck found " + std::to_string(report->problems.size()) +
+                                                     " problem(s) in " + repository->paths().dir.string());
+}
+
+}  // namespace
+
+void register_fsck(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand("fsck", "Check the repository: every object re-hashed, every ref and commit whole");
+  command->callback([&context] { run_fsck(context); });
+}
+
+}  // namespace mlchain::cli

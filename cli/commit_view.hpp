@@ -1,0 +1,38 @@
+#pragma once
+// How log and show present a commit: the JSON object of DESIGN §4.2 and the text people read.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "mlchain/core/commit.hpp"
+#include "mlchain/core/tree.hpp"
+#include "mlchain/repo/commit_signature.hpp"
+
+namespace mlchain::cli {
+
+struct CommitView {
+  codec::Cid cid;
+  core::Commit commit;
+  repo::CommitSignatureCheck signature;
+};
+
+Result<CommitView> view_of(const codec::Cid& cid, core::Commit commit);
+
+// {cid, tree, parents, author, time, message, metrics, params, tags, license, code, data, env, profile,
+//  signature: {scheme, digest, value, signer}} and, when given, files: [{path, cid, size, kind}].
+nlohmann::ordered_json commit_json(const CommitView& view, const std::vector<core::TreeEntry>* files = nullptr);
+
+// "2026-11-22T02:30:00Z".
+std::string utc_time(std::int64_t seconds);
+
+// "Signature: good, by 0x…" or "Signature: BAD (…)".
+std::string signature_line(const CommitView& view);
+
+// The shortest round-trip text of a double.
+std::string number_text(double value);
+std::string param_text(const core::ParamValue& value);
+
+}  // namespace mlchain::cli
