@@ -4,6 +4,7 @@
 // file size, symlinks become symlink nodes and are never followed.
 
 #include <filesystem>
+#include <functional>
 
 #include "mlchain/unixfs/block_sink.hpp"
 #include "mlchain/unixfs/imported_node.hpp"
@@ -13,6 +14,10 @@ namespace mlchain::fs {
 
 struct ImportOptions {
   unsigned threads = 0;  // 0: one per core
+  // Given every chunk of a file's content in file order, on the thread that called import_file, before
+  // the chunk's leaf reaches the sink: lets a caller store a file while it is hashed, in one pass over
+  // the data. An error stops the import and is returned.
+  std::function<Status(ByteView chunk)> on_chunk;
 };
 
 // One regular file.

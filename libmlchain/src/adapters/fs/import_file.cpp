@@ -34,12 +34,19 @@ Result<LeafView> read_leaf(const FileReader& reader, const ChunkPlan& plan, std:
   return buffer.seal(length);
 }
 
+// Hands one leaf to the builder, after the caller's chunk hook has seen the chunk's content.
+Status hand_over(const LeafView& leaf, LeafBuffer& buffer, const ImportOptions& options, FileBuilder& builder) {
+  if (options.on_chunk)
+    MLCHAIN_TRY_STATUS(options.on_chunk(buffer.chunk_space().first(static_cast<std::size_t>(leaf.content_size))));
+  return builder.add_leaf(leaf);
+}
+
 Status import_sequentially(const FileReader& reader, const ChunkPlan& plan, const unixfs::Profile& profile,
-                           FileBuilder& builder) {
+                           const ImportOptions& options, FileBuilder& builder) {
   LeafBuffer buffer(profile);
   for (std::uint64_t index = 0; index < plan.count; ++index) {
     MLCHAIN_TRY(auto leaf, read_leaf(reader, plan, index, buffer));
-    MLCHAIN_TRY_STATUS(builder.add_leaf(leaf));
+    MLCHAIN_TRY_STATUS(hand_over(leaf, buffer, options, builder));
   }
   return {};
 }
@@ -71,7 +78,7 @@ class ParallelImport {
   ParallelImport(const ParallelImport&) = delete;
   ParallelImport& operator=(const ParallelImport&) = delete;
 
-  Status run(FileBuilder& builder) {
+  Status run(const ImportOptions& options, FileBuilder& builder) {
     for (std::uint64_t index = 0; index < plan_.count; ++index) {
       Slot& slot = slot_of(index);
       std::unique_lock lock(mutex_);
@@ -80,7 +87,7 @@ class ParallelImport {
       const LeafView leaf = slot.leaf.value();
       lock.unlock();
       // The slot cannot be reused before handed_over moves past it, so the view stays valid here.
-      MLCHAIN_TRY_STATUS(builder.add_leaf(leaf));
+      MLCHAIN_TRY_STATUS(hand_over(leaf, slot.buffer, options, builder));
       lock.lock();
       handed_over_ = index + 1;
       lock.unlock();
@@ -149,10 +156,10 @@ Result<unixfs::ImportedNode> import_file(const std::filesystem::path& path, cons
   FileBuilder builder(profile, sink);
   const unsigned workers = worker_count(options, plan.count);
   if (workers <= 1) {
-    MLCHAIN_TRY_STATUS(import_sequentially(reader, plan, profile, builder));
+    MLCHAIN_TRY_STATUS(import_sequentially(reader, plan, profile, options, builder));
   } else {
     ParallelImport import(reader, plan, profile, workers);
-    MLCHAIN_TRY_STATUS(import.run(builder));
+    MLCHAIN_TRY_STATUS(import.run(options, builder));
   }
   return builder.finish();
 }
