@@ -88,14 +88,8 @@ void run_new(Context& context, const KeyOptions& options) {
 
 void run_import_keystore(Context& context, KeyDirectory& directory, const KeyOptions& options) {
   const stdfs::path file = options.keystore_file;
-  auto text = keys::read_secret_file(file);
-  if (!text) {
-    if (text.error().message.ends_with("larger than 4 KiB"))
-      return context.fail(ErrorCode::verification_failed, file.string() + ": corrupt keystore: it is too large");
-    return context.fail(text.error());
-  }
-  auto keystore = keys::parse_keystore(text->text());
-  if (!keystore) return context.fail(keystore.error().code, file.string() + ": " + keystore.error().message);
+  auto keystore = keys::read_keystore_file(file);
+  if (!keystore) return context.fail(keystore.error());
   const std::string label = options.name.empty() ? "in " + file.string() : options.name;
   auto passphrase = keys::read_passphrase({password_file_of(options), label, false});
   if (!passphrase) return context.fail(passphrase.error());

@@ -33,6 +33,9 @@ struct KeyListing {
   std::optional<Error> problem;  // a corrupt or unreadable keystore, named and explained
 };
 
+// Reads and parses a keystore file (at most 64 KiB); errors name the file.
+Result<Keystore> read_keystore_file(const std::filesystem::path& file);
+
 // Key names: 1 to 64 of [A-Za-z0-9._-], not starting with '.' or '-'.
 Status check_key_name(std::string_view name);
 

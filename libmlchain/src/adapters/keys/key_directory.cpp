@@ -59,6 +59,11 @@ Status ensure_directory(const stdfs::path& directory) {
 
 }  // namespace
 
+Result<Keystore> read_keystore_file(const stdfs::path& file) {
+  MLCHAIN_TRY(std::string text, read_small_file(file));
+  return parse_file(file, text);
+}
+
 Status check_key_name(std::string_view name) {
   const auto allowed = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
