@@ -208,3 +208,31 @@ TEST_CASE("a non-empty subdirectory counts only for the moment it is added", "[u
     CHECK(root.cid.to_string() == c.cid);
   }
 }
+
+// The reference's other fanouts (its shardFanoutBits option) take slices that straddle hash bytes and
+// labels of one hex digit; a 100-byte links-bytes threshold shards a handful of empty files.
+TEST_CASE("HAMT slots and labels follow the reference for fanouts other than 256", "[unixfs][hamt]") {
+  struct Case {
+    unsigned bits;
+    int count;
+    const char* cid;
+    std::uint64_t tsize;
+  };
+  const Case cases[] = {
+      {3, 40, "bafybeif76rdqxb6agho7xssixmlv244ez66udv7fsehtjhk655vyoh6utu", 3252},
+      {4, 100, "bafybeiht2vpr6bbn5qugktavybqusxgqdnarqduzzzypt6d4byn4qzxsji", 7138},
+      {5, 300, "bafybeidzkvf5v3wmjqzxo6lwtsjnyllzxakmeh6dkdkoxky45wdnxbg2ba", 20316},
+      {8, 3, "bafybeiddg3gnuur2stvjwfvmvqcni2eycibc7g7csaedngeuyjgxwxkkli", 275},
+  };
+  for (const auto& c : cases) {
+    INFO("fanout bits " << c.bits);
+    const Profile profile{"test", 1, true, 1024 * 1024, 1024, ShardSplitStrategy::links_bytes, 100, c.bits};
+    std::vector<DirectoryEntry> entries;
+    for (int i = 0; i < c.count; ++i) entries.push_back({"entry-" + std::to_string(i), file_node(profile, "")});
+    RecordingSink sink;
+    const auto root = build(profile, std::move(entries), sink);
+    CHECK(sink.type(root.cid) == UnixfsType::hamt_shard);
+    CHECK(root.cid.to_string() == c.cid);
+    CHECK(root.tsize == c.tsize);
+  }
+}
