@@ -1,0 +1,47 @@
+#pragma once
+// `mlchain commit` (DESIGN §3.2): snapshot the work tree, storing what is new in the same pass, then sign
+// a commit whose parent is HEAD and move HEAD's branch (or a detached HEAD) to it by compare-and-swap.
+// Everything is stored before the ref moves, so a crash at any moment leaves HEAD at the old commit or
+// the new one, and at worst temporary files that fsck reports and gc removes.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "mlchain/core/commit.hpp"
+#include "mlchain/core/signer.hpp"
+#include "mlchain/repo/repository.hpp"
+#include "mlchain/unixfs/profile.hpp"
+
+namespace mlchain::repo {
+
+struct CommitRequest {
+  std::string message;
+  core::CommitMeta meta;  // metrics, params, tags, license, data, env; the code provenance is read here
+  bool allow_empty = false;
+  std::int64_t time = 0;  // seconds since the epoch
+};
+
+struct CommitOutcome {
+  std::optional<codec::Cid> commit;   // nothing when there was nothing to commit
+  std::optional<std::string> branch;  // the branch that moved; nothing when HEAD is detached
+  std::uint64_t files_read = 0;       // files the stat cache could not vouch for
+  std::uint64_t bytes_read = 0;
+  std::optional<std::string> index_warning;  // a damaged index was ignored (and is rebuilt)
+};
+
+// The profile new commits are made under: `core.profile` in the repository's config, else the default.
+// An unknown name is a usage error naming it.
+Result<unixfs::Profile> repository_profile(const Repository& repository);
+
+// Nothing to commit (same tree as HEAD, or an empty first tree) without `allow_empty` is success with no
+// commit and nothing written. Another writer moving the branch first is a conflict naming the ref; the
+// objects this one stored stay for gc.
+Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& signer, CommitRequest request);
+
+// `--data NAME[:ROLE]=PATH`: the CID of a file or directory anywhere (inside the work tree or not),
+// computed under `profile` and not stored.
+Result<core::DataReference> reference_data(std::string name, std::string role, const std::filesystem::path& path,
+                                           const unixfs::Profile& profile);
+
+}  // namespace mlchain::repo

@@ -1,0 +1,352 @@
+#include "mlchain/repo/work_tree.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "disk.hpp"
+#include "mlchain/core/ignore_rules.hpp"
+#include "mlchain/fs/file_reader.hpp"
+#include "mlchain/fs/importer.hpp"
+#include "mlchain/unixfs/directory_builder.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
+
+namespace mlchain::repo {
+namespace {
+
+namespace stdfs = std::filesystem;
+using unixfs::ImportedNode;
+
+std::string join(std::string_view directory, std::string_view name) {
+  if (directory.empty()) return std::string(name);
+  return std::string(directory) + "/" + std::string(name);
+}
+
+core::FileStat stat_of(const struct stat& info) {
+  return {static_cast<std::uint64_t>(info.st_size),
+          static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec,
+          static_cast<std::int64_t>(info.st_ctim.tv_sec) * 1'000'000'000 + info.st_ctim.tv_nsec,
+          static_cast<std::uint64_t>(info.st_ino), static_cast<std::uint64_t>(info.st_dev)};
+}
+
+Error cannot(std::string_view what, const stdfs::path& path, int error) {
+  const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
+  return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+}
+
+// Blocks go to the object store one put() at a time. Raw leaves are skipped here, before the store would
+// re-hash them only to find that the content store holds them: files/ has every file's whole contents.
+class StoringSink final : public unixfs::BlockSink {
+ public:
+  explicit StoringSink(DiskObjectStore& objects) : objects_(objects) {}
+  Status put(const codec::Cid& cid, ByteView block) override {
+    if (cid.codec() == codec::multicodec::raw) return {};
+    std::lock_guard lock(mutex_);
+    return objects_.put(cid, block);
+  }
+
+ private:
+  DiskObjectStore& objects_;
+  std::mutex mutex_;
+};
+
+class Snapshotter {
+ public:
+  Snapshotter(Repository& repository, const unixfs::Profile& profile, const LoadedIndex& index, SnapshotMode mode)
+      : repository_(repository), profile_(profile), index_(index), mode_(mode), storing_sink_(repository.objects()) {}
+
+  Result<WorkTreeSnapshot> run() {
+    MLCHAIN_TRY_STATUS(walk(""));
+    MLCHAIN_TRY_STATUS(hash_files());
+    return build();
+  }
+
+ private:
+  enum class Kind : std::uint8_t { file, directory, symlink };
+  struct Child {
+    std::string name;
+    Kind kind;
+    std::size_t index;  // into files_, directories_ or symlinks_
+  };
+  struct Directory {
+    std::string relative;
+    std::vector<Child> children;
+  };
+  struct File {
+    std::string relative;
+    core::FileStat stat;
+    ImportedNode node;
+    bool cacheable = true;  // false when the file changed while it was read
+  };
+  struct Symlink {
+    std::string relative;
+    std::string target;
+  };
+
+  unixfs::BlockSink& sink() { return mode_ == SnapshotMode::store ? static_cast<unixfs::BlockSink&>(storing_sink_) : discarding_sink_; }
+  stdfs::path absolute(std::string_view relative) const {
+    return relative.empty() ? repository_.work_tree() : repository_.work_tree() / std::string(relative);
+  }
+
+  struct Found {
+    std::string name;
+    struct stat info;
+  };
+
+  // Pre-order: a directory's index is below those of everything inside it.
+  Status walk(const std::string& relative) {
+    const std::size_t index = directories_.size();
+    directories_.push_back({relative, {}});
+    const auto path = absolute(relative);
+
+    std::vector<Found> found;
+    MLCHAIN_TRY_STATUS(read_directory(path, found));
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.name < b.name; });
+    for (const auto& entry : found) {
+      if (entry.name == core::ignore_file_name && S_ISREG(entry.info.st_mode)) {
+        MLCHAIN_TRY(auto contents, disk::read_file(path / entry.name));
+        rules_.add(relative, std::string_view(reinterpret_cast<const char*>(contents.data()), contents.size()));
+      }
+    }
+
+    std::vector<Child> children;
+    for (auto& entry : found) {
+      // A nested repository's own directory is never part of a bundle, wherever it sits.
+      if (entry.name == repository_directory_name) continue;
+      const std::string child = join(relative, entry.name);
+      const bool is_directory = S_ISDIR(entry.info.st_mode);
+      if (!rules_.empty() && rules_.ignored(child, is_directory)) continue;
+      if (S_ISREG(entry.info.st_mode)) {
+        children.push_back({entry.name, Kind::file, files_.size()});
+        files_.push_back({child, stat_of(entry.info), {}, true});
+      } else if (is_directory) {
+        children.push_back({entry.name, Kind::directory, 0});
+      } else if (S_ISLNK(entry.info.st_mode)) {
+        MLCHAIN_TRY(auto target, read_symlink(path / entry.name));
+        children.push_back({entry.name, Kind::symlink, symlinks_.size()});
+        symlinks_.push_back({child, std::move(target)});
+      } else {
+        return make_error(ErrorCode::usage, (path / entry.name).string() +
+                                                " is not a regular file, directory or symlink; leave it out with a "
+                                                ".mlchainignore pattern");
+      }
+    }
+    for (auto& child : children) {
+      if (child.kind != Kind::directory) continue;
+      child.index = directories_.size();
+      MLCHAIN_TRY_STATUS(walk(join(relative, child.name)));
+    }
+    directories_[index].children = std::move(children);
+    return {};
+  }
+
+  static Status read_directory(const stdfs::path& path, std::vector<Found>& found) {
+    DIR* stream = ::opendir(path.c_str());
+    if (stream == nullptr) return cannot("read directory", path, errno);
+    const int fd = ::dirfd(stream);
+    Status status;
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(stream);
+      if (entry == nullptr) {
+        if (errno != 0) status = cannot("read directory", path, errno);
+        break;
+      }
+      const std::string_view name(entry->d_name);
+      if (name == "." || name == "..") continue;
+      Found item{std::string(name), {}};
+      if (::fstatat(fd, entry->d_name, &item.info, AT_SYMLINK_NOFOLLOW) != 0) {
+        status = cannot("stat", path / name, errno);
+        break;
+      }
+      found.push_back(std::move(item));
+    }
+    ::closedir(stream);
+    return status;
+  }
+
+  static Result<std::string> read_symlink(const stdfs::path& path) {
+    std::string target(256, '\0');
+    for (;;) {
+      const ssize_t length = ::readlink(path.c_str(), target.data(), target.size());
+      if (length < 0) return cannot("read symlink", path, errno);
+      if (static_cast<std::size_t>(length) < target.size()) {
+        target.resize(static_cast<std::size_t>(length));
+        return target;
+      }
+      target.resize(target.size() * 2);
+    }
+  }
+
+  // The CID the stat cache gives for `file`, if it may be trusted: same stat, not racily clean, made
+  // under this profile and, when storing, with its blocks and contents in the repository.
+  Result<bool> reuse_cached(File& file) {
+    const core::StatEntry* entry = index_.find(file.relative);
+    if (entry == nullptr || !core::can_vouch(*entry, file.stat, index_.written_ns)) return false;
+    if (profile_of_cid(entry->cid).name != profile_.name) return false;
+    if (mode_ == SnapshotMode::store) {
+      MLCHAIN_TRY(const bool has_root, repository_.objects().contains(entry->cid));
+      if (!has_root) return false;
+      MLCHAIN_TRY(const bool has_contents, repository_.contents().contains(entry->cid));
+      if (!has_contents) MLCHAIN_TRY_STATUS(repository_.contents().store_copy(absolute(file.relative), entry->cid, profile_));
+    }
+    file.node = ImportedNode{entry->cid, entry->tsize, entry->stat.size, unixfs::NodeKind::file, 0};
+    return true;
+  }
+
+  bool is_small(const File& file) const { return file.stat.size <= profile_.chunk_size; }
+
+  // Read whole into a per-thread buffer, hashed, and written to files/ only if those contents are new.
+  Status import_small(File& file, Bytes& buffer) {
+    MLCHAIN_TRY(auto reader, fs::FileReader::open(absolute(file.relative)));
+    buffer.resize(static_cast<std::size_t>(reader.size()));
+    MLCHAIN_TRY(auto filled, reader.read_at(0, buffer));
+    if (filled != buffer.size())
+      return make_error(ErrorCode::conflict, reader.path().string() + " shrank while it was being read");
+    if (reader.size() != file.stat.size) file.cacheable = false;
+    unixfs::FileBuilder builder(profile_, sink());
+    if (!buffer.empty()) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile_, buffer)));
+    MLCHAIN_TRY(file.node, builder.finish());
+    bytes_read_ += buffer.size();
+    if (mode_ != SnapshotMode::store) return {};
+    MLCHAIN_TRY(const bool stored, repository_.contents().contains(file.node.cid));
+    if (stored) return {};
+    MLCHAIN_TRY(auto writer, repository_.contents().begin_write());
+    MLCHAIN_TRY_STATUS(writer.append(buffer));
+    return writer.commit(file.node.cid);
+  }
+
+  // import_file spreads the chunks over every core; in store mode each chunk also goes to files/ as it
+  // passes, in file order.
+  Status import_large(File& file) {
+    const auto path = absolute(file.relative);
+    fs::ImportOptions options;
+    std::optional<ContentWriter> writer;
+    if (mode_ == SnapshotMode::store) {
+      MLCHAIN_TRY(auto begun, repository_.contents().begin_write());
+      writer.emplace(std::move(begun));
+      options.on_chunk = [&writer](ByteView chunk) { return writer->append(chunk); };
+    }
+    MLCHAIN_TRY(file.node, fs::import_file(path, profile_, sink(), options));
+    if (file.node.content_size != file.stat.size) file.cacheable = false;
+    bytes_read_ += file.node.content_size;
+    if (writer) MLCHAIN_TRY_STATUS(writer->commit(file.node.cid));
+    return {};
+  }
+
+  Status hash_files() {
+    std::vector<std::size_t> small;
+    std::vector<std::size_t> large;
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      MLCHAIN_TRY(const bool cached, reuse_cached(files_[i]));
+      if (cached) continue;
+      ++files_read_;
+      (is_small(files_[i]) ? small : large).push_back(i);
+    }
+    MLCHAIN_TRY_STATUS(import_small_files(small));
+    for (const auto i : large) MLCHAIN_TRY_STATUS(import_large(files_[i]));
+    return {};
+  }
+
+  Status import_small_files(const std::vector<std::size_t>& indices) {
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::mutex mutex;
+    std::optional<Error> first_error;
+    const auto work = [&] {
+      Bytes buffer;
+      for (;;) {
+        const std::size_t position = next.fetch_add(1);
+        if (position >= indices.size() || failed.load()) return;
+        auto status = import_small(files_[indices[position]], buffer);
+        if (!status) {
+          std::lock_guard lock(mutex);
+          if (!first_error) first_error = std::move(status).error();
+          failed.store(true);
+          return;
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < std::min<std::size_t>(threads, indices.size()); ++i) pool.emplace_back(work);
+    work();
+    for (auto& thread : pool) thread.join();
+    if (first_error) return std::move(*first_error);
+    return {};
+  }
+
+  Result<WorkTreeSnapshot> build() {
+    WorkTreeSnapshot snapshot;
+    std::vector<ImportedNode> built(directories_.size());
+    for (std::size_t index = directories_.size(); index-- > 0;) {
+      Directory& directory = directories_[index];
+      std::vector<unixfs::DirectoryEntry> entries;
+      entries.reserve(directory.children.size());
+      for (auto& child : directory.children) {
+        switch (child.kind) {
+          case Kind::file: {
+            const File& file = files_[child.index];
+            entries.push_back({child.name, file.node});
+            snapshot.entries.push_back({file.relative, file.node.cid, file.node.content_size, unixfs::NodeKind::file, std::nullopt});
+            if (file.cacheable) snapshot.index.push_back({file.relative, file.stat, file.node.cid, file.node.tsize});
+            break;
+          }
+          case Kind::directory:
+            entries.push_back({child.name, built[child.index]});
+            break;
+          case Kind::symlink: {
+            const Symlink& link = symlinks_[child.index];
+            MLCHAIN_TRY(auto node, unixfs::build_symlink(profile_, link.target, sink()));
+            snapshot.entries.push_back({link.relative, node.cid, 0, unixfs::NodeKind::symlink, link.target});
+            entries.push_back({child.name, std::move(node)});
+            break;
+          }
+        }
+      }
+      const bool empty = entries.empty();
+      MLCHAIN_TRY(auto node, unixfs::build_directory(profile_, std::move(entries), sink()));
+      if (empty && index != 0)
+        snapshot.entries.push_back({directory.relative, node.cid, 0, unixfs::NodeKind::directory, std::nullopt});
+      built[index] = std::move(node);
+    }
+    const auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
+    std::sort(snapshot.entries.begin(), snapshot.entries.end(), by_path);
+    std::sort(snapshot.index.begin(), snapshot.index.end(), by_path);
+    snapshot.root = std::move(built[0]);
+    snapshot.files_read = files_read_;
+    snapshot.bytes_read = bytes_read_;
+    return snapshot;
+  }
+
+  Repository& repository_;
+  const unixfs::Profile& profile_;
+  const LoadedIndex& index_;
+  SnapshotMode mode_;
+  StoringSink storing_sink_;
+  unixfs::DiscardingBlockSink discarding_sink_;
+  core::IgnoreRules rules_;
+  std::vector<Directory> directories_;
+  std::vector<File> files_;
+  std::vector<Symlink> symlinks_;
+  std::uint64_t files_read_ = 0;
+  std::atomic<std::uint64_t> bytes_read_{0};
+};
+
+}  // namespace
+
+Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
+                                            const LoadedIndex& index, SnapshotMode mode) {
+  return Snapshotter(repository, profile, index, mode).run();
+}
+
+}  // namespace mlchain::repo
