@@ -11,10 +11,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# COUNT empty files named file-000001 … (11-byte names) in DIR.
+# COUNT empty files with 200-byte names, file-000001-xxx… (long names reach the threshold with about a
+# thousand entries; the reference's time grows faster than linearly with a directory's size).
 empty_files() {
+  local filler
+  filler=$(printf '%188s' '' | tr ' ' x)
   mkdir -p "$1"
-  (cd "$1" && seq -f 'file-%06g' 1 "$2" | xargs touch)
+  (cd "$1" && seq -f "file-%06g-$filler" 1 "$2" | xargs touch)
 }
 
 # A name of exactly LENGTH bytes that sorts after file-…: a 'g' and then 'x's.
@@ -37,23 +40,24 @@ ln -s sub mixed/link-to-dir
 ln -s /nonexistent/target mixed/sub/dangling
 ln -s ../../hello.txt mixed/sub/deeper/up
 
-# unixfs-v1-2025 (block-bytes): an empty directory's Data is 4 bytes, an 11-byte name's link to an empty
-# raw leaf 55 bytes; 4 + 4765 × 55 + (44 + 21) = 262144, the threshold itself, so the 21-byte name stays
-# flat and a 22-byte one shards.
-empty_files v1-at-threshold 4765
-touch "v1-at-threshold/$(name_of_length 21)"
-empty_files v1-past-threshold 4765
-touch "v1-past-threshold/$(name_of_length 22)"
-# unixfs-v0-2015 (links-bytes): name bytes + 34 CID bytes per link; 5824 × 45 + (30 + 34) = 262144.
-empty_files v0-at-threshold 5824
+# unixfs-v1-2025 (block-bytes): an empty directory's Data is 4 bytes, a 200-byte name's link to an empty
+# raw leaf 246 bytes, a 105-byte name's 150; 4 + 1065 × 246 + 150 = 262144, the threshold itself, so the
+# 105-byte name stays flat and a 106-byte one shards.
+empty_files v1-at-threshold 1065
+touch "v1-at-threshold/$(name_of_length 105)"
+empty_files v1-past-threshold 1065
+touch "v1-past-threshold/$(name_of_length 106)"
+# unixfs-v0-2015 (links-bytes): name bytes + 34 CID bytes per link; 1120 × 234 + (30 + 34) = 262144.
+empty_files v0-at-threshold 1120
 touch "v0-at-threshold/$(name_of_length 30)"
-empty_files v0-past-threshold 5824
+empty_files v0-past-threshold 1120
 touch "v0-past-threshold/$(name_of_length 31)"
 
-# Files just under the threshold and one non-empty subdirectory: added last ('zsub') it briefly pushes
-# the estimate over, so the importer shards; added first ('asub') it never does.
+# Files just under the threshold (v1: 262139, v0: 262134) and one non-empty subdirectory: added last
+# ('zsub') it briefly counts as an empty directory (48 and 38 bytes) and the importer shards; added
+# first ('asub') it never does.
 for profile in v1 v0; do
-  if [ $profile = v1 ]; then count=4765 name=11; else count=5824 name=20; fi
+  if [ $profile = v1 ]; then count=1065 name=100; else count=1120 name=20; fi
   for sub in asub zsub; do
     empty_files "$profile-transient-$sub" $count
     touch "$profile-transient-$sub/$(name_of_length $name)"
@@ -62,14 +66,14 @@ for profile in v1 v0; do
   done
 done
 
-# Far past the threshold: most of the 256 slots hold a sub-shard; subdirectories (empty, flat and
-# sharded) and symlinks live inside the shards.
-empty_files nested 12000
+# Far past the threshold: 2500 entries over 256 slots, so every slot holds a sub-shard and some of those
+# hold sub-shards again; subdirectories (empty, flat and sharded) and symlinks live inside the shards.
+empty_files nested 2500
 for i in $(seq 1 40); do printf '%s' "$i" > "nested/content-$i"; done
 mkdir nested/empty-dir nested/flat-dir
 printf 'in a flat dir' > nested/flat-dir/f
-empty_files nested/sharded-dir 6000
-ln -s file-000001 nested/a-symlink
+empty_files nested/sharded-dir 1500
+ln -s content-1 nested/a-symlink
 
 trees=(mixed mixed/sub mixed/empty mixed/link-to-dir v1-at-threshold v1-past-threshold v0-at-threshold
        v0-past-threshold v1-transient-asub v1-transient-zsub v0-transient-asub v0-transient-zsub nested)

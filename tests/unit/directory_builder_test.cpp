@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -45,13 +46,14 @@ ImportedNode file_node(const Profile& profile, std::string_view content) {
   return {Cid::of_block(0, codec::multicodec::dag_pb, block), block.size(), content.size()};
 }
 
-// `count` empty files named file-000001 … and one more empty file whose name is `last_name_size` bytes.
+// `count` empty files with 200-byte names, file-000001-xxx…, and one more empty file whose name is
+// `last_name_size` bytes: g, then x's.
 std::vector<DirectoryEntry> empty_files(const Profile& profile, int count, std::size_t last_name_size) {
   std::vector<DirectoryEntry> entries;
   for (int i = 1; i <= count; ++i) {
-    char name[16];
-    std::snprintf(name, sizeof name, "file-%06d", i);
-    entries.push_back({name, file_node(profile, "")});
+    char prefix[24];
+    std::snprintf(prefix, sizeof prefix, "file-%06d-", i);
+    entries.push_back({prefix + std::string(188, 'x'), file_node(profile, "")});
   }
   entries.push_back({"g" + std::string(last_name_size - 1, 'x'), file_node(profile, "")});
   return entries;
@@ -136,30 +138,43 @@ TEST_CASE("entry names must be single, distinct path components", "[unixfs][dire
   CHECK(twice.error().message.find("same") != std::string::npos);
 }
 
-// unixfs-v1-2025 estimates the encoded flat block: 4 bytes of Data, 55 per 11-byte name linking an empty
-// raw leaf; 4 + 4765 × 55 + (44 + 21) = 262144 is not past the threshold, one byte more is.
+// unixfs-v1-2025 estimates the encoded flat block: 4 bytes of Data, 246 per 200-byte name linking an
+// empty raw leaf, 150 for a 105-byte one; 4 + 1065 × 246 + 150 = 262144 is not past the threshold, one
+// byte more is.
 TEST_CASE("unixfs-v1-2025 shards once the flat block would pass 256 KiB", "[unixfs][hamt]") {
   RecordingSink sink;
-  const auto at = build(unixfs_v1_2025, empty_files(unixfs_v1_2025, 4765, 21), sink);
+  const auto at = build(unixfs_v1_2025, empty_files(unixfs_v1_2025, 1065, 105), sink);
   CHECK(sink.type(at.cid) == UnixfsType::directory);
   CHECK(sink.blocks.at(at.cid).size() == 262144);
-  CHECK(at.cid.to_string() == "bafybeies7awfcfpvk4ph5fiagkectohlldw7kklzmts67zczrz7nsgrndy");
+  CHECK(at.cid.to_string() == "bafybeierfrxb4qqfyinqdnsqawviwpn5zu72qtiky43yf567we4os6wtfm");
 
-  const auto past = build(unixfs_v1_2025, empty_files(unixfs_v1_2025, 4765, 22), sink);
+  const auto past = build(unixfs_v1_2025, empty_files(unixfs_v1_2025, 1065, 106), sink);
   CHECK(sink.type(past.cid) == UnixfsType::hamt_shard);
-  CHECK(past.cid.to_string() == "bafybeih4nrb26fast5rxde22yxeqzikls75wzfjuluq5xiidpymygesqzq");
-  CHECK(past.entry_count == 4766);
+  CHECK(past.cid.to_string() == "bafybeietxooqoj3g5b37uguoz7hxe5gwmpgki6cgja5wnkgid3fd2nqyui");
+  CHECK(past.entry_count == 1066);
 
-  // 4766 names over 256 slots: every slot is taken and holds a sub-shard, labelled by two hex digits.
+  // 1066 names over 256 slots: one link per taken slot (a bit in the big-endian bit field), labelled by
+  // two uppercase hex digits, alone for a sub-shard and followed by the name for an entry.
   const auto root = sink.node(past.cid);
   const auto data = codec::UnixfsData::decode(*root.data).value();
   CHECK(*data.fanout == 256);
   CHECK(*data.hash_type == 0x22);
-  CHECK(*data.data == Bytes(32, 0xff));
-  REQUIRE(root.links.size() == 256);
-  CHECK(*root.links[0].name == "00");
-  CHECK(*root.links[255].name == "FF");
-  CHECK(sink.type(root.links[0].hash) == UnixfsType::hamt_shard);
+  std::size_t taken = 0;
+  for (auto byte : *data.data) taken += static_cast<std::size_t>(std::popcount(byte));
+  CHECK(root.links.size() == taken);
+  std::size_t sub_shards = 0;
+  for (const auto& link : root.links) {
+    const std::string& name = *link.name;
+    REQUIRE(name.size() >= 2);
+    CHECK(name.find_first_not_of("0123456789ABCDEF") >= 2);
+    const unsigned slot = static_cast<unsigned>(std::stoul(name.substr(0, 2), nullptr, 16));
+    CHECK((((*data.data)[data.data->size() - 1 - slot / 8] >> (slot % 8)) & 1) == 1);
+    if (name.size() == 2) {
+      ++sub_shards;
+      CHECK(sink.type(link.hash) == UnixfsType::hamt_shard);
+    }
+  }
+  CHECK(sub_shards > 0);
   // Sub-shards reach the sink before the shard that links them.
   CHECK(sink.order.back() == past.cid);
 
@@ -168,16 +183,16 @@ TEST_CASE("unixfs-v1-2025 shards once the flat block would pass 256 KiB", "[unix
   CHECK(past.tsize == sink.blocks.at(past.cid).size() + children);
 }
 
-// unixfs-v0-2015 estimates name bytes + 34 CID bytes per link: 5824 × 45 + (30 + 34) = 262144.
+// unixfs-v0-2015 estimates name bytes + 34 CID bytes per link: 1120 × 234 + (30 + 34) = 262144.
 TEST_CASE("unixfs-v0-2015 shards once names and CIDs pass 256 KiB", "[unixfs][hamt]") {
   RecordingSink sink;
-  const auto at = build(unixfs_v0_2015, empty_files(unixfs_v0_2015, 5824, 30), sink);
+  const auto at = build(unixfs_v0_2015, empty_files(unixfs_v0_2015, 1120, 30), sink);
   CHECK(sink.type(at.cid) == UnixfsType::directory);
-  CHECK(at.cid.to_string() == "QmebWiTMQsKnfSdhECFirY84BiY8tbN52HsfcA48TF6rgW");
+  CHECK(at.cid.to_string() == "QmcqzuNr8TYF6C6mEtqitZ17uCHKwrs4XixFpwV3MzxgWR");
 
-  const auto past = build(unixfs_v0_2015, empty_files(unixfs_v0_2015, 5824, 31), sink);
+  const auto past = build(unixfs_v0_2015, empty_files(unixfs_v0_2015, 1120, 31), sink);
   CHECK(sink.type(past.cid) == UnixfsType::hamt_shard);
-  CHECK(past.cid.to_string() == "Qmc7B9JWrRn2hpJBGWEe64BBAe69SDTFoTm1jePFK3xayq");
+  CHECK(past.cid.to_string() == "QmSebXx8ddeKDbJgD2EkkP5YJZmJfzBsjEmzPPFhzt4wSs");
 }
 
 // The reference adds a subdirectory before its contents, so for that moment the parent holds an empty
@@ -193,10 +208,10 @@ TEST_CASE("a non-empty subdirectory counts only for the moment it is added", "[u
     const char* cid;
   };
   const Case cases[] = {
-      {&unixfs_v1_2025, 4765, 11, "asub", UnixfsType::directory, "bafybeia2bwjozarphc44pjqmjyrwxe3uwu4427sjsdkwf2np7f4xt7rjiq"},
-      {&unixfs_v1_2025, 4765, 11, "zsub", UnixfsType::hamt_shard, "bafybeifgg2fjkwjeua65morfhlyvndcf5laaclgmagv5i6lg6wwc4irwyy"},
-      {&unixfs_v0_2015, 5824, 20, "asub", UnixfsType::directory, "QmUJpKRJRF83L3qxN71s6rL2moJ8TqH8NBvgkjyxFt8SZ5"},
-      {&unixfs_v0_2015, 5824, 20, "zsub", UnixfsType::hamt_shard, "QmNyQBe8pQUrDx6KyoGLAYqCeWBTfJYknub17yCKSgXHu2"},
+      {&unixfs_v1_2025, 1065, 100, "asub", UnixfsType::directory, "bafybeiaecbgjppecres4lze7fxtz5j3oymgh7sjzmxdgzbgt6n33ne5sj4"},
+      {&unixfs_v1_2025, 1065, 100, "zsub", UnixfsType::hamt_shard, "bafybeifidkw6ro3mxu2wep64tk3gicl3wugvyjeswg3plp53p6atsu276e"},
+      {&unixfs_v0_2015, 1120, 20, "asub", UnixfsType::directory, "QmWhgF8s2FWAyvb5BeaX2PKQwQXdrr578Jb2xJ7nmVUMi6"},
+      {&unixfs_v0_2015, 1120, 20, "zsub", UnixfsType::hamt_shard, "QmXK5XMqMi9qUcDhyK5XTU8Y7rRZB9AkApQb3GaovYwue9"},
   };
   for (const auto& c : cases) {
     INFO(c.profile->name << " " << c.sub);
