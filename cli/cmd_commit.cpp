@@ -1,0 +1,121 @@
+// mlchain commit -m MSG [--metric K=V]… [--param K=V]… [--tag K=V]… [--license SPDX] [--data NAME[:ROLE]=PATH]…
+//                [--allow-empty] [--key NAME]: snapshot the work tree as a signed commit on HEAD.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "mlchain/core/commit_fields.hpp"
+#include "mlchain/keys/key_directory.hpp"
+#include "mlchain/keys/signers.hpp"
+#include "mlchain/repo/commit_work_tree.hpp"
+#include "mlchain/repo/config.hpp"
+#include "mlchain/repo/revisions.hpp"
+
+namespace mlchain::cli {
+namespace {
+
+struct CommitOptions {
+  std::string message;
+  std::vector<std::string> metrics;
+  std::vector<std::string> params;
+  std::vector<std::string> tags;
+  std::optional<std::string> license;
+  std::vector<std::string> data;
+  bool allow_empty = false;
+  std::optional<std::string> key;
+};
+
+Result<core::CommitMeta> meta_of(const CommitOptions& options, const unixfs::Profile& profile) {
+  core::CommitMeta meta;
+  for (const auto& argument : options.metrics) {
+    MLCHAIN_TRY(auto metric, core::parse_assignment(argument, "--metric"));
+    MLCHAIN_TRY(meta.metrics[metric.key], core::parse_metric_value(metric.key, metric.value));
+  }
+  for (const auto& argument : options.params) {
+    MLCHAIN_TRY(auto param, core::parse_assignment(argument, "--param"));
+    meta.params[param.key] = core::parse_param_value(param.value);
+  }
+  for (const auto& argument : options.tags) {
+    MLCHAIN_TRY(auto tag, core::parse_assignment(argument, "--tag"));
+    meta.tags[tag.key] = tag.value;
+  }
+  if (options.license) {
+    if (options.license->empty()) return make_error(ErrorCode::usage, "--license needs an SPDX expression");
+    meta.license = *options.license;
+  }
+  for (const auto& argument : options.data) {
+    MLCHAIN_TRY(auto data, core::parse_data_argument(argument));
+    MLCHAIN_TRY(auto reference, repo::reference_data(data.name, data.role, data.path, profile));
+    meta.data.push_back(std::move(reference));
+  }
+  return meta;
+}
+
+// --key NAME, else the repository's user.key unless CI passes MLCHAIN_PRIVATE_KEY, else the default key.
+Result<keys::SignerChoice> signer_for(const repo::Repository& repository, const std::optional<std::string>& key) {
+  std::optional<std::string> name = key;
+  if (!name && std::getenv("MLCHAIN_PRIVATE_KEY") == nullptr) {
+    MLCHAIN_TRY(auto config, repo::Config::load(repository.paths().config()));
+    name = config.get("user.key");
+  }
+  MLCHAIN_TRY(auto directory, keys::KeyDirectory::from_environment());
+  return keys::choose_signer(directory, name, keys::standard_passphrase_source(std::nullopt));
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+void run_commit(const CommitOptions& options, Context& context) {
+  if (options.message.empty()) return context.fail(ErrorCode::usage, "a commit needs a message: -m MSG");
+  auto repository = repo::discover_repository(std::filesystem::current_path());
+  if (!repository) return context.fail(repository.error());
+  auto profile = repo::repository_profile(*repository);
+  if (!profile) return context.fail(profile.error());
+  auto meta = meta_of(options, *profile);
+  if (!meta) return context.fail(meta.error());
+  auto signer = signer_for(*repository, options.key);
+  if (!signer) return context.fail(signer.error());
+
+  repo::CommitRequest request;
+  request.message = options.message;
+  request.meta = std::move(meta).value();
+  request.allow_empty = options.allow_empty;
+  request.time = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto outcome = repo::commit_work_tree(*repository, *signer->signer, std::move(request));
+  if (!outcome) return context.fail(outcome.error());
+  if (outcome->index_warning) context.err << "mlchain: warning: " << *outcome->index_warning << '\n';
+  if (!outcome->commit) {
+    context.out << "nothing to commit, working tree clean\n";
+    return;
+  }
+  auto commits = repo::stored_commits(repository->objects());
+  if (!commits) return context.fail(commits.error());
+  context.out << '[' << (outcome->branch ? *outcome->branch : std::string("detached HEAD")) << ' '
+              << repo::short_cid(*outcome->commit, *commits) << "] " << first_line(options.message) << '\n';
+}
+
+}  // namespace
+
+void register_commit(CLI::App& app, Context& context) {
+  auto options = std::make_shared<CommitOptions>();
+  auto* command = app.add_subcommand("commit", "Record the work tree as a signed commit on HEAD");
+  command->add_option("-m,--message", options->message, "Commit message")->required();
+  command->add_option("--metric", options->metrics, "Metric K=V, V a number (repeatable)");
+  command->add_option("--param", options->params, "Param K=V: an integer, else a number, else text (repeatable)");
+  command->add_option("--tag", options->tags, "Tag K=V, text (repeatable)");
+  command->add_option("--license", options->license, "SPDX license expression of the bundle");
+  command->add_option("--data", options->data,
+                      "Dataset NAME=PATH or NAME:ROLE=PATH (file or directory, anywhere): its CID is recorded, "
+                      "it is not stored (repeatable; role 'data' by default)");
+  command->add_flag("--allow-empty", options->allow_empty, "Commit even when the tree is the same as HEAD's");
+  command->add_option("--key", options->key, "Stored key that signs (else MLCHAIN_PRIVATE_KEY, else user.key, else the default key)");
+  command->callback([options, &context] { run_commit(*options, context); });
+}
+
+}  // namespace mlchain::cli
