@@ -16,6 +16,8 @@ void register_commands(CLI::App& app, Context& context) {
   register_commit(app, context);
   register_status(app, context);
   register_diff(app, context);
+  register_checkout(app, context);
+  register_verify(app, context);
 }
 
 }  // namespace mlchain::cli

@@ -25,5 +25,7 @@ void register_gc(CLI::App& app, Context& context);
 void register_commit(CLI::App& app, Context& context);
 void register_status(CLI::App& app, Context& context);
 void register_diff(CLI::App& app, Context& context);
+void register_checkout(CLI::App& app, Context& context);
+void register_verify(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

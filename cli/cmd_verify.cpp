@@ -1,0 +1,94 @@
+// mlchain verify [REV|CID] [--json] [--signer ADDR]... [--path DIR]: the check CI runs before deploying.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "mlchain/repo/repository.hpp"
+#include "mlchain/repo/verify.hpp"
+
+namespace mlchain::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct VerifyOptions {
+  std::string revision = "HEAD";
+  bool json = false;
+  std::vector<std::string> signers;
+  std::string path;
+};
+
+json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
+
+void print_json(const repo::VerifyReport& report, Context& context) {
+  auto problems = json::array();
+  for (const auto& problem : report.problems)
+    problems.push_back({{"path", optional_text(problem.path)},
+                        {"kind", repo::problem_kind_name(problem.kind)},
+                        {"expected", optional_text(problem.expected)},
+                        {"actual", optional_text(problem.actual)}});
+  const json document{{"ok", report.ok()}, {"commit", report.commit.to_string()}, {"problems", problems}};
+  context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+// One line per problem, then what was checked, so nothing is claimed verified that was not.
+void print_text(const repo::VerifyReport& report, const std::string& compared, Context& context) {
+  for (const auto& problem : report.problems) {
+    context.out << "mlchain: verify: " << repo::problem_kind_name(problem.kind) << ' '
+                << problem.path.value_or(problem.expected.value_or("-")) << ": expected "
+                << problem.expected.value_or("nothing") << ", actual " << problem.actual.value_or("nothing") << '\n';
+  }
+  context.out << (report.ok() ? "verified " : "checked ") << report.commit.to_string() << ": " << report.commits
+              << " commits (" << report.signatures << " signatures), " << report.blocks << " blocks ("
+              << report.block_bytes << " bytes), " << report.contents << " stored file contents ("
+              << report.content_bytes << " bytes) re-hashed";
+  if (report.directory_compared)
+    context.out << "; " << compared << ": " << report.files << " files (" << report.file_bytes << " bytes) hashed";
+  else
+    context.out << "; " << compared << " not compared (the commit's tree could not be read)";
+  context.out << '\n';
+}
+
+void run_verify(const VerifyOptions& options, Context& context) {
+  repo::VerifyRequest request;
+  request.revision = options.revision;
+  for (const auto& text : options.signers) {
+    auto address = codec::parse_address(text);
+    if (!address) return context.fail(ErrorCode::usage, "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    request.signers.push_back(*address);
+  }
+  if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
+  auto repository = repo::discover_repository(std::filesystem::current_path());
+  if (!repository) return context.fail(repository.error());
+  auto report = repo::verify(*repository, request);
+  if (!report) return context.fail(report.error());
+  if (options.json)
+    print_json(*report, context);
+  else
+    print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
+  if (!report->ok())
+    context.fail(ErrorCode::verification_failed, "verification of " + report->commit.to_string() + " failed: " +
+                                                     std::to_string(report->problems.size()) +
+                                                     (report->problems.size() == 1 ? " problem" : " problems"));
+}
+
+}  // namespace
+
+void register_verify(CLI::App& app, Context& context) {
+  auto options = std::make_shared<VerifyOptions>();
+  auto* command = app.add_subcommand(
+      "verify", "Check REV (default HEAD): every block and signature down its ancestry, and that the work tree "
+                "(or --path DIR) holds exactly its files");
+  command->add_option("REV", options->revision, "Branch, tag, CID or short CID, with ~N/^N (default HEAD)");
+  command->add_flag("--json", options->json, "Print {\"ok\", \"commit\", \"problems\": [{path, kind, expected, actual}]}");
+  command->add_option("--signer", options->signers, "REV's author must be this address (repeatable: one of them)");
+  command->add_option("--path", options->path, "Compare this directory instead of the work tree (every file counts)");
+  command->callback([options, &context] { run_verify(*options, context); });
+}
+
+}  // namespace mlchain::cli

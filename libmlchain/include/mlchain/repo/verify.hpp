@@ -1,0 +1,72 @@
+#pragma once
+// `mlchain verify` (issue 5 item 8): the check a CI pipeline runs before it deploys. It holds when
+//   - every block from the commit down its whole ancestry (commits, directories, HAMT shards, inner file
+//     nodes) re-hashes to its CID, and so does the stored content of every file of every one of those
+//     commits (each distinct content once);
+//   - every commit's signature recovers to the commit's author, and, when signers are given, the
+//     commit's author is one of them;
+//   - the directory compared holds exactly the commit's files: the work tree (without `.mlchain/` and
+//     what `.mlchainignore` leaves out), or any other directory, where every file counts. Every file is
+//     read and hashed: the stat cache is never trusted here, since a CI gate must not trust mtimes.
+// Whatever does not hold is a problem in the report, not an error: verification goes on past it, so one
+// run lists everything that is wrong.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlchain/codec/address.hpp"
+#include "mlchain/repo/repository.hpp"
+
+namespace mlchain::repo {
+
+enum class ProblemKind {
+  missing,           // a file of the commit is not in the directory (path; expected: its CID)
+  extra,             // the directory holds a file the commit does not (path; actual: its CID)
+  modified,          // the directory's file differs (path; expected and actual CIDs)
+  bad_signature,     // a commit's signature does not recover to its author (expected: author, actual: signer)
+  untrusted_signer,  // the commit's author is none of the given signers (expected: them, actual: author)
+  corrupt,           // a stored block or file content no longer hashes to its CID (path: where it is stored)
+  missing_object,    // a block or file content the ancestry needs is not stored (expected: its CID)
+};
+
+// "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object".
+std::string_view problem_kind_name(ProblemKind kind);
+
+struct VerifyProblem {
+  ProblemKind kind;
+  std::optional<std::string> path;
+  std::optional<std::string> expected;
+  std::optional<std::string> actual;
+};
+
+struct VerifyRequest {
+  std::string revision = "HEAD";          // a revision (repo/revisions.hpp) or a full commit CID
+  std::vector<codec::Address> signers;    // empty: any author whose signature holds
+  std::optional<std::filesystem::path> directory;  // nothing: the work tree
+};
+
+struct VerifyReport {
+  codec::Cid commit;
+  std::uint64_t commits = 0;         // commit blocks checked (ancestry included)
+  std::uint64_t signatures = 0;      // signatures recovered
+  std::uint64_t blocks = 0;          // distinct blocks re-hashed, commits included
+  std::uint64_t block_bytes = 0;
+  std::uint64_t contents = 0;        // distinct stored file contents re-hashed
+  std::uint64_t content_bytes = 0;
+  std::uint64_t files = 0;           // files of the directory hashed
+  std::uint64_t file_bytes = 0;
+  bool directory_compared = false;   // false when the commit's tree could not be read
+  std::vector<VerifyProblem> problems;
+
+  bool ok() const { return problems.empty(); }
+};
+
+// Errors only when verification cannot start: an unknown or malformed revision (not_found, usage), a
+// directory that cannot be read, or a failure of the machine (internal). A revision whose commit block is
+// corrupt or missing still gives a report, naming the problem.
+Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request);
+
+}  // namespace mlchain::repo

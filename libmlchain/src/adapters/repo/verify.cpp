@@ -1,0 +1,323 @@
+#include "mlchain/repo/verify.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <set>
+
+#include "mlchain/core/history.hpp"
+#include "mlchain/core/tree.hpp"
+#include "mlchain/core/tree_diff.hpp"
+#include "mlchain/fs/importer.hpp"
+#include "mlchain/repo/commit_signature.hpp"
+#include "mlchain/repo/index_file.hpp"
+#include "mlchain/repo/revisions.hpp"
+#include "mlchain/repo/work_tree.hpp"
+#include "mlchain/unixfs/directory_builder.hpp"
+
+namespace mlchain::repo {
+namespace {
+
+namespace stdfs = std::filesystem;
+using codec::Cid;
+using core::TreeEntry;
+
+// Reads through to the disk store, remembering which block a failed read was about (the tree walk only
+// returns the error) and which blocks have been re-hashed already.
+class CheckedObjects final : public core::ObjectStore {
+ public:
+  explicit CheckedObjects(DiskObjectStore& store) : store_(store) {}
+
+  Status put(const Cid& cid, ByteView block) override { return store_.put(cid, block); }
+  Result<bool> contains(const Cid& cid) override { return store_.contains(cid); }
+  Result<Bytes> get(const Cid& cid) override {
+    auto block = store_.get(cid);
+    if (!block) {
+      failed_ = cid;
+      return block;
+    }
+    if (rehashed_.insert(cid).second) bytes_ += block->size();
+    return block;
+  }
+
+  std::optional<Cid> take_failure() { return std::exchange(failed_, std::nullopt); }
+  std::uint64_t blocks() const { return rehashed_.size(); }
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  DiskObjectStore& store_;
+  std::optional<Cid> failed_;
+  std::set<Cid> rehashed_;
+  std::uint64_t bytes_ = 0;
+};
+
+// The commit a revision names, even when its block is corrupt (the ref still says which one it is).
+Result<Cid> commit_to_verify(Repository& repository, std::string_view revision) {
+  if (auto cid = Cid::parse(revision)) {
+    MLCHAIN_TRY(const bool stored, repository.objects().contains(*cid));
+    if (!stored)
+      return make_error(ErrorCode::not_found, "commit " + cid->to_string() + " is not in the repository; fetch it first");
+    return *cid;
+  }
+  auto resolved = resolve_revision(repository, revision);
+  if (resolved || resolved.error().code != ErrorCode::verification_failed) return resolved;
+  std::optional<Cid> named;
+  if (revision == "HEAD") {
+    if (auto head = repository.refs().head_commit(); head && *head) named = **head;
+  } else {
+    for (const auto prefix : {heads_prefix, tags_prefix}) {
+      auto ref = repository.refs().read(std::string(prefix) + std::string(revision));
+      if (ref && *ref) {
+        named = **ref;
+        break;
+      }
+    }
+  }
+  if (!named) return resolved;
+  return *named;
+}
+
+ProblemKind kind_of(const Error& error) {
+  return error.code == ErrorCode::not_found ? ProblemKind::missing_object : ProblemKind::corrupt;
+}
+
+// Lists a directory as core::list_files lists a tree (files, symlinks, empty directories, sorted by path),
+// hashing every file under `profile` and storing nothing. Every file counts: nothing is ignored.
+class DirectoryLister {
+ public:
+  DirectoryLister(const unixfs::Profile& profile, std::vector<VerifyProblem>& problems)
+      : profile_(profile), problems_(problems) {}
+
+  Status visit(const stdfs::path& directory, const std::string& relative) {
+    std::vector<std::string> names;
+    DIR* stream = ::opendir(directory.c_str());
+    if (stream == nullptr) return cannot("read the directory", directory, errno);
+    while (const dirent* item = ::readdir(stream)) {
+      const std::string name = item->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    ::closedir(stream);
+    std::sort(names.begin(), names.end());
+    if (names.empty() && !relative.empty()) {
+      MLCHAIN_TRY(const auto empty, unixfs::build_directory(profile_, {}, nowhere_));
+      entries_.push_back({relative, empty.cid, 0, unixfs::NodeKind::directory, std::nullopt});
+    }
+    for (const auto& name : names) {
+      const auto path = directory / name;
+      const auto child = relative.empty() ? name : relative + "/" + name;
+      struct stat info {};
+      if (::lstat(path.c_str(), &info) != 0) return cannot("stat", path, errno);
+      if (S_ISDIR(info.st_mode)) {
+        MLCHAIN_TRY_STATUS(visit(path, child));
+      } else if (S_ISREG(info.st_mode)) {
+        MLCHAIN_TRY(const auto node, fs::import_file(path, profile_, nowhere_));
+        entries_.push_back({child, node.cid, node.content_size, unixfs::NodeKind::file, std::nullopt});
+        ++files_;
+        bytes_ += node.content_size;
+      } else if (S_ISLNK(info.st_mode)) {
+        std::string target(static_cast<std::size_t>(info.st_size) + 1, '\0');
+        const ssize_t length = ::readlink(path.c_str(), target.data(), target.size());
+        if (length < 0) return cannot("read the symlink", path, errno);
+        target.resize(static_cast<std::size_t>(length));
+        MLCHAIN_TRY(const auto node, unixfs::build_symlink(profile_, target, nowhere_));
+        entries_.push_back({child, node.cid, 0, unixfs::NodeKind::symlink, target});
+      } else {
+        problems_.push_back({ProblemKind::extra, child, std::nullopt, "not a file, directory or symlink"});
+      }
+    }
+    return {};
+  }
+
+  std::vector<TreeEntry> take() {
+    std::sort(entries_.begin(), entries_.end(), [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+    return std::move(entries_);
+  }
+  std::uint64_t files() const { return files_; }
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  static Error cannot(std::string_view what, const stdfs::path& path, int error) {
+    const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::internal;
+    return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  }
+
+  const unixfs::Profile& profile_;
+  std::vector<VerifyProblem>& problems_;
+  unixfs::DiscardingBlockSink nowhere_;
+  std::vector<TreeEntry> entries_;
+  std::uint64_t files_ = 0;
+  std::uint64_t bytes_ = 0;
+};
+
+class Verifier {
+ public:
+  Verifier(Repository& repository, const VerifyRequest& request, VerifyReport& report)
+      : repository_(repository), request_(request), report_(report), objects_(repository.objects()) {}
+
+  // Every commit from the report's commit down its ancestry, each once; returns the first one's tree
+  // listing when it could be read.
+  Result<std::optional<std::pair<core::Commit, std::vector<TreeEntry>>>> walk_ancestry() {
+    std::optional<std::pair<core::Commit, std::vector<TreeEntry>>> first;
+    std::deque<Cid> queue{report_.commit};
+    std::set<Cid> seen{report_.commit};
+    while (!queue.empty()) {
+      const Cid cid = queue.front();
+      queue.pop_front();
+      auto block = objects_.get(cid);
+      if (!block) {
+        objects_.take_failure();
+        add_block_problem(block.error(), cid);
+        continue;
+      }
+      auto commit = core::decode_commit(*block);
+      if (!commit) {
+        report_.problems.push_back({ProblemKind::corrupt, store_path(cid), cid.to_string(), std::nullopt});
+        continue;
+      }
+      ++report_.commits;
+      MLCHAIN_TRY_STATUS(check_signature(cid, *commit));
+      auto files = check_tree(*commit);
+      if (cid == report_.commit && files) first.emplace(*commit, std::move(*files));
+      for (const auto& parent : commit->parents)
+        if (seen.insert(parent).second) queue.push_back(parent);
+    }
+    report_.blocks = objects_.blocks();
+    report_.block_bytes = objects_.bytes();
+    return first;
+  }
+
+ private:
+  std::string store_path(const Cid& cid) const { return repository_.objects().path_of(cid).string(); }
+
+  void add_block_problem(const Error& error, const Cid& cid) {
+    report_.problems.push_back({kind_of(error), store_path(cid), cid.to_string(), std::nullopt});
+  }
+
+  Status check_signature(const Cid& cid, const core::Commit& commit) {
+    MLCHAIN_TRY(const auto signature, check_commit_signature(commit));
+    ++report_.signatures;
+    const auto author = codec::to_checksum_address(commit.author);
+    if (!signature.good)
+      report_.problems.push_back({ProblemKind::bad_signature, std::nullopt, author,
+                                  signature.signer ? codec::to_checksum_address(*signature.signer)
+                                                   : std::string("no signer (the signature recovers to no key)")});
+    if (cid != report_.commit || request_.signers.empty()) return {};
+    if (std::find(request_.signers.begin(), request_.signers.end(), commit.author) != request_.signers.end()) return {};
+    std::string trusted;
+    for (const auto& signer : request_.signers) trusted += (trusted.empty() ? "" : ",") + codec::to_checksum_address(signer);
+    report_.problems.push_back({ProblemKind::untrusted_signer, std::nullopt, trusted, author});
+    return {};
+  }
+
+  // The tree's blocks (re-hashed as they are read) and every file content not checked before.
+  std::optional<std::vector<TreeEntry>> check_tree(const core::Commit& commit) {
+    auto reach = core::reach_of_tree(objects_, commit.tree);
+    if (!reach) {
+      const auto failed = objects_.take_failure().value_or(commit.tree);
+      add_block_problem(reach.error(), failed);
+      return std::nullopt;
+    }
+    for (const auto& root : reach->file_roots) {
+      if (!checked_contents_.insert(root).second) continue;
+      const auto status = repository_.contents().check(root, profile_of_cid(root));
+      if (!status) {
+        report_.problems.push_back(
+            {kind_of(status.error()), repository_.contents().path_of(root).string(), root.to_string(), std::nullopt});
+        continue;
+      }
+      ++report_.contents;
+      if (auto size = repository_.contents().size(root)) report_.content_bytes += *size;
+    }
+    auto files = core::list_files(objects_, commit.tree);
+    if (!files) {
+      const auto failed = objects_.take_failure().value_or(commit.tree);
+      add_block_problem(files.error(), failed);
+      return std::nullopt;
+    }
+    return std::move(files).value();
+  }
+
+  Repository& repository_;
+  const VerifyRequest& request_;
+  VerifyReport& report_;
+  CheckedObjects objects_;
+  std::set<Cid> checked_contents_;
+};
+
+Result<std::vector<TreeEntry>> list_directory(Repository& repository, const VerifyRequest& request,
+                                              const unixfs::Profile& profile, VerifyReport& report) {
+  if (request.directory) {
+    DirectoryLister lister(profile, report.problems);
+    MLCHAIN_TRY_STATUS(lister.visit(*request.directory, ""));
+    report.files = lister.files();
+    report.file_bytes = lister.bytes();
+    return lister.take();
+  }
+  // No stat cache: every file of the work tree is read and hashed.
+  MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, LoadedIndex{}, SnapshotMode::hash_only));
+  for (const auto& entry : snapshot.entries) {
+    if (entry.kind != unixfs::NodeKind::file) continue;
+    ++report.files;
+    report.file_bytes += entry.size;
+  }
+  return std::move(snapshot.entries);
+}
+
+}  // namespace
+
+std::string_view problem_kind_name(ProblemKind kind) {
+  switch (kind) {
+    case ProblemKind::missing: return "missing";
+    case ProblemKind::extra: return "extra";
+    case ProblemKind::modified: return "modified";
+    case ProblemKind::bad_signature: return "bad-signature";
+    case ProblemKind::untrusted_signer: return "untrusted-signer";
+    case ProblemKind::corrupt: return "corrupt";
+    case ProblemKind::missing_object: return "missing-object";
+  }
+  return "corrupt";
+}
+
+Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request) {
+  MLCHAIN_TRY(const auto commit, commit_to_verify(repository, request.revision));
+  if (request.directory) {
+    struct stat info {};
+    if (::stat(request.directory->c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+      return make_error(ErrorCode::not_found, request.directory->string() + " is not a directory");
+  }
+  VerifyReport report{.commit = commit, .problems = {}};
+  Verifier verifier(repository, request, report);
+  MLCHAIN_TRY(const auto first, verifier.walk_ancestry());
+  if (!first) return report;
+
+  auto profile = unixfs::find_profile(first->first.profile);
+  if (!profile) {
+    report.problems.push_back({ProblemKind::corrupt, repository.objects().path_of(commit).string(), commit.to_string(),
+                               "unknown profile " + first->first.profile});
+    return report;
+  }
+  MLCHAIN_TRY(const auto found, list_directory(repository, request, *profile, report));
+  report.directory_compared = true;
+  for (const auto& change : core::diff_trees(first->second, found)) {
+    switch (change.kind) {
+      case core::ChangeKind::deleted:
+        report.problems.push_back({ProblemKind::missing, change.path, change.before->cid.to_string(), std::nullopt});
+        break;
+      case core::ChangeKind::added:
+        report.problems.push_back({ProblemKind::extra, change.path, std::nullopt, change.after->cid.to_string()});
+        break;
+      case core::ChangeKind::modified:
+        report.problems.push_back(
+            {ProblemKind::modified, change.path, change.before->cid.to_string(), change.after->cid.to_string()});
+        break;
+    }
+  }
+  return report;
+}
+
+}  // namespace mlchain::repo
