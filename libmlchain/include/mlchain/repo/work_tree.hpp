@@ -18,7 +18,13 @@ namespace mlchain::repo {
 
 enum class SnapshotMode {
   hash_only,  // status, diff: CIDs only; nothing is written
-  store,      // commit: file contents into files/, dag-pb blocks into objects/
+  store,      // commit: file contents into files/ and their dag-pb blocks into objects/ as they are read;
+              // the directory and symlink blocks are kept in tree_blocks for the caller to store
+};
+
+struct TreeBlock {
+  codec::Cid cid;
+  Bytes block;
 };
 
 struct WorkTreeSnapshot {
@@ -27,6 +33,9 @@ struct WorkTreeSnapshot {
   std::vector<core::StatEntry> index;    // the refreshed stat cache, sorted by path
   std::uint64_t files_read = 0;          // files hashed because the stat cache could not vouch for them
   std::uint64_t bytes_read = 0;
+  // SnapshotMode::store: the blocks of the directories and symlinks, children before parents, left for
+  // the caller to store only if it makes a commit, so that "nothing to commit" writes nothing.
+  std::vector<TreeBlock> tree_blocks;
 };
 
 // Files of another type (fifos, sockets, devices) are a usage error naming them and pointing at

@@ -57,6 +57,8 @@ Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& sig
   const auto digest = core::signing_digest(unsigned_block);
   MLCHAIN_TRY(commit.signature, signer.sign_message(digest));
   MLCHAIN_TRY(const auto block, core::encode_commit(commit));
+  for (const auto& tree_block : snapshot.tree_blocks)
+    MLCHAIN_TRY_STATUS(repository.objects().put(tree_block.cid, tree_block.block));
   const auto cid = codec::Cid::of_block(1, codec::multicodec::dag_cbor, block);
   MLCHAIN_TRY_STATUS(repository.objects().put(cid, block));
   MLCHAIN_TRY_STATUS(repository.refs().advance_head(parent, cid));

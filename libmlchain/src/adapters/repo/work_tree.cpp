@@ -59,6 +59,19 @@ class StoringSink final : public unixfs::BlockSink {
   std::mutex mutex_;
 };
 
+// The blocks of directories and symlinks, held until the caller knows whether it commits.
+class CollectingSink final : public unixfs::BlockSink {
+ public:
+  explicit CollectingSink(std::vector<TreeBlock>& blocks) : blocks_(blocks) {}
+  Status put(const codec::Cid& cid, ByteView block) override {
+    blocks_.push_back({cid, Bytes(block.begin(), block.end())});
+    return {};
+  }
+
+ private:
+  std::vector<TreeBlock>& blocks_;
+};
+
 class Snapshotter {
  public:
   Snapshotter(Repository& repository, const unixfs::Profile& profile, const LoadedIndex& index, SnapshotMode mode)
@@ -93,6 +106,11 @@ class Snapshotter {
   };
 
   unixfs::BlockSink& sink() { return mode_ == SnapshotMode::store ? static_cast<unixfs::BlockSink&>(storing_sink_) : discarding_sink_; }
+  unixfs::BlockSink& tree_sink(WorkTreeSnapshot& snapshot) {
+    if (mode_ != SnapshotMode::store) return discarding_sink_;
+    collecting_sink_.emplace(snapshot.tree_blocks);
+    return *collecting_sink_;
+  }
   stdfs::path absolute(std::string_view relative) const {
     return relative.empty() ? repository_.work_tree() : repository_.work_tree() / std::string(relative);
   }
@@ -287,6 +305,7 @@ class Snapshotter {
 
   Result<WorkTreeSnapshot> build() {
     WorkTreeSnapshot snapshot;
+    unixfs::BlockSink& tree_blocks = tree_sink(snapshot);
     std::vector<ImportedNode> built(directories_.size());
     for (std::size_t index = directories_.size(); index-- > 0;) {
       Directory& directory = directories_[index];
@@ -306,7 +325,7 @@ class Snapshotter {
             break;
           case Kind::symlink: {
             const Symlink& link = symlinks_[child.index];
-            MLCHAIN_TRY(auto node, unixfs::build_symlink(profile_, link.target, sink()));
+            MLCHAIN_TRY(auto node, unixfs::build_symlink(profile_, link.target, tree_blocks));
             snapshot.entries.push_back({link.relative, node.cid, 0, unixfs::NodeKind::symlink, link.target});
             entries.push_back({child.name, std::move(node)});
             break;
@@ -314,7 +333,7 @@ class Snapshotter {
         }
       }
       const bool empty = entries.empty();
-      MLCHAIN_TRY(auto node, unixfs::build_directory(profile_, std::move(entries), sink()));
+      MLCHAIN_TRY(auto node, unixfs::build_directory(profile_, std::move(entries), tree_blocks));
       if (empty && index != 0)
         snapshot.entries.push_back({directory.relative, node.cid, 0, unixfs::NodeKind::directory, std::nullopt});
       built[index] = std::move(node);
@@ -334,6 +353,7 @@ class Snapshotter {
   SnapshotMode mode_;
   StoringSink storing_sink_;
   unixfs::DiscardingBlockSink discarding_sink_;
+  std::optional<CollectingSink> collecting_sink_;
   core::IgnoreRules rules_;
   std::vector<Directory> directories_;
   std::vector<File> files_;
