@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "commands.hpp"
 #include "context.hpp"
@@ -36,7 +35,6 @@ struct KeyOptions {
   bool json = false;
   bool private_key = false;
   bool yes = false;
-  std::vector<std::string> sign_arguments;
   std::string address;
   std::string message;
   std::string signature;
@@ -204,11 +202,10 @@ void run_export(Context& context, const KeyOptions& options) {
 void run_sign(Context& context, const KeyOptions& options) {
   auto directory = KeyDirectory::from_environment();
   if (!directory) return context.fail(directory.error());
-  const bool named = options.sign_arguments.size() == 2;
-  auto message = codec::message_from_argument(options.sign_arguments.back());
+  auto message = codec::message_from_argument(options.message);
   if (!message) return context.fail(message.error());
   auto choice = keys::choose_signer(*directory,
-                                    named ? std::optional<std::string>(options.sign_arguments.front()) : std::nullopt,
+                                    options.name.empty() ? std::nullopt : std::optional<std::string>(options.name),
                                     keys::standard_passphrase_source(password_file_of(options)));
   if (!choice) return context.fail(choice.error());
   if (choice->stored) warn_if_exposed(context, *choice->stored);
@@ -294,12 +291,19 @@ void register_key(CLI::App& app, Context& context) {
   auto* sign = key->add_subcommand(
       "sign", "Sign MESSAGE with EIP-191 personal_sign; prints the 65-byte signature as 0x hex (0x… messages are "
               "hex bytes)");
-  sign->add_option("args", options->sign_arguments,
-                   "[NAME] MESSAGE: without NAME, MLCHAIN_PRIVATE_KEY if set, else the default key")
-      ->required()
-      ->expected(1, 2);
+  // CLI11 fills positionals from the left, so a lone argument lands in NAME; run_sign reads it as MESSAGE.
+  sign->add_option("NAME", options->name,
+                   "The key (without it: MLCHAIN_PRIVATE_KEY if set, else the default key)")
+      ->required();
+  sign->add_option("MESSAGE", options->message, "The message: text, or 0x-prefixed hex bytes");
   add_password_file(*sign, *options);
-  sign->callback([&context, options] { run_sign(context, *options); });
+  sign->callback([&context, options, sign] {
+    if (sign->get_option("MESSAGE")->count() == 0) {
+      options->message = options->name;
+      options->name.clear();
+    }
+    run_sign(context, *options);
+  });
 
   auto* verify = key->add_subcommand(
       "verify", "Check an EIP-191 signature of MESSAGE by ADDRESS: exit 0 if it verifies, 1 if not");

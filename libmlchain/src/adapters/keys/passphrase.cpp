@@ -41,7 +41,7 @@ class EchoOff {
     }
   }
   ~EchoOff() {
-    if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
   }
   EchoOff(const EchoOff&) = delete;
   EchoOff& operator=(const EchoOff&) = delete;
@@ -53,9 +53,11 @@ class EchoOff {
 };
 
 Result<crypto::SecretBytes> prompt(int tty, std::string_view text) {
+  // Echo goes off before the prompt appears: switching it flushes typeahead, which must not eat an answer
+  // typed (or piped by a terminal emulator) right after the prompt.
+  const EchoOff echo_off(tty);
   if (::write(tty, text.data(), text.size()) < 0)
     return make_error(ErrorCode::internal, std::string("cannot write to the terminal: ") + std::strerror(errno));
-  const EchoOff echo_off(tty);
   crypto::SecretBytes buffer(max_passphrase_bytes);
   std::size_t filled = 0;
   while (true) {
