@@ -240,8 +240,12 @@ class Writer {
   }
 
   // Every directory whose entries changed is flushed, so the renames survive a power cut before HEAD moves.
+  // (A directory pruned after it was touched has nothing left to flush but its parent, touched too.)
   Status sync() {
-    for (const auto& directory : touched_) MLCHAIN_TRY_STATUS(disk::sync_directory(root_ / directory));
+    for (const auto& directory : touched_) {
+      MLCHAIN_TRY(const auto kind, on_disk(root_ / directory));
+      if (kind == OnDisk::directory) MLCHAIN_TRY_STATUS(disk::sync_directory(root_ / directory));
+    }
     return {};
   }
 
