@@ -24,7 +24,6 @@ namespace {
 
 namespace stdfs = std::filesystem;
 using keys::KeyDirectory;
-using keys::StoredKey;
 
 struct KeyOptions {
   std::string name;
@@ -45,10 +44,18 @@ std::optional<stdfs::path> password_file_of(const KeyOptions& options) {
   return stdfs::path(options.password_file);
 }
 
-void warn_if_exposed(Context& context, const StoredKey& key) {
-  if (key.exposed)
-    context.err << "mlchain: warning: " << key.file.string()
-                << " is readable by group or others; run: chmod 600 " << key.file.string() << '\n';
+void warn_if_exposed(Context& context, const stdfs::path& file, bool exposed) {
+  if (exposed)
+    context.err << "mlchain: warning: " << file.string() << " is readable by group or others; run: chmod 600 "
+                << file.string() << '\n';
+}
+
+Status check_name_is_free(const KeyDirectory& directory, const std::string& name) {
+  MLCHAIN_TRY_STATUS(keys::check_key_name(name));
+  if (directory.has(name))
+    return make_error(ErrorCode::conflict, "a key named '" + name + "' already exists (" +
+                                               directory.file_of(name).string() + "); choose another --name");
+  return {};
 }
 
 // "key-" and the address's first 8 hex digits: stable, short, and tells keys apart at a glance.
@@ -70,12 +77,10 @@ void store(Context& context, KeyDirectory& directory, const std::string& name, c
 void run_new(Context& context, const KeyOptions& options) {
   auto directory = KeyDirectory::from_environment();
   if (!directory) return context.fail(directory.error());
-  if (!options.name.empty()) {
-    if (auto valid = keys::check_key_name(options.name); !valid) return context.fail(valid.error());
-  }
   auto key = crypto::PrivateKey::generate();
   if (!key) return context.fail(key.error());
   const std::string name = options.name.empty() ? default_key_name(key->address()) : options.name;
+  if (auto free = check_name_is_free(*directory, name); !free) return context.fail(free.error());
   auto passphrase = keys::read_passphrase({password_file_of(options), name, true});
   if (!passphrase) return context.fail(passphrase.error());
   auto keystore = keys::encrypt_keystore(*key, passphrase->view(),
@@ -88,6 +93,9 @@ void run_import_keystore(Context& context, KeyDirectory& directory, const KeyOpt
   const stdfs::path file = options.keystore_file;
   auto keystore = keys::read_keystore_file(file);
   if (!keystore) return context.fail(keystore.error());
+  if (!options.name.empty()) {
+    if (auto free = check_name_is_free(directory, options.name); !free) return context.fail(free.error());
+  }
   const std::string label = options.name.empty() ? "in " + file.string() : options.name;
   auto passphrase = keys::read_passphrase({password_file_of(options), label, false});
   if (!passphrase) return context.fail(passphrase.error());
@@ -101,7 +109,7 @@ void run_import_keystore(Context& context, KeyDirectory& directory, const KeyOpt
 void run_import_private_key(Context& context, KeyDirectory& directory, const KeyOptions& options) {
   if (options.name.empty())
     return context.fail(ErrorCode::usage, "key import --private-key-file needs --name NAME");
-  if (auto valid = keys::check_key_name(options.name); !valid) return context.fail(valid.error());
+  if (auto free = check_name_is_free(directory, options.name); !free) return context.fail(free.error());
   auto text = keys::read_secret_file(options.private_key_file);
   if (!text) return context.fail(text.error());
   auto key = crypto::PrivateKey::from_hex(text->text());
@@ -149,11 +157,7 @@ void run_list(Context& context, const KeyOptions& options) {
                   << key.file.string() << '\n';
     }
   }
-  for (const auto& key : *listing) {
-    if (key.exposed)
-      context.err << "mlchain: warning: " << key.file.string()
-                  << " is readable by group or others; run: chmod 600 " << key.file.string() << '\n';
-  }
+  for (const auto& key : *listing) warn_if_exposed(context, key.file, key.exposed);
   for (const auto& key : *listing) {
     if (key.problem) context.fail(*key.problem);
   }
@@ -177,7 +181,7 @@ void run_export(Context& context, const KeyOptions& options) {
   if (!directory) return context.fail(directory.error());
   auto key = directory->load(options.name);
   if (!key) return context.fail(key.error());
-  warn_if_exposed(context, *key);
+  warn_if_exposed(context, key->file, key->exposed);
   if (!options.private_key) {
     context.out << key->json << (key->json.ends_with('\n') ? "" : "\n");
     return;
@@ -208,7 +212,7 @@ void run_sign(Context& context, const KeyOptions& options) {
                                     options.name.empty() ? std::nullopt : std::optional<std::string>(options.name),
                                     keys::standard_passphrase_source(password_file_of(options)));
   if (!choice) return context.fail(choice.error());
-  if (choice->stored) warn_if_exposed(context, *choice->stored);
+  if (choice->stored) warn_if_exposed(context, choice->stored->file, choice->stored->exposed);
   auto signature = choice->signer->sign_message(*message);
   if (!signature) return context.fail(signature.error());
   context.out << codec::to_0x_hex(signature->bytes) << '\n';

@@ -51,6 +51,9 @@ class KeyDirectory {
   const std::filesystem::path& path() const { return directory_; }
   std::filesystem::path file_of(std::string_view name) const;
 
+  // Whether a key of that name is stored, so a taken name is refused before a passphrase is asked for.
+  bool has(std::string_view name) const;
+
   // Every <name>.json, sorted by name; a corrupt file is listed with its problem rather than hiding the rest.
   Result<std::vector<KeyListing>> list() const;
 

@@ -91,6 +91,11 @@ stdfs::path KeyDirectory::file_of(std::string_view name) const {
   return directory_ / (std::string(name) + std::string(keystore_extension));
 }
 
+bool KeyDirectory::has(std::string_view name) const {
+  std::error_code error;
+  return stdfs::exists(file_of(name), error);
+}
+
 Result<std::vector<KeyListing>> KeyDirectory::list() const {
   std::vector<KeyListing> keys;
   std::error_code error;
