@@ -24,7 +24,8 @@ Result<std::string> read_small_file(const stdfs::path& path) {
   std::error_code error;
   const auto size = stdfs::file_size(path, error);
   if (error) {
-    const auto code = error == std::errc::no_such_file_or_directory ? ErrorCode::not_found : ErrorCode::internal;
+    // Missing is "not found"; anything else (a directory, no permission) is the caller's to fix.
+    const auto code = error == std::errc::no_such_file_or_directory ? ErrorCode::not_found : ErrorCode::usage;
     return make_error(code, "cannot read " + path.string() + ": " + error.message());
   }
   if (size > max_file_bytes)
