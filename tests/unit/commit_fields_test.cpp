@@ -75,8 +75,11 @@ TEST_CASE("remote URLs lose their credentials", "[commit-fields]") {
 TEST_CASE("tree and value diffs", "[commit-fields]") {
   const auto a = codec::Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am").value();
   const auto b = codec::Cid::parse("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku").value();
-  const std::vector<TreeEntry> before{{"gone", a, 6}, {"same", a, 6}, {"x", a, 6}};
-  const std::vector<TreeEntry> after{{"new", b, 1}, {"same", a, 6}, {"x", b, 1}};
+  const auto file = [](const char* path, const codec::Cid& cid, std::uint64_t size) {
+    return TreeEntry{path, cid, size, unixfs::NodeKind::file, std::nullopt};
+  };
+  const std::vector<TreeEntry> before{file("gone", a, 6), file("same", a, 6), file("x", a, 6)};
+  const std::vector<TreeEntry> after{file("new", b, 1), file("same", a, 6), file("x", b, 1)};
   const auto changes = diff_trees(before, after);
   REQUIRE(changes.size() == 3);
   CHECK((changes[0].kind == ChangeKind::deleted && changes[0].path == "gone" && !changes[0].after));

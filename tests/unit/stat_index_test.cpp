@@ -10,7 +10,7 @@ namespace {
 
 std::vector<StatEntry> sample() {
   const auto hello = codec::Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am").value();
-  const auto v0 = codec::Cid::parse("QmWATWQ7fVPP2EFGu71UkfnqhYXDYH566qy47CnJDgvs8u").value();
+  const auto v0 = codec::Cid::parse("QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN").value();
   return {{"a/b.txt", {6, 1700000000123456789, 1700000000987654321, 42, 2049}, hello, 6},
           {"weights.bin", {3000000, -5, 7, 1ull << 40, 1}, v0, 3000150}};
 }
