@@ -2,6 +2,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -63,7 +64,11 @@ class ParallelImport {
     slots_.reserve(slot_count);
     for (std::size_t i = 0; i < slot_count; ++i) slots_.emplace_back(profile);
     threads_.reserve(workers);
-    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    // Out of threads (a process limit), the import goes on with those it has, or on this thread alone.
+    try {
+      for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+    }
   }
 
   ~ParallelImport() {
@@ -77,6 +82,8 @@ class ParallelImport {
 
   ParallelImport(const ParallelImport&) = delete;
   ParallelImport& operator=(const ParallelImport&) = delete;
+
+  bool has_workers() const { return !threads_.empty(); }
 
   Status run(const ImportOptions& options, FileBuilder& builder) {
     for (std::uint64_t index = 0; index < plan_.count; ++index) {
@@ -159,7 +166,10 @@ Result<unixfs::ImportedNode> import_file(const std::filesystem::path& path, cons
     MLCHAIN_TRY_STATUS(import_sequentially(reader, plan, profile, options, builder));
   } else {
     ParallelImport import(reader, plan, profile, workers);
-    MLCHAIN_TRY_STATUS(import.run(options, builder));
+    if (import.has_workers())
+      MLCHAIN_TRY_STATUS(import.run(options, builder));
+    else
+      MLCHAIN_TRY_STATUS(import_sequentially(reader, plan, profile, options, builder));
   }
   return builder.finish();
 }
