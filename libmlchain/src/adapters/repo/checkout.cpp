@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "disk.hpp"
 #include "mlchain/codec/dag_pb.hpp"
@@ -29,6 +32,9 @@ using core::TreeEntry;
 using unixfs::NodeKind;
 
 using Listing = std::map<std::string, TreeEntry, std::less<>>;
+
+// Files written at once: enough to overlap one file's flush to disk with another's copy and hashing.
+constexpr std::size_t parallel_files = 3;
 
 Listing by_path(std::vector<TreeEntry> entries) {
   Listing listing;
@@ -210,32 +216,47 @@ class Writer {
     }
   }
 
-  Status write(const TreeEntry& entry) {
+  // Directories, symlinks, and the parents of files; files themselves go to write_files().
+  Status prepare(const TreeEntry& entry) {
     const auto path = root_ / entry.path;
     MLCHAIN_TRY_STATUS(make_parents(entry.path));
+    touched(parent_of(entry.path));
+    if (entry.kind == NodeKind::file) return {};
     if (entry.kind == NodeKind::directory) {
       MLCHAIN_TRY(const auto kind, on_disk(path));
       if (kind == OnDisk::directory) return {};
       if (kind == OnDisk::other && ::unlink(path.c_str()) != 0) return disk::system_error(errno, "remove", path);
       if (::mkdir(path.c_str(), 0755) != 0) return disk::system_error(errno, "create the directory", path);
-      touched(parent_of(entry.path));
       return {};
     }
-    const auto temporary = path.parent_path() / ("." + path.filename().string() + ".mlchain-tmp-" + std::to_string(::getpid()));
-    ::unlink(temporary.c_str());  // a leftover of an interrupted checkout by a process with the same pid
-    if (entry.kind == NodeKind::symlink) {
-      if (::symlink(entry.symlink_target->c_str(), temporary.c_str()) != 0)
-        return disk::system_error(errno, "create the symlink", temporary);
-    } else {
-      MLCHAIN_TRY_STATUS(repository_.contents().materialize(entry.cid, profile_of_cid(entry.cid), temporary));
-    }
-    Status placed = make_room(path);
-    if (placed.ok() && ::rename(temporary.c_str(), path.c_str()) != 0) placed = disk::system_error(errno, "write", path);
-    if (!placed.ok()) {
-      ::unlink(temporary.c_str());
-      return placed;
-    }
-    touched(parent_of(entry.path));
+    return place(entry);
+  }
+
+  // A few files at a time, so that one file's flush to disk overlaps another's hashing. The first error
+  // stops the others from starting new files; files already placed stay.
+  Status write_files(const std::vector<const TreeEntry*>& files) {
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<Error> failure;
+    const auto work = [&] {
+      for (std::size_t i = next++; i < files.size(); i = next++) {
+        {
+          std::lock_guard lock(mutex);
+          if (failure) return;
+        }
+        auto status = place(*files[i]);
+        if (!status.ok()) {
+          std::lock_guard lock(mutex);
+          if (!failure) failure = std::move(status).error();
+        }
+      }
+    };
+    std::vector<std::thread> workers;
+    const std::size_t count = std::min<std::size_t>(files.size(), parallel_files);
+    for (std::size_t i = 1; i < count; ++i) workers.emplace_back(work);
+    work();
+    for (auto& worker : workers) worker.join();
+    if (failure) return *failure;
     return {};
   }
 
@@ -264,8 +285,26 @@ class Writer {
     return {};
   }
 
+  // Writes beside the final path under a temporary name, verified against the CID for a file, then
+  // renamed into place.
+  Status place(const TreeEntry& entry) const {
+    const auto path = root_ / entry.path;
+    const auto temporary = path.parent_path() / ("." + path.filename().string() + ".mlchain-tmp-" + std::to_string(::getpid()));
+    ::unlink(temporary.c_str());  // a leftover of an interrupted checkout by a process with the same pid
+    if (entry.kind == NodeKind::symlink) {
+      if (::symlink(entry.symlink_target->c_str(), temporary.c_str()) != 0)
+        return disk::system_error(errno, "create the symlink", temporary);
+    } else {
+      MLCHAIN_TRY_STATUS(repository_.contents().materialize(entry.cid, profile_of_cid(entry.cid), temporary));
+    }
+    Status placed = make_room(path);
+    if (placed.ok() && ::rename(temporary.c_str(), path.c_str()) != 0) placed = disk::system_error(errno, "write", path);
+    if (!placed.ok()) ::unlink(temporary.c_str());
+    return placed;
+  }
+
   // A file or symlink replaces an empty directory that REV does not have (rename cannot).
-  Status make_room(const stdfs::path& path) {
+  static Status make_room(const stdfs::path& path) {
     MLCHAIN_TRY(const auto kind, on_disk(path));
     if (kind != OnDisk::directory) return {};
     if (::rmdir(path.c_str()) != 0) return disk::system_error(errno, "replace the directory", path);
@@ -361,8 +400,13 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
   outcome.removed = plan.removals.size() + plan.obstructions.size();
   writer.prune();
   std::set<std::string> written;
+  std::vector<const TreeEntry*> files;
   for (const auto& entry : plan.writes) {
-    MLCHAIN_TRY_STATUS(writer.write(entry));
+    MLCHAIN_TRY_STATUS(writer.prepare(entry));
+    if (entry.kind == NodeKind::file) files.push_back(&entry);
+  }
+  MLCHAIN_TRY_STATUS(writer.write_files(files));
+  for (const auto& entry : plan.writes) {
     written.insert(entry.path);
     ++outcome.files_written;
     outcome.bytes_written += entry.size;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Checkout of a large version (issue 5 target): `mlchain checkout` writing every file of a SIZE_MIB bundle
+# of FILES files (each written under a temporary name, flushed, re-hashed against its CID, renamed) vs
+# `cp -r` of the same files on the same file system (without and with the `sync` that makes it as
+# durable), both with the page cache warm; then the space a second version that changes one file takes
+# in .mlchain/ (du), and the checkout back to the first version (one file written).
+#
+#   bench/repo_checkout.sh [SIZE_MIB] [FILES]      (defaults 4096 and 40)
+# Environment: MLCHAIN (binary; default build/cli/mlchain), BENCH_DIR (default /tmp), RUNS (best of; default 1).
+set -euo pipefail
+size_mib=${1:-4096}
+files=${2:-40}
+mlchain=$(realpath "${MLCHAIN:-build/cli/mlchain}")
+runs=${RUNS:-1}
+[ -x "$mlchain" ] || { echo "no mlchain binary at $mlchain (set MLCHAIN)" >&2; exit 2; }
+
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/mlchain-bench-checkout-XXXXXX")
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+export MLCHAIN_HOME="$work/home"
+export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
+
+seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
+best() {  # best of $runs: best CMD... (a setup function named by PREPARE runs before each, untimed)
+  local best_time=
+  for _ in $(seq "$runs"); do
+    [ -n "${PREPARE:-}" ] && "$PREPARE"
+    local t; t=$(seconds "$@")
+    if [ -z "$best_time" ] || [ "$(echo "$t < $best_time" | bc)" = 1 ]; then best_time=$t; fi
+  done
+  echo "$best_time"
+}
+kib() { du -sk --apparent-size "$1" | cut -f1; }
+used_kib() { du -sk "$1" | cut -f1; }
+
+echo "input: $files files, $size_mib MiB in all, under $work ($(df -T "$work" | awk 'NR==2 {print $2}'))"
+mkdir -p "$work/repo/model"
+per_file=$(( size_mib * 1024 * 1024 / files ))
+for i in $(seq -w 1 "$files"); do head -c "$per_file" /dev/urandom > "$work/repo/model/shard-$i.bin"; done
+cd "$work/repo"
+"$mlchain" init >/dev/null
+commit_time=$(seconds "$mlchain" commit -m "version 1")
+v1=$("$mlchain" log -n 1 --oneline | cut -d' ' -f1)
+store_after_v1=$(used_kib .mlchain)
+
+clear_copy() { rm -rf "$work/copy"; }
+clear_work_tree() { rm -rf "$work/repo/model"; }
+PREPARE=clear_copy cp_time=$(best cp -r "$work/repo/model" "$work/copy")
+PREPARE=clear_copy cp_sync_time=$(best sh -c "cp -r '$work/repo/model' '$work/copy' && sync")
+rm -rf "$work/copy"
+PREPARE=clear_work_tree checkout_time=$(best "$mlchain" checkout --force main)
+"$mlchain" verify >/dev/null || { echo "verify failed after checkout" >&2; exit 1; }
+
+# A second version: one file replaced by one of 10 MB; everything else shared.
+head -c $((10 * 1024 * 1024)) /dev/urandom > model/shard-01.bin
+"$mlchain" commit -m "version 2" >/dev/null
+store_after_v2=$(used_kib .mlchain)
+back_time=$(seconds "$mlchain" checkout "$v1")
+"$mlchain" verify >/dev/null || { echo "verify failed after checkout back" >&2; exit 1; }
+
+ratio() { echo "scale=2; $1 / $2" | bc; }
+gbps() { echo "scale=2; $size_mib * 1.048576 / 1000 / $1" | bc; }
+printf '\n%-52s %10s %8s %10s\n' "operation" "seconds" "GB/s" "vs cp -r"
+printf '%-52s %10.2f %8.2f %10s\n' "mlchain commit (first, hash + store)" "$commit_time" "$(gbps "$commit_time")" "-"
+printf '%-52s %10.2f %8.2f %10s\n' "cp -r" "$cp_time" "$(gbps "$cp_time")" "1.00"
+printf '%-52s %10.2f %8.2f %10s\n' "cp -r && sync" "$cp_sync_time" "$(gbps "$cp_sync_time")" "$(ratio "$cp_sync_time" "$cp_time")"
+printf '%-52s %10.2f %8.2f %10s\n' "mlchain checkout (all files; verified, flushed)" "$checkout_time" "$(gbps "$checkout_time")" "$(ratio "$checkout_time" "$cp_time")"
+printf '%-52s %10.2f %8s %10s\n' "mlchain checkout back to v1 (one file differs)" "$back_time" "-" "-"
+printf '\n.mlchain/ after version 1: %d KiB (bundle: %d KiB)\n' "$store_after_v1" "$(kib model)"
+printf '.mlchain/ after version 2: %d KiB (+%d KiB for a 10240 KiB changed file: unchanged files take no extra space)\n' \
+  "$store_after_v2" "$((store_after_v2 - store_after_v1))"
