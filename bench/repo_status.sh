@@ -25,7 +25,7 @@ MLCHAIN_HOME=$work/home
 bundle=$work/bundle
 mkdir -p "$bundle"
 
-random() { openssl enc -aes-128-ctr -nosalt -pass "pass:$1" -pbkdf2 </dev/zero 2>/dev/null | head -c "$2"; }
+random() { { openssl enc -aes-128-ctr -nosalt -pass "pass:$1" -pbkdf2 </dev/zero 2>/dev/null || true; } | head -c "$2"; }
 small=10000000
 large=$(( (total_mib * 1024 * 1024 - small) / (files - 1) ))
 for i in $(seq -w 1 $((files - 1))); do random "shard-$i" "$large" >"$bundle/shard-$i.bin"; done
