@@ -9,7 +9,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 work=$(mktemp -d)
 holder=
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$work"' EXIT
+# The lock holder is flock and the sleep it runs (which inherits the lock): both must go.
+release() { pkill -P "$holder" 2>/dev/null || true; kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true; holder=; }
+trap '[ -n "$holder" ] && release; rm -rf "$work"' EXIT
 cd "$work"
 
 expect() {
@@ -165,7 +167,7 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [[ "$err" == *"refs/heads/held.lock is held by"* ]] || fail "held lock message: $err"
 [ "$elapsed_ms" -ge 1000 ] || fail "a held lock was given up after only ${elapsed_ms} ms"
 [ ! -e .mlchain/refs/heads/held ] || fail "a ref was written while its lock was held"
-kill "$holder"; wait "$holder" 2>/dev/null || true; holder=
+release
 
 # A lock file left by a process that no longer runs is taken over without asking.
 printf 'pid 999999 on %s\n' "$(hostname)" > .mlchain/refs/heads/stale.lock

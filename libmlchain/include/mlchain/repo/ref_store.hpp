@@ -45,8 +45,10 @@ class RefStore {
   // Deletes `name` if it holds `expected`; conflict otherwise, not_found when it does not exist.
   Status remove(std::string_view name, const codec::Cid& expected);
 
-  // Refs whose full name starts with `prefix` (e.g. "refs/heads/"), sorted by name.
+  // Refs whose full name starts with `prefix` (e.g. "refs/heads/"), sorted by name. A malformed ref
+  // file fails the whole listing; names() lists without reading them (fsck reports each on its own).
   Result<std::vector<NamedRef>> list(std::string_view prefix) const;
+  Result<std::vector<std::string>> names(std::string_view prefix) const;
 
   Result<Head> read_head() const;
   Status write_head(const Head& head);

@@ -87,24 +87,33 @@ Status RefStore::remove(std::string_view name, const codec::Cid& expected) {
   return disk::sync_directory(path.parent_path());
 }
 
-Result<std::vector<NamedRef>> RefStore::list(std::string_view prefix) const {
-  std::vector<NamedRef> refs;
+Result<std::vector<std::string>> RefStore::names(std::string_view prefix) const {
+  std::vector<std::string> names;
   const auto root = dir_ / "refs";
   std::error_code error;
   std::filesystem::recursive_directory_iterator walk(root, error);
   if (error) {
-    if (error == std::errc::no_such_file_or_directory) return refs;
+    if (error == std::errc::no_such_file_or_directory) return names;
     return make_error(ErrorCode::internal, "cannot read " + root.string() + ": " + error.message());
   }
   for (const auto& entry : walk) {
     if (!entry.is_regular_file(error)) continue;
-    const std::string name = entry.path().lexically_relative(dir_).generic_string();
+    std::string name = entry.path().lexically_relative(dir_).generic_string();
     // Lock files and temporary files are not refs, and their names say so.
     if (name.substr(0, prefix.size()) != prefix || !check_full_name(name).ok()) continue;
-    MLCHAIN_TRY(auto target, read(name));
-    if (target) refs.push_back({name, *target});
+    names.push_back(std::move(name));
   }
-  std::sort(refs.begin(), refs.end(), [](const NamedRef& a, const NamedRef& b) { return a.name < b.name; });
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::vector<NamedRef>> RefStore::list(std::string_view prefix) const {
+  MLCHAIN_TRY(auto found, names(prefix));
+  std::vector<NamedRef> refs;
+  for (auto& name : found) {
+    MLCHAIN_TRY(auto target, read(name));
+    if (target) refs.push_back({std::move(name), *target});
+  }
   return refs;
 }
 
