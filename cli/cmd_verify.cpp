@@ -36,6 +36,10 @@ void print_json(const repo::VerifyReport& report, Context& context) {
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
+std::string counted(std::uint64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 // One line per problem, then what was checked, so nothing is claimed verified that was not.
 void print_text(const repo::VerifyReport& report, const std::string& compared, Context& context) {
   for (const auto& problem : report.problems) {
@@ -43,12 +47,12 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
                 << problem.path.value_or(problem.expected.value_or("-")) << ": expected "
                 << problem.expected.value_or("nothing") << ", actual " << problem.actual.value_or("nothing") << '\n';
   }
-  context.out << (report.ok() ? "verified " : "checked ") << report.commit.to_string() << ": " << report.commits
-              << " commits (" << report.signatures << " signatures), " << report.blocks << " blocks ("
-              << report.block_bytes << " bytes), " << report.contents << " stored file contents ("
-              << report.content_bytes << " bytes) re-hashed";
+  context.out << (report.ok() ? "verified " : "checked ") << report.commit.to_string() << ": "
+              << counted(report.commits, "commit") << " (" << counted(report.signatures, "signature") << "), "
+              << counted(report.blocks, "block") << " (" << report.block_bytes << " bytes), "
+              << counted(report.contents, "stored file content") << " (" << report.content_bytes << " bytes) re-hashed";
   if (report.directory_compared)
-    context.out << "; " << compared << ": " << report.files << " files (" << report.file_bytes << " bytes) hashed";
+    context.out << "; " << compared << ": " << counted(report.files, "file") << " (" << report.file_bytes << " bytes) hashed";
   else
     context.out << "; " << compared << " not compared (the commit's tree could not be read)";
   context.out << '\n';
