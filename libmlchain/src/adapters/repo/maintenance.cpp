@@ -84,9 +84,16 @@ class Marker {
     return {};
   }
 
-  void mark_other(const codec::Cid& cid) {
+  // A root that is not a commit (a file the index has hashed): it and, when its blocks are stored, the
+  // whole DAG under it. Absent is fine: the index is a cache, and names files that were never stored.
+  Status mark_other(const codec::Cid& cid) {
     reachable_.blocks.insert(storage_key(cid));
     reachable_.files.insert(storage_key(cid));
+    auto reach = core::reach_of_tree(repository_.objects(), cid);
+    if (!reach) return reach.error().code == ErrorCode::not_found ? Status{} : Status{std::move(reach).error()};
+    for (const auto& block : reach->blocks) reachable_.blocks.insert(storage_key(block));
+    for (const auto& file : reach->file_roots) reachable_.files.insert(storage_key(file));
+    return {};
   }
 
   const Reachable& reachable() const { return reachable_; }
@@ -162,11 +169,18 @@ Result<FsckReport> fsck(Repository& repository) {
     report.problems.push_back({FsckProblem::Kind::bad_ref, "HEAD", head.error().message});
     return report;
   }
-  auto refs = repository.refs().list("refs/");
-  if (!refs) return std::move(refs).error();
+  MLCHAIN_TRY(auto names, repository.refs().names("refs/"));
   std::vector<std::pair<std::string, codec::Cid>> roots;
   if (head->detached) roots.push_back({"HEAD", *head->detached});
-  for (auto& ref : *refs) roots.push_back({ref.name, ref.target});
+  for (auto& name : names) {
+    auto target = repository.refs().read(name);
+    if (!target) {
+      ++report.refs_checked;
+      report.problems.push_back({FsckProblem::Kind::bad_ref, name, target.error().message});
+    } else if (*target) {
+      roots.push_back({std::move(name), **target});
+    }
+  }
 
   Marker marker(repository);
   for (const auto& [name, target] : roots) {
@@ -204,7 +218,7 @@ Result<GcReport> gc(Repository& repository, const std::vector<codec::Cid>& extra
     if (root.codec() == codec::multicodec::dag_cbor)
       MLCHAIN_TRY_STATUS(marker.mark_commit(root, stop));
     else
-      marker.mark_other(root);
+      MLCHAIN_TRY_STATUS(marker.mark_other(root));
   }
 
   GcReport report;
