@@ -276,7 +276,10 @@ class Snapshotter {
   }
 
   Status import_small_files(const std::vector<std::size_t>& indices) {
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    // Storing a small file costs its flushes to disk more than its hashing: more writers than cores keep
+    // the disk's queue full while each waits for its own flush.
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = mode_ == SnapshotMode::store ? std::max(32u, cores) : cores;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex mutex;
