@@ -26,7 +26,8 @@ struct Revision {
 Result<Revision> parse_revision(std::string_view text);
 
 // Branch and tag names follow git's check-ref-format rules: no empty or dot-leading components,
-// no "..", no control characters, space, ~ ^ : ? * [ \, no trailing "/" or ".lock", not "@".
+// no "..", no control characters, space, ~ ^ : ? * [ \, no trailing "/" or ".lock", not "@", and (as
+// git branch insists) no leading "-".
 Status check_ref_name(std::string_view name);
 
 }  // namespace mlchain::core

@@ -43,6 +43,7 @@ Status check_ref_name(std::string_view name) {
   if (name.empty()) return bad("it is empty");
   if (name == "@" || name == "HEAD") return bad("it is reserved");
   if (name.back() == '/' || name.front() == '/') return bad("it starts or ends with '/'");
+  if (name.front() == '-') return bad("it starts with '-' (it would read as an option)");
   if (name.size() >= 5 && name.substr(name.size() - 5) == ".lock") return bad("it ends with '.lock'");
   if (name.back() == '.') return bad("it ends with '.'");
   if (name.find("..") != std::string_view::npos) return bad("it contains '..'");
