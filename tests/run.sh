@@ -15,7 +15,7 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build/fuzz" -DMLCHAIN_BUILD_FUZZERS=O
 cmake --build "$build/fuzz" -j"$jobs"
 
 cmake -S "$root" -B "$build" -DMLCHAIN_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DMLCHAIN_FUZZ_BUILD_DIR="$build/fuzz" >/dev/null
+      -DMLCHAIN_FUZZ_BUILD_DIR="$build/fuzz" -DMLCHAIN_FUZZ_SECONDS="${MLCHAIN_FUZZ_SECONDS:-10}" >/dev/null
 cmake --build "$build" -j"$jobs"
 
 ctest --test-dir "$build" --output-on-failure -j"$jobs"
