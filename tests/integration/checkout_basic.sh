@@ -7,7 +7,7 @@
 # written at the final path), 5 (a live process holds the index lock).
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
 holder=
@@ -16,18 +16,6 @@ cd "$work"
 export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/.err"); local code=$?
-  set -e
-  err=$(cat "$work/.err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-  if [ "$want" -ne 0 ]; then
-    [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
-    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
-  fi
-}
 # Every path below the work tree (but .mlchain/) with its type and bytes: what "byte-identical" compares.
 fingerprint() {
   find . -path ./.mlchain -prune -o -mindepth 1 -print0 | sort -z | while IFS= read -r -d '' path; do

@@ -5,7 +5,7 @@
 # same files; symlinks kept, not followed; a detached HEAD moved; the stat cache written; fsck clean.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -16,18 +16,6 @@ address=0x2c7536E3605D9C16a7a3D7b1898e529396a65c23
 # No git repository may enclose the work tree here (commit_provenance.sh covers that).
 export GIT_CEILING_DIRECTORIES=$work
 
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/.err"); local code=$?
-  set -e
-  err=$(cat "$work/.err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-  if [ "$want" -ne 0 ]; then
-    [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
-    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
-  fi
-}
 object_count() { find .mlchain/objects .mlchain/files -type f | wc -l; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 

@@ -6,7 +6,7 @@
 # holds the repository, and stops without removing anything when something reachable is missing.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
 holder=
@@ -15,18 +15,6 @@ release() { pkill -P "$holder" 2>/dev/null || true; kill "$holder" 2>/dev/null |
 trap '[ -n "$holder" ] && release; chmod -R u+w "$work"; rm -rf "$work"' EXIT
 cd "$work"
 
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/.err"); local code=$?
-  set -e
-  err=$(cat "$work/.err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-  if [ "$want" -ne 0 ]; then
-    [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
-    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
-  fi
-}
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }
 # flip PATH OFFSET: changes one byte of a (read-only) stored file in place.
 flip() {

@@ -3,25 +3,13 @@
 # (exit 5), discovery from subdirectories, settings get/set, and exit codes 2 and 3.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 # expect CODE CMD...: runs CMD, checks its exit code, leaves stdout in $out and stderr in $err.
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/.err"); local code=$?
-  set -e
-  err=$(cat "$work/.err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stderr: $err"
-  if [ "$want" -ne 0 ]; then
-    [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
-    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
-  fi
-}
 
 for command in init config; do
   "$MLCHAIN" --help | grep -q " $command " || fail "mlchain --help does not list $command"

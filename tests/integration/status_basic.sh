@@ -6,24 +6,13 @@
 # ignored with a warning and rebuilt.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES=$work
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/.err"); local code=$?
-  set -e
-  err=$(cat "$work/.err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-  if [ "$want" -ne 0 ]; then
-    [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
-  fi
-}
 # The bytes a command read (rchar of /proc/<pid>/io, taken after it exits and before it is reaped).
 bytes_read() {
   python3 - "$@" <<'PY'

@@ -7,24 +7,12 @@
 # problem, and the --json document {ok, commit, problems: [{path, kind, expected, actual}]}.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
 
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/.err"); local code=$?
-  set -e
-  err=$(cat "$work/.err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-  if [ "$want" -ne 0 ]; then
-    [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
-    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
-  fi
-}
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }
 # The problems of a --json report as "kind path expected actual" lines, sorted; checks the document's shape.
 problems() {
