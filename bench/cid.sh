@@ -9,7 +9,7 @@
 # Peers: ipfs-unixfs-importer 17.1.1 with the same profile (tests/peers/unixfs-cid.mjs), Debian's ipfs_cid
 # (always unixfs-v0-2015: it has no other), `openssl dgst -sha256` and `sha256sum` (plain SHA-256 of the
 # file, the floor a CID cannot beat on one core). Needs /usr/bin/time (Debian package `time`) and the
-# peers that tests/peers/setup.sh installs.
+# peers that `cmake/install-deps.sh test` installs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 size_mib=${1:-1024}
