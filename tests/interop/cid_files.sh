@@ -7,7 +7,7 @@
 #   MLCHAIN_TEST_SEED  picks the random sizes and contents (printed, so a failure can be replayed)
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_PEERS:?tests/peers with node_modules installed}"
-command -v ipfs_cid >/dev/null || { echo "ipfs_cid is missing: run tests/peers/setup.sh (Debian package ipfs-cid)" >&2; exit 1; }
+command -v ipfs_cid >/dev/null || { echo "ipfs_cid is missing: run cmake/install-deps.sh test (Debian package ipfs-cid)" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -11,7 +11,7 @@
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}" "${MLCHAIN_PEERS:?path to tests/peers}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
-[ -x "$cast" ] || { echo "FAIL: cast is not installed at $cast (run tests/peers/setup.sh)" >&2; exit 1; }
+[ -x "$cast" ] || { echo "FAIL: cast is not installed at $cast (run cmake/install-deps.sh test)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MLCHAIN_HOME="$work/home"
