@@ -84,7 +84,10 @@ Result<codec::Cid> make_commit(const Options& options) {
   MLCHAIN_TRY(auto block, core::encode_commit(commit));
   const auto cid = codec::Cid::of_block(1, codec::multicodec::dag_cbor, block);
   MLCHAIN_TRY_STATUS(repository.objects().put(cid, block));
-  if (!options.no_ref) MLCHAIN_TRY_STATUS(repository.refs().advance_head(head, cid));
+  // A commit moves the branch only from the commit it was built on, as `mlchain commit` does; racing
+  // tools that both name the same --parent must not both win.
+  const std::optional<codec::Cid> expected = commit.parents.empty() ? head : std::optional(commit.parents.front());
+  if (!options.no_ref) MLCHAIN_TRY_STATUS(repository.refs().advance_head(expected, cid));
   return cid;
 }
 

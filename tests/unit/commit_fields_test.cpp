@@ -47,7 +47,7 @@ TEST_CASE("K=V arguments split at the first '='", "[commit-fields]") {
   CHECK(parse_assignment("=v", "--metric").error().message.find("--metric") != std::string::npos);
 }
 
-TEST_CASE("--data NAME=PATH and NAME:ROLE=PATH", "[commit-fields]") {
+TEST_CASE("data references: --data NAME=PATH and NAME:ROLE=PATH", "[commit-fields]") {
   const auto plain = parse_data_argument("train=/data/train").value();
   CHECK(plain.name == "train");
   CHECK(plain.role == "data");
