@@ -20,6 +20,9 @@ struct AtomicWriteOptions {
   IfExists if_exists = IfExists::replace;
 };
 
+// fsync of a directory, so that renames and new entries in it survive a power cut.
+Status sync_directory(const std::filesystem::path& directory);
+
 // The target's directory must exist. On any failure the temporary file is removed and the target is
 // untouched.
 Status write_file_atomically(const std::filesystem::path& target, ByteView contents,

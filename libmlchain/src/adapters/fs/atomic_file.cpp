@@ -55,6 +55,8 @@ Status move_into_place(const std::filesystem::path& from, const std::filesystem:
   return {};
 }
 
+}  // namespace
+
 Status sync_directory(const std::filesystem::path& directory) {
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return system_error(errno, "open directory", directory);
@@ -64,8 +66,6 @@ Status sync_directory(const std::filesystem::path& directory) {
   if (result != 0) return system_error(error, "flush directory", directory);
   return {};
 }
-
-}  // namespace
 
 Status write_file_atomically(const std::filesystem::path& target, ByteView contents, AtomicWriteOptions options) {
   const std::filesystem::path absolute = target.has_parent_path() ? target : std::filesystem::path(".") / target;

@@ -40,16 +40,6 @@ Result<Bytes> read_file(const std::filesystem::path& path) {
   return contents;
 }
 
-Status sync_directory(const std::filesystem::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return system_error(errno, "open directory", directory);
-  const int result = ::fsync(fd);
-  const int error = errno;
-  ::close(fd);
-  if (result != 0) return system_error(error, "flush directory", directory);
-  return {};
-}
-
 Status make_directories(const std::filesystem::path& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "mlchain/bytes.hpp"
+#include "mlchain/fs/atomic_file.hpp"
 #include "mlchain/result.hpp"
 
 namespace mlchain::repo::disk {
@@ -18,7 +19,7 @@ Result<Bytes> read_file(const std::filesystem::path& path);
 
 // mkdir -p, flushing each parent whose entries changed, so a new directory survives a power cut.
 Status make_directories(const std::filesystem::path& path);
-Status sync_directory(const std::filesystem::path& directory);
+using fs::sync_directory;
 
 // Temporary files are named "….tmp-<pid>-<n>" by this library's writers.
 std::string temporary_name(std::string_view stem);
