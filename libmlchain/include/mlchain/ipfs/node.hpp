@@ -1,0 +1,56 @@
+#pragma once
+// What push, clone, fetch and verify need from IPFS (DESIGN §3.6), so the repository logic is the same
+// whether it talks to a Kubo RPC API (ipfs/kubo_client.hpp: reads and writes) or a plain trustless
+// gateway (ipfs/gateway_client.hpp: reads only). Every byte a Node returns has been re-hashed against
+// the CID it was asked for: a node that answers with other bytes is ErrorCode::verification_failed
+// naming the CID and the URL. A node that cannot be reached, times out, or answers with an HTTP error is
+// ErrorCode::remote_unavailable naming the URL.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "mlchain/codec/cid.hpp"
+#include "mlchain/unixfs/profile.hpp"
+
+namespace mlchain::ipfs {
+
+// Bytes moved so far, for progress bars: called from the calling thread, often; cheap.
+using ProgressCallback = std::function<void(std::uint64_t bytes)>;
+
+class Node {
+ public:
+  virtual ~Node() = default;
+
+  // The base URL, for messages.
+  virtual const std::string& url() const = 0;
+  virtual bool writable() const = 0;
+
+  // Whether the node holds the block locally (Kubo: block/stat with offline semantics, so it never
+  // searches the network; a gateway: not supported → usage error).
+  virtual Result<bool> has_block(const codec::Cid& cid) = 0;
+
+  // The block's bytes, re-hashed against `cid`.
+  virtual Result<Bytes> get_block(const codec::Cid& cid) = 0;
+
+  // A whole file's contents (by its root CID), streamed in order to `on_bytes`, never all in memory.
+  // The stream is checked as it arrives (each block re-hashed, or the contents re-imported under
+  // `profile` and the root compared): the caller learns of a mismatch as an error before or at the end,
+  // so it must write to a temporary place and rename only on success.
+  virtual Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
+                           const std::function<Status(ByteView)>& on_bytes,
+                           const ProgressCallback& progress = {}) = 0;
+
+  // Writes (Kubo only; a gateway: usage error "… is a read-only gateway").
+  // Stores one dag-pb or dag-cbor block; the CID the node reports must equal `cid`.
+  virtual Status put_block(const codec::Cid& cid, ByteView block) = 0;
+  // Uploads a file, streamed from disk, under `profile` (cid-version, raw-leaves, chunker); returns the
+  // CID the node computed, which the caller compares with its own.
+  virtual Result<codec::Cid> add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
+                                      const ProgressCallback& progress = {}) = 0;
+  // Pins `root` recursively (the node must hold every block below it).
+  virtual Status pin(const codec::Cid& root) = 0;
+};
+
+}  // namespace mlchain::ipfs
