@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "mlchain/codec/cid.hpp"
@@ -18,6 +19,10 @@ namespace mlchain::ipfs {
 
 // Bytes moved so far, for progress bars: called from the calling thread, often; cheap.
 using ProgressCallback = std::function<void(std::uint64_t bytes)>;
+// One verified block: its CID and bytes (valid only during the call).
+using BlockCallback = std::function<Status(const codec::Cid& cid, ByteView block)>;
+// Fills the buffer with the next bytes of a stream (a CAR being written); 0 at its end.
+using ByteSource = std::function<Result<std::size_t>(std::span<std::uint8_t> buffer)>;
 
 class Node {
  public:
@@ -42,6 +47,13 @@ class Node {
                            const std::function<Status(ByteView)>& on_bytes,
                            const ProgressCallback& progress = {}) = 0;
 
+  // Every block of the DAG under `root` in one stream (Kubo: dag/export; gateway: ?format=car), each
+  // re-hashed against its CID before `on_block` sees it, in the order the node sends them (a CAR names
+  // each block once). A CAR whose roots are not exactly [root] is verification_failed. The node decides
+  // what the DAG holds: the caller walks what it received to know it has all it needs.
+  virtual Status read_dag(const codec::Cid& root, const BlockCallback& on_block,
+                          const ProgressCallback& progress = {}) = 0;
+
   // Writes (Kubo only; a gateway: usage error "… is a read-only gateway").
   // Stores one dag-pb or dag-cbor block; the CID the node reports must equal `cid`.
   virtual Status put_block(const codec::Cid& cid, ByteView block) = 0;
@@ -49,6 +61,9 @@ class Node {
   // CID the node computed, which the caller compares with its own.
   virtual Result<codec::Cid> add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
                                       const ProgressCallback& progress = {}) = 0;
+  // Uploads a CARv1 (Kubo: dag/import, streamed from `car`, nothing pinned); the node checks and stores
+  // every block in it.
+  virtual Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) = 0;
   // Pins `root` recursively (the node must hold every block below it).
   virtual Status pin(const codec::Cid& root) = 0;
 };

@@ -1,0 +1,56 @@
+#pragma once
+// A Node over the Kubo RPC API (https://docs.ipfs.tech/reference/kubo/rpc/): every call a POST to
+// <api>/api/v0/<command>. Works with Kubo, js-ipfs's HTTP API (the test peer) and the services that
+// proxy it (IPFS Cluster, pinning providers' RPC, with a bearer token).
+//
+// Reads: block/get re-hashed against the CID; files are read block by block (block/get of the root,
+// then of each link in order), so every block of any layout is checked before a byte of it is passed on,
+// with memory bounded by one block per level of the DAG. has_block asks block/stat with offline=true and
+// a short timeout, so a missing block never starts a network search.
+// Writes: add streams multipart/form-data from the file, block/put names the codec, dag/import streams a
+// CAR; the CIDs the node answers with are compared with ours.
+
+#include <chrono>
+#include <string>
+
+#include "mlchain/ipfs/node.hpp"
+#include "mlchain/net/http.hpp"
+
+namespace mlchain::ipfs {
+
+struct KuboOptions {
+  net::HttpOptions http;
+  // has_block's limit: a node that takes longer to say whether it holds a block is unavailable.
+  std::chrono::milliseconds has_block_timeout{10'000};
+};
+
+class KuboClient final : public Node {
+ public:
+  // `api_url`: the API's base, e.g. "http://127.0.0.1:5001" (a trailing "/" or "/api/v0" is accepted).
+  explicit KuboClient(std::string api_url, KuboOptions options = {});
+
+  const std::string& url() const override { return display_url_; }
+  bool writable() const override { return true; }
+
+  Result<bool> has_block(const codec::Cid& cid) override;
+  Result<Bytes> get_block(const codec::Cid& cid) override;
+  Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
+                   const std::function<Status(ByteView)>& on_bytes,
+                   const ProgressCallback& progress = {}) override;
+  Status read_dag(const codec::Cid& root, const BlockCallback& on_block,
+                  const ProgressCallback& progress = {}) override;
+
+  Status put_block(const codec::Cid& cid, ByteView block) override;
+  Result<codec::Cid> add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
+                              const ProgressCallback& progress = {}) override;
+  Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) override;
+  Status pin(const codec::Cid& root) override;
+
+ private:
+  std::string api_base_;     // ".../api/v0/"
+  std::string display_url_;  // redacted
+  KuboOptions options_;
+  net::HttpClient http_;
+};
+
+}  // namespace mlchain::ipfs
