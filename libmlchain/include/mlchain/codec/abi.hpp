@@ -6,8 +6,9 @@
 //
 // encode() writes the standard (canonical) layout. decode() is strict: every offset and length lies inside
 // the data, offsets point where the standard layout puts them, padding bytes are zero, a bool is 0 or 1,
-// an address's upper 12 bytes are zero, strings are UTF-8, and nothing follows the encoded values. So an
-// accepted input re-encodes to itself. Errors are ErrorCode::usage, "abi: … at byte N"; a caller that got
+// an address's upper 12 bytes are zero, and nothing follows the encoded values. So an accepted input
+// re-encodes to itself. Strings are not checked for UTF-8: Solidity does not enforce it, and one odd name
+// in an event must not make a whole history unreadable; callers that print them escape what they print. Errors are ErrorCode::usage, "abi: … at byte N"; a caller that got
 // the bytes from a remote reports its own remote error around them.
 
 #include <array>

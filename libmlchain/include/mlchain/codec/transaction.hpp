@@ -66,7 +66,7 @@ struct SignedTransaction {
 };
 
 // The bytes the signer signs the keccak-256 of (see the table above). Usage error when the transaction
-// cannot be encoded: legacy with fields of type 2 set or the reverse, or a chain id too large for v.
+// cannot be encoded: legacy with fields of type 2 set or the reverse, or legacy without a chain id.
 Result<Bytes> signing_payload(const Transaction& transaction);
 Result<Keccak256Digest> signing_hash(const Transaction& transaction);
 
