@@ -31,6 +31,10 @@ class Config {
   std::optional<std::string> get(std::string_view key) const;
   // Replaces the key's line in place, or appends one. Values may not contain a line break.
   Status set(std::string_view key, std::string_view value);
+  // Removes the key's line; false when it was not set.
+  bool unset(std::string_view key);
+  // Every key set, in file order.
+  std::vector<std::string> keys() const;
   // Writes the file atomically.
   Status save() const;
 

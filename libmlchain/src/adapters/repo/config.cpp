@@ -48,6 +48,13 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"user.key", "name of the stored key that signs commits (mlchain key list)"},
       {"user.name", "a human name shown beside the author's address"},
       {"core.profile", "import profile of new commits: unixfs-v1-2025 (default) or unixfs-v0-2015"},
+      {"remote.*.ipfs", "Kubo RPC API URL of the remote's IPFS node (push, fetch)"},
+      {"remote.*.gateway", "trustless gateway URL of the remote (fetch, read only)"},
+      {"remote.*.rpc", "Ethereum JSON-RPC URL of the remote's chain"},
+      {"remote.*.registry", "address of the remote's registry contract"},
+      {"remote.*.repo", "repository name in the remote's registry"},
+      {"remote.*.chain-id", "chain id the remote's RPC must report"},
+      {"remote.*.confirmations", "confirmations a push to the remote waits for"},
   };
   return keys;
 }
@@ -113,6 +120,19 @@ Status Config::set(std::string_view key, std::string_view value) {
     }
   lines_.push_back({text, std::string(key), trimmed});
   return {};
+}
+
+bool Config::unset(std::string_view key) {
+  const auto before = lines_.size();
+  std::erase_if(lines_, [&](const Line& line) { return line.key == key; });
+  return lines_.size() != before;
+}
+
+std::vector<std::string> Config::keys() const {
+  std::vector<std::string> keys;
+  for (const auto& line : lines_)
+    if (line.key) keys.push_back(*line.key);
+  return keys;
 }
 
 Status Config::save() const {

@@ -1,0 +1,49 @@
+#pragma once
+// Named remotes (DESIGN §3.3, §4.1), kept in `.mlchain/config` as `remote.<name>.<setting>` lines: the
+// IPFS node's Kubo RPC API (`ipfs`, read and write) and a trustless gateway (`gateway`, read only), and
+// for the chain (issue 7) its JSON-RPC URL, registry address, repository name, chain id and
+// confirmations. push and fetch use "origin" when no remote is named.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlchain/repo/repository.hpp"
+
+namespace mlchain::remote {
+
+inline constexpr const char* default_remote = "origin";
+
+struct Remote {
+  std::string name;
+  std::optional<std::string> ipfs;
+  std::optional<std::string> gateway;
+  std::optional<std::string> rpc;
+  std::optional<std::string> registry;  // checksummed 0x address
+  std::optional<std::string> repo;
+  std::optional<std::uint64_t> chain_id;
+  std::optional<std::uint64_t> confirmations;
+};
+
+// Lowercase letters, digits, '-' and '_', not starting with '-' (a config key's middle part, and a
+// directory under refs/remotes/): usage error naming it otherwise.
+Status check_remote_name(std::string_view name);
+// An http:// or https:// URL with a host: usage error naming `what` (e.g. "--ipfs") otherwise.
+Status check_remote_url(std::string_view what, std::string_view url);
+
+// Every remote in the configuration, sorted by name.
+Result<std::vector<Remote>> list_remotes(const repo::Repository& repository);
+// not_found naming it ("… run 'mlchain remote add'") when it is not configured.
+Result<Remote> find_remote(const repo::Repository& repository, std::string_view name);
+
+// Checks every field (usage errors), then writes it; conflict when the name is taken.
+Status add_remote(repo::Repository& repository, const Remote& remote);
+// Sets or replaces one setting of an existing remote (not_found when there is none).
+Status set_remote_setting(repo::Repository& repository, std::string_view name, std::string_view setting,
+                          std::string_view value);
+// Removes the remote's settings and its remote-tracking refs; not_found when it does not exist.
+Status remove_remote(repo::Repository& repository, std::string_view name);
+
+}  // namespace mlchain::remote

@@ -1,0 +1,36 @@
+#pragma once
+// Writes a file's contents that came from elsewhere (an IPFS node, a CAR) into the content store, and
+// keeps them only if they re-import, under the profile, to the root CID they were asked for: the bytes
+// are chunked and hashed as they arrive (one pass, memory of one chunk), the file's inner DAG nodes go to
+// `inner_nodes` (the object store keeps them, leaves are dropped), and nothing reaches the store's final
+// path unless the root matches. So a node that serves the right blocks in another layout, or wrong bytes,
+// never leaves a file behind.
+
+#include <memory>
+
+#include "mlchain/core/object_store.hpp"
+#include "mlchain/repo/content_store.hpp"
+
+namespace mlchain::remote {
+
+class VerifiedContentWriter {
+ public:
+  static Result<VerifiedContentWriter> begin(const repo::ContentStore& contents, core::ObjectStore& inner_nodes,
+                                             const codec::Cid& expected, const unixfs::Profile& profile);
+  VerifiedContentWriter(VerifiedContentWriter&&) noexcept;
+  VerifiedContentWriter& operator=(VerifiedContentWriter&&) = delete;
+  ~VerifiedContentWriter();
+
+  Status append(ByteView bytes);
+  std::uint64_t size() const;
+  // verification_failed "contents served for <cid> re-import to <other>" when they do not match (the
+  // temporary file is removed); else they are stored under the expected CID.
+  Status finish(std::string_view source);
+
+ private:
+  struct State;
+  explicit VerifiedContentWriter(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace mlchain::remote

@@ -1,0 +1,70 @@
+#pragma once
+// What clone, fetch and CAR import share: completing a commit's history in the repository from a source
+// of blocks (an IPFS node, a CAR's blocks) — the commits and their signatures, every tree block, then the
+// contents of every file not stored yet, each re-hashed before it is kept (files through
+// VerifiedContentWriter, so only contents that re-import to their CID reach the store).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlchain/core/object_store.hpp"
+#include "mlchain/repo/repository.hpp"
+
+namespace mlchain::remote {
+
+class BlockSource {
+ public:
+  virtual ~BlockSource() = default;
+  // For messages: "from http://127.0.0.1:5001", "in model.car".
+  virtual std::string where() const = 0;
+  // The block, checked against `cid` by the caller as well; not_found when the source lacks it.
+  virtual Result<Bytes> get(const codec::Cid& cid) = 0;
+  // A whole file's contents in order.
+  virtual Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
+                           const std::function<Status(ByteView)>& on_bytes) = 0;
+};
+
+// Reads through to `local`, and takes what it lacks from `source`: re-hashed, then kept in `local` (which
+// drops file leaves). contains() answers for `local` only, so tree walks never pull file leaves.
+class SourcedObjects final : public core::ObjectStore {
+ public:
+  SourcedObjects(core::ObjectStore& local, BlockSource& source) : local_(local), source_(source) {}
+  Status put(const codec::Cid& cid, ByteView block) override { return local_.put(cid, block); }
+  Result<Bytes> get(const codec::Cid& cid) override;
+  Result<bool> contains(const codec::Cid& cid) override { return local_.contains(cid); }
+
+  std::uint64_t blocks_received() const { return blocks_; }
+  std::uint64_t bytes_received() const { return bytes_; }
+
+ private:
+  core::ObjectStore& local_;
+  BlockSource& source_;
+  std::uint64_t blocks_ = 0;
+  std::uint64_t bytes_ = 0;
+};
+
+struct HistoryTransfer {
+  std::vector<codec::Cid> commits;      // every commit of the history that is now complete, head first
+  std::vector<codec::Cid> cut_parents;  // parents beyond `depth`, or (when allowed) not in the source
+  std::uint64_t blocks = 0;             // blocks received (commits, tree blocks)
+  std::uint64_t block_bytes = 0;
+  std::uint64_t files = 0;              // file contents received
+  std::uint64_t file_bytes = 0;
+};
+
+struct TransferOptions {
+  std::optional<std::uint64_t> depth;       // generations, the head being 1
+  bool missing_parents_are_cut = false;     // a CAR may end anywhere; a node must hold what it announces
+  // (bytes of file contents so far, bytes of file contents to receive in all)
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+};
+
+// A commit whose signature does not recover to its author is verification_failed naming it: nothing of a
+// forged history is made reachable (its blocks may stay in the store until gc).
+Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
+                                         const TransferOptions& options);
+
+}  // namespace mlchain::remote
