@@ -4,10 +4,11 @@
 // prefixed by the header's own varint length. `mlchain export`/`import` and the IPFS node's
 // `dag/import`/`dag/export` speak it.
 //
-// The decoder is strict: a header that is not canonical dag-cbor of exactly that shape, a section whose
-// length runs past the input or leaves no room for a block, a block that does not hash to its CID, a
-// duplicate-free reader promise broken — each is ErrorCode::verification_failed naming the offset (and
-// the CID where there is one). Nothing is returned from a CAR that was not checked.
+// The decoder is strict: a header that is not canonical dag-cbor of exactly that shape (at least one
+// root), an empty section, a section longer than max_car_section_bytes, a CID that does not parse, a
+// block that does not hash to its CID, input that ends inside the header or a section — each is
+// ErrorCode::verification_failed naming the offset (and the CID where there is one). Nothing is returned
+// from a CAR that was not checked. CARv1 allows a block to appear twice; the reader hands it out twice.
 
 #include <cstdint>
 #include <functional>
@@ -16,6 +17,11 @@
 #include "mlchain/codec/cid.hpp"
 
 namespace mlchain::codec {
+
+// Larger sections or headers are refused before they are buffered, so a hostile stream cannot make the
+// reader allocate without bound. IPFS blocks are at most 2 MiB (the bitswap limit).
+inline constexpr std::uint64_t max_car_section_bytes = 4 * 1024 * 1024;
+inline constexpr std::uint64_t max_car_header_bytes = 1024 * 1024;
 
 struct CarBlock {
   Cid cid;
@@ -32,7 +38,7 @@ Bytes encode_car_section(const Cid& cid, ByteView block);
 class CarReader {
  public:
   // `on_block` is called once per section in order, after its block re-hashed to its CID; an error it
-  // returns stops the reading and is returned by feed()/finish().
+  // returns stops the reading and is returned by feed(). After an error the reader takes no more input.
   explicit CarReader(std::function<Status(const Cid&, ByteView block)> on_block)
       : on_block_(std::move(on_block)) {}
 
@@ -51,6 +57,7 @@ class CarReader {
   std::uint64_t offset_ = 0;  // of pending_'s first byte in the whole input, for messages
   std::vector<Cid> roots_;
   bool header_read_ = false;
+  bool failed_ = false;
   std::uint64_t blocks_read_ = 0;
 };
 
