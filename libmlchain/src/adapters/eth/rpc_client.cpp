@@ -221,12 +221,16 @@ Result<Reply<Bytes>> RpcClient::call(const CallRequest& request, const BlockTag&
 }
 
 Result<Reply<Hash>> RpcClient::send_raw_transaction(ByteView raw, Retry retry) {
-  MLCHAIN_TRY(Reply<Hash> reply, state_->replied("eth_sendRawTransaction", json::array({hex_of(raw)}), answers::hash, retry));
-  if (const auto* hash = std::get_if<Hash>(&reply); hash != nullptr && *hash != codec::keccak256(raw)) {
-    return state_->failure("eth_sendRawTransaction", "the node answered hash " + hex_of(*hash) +
-                                                         ", not the transaction's " + hex_of(codec::keccak256(raw)));
-  }
-  return reply;
+  const Hash expected = codec::keccak256(raw);
+  const auto hash_of_raw = [&expected](const json& value) -> Result<Hash> {
+    MLCHAIN_TRY(const Hash answered, answers::hash(value));
+    if (answered != expected) {
+      return make_error(ErrorCode::remote_unavailable,
+                        "the node answered hash " + hex_of(answered) + ", not the transaction's " + hex_of(expected));
+    }
+    return answered;
+  };
+  return state_->replied("eth_sendRawTransaction", json::array({hex_of(raw)}), hash_of_raw, retry);
 }
 
 Result<std::optional<Receipt>> RpcClient::transaction_receipt(const Hash& transaction) {
