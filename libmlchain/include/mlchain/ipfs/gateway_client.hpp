@@ -36,6 +36,9 @@ class GatewayClient final : public Node {
   Status pin(const codec::Cid& root) override;
 
  private:
+  // A 2xx answer of the trustless Content-Type passes; anything else is remote_unavailable.
+  Status check_answer(const net::HttpResponse& response, std::string_view expected_type, const std::string& what) const;
+
   std::string base_;  // without a trailing "/"
   std::string display_url_;
   net::HttpClient http_;

@@ -20,8 +20,14 @@ namespace mlchain::ipfs {
 
 struct KuboOptions {
   net::HttpOptions http;
-  // has_block's limit: a node that takes longer to say whether it holds a block is unavailable.
-  std::chrono::milliseconds has_block_timeout{10'000};
+  // has_block's limit: a node that has not found a block locally by then is taken not to hold it
+  // (Kubo answers at once with offline=true; js-ipfs ignores that and searches until this timeout).
+  // Too short only costs a needless upload, never a missing block.
+  std::chrono::milliseconds has_block_timeout{500};
+  // block/get's limit (the node may fetch the block from the network first).
+  std::chrono::milliseconds block_timeout{60'000};
+  // pin/add's limit: it answers only when it has walked the whole DAG.
+  std::chrono::milliseconds pin_timeout{3'600'000};
 };
 
 class KuboClient final : public Node {
@@ -47,6 +53,10 @@ class KuboClient final : public Node {
   Status pin(const codec::Cid& root) override;
 
  private:
+  net::HttpRequest request(const std::string& command, const std::string& query) const;
+  // POSTs; a non-2xx status or a stream error trailer is remote_unavailable naming `what` and the node.
+  Result<net::HttpResponse> call(net::HttpRequest request, const std::string& what);
+
   std::string api_base_;     // ".../api/v0/"
   std::string display_url_;  // redacted
   KuboOptions options_;

@@ -53,13 +53,17 @@ struct HttpRequest {
   // The response body: streamed to `on_body` when set, else collected into HttpResponse::body up to
   // `max_response_bytes` (more is remote_unavailable naming the URL and the cap).
   BodySink on_body;
+  // Called once the status and headers are known, before the first body byte; an error it returns
+  // stops the transfer (e.g. a Content-Type that is not what the caller can check).
+  std::function<Status(long status, const std::vector<HttpHeader>& headers)> on_headers;
   std::size_t max_response_bytes = default_max_response_bytes;
   // Only the bodies of 2xx responses go to `on_body`; an error answer is collected (capped) instead,
   // so the caller can show it.
   bool stream_only_success = true;
 
-  // Overrides HttpOptions::total_timeout for this request (zero: no limit).
+  // Override HttpOptions::total_timeout and low_speed_time for this request (zero: no limit).
   std::optional<std::chrono::milliseconds> total_timeout;
+  std::optional<std::chrono::seconds> idle_timeout;
   // Bytes of request and response body moved so far, for progress bars; called often, keep it cheap.
   std::function<void(std::uint64_t sent, std::uint64_t received)> progress;
 };
