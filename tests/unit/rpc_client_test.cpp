@@ -296,6 +296,13 @@ TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions
   CHECK(history->base_fee_per_gas.size() == 2);
   CHECK(history->reward == std::vector<std::vector<codec::U256>>{{codec::U256(1), codec::U256(2)}});
   CHECK(fixture.requests.back()["params"] == json::array({"0x1", "latest", {25.0, 75.0}}));
+  // anvil answers "reward": [] when no percentiles were asked for.
+  fixture.answer(R"({"oldestBlock":"0x0","baseFeePerGas":["0x3b9aca00","0x3b9aca00"],"gasUsedRatio":[0.0],"reward":[]})");
+  const auto no_rewards = fixture.client.fee_history(1, BlockTag::latest(), {});
+  REQUIRE(no_rewards.ok());
+  CHECK(no_rewards->reward.empty());
+  fixture.answer(R"({"oldestBlock":"0x0","baseFeePerGas":["0x1","0x1"],"gasUsedRatio":[0.0],"reward":[]})");
+  expect_remote_failure(fixture.client.fee_history(1, BlockTag::latest(), percentiles), "percentiles asked for");
   fixture.answer(R"({"oldestBlock":"0x1","baseFeePerGas":["0x1"],"gasUsedRatio":[0.5]})");
   expect_remote_failure(fixture.client.fee_history(1, BlockTag::latest(), percentiles), "one entry more");
   fixture.answer(R"({"oldestBlock":"0x1","baseFeePerGas":["0x1","0x1"],"gasUsedRatio":[0.5],"reward":[["0x1"]]})");

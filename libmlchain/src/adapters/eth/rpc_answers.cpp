@@ -254,7 +254,8 @@ Result<FeeHistory> fee_history(const json& value) {
   }
   const auto rewards = value.find("reward");
   if (rewards != value.end() && !rewards->is_null()) {
-    if (!rewards->is_array() || rewards->size() != result.gas_used_ratio.size()) {
+    // Nodes answer [] when no percentiles were asked for.
+    if (!rewards->is_array() || (!rewards->empty() && rewards->size() != result.gas_used_ratio.size())) {
       return malformed("\"reward\" is not an array with one entry per block");
     }
     for (const json& block_rewards : *rewards) {
