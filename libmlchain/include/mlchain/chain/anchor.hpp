@@ -70,6 +70,11 @@ struct AnchorReport {
   bool up_to_date = false;         // the chain already held the local head
 };
 
+// Settles every transaction the journal holds for the remote (waits for it; never signs again), moving
+// the tracking ref of each push that is mined. Stops at the first that fails (e.g. reverted: its error).
+Result<std::vector<Anchored>> finish_journal(repo::Repository& repository, const ChainRemote& remote,
+                                             Transactor& transactor, Journal& journal);
+
 // Moves `branch` on the chain to `local_head`: finishes the remote's journaled transactions, then reads
 // headOf, which must equal refs/remotes/<remote>/<branch> (nothing: a branch new on the chain) and be
 // `local_head` or an ancestor of it — else conflict "the remote moved: fetch first" before anything is

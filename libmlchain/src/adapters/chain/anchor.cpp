@@ -53,7 +53,14 @@ Result<Anchored> record_settled(repo::Repository& repository, const ChainRemote&
   return anchored;
 }
 
-// The remote's journaled transactions, each settled (waited for, never signed again).
+RevertExplainer explainer_for(std::string repo, std::string branch) {
+  return [repo = std::move(repo), branch = std::move(branch)](ByteView data) {
+    return explain_registry_revert(data, repo, branch);
+  };
+}
+
+}  // namespace
+
 Result<std::vector<Anchored>> finish_journal(repo::Repository& repository, const ChainRemote& remote,
                                              Transactor& transactor, Journal& journal) {
   MLCHAIN_TRY(const auto entries, journal.entries());
@@ -66,14 +73,6 @@ Result<std::vector<Anchored>> finish_journal(repo::Repository& repository, const
   }
   return finished;
 }
-
-RevertExplainer explainer_for(std::string repo, std::string branch) {
-  return [repo = std::move(repo), branch = std::move(branch)](ByteView data) {
-    return explain_registry_revert(data, repo, branch);
-  };
-}
-
-}  // namespace
 
 bool has_chain(const remote::Remote& remote) { return remote.rpc.has_value() || remote.registry.has_value(); }
 

@@ -1,0 +1,31 @@
+#pragma once
+// Transactions that manage registries rather than branches: deploying the embedded registry, and the
+// owner granting or revoking writers. Journaled and settled like a push (chain/transactor.hpp).
+
+#include <optional>
+#include <string>
+
+#include "mlchain/chain/anchor.hpp"
+
+namespace mlchain::chain {
+
+struct Deployed {
+  codec::Address address;
+  Settled settled;
+  bool resumed = false;  // an earlier, interrupted deploy to the same node, finished from the journal
+};
+
+// Deploys eth::registry_artifact() through `rpc_url`. An open deploy the journal holds for the same node
+// is finished instead of sending a second one. `chain_id`, when given, must be the node's.
+Result<Deployed> deploy_registry(Journal& journal, const std::string& rpc_url, std::optional<std::uint64_t> chain_id,
+                                 core::Signer& signer, const ChainOptions& options);
+
+enum class WriterChange { grant, revoke };
+
+// The owner lets `writer` push to the remote's repository, or stops it. The remote's journaled
+// transactions are finished first. A refusal (not the owner, no such repository) is explained before
+// anything is signed.
+Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& writer,
+                              WriterChange change, core::Signer& signer, const ChainOptions& options);
+
+}  // namespace mlchain::chain

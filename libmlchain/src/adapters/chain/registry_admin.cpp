@@ -1,0 +1,85 @@
+#include "mlchain/chain/registry_admin.hpp"
+
+#include "mlchain/chain/registry_client.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/registry_abi.hpp"
+#include "mlchain/eth/registry_artifact.hpp"
+
+namespace mlchain::chain {
+namespace {
+
+Error deploy_refused(ByteView revert_data) {
+  return make_error(ErrorCode::internal, "the registry's creation code reverted (revert data " +
+                                             (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
+}
+
+Result<Deployed> deployed_from(Settled settled, bool resumed) {
+  if (!settled.receipt.contract_address)
+    return make_error(ErrorCode::remote_unavailable, "the receipt of deploy transaction " +
+                                                         codec::to_0x_hex(settled.entry.hash()) + " names no contract");
+  Deployed deployed{*settled.receipt.contract_address, std::move(settled), resumed};
+  return deployed;
+}
+
+}  // namespace
+
+Result<Deployed> deploy_registry(Journal& journal, const std::string& rpc_url, std::optional<std::uint64_t> chain_id,
+                                 core::Signer& signer, const ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(rpc_url));
+  ChainSettings settings;
+  settings.chain_id = chain_id;
+  settings.confirmations = std::max<std::uint64_t>(1, options.confirmations.value_or(1));
+  settings.receipt_timeout = options.receipt_timeout;
+  Transactor transactor(rpc, journal, settings, deploy_refused);
+  MLCHAIN_TRY(const std::uint64_t node_chain, transactor.check_chain());
+
+  MLCHAIN_TRY(const auto entries, journal.entries());
+  std::vector<JournalEntry> deploys;
+  for (const auto& entry : entries)
+    if (entry.purpose == Purpose::deploy && entry.rpc == rpc.display_url() && entry.transaction.chain_id == node_chain)
+      deploys.push_back(entry);
+  if (const auto open = open_transactions(deploys); !open.empty()) {
+    MLCHAIN_TRY(auto settled, transactor.settle(open.front()));
+    return deployed_from(std::move(settled), true);
+  }
+
+  Intent intent;
+  intent.entry.purpose = Purpose::deploy;
+  intent.entry.rpc = rpc.display_url();
+  const ByteView code = eth::registry_artifact().creation_code;
+  intent.data.assign(code.begin(), code.end());
+  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), signer));
+  MLCHAIN_TRY(auto settled, transactor.settle(OpenTransaction{{sent}}));
+  return deployed_from(std::move(settled), false);
+}
+
+Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& writer,
+                              WriterChange change, core::Signer& signer, const ChainOptions& options) {
+  Journal journal = journal_of(repository);
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  RegistryClient registry_client(rpc, remote.registry);
+  Transactor transactor(rpc, journal, settings_for(remote, options),
+                        [repo = remote.repo](ByteView data) { return explain_registry_revert(data, repo, {}); });
+  if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
+  MLCHAIN_TRY_STATUS(registry_client.check_deployed());
+  // Earlier pushes or grants of this remote come first, in the order they were signed.
+  if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
+    return std::move(finished).error();
+
+  Intent intent;
+  intent.entry.purpose = change == WriterChange::grant ? Purpose::grant : Purpose::revoke;
+  intent.entry.remote = remote.name;
+  intent.entry.rpc = rpc.display_url();
+  intent.entry.repo = remote.repo;
+  intent.entry.writer = writer;
+  intent.to = remote.registry;
+  if (change == WriterChange::grant) {
+    MLCHAIN_TRY(intent.data, eth::registry::grant_calldata(remote.repo, writer));
+  } else {
+    MLCHAIN_TRY(intent.data, eth::registry::revoke_calldata(remote.repo, writer));
+  }
+  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), signer));
+  return transactor.settle(OpenTransaction{{sent}});
+}
+
+}  // namespace mlchain::chain
