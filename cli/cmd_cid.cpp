@@ -1,6 +1,8 @@
 // mlchain cid [--profile P] [--json] PATH...: the IPFS CID of files, directory trees and symlinks, one
 // "<cid>  <path>" line each, like sha256sum. Nothing is stored.
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +26,17 @@ std::string known_profiles() {
   return std::string(unixfs::unixfs_v1_2025.name) + ", " + std::string(unixfs::unixfs_v0_2015.name);
 }
 
+// A directory's size in the report is what a user means by it: the bytes of every file below it (as
+// `du --apparent-size` counts them, symlinks not followed), not the size of its own block.
+std::uint64_t content_bytes(const std::filesystem::path& directory) {
+  std::uint64_t total = 0;
+  std::error_code error;
+  for (std::filesystem::recursive_directory_iterator walk(directory, error), end; !error && walk != end;
+       walk.increment(error))
+    if (!walk->is_symlink(error) && walk->is_regular_file(error)) total += walk->file_size(error);
+  return total;
+}
+
 void run_cid(const CidOptions& options, Context& context) {
   const auto profile = unixfs::find_profile(options.profile);
   if (!profile) {
@@ -42,7 +55,9 @@ void run_cid(const CidOptions& options, Context& context) {
     }
     const std::string cid = node->cid.to_string();
     if (options.json)
-      report.push_back({{"path", path}, {"cid", cid}, {"size", node->content_size}});
+      report.push_back({{"path", path},
+                        {"cid", cid},
+                        {"size", node->kind == unixfs::NodeKind::directory ? content_bytes(path) : node->content_size}});
     else
       context.out << cid << "  " << path << '\n';
   }

@@ -1,4 +1,5 @@
-// mlchain verify [REV|CID] [--json] [--signer ADDR]... [--path DIR]: the check CI runs before deploying.
+// mlchain verify [REV|CID] [--json] [--signer ADDR]... [--path DIR] [--ipfs URL|--gateway URL]: the check CI
+// runs before deploying; with --ipfs or --gateway it needs no repository (CID and --path only).
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
@@ -6,8 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "chain_history.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/remote/fetch.hpp"
+#include "mlchain/remote/remote_verify.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/verify.hpp"
 
@@ -21,18 +25,22 @@ struct VerifyOptions {
   bool json = false;
   std::vector<std::string> signers;
   std::string path;
+  std::string ipfs;
+  std::string gateway;
+  ChainVerifyOptions chain;
 };
 
 json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
 
-void print_json(const repo::VerifyReport& report, Context& context) {
+void print_json(const repo::VerifyReport& report, const json& anchoring, Context& context) {
   auto problems = json::array();
   for (const auto& problem : report.problems)
     problems.push_back({{"path", optional_text(problem.path)},
                         {"kind", repo::problem_kind_name(problem.kind)},
                         {"expected", optional_text(problem.expected)},
                         {"actual", optional_text(problem.actual)}});
-  const json document{{"ok", report.ok()}, {"commit", report.commit.to_string()}, {"problems", problems}};
+  json document{{"ok", report.ok()}, {"commit", report.commit.to_string()}, {"problems", problems}};
+  if (!anchoring.is_null()) document["anchoring"] = anchoring;
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -58,6 +66,23 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
   context.out << '\n';
 }
 
+Result<repo::VerifyReport> verify_in_repository(const repo::VerifyRequest& request) {
+  MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
+  return repo::verify(repository, request);
+}
+
+// Outside any repository: the commit and its tree come from the node, the files from --path.
+Result<repo::VerifyReport> verify_by_cid(const VerifyOptions& options, const repo::VerifyRequest& request) {
+  if (!options.ipfs.empty() && !options.gateway.empty())
+    return make_error(ErrorCode::usage, "give --ipfs or --gateway, not both");
+  if (!request.directory) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs --path DIR");
+  auto commit = codec::Cid::parse(request.revision);
+  if (!commit) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs a commit CID, not '" + request.revision + "'");
+  MLCHAIN_TRY(auto node, remote::open_node({.ipfs = options.ipfs.empty() ? std::nullopt : std::optional<std::string>(options.ipfs),
+                                            .gateway = options.gateway.empty() ? std::nullopt : std::optional<std::string>(options.gateway)}));
+  return remote::verify_remote(*node, *commit, request.signers, *request.directory);
+}
+
 void run_verify(const VerifyOptions& options, Context& context) {
   repo::VerifyRequest request;
   request.revision = options.revision;
@@ -67,14 +92,20 @@ void run_verify(const VerifyOptions& options, Context& context) {
     request.signers.push_back(*address);
   }
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
-  auto repository = repo::discover_repository(std::filesystem::current_path());
-  if (!repository) return context.fail(repository.error());
-  auto report = repo::verify(*repository, request);
+  auto report = options.ipfs.empty() && options.gateway.empty() ? verify_in_repository(request)
+                                                                 : verify_by_cid(options, request);
   if (!report) return context.fail(report.error());
+  json anchoring;
+  if (options.chain.enabled) {
+    auto checked = check_chain_anchoring(options.chain, *report);
+    if (!checked) return context.fail(checked.error());
+    anchoring = std::move(checked).value();
+  }
   if (options.json)
-    print_json(*report, context);
+    print_json(*report, anchoring, context);
   else
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
+  if (!options.json && !anchoring.is_null()) context.out << anchoring_line(anchoring) << '\n';
   if (!report->ok())
     context.fail(ErrorCode::verification_failed, "verification of " + report->commit.to_string() + " failed: " +
                                                      std::to_string(report->problems.size()) +
@@ -92,6 +123,9 @@ void register_verify(CLI::App& app, Context& context) {
   command->add_flag("--json", options->json, "Print {\"ok\", \"commit\", \"problems\": [{path, kind, expected, actual}]}");
   command->add_option("--signer", options->signers, "REV's author must be this address (repeatable: one of them)");
   command->add_option("--path", options->path, "Compare this directory instead of the work tree (every file counts)");
+  command->add_option("--ipfs", options->ipfs, "Read commit CID and its tree from this Kubo RPC API (no repository needed; with --path)");
+  command->add_option("--gateway", options->gateway, "Read commit CID and its tree from this trustless gateway (no repository needed; with --path)");
+  add_chain_verify_options(*command, options->chain);
   command->callback([options, &context] { run_verify(*options, context); });
 }
 

@@ -18,6 +18,12 @@ void register_commands(CLI::App& app, Context& context) {
   register_diff(app, context);
   register_checkout(app, context);
   register_verify(app, context);
+  register_remote(app, context);
+  register_export(app, context);
+  register_import(app, context);
+  register_push(app, context);
+  register_fetch(app, context);
+  register_clone(app, context);
 }
 
 }  // namespace mlchain::cli

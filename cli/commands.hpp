@@ -27,5 +27,11 @@ void register_status(CLI::App& app, Context& context);
 void register_diff(CLI::App& app, Context& context);
 void register_checkout(CLI::App& app, Context& context);
 void register_verify(CLI::App& app, Context& context);
+void register_remote(CLI::App& app, Context& context);
+void register_export(CLI::App& app, Context& context);
+void register_import(CLI::App& app, Context& context);
+void register_push(CLI::App& app, Context& context);
+void register_fetch(CLI::App& app, Context& context);
+void register_clone(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

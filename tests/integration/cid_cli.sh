@@ -48,6 +48,11 @@ shape=$(node -e '
 ' "$json")
 [ "$shape" = "path,cid,size hello.txt $hello_v1 6 number
 path,cid,size empty $empty_v1 0 number" ] || fail "--json: $json"
+# A directory's size is the bytes of the files below it (symlinks not followed), not 0.
+mkdir -p "$work/sized/inner" && printf 'hello\n' > "$work/sized/a" && printf '12345' > "$work/sized/inner/b"
+ln -s a "$work/sized/link"
+size=$("$MLCHAIN" cid --json "$work/sized" | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t)[0].size))')
+[ "$size" = 11 ] || fail "--json size of a directory: $size, not 11"
 
 # A missing path: exit 3, one error line naming it; the other paths are still printed.
 set +e

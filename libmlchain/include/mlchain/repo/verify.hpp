@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "mlchain/codec/address.hpp"
+#include "mlchain/core/commit.hpp"
+#include "mlchain/core/tree.hpp"
 #include "mlchain/repo/repository.hpp"
 
 namespace mlchain::repo {
@@ -30,9 +32,11 @@ enum class ProblemKind {
   untrusted_signer,  // the commit's author is none of the given signers (expected: them, actual: author)
   corrupt,           // a stored block or file content no longer hashes to its CID (path: where it is stored)
   missing_object,    // a block or file content the ancestry needs is not stored (expected: its CID)
+  not_anchored,      // verify --chain: no confirmed push on the remote's chain holds the commit (actual: why)
 };
 
-// "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object".
+// "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object",
+// "not-anchored".
 std::string_view problem_kind_name(ProblemKind kind);
 
 struct VerifyProblem {
@@ -63,6 +67,16 @@ struct VerifyReport {
 
   bool ok() const { return problems.empty(); }
 };
+
+// The two checks a verification without a repository shares (remote/remote_verify.hpp):
+// the commit's signature recovers to its author (bad-signature otherwise) and, when `signers` are given,
+// the author is one of them (untrusted-signer otherwise); counts the signature in the report.
+Status check_commit_author(const core::Commit& commit, const std::vector<codec::Address>& signers, VerifyReport& report);
+// Hashes every file under `directory` (every file counts, nothing is stored) and adds a missing, extra or
+// modified problem for each difference from `expected` (a tree listing, core::list_files); sets files,
+// file_bytes and directory_compared.
+Status compare_directory(const std::vector<core::TreeEntry>& expected, const std::filesystem::path& directory,
+                         const unixfs::Profile& profile, VerifyReport& report);
 
 // Errors only when verification cannot start: an unknown or malformed revision (not_found, usage), a
 // directory that cannot be read, or a failure of the machine (internal). A revision whose commit block is

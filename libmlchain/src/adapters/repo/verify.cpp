@@ -199,19 +199,7 @@ class Verifier {
   }
 
   Status check_signature(const Cid& cid, const core::Commit& commit) {
-    MLCHAIN_TRY(const auto signature, check_commit_signature(commit));
-    ++report_.signatures;
-    const auto author = codec::to_checksum_address(commit.author);
-    if (!signature.good)
-      report_.problems.push_back({ProblemKind::bad_signature, std::nullopt, author,
-                                  signature.signer ? codec::to_checksum_address(*signature.signer)
-                                                   : std::string("no signer (the signature recovers to no key)")});
-    if (cid != report_.commit || request_.signers.empty()) return {};
-    if (std::find(request_.signers.begin(), request_.signers.end(), commit.author) != request_.signers.end()) return {};
-    std::string trusted;
-    for (const auto& signer : request_.signers) trusted += (trusted.empty() ? "" : ",") + codec::to_checksum_address(signer);
-    report_.problems.push_back({ProblemKind::untrusted_signer, std::nullopt, trusted, author});
-    return {};
+    return check_commit_author(commit, cid == report_.commit ? request_.signers : std::vector<codec::Address>{}, report_);
   }
 
   // The tree's blocks (re-hashed as they are read) and every file content not checked before.
@@ -249,16 +237,8 @@ class Verifier {
   std::set<Cid> checked_contents_;
 };
 
-Result<std::vector<TreeEntry>> list_directory(Repository& repository, const VerifyRequest& request,
-                                              const unixfs::Profile& profile, VerifyReport& report) {
-  if (request.directory) {
-    DirectoryLister lister(profile, report.problems);
-    MLCHAIN_TRY_STATUS(lister.visit(*request.directory, ""));
-    report.files = lister.files();
-    report.file_bytes = lister.bytes();
-    return lister.take();
-  }
-  // No stat cache: every file of the work tree is read and hashed.
+// The work tree's files, every one read and hashed: the stat cache is not trusted here.
+Result<std::vector<TreeEntry>> list_work_tree(Repository& repository, const unixfs::Profile& profile, VerifyReport& report) {
   MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, LoadedIndex{}, SnapshotMode::hash_only));
   for (const auto& entry : snapshot.entries) {
     if (entry.kind != unixfs::NodeKind::file) continue;
@@ -266,6 +246,24 @@ Result<std::vector<TreeEntry>> list_directory(Repository& repository, const Veri
     report.file_bytes += entry.size;
   }
   return std::move(snapshot.entries);
+}
+
+void add_differences(const std::vector<TreeEntry>& expected, const std::vector<TreeEntry>& found, VerifyReport& report) {
+  for (const auto& change : core::diff_trees(expected, found)) {
+    switch (change.kind) {
+      case core::ChangeKind::deleted:
+        report.problems.push_back({ProblemKind::missing, change.path, change.before->cid.to_string(), std::nullopt});
+        break;
+      case core::ChangeKind::added:
+        report.problems.push_back({ProblemKind::extra, change.path, std::nullopt, change.after->cid.to_string()});
+        break;
+      case core::ChangeKind::modified:
+        report.problems.push_back(
+            {ProblemKind::modified, change.path, change.before->cid.to_string(), change.after->cid.to_string()});
+        break;
+    }
+  }
+  report.directory_compared = true;
 }
 
 }  // namespace
@@ -279,6 +277,7 @@ std::string_view problem_kind_name(ProblemKind kind) {
     case ProblemKind::untrusted_signer: return "untrusted-signer";
     case ProblemKind::corrupt: return "corrupt";
     case ProblemKind::missing_object: return "missing-object";
+    case ProblemKind::not_anchored: return "not-anchored";
   }
   return "corrupt";
 }
@@ -301,23 +300,38 @@ Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request
                                "unknown profile " + first->first.profile});
     return report;
   }
-  MLCHAIN_TRY(const auto found, list_directory(repository, request, *profile, report));
-  report.directory_compared = true;
-  for (const auto& change : core::diff_trees(first->second, found)) {
-    switch (change.kind) {
-      case core::ChangeKind::deleted:
-        report.problems.push_back({ProblemKind::missing, change.path, change.before->cid.to_string(), std::nullopt});
-        break;
-      case core::ChangeKind::added:
-        report.problems.push_back({ProblemKind::extra, change.path, std::nullopt, change.after->cid.to_string()});
-        break;
-      case core::ChangeKind::modified:
-        report.problems.push_back(
-            {ProblemKind::modified, change.path, change.before->cid.to_string(), change.after->cid.to_string()});
-        break;
-    }
+  if (request.directory) {
+    MLCHAIN_TRY_STATUS(compare_directory(first->second, *request.directory, *profile, report));
+    return report;
   }
+  MLCHAIN_TRY(const auto found, list_work_tree(repository, *profile, report));
+  add_differences(first->second, found, report);
   return report;
+}
+
+Status check_commit_author(const core::Commit& commit, const std::vector<codec::Address>& signers, VerifyReport& report) {
+  MLCHAIN_TRY(const auto signature, check_commit_signature(commit));
+  ++report.signatures;
+  const auto author = codec::to_checksum_address(commit.author);
+  if (!signature.good)
+    report.problems.push_back({ProblemKind::bad_signature, std::nullopt, author,
+                               signature.signer ? codec::to_checksum_address(*signature.signer)
+                                                : std::string("no signer (the signature recovers to no key)")});
+  if (signers.empty() || std::find(signers.begin(), signers.end(), commit.author) != signers.end()) return {};
+  std::string trusted;
+  for (const auto& signer : signers) trusted += (trusted.empty() ? "" : ",") + codec::to_checksum_address(signer);
+  report.problems.push_back({ProblemKind::untrusted_signer, std::nullopt, trusted, author});
+  return {};
+}
+
+Status compare_directory(const std::vector<TreeEntry>& expected, const stdfs::path& directory,
+                         const unixfs::Profile& profile, VerifyReport& report) {
+  DirectoryLister lister(profile, report.problems);
+  MLCHAIN_TRY_STATUS(lister.visit(directory, ""));
+  report.files = lister.files();
+  report.file_bytes = lister.bytes();
+  add_differences(expected, lister.take(), report);
+  return {};
 }
 
 }  // namespace mlchain::repo

@@ -1,0 +1,105 @@
+// mlchain remote add NAME [--ipfs URL] [--gateway URL] [--rpc URL --registry ADDR --repo NAME [--chain-id N]]
+// mlchain remote list [--json] | remove NAME: the remotes push, fetch and clone talk to.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "mlchain/remote/remotes.hpp"
+
+namespace mlchain::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct RemoteAddOptions {
+  std::string name;
+  std::string ipfs;
+  std::string gateway;
+  std::string rpc;
+  std::string registry;
+  std::string repo;
+  std::optional<std::uint64_t> chain_id;
+  std::optional<std::uint64_t> confirmations;
+};
+
+std::optional<std::string> given(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(text);
+}
+
+void run_add(const RemoteAddOptions& options, Context& context) {
+  auto repository = repo::discover_repository(std::filesystem::current_path());
+  if (!repository) return context.fail(repository.error());
+  const remote::Remote added{.name = options.name, .ipfs = given(options.ipfs), .gateway = given(options.gateway),
+                             .rpc = given(options.rpc), .registry = given(options.registry), .repo = given(options.repo),
+                             .chain_id = options.chain_id, .confirmations = options.confirmations};
+  if (auto status = remote::add_remote(*repository, added); !status) return context.fail(status.error());
+}
+
+json optional_json(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
+json optional_json(const std::optional<std::uint64_t>& number) { return number ? json(*number) : json(nullptr); }
+
+void run_list(bool as_json, Context& context) {
+  auto repository = repo::discover_repository(std::filesystem::current_path());
+  if (!repository) return context.fail(repository.error());
+  auto remotes = remote::list_remotes(*repository);
+  if (!remotes) return context.fail(remotes.error());
+  if (as_json) {
+    auto list = json::array();
+    for (const auto& r : *remotes)
+      list.push_back({{"name", r.name}, {"ipfs", optional_json(r.ipfs)}, {"gateway", optional_json(r.gateway)},
+                      {"rpc", optional_json(r.rpc)}, {"registry", optional_json(r.registry)},
+                      {"repo", optional_json(r.repo)}, {"chain_id", optional_json(r.chain_id)},
+                      {"confirmations", optional_json(r.confirmations)}});
+    context.out << list.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    return;
+  }
+  for (const auto& r : *remotes) {
+    context.out << r.name;
+    if (r.ipfs) context.out << "  ipfs " << *r.ipfs;
+    if (r.gateway) context.out << "  gateway " << *r.gateway;
+    if (r.rpc) context.out << "  rpc " << *r.rpc << " registry " << r.registry.value_or("-") << " repo " << r.repo.value_or("-");
+    if (r.chain_id) context.out << " chain-id " << *r.chain_id;
+    context.out << '\n';
+  }
+}
+
+void run_remove(const std::string& name, Context& context) {
+  auto repository = repo::discover_repository(std::filesystem::current_path());
+  if (!repository) return context.fail(repository.error());
+  if (auto status = remote::remove_remote(*repository, name); !status) return context.fail(status.error());
+}
+
+}  // namespace
+
+void register_remote(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand("remote", "Add, list and remove remotes (IPFS node, gateway, chain registry)");
+  command->require_subcommand(1);
+
+  auto add = std::make_shared<RemoteAddOptions>();
+  auto* add_command = command->add_subcommand("add", "Add remote NAME");
+  add_command->add_option("NAME", add->name, "Remote name (lowercase letters, digits, '-', '_')")->required();
+  add_command->add_option("--ipfs", add->ipfs, "Kubo RPC API URL of an IPFS node, e.g. http://127.0.0.1:5001");
+  add_command->add_option("--gateway", add->gateway, "Trustless gateway URL (read only), e.g. https://ipfs.io");
+  add_command->add_option("--rpc", add->rpc, "Ethereum JSON-RPC URL (with --registry and --repo)");
+  add_command->add_option("--registry", add->registry, "Registry contract address (0x…)");
+  add_command->add_option("--repo", add->repo, "Repository name in the registry");
+  add_command->add_option("--chain-id", add->chain_id, "Chain id the RPC must report");
+  add_command->add_option("--confirmations", add->confirmations, "Confirmations a push waits for");
+  add_command->callback([add, &context] { run_add(*add, context); });
+
+  auto as_json = std::make_shared<bool>(false);
+  auto* list_command = command->add_subcommand("list", "List the remotes");
+  list_command->add_flag("--json", *as_json, "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations}");
+  list_command->callback([as_json, &context] { run_list(*as_json, context); });
+
+  auto name = std::make_shared<std::string>();
+  auto* remove_command = command->add_subcommand("remove", "Remove remote NAME and its remote-tracking refs");
+  remove_command->add_option("NAME", *name, "Remote name")->required();
+  remove_command->callback([name, &context] { run_remove(*name, context); });
+}
+
+}  // namespace mlchain::cli

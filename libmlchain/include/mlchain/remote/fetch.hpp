@@ -1,0 +1,61 @@
+#pragma once
+// Fetching by CID (issue 6 item 4): `mlchain fetch REMOTE CID` completes a commit's history in an existing
+// repository, and `mlchain clone CID DIR` makes a new one from it. Every block is re-hashed, every
+// commit's signature must recover to its author (verification_failed naming the commit otherwise), and
+// every file's contents must re-import to its CID before they are stored. Until the chain (issue 7) names
+// remote branches, a fetched head is recorded as refs/remotes/<remote>/<commit CID>.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlchain/ipfs/node.hpp"
+#include "mlchain/repo/repository.hpp"
+
+namespace mlchain::remote {
+
+// Where to read from: a Kubo RPC API, or a trustless gateway (read only).
+struct NodeAddress {
+  std::optional<std::string> ipfs;
+  std::optional<std::string> gateway;
+};
+// Checks the URL (usage error) and makes the client; `ipfs` wins when both are given.
+Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address);
+
+struct FetchOutcome {
+  codec::Cid head;
+  std::vector<codec::Cid> commits;      // of the history, now complete locally
+  std::vector<codec::Cid> cut_parents;  // beyond --depth
+  std::uint64_t blocks = 0;             // commit and tree blocks received
+  std::uint64_t files = 0;              // file contents received
+  std::uint64_t file_bytes = 0;
+};
+
+using FetchProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+// not_found "… not found on <URL>" when the node says it does not hold the head.
+Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                                   std::optional<std::uint64_t> depth, const FetchProgress& progress = {});
+
+struct CloneRequest {
+  codec::Cid head;
+  std::filesystem::path directory;  // must not exist, or be empty
+  NodeAddress address;
+  std::optional<std::uint64_t> depth;
+};
+
+struct CloneOutcome {
+  FetchOutcome fetched;
+  std::filesystem::path work_tree;
+  std::uint64_t files_written = 0;
+};
+
+// init → fetch → branch main at the head → checkout → remote "origin" with the URL. On any failure the
+// directory it created is removed again, so a failed clone leaves nothing behind.
+Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress = {});
+
+}  // namespace mlchain::remote

@@ -1,0 +1,101 @@
+#include "mlchain/remote/fetch.hpp"
+
+#include "history_transfer.hpp"
+#include "mlchain/ipfs/gateway_client.hpp"
+#include "mlchain/ipfs/kubo_client.hpp"
+#include "mlchain/remote/remotes.hpp"
+#include "mlchain/repo/checkout.hpp"
+
+namespace mlchain::remote {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+class NodeSource final : public BlockSource {
+ public:
+  explicit NodeSource(ipfs::Node& node) : node_(node) {}
+  std::string where() const override { return "from " + node_.url(); }
+  Result<Bytes> get(const codec::Cid& cid) override { return node_.get_block(cid); }
+  Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
+                   const std::function<Status(ByteView)>& on_bytes) override {
+    return node_.read_file(root, profile, on_bytes);
+  }
+
+ private:
+  ipfs::Node& node_;
+};
+
+// Removes a directory clone created unless the clone got to the end.
+class CreatedDirectory {
+ public:
+  explicit CreatedDirectory(stdfs::path path) : path_(std::move(path)) {}
+  CreatedDirectory(const CreatedDirectory&) = delete;
+  CreatedDirectory& operator=(const CreatedDirectory&) = delete;
+  ~CreatedDirectory() {
+    std::error_code ignored;
+    if (!kept_) stdfs::remove_all(path_, ignored);
+  }
+  void keep() { kept_ = true; }
+
+ private:
+  stdfs::path path_;
+  bool kept_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address) {
+  if (address.ipfs) {
+    MLCHAIN_TRY_STATUS(check_remote_url("--ipfs", *address.ipfs));
+    return std::unique_ptr<ipfs::Node>(std::make_unique<ipfs::KuboClient>(*address.ipfs));
+  }
+  if (address.gateway) {
+    MLCHAIN_TRY_STATUS(check_remote_url("--gateway", *address.gateway));
+    return std::unique_ptr<ipfs::Node>(std::make_unique<ipfs::GatewayClient>(*address.gateway));
+  }
+  return make_error(ErrorCode::usage, "name an IPFS node with --ipfs URL (Kubo RPC API) or --gateway URL");
+}
+
+Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                                   std::optional<std::uint64_t> depth, const FetchProgress& progress) {
+  if (head.codec() != codec::multicodec::dag_cbor)
+    return make_error(ErrorCode::usage, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+  if (node.writable()) {
+    MLCHAIN_TRY(const bool held, node.has_block(head));
+    if (!held) return make_error(ErrorCode::not_found, "commit " + head.to_string() + " not found on " + node.url());
+  }
+  MLCHAIN_TRY(const auto lock, repo::lock_for_writing(repository));
+  NodeSource source(node);
+  TransferOptions options;
+  options.depth = depth;
+  options.progress = progress;
+  MLCHAIN_TRY(const auto transfer, complete_history(repository, source, head, options));
+  return FetchOutcome{.head = head, .commits = transfer.commits, .cut_parents = transfer.cut_parents,
+                      .blocks = transfer.blocks, .files = transfer.files, .file_bytes = transfer.file_bytes};
+}
+
+Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress) {
+  std::error_code error;
+  const auto directory = stdfs::absolute(request.directory);
+  const bool existed = stdfs::exists(directory, error);
+  if (existed && !(stdfs::is_directory(directory, error) && stdfs::is_empty(directory, error)))
+    return make_error(ErrorCode::conflict, directory.string() + " already exists and is not an empty directory");
+  MLCHAIN_TRY(auto node, open_node(request.address));
+  CreatedDirectory created(existed ? directory / repo::repository_directory_name : directory);
+  MLCHAIN_TRY(auto repository, repo::init_repository(directory));
+  MLCHAIN_TRY(auto fetched, fetch_history(repository, *node, request.head, request.depth, progress));
+  const std::string branch = std::string(repo::heads_prefix) + repo::initial_branch;
+  MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(branch, std::nullopt, request.head));
+  MLCHAIN_TRY(const auto checked_out, repo::checkout(repository, repo::initial_branch, false));
+  Remote origin;
+  origin.name = default_remote;
+  origin.ipfs = request.address.ipfs;
+  if (!request.address.ipfs) origin.gateway = request.address.gateway;
+  MLCHAIN_TRY_STATUS(add_remote(repository, origin));
+  MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(
+      std::string(repo::remotes_prefix) + default_remote + "/" + request.head.to_string(), std::nullopt, request.head));
+  created.keep();
+  return CloneOutcome{.fetched = std::move(fetched), .work_tree = directory, .files_written = checked_out.files_written};
+}
+
+}  // namespace mlchain::remote

@@ -1,0 +1,87 @@
+#include "mlchain/remote/push.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "mlchain/codec/car.hpp"
+#include "mlchain/remote/history_reach.hpp"
+
+namespace mlchain::remote {
+
+Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head) {
+  if (!node.writable())
+    return make_error(ErrorCode::usage, node.url() + " is a read-only gateway; push needs a Kubo RPC API (--ipfs)");
+  MLCHAIN_TRY(const auto reach, reach_of_history(repository.objects(), head));
+  PushPlan plan;
+  plan.head = head;
+  plan.commits = reach.commits.size();
+  // A multi-block file's root is a tree block too; add_file uploads it with the file.
+  const std::set<codec::Cid> file_roots(reach.file_roots.begin(), reach.file_roots.end());
+  for (const auto* list : {&reach.commits, &reach.tree_blocks})
+    for (const auto& cid : *list) {
+      if (file_roots.contains(cid)) continue;
+      MLCHAIN_TRY(const bool held, node.has_block(cid));
+      if (held)
+        ++plan.blocks_present;
+      else
+        plan.blocks.push_back(cid);
+    }
+  for (const auto& root : reach.file_roots) {
+    MLCHAIN_TRY(const bool held, node.has_block(root));
+    if (held) {
+      ++plan.files_present;
+      continue;
+    }
+    MLCHAIN_TRY(const auto size, repository.contents().size(root));
+    plan.files.push_back({root, repository.contents().path_of(root), size});
+    plan.file_bytes += size;
+  }
+  return plan;
+}
+
+Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& plan, const UploadProgress& progress) {
+  std::uint64_t done = 0;
+  for (const auto& file : plan.files) {
+    const auto on_bytes = [&](std::uint64_t bytes) {
+      if (progress) progress(done + bytes, plan.file_bytes);
+    };
+    MLCHAIN_TRY(const auto cid, node.add_file(file.path, repo::profile_of_cid(file.root), on_bytes));
+    if (cid != file.root)
+      return make_error(ErrorCode::verification_failed,
+                        node.url() + " computed " + cid.to_string() + " for " + file.path.string() + ", not " +
+                            file.root.to_string() + "; push stopped, nothing recorded");
+    done += file.size;
+    if (progress) progress(done, plan.file_bytes);
+  }
+  if (plan.blocks.empty()) return {};
+  Bytes car = codec::encode_car_header({plan.head});
+  for (const auto& cid : plan.blocks) {
+    MLCHAIN_TRY(const auto block, repository.objects().get(cid));
+    append(car, codec::encode_car_section(cid, block));
+  }
+  std::size_t offset = 0;
+  const ipfs::ByteSource source = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+    const std::size_t take = std::min(buffer.size(), car.size() - offset);
+    std::memcpy(buffer.data(), car.data() + offset, take);
+    offset += take;
+    return take;
+  };
+  return node.import_car(source);
+}
+
+Status pin_head(ipfs::Node& node, const codec::Cid& head) { return node.pin(head); }
+
+std::string remote_ref_name(std::string_view remote, std::string_view branch) {
+  return std::string(repo::remotes_prefix) + std::string(remote) + "/" + std::string(branch);
+}
+
+Status record_remote_ref(repo::Repository& repository, std::string_view remote, std::string_view branch,
+                         const std::optional<codec::Cid>& expected, const codec::Cid& head) {
+  const auto name = remote_ref_name(remote, branch);
+  MLCHAIN_TRY(const auto current, repository.refs().read(name));
+  if (current == head) return {};
+  return repository.refs().compare_and_swap(name, expected, head);
+}
+
+}  // namespace mlchain::remote

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Hostile and broken IPFS nodes (issue 6 item 6), through tests/peers/hostile-proxy.mjs in front of a real
+# js-ipfs daemon: a flipped byte, a truncated answer, another block in place of the one asked for — clone,
+# fetch and verify exit 1 naming the CID, and nothing is left at a final path (no clone directory, no
+# remote-tracking ref, no stored file contents); a dropped connection is exit 4 naming the URL; so is the
+# daemon stopped. The proxy's gateway face (?format=raw) passes the same tests and clones when honest.
+set -euo pipefail
+: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_PEERS:?tests/peers}"
+source "$(dirname "$0")/lib/expect.sh"
+
+work=$(mktemp -d)
+proxy_pid=
+cleanup() {
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
+  "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export MLCHAIN_HOME="$work/home"
+export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
+export GIT_CEILING_DIRECTORIES=$work
+
+mkdir -p "$work/node"
+"$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/node" >/dev/null
+api=$(cat "$work/node/api-url")
+
+mkdir -p "$work/repo/sub" && cd "$work/repo"
+head -c 2500000 /dev/urandom > weights.bin
+printf 'vocab\n' > sub/vocab.txt
+"$MLCHAIN" init . >/dev/null && "$MLCHAIN" commit -m first >/dev/null
+"$MLCHAIN" remote add origin --ipfs "$api"
+head=$("$MLCHAIN" push)
+echo "pushed $head to $api"
+
+node "$MLCHAIN_PEERS/hostile-proxy.mjs" "$work/proxy-port" "$api" pass 2>"$work/proxy.log" &
+proxy_pid=$!
+for _ in $(seq 100); do [ -s "$work/proxy-port" ] && break; sleep 0.1; done
+proxy="http://127.0.0.1:$(cat "$work/proxy-port")"
+set_mode() { curl -sf -X POST "$proxy/__proxy/mode?mode=$1" >/dev/null || fail "cannot switch the proxy to $1"; }
+
+cd "$work"
+# Honest through the proxy, over both faces.
+expect 0 "$MLCHAIN" clone "$head" via-api --ipfs "$proxy"
+expect 0 "$MLCHAIN" clone "$head" via-gateway --gateway "$proxy"
+diff -r --exclude=.mlchain repo via-gateway || fail "clone through the gateway differs"
+
+mkdir fetcher && (cd fetcher && "$MLCHAIN" init . >/dev/null && "$MLCHAIN" remote add hostile --ipfs "$proxy" \
+  && "$MLCHAIN" remote add hostilegw --gateway "$proxy")
+for mode in flip-byte truncate swap-block; do
+  set_mode "$mode"
+  for face in --ipfs --gateway; do
+    expect 1 "$MLCHAIN" clone "$head" "bad-$mode" "$face" "$proxy"
+    [[ "$err" == *"baf"* ]] || fail "$mode $face clone: the error names no CID: $err"
+    [ ! -e "bad-$mode" ] || fail "$mode $face: a failed clone left its directory"
+    expect 1 "$MLCHAIN" verify "$head" --path via-api "$face" "$proxy"
+    [[ "$err" == *"baf"* ]] || fail "$mode $face verify: the error names no CID: $err"
+  done
+  cd fetcher
+  for remote in hostile hostilegw; do
+    expect 1 "$MLCHAIN" fetch "$remote" "$head"
+    [ ! -e ".mlchain/refs/remotes/$remote/$head" ] || fail "$mode: a failed fetch recorded a ref"
+    [ -z "$(find .mlchain/files -type f ! -name '*.tmp-*' 2>/dev/null)" ] || fail "$mode: a failed fetch stored file contents"
+  done
+  cd "$work"
+  echo "$mode: clone, fetch and verify refused it (exit 1)"
+done
+
+set_mode drop
+expect 4 "$MLCHAIN" clone "$head" dropped --ipfs "$proxy"
+[[ "$err" == *"127.0.0.1"* ]] || fail "drop: the error names no URL: $err"
+[ ! -e dropped ] || fail "drop: a failed clone left its directory"
+echo "drop: exit 4"
+
+"$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null
+expect 4 "$MLCHAIN" clone "$head" stopped --ipfs "$api"
+[[ "$err" == *"${api#http://}"* ]] || fail "stopped daemon: the error names no URL: $err"
+[ ! -e stopped ] || fail "stopped daemon: a failed clone left its directory"
+expect 4 "$MLCHAIN" verify "$head" --path via-api --ipfs "$api"
+cd repo
+expect 4 "$MLCHAIN" push
+echo "daemon stopped: clone, verify and push exit 4"
