@@ -1,0 +1,133 @@
+#pragma once
+// The registry contract's interface (contracts/MlchainRegistry.sol) as typed values: calldata for each of
+// its functions, their return data, its events and its custom errors, on top of the general Solidity ABI
+// codec (codec/abi.hpp). Pure: what goes to the chain and what comes back, never the transport.
+//
+// A repository is named by a string and identified by keccak256 of its bytes (the repository id), a branch
+// likewise (the branch id); the ids are the storage keys and the indexed event topics. A head is the
+// sha2-256 digest of the head commit's CID, which is always CIDv1 dag-cbor sha2-256, so the 32 bytes alone
+// give the CID back; all zeros means "no head".
+//
+// Decoders are strict (codec/abi.hpp) and also check what the contract guarantees, such as an event's
+// repository id being the hash of its repository name: bytes that fail are a usage error, which a caller
+// that got them from a node reports as that node's fault.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "mlchain/bytes.hpp"
+#include "mlchain/codec/address.hpp"
+#include "mlchain/codec/cid.hpp"
+#include "mlchain/result.hpp"
+
+namespace mlchain::eth::registry {
+
+using Word = std::array<std::uint8_t, 32>;  // a bytes32 value and a log topic
+using Head = Word;
+
+// The same rule as the contract applies on a repository's first push: 1 to 64 bytes of [A-Za-z0-9._-].
+// Usage error naming the name otherwise, so a bad name is refused before anything is signed.
+Status check_repository_name(std::string_view repo);
+// A branch name the contract accepts: not empty. (mlchain's ref-name rules are the caller's to check.)
+Status check_branch_name(std::string_view branch);
+
+Word repository_id(std::string_view repo);
+Word branch_id(std::string_view branch);
+
+// The head that names `commit`: usage error unless it is CIDv1 dag-cbor sha2-256.
+Result<Head> head_of(const codec::Cid& commit);
+// The commit a non-zero head names (the zero head names none: usage error).
+Result<codec::Cid> commit_of(const Head& head);
+bool is_empty(const Head& head);
+
+// Calldata (selector ‖ arguments) of each function. The names are not checked here: the contract is the
+// authority (a bad name reverts), and views must be able to ask about any name.
+Result<Bytes> push_calldata(std::string_view repo, std::string_view branch, const Head& expected_old,
+                            const Head& new_head);
+Result<Bytes> grant_calldata(std::string_view repo, const codec::Address& writer);
+Result<Bytes> revoke_calldata(std::string_view repo, const codec::Address& writer);
+Result<Bytes> head_of_calldata(std::string_view repo, std::string_view branch);
+Result<Bytes> owner_of_calldata(std::string_view repo);
+Result<Bytes> is_writer_calldata(std::string_view repo, const codec::Address& who);
+Result<Bytes> branches_of_calldata(std::string_view repo);
+
+// The return data of the views, as eth_call answers it.
+Result<Head> decode_head_of(ByteView return_data);
+// The zero address for a repository that does not exist yet.
+Result<codec::Address> decode_owner_of(ByteView return_data);
+Result<bool> decode_is_writer(ByteView return_data);
+Result<std::vector<std::string>> decode_branches_of(ByteView return_data);
+
+// The events. Each log carries its ids and addresses in indexed topics and the names and heads in its data.
+struct RepositoryCreated {
+  Word repo_id{};
+  std::string repo;
+  codec::Address owner;
+};
+struct HeadUpdated {
+  Word repo_id{};
+  Word branch_id{};
+  codec::Address pusher;
+  std::string repo;
+  std::string branch;
+  Head old_head{};  // zero on a branch's first push
+  Head new_head{};
+};
+struct WriterGranted {
+  Word repo_id{};
+  codec::Address writer;
+  codec::Address by;
+};
+struct WriterRevoked {
+  Word repo_id{};
+  codec::Address writer;
+  codec::Address by;
+};
+using Event = std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked>;
+
+// Topic 0 of each event: keccak256 of its canonical signature.
+Word repository_created_topic();
+Word head_updated_topic();
+Word writer_granted_topic();
+Word writer_revoked_topic();
+
+// One log of the registry. Usage error for a log of another event or one that does not decode.
+Result<Event> decode_event(std::span<const Word> topics, ByteView data);
+
+// eth_getLogs topic filters (one list of accepted values per topic position; an empty list matches any):
+// every head update of `repo`, or of one of its branches.
+std::vector<std::vector<Word>> head_updates_filter(std::string_view repo,
+                                                   std::optional<std::string_view> branch = std::nullopt);
+
+// The custom errors a call to the registry reverts with.
+struct NotWriter {
+  codec::Address caller;
+};
+struct NotOwner {
+  codec::Address caller;
+};
+struct StaleHead {
+  Head expected{};
+  Head actual{};
+};
+struct EmptyHead {};
+struct UnknownRepository {};
+struct InvalidRepositoryName {};
+struct EmptyBranchName {};
+using RegistryError = std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository,
+                                   InvalidRepositoryName, EmptyBranchName>;
+
+// The registry's error in revert data; nothing when the data is something else (empty, Error(string), a
+// panic, an unknown selector: codec::abi::decode_revert tells those apart). Usage error for data that
+// starts with a registry error's selector and does not decode under it.
+Result<std::optional<RegistryError>> decode_error(ByteView revert_data);
+// One line for messages: "StaleHead(expected 0x…, actual 0x…)", "NotWriter(0x…)".
+std::string describe(const RegistryError& error);
+
+}  // namespace mlchain::eth::registry

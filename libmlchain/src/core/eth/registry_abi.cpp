@@ -1,0 +1,317 @@
+#include "mlchain/eth/registry_abi.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "mlchain/codec/abi.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/codec/keccak.hpp"
+
+namespace mlchain::eth::registry {
+namespace {
+
+namespace abi = codec::abi;
+using abi::Parameter;
+using abi::Signature;
+using abi::Type;
+using abi::Value;
+
+Parameter plain(Type type) { return Parameter{std::move(type), false}; }
+Parameter indexed(Type type) { return Parameter{std::move(type), true}; }
+
+// The declarations of contracts/MlchainRegistry.sol; the unit tests pin their selectors and topics against
+// Foundry's cast and check that the embedded bytecode dispatches on these selectors.
+const Signature& push_function() {
+  static const Signature function{"push", {plain(Type::string()), plain(Type::string()), plain(Type::bytes32()),
+                                           plain(Type::bytes32())}};
+  return function;
+}
+const Signature& grant_function() {
+  static const Signature function{"grant", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& revoke_function() {
+  static const Signature function{"revoke", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& head_of_function() {
+  static const Signature function{"headOf", {plain(Type::string()), plain(Type::string())}};
+  return function;
+}
+const Signature& owner_of_function() {
+  static const Signature function{"ownerOf", {plain(Type::string())}};
+  return function;
+}
+const Signature& is_writer_function() {
+  static const Signature function{"isWriter", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& branches_of_function() {
+  static const Signature function{"branchesOf", {plain(Type::string())}};
+  return function;
+}
+
+const Signature& repository_created_event() {
+  static const Signature event{"RepositoryCreated",
+                               {indexed(Type::bytes32()), plain(Type::string()), indexed(Type::address())}};
+  return event;
+}
+const Signature& head_updated_event() {
+  static const Signature event{"HeadUpdated",
+                               {indexed(Type::bytes32()), indexed(Type::bytes32()), indexed(Type::address()),
+                                plain(Type::string()), plain(Type::string()), plain(Type::bytes32()),
+                                plain(Type::bytes32())}};
+  return event;
+}
+const Signature& writer_granted_event() {
+  static const Signature event{"WriterGranted",
+                               {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address())}};
+  return event;
+}
+const Signature& writer_revoked_event() {
+  static const Signature event{"WriterRevoked",
+                               {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address())}};
+  return event;
+}
+
+const std::vector<Signature>& custom_errors() {
+  static const std::vector<Signature> errors{
+      {"NotWriter", {plain(Type::address())}},
+      {"NotOwner", {plain(Type::address())}},
+      {"StaleHead", {plain(Type::bytes32()), plain(Type::bytes32())}},
+      {"EmptyHead", {}},
+      {"UnknownRepository", {}},
+      {"InvalidRepositoryName", {}},
+      {"EmptyBranchName", {}},
+  };
+  return errors;
+}
+
+Result<Bytes> call(const Signature& function, std::vector<Value> arguments) {
+  return abi::encode_call(function, arguments);
+}
+
+// The decoders below ask abi::decode for exactly these types, so a value of another alternative is a bug.
+template <class T>
+Result<T> take(const std::vector<Value>& values, std::size_t index, std::string_view what) {
+  const T* value = index < values.size() ? values[index].get_if<T>() : nullptr;
+  if (value == nullptr) return make_error(ErrorCode::internal, "registry: decoded " + std::string(what) + " has the wrong type");
+  return *value;
+}
+
+Result<std::vector<Value>> decode_return(const Signature& function, std::vector<Type> types, ByteView data) {
+  auto values = abi::decode(types, data);
+  if (!values) {
+    return make_error(ErrorCode::usage, "registry: return data of " + function.canonical() + ": " +
+                                            values.error().message);
+  }
+  return std::move(values).value();
+}
+
+Status check_event_id(const Word& id, std::string_view name, std::string_view what) {
+  if (id != codec::keccak256(as_bytes(name))) {
+    return make_error(ErrorCode::usage, "registry: a log's " + std::string(what) + " id is not the hash of its name '" +
+                                            std::string(name) + "'");
+  }
+  return {};
+}
+
+Result<Event> decode_repository_created(const std::vector<Value>& values) {
+  RepositoryCreated event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.repo, take<std::string>(values, 1, "repo"));
+  MLCHAIN_TRY(event.owner, take<codec::Address>(values, 2, "owner"));
+  MLCHAIN_TRY_STATUS(check_event_id(event.repo_id, event.repo, "repository"));
+  return Event{std::move(event)};
+}
+
+Result<Event> decode_head_updated(const std::vector<Value>& values) {
+  HeadUpdated event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.branch_id, take<Word>(values, 1, "branchId"));
+  MLCHAIN_TRY(event.pusher, take<codec::Address>(values, 2, "pusher"));
+  MLCHAIN_TRY(event.repo, take<std::string>(values, 3, "repo"));
+  MLCHAIN_TRY(event.branch, take<std::string>(values, 4, "branch"));
+  MLCHAIN_TRY(event.old_head, take<Word>(values, 5, "oldHead"));
+  MLCHAIN_TRY(event.new_head, take<Word>(values, 6, "newHead"));
+  MLCHAIN_TRY_STATUS(check_event_id(event.repo_id, event.repo, "repository"));
+  MLCHAIN_TRY_STATUS(check_event_id(event.branch_id, event.branch, "branch"));
+  if (is_empty(event.new_head)) {
+    return make_error(ErrorCode::usage, "registry: a HeadUpdated log of '" + event.repo + "' moves '" + event.branch +
+                                            "' to the empty head, which the contract refuses");
+  }
+  return Event{std::move(event)};
+}
+
+template <class Change>
+Result<Event> decode_writer_change(const std::vector<Value>& values) {
+  Change event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.writer, take<codec::Address>(values, 1, "writer"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
+  return Event{std::move(event)};
+}
+
+std::string hex(const Word& word) { return codec::to_0x_hex(word); }
+
+}  // namespace
+
+Status check_repository_name(std::string_view repo) {
+  const bool valid = !repo.empty() && repo.size() <= 64 && std::all_of(repo.begin(), repo.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+  if (!valid) {
+    return make_error(ErrorCode::usage, "repository name '" + std::string(repo) +
+                                            "' is not 1 to 64 characters of A-Z a-z 0-9 . _ -");
+  }
+  return {};
+}
+
+Status check_branch_name(std::string_view branch) {
+  if (branch.empty()) return make_error(ErrorCode::usage, "the registry refuses an empty branch name");
+  return {};
+}
+
+Word repository_id(std::string_view repo) { return codec::keccak256(as_bytes(repo)); }
+Word branch_id(std::string_view branch) { return codec::keccak256(as_bytes(branch)); }
+
+Result<Head> head_of(const codec::Cid& commit) {
+  const auto& hash = commit.hash();
+  if (commit.version() != 1 || commit.codec() != codec::multicodec::dag_cbor ||
+      hash.code != codec::multihash_code::sha2_256 || hash.digest.size() != Head{}.size()) {
+    return make_error(ErrorCode::usage, "registry: " + commit.to_string() +
+                                            " is not a commit CID (CIDv1 dag-cbor sha2-256), so it cannot be a head");
+  }
+  Head head;
+  std::copy(hash.digest.begin(), hash.digest.end(), head.begin());
+  return head;
+}
+
+Result<codec::Cid> commit_of(const Head& head) {
+  if (is_empty(head)) return make_error(ErrorCode::usage, "registry: the empty head names no commit");
+  return codec::Cid(1, codec::multicodec::dag_cbor,
+                    codec::Multihash{codec::multihash_code::sha2_256, Bytes(head.begin(), head.end())});
+}
+
+bool is_empty(const Head& head) {
+  return std::all_of(head.begin(), head.end(), [](std::uint8_t byte) { return byte == 0; });
+}
+
+Result<Bytes> push_calldata(std::string_view repo, std::string_view branch, const Head& expected_old,
+                            const Head& new_head) {
+  return call(push_function(), {repo, branch, expected_old, new_head});
+}
+Result<Bytes> grant_calldata(std::string_view repo, const codec::Address& writer) {
+  return call(grant_function(), {repo, writer});
+}
+Result<Bytes> revoke_calldata(std::string_view repo, const codec::Address& writer) {
+  return call(revoke_function(), {repo, writer});
+}
+Result<Bytes> head_of_calldata(std::string_view repo, std::string_view branch) {
+  return call(head_of_function(), {repo, branch});
+}
+Result<Bytes> owner_of_calldata(std::string_view repo) { return call(owner_of_function(), {repo}); }
+Result<Bytes> is_writer_calldata(std::string_view repo, const codec::Address& who) {
+  return call(is_writer_function(), {repo, who});
+}
+Result<Bytes> branches_of_calldata(std::string_view repo) { return call(branches_of_function(), {repo}); }
+
+Result<Head> decode_head_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(head_of_function(), {Type::bytes32()}, return_data));
+  return take<Word>(values, 0, "head");
+}
+
+Result<codec::Address> decode_owner_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(owner_of_function(), {Type::address()}, return_data));
+  return take<codec::Address>(values, 0, "owner");
+}
+
+Result<bool> decode_is_writer(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(is_writer_function(), {Type::boolean()}, return_data));
+  return take<bool>(values, 0, "writer flag");
+}
+
+Result<std::vector<std::string>> decode_branches_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values,
+              decode_return(branches_of_function(), {Type::array_of(Type::string())}, return_data));
+  MLCHAIN_TRY(auto list, take<abi::List>(values, 0, "branch list"));
+  std::vector<std::string> branches;
+  branches.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    MLCHAIN_TRY(auto branch, take<std::string>(list, i, "branch"));
+    branches.push_back(std::move(branch));
+  }
+  return branches;
+}
+
+Word repository_created_topic() { return repository_created_event().topic(); }
+Word head_updated_topic() { return head_updated_event().topic(); }
+Word writer_granted_topic() { return writer_granted_event().topic(); }
+Word writer_revoked_topic() { return writer_revoked_event().topic(); }
+
+Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
+  if (topics.empty()) return make_error(ErrorCode::usage, "registry: a log without topics is none of its events");
+  for (const Signature* event : {&repository_created_event(), &head_updated_event(), &writer_granted_event(),
+                                 &writer_revoked_event()}) {
+    if (topics[0] != event->topic()) continue;
+    auto values = abi::decode_log(*event, topics, data);
+    if (!values) {
+      return make_error(ErrorCode::usage, "registry: a " + event->name + " log: " + values.error().message);
+    }
+    if (event == &repository_created_event()) return decode_repository_created(*values);
+    if (event == &head_updated_event()) return decode_head_updated(*values);
+    if (event == &writer_granted_event()) return decode_writer_change<WriterGranted>(*values);
+    return decode_writer_change<WriterRevoked>(*values);
+  }
+  return make_error(ErrorCode::usage, "registry: a log with topic " + hex(topics[0]) + " is none of its events");
+}
+
+std::vector<std::vector<Word>> head_updates_filter(std::string_view repo, std::optional<std::string_view> branch) {
+  std::vector<std::vector<Word>> topics{{head_updated_topic()}, {repository_id(repo)}};
+  if (branch) topics.push_back({branch_id(*branch)});
+  return topics;
+}
+
+Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
+  auto revert = abi::decode_revert(revert_data, custom_errors());
+  if (!revert) return make_error(ErrorCode::usage, "registry: revert data: " + revert.error().message);
+  if (revert->kind != abi::Revert::Kind::custom) return std::optional<RegistryError>{};
+  const std::string& name = revert->error_name;
+  const auto& arguments = revert->arguments;
+  if (name == "NotWriter") {
+    MLCHAIN_TRY(auto caller, take<codec::Address>(arguments, 0, "caller"));
+    return std::optional<RegistryError>{NotWriter{caller}};
+  }
+  if (name == "NotOwner") {
+    MLCHAIN_TRY(auto caller, take<codec::Address>(arguments, 0, "caller"));
+    return std::optional<RegistryError>{NotOwner{caller}};
+  }
+  if (name == "StaleHead") {
+    MLCHAIN_TRY(auto expected, take<Word>(arguments, 0, "expected head"));
+    MLCHAIN_TRY(auto actual, take<Word>(arguments, 1, "actual head"));
+    return std::optional<RegistryError>{StaleHead{expected, actual}};
+  }
+  if (name == "EmptyHead") return std::optional<RegistryError>{EmptyHead{}};
+  if (name == "UnknownRepository") return std::optional<RegistryError>{UnknownRepository{}};
+  if (name == "InvalidRepositoryName") return std::optional<RegistryError>{InvalidRepositoryName{}};
+  if (name == "EmptyBranchName") return std::optional<RegistryError>{EmptyBranchName{}};
+  return make_error(ErrorCode::internal, "registry: decoded an error it does not declare: " + name);
+}
+
+std::string describe(const RegistryError& error) {
+  struct Describe {
+    std::string operator()(const NotWriter& e) const { return "NotWriter(" + codec::to_checksum_address(e.caller) + ")"; }
+    std::string operator()(const NotOwner& e) const { return "NotOwner(" + codec::to_checksum_address(e.caller) + ")"; }
+    std::string operator()(const StaleHead& e) const {
+      return "StaleHead(expected " + hex(e.expected) + ", actual " + hex(e.actual) + ")";
+    }
+    std::string operator()(const EmptyHead&) const { return "EmptyHead()"; }
+    std::string operator()(const UnknownRepository&) const { return "UnknownRepository()"; }
+    std::string operator()(const InvalidRepositoryName&) const { return "InvalidRepositoryName()"; }
+    std::string operator()(const EmptyBranchName&) const { return "EmptyBranchName()"; }
+  };
+  return std::visit(Describe{}, error);
+}
+
+}  // namespace mlchain::eth::registry

@@ -1,0 +1,58 @@
+// The registry bytecode built into the library (from contracts/MlchainRegistry.json) is the contract the
+// registry ABI layer talks to, as solc 0.8.28 made it. tests/interop/registry_artifact.sh proves the JSON is
+// the compiler's output; this proves the embedding carried it over whole.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/registry_abi.hpp"
+#include "mlchain/eth/registry_artifact.hpp"
+
+using mlchain::ByteView;
+using mlchain::Bytes;
+
+namespace {
+
+bool contains(ByteView haystack, const Bytes& needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
+}
+
+}  // namespace
+
+TEST_CASE("the embedded registry artifact is the pinned compiler's paris build", "[registry]") {
+  const auto& artifact = mlchain::eth::registry_artifact();
+  CHECK(artifact.compiler_version == "0.8.28+commit.7893614a.Emscripten.clang");
+  CHECK(artifact.evm_version == "paris");
+  // solc appends CBOR metadata ending in {"solc": 0.8.28} and its own length (0x0033): the runtime code is
+  // whole to its last byte and was made by 0.8.28.
+  const Bytes tail{0x64, 0x73, 0x6f, 0x6c, 0x63, 0x43, 0x00, 0x08, 0x1c, 0x00, 0x33};
+  REQUIRE(artifact.runtime_code.size() > tail.size());
+  CHECK(std::equal(tail.begin(), tail.end(), artifact.runtime_code.end() - static_cast<std::ptrdiff_t>(tail.size())));
+  // No constructor arguments or immutables: the creation code is a constructor followed by the runtime code.
+  REQUIRE(artifact.creation_code.size() > artifact.runtime_code.size());
+  CHECK(std::equal(artifact.runtime_code.rbegin(), artifact.runtime_code.rend(), artifact.creation_code.rbegin()));
+  // The constructor opens with the free memory pointer and the non-payable check, whose zero is `PUSH1 0`
+  // (60 00) under paris; solc targeting shanghai or later writes PUSH0 (5f), which some chains reject.
+  const auto opening = mlchain::codec::from_hex("6080604052348015600f57600080fd");
+  REQUIRE(opening.ok());
+  CHECK(Bytes(artifact.creation_code.begin(), artifact.creation_code.begin() + 15) == *opening);
+}
+
+TEST_CASE("the embedded registry dispatches on the selectors the ABI layer encodes", "[registry]") {
+  namespace registry = mlchain::eth::registry;
+  const auto& runtime = mlchain::eth::registry_artifact().runtime_code;
+  const registry::Word any{};
+  const mlchain::codec::Address nobody{};
+  for (const auto& calldata :
+       {registry::push_calldata("r", "b", any, any), registry::grant_calldata("r", nobody),
+        registry::revoke_calldata("r", nobody), registry::head_of_calldata("r", "b"), registry::owner_of_calldata("r"),
+        registry::is_writer_calldata("r", nobody), registry::branches_of_calldata("r")}) {
+    REQUIRE(calldata.ok());
+    // The dispatcher compares the call's selector with `PUSH4 <selector>` (0x63) for each function.
+    const Bytes push4{0x63, (*calldata)[0], (*calldata)[1], (*calldata)[2], (*calldata)[3]};
+    INFO("selector " << mlchain::codec::to_hex(ByteView(*calldata).first(4)));
+    CHECK(contains(runtime, push4));
+  }
+}
