@@ -10,17 +10,9 @@
 set -euo pipefail
 : "${MLCHAIN_PEERS:?path to tests/peers}" "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
-anvil="$MLCHAIN_PEERS/node_modules/.bin/anvil"
-for tool in "$cast" "$anvil"; do
-  [ -x "$tool" ] || { echo "FAIL: $tool is not installed (run cmake/install-deps.sh test)" >&2; exit 1; }
-done
+[ -x "$cast" ] || { echo "FAIL: $cast is not installed (run cmake/install-deps.sh test)" >&2; exit 1; }
 work=$(mktemp -d)
-anvil_pid=
-cleanup() {
-  if [ -n "$anvil_pid" ]; then kill "$anvil_pid" 2> /dev/null || true; wait "$anvil_pid" 2> /dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap '"$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil" || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 json() { python3 -c 'import json, sys; print(eval(sys.argv[1], {"d": json.load(sys.stdin)}))' "$1"; }
 same() { [ "$2" = "$3" ] || fail "$1: expected $3, got $2"; echo "  $1: $2"; }
@@ -28,19 +20,12 @@ lower() { tr 'A-F' 'a-f' <<< "$1"; }
 # decode_data TYPES DATA: the ABI-encoded non-indexed event fields, decoded by cast, one line, space-separated.
 decode_data() { "$cast" decode-abi --input "f($1)" "$2" --json | json "' '.join(d)"; }
 
-# anvil on a port the kernel picks, so parallel test runs never collide; its dev accounts come from
-# --config-out.
-"$anvil" --host 127.0.0.1 --port 0 --config-out "$work/anvil.json" > "$work/anvil.log" 2>&1 &
-anvil_pid=$!
-for _ in $(seq 100); do
-  grep -q '^Listening on ' "$work/anvil.log" && break
-  kill -0 "$anvil_pid" 2> /dev/null || { cat "$work/anvil.log" >&2; fail "anvil exited"; }
-  sleep 0.1
-done
-export ETH_RPC_URL="http://$(sed -n 's/^Listening on //p' "$work/anvil.log" | head -1)"
+"$MLCHAIN_PEERS/anvil.sh" start "$work/anvil"
+ETH_RPC_URL=$(cat "$work/anvil/rpc-url")
+export ETH_RPC_URL
 echo "anvil at $ETH_RPC_URL"
-account() { json "d['available_accounts'][$1].lower()" < "$work/anvil.json"; }
-key() { json "d['private_keys'][$1]" < "$work/anvil.json"; }
+account() { json "d['available_accounts'][$1].lower()" < "$work/anvil/anvil.json"; }
+key() { json "d['private_keys'][$1]" < "$work/anvil/anvil.json"; }
 owner=$(account 0) owner_key=$(key 0)
 writer=$(account 1) writer_key=$(key 1)
 stranger=$(account 2) stranger_key=$(key 2)
