@@ -5,10 +5,12 @@
 #include <optional>
 #include <string>
 
+#include "chain_history.hpp"
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
 #include "mlchain/core/history.hpp"
+#include "mlchain/remote/remotes.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 
@@ -20,6 +22,7 @@ struct LogOptions {
   bool json = false;
   std::optional<std::size_t> limit;
   std::string revision = "HEAD";
+  std::string remote;  // --remote [REMOTE]: the chain's head updates instead
 };
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -89,7 +92,15 @@ void register_log(CLI::App& app, Context& context) {
   command->add_flag("--json", options->json, "Print a JSON array of commits (as show --json, without files)");
   command->add_option("-n,--max-count", options->limit, "Show at most N commits")->check(CLI::PositiveNumber);
   command->add_option("REV", options->revision, "Branch, tag, CID or short CID, with ~N/^N (default HEAD)");
-  command->callback([options, &context] { run_log(*options, context); });
+  auto* remote_option =
+      command->add_option("--remote", options->remote, "Show REMOTE's head updates from its chain instead (default origin)")
+          ->expected(0, 1);
+  command->callback([options, remote_option, &context] {
+    if (remote_option->count() > 0)
+      return print_remote_log(options->remote.empty() ? remote::default_remote : options->remote, options->json,
+                              options->limit, context);
+    run_log(*options, context);
+  });
 }
 
 }  // namespace mlchain::cli
