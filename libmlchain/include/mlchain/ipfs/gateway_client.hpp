@@ -38,6 +38,9 @@ class GatewayClient final : public Node {
  private:
   // A 2xx answer of the trustless Content-Type passes; anything else is remote_unavailable.
   Status check_answer(const net::HttpResponse& response, std::string_view expected_type, const std::string& what) const;
+  // The same check as the headers arrive (net::HttpRequest::on_headers).
+  Status refuse_untrusted_answer(long status, const std::vector<net::HttpHeader>& headers,
+                                 std::string_view expected_type, const std::string& what) const;
 
   std::string base_;  // without a trailing "/"
   std::string display_url_;

@@ -3,10 +3,11 @@
 // <api>/api/v0/<command>. Works with Kubo, js-ipfs's HTTP API (the test peer) and the services that
 // proxy it (IPFS Cluster, pinning providers' RPC, with a bearer token).
 //
-// Reads: block/get re-hashed against the CID; files are read block by block (block/get of the root,
-// then of each link in order), so every block of any layout is checked before a byte of it is passed on,
-// with memory bounded by one block per level of the DAG. has_block asks block/stat with offline=true and
-// a short timeout, so a missing block never starts a network search.
+// Reads: block/get re-hashed against the CID; a file is one streamed cat whose bytes are re-imported on
+// the fly under the profile (memory: one chunk) and the root compared at the end, so a file whose DAG
+// was not built under that profile is reported as not matching; dag/export goes through CarReader.
+// has_block asks block/stat with offline=true and a short timeout, so a missing block never starts a
+// network search.
 // Writes: add streams multipart/form-data from the file, block/put names the codec, dag/import streams a
 // CAR; the CIDs the node answers with are compared with ours.
 

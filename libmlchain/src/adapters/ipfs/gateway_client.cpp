@@ -38,6 +38,17 @@ Status GatewayClient::check_answer(const net::HttpResponse& response, std::strin
   return {};
 }
 
+Status GatewayClient::refuse_untrusted_answer(long status, const std::vector<net::HttpHeader>& headers,
+                                              std::string_view expected_type, const std::string& what) const {
+  // Error answers are collected and reported by check_answer; only a 2xx body of the wrong type is cut
+  // short here, before it is read (a file's contents can be large).
+  if (status < 200 || status >= 300) return {};
+  net::HttpResponse head;
+  head.status = status;
+  head.headers = headers;
+  return check_answer(head, expected_type, what);
+}
+
 Result<bool> GatewayClient::has_block(const codec::Cid& cid) {
   return make_error(ErrorCode::usage, "gateway " + display_url_ + " cannot say whether it holds " + cid.to_string() +
                                           " without fetching it");
@@ -49,6 +60,9 @@ Result<Bytes> GatewayClient::get_block(const codec::Cid& cid) {
   request.url = base_ + "/ipfs/" + cid.to_string() + "?format=raw";
   request.headers.push_back({"Accept", std::string(raw_type)});
   request.max_response_bytes = max_block_bytes;
+  request.on_headers = [&](long status, const std::vector<net::HttpHeader>& headers) -> Status {
+    return refuse_untrusted_answer(status, headers, raw_type, what);
+  };
   MLCHAIN_TRY(auto response, http_.send(request));
   MLCHAIN_TRY_STATUS(check_answer(response, raw_type, what));
   if (!cid.matches(response.body)) {
@@ -87,10 +101,7 @@ Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_b
   request.headers.push_back({"Accept", std::string(car_type)});
   // A gateway that ignores format=car sends the file's contents: refuse it before reading it as a CAR.
   request.on_headers = [&](long status, const std::vector<net::HttpHeader>& headers) -> Status {
-    net::HttpResponse head;
-    head.status = status;
-    head.headers = headers;
-    return check_answer(head, car_type, what);
+    return refuse_untrusted_answer(status, headers, car_type, what);
   };
   request.on_body = [&](ByteView bytes) -> Status {
     received += bytes.size();
