@@ -69,6 +69,9 @@ set_mode drop
 expect 4 "$MLCHAIN" clone "$head" dropped --ipfs "$proxy"
 [[ "$err" == *"127.0.0.1"* ]] || fail "drop: the error names no URL: $err"
 [ ! -e dropped ] || fail "drop: a failed clone left its directory"
+mkdir empty-target
+expect 4 "$MLCHAIN" clone "$head" empty-target --ipfs "$proxy"
+[ -d empty-target ] && [ -z "$(ls -A empty-target)" ] || fail "a failed clone into an empty directory left something in it"
 echo "drop: exit 4"
 
 "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null

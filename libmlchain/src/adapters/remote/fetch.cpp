@@ -25,20 +25,28 @@ class NodeSource final : public BlockSource {
   ipfs::Node& node_;
 };
 
-// Removes a directory clone created unless the clone got to the end.
-class CreatedDirectory {
+// Undoes what clone made unless it got to the end: the directory it created, or everything in the empty
+// directory it was given.
+class CloneTarget {
  public:
-  explicit CreatedDirectory(stdfs::path path) : path_(std::move(path)) {}
-  CreatedDirectory(const CreatedDirectory&) = delete;
-  CreatedDirectory& operator=(const CreatedDirectory&) = delete;
-  ~CreatedDirectory() {
+  CloneTarget(stdfs::path path, bool existed) : path_(std::move(path)), existed_(existed) {}
+  CloneTarget(const CloneTarget&) = delete;
+  CloneTarget& operator=(const CloneTarget&) = delete;
+  ~CloneTarget() {
+    if (kept_) return;
     std::error_code ignored;
-    if (!kept_) stdfs::remove_all(path_, ignored);
+    if (!existed_) {
+      stdfs::remove_all(path_, ignored);
+      return;
+    }
+    for (stdfs::directory_iterator entry(path_, ignored), end; !ignored && entry != end; entry.increment(ignored))
+      stdfs::remove_all(entry->path(), ignored);
   }
   void keep() { kept_ = true; }
 
  private:
   stdfs::path path_;
+  bool existed_;
   bool kept_ = false;
 };
 
@@ -81,7 +89,7 @@ Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& pro
   if (existed && !(stdfs::is_directory(directory, error) && stdfs::is_empty(directory, error)))
     return make_error(ErrorCode::conflict, directory.string() + " already exists and is not an empty directory");
   MLCHAIN_TRY(auto node, open_node(request.address));
-  CreatedDirectory created(existed ? directory / repo::repository_directory_name : directory);
+  CloneTarget created(directory, existed);
   MLCHAIN_TRY(auto repository, repo::init_repository(directory));
   MLCHAIN_TRY(auto fetched, fetch_history(repository, *node, request.head, request.depth, progress));
   const std::string branch = std::string(repo::heads_prefix) + repo::initial_branch;
