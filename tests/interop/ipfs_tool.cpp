@@ -68,17 +68,16 @@ class OutputFile {
   std::string path_;
 };
 
-// Collects an import's blocks as CAR sections, in the order the importer makes them (children first).
+// Writes an import's blocks as CAR sections, in the order the importer makes them (children first).
 class CarSink final : public unixfs::BlockSink {
  public:
+  explicit CarSink(OutputFile& out) : out_(out) {}
   Status put(const codec::Cid& cid, ByteView block) override {
-    append(sections_, codec::encode_car_section(cid, block));
-    return {};
+    return out_.write(codec::encode_car_section(cid, block));
   }
-  const Bytes& sections() const { return sections_; }
 
  private:
-  Bytes sections_;
+  OutputFile& out_;
 };
 
 Result<std::uint64_t> number(const std::string& text) {
@@ -152,11 +151,14 @@ Status run(const std::vector<std::string>& args) {
   if (command == "file-car") {
     MLCHAIN_TRY_STATUS(need(4));
     MLCHAIN_TRY(auto profile, profile_named(args[1]));
-    CarSink sink;
-    MLCHAIN_TRY(auto root, fs::import_file(args[2], profile, sink));
+    // The header names the root, known only once the file is imported: hash it first, then stream.
+    unixfs::DiscardingBlockSink discard;
+    MLCHAIN_TRY(auto root, fs::import_file(args[2], profile, discard));
     OutputFile out(args[3]);
     MLCHAIN_TRY_STATUS(out.write(codec::encode_car_header({root.cid})));
-    MLCHAIN_TRY_STATUS(out.write(sink.sections()));
+    CarSink sink(out);
+    MLCHAIN_TRY(auto again, fs::import_file(args[2], profile, sink));
+    if (again.cid != root.cid) return make_error(ErrorCode::conflict, args[2] + " changed while it was read");
     std::cout << root.cid.to_string() << "\n";
     return {};
   }
