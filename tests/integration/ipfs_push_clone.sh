@@ -207,4 +207,12 @@ echo "resumed push: $err"
 uploaded=$(sed -n 's/^uploaded \([0-9]*\) files.*/\1/p' <<<"$err")
 present=$(sed -n 's/.*; \([0-9]*\) files and.*/\1/p' <<<"$err")
 [ "$present" -ge 1 ] && [ $((uploaded + present)) -eq 3 ] || fail "the resumed push re-uploaded: $err"
+[[ "$err" != *$'\r'* ]] || fail "push drew a progress bar on a stderr that is not a terminal"
+
+# On a terminal, push draws a progress bar on stderr (bytes, rate, time left), then clears it.
+head -c 3000000 /dev/urandom > d.bin
+"$MLCHAIN" commit -m "on a terminal" >/dev/null
+script -qec "'$MLCHAIN' push origin main" /dev/null > "$work/terminal.out" || fail "push on a terminal failed: $(cat "$work/terminal.out")"
+grep -q $'push [0-9.]* [KMG]*i*B / [0-9.]* [KMG]*i*B  [0-9.]* [KMG]*i*B/s' "$work/terminal.out" \
+  || fail "no progress bar on a terminal: $(cat -v "$work/terminal.out")"
 echo "ipfs push/clone/fetch/verify/CAR: all good"
