@@ -8,8 +8,11 @@
 // was not built under that profile is reported as not matching; dag/export goes through CarReader.
 // has_block asks block/stat with offline=true and a short timeout, so a missing block never starts a
 // network search.
-// Writes: add streams multipart/form-data from the file, block/put names the codec, dag/import streams a
-// CAR; the CIDs the node answers with are compared with ours.
+// Writes: add streams multipart/form-data from the file with every import choice of the profile spelled
+// out (cid-version, raw-leaves, chunker, and Kubo's max-file-links; no inlining, mode or mtime), block/put
+// names the codec, dag/import streams a CAR. js-ipfs 0.66.1 ignores max-file-links and always builds
+// 174-link file nodes: under unixfs-v1-2025 its add CID differs from ours for files over 174 chunks,
+// and such a file reaches that node only as blocks (import_car, put_block).
 
 #include <chrono>
 #include <string>

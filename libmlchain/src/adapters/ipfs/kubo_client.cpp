@@ -270,7 +270,9 @@ Result<codec::Cid> KuboClient::add_file(const std::filesystem::path& path, const
   auto query = "cid-version=" + std::to_string(profile.cid_version) +
                "&raw-leaves=" + (profile.raw_leaves ? "true" : "false") +
                "&chunker=size-" + std::to_string(profile.chunk_size) +
-               "&hash=sha2-256&trickle=false&pin=false&quieter=true&progress=false";
+               "&max-file-links=" + std::to_string(profile.max_links_per_node) +
+               "&hash=sha2-256&trickle=false&inline=false&wrap-with-directory=false&preserve-mode=false"
+               "&preserve-mtime=false&pin=false&quieter=true&progress=false";
   // js-ipfs answers in base58btc unless asked; a v0 CID has no base32 form (js-ipfs refuses the request).
   if (profile.cid_version == 1) query += "&cid-base=base32";
   auto req = request("add", query);
