@@ -1,0 +1,312 @@
+// The transaction journal and the transactor's fault paths against a scripted JSON-RPC node: the signed
+// bytes are journaled before the first broadcast; "nonce too low" and a lost answer lead to a receipt
+// lookup of the same transaction, never a second one; a chain id mismatch or a revert found by
+// eth_estimateGas signs nothing; a replacement raises both fees by at least 10%.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <unistd.h>
+
+#include "mlchain/chain/anchor.hpp"
+#include "mlchain/chain/journal.hpp"
+#include "mlchain/chain/transactor.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/keys/signers.hpp"
+
+namespace {
+
+using nlohmann::json;
+using namespace mlchain;
+
+constexpr std::uint64_t chain_id = 31337;
+const std::string zero_hash = "0x" + std::string(64, '0');
+const std::string block_hash = "0x" + std::string(64, 'b');
+
+// A node whose answers the test scripts per method; every request is recorded.
+struct ScriptedNode final : eth::RpcTransport {
+  std::function<json(const std::string& method, const json& params)> answer;
+  std::vector<json> requests;
+  unsigned drop_sends = 0;  // answers to eth_sendRawTransaction lost in transit (the node still got them)
+
+  Result<Answer> post(std::string_view body) override {
+    json request = json::parse(body);
+    requests.push_back(request);
+    json reply = answer(request["method"].get<std::string>(), request["params"]);
+    if (request["method"] == "eth_sendRawTransaction" && drop_sends > 0) {
+      --drop_sends;
+      return make_error(ErrorCode::remote_unavailable, "connection reset (test)");
+    }
+    reply["jsonrpc"] = "2.0";
+    reply["id"] = request["id"];
+    return Answer{200, reply.dump()};
+  }
+
+  std::set<std::string> raw_sent() const {
+    std::set<std::string> raws;
+    for (const auto& request : requests)
+      if (request["method"] == "eth_sendRawTransaction") raws.insert(request["params"][0].get<std::string>());
+    return raws;
+  }
+  std::size_t count(const std::string& method) const {
+    std::size_t n = 0;
+    for (const auto& request : requests)
+      if (request["method"] == method) ++n;
+    return n;
+  }
+};
+
+json result(json value) { return json{{"result", std::move(value)}}; }
+json rpc_error(int code, const std::string& message, const std::string& data = "") {
+  json error{{"code", code}, {"message", message}};
+  if (!data.empty()) error["data"] = data;
+  return json{{"error", error}};
+}
+std::string quantity(std::uint64_t value) { return codec::U256(value).to_quantity(); }
+
+// A chain with EIP-1559 where a transaction, once sent, is mined in block 7 (the latest).
+struct Chain {
+  std::uint64_t served_chain = chain_id;
+  std::string mined_hash;  // whose receipt the node gives
+  std::function<json(const json& params)> on_send;
+
+  json answer(const std::string& method, const json& params) {
+    if (method == "eth_chainId") return result(quantity(served_chain));
+    if (method == "eth_getTransactionCount") return result("0x5");
+    if (method == "eth_blockNumber") return result("0x7");
+    if (method == "eth_getBlockByNumber")
+      return result({{"number", "0x7"}, {"hash", block_hash}, {"parentHash", zero_hash}, {"timestamp", "0x64"},
+                     {"baseFeePerGas", "0x3b9aca00"}});
+    if (method == "eth_feeHistory")
+      return result({{"oldestBlock", "0x4"}, {"baseFeePerGas", {"0x3b9aca00", "0x3b9aca00", "0x3b9aca00", "0x3b9aca00", "0x3b9aca00"}},
+                     {"gasUsedRatio", {0.5, 0.5, 0.5, 0.5}}});
+    if (method == "eth_maxPriorityFeePerGas") return result("0x3b9aca00");
+    if (method == "eth_estimateGas") return result("0xc350");
+    if (method == "eth_sendRawTransaction") return on_send(params);
+    if (method == "eth_getTransactionReceipt") {
+      if (params[0] != mined_hash) return result(nullptr);
+      return result({{"transactionHash", mined_hash}, {"transactionIndex", "0x0"}, {"blockHash", block_hash},
+                     {"blockNumber", "0x7"}, {"from", "0x" + std::string(40, '1')}, {"to", "0x" + std::string(40, '2')},
+                     {"contractAddress", nullptr}, {"status", "0x1"}, {"gasUsed", "0xb000"},
+                     {"cumulativeGasUsed", "0xb000"}, {"effectiveGasPrice", "0x77359400"}, {"logs", json::array()}});
+    }
+    return rpc_error(-32601, "method not found: " + method);
+  }
+};
+
+std::string keccak_hex(const std::string& raw_hex) {
+  return codec::to_0x_hex(codec::keccak256(*codec::from_0x_hex(raw_hex)));
+}
+
+struct Fixture {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("mlchain-transactor-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
+  chain::Journal journal{dir / "journal"};
+  Chain chain;
+  ScriptedNode* node = nullptr;
+  std::unique_ptr<eth::RpcClient> rpc;
+  keys::PrivateKeySigner signer{std::move(crypto::PrivateKey::from_hex(
+                                           "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"))
+                                     .value()};
+  bool explained = false;
+
+  Fixture() {
+    auto transport = std::make_unique<ScriptedNode>();
+    node = transport.get();
+    node->answer = [this](const std::string& method, const json& params) { return chain.answer(method, params); };
+    eth::RpcOptions options;
+    options.url = "http://node.test";
+    rpc = std::make_unique<eth::RpcClient>(options, std::move(transport));
+  }
+  ~Fixture() { std::filesystem::remove_all(dir); }
+
+  chain::Transactor transactor(std::optional<std::uint64_t> expected = chain_id) {
+    chain::ChainSettings settings;
+    settings.chain_id = expected;
+    settings.poll_interval = std::chrono::milliseconds(1);
+    settings.receipt_timeout = std::chrono::milliseconds(2000);
+    return chain::Transactor(*rpc, journal, settings, [this](ByteView) {
+      explained = true;
+      return make_error(ErrorCode::conflict, "the remote moved: fetch first (test)");
+    });
+  }
+
+  chain::Intent intent() const {
+    chain::Intent intent;
+    intent.entry.purpose = chain::Purpose::push;
+    intent.entry.remote = "origin";
+    intent.entry.rpc = "http://node.test";
+    intent.entry.repo = "model";
+    intent.entry.branch = "main";
+    intent.entry.new_head = *codec::Cid::parse("bafyreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am");
+    intent.to = codec::Address{};
+    intent.data = {0x01, 0x02};
+    return intent;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the signed transaction is journaled before its first broadcast, and settled out of the journal") {
+  Fixture f;
+  std::size_t journaled_at_send = 0;
+  f.chain.on_send = [&](const json& params) {
+    journaled_at_send = f.journal.entries()->size();
+    f.chain.mined_hash = keccak_hex(params[0].get<std::string>());
+    return result(f.chain.mined_hash);
+  };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());
+  CHECK(journaled_at_send == 1);
+  CHECK(sent->state == chain::JournalState::sent);
+  CHECK(sent->transaction.nonce == 5);
+  CHECK(sent->transaction.max_fee_per_gas == codec::U256(3'000'000'000));  // 2 × base 1 gwei + tip 1 gwei
+  CHECK(sent->transaction.gas_limit == 50'000 + 12'500);
+  auto settled = transactor.settle(chain::OpenTransaction{{*sent}});
+  REQUIRE(settled.ok());
+  CHECK(settled->receipt.block_number == 7);
+  CHECK(f.journal.entries()->empty());
+}
+
+TEST_CASE("nonce too low: the receipt of the journaled transaction is looked up, nothing is signed again") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) {
+    f.chain.mined_hash = keccak_hex(params[0].get<std::string>());  // it was mined by an earlier broadcast
+    return rpc_error(-32003, "nonce too low");
+  };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());
+  auto settled = transactor.settle(chain::OpenTransaction{{*sent}});
+  REQUIRE(settled.ok());
+  CHECK(f.node->raw_sent().size() == 1);
+  CHECK(settled->entry.hash() == sent->hash());
+}
+
+TEST_CASE("a lost answer to eth_sendRawTransaction: the same bytes again, then the receipt; one transaction") {
+  Fixture f;
+  f.node->drop_sends = 2;
+  f.chain.on_send = [&](const json& params) {
+    f.chain.mined_hash = keccak_hex(params[0].get<std::string>());
+    return rpc_error(-32003, "transaction already imported");
+  };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());
+  REQUIRE(transactor.settle(chain::OpenTransaction{{*sent}}).ok());
+  CHECK(f.node->count("eth_sendRawTransaction") >= 3);
+  CHECK(f.node->raw_sent().size() == 1);
+}
+
+TEST_CASE("a node on another chain: nothing is signed, nothing journaled") {
+  Fixture f;
+  f.chain.served_chain = 1;
+  f.chain.on_send = [](const json&) { return rpc_error(-32000, "unexpected"); };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE_FALSE(sent.ok());
+  CHECK(sent.error().code == ErrorCode::usage);
+  CHECK(f.node->count("eth_sendRawTransaction") == 0);
+  CHECK(f.journal.entries()->empty());
+}
+
+TEST_CASE("a revert found by eth_estimateGas is explained before anything is signed") {
+  Fixture f;
+  f.node->answer = [&](const std::string& method, const json& params) {
+    if (method == "eth_estimateGas") return rpc_error(3, "execution reverted", "0x12345678");
+    return f.chain.answer(method, params);
+  };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE_FALSE(sent.ok());
+  CHECK(sent.error().code == ErrorCode::conflict);
+  CHECK(f.explained);
+  CHECK(f.node->count("eth_sendRawTransaction") == 0);
+  CHECK(f.journal.entries()->empty());
+}
+
+TEST_CASE("a speed-up replaces at the same nonce with both fees at least 10% higher, journaled with 'replaces'") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) { return result(keccak_hex(params[0].get<std::string>())); };
+  auto transactor = f.transactor();
+  auto stuck = transactor.submit(f.intent(), f.signer);
+  REQUIRE(stuck.ok());
+  auto replacement = transactor.speed_up(chain::OpenTransaction{{*stuck}}, f.signer);
+  REQUIRE(replacement.ok());
+  CHECK(replacement->transaction.nonce == stuck->transaction.nonce);
+  CHECK(replacement->replaces == stuck->hash());
+  CHECK(replacement->transaction.max_fee_per_gas == codec::U256(3'300'000'000));
+  CHECK(replacement->transaction.max_priority_fee_per_gas == codec::U256(1'100'000'000));
+  CHECK(f.journal.entries()->size() == 2);
+  auto open = chain::open_transactions(*f.journal.entries());
+  REQUIRE(open.size() == 1);
+  CHECK(open.front().latest().hash() == replacement->hash());
+}
+
+TEST_CASE("raised fees: +10% rounded up, never below the market") {
+  codec::Transaction stuck;
+  stuck.max_priority_fee_per_gas = 7;
+  stuck.max_fee_per_gas = 101;
+  codec::Transaction market;
+  market.max_priority_fee_per_gas = 2;
+  market.max_fee_per_gas = 500;
+  const auto raised = chain::raised_fees(stuck, market);
+  CHECK(raised.max_priority_fee_per_gas == codec::U256(8));  // ⌈7.7⌉
+  CHECK(raised.max_fee_per_gas == codec::U256(500));         // the market is above ⌈111.1⌉
+  codec::Transaction legacy;
+  legacy.type = codec::TransactionType::legacy;
+  legacy.gas_price = 10;
+  CHECK(chain::raised_fees(legacy, codec::Transaction{}).gas_price == codec::U256(11));
+}
+
+TEST_CASE("journal entries decode strictly: a changed field or a raw transaction of another signer is refused") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) { return result(keccak_hex(params[0].get<std::string>())); };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());
+  const Bytes file = chain::encode_journal_entry(*sent);
+  auto decoded = chain::decode_journal_entry(file);
+  REQUIRE(decoded.ok());
+  CHECK(chain::encode_journal_entry(*decoded) == file);
+
+  json document = json::parse(file.begin(), file.end());
+  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{
+           {"nonce", 6}, {"max_fee_per_gas", "1"}, {"branch", json(nullptr)}, {"extra", 1}, {"from", "0x" + std::string(40, '3')}}) {
+    json changed = document;
+    changed[field] = value;
+    const std::string text = changed.dump();
+    INFO(field);
+    CHECK_FALSE(chain::decode_journal_entry(as_bytes(text)).ok());
+  }
+  CHECK_FALSE(chain::decode_journal_entry(as_bytes(std::string("{\"version\": 1}"))).ok());
+  CHECK_FALSE(chain::decode_journal_entry(as_bytes(std::string("not json"))).ok());
+}
+
+TEST_CASE("clone URLs: mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH], printed and parsed alike") {
+  chain::ChainRemote remote;
+  remote.registry = *codec::parse_address("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+  remote.repo = "model-a";
+  remote.chain_id = 31337;
+  const std::string url = chain::clone_url(remote, std::string_view("main"));
+  CHECK(url == "mlchain://31337@0x5FbDB2315678afecb367f032d93F642f64180aa3/model-a#main");
+  auto parsed = chain::parse_clone_url(url);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->chain_id == 31337u);
+  CHECK(parsed->registry == remote.registry);
+  CHECK(parsed->repo == "model-a");
+  CHECK(parsed->branch == "main");
+  auto bare = chain::parse_clone_url("mlchain://0x5FbDB2315678afecb367f032d93F642f64180aa3/model-a");
+  REQUIRE(bare.ok());
+  CHECK_FALSE(bare->chain_id);
+  for (const char* bad : {"mlchain://0x5FbDB2315678afecb367f032d93F642f64180aa3", "mlchain://007@0x5FbDB2315678afecb367f032d93F642f64180aa3/m",
+                          "mlchain://0x5fbDB2315678afecb367f032d93F642f64180aa3/m", "mlchain://1@0x5FbDB2315678afecb367f032d93F642f64180aa3/a b",
+                          "ipfs://x/y", "mlchain://1@0x5FbDB2315678afecb367f032d93F642f64180aa3/m#"}) {
+    INFO(bad);
+    CHECK_FALSE(chain::parse_clone_url(bad).ok());
+  }
+}
