@@ -252,7 +252,7 @@ TEST_CASE("refs move only by compare-and-swap", "[repo][refs]") {
   CHECK(refs.read("refs/heads/torn").error().code == ErrorCode::verification_failed);
 }
 
-TEST_CASE("HEAD names a branch or a commit, and advance_head moves what it names", "[repo][refs]") {
+TEST_CASE("HEAD names a branch or a commit; advance_head and switch_head compare before they write", "[repo][refs]") {
   TempDir dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& refs = repository.refs();
@@ -266,12 +266,17 @@ TEST_CASE("HEAD names a branch or a commit, and advance_head moves what it names
   CHECK(refs.read("refs/heads/main").value() == a);
   CHECK(refs.advance_head(std::nullopt, b).error().code == ErrorCode::conflict);
 
-  REQUIRE(refs.write_head({std::nullopt, a}));
+  const repo::Head on_main{std::string("main"), std::nullopt};
+  const repo::Head detached_at_a{std::nullopt, a};
+  CHECK(refs.switch_head(on_main, b, detached_at_a).error().code == ErrorCode::conflict);  // main is at a
+  CHECK(read_text(dir.path / ".mlchain/HEAD") == "ref: refs/heads/main\n");
+  REQUIRE(refs.switch_head(on_main, a, detached_at_a));
   CHECK(read_text(dir.path / ".mlchain/HEAD") == a.to_string() + "\n");
   REQUIRE(refs.advance_head(a, b));
   CHECK(refs.head_commit().value() == b);
   CHECK(refs.read("refs/heads/main").value() == a);  // a detached HEAD moves alone
-  REQUIRE(refs.write_head({std::string("main"), std::nullopt}));
+  CHECK(refs.switch_head(detached_at_a, a, on_main).error().code == ErrorCode::conflict);  // HEAD moved to b
+  REQUIRE(refs.switch_head({std::nullopt, b}, b, on_main));
   CHECK(read_text(dir.path / ".mlchain/HEAD") == "ref: refs/heads/main\n");
 }
 

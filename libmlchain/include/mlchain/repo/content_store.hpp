@@ -43,6 +43,7 @@ class ContentWriter {
   std::filesystem::path temporary_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  std::uint64_t writeback_started_ = 0;  // bytes handed to the kernel's writeback so far
 };
 
 class ContentStore {

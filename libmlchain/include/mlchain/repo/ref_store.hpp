@@ -22,6 +22,7 @@ inline constexpr std::string_view remotes_prefix = "refs/remotes/";
 struct Head {
   std::optional<std::string> branch;   // set when HEAD names a branch: "main", not "refs/heads/main"
   std::optional<codec::Cid> detached;  // set when HEAD holds a commit CID
+  friend bool operator==(const Head&, const Head&) = default;
 };
 
 struct NamedRef {
@@ -51,7 +52,10 @@ class RefStore {
   Result<std::vector<std::string>> names(std::string_view prefix) const;
 
   Result<Head> read_head() const;
-  Status write_head(const Head& head);
+  // Points HEAD at `head` if HEAD is still `expected` and stands for `expected_commit`; otherwise conflict
+  // and nothing written. Taken under HEAD's lock, which advance_head takes too, so a commit racing a
+  // checkout lands either before the check (and the checkout is refused) or after the switch.
+  Status switch_head(const Head& expected, const std::optional<codec::Cid>& expected_commit, const Head& head);
 
   // The commit HEAD stands for: the branch's target (nothing while the branch is unborn) or the detached CID.
   Result<std::optional<codec::Cid>> head_commit() const;

@@ -36,6 +36,9 @@ struct WorkTreeSnapshot {
   // SnapshotMode::store: the blocks of the directories and symlinks, children before parents, left for
   // the caller to store only if it makes a commit, so that "nothing to commit" writes nothing.
   std::vector<TreeBlock> tree_blocks;
+  // Checkout's temporary files (".<name>.mlchain.tmp-<pid>-<n>"), never part of the bundle: a running
+  // checkout's, or an interrupted one's for the next checkout or gc to remove.
+  std::vector<std::string> checkout_temporaries;
 };
 
 // Files of another type (fifos, sockets, devices) are a usage error naming them and pointing at

@@ -21,6 +21,7 @@
 #include "mlchain/core/tree_diff.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/index_file.hpp"
+#include "mlchain/repo/maintenance.hpp"
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/work_tree.hpp"
 
@@ -289,7 +290,7 @@ class Writer {
   // renamed into place.
   Status place(const TreeEntry& entry) const {
     const auto path = root_ / entry.path;
-    const auto temporary = path.parent_path() / ("." + path.filename().string() + ".mlchain-tmp-" + std::to_string(::getpid()));
+    const auto temporary = path.parent_path() / disk::work_tree_temporary_name(path.filename().string());
     ::unlink(temporary.c_str());  // a leftover of an interrupted checkout by a process with the same pid
     if (entry.kind == NodeKind::symlink) {
       if (::symlink(entry.symlink_target->c_str(), temporary.c_str()) != 0)
@@ -336,8 +337,6 @@ Result<unixfs::Profile> profile_named(const core::Commit& commit, const codec::C
                       "commit " + cid.to_string() + " names an unknown profile '" + commit.profile + "'");
   return *profile;
 }
-
-bool same_head(const Head& a, const Head& b) { return a.branch == b.branch && a.detached == b.detached; }
 
 }  // namespace
 
@@ -397,6 +396,8 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
   CheckoutOutcome outcome{target_cid, branch, 0, 0, 0, plan.unchanged};
   for (const auto& path : plan.obstructions) MLCHAIN_TRY_STATUS(writer.remove_obstruction(path));
   for (const auto& entry : plan.removals) MLCHAIN_TRY_STATUS(writer.remove_entry(entry));
+  for (const auto& path : snapshot.checkout_temporaries)
+    if (is_abandoned_temporary(repository.work_tree() / path)) ::unlink((repository.work_tree() / path).c_str());
   outcome.removed = plan.removals.size() + plan.obstructions.size();
   writer.prune();
   std::set<std::string> written;
@@ -413,13 +414,13 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
   }
   MLCHAIN_TRY_STATUS(writer.sync());
 
-  MLCHAIN_TRY(const auto head_now, repository.refs().read_head());
-  MLCHAIN_TRY(const auto head_cid_now, repository.refs().head_commit());
-  if (!same_head(head, head_now) || head_cid != head_cid_now)
+  auto switched = repository.refs().switch_head(head, head_cid, branch ? Head{branch, std::nullopt} : Head{std::nullopt, target_cid});
+  if (!switched) {
+    if (switched.error().code != ErrorCode::conflict) return std::move(switched).error();
     return make_error(ErrorCode::conflict, "HEAD moved while checking out " + target_cid.to_string() +
                                                " (another process committed); the work tree holds " +
                                                target_cid.to_string() + "'s files, HEAD was left as the other process set it");
-  MLCHAIN_TRY_STATUS(repository.refs().write_head(branch ? Head{branch, std::nullopt} : Head{std::nullopt, target_cid}));
+  }
 
   // The stat cache learns the files just written, so the next status reads none of them; it is only a
   // cache, so a failure to save it does not undo the checkout.

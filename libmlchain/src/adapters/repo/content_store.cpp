@@ -102,7 +102,7 @@ const unixfs::Profile& profile_of_cid(const codec::Cid& cid) {
 
 ContentWriter::ContentWriter(ContentWriter&& other) noexcept
     : store_(other.store_), temporary_(std::move(other.temporary_)), fd_(std::exchange(other.fd_, -1)),
-      size_(other.size_) {}
+      size_(other.size_), writeback_started_(other.writeback_started_) {}
 
 ContentWriter::~ContentWriter() { abort(); }
 
@@ -110,6 +110,15 @@ Status ContentWriter::append(ByteView chunk) {
   if (fd_ < 0) return make_error(ErrorCode::internal, "content writer used after it finished");
   MLCHAIN_TRY_STATUS(write_all(fd_, chunk, temporary_));
   size_ += chunk.size();
+  // Start writing back what is written so far now, so the disk works while the importer hashes the
+  // next chunks and commit()'s fsync finds little left to do; without it, the kernel starts only once
+  // gigabytes are dirty and each file's fsync stalls the import. A hint: failure costs nothing.
+  constexpr std::uint64_t writeback_step = 16 * 1024 * 1024;
+  if (size_ - writeback_started_ >= writeback_step) {
+    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_started_), static_cast<off_t>(size_ - writeback_started_),
+                            SYNC_FILE_RANGE_WRITE);
+    writeback_started_ = size_;
+  }
   return {};
 }
 
@@ -136,8 +145,8 @@ Status ContentWriter::commit(const codec::Cid& cid) {
     return status;
   }
   temporary_.clear();
-  MLCHAIN_TRY_STATUS(disk::sync_directory(target.parent_path()));
-  return disk::sync_directory(store_->root());
+  // The fan-out directory's own entry in files/ was flushed by make_directories when it was created.
+  return disk::sync_directory(target.parent_path());
 }
 
 void ContentWriter::abort() {

@@ -56,6 +56,22 @@ std::string temporary_name(std::string_view stem) {
   return "." + std::string(stem) + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
 }
 
+std::string work_tree_temporary_name(std::string_view file_name) {
+  return temporary_name(std::string(file_name) + ".mlchain");
+}
+
+bool is_work_tree_temporary(std::string_view file_name) {
+  constexpr std::string_view marker = ".mlchain.tmp-";
+  const auto at = file_name.rfind(marker);
+  if (file_name.empty() || file_name.front() != '.' || at == std::string_view::npos || at == 0) return false;
+  const auto numbers = file_name.substr(at + marker.size());
+  const auto dash = numbers.find('-');
+  auto digits = [](std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return dash != std::string_view::npos && digits(numbers.substr(0, dash)) && digits(numbers.substr(dash + 1));
+}
+
 Status for_each_stored_file(const std::filesystem::path& root,
                             const std::function<Status(const std::filesystem::path&, const std::string&)>& visit) {
   std::error_code error;

@@ -24,6 +24,12 @@ using fs::sync_directory;
 // Temporary files are named "….tmp-<pid>-<n>" by this library's writers.
 std::string temporary_name(std::string_view stem);
 
+// Checkout writes each file beside its final path as ".<name>.mlchain.tmp-<pid>-<n>" first. The name
+// marks it as ours, so a snapshot of the work tree never records one (a killed checkout may leave it, a
+// running one has it for a moment) and fsck/gc find the abandoned ones.
+std::string work_tree_temporary_name(std::string_view file_name);
+bool is_work_tree_temporary(std::string_view file_name);
+
 // Every regular file under `root` (one level of fan-out directories, or none), by name; a missing root
 // is an empty store.
 Status for_each_stored_file(const std::filesystem::path& root,

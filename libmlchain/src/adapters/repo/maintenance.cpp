@@ -9,8 +9,10 @@
 #include <functional>
 #include <set>
 
+#include "mlchain/chain/journal.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
+#include "disk.hpp"
 
 namespace mlchain::repo {
 namespace {
@@ -35,7 +37,8 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
     if (path.filename().string().find(".tmp-") != std::string::npos) found.push_back(path);
   };
   std::error_code error;
-  for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs()})
+  for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
+                            repository.paths().journal()})
     for (stdfs::recursive_directory_iterator walk(root, error), end; !error && walk != end; walk.increment(error))
       note(walk->path());
   for (stdfs::directory_iterator walk(repository.paths().dir, error), end; !error && walk != end; walk.increment(error))
@@ -43,6 +46,18 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
   for (stdfs::directory_iterator walk(repository.work_tree(), error), end; !error && walk != end; walk.increment(error))
     if (walk->path().filename().string().rfind(std::string(".") + repository_directory_name + ".tmp-", 0) == 0)
       note(walk->path());
+  // Checkout's temporaries sit beside the files they become, anywhere in the work tree.
+  stdfs::recursive_directory_iterator walk(repository.work_tree(), stdfs::directory_options::skip_permission_denied, error);
+  for (stdfs::recursive_directory_iterator end; !error && walk != end; walk.increment(error)) {
+    if (walk->path().filename() == repository_directory_name) {
+      walk.disable_recursion_pending();
+      continue;
+    }
+    std::error_code ignored;
+    if (disk::is_work_tree_temporary(walk->path().filename().string()) &&
+        walk->symlink_status(ignored).type() != stdfs::file_type::directory)
+      note(walk->path());
+  }
   return found;
 }
 
@@ -202,6 +217,10 @@ Result<FsckReport> fsck(Repository& repository) {
   }
   for (auto& path : temporaries(repository))
     if (is_abandoned_temporary(path)) report.leftovers.push_back(std::move(path));
+  MLCHAIN_TRY(const auto journal, chain::Journal(repository.paths().journal()).scan());
+  for (const auto& bad : journal.problems)
+    MLCHAIN_TRY_STATUS(problem({FsckProblem::Kind::corrupt, bad.file.string(),
+                                "malformed journal entry: " + bad.detail + " (its transaction may still be in flight)"}));
   return report;
 }
 
@@ -214,6 +233,9 @@ Result<GcReport> gc(Repository& repository, const std::vector<codec::Cid>& extra
   };
   MLCHAIN_TRY(auto roots, roots_of(repository));
   for (const auto& [name, target] : roots) MLCHAIN_TRY_STATUS(marker.mark_commit(target, stop));
+  // Commits an open transaction names stay while it may still settle (the next push finishes it).
+  MLCHAIN_TRY(const auto journaled, chain::Journal(repository.paths().journal()).entries());
+  for (const auto& commit : chain::journal_commits(journaled)) MLCHAIN_TRY_STATUS(marker.mark_commit(commit, stop));
   for (const auto& root : extra_roots) {
     if (root.codec() == codec::multicodec::dag_cbor)
       MLCHAIN_TRY_STATUS(marker.mark_commit(root, stop));

@@ -134,7 +134,8 @@ Result<Head> RefStore::read_head() const {
   return Head{std::nullopt, *cid};
 }
 
-Status RefStore::write_head(const Head& head) {
+Status RefStore::switch_head(const Head& expected, const std::optional<codec::Cid>& expected_commit,
+                             const Head& head) {
   std::string text;
   if (head.branch) {
     MLCHAIN_TRY_STATUS(core::check_ref_name(*head.branch));
@@ -146,6 +147,11 @@ Status RefStore::write_head(const Head& head) {
   }
   const auto path = dir_ / "HEAD";
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
+  MLCHAIN_TRY(const auto current, read_head());
+  MLCHAIN_TRY(const auto current_commit, head_commit());
+  if (current != expected || current_commit != expected_commit)
+    return make_error(ErrorCode::conflict, "HEAD moved meanwhile (now at " + describe(current_commit) + ", expected " +
+                                               describe(expected_commit) + "); HEAD was not changed");
   return fs::write_file_atomically(path, as_bytes(text));
 }
 

@@ -140,6 +140,10 @@ class Snapshotter {
     for (auto& entry : found) {
       // A nested repository's own directory is never part of a bundle, wherever it sits.
       if (entry.name == repository_directory_name) continue;
+      if (!S_ISDIR(entry.info.st_mode) && disk::is_work_tree_temporary(entry.name)) {
+        temporaries_.push_back(join(relative, entry.name));
+        continue;
+      }
       const std::string child = join(relative, entry.name);
       const bool is_directory = S_ISDIR(entry.info.st_mode);
       if (!rules_.empty() && rules_.ignored(child, is_directory)) continue;
@@ -346,6 +350,7 @@ class Snapshotter {
     std::sort(snapshot.index.begin(), snapshot.index.end(), by_path);
     snapshot.root = std::move(built[0]);
     snapshot.files_read = files_read_;
+    snapshot.checkout_temporaries = std::move(temporaries_);
     snapshot.bytes_read = bytes_read_;
     return snapshot;
   }
@@ -361,6 +366,7 @@ class Snapshotter {
   std::vector<Directory> directories_;
   std::vector<File> files_;
   std::vector<Symlink> symlinks_;
+  std::vector<std::string> temporaries_;
   std::uint64_t files_read_ = 0;
   std::atomic<std::uint64_t> bytes_read_{0};
 };
