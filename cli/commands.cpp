@@ -24,6 +24,8 @@ void register_commands(CLI::App& app, Context& context) {
   register_push(app, context);
   register_fetch(app, context);
   register_clone(app, context);
+  register_registry(app, context);
+  register_pull(app, context);
 }
 
 }  // namespace mlchain::cli

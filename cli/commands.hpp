@@ -33,5 +33,7 @@ void register_import(CLI::App& app, Context& context);
 void register_push(CLI::App& app, Context& context);
 void register_fetch(CLI::App& app, Context& context);
 void register_clone(CLI::App& app, Context& context);
+void register_registry(CLI::App& app, Context& context);
+void register_pull(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli
