@@ -99,7 +99,7 @@ std::string anchoring_line(const json& anchoring) {
          anchoring["new"].get<std::string>() + " in block " + std::to_string(anchoring["block"].get<std::uint64_t>()) +
          " of chain " + std::to_string(anchoring["chain_id"].get<std::uint64_t>()) + " at " +
          anchoring["time_utc"].get<std::string>() + " (" + std::to_string(anchoring["confirmations"].get<std::uint64_t>()) +
-         " confirmations), transaction " + anchoring["transaction"].get<std::string>() + ", pusher " +
+         (anchoring["confirmations"].get<std::uint64_t>() == 1 ? " confirmation" : " confirmations") + "), transaction " + anchoring["transaction"].get<std::string>() + ", pusher " +
          anchoring["pusher"].get<std::string>();
 }
 

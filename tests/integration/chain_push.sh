@@ -4,7 +4,8 @@
 # the local head's digest as cast reads it); a push with nothing new sends nothing; a non-writer is refused
 # before anything is sent (exit 5), then pushes once granted, and is refused again once revoked; a remote
 # whose chain id differs from the node's is refused before signing (exit 2); an unreachable RPC is exit 4;
-# clone by name into a fresh directory gives the same files (diff -r); two racing pushers: one wins, the
+# clone by name into a fresh directory gives the same files (diff -r) and verify --chain holds there;
+# log --remote lists both head updates (newest first); fetch reads the heads again; two racing pushers: one wins, the
 # other exits 5 "the remote moved: fetch first", and pushes after pulling and redoing its commit on top.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}" "${MLCHAIN_PEERS:?path to tests/peers}"
@@ -89,6 +90,25 @@ expect 0 "$MLCHAIN" clone "mlchain://31337@$registry/model-a" b --rpc "$rpc" --i
 diff -r --exclude=.mlchain "$work/a" "$work/b" || fail "the clone's files differ"
 [ "$(cat "$work/b/.mlchain/refs/heads/main")" = "$head" ] || fail "the clone's main is not $head"
 [ "$(cat "$work/b/.mlchain/refs/remotes/origin/main")" = "$head" ] || fail "the clone does not track origin/main"
+cd "$work/b"
+expect 0 "$MLCHAIN" verify --chain
+grep -q "^anchored by model-a/main at $head in block [0-9]* of chain 31337" <<< "$out" || fail "verify --chain in the clone: $out"
+echo "  $(tail -n 1 <<< "$out")"
+expect 0 "$MLCHAIN" log --remote --json
+python3 -c '
+import json, sys
+head, owner = sys.argv[1], sys.argv[2]
+updates = json.load(sys.stdin)
+assert len(updates) == 2, len(updates)
+assert updates[0]["new"] == head and updates[0]["old"] == updates[1]["new"], updates
+assert updates[1]["old"] is None and updates[0]["block"] > updates[1]["block"], updates
+assert all(u["pusher"].lower() == owner.lower() and u["branch"] == "main" for u in updates), updates
+assert all(len(u["transaction"]) == 66 and u["time"] > 0 for u in updates), updates
+' "$head" "$owner" <<< "$out" || fail "log --remote --json: $out"
+expect 0 "$MLCHAIN" log --remote origin
+[ "$(grep -c '^block ' <<< "$out")" -eq 2 ] || fail "log --remote text: $out"
+expect 0 "$MLCHAIN" fetch
+[ "$out" = "origin/main is at $head (unchanged)" ] || fail "fetch: $out"
 
 echo "non-writer refused before sending, granted, revoked"
 cd "$work/b"
