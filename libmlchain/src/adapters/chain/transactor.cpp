@@ -277,8 +277,8 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
                         "transaction " + hash_text(latest.hash()) + " (nonce " + std::to_string(latest.transaction.nonce) +
                             ") is not " + (receipt ? "confirmed" : "mined") + " yet at " + rpc_.display_url() +
                             (last_refusal ? " (" + last_refusal->message + ")" : std::string()) +
-                            "; it stays in the journal: run 'mlchain push' again to keep waiting, or "
-                            "'mlchain push --speed-up' to raise its fees");
+                            "; it stays in the journal: run the command again to keep waiting (for a push, "
+                            "'mlchain push --speed-up' raises its fees)");
     std::this_thread::sleep_for(settings_.poll_interval);
   }
 }
