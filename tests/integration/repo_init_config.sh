@@ -67,7 +67,8 @@ rm -rf "$work/b/.mlchain" && cd "$work/b" && "$MLCHAIN" init >/dev/null && cd "$
 (cd "$work/b" && expect 3 "$MLCHAIN" config get user.key && [[ "$err" == *"user.key is not set"* ]]) || fail "unset key"
 expect 2 "$MLCHAIN" config get user.colour
 [[ "$err" == *"user.colour"*"user.key"*"user.name"* ]] || fail "unknown key message: $err"
-expect 2 "$MLCHAIN" config set remote.origin.ipfs http://127.0.0.1:5001
+expect 2 "$MLCHAIN" config set remote.origin.colour blue
+expect 2 "$MLCHAIN" config set remote.a.b.ipfs http://127.0.0.1:5001
 expect 2 "$MLCHAIN" config set User.Name x
 expect 2 "$MLCHAIN" config set username x
 expect 2 "$MLCHAIN" config set user.name "two
