@@ -43,6 +43,9 @@ cd "$work"
 expect 0 "$MLCHAIN" clone "$head" via-api --ipfs "$proxy"
 expect 0 "$MLCHAIN" clone "$head" via-gateway --gateway "$proxy"
 diff -r --exclude=.mlchain repo via-gateway || fail "clone through the gateway differs"
+cp -r via-gateway deploy && rm -rf deploy/.mlchain
+expect 0 "$MLCHAIN" verify "$head" --path deploy --gateway "$proxy"
+expect 0 "$MLCHAIN" verify "$head" --path deploy --ipfs "$proxy"
 
 mkdir fetcher && (cd fetcher && "$MLCHAIN" init . >/dev/null && "$MLCHAIN" remote add hostile --ipfs "$proxy" \
   && "$MLCHAIN" remote add hostilegw --gateway "$proxy")
@@ -52,7 +55,7 @@ for mode in flip-byte truncate swap-block; do
     expect 1 "$MLCHAIN" clone "$head" "bad-$mode" "$face" "$proxy"
     [[ "$err" == *"baf"* ]] || fail "$mode $face clone: the error names no CID: $err"
     [ ! -e "bad-$mode" ] || fail "$mode $face: a failed clone left its directory"
-    expect 1 "$MLCHAIN" verify "$head" --path via-api "$face" "$proxy"
+    expect 1 "$MLCHAIN" verify "$head" --path deploy "$face" "$proxy"
     [[ "$err" == *"baf"* ]] || fail "$mode $face verify: the error names no CID: $err"
   done
   cd fetcher
