@@ -4,10 +4,45 @@
 #include <cstring>
 #include <set>
 
+#include "file_blocks_car.hpp"
 #include "mlchain/codec/car.hpp"
 #include "mlchain/remote/history_reach.hpp"
 
 namespace mlchain::remote {
+namespace {
+
+// Nodes from before IPIP-499 (js-ipfs, older Kubo) put at most 174 links in a file node whatever
+// `max-file-links` asks, so their `add` builds another DAG, and another CID, for a unixfs-v1-2025 file
+// of more than 174 chunks. Such files go up as our own blocks in a CAR; every other file through `add`,
+// whose answer must then equal our CID.
+constexpr std::uint64_t links_every_node_builds = 174;
+
+bool needs_our_blocks(const FileUpload& file) {
+  const auto& profile = repo::profile_of_cid(file.root);
+  return profile.raw_leaves && profile.max_links_per_node > links_every_node_builds &&
+         file.size > links_every_node_builds * profile.chunk_size;
+}
+
+Status upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpload& file,
+                   const ipfs::ProgressCallback& on_bytes) {
+  if (needs_our_blocks(file)) {
+    MLCHAIN_TRY(const auto car, file_blocks_car(repository, file.root, on_bytes));
+    MLCHAIN_TRY_STATUS(node.import_car(car));
+    MLCHAIN_TRY(const bool held, node.has_block(file.root));
+    if (!held)
+      return make_error(ErrorCode::remote_unavailable, node.url() + " took the blocks of " + file.path.string() +
+                                                           " but does not hold its root " + file.root.to_string());
+    return {};
+  }
+  MLCHAIN_TRY(const auto cid, node.add_file(file.path, repo::profile_of_cid(file.root), on_bytes));
+  if (cid != file.root)
+    return make_error(ErrorCode::verification_failed,
+                      node.url() + " computed " + cid.to_string() + " for " + file.path.string() + ", not " +
+                          file.root.to_string() + "; push stopped, nothing recorded");
+  return {};
+}
+
+}  // namespace
 
 Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head) {
   if (!node.writable())
@@ -46,11 +81,7 @@ Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& pl
     const auto on_bytes = [&](std::uint64_t bytes) {
       if (progress) progress(done + bytes, plan.file_bytes);
     };
-    MLCHAIN_TRY(const auto cid, node.add_file(file.path, repo::profile_of_cid(file.root), on_bytes));
-    if (cid != file.root)
-      return make_error(ErrorCode::verification_failed,
-                        node.url() + " computed " + cid.to_string() + " for " + file.path.string() + ", not " +
-                            file.root.to_string() + "; push stopped, nothing recorded");
+    MLCHAIN_TRY_STATUS(upload_file(repository, node, file, on_bytes));
     done += file.size;
     if (progress) progress(done, plan.file_bytes);
   }
