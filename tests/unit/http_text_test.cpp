@@ -18,6 +18,17 @@ TEST_CASE("redact_url drops userinfo and secret query values, keeps the rest", "
   CHECK(redact_url("https://rpc.example/x?") == "https://rpc.example/x?");
 }
 
+TEST_CASE("redact_url hides API keys in the path, not CIDs or API routes", "[http]") {
+  // Infura and Alchemy carry the project key as the last path segment.
+  CHECK(redact_url("https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161") == "https://mainnet.infura.io/v3/***");
+  CHECK(redact_url("https://eth-mainnet.g.alchemy.com/v2/Ab_cD-eF0123456789xyzQRST/?x=1#f") ==
+        "https://eth-mainnet.g.alchemy.com/v2/***/?x=1#f");
+  CHECK(redact_url("http://127.0.0.1:8080/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw") ==
+        "http://127.0.0.1:8080/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw");
+  CHECK(redact_url("http://127.0.0.1:5001/api/v0/block/stat") == "http://127.0.0.1:5001/api/v0/block/stat");
+  CHECK(redact_url("http://127.0.0.1:8545") == "http://127.0.0.1:8545");
+}
+
 TEST_CASE("body_excerpt is one short line of printable ASCII", "[http]") {
   CHECK(body_excerpt(as_bytes("{\"Message\":\"not found\"}\n")) == "{\"Message\":\"not found\"}");
   CHECK(body_excerpt(as_bytes("a\r\n\tb\x07\x1b[31mc")) == "a b [31mc");

@@ -107,9 +107,10 @@ class HttpClient {
   std::unique_ptr<State> state_;
 };
 
-// `url` without credentials, fit for messages: no userinfo ("user:secret@"), and the values of query
-// parameters whose names suggest a secret (token, key, apikey, secret, password, auth, signature…)
-// replaced by "***".
+// `url` without credentials, fit for messages: no userinfo ("user:secret@"); path segments that look like
+// an API key (20 or more letters, digits, '-', '_', and not a CID: https://host/v3/<key>) and the values
+// of query parameters whose names suggest a secret (token, key, apikey, secret, password, auth,
+// signature…) replaced by "***".
 std::string redact_url(std::string_view url);
 
 // A 2xx response passes; anything else is remote_unavailable "<what>: <redacted URL> answered HTTP

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <new>
 
+#include "mlchain/codec/cid.hpp"
 #include "mlchain/core/url_credentials.hpp"
 #include "mlchain/net/http.hpp"
 
@@ -294,8 +295,41 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   return response;
 }
 
+namespace {
+
+// Hosted RPC providers put the API key in the path (https://host/v3/<key>, /v2/<key>): a long run of
+// letters, digits, '-' and '_' is taken for one, unless it is a CID (gateway paths, /ipfs/<cid>).
+bool looks_like_path_key(std::string_view segment) {
+  constexpr std::size_t shortest_key = 20;
+  if (segment.size() < shortest_key) return false;
+  for (const char c : segment)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return !codec::Cid::parse(segment).ok();
+}
+
+std::string redact_path_keys(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  const auto path_start = url.find('/', scheme_end == std::string_view::npos ? 0 : scheme_end + 3);
+  if (path_start == std::string_view::npos) return std::string(url);
+  const auto path_end = std::min(url.find('?', path_start), url.find('#', path_start));
+  std::string out(url.substr(0, path_start));
+  std::string_view path = url.substr(path_start, path_end == std::string_view::npos ? url.npos : path_end - path_start);
+  while (!path.empty()) {
+    path.remove_prefix(1);  // the '/'
+    const auto next = path.find('/');
+    const auto segment = path.substr(0, next);
+    out += '/';
+    out += looks_like_path_key(segment) ? std::string_view("***") : segment;
+    path.remove_prefix(next == std::string_view::npos ? path.size() : next);
+  }
+  if (path_end != std::string_view::npos) out += url.substr(path_end);
+  return out;
+}
+
+}  // namespace
+
 std::string redact_url(std::string_view url) {
-  auto stripped = core::strip_url_credentials(url);
+  auto stripped = redact_path_keys(core::strip_url_credentials(url));
   const auto query_start = stripped.find('?');
   if (query_start == std::string::npos) return stripped;
   const auto fragment_start = stripped.find('#', query_start);
