@@ -4,15 +4,21 @@
 
 #include "context.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/net/http.hpp"
 
 namespace mlchain::cli {
 namespace {
 
-void print_report(const chain::ChainRemote& remote, const chain::AnchorReport& report, Context& context) {
+// `remote.ipfs` completes the clone command a reader can copy; a gateway serves readers as well.
+void print_report(const remote::Remote& remote, const chain::ChainRemote& chain_remote, const chain::AnchorReport& report,
+                  Context& context) {
+  const auto reader_source = remote.gateway ? " --gateway " + net::redact_url(*remote.gateway)
+                             : remote.ipfs  ? " --ipfs " + net::redact_url(*remote.ipfs)
+                                            : std::string(" --ipfs URL");
   for (const auto& anchored : report.anchored) {
     const auto& receipt = anchored.settled.receipt;
     const auto& transaction = anchored.settled.entry.transaction;
-    context.out << (anchored.resumed ? "finished journaled push: " : "") << "anchored " << remote.repo << '/'
+    context.out << (anchored.resumed ? "finished journaled push: " : "") << "anchored " << chain_remote.repo << '/'
                 << anchored.branch << " at " << anchored.new_head.to_string() << " on chain " << transaction.chain_id
                 << ": transaction " << hash_hex(receipt.transaction_hash) << ", block " << receipt.block_number
                 << ", gas used " << receipt.gas_used << ", nonce " << transaction.nonce << ", "
@@ -20,8 +26,8 @@ void print_report(const chain::ChainRemote& remote, const chain::AnchorReport& r
                 << (anchored.settled.confirmations == 1 ? " confirmation" : " confirmations")
                 << (anchored.settled.entry.replaces ? ", replacing " + codec::to_0x_hex(*anchored.settled.entry.replaces) : "")
                 << '\n';
-    context.out << "clone: mlchain clone " << chain::clone_url(remote, anchored.branch) << " --rpc " << remote.rpc
-                << " --ipfs URL\n";
+    context.out << "clone: mlchain clone " << chain::clone_url(chain_remote, anchored.branch) << " --rpc "
+                << net::redact_url(chain_remote.rpc) << reader_source << '\n';
   }
 }
 
@@ -43,7 +49,7 @@ void anchor_pushed_branch(repo::Repository& repository, const remote::Remote& re
   auto report = chain::anchor_branch(repository, *chain_remote, branch, head, *signer->signer,
                                      options.wait.chain_options());
   if (!report) return context.fail(report.error());
-  print_report(*chain_remote, *report, context);
+  print_report(remote, *chain_remote, *report, context);
   if (report->up_to_date)
     context.out << remote.name << '/' << branch << " is already at " << head.to_string() << " on chain\n";
 }
@@ -56,7 +62,7 @@ void speed_up_stuck_push(repo::Repository& repository, const remote::Remote& rem
   if (!signer) return context.fail(signer.error());
   auto report = chain::speed_up_push(repository, *chain_remote, *signer->signer, options.wait.chain_options());
   if (!report) return context.fail(report.error());
-  print_report(*chain_remote, *report, context);
+  print_report(remote, *chain_remote, *report, context);
 }
 
 }  // namespace mlchain::cli

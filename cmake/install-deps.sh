@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what mlchain needs and is missing, and nothing else.
 #   cmake/install-deps.sh build   the Debian packages to build mlchain
-#   cmake/install-deps.sh test    those, plus what the tests need: clang for the fuzzers, Debian's ipfs-cid,
-#                                 Node.js/npm, and the pinned test peers from tests/peers/package-lock.json
+#   cmake/install-deps.sh peers   those, plus Node.js/npm and the pinned peers from tests/peers/package-lock.json
+#                                 (anvil, the js-ipfs daemon, solc…): what examples/push-and-clone.sh runs
+#   cmake/install-deps.sh test    all of that, plus what only the tests need: clang for the fuzzers and
+#                                 Debian's ipfs-cid
 set -euo pipefail
 mode=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,8 +13,9 @@ packages=(g++ cmake make pkg-config libcli11-dev libgit2-dev libssl-dev nlohmann
           libcurl4-openssl-dev catch2 libsecp256k1-dev)
 case "$mode" in
   build) ;;
+  peers) packages+=(nodejs npm) ;;
   test) packages+=(clang libclang-rt-14-dev ipfs-cid nodejs npm) ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  *) echo "usage: $0 build|peers|test" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -30,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ "$mode" = test ]; then
+if [ "$mode" != build ]; then
   peers="$root/tests/peers"
   stamp="$peers/node_modules/.mlchain-lock-sha256"
   want=$(sha256sum "$peers/package-lock.json" | cut -d' ' -f1)
