@@ -14,26 +14,13 @@ set -euo pipefail
 work=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
-proxy_pid=
-cleanup() {
-  if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2> /dev/null || true; fi
-  bash "$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil" || true
-  bash "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/ipfs" > /dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 
-bash "$MLCHAIN_PEERS/anvil.sh" start "$work/anvil"
-rpc=$(cat "$work/anvil/rpc-url")
-bash "$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/ipfs" > /dev/null
-ipfs=$(cat "$work/ipfs/api-url")
-node "$MLCHAIN_PEERS/rpc-drop-proxy.mjs" "$work/proxy-port" "$rpc" 2> "$work/proxy.log" &
-proxy_pid=$!
-for _ in $(seq 100); do [ -s "$work/proxy-port" ] && break; sleep 0.1; done
-proxy="http://127.0.0.1:$(cat "$work/proxy-port")"
-echo "anvil at $rpc (proxy dropping eth_sendRawTransaction answers at $proxy), js-ipfs at $ipfs"
+start_anvil
+start_ipfs
+start_proxy rpc-drop-proxy.mjs "$rpc"
+echo "anvil at $rpc (proxy dropping eth_sendRawTransaction answers at $proxy), js-ipfs at $api"
 
-account() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][int(sys.argv[3])])' "$work/anvil/anvil.json" "$1" "$2"; }
 owner=$(account available_accounts 0)
 export MLCHAIN_PRIVATE_KEY=$(account private_keys 0)
 export MLCHAIN_HOME="$work/home"
@@ -55,8 +42,8 @@ expect 0 "$MLCHAIN" registry deploy --rpc "$rpc" --chain-id 31337
 registry=$(head -n 1 <<< "$out" | cut -d' ' -f2)
 mkdir "$work/repo" && cd "$work/repo"
 expect 0 "$MLCHAIN" init
-expect 0 "$MLCHAIN" remote add origin --ipfs "$ipfs" --rpc "$rpc" --registry "$registry" --repo faults --chain-id 31337
-expect 0 "$MLCHAIN" remote add proxied --ipfs "$ipfs" --rpc "$proxy" --registry "$registry" --repo faults --chain-id 31337
+expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo faults --chain-id 31337
+expect 0 "$MLCHAIN" remote add proxied --ipfs "$api" --rpc "$proxy" --registry "$registry" --repo faults --chain-id 31337
 commit() { echo "$1" > model.bin; expect 0 "$MLCHAIN" commit -m "$1"; }
 
 echo "lost answer to eth_sendRawTransaction: one transaction mined"

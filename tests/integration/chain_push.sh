@@ -12,20 +12,12 @@ set -euo pipefail
 work=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
-cleanup() {
-  bash "$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil" || true
-  bash "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/ipfs" > /dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 
-bash "$MLCHAIN_PEERS/anvil.sh" start "$work/anvil"
-rpc=$(cat "$work/anvil/rpc-url")
-bash "$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/ipfs" > /dev/null
-ipfs=$(cat "$work/ipfs/api-url")
-echo "anvil at $rpc, js-ipfs at $ipfs"
+start_anvil
+start_ipfs
+echo "anvil at $rpc, js-ipfs at $api"
 
-account() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][int(sys.argv[3])])' "$work/anvil/anvil.json" "$1" "$2"; }
 owner_key=$(account private_keys 0); owner=$(account available_accounts 0)
 writer_key=$(account private_keys 1); writer=$(account available_accounts 1)
 nonce() { "$cast" nonce --rpc-url "$rpc" "$1"; }
@@ -49,7 +41,7 @@ echo "  registry $registry: $(tail -n 1 <<< "$out")"
 mkdir "$work/a"
 cd "$work/a"
 expect 0 "$MLCHAIN" init
-expect 0 "$MLCHAIN" remote add origin --ipfs "$ipfs" --rpc "$rpc" --registry "$registry" --repo model-a --chain-id 31337
+expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo model-a --chain-id 31337
 echo "weights v1" > weights.bin
 expect 0 "$MLCHAIN" commit -m "first"
 
@@ -86,7 +78,7 @@ grep -q "already at $head" <<< "$out" || fail "up-to-date push output: $out"
 
 echo "clone by name into a fresh directory"
 cd "$work"
-expect 0 "$MLCHAIN" clone "mlchain://31337@$registry/model-a" b --rpc "$rpc" --ipfs "$ipfs"
+expect 0 "$MLCHAIN" clone "mlchain://31337@$registry/model-a" b --rpc "$rpc" --ipfs "$api"
 diff -r --exclude=.mlchain "$work/a" "$work/b" || fail "the clone's files differ"
 [ "$(cat "$work/b/.mlchain/refs/heads/main")" = "$head" ] || fail "the clone's main is not $head"
 [ "$(cat "$work/b/.mlchain/refs/remotes/origin/main")" = "$head" ] || fail "the clone does not track origin/main"
@@ -173,14 +165,14 @@ expect 0 "$MLCHAIN" registry revoke origin "$writer"
   fail "revoke left $writer a writer"
 
 echo "a remote on the wrong chain is refused before signing; an unreachable RPC is exit 4"
-expect 0 "$MLCHAIN" remote add wrong --ipfs "$ipfs" --rpc "$rpc" --registry "$registry" --repo model-a --chain-id 1
+expect 0 "$MLCHAIN" remote add wrong --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo model-a --chain-id 1
 echo more > more.txt
 expect 0 "$MLCHAIN" commit -m more
 before=$(nonce "$owner")
 expect 2 "$MLCHAIN" push wrong
 [[ $err == *"serves chain 31337, not chain 1"* ]] || fail "chain mismatch message: $err"
 [ "$(nonce "$owner")" -eq "$before" ] || fail "a push to the wrong chain sent a transaction"
-expect 0 "$MLCHAIN" remote add down --ipfs "$ipfs" --rpc "http://127.0.0.1:9" --registry "$registry" --repo model-a --chain-id 31337
+expect 0 "$MLCHAIN" remote add down --ipfs "$api" --rpc "http://127.0.0.1:9" --registry "$registry" --repo model-a --chain-id 31337
 expect 4 "$MLCHAIN" push down
 [ -z "$(ls -A .mlchain/journal 2> /dev/null)" ] || fail "failed pushes left journal entries"
 echo "ok"

@@ -9,20 +9,12 @@ set -euo pipefail
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
-proxy_pid=
-cleanup() {
-  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
-  "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib/peers.sh"
 export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 export GIT_CEILING_DIRECTORIES=$work
 
-mkdir -p "$work/node"
-"$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/node" >/dev/null
-api=$(cat "$work/node/api-url")
+start_ipfs
 
 mkdir -p "$work/repo/sub" && cd "$work/repo"
 head -c 2500000 /dev/urandom > weights.bin
@@ -32,10 +24,7 @@ printf 'vocab\n' > sub/vocab.txt
 head=$("$MLCHAIN" push)
 echo "pushed $head to $api"
 
-node "$MLCHAIN_PEERS/hostile-proxy.mjs" "$work/proxy-port" "$api" pass 2>"$work/proxy.log" &
-proxy_pid=$!
-for _ in $(seq 100); do [ -s "$work/proxy-port" ] && break; sleep 0.1; done
-proxy="http://127.0.0.1:$(cat "$work/proxy-port")"
+start_proxy hostile-proxy.mjs "$api" pass
 set_mode() { curl -sf -X POST "$proxy/__proxy/mode?mode=$1" >/dev/null || fail "cannot switch the proxy to $1"; }
 
 cd "$work"
@@ -77,7 +66,7 @@ expect 4 "$MLCHAIN" clone "$head" empty-target --ipfs "$proxy"
 [ -d empty-target ] && [ -z "$(ls -A empty-target)" ] || fail "a failed clone into an empty directory left something in it"
 echo "drop: exit 4"
 
-"$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null
+"$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/ipfs" >/dev/null
 expect 4 "$MLCHAIN" clone "$head" stopped --ipfs "$api"
 [[ "$err" == *"${api#http://}"* ]] || fail "stopped daemon: the error names no URL: $err"
 [ ! -e stopped ] || fail "stopped daemon: a failed clone left its directory"

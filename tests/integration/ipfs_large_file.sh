@@ -7,18 +7,13 @@ set -euo pipefail
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
-cleanup() {
-  "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib/peers.sh"
 export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 export GIT_CEILING_DIRECTORIES=$work
 
-mkdir -p "$work/node" "$work/repo"
-"$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/node" >/dev/null
-api=$(cat "$work/node/api-url")
+start_ipfs
+mkdir -p "$work/repo"
 
 cd "$work/repo"
 head -c $((175 * 1048576 + 5)) /dev/urandom > weights.bin   # 176 chunks: a root of 176 links

@@ -11,21 +11,13 @@ set -euo pipefail
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
-proxy_pid=
-cleanup() {
-  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
-  "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/node" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib/peers.sh"
 export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 address=0x2c7536E3605D9C16a7a3D7b1898e529396a65c23
 export GIT_CEILING_DIRECTORIES=$work
 
-mkdir -p "$work/node"
-"$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/node" >/dev/null
-api=$(cat "$work/node/api-url")
+start_ipfs
 echo "IPFS API: $api"
 
 # A bundle: two files of several chunks, a one-chunk file, a nested file, an empty file.
@@ -194,10 +186,7 @@ head -c 2000000 /dev/urandom > a.bin
 head -c 2000000 /dev/urandom > b.bin
 head -c 2000000 /dev/urandom > c.bin
 "$MLCHAIN" init . >/dev/null && "$MLCHAIN" commit -m resume >/dev/null
-node "$MLCHAIN_PEERS/hostile-proxy.mjs" "$work/proxy-port" "$api" drop-after:7 2>"$work/proxy.log" &
-proxy_pid=$!
-for _ in $(seq 100); do [ -s "$work/proxy-port" ] && break; sleep 0.1; done
-proxy="http://127.0.0.1:$(cat "$work/proxy-port")"
+start_proxy hostile-proxy.mjs "$api" drop-after:7
 "$MLCHAIN" remote add cut --ipfs "$proxy"
 "$MLCHAIN" remote add origin --ipfs "$api"
 expect 4 "$MLCHAIN" push cut main
