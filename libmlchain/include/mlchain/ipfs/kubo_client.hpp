@@ -28,6 +28,7 @@ struct KuboOptions {
   // (Kubo answers at once with offline=true; js-ipfs ignores that and searches until this timeout).
   // Too short only costs a needless upload, never a missing block.
   std::chrono::milliseconds has_block_timeout{500};
+  unsigned has_block_parallelism = 16;
   // block/get's limit (the node may fetch the block from the network first).
   std::chrono::milliseconds block_timeout{60'000};
   // pin/add's limit: it answers only when it has walked the whole DAG.
@@ -43,6 +44,8 @@ class KuboClient final : public Node {
   bool writable() const override { return true; }
 
   Result<bool> has_block(const codec::Cid& cid) override;
+  // Up to `has_block_parallelism` requests at once, each on its own connection.
+  Result<std::vector<bool>> has_blocks(const std::vector<codec::Cid>& cids) override;
   Result<Bytes> get_block(const codec::Cid& cid) override;
   Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
                    const std::function<Status(ByteView)>& on_bytes,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/unixfs/profile.hpp"
@@ -35,6 +36,19 @@ class Node {
   // Whether the node holds the block locally (Kubo: block/stat with offline semantics, so it never
   // searches the network; a gateway: not supported → usage error).
   virtual Result<bool> has_block(const codec::Cid& cid) = 0;
+
+  // has_block for each of `cids`, in order. A node may ask several at once: planning a push asks for
+  // every block of a history, and a node that only answers "absent" at a timeout would make that wait
+  // once per new block.
+  virtual Result<std::vector<bool>> has_blocks(const std::vector<codec::Cid>& cids) {
+    std::vector<bool> held;
+    held.reserve(cids.size());
+    for (const auto& cid : cids) {
+      MLCHAIN_TRY(const bool one, has_block(cid));
+      held.push_back(one);
+    }
+    return held;
+  }
 
   // The block's bytes, re-hashed against `cid`.
   virtual Result<Bytes> get_block(const codec::Cid& cid) = 0;

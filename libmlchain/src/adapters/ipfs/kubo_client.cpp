@@ -2,6 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include "mlchain/codec/car.hpp"
 #include "mlchain/fs/file_reader.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
@@ -135,6 +140,33 @@ Result<bool> KuboClient::has_block(const codec::Cid& cid) {
                       what + ": IPFS node " + display_url_ + " answered for another block, " + key.to_string());
   }
   return true;
+}
+
+Result<std::vector<bool>> KuboClient::has_blocks(const std::vector<codec::Cid>& cids) {
+  const auto workers = std::min<std::size_t>(std::max(1u, options_.has_block_parallelism), cids.size());
+  if (workers <= 1) return Node::has_blocks(cids);
+  std::vector<char> held(cids.size(), 0);
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::optional<Error> failure;
+  auto work = [&] {
+    KuboClient client(api_base_, options_);  // a connection of its own: one libcurl handle per thread
+    for (std::size_t i = next++; i < cids.size(); i = next++) {
+      auto answer = client.has_block(cids[i]);
+      if (!answer) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::move(answer).error();
+        next = cids.size();
+        return;
+      }
+      held[i] = *answer ? 1 : 0;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(work);
+  for (auto& thread : threads) thread.join();
+  if (failure) return std::move(*failure);
+  return std::vector<bool>(held.begin(), held.end());
 }
 
 Result<Bytes> KuboClient::get_block(const codec::Cid& cid) {

@@ -53,18 +53,22 @@ Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const
   plan.commits = reach.commits.size();
   // A multi-block file's root is a tree block too; add_file uploads it with the file.
   const std::set<codec::Cid> file_roots(reach.file_roots.begin(), reach.file_roots.end());
+  std::vector<codec::Cid> blocks;
   for (const auto* list : {&reach.commits, &reach.tree_blocks})
-    for (const auto& cid : *list) {
-      if (file_roots.contains(cid)) continue;
-      MLCHAIN_TRY(const bool held, node.has_block(cid));
-      if (held)
-        ++plan.blocks_present;
-      else
-        plan.blocks.push_back(cid);
-    }
-  for (const auto& root : reach.file_roots) {
-    MLCHAIN_TRY(const bool held, node.has_block(root));
-    if (held) {
+    for (const auto& cid : *list)
+      if (!file_roots.contains(cid)) blocks.push_back(cid);
+  std::vector<codec::Cid> asked = blocks;
+  asked.insert(asked.end(), reach.file_roots.begin(), reach.file_roots.end());
+  MLCHAIN_TRY(const auto held, node.has_blocks(asked));
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (held[i])
+      ++plan.blocks_present;
+    else
+      plan.blocks.push_back(blocks[i]);
+  }
+  for (std::size_t i = 0; i < reach.file_roots.size(); ++i) {
+    const auto& root = reach.file_roots[i];
+    if (held[blocks.size() + i]) {
       ++plan.files_present;
       continue;
     }
