@@ -195,3 +195,34 @@ TEST_CASE("CAR: an error from the block callback stops the reader", "[car]") {
   CHECK_FALSE(reader.feed(bytes).ok());
   CHECK_FALSE(reader.finish().ok());
 }
+
+TEST_CASE("CAR: a reader asked for one root refuses a CAR for others before any block", "[car]") {
+  const auto root = cid("bafkreiebzrnroamgos2adnbpgw5apo3z4iishhbdx77gldnbk57d4zdio4");
+  const auto other = cid("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am");
+  const Bytes block{'b', 'b', 'b', 'b'};
+  auto car_for = [&](const std::vector<Cid>& roots) {
+    auto bytes = encode_car_header(roots);
+    append(bytes, encode_car_section(root, block));
+    return bytes;
+  };
+  int calls = 0;
+  auto count = [&](const Cid&, ByteView) -> Status {
+    ++calls;
+    return {};
+  };
+
+  CarReader right(count, root);
+  REQUIRE(right.feed(car_for({root})));
+  REQUIRE(right.finish());
+  CHECK(calls == 1);
+
+  for (const auto& roots : {std::vector<Cid>{other}, std::vector<Cid>{root, other}}) {
+    calls = 0;
+    CarReader wrong(count, root);
+    const auto refused = wrong.feed(car_for(roots));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::verification_failed);
+    CHECK_THAT(refused.error().message, Catch::Contains(root.to_string()));
+    CHECK(calls == 0);
+  }
+}

@@ -97,6 +97,8 @@ Status CarReader::feed(ByteView bytes) {
     if (!header_read_) {
       auto roots = decode_header(content, at);
       if (!roots) return fail(std::move(roots).error());
+      if (expected_root_ && *roots != std::vector<Cid>{*expected_root_})
+        return fail(car_error(at, "the CAR's roots are not " + expected_root_->to_string() + " alone"));
       roots_ = std::move(roots).value();
       header_read_ = true;
     } else {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "mlchain/codec/cid.hpp"
@@ -41,6 +42,10 @@ class CarReader {
   // returns stops the reading and is returned by feed(). After an error the reader takes no more input.
   explicit CarReader(std::function<Status(const Cid&, ByteView block)> on_block)
       : on_block_(std::move(on_block)) {}
+  // As above, for a CAR that must have exactly `root` as its only root (a DAG asked for by its root):
+  // a header naming other roots is verification_failed, before any block is handed out.
+  CarReader(std::function<Status(const Cid&, ByteView block)> on_block, const Cid& root)
+      : on_block_(std::move(on_block)), expected_root_(root) {}
 
   Status feed(ByteView bytes);
   // The input has ended: verification_failed when it ended inside the header or a section.
@@ -56,6 +61,7 @@ class CarReader {
   Bytes pending_;
   std::uint64_t offset_ = 0;  // of pending_'s first byte in the whole input, for messages
   std::vector<Cid> roots_;
+  std::optional<Cid> expected_root_;
   bool header_read_ = false;
   bool failed_ = false;
   std::uint64_t blocks_read_ = 0;

@@ -81,19 +81,7 @@ Status GatewayClient::read_file(const codec::Cid& root, const unixfs::Profile&,
 Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_block,
                                const ProgressCallback& progress) {
   const auto what = "DAG " + root.to_string();
-  auto check_roots = [&](const codec::CarReader& reader) -> Status {
-    if (reader.roots() != std::vector<codec::Cid>{root}) {
-      return make_error(ErrorCode::verification_failed,
-                        what + ": gateway " + display_url_ + " sent a CAR for other roots");
-    }
-    return {};
-  };
-  codec::CarReader* reader_ptr = nullptr;
-  codec::CarReader reader([&](const codec::Cid& cid, ByteView block) -> Status {
-    MLCHAIN_TRY_STATUS(check_roots(*reader_ptr));
-    return on_block(cid, block);
-  });
-  reader_ptr = &reader;
+  codec::CarReader reader(on_block, root);
   std::uint64_t received = 0;
 
   net::HttpRequest request;
@@ -118,7 +106,7 @@ Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_b
   if (!finished.ok()) {
     return make_error(finished.error().code, what + " from gateway " + display_url_ + ": " + finished.error().message);
   }
-  return check_roots(reader);
+  return {};
 }
 
 Status GatewayClient::put_block(const codec::Cid& cid, ByteView) {

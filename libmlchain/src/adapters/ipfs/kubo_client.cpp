@@ -226,22 +226,7 @@ Status KuboClient::read_file(const codec::Cid& root, const unixfs::Profile& prof
 
 Status KuboClient::read_dag(const codec::Cid& root, const BlockCallback& on_block, const ProgressCallback& progress) {
   const auto what = "dag/export " + root.to_string();
-  bool roots_checked = false;
-  auto check_roots = [&](const codec::CarReader& reader) -> Status {
-    if (roots_checked || !reader.header_read()) return {};
-    roots_checked = true;
-    if (reader.roots() != std::vector<codec::Cid>{root}) {
-      return make_error(ErrorCode::verification_failed,
-                        what + ": IPFS node " + display_url_ + " sent a CAR for other roots");
-    }
-    return {};
-  };
-  codec::CarReader* reader_ptr = nullptr;
-  codec::CarReader reader([&](const codec::Cid& cid, ByteView block) -> Status {
-    MLCHAIN_TRY_STATUS(check_roots(*reader_ptr));
-    return on_block(cid, block);
-  });
-  reader_ptr = &reader;
+  codec::CarReader reader(on_block, root);
   std::uint64_t received = 0;
   auto req = request("dag/export", "arg=" + root.to_string());
   req.on_body = [&](ByteView bytes) -> Status {
@@ -258,7 +243,7 @@ Status KuboClient::read_dag(const codec::Cid& root, const BlockCallback& on_bloc
   if (!finished.ok()) {
     return make_error(finished.error().code, what + " from IPFS node " + display_url_ + ": " + finished.error().message);
   }
-  return check_roots(reader);
+  return {};
 }
 
 Status KuboClient::put_block(const codec::Cid& cid, ByteView block) {
