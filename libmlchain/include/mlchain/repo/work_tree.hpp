@@ -61,7 +61,11 @@ struct SnapshotOptions {
 // core::max_tree_depth) is a usage error naming the path and the way out.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, const SnapshotOptions& options);
+// With SnapshotOptions::dereference as `core.dereference` in the repository's config says.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, SnapshotMode mode);
+
+// `core.dereference`: "true" or "false" (the default); anything else is a usage error naming it.
+Result<bool> repository_dereferences(const Repository& repository);
 
 }  // namespace mlchain::repo

@@ -27,8 +27,10 @@ Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& sig
   MLCHAIN_TRY(const auto parent, repository.refs().head_commit());
 
   const LoadedIndex index = load_index(repository.paths());
-  const SnapshotOptions options{
-      .mode = SnapshotMode::store, .dereference = request.dereference, .on_progress = std::move(request.on_progress)};
+  MLCHAIN_TRY(const bool configured_dereference, repository_dereferences(repository));
+  const SnapshotOptions options{.mode = SnapshotMode::store,
+                                .dereference = request.dereference || configured_dereference,
+                                .on_progress = std::move(request.on_progress)};
   MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, index, options));
   CommitOutcome outcome;
   outcome.branch = head.branch;

@@ -19,6 +19,7 @@
 #include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/fs/file_reader.hpp"
 #include "mlchain/fs/importer.hpp"
+#include "mlchain/repo/config.hpp"
 #include "mlchain/unixfs/directory_builder.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
 
@@ -252,7 +253,7 @@ class Snapshotter {
     if (!unsafe->symlink_target)
       return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why);
     return make_error(ErrorCode::usage, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
-                                            "; commit with --dereference to store what it points to, or remove it");
+                                            "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
 
   static Status read_directory(const stdfs::path& path, std::vector<Found>& found) {
@@ -485,7 +486,18 @@ Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs
 
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, SnapshotMode mode) {
-  return snapshot_work_tree(repository, profile, index, SnapshotOptions{.mode = mode, .dereference = false, .on_progress = {}});
+  MLCHAIN_TRY(const bool dereference, repository_dereferences(repository));
+  return snapshot_work_tree(repository, profile, index,
+                            SnapshotOptions{.mode = mode, .dereference = dereference, .on_progress = {}});
+}
+
+Result<bool> repository_dereferences(const Repository& repository) {
+  MLCHAIN_TRY(auto config, Config::load(repository.paths().config()));
+  const auto value = config.get("core.dereference");
+  if (!value || *value == "false") return false;
+  if (*value == "true") return true;
+  return make_error(ErrorCode::usage, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
+                                          " is neither true nor false");
 }
 
 }  // namespace mlchain::repo
