@@ -1,5 +1,7 @@
-// mlchain cid [--profile P] [--json] PATH...: the IPFS CID of files, directory trees and symlinks, one
-// "<cid>  <path>" line each, like sha256sum. Nothing is stored.
+// mlchain cid [--profile P] [--json] [--dereference] PATH...: the IPFS CID of files, directory trees and
+// symlinks, one "<cid>  <path>" line each, like sha256sum ("-": standard input). Nothing is stored.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +12,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/unixfs/profile.hpp"
 
@@ -19,6 +22,7 @@ namespace {
 struct CidOptions {
   std::string profile{unixfs::default_profile.name};
   bool json = false;
+  bool dereference = false;
   std::vector<std::string> paths;
 };
 
@@ -26,14 +30,22 @@ std::string known_profiles() {
   return std::string(unixfs::unixfs_v1_2025.name) + ", " + std::string(unixfs::unixfs_v0_2015.name);
 }
 
-// A directory's size in the report is what a user means by it: the bytes of every file below it (as
-// `du --apparent-size` counts them, symlinks not followed), not the size of its own block.
-std::uint64_t content_bytes(const std::filesystem::path& directory) {
+// A directory's size in the report is what a user means by it: the bytes of every file in its tree (as
+// `du --apparent-size` counts them, symlinks followed only with --dereference), not the size of its own
+// block.
+std::uint64_t content_bytes(const std::filesystem::path& directory, bool dereference) {
   std::uint64_t total = 0;
   std::error_code error;
-  for (std::filesystem::recursive_directory_iterator walk(directory, error), end; !error && walk != end;
-       walk.increment(error))
-    if (!walk->is_symlink(error) && walk->is_regular_file(error)) total += walk->file_size(error);
+  const auto follow = dereference ? std::filesystem::directory_options::follow_directory_symlink
+                                  : std::filesystem::directory_options::none;
+  for (std::filesystem::recursive_directory_iterator walk(directory, follow, error), end; !error && walk != end;
+       walk.increment(error)) {
+    if (mlchain::core::is_never_in_bundle(walk->path().filename().native())) {
+      walk.disable_recursion_pending();
+      continue;
+    }
+    if ((dereference || !walk->is_symlink(error)) && walk->is_regular_file(error)) total += walk->file_size(error);
+  }
   return total;
 }
 
@@ -47,8 +59,11 @@ void run_cid(const CidOptions& options, Context& context) {
   auto report = nlohmann::ordered_json::array();
   // Like sha256sum, one unreadable path does not hide the others: each failure is reported and the exit
   // code is the last failure's.
+  fs::ImportOptions import_options;
+  import_options.dereference_symlinks = options.dereference;
   for (const auto& path : options.paths) {
-    auto node = fs::import_path(path, *profile, sink);
+    auto node = path == "-" ? fs::import_stream(STDIN_FILENO, "standard input", *profile, sink)
+                            : fs::import_path(path, *profile, sink, import_options);
     if (!node) {
       context.fail(node.error());
       continue;
@@ -57,7 +72,8 @@ void run_cid(const CidOptions& options, Context& context) {
     if (options.json)
       report.push_back({{"path", path},
                         {"cid", cid},
-                        {"size", node->kind == unixfs::NodeKind::directory ? content_bytes(path) : node->content_size}});
+                        {"size", node->kind == unixfs::NodeKind::directory ? content_bytes(path, options.dereference)
+                                                                           : node->content_size}});
     else
       context.out << cid << "  " << path << '\n';
   }
@@ -73,7 +89,9 @@ void register_cid(CLI::App& app, Context& context) {
                       "Import profile (IPIP-499): " + known_profiles() + "; default " +
                           std::string(unixfs::default_profile.name));
   command->add_flag("--json", options->json, "Print a JSON array of {path, cid, size}");
-  command->add_option("PATH", options->paths, "Files, directories or symlinks")->required();
+  command->add_flag("--dereference", options->dereference,
+                    "Take each symlink for what it points to (file or directory), as commit --dereference does");
+  command->add_option("PATH", options->paths, "Files, directories or symlinks; '-' reads standard input")->required();
   command->callback([options, &context] { run_cid(*options, context); });
 }
 

@@ -68,7 +68,7 @@ printf 'kept' > model/keep.tmp
 printf 'cached' > cache/blob
 printf 'log' > logs/run.log
 ln -s model/config.json link-to-config
-ln -s /etc/passwd link-outside
+ln -s model link-to-dir
 printf '# test patterns\n*.tmp\n!keep.tmp\ncache/\n/logs\n' > .mlchainignore
 mkdir -p "$work/dataset/part" && printf 'rows' > "$work/dataset/part/a.csv" && printf 'manifest' > "$work/manifest.json"
 
@@ -97,7 +97,7 @@ assert show["license"] == "Apache-2.0"
 assert show.get("code") is None, show.get("code")
 assert show["signature"]["signer"] == address and show["signature"]["scheme"] == "eip191"
 paths = sorted(f["path"] for f in show["files"])
-assert paths == [".mlchainignore", "empty", "link-outside", "link-to-config", "model/config.json",
+assert paths == [".mlchainignore", "empty", "link-to-config", "link-to-dir", "model/config.json",
                  "model/keep.tmp", "model/sub/tokenizer.json", "model/weights.bin"], paths
 data = {d["name"]: d for d in show["data"]}
 assert data["train"]["role"] == "data" and data["eval"]["role"] == "manifest", data
@@ -110,7 +110,7 @@ read -r train_cid eval_cid < "$work/data-cids"
 [ "$("$MLCHAIN" cid "$work/manifest.json" | cut -d' ' -f1)" = "$eval_cid" ] || fail "--data eval CID differs from mlchain cid"
 ! grep -rq rows .mlchain/files || fail "a --data file was stored"
 # The tree is the CID of the same files without the ignored ones, as `mlchain cid` imports them.
-mkdir "$work/copy" && cp -a .mlchainignore empty link-outside link-to-config "$work/copy/" && mkdir -p "$work/copy/model/sub"
+mkdir "$work/copy" && cp -a .mlchainignore empty link-to-config link-to-dir "$work/copy/" && mkdir -p "$work/copy/model/sub"
 cp -a model/config.json model/keep.tmp model/weights.bin "$work/copy/model/" && cp -a model/sub/tokenizer.json "$work/copy/model/sub/"
 [ "$("$MLCHAIN" cid "$work/copy" | cut -d' ' -f1)" = "$(cat "$work/tree-cid")" ] || fail "the committed tree differs from mlchain cid of the same files"
 

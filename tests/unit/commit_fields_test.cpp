@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "mlchain/core/commit_fields.hpp"
 #include "mlchain/core/tree_diff.hpp"
 #include "mlchain/core/url_credentials.hpp"
@@ -8,21 +10,33 @@ using namespace mlchain;
 using namespace mlchain::core;
 
 TEST_CASE("params: integer, else number, else text", "[commit-fields]") {
-  CHECK(parse_param_value("42") == ParamValue(std::int64_t{42}));
-  CHECK(parse_param_value("-7") == ParamValue(std::int64_t{-7}));
-  CHECK(parse_param_value("+7") == ParamValue(std::int64_t{7}));
-  CHECK(parse_param_value("9223372036854775807") == ParamValue(std::int64_t{9223372036854775807}));
-  CHECK(parse_param_value("9223372036854775808") == ParamValue(9223372036854775808.0));
-  CHECK(parse_param_value("0.001") == ParamValue(0.001));
-  CHECK(parse_param_value("1e-3") == ParamValue(0.001));
-  CHECK(parse_param_value("3.") == ParamValue(3.0));
-  CHECK(parse_param_value("adamw") == ParamValue(std::string("adamw")));
-  CHECK(parse_param_value("12abc") == ParamValue(std::string("12abc")));
-  CHECK(parse_param_value("") == ParamValue(std::string()));
-  CHECK(parse_param_value(" 1") == ParamValue(std::string(" 1")));
-  CHECK(parse_param_value("nan") == ParamValue(std::string("nan")));
-  CHECK(parse_param_value("inf") == ParamValue(std::string("inf")));
-  CHECK(parse_param_value("1e999") == ParamValue(std::string("1e999")));
+  CHECK(parse_param_value("p", "42").value() == ParamValue(std::int64_t{42}));
+  CHECK(parse_param_value("p", "-7").value() == ParamValue(std::int64_t{-7}));
+  CHECK(parse_param_value("p", "+7").value() == ParamValue(std::int64_t{7}));
+  CHECK(parse_param_value("p", "9223372036854775807").value() == ParamValue(std::int64_t{9223372036854775807}));
+  CHECK(parse_param_value("p", "0.001").value() == ParamValue(0.001));
+  CHECK(parse_param_value("p", "1e-3").value() == ParamValue(0.001));
+  CHECK(parse_param_value("p", "3.").value() == ParamValue(3.0));
+  CHECK(parse_param_value("p", "adamw").value() == ParamValue(std::string("adamw")));
+  CHECK(parse_param_value("p", "12abc").value() == ParamValue(std::string("12abc")));
+  CHECK(parse_param_value("p", "").value() == ParamValue(std::string()));
+  CHECK(parse_param_value("p", " 1").value() == ParamValue(std::string(" 1")));
+  CHECK(parse_param_value("p", "nan").value() == ParamValue(std::string("nan")));
+  CHECK(parse_param_value("p", "inf").value() == ParamValue(std::string("inf")));
+  CHECK(parse_param_value("p", "1e999").value() == ParamValue(std::string("1e999")));
+}
+
+TEST_CASE("params: a whole integer that int64 cannot hold is refused, not rounded to a float", "[commit-fields]") {
+  for (const char* big : {"9223372036854775808", "-9223372036854775809", "+18446744073709551616", "123456789012345678901234"}) {
+    auto parsed = parse_param_value("seed", big);
+    INFO(big);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().code == ErrorCode::usage);
+    CHECK(parsed.error().message.find("param 'seed'") != std::string::npos);
+    CHECK(parsed.error().message.find(big) != std::string::npos);
+  }
+  CHECK(parse_param_value("p", "-9223372036854775808").value() == ParamValue(std::numeric_limits<std::int64_t>::min()));
+  CHECK(parse_param_value("p", "9223372036854775808.0").value() == ParamValue(9223372036854775808.0));
 }
 
 TEST_CASE("metrics are finite numbers; anything else names the metric", "[commit-fields]") {

@@ -117,3 +117,14 @@ TEST_CASE("an ignore file applies to its directory and below, after its parents'
   CHECK_FALSE(rules.ignored("x.tmp", false));
   CHECK_FALSE(rules.ignored("subway/x.tmp", false));
 }
+
+TEST_CASE("the repository and version-control metadata are never in a bundle", "[ignore]") {
+  for (const char* name : {".mlchain", ".git", ".hg", ".svn", ".bzr", ".jj", ".pijul", ".sl", "_darcs", ".fslckout", "_FOSSIL_"}) {
+    INFO(name);
+    CHECK(mlchain::core::is_never_in_bundle(name));
+  }
+  for (const char* name : {".gitignore", ".github", "git", ".mlchainignore", ".GIT", "x.git", ".hgignore"}) {
+    INFO(name);
+    CHECK_FALSE(mlchain::core::is_never_in_bundle(name));
+  }
+}

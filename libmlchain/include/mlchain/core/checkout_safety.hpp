@@ -3,6 +3,7 @@
 // repository, a clone or an import, so it is untrusted input: checkout refuses it, before writing
 // anything, when an entry could land outside the work tree or inside `.mlchain/`.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,13 @@ namespace mlchain::core {
 // through a component that is itself a symlink of the tree (where the lexical and the real parent differ).
 // ErrorCode::verification_failed "unsafe path '<path>' in tree <tree>: <why>" for the first such entry.
 Status check_checkout_safety(const std::vector<TreeEntry>& entries, const codec::Cid& tree);
+
+// The first entry check_checkout_safety would refuse, and why; commit asks before it stores anything.
+struct UnsafeEntry {
+  std::string path;
+  std::string why;
+  bool symlink_target = false;  // the entry is fine but for where its symlink points
+};
+std::optional<UnsafeEntry> find_unsafe_entry(const std::vector<TreeEntry>& entries);
 
 }  // namespace mlchain::core

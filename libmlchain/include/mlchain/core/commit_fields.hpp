@@ -23,8 +23,9 @@ Result<Assignment> parse_assignment(std::string_view argument, std::string_view 
 Result<double> parse_metric_value(std::string_view name, std::string_view text);
 
 // A param's value: an integer if the text is wholly a decimal int64, else a float if it is wholly a
-// finite number, else the text itself.
-ParamValue parse_param_value(std::string_view text);
+// finite number, else the text itself. A whole decimal integer outside the int64 range is a usage error
+// naming the param: as a float it would silently lose digits.
+Result<ParamValue> parse_param_value(std::string_view name, std::string_view text);
 
 struct DataArgument {
   std::string name;

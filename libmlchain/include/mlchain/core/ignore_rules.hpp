@@ -13,6 +13,12 @@ namespace mlchain::core {
 
 inline constexpr const char* ignore_file_name = ".mlchainignore";
 
+// Whether an entry of this name is left out of every bundle wherever it sits, whatever the ignore files
+// say: the repository's own `.mlchain` and the metadata of version-control systems (`.git`, directory or
+// worktree file, `.hg`, `.svn`, `.bzr`, `.jj`, `.pijul`, `.sl`, `_darcs`, `.fslckout`, `_FOSSIL_`), which
+// a checkout must never rewind (docs/format.md, "Files and directories").
+bool is_never_in_bundle(std::string_view name);
+
 class IgnoreRules {
  public:
   // Adds the patterns of the ignore file found in `directory` (relative, '/'-separated; "" for the work

@@ -12,6 +12,10 @@
 
 namespace mlchain::core {
 
+// Trees deeper than this (directory levels below the root) are refused rather than risking the stack on a
+// hostile DAG; commit refuses to make one.
+inline constexpr std::size_t max_tree_depth = 512;
+
 struct TreeEntry {
   std::string path;  // relative, '/'-separated, bytes as recorded; never empty, never "..", never absolute
   codec::Cid cid;    // a file's root CID (its key in the content store), or the node's CID

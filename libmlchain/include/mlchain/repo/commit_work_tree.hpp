@@ -5,6 +5,7 @@
 // the new one, and at worst temporary files that fsck reports and gc removes.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,8 @@ struct CommitRequest {
   core::CommitMeta meta;  // metrics, params, tags, license, data, env; the code provenance is read here
   bool allow_empty = false;
   std::int64_t time = 0;  // seconds since the epoch
+  bool dereference = false;  // symlinks are stored as what they point to (SnapshotOptions::dereference)
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;  // bytes hashed, of how many
 };
 
 struct CommitOutcome {
@@ -35,12 +38,14 @@ struct CommitOutcome {
 Result<unixfs::Profile> repository_profile(const Repository& repository);
 
 // Nothing to commit (same tree as HEAD, or an empty first tree) without `allow_empty` is success with no
-// commit and nothing written. Another writer moving the branch first is a conflict naming the ref; the
+// commit and nothing written. A work tree that checkout could not write back (a symlink leaving it, a tree
+// too deep) is a usage error naming the path, with nothing written. Another writer moving the branch first is a conflict naming the ref; the
 // objects this one stored stay for gc.
 Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& signer, CommitRequest request);
 
 // `--data NAME[:ROLE]=PATH`: the CID of a file or directory anywhere (inside the work tree or not),
-// computed under `profile` and not stored.
+// computed under `profile` and not stored. PATH itself is followed when it is a symlink (the data's CID,
+// not the link's); symlinks below it are not.
 Result<core::DataReference> reference_data(std::string name, std::string role, const std::filesystem::path& path,
                                            const unixfs::Profile& profile);
 

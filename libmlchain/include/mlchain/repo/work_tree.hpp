@@ -1,11 +1,13 @@
 #pragma once
-// The work tree as a bundle (DESIGN §3.1): everything beside `.mlchain/` except what `.mlchainignore`
-// files leave out (core/ignore_rules.hpp; the ignore files themselves belong to the bundle, like
-// .gitignore). Symlinks are never followed. A regular file the stat cache vouches for is not read; every
+// The work tree as a bundle (docs/format.md, "Files and directories"): everything except `.mlchain/`, the
+// metadata of version-control systems (core::is_never_in_bundle) and what `.mlchainignore` files leave out
+// (core/ignore_rules.hpp; the ignore files themselves belong to the bundle, like .gitignore). Symlinks are
+// not followed unless SnapshotOptions::dereference asks. A regular file the stat cache vouches for is not read; every
 // other file is read once, and in SnapshotMode::store its contents and blocks reach the repository in
 // that same pass (hash and store together).
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "mlchain/core/stat_index.hpp"
@@ -41,9 +43,29 @@ struct WorkTreeSnapshot {
   std::vector<std::string> checkout_temporaries;
 };
 
+struct SnapshotOptions {
+  SnapshotMode mode = SnapshotMode::hash_only;
+  // Every symlink is taken for what it points to: a file's contents, a directory's tree (recursively), as
+  // `ipfs add --dereference-symlinks` does. A dangling link, a loop, or a link into `.mlchain/` is a usage
+  // error naming it.
+  bool dereference = false;
+  // Bytes of the files hashed so far and of all the files to hash (those the stat cache cannot vouch
+  // for), called one call at a time, from whichever thread made the progress.
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
+};
+
 // Files of another type (fifos, sockets, devices) are a usage error naming them and pointing at
-// .mlchainignore; a file that changes size while it is read is a conflict naming it.
+// .mlchainignore; a file that changes size while it is read is a conflict naming it. In
+// SnapshotMode::store, before anything is stored, a tree that checkout would refuse
+// (core::find_unsafe_entry: a symlink leaving the work tree or reaching into `.mlchain/`; deeper than
+// core::max_tree_depth) is a usage error naming the path and the way out.
+Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
+                                            const LoadedIndex& index, const SnapshotOptions& options);
+// With SnapshotOptions::dereference as `core.dereference` in the repository's config says.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, SnapshotMode mode);
+
+// `core.dereference`: "true" or "false" (the default); anything else is a usage error naming it.
+Result<bool> repository_dereferences(const Repository& repository);
 
 }  // namespace mlchain::repo

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/fs/file_reader.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/unixfs/directory_builder.hpp"
@@ -31,6 +34,35 @@ Error system_error(std::string_view what, const stdfs::path& path, int error) {
 
 Error unsupported_type(const stdfs::path& path) {
   return make_error(ErrorCode::usage, path.string() + " is not a regular file, directory or symlink");
+}
+
+// A followed symlink: the real path it leads to and what lies there.
+struct Followed {
+  stdfs::path path;
+  struct stat info;
+};
+
+Result<Followed> follow_symlink(const stdfs::path& link) {
+  char* real = ::realpath(link.c_str(), nullptr);
+  if (real == nullptr) {
+    const int error = errno;
+    if (error == ELOOP) return make_error(ErrorCode::usage, "symlink " + link.string() + " is a symlink loop");
+    if (error == ENOENT || error == ENOTDIR)
+      return make_error(ErrorCode::usage, "symlink " + link.string() + " points to nothing (dangling)");
+    return system_error("cannot follow symlink", link, error);
+  }
+  Followed followed{real, {}};
+  std::free(real);
+  if (::stat(followed.path.c_str(), &followed.info) != 0) return system_error("cannot stat", followed.path, errno);
+  return followed;
+}
+
+// The kernel's files: /proc reports sizes of 0 for files with contents, and /dev/stdin and /dev/fd/N are
+// symlinks into /proc that stand for the data itself.
+bool is_kernel_path(const stdfs::path& path) {
+  std::error_code error;
+  const auto absolute = stdfs::absolute(path, error).lexically_normal().native();
+  return absolute.starts_with("/dev/") || absolute.starts_with("/proc/");
 }
 
 Result<std::string> read_symlink(int directory_fd, const char* name, const stdfs::path& path) {
@@ -68,8 +100,8 @@ class TreeImport {
   TreeImport(const unixfs::Profile& profile, unixfs::BlockSink& sink, const ImportOptions& options)
       : profile_(profile), sink_(sink), serialized_sink_(sink), options_(options) {}
 
-  Result<ImportedNode> run(const stdfs::path& root) {
-    MLCHAIN_TRY_STATUS(walk(root));
+  Result<ImportedNode> run(const stdfs::path& root, const struct stat& info) {
+    MLCHAIN_TRY_STATUS(walk(root, info));
     MLCHAIN_TRY_STATUS(import_files());
     return build_directories();
   }
@@ -92,9 +124,13 @@ class TreeImport {
   };
 
   // Pre-order: a directory's index is below those of everything inside it.
-  Status walk(const stdfs::path& path) {
+  Status walk(const stdfs::path& path, const struct stat& self) {
     const std::size_t index = directories_.size();
     directories_.push_back({path, {}});
+    for (const auto& [device, inode] : ancestors_)
+      if (device == self.st_dev && inode == self.st_ino)
+        return make_error(ErrorCode::usage, path.string() + " leads back to a directory that contains it (a symlink loop)");
+    ancestors_.emplace_back(self.st_dev, self.st_ino);
 
     DIR* stream = ::opendir(path.c_str());
     if (stream == nullptr) return system_error("cannot read directory", path, errno);
@@ -106,9 +142,11 @@ class TreeImport {
     std::sort(children.begin(), children.end(), [](const Child& a, const Child& b) { return a.name < b.name; });
     for (auto& child : children) {
       if (child.kind != Kind::directory) continue;
+      const auto found = directory_stats_.find(path / child.name);
       child.index = directories_.size();
-      MLCHAIN_TRY_STATUS(walk(path / child.name));
+      MLCHAIN_TRY_STATUS(walk(path / child.name, found->second));
     }
+    ancestors_.pop_back();
     directories_[index].children = std::move(children);
     return {};
   }
@@ -124,14 +162,23 @@ class TreeImport {
       }
       const std::string_view name(entry->d_name);
       if (name == "." || name == "..") continue;
+      // Left out as a commit leaves them out (core::is_never_in_bundle).
+      if (core::is_never_in_bundle(name)) continue;
       struct stat info {};
       if (::fstatat(directory_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0)
         return system_error("cannot stat", path / name, errno);
+      stdfs::path source = path / name;
+      if (S_ISLNK(info.st_mode) && options_.dereference_symlinks) {
+        MLCHAIN_TRY(auto followed, follow_symlink(source));
+        source = std::move(followed.path);
+        info = followed.info;
+      }
       if (S_ISREG(info.st_mode)) {
         children.push_back({std::string(name), Kind::file, files_.size()});
-        files_.push_back({path / name, static_cast<std::uint64_t>(info.st_size), {}});
+        files_.push_back({std::move(source), static_cast<std::uint64_t>(info.st_size), {}});
       } else if (S_ISDIR(info.st_mode)) {
         children.push_back({std::string(name), Kind::directory, 0});
+        directory_stats_.emplace(path / name, info);
       } else if (S_ISLNK(info.st_mode)) {
         MLCHAIN_TRY(auto target, read_symlink(directory_fd, entry->d_name, path / name));
         children.push_back({std::string(name), Kind::symlink, symlinks_.size()});
@@ -231,21 +278,78 @@ class TreeImport {
   std::vector<Directory> directories_;
   std::vector<File> files_;
   std::vector<std::string> symlinks_;
+  std::map<stdfs::path, struct stat> directory_stats_;  // found below the root, for telling loops
+  std::vector<std::pair<dev_t, ino_t>> ancestors_;      // the directories being walked, root first
 };
+
+Result<ImportedNode> import_stream_of(int fd, const stdfs::path& name, const unixfs::Profile& profile,
+                                      unixfs::BlockSink& sink) {
+  unixfs::FileBuilder builder(profile, sink);
+  Bytes chunk(profile.chunk_size);
+  for (;;) {
+    std::size_t filled = 0;
+    while (filled < chunk.size()) {
+      const ssize_t got = ::read(fd, chunk.data() + filled, chunk.size() - filled);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return system_error("cannot read", name, errno);
+      if (got == 0) break;
+      filled += static_cast<std::size_t>(got);
+    }
+    if (filled > 0) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile, ByteView(chunk.data(), filled))));
+    if (filled < chunk.size()) return builder.finish();
+  }
+}
+
+// Opened with symlinks followed, whatever the path is: a pipe, a device, or a kernel file read to its end.
+Result<ImportedNode> import_kernel_path(const stdfs::path& path, const unixfs::Profile& profile,
+                                        unixfs::BlockSink& sink, const ImportOptions& options) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error("cannot import", path, errno);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return system_error("cannot stat", path, error);
+  }
+  if (S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    return TreeImport(profile, sink, options).run(path, info);
+  }
+  if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode) && !S_ISCHR(info.st_mode)) {
+    ::close(fd);
+    return unsupported_type(path);
+  }
+  auto node = import_stream_of(fd, path, profile, sink);
+  ::close(fd);
+  return node;
+}
 
 }  // namespace
 
 Result<ImportedNode> import_path(const stdfs::path& path, const unixfs::Profile& profile, unixfs::BlockSink& sink,
                                  const ImportOptions& options) {
+  if (is_kernel_path(path)) return import_kernel_path(path, profile, sink, options);
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) return system_error("cannot import", path, errno);
-  if (S_ISREG(info.st_mode)) return import_file(path, profile, sink, options);
+  stdfs::path source = path;
+  if (S_ISLNK(info.st_mode) && (options.dereference_symlinks || options.follow_argument_symlink)) {
+    MLCHAIN_TRY(auto followed, follow_symlink(path));
+    source = std::move(followed.path);
+    info = followed.info;
+  }
+  if (S_ISREG(info.st_mode)) return import_file(source, profile, sink, options);
   if (S_ISLNK(info.st_mode)) {
     MLCHAIN_TRY(auto target, read_symlink(AT_FDCWD, path.c_str(), path));
     return unixfs::build_symlink(profile, target, sink);
   }
-  if (S_ISDIR(info.st_mode)) return TreeImport(profile, sink, options).run(path);
+  if (S_ISDIR(info.st_mode)) return TreeImport(profile, sink, options).run(source, info);
+  if (S_ISFIFO(info.st_mode) || S_ISCHR(info.st_mode)) return import_kernel_path(path, profile, sink, options);
   return unsupported_type(path);
+}
+
+Result<ImportedNode> import_stream(int fd, std::string_view name, const unixfs::Profile& profile,
+                                   unixfs::BlockSink& sink) {
+  return import_stream_of(fd, stdfs::path(name), profile, sink);
 }
 
 }  // namespace mlchain::fs

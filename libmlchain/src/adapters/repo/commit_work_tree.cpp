@@ -27,7 +27,11 @@ Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& sig
   MLCHAIN_TRY(const auto parent, repository.refs().head_commit());
 
   const LoadedIndex index = load_index(repository.paths());
-  MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, index, SnapshotMode::store));
+  MLCHAIN_TRY(const bool configured_dereference, repository_dereferences(repository));
+  const SnapshotOptions options{.mode = SnapshotMode::store,
+                                .dereference = request.dereference || configured_dereference,
+                                .on_progress = std::move(request.on_progress)};
+  MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, index, options));
   CommitOutcome outcome;
   outcome.branch = head.branch;
   outcome.files_read = snapshot.files_read;
@@ -74,7 +78,9 @@ Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& sig
 Result<core::DataReference> reference_data(std::string name, std::string role, const std::filesystem::path& path,
                                            const unixfs::Profile& profile) {
   unixfs::DiscardingBlockSink nowhere;
-  MLCHAIN_TRY(const auto node, fs::import_path(path, profile, nowhere));
+  fs::ImportOptions options;
+  options.follow_argument_symlink = true;
+  MLCHAIN_TRY(const auto node, fs::import_path(path, profile, nowhere, options));
   return core::DataReference{std::move(name), node.cid.to_string(), std::move(role)};
 }
 

@@ -47,6 +47,7 @@ const std::vector<ConfigKey>& known_config_keys() {
   static const std::vector<ConfigKey> keys = {
       {"user.key", "name of the stored key that signs commits (mlchain key list)"},
       {"user.name", "a human name shown beside the author's address"},
+      {"core.dereference", "true: commit, status, verify and checkout take symlinks for what they point to"},
       {"core.profile", "import profile of new commits: unixfs-v1-2025 (default) or unixfs-v0-2015"},
       {"remote.*.ipfs", "Kubo RPC API URL of the remote's IPFS node (push, fetch)"},
       {"remote.*.gateway", "trustless gateway URL of the remote (fetch, read only)"},

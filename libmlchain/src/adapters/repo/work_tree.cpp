@@ -8,15 +8,18 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "disk.hpp"
+#include "mlchain/core/checkout_safety.hpp"
 #include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/fs/file_reader.hpp"
 #include "mlchain/fs/importer.hpp"
+#include "mlchain/repo/config.hpp"
 #include "mlchain/unixfs/directory_builder.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
 
@@ -41,6 +44,12 @@ core::FileStat stat_of(const struct stat& info) {
 Error cannot(std::string_view what, const stdfs::path& path, int error) {
   const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
   return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+}
+
+bool is_within(const stdfs::path& path, const stdfs::path& directory) {
+  const auto& text = path.native();
+  const auto& base = directory.native();
+  return text.starts_with(base) && (text.size() == base.size() || text[base.size()] == '/');
 }
 
 // Blocks go to the object store one put() at a time. Raw leaves are skipped here, before the store would
@@ -74,11 +83,28 @@ class CollectingSink final : public unixfs::BlockSink {
 
 class Snapshotter {
  public:
-  Snapshotter(Repository& repository, const unixfs::Profile& profile, const LoadedIndex& index, SnapshotMode mode)
-      : repository_(repository), profile_(profile), index_(index), mode_(mode), storing_sink_(repository.objects()) {}
+  Snapshotter(Repository& repository, const unixfs::Profile& profile, const LoadedIndex& index,
+              const SnapshotOptions& options)
+      : repository_(repository),
+        profile_(profile),
+        index_(index),
+        mode_(options.mode),
+        options_(options),
+        storing_sink_(repository.objects()) {}
 
   Result<WorkTreeSnapshot> run() {
-    MLCHAIN_TRY_STATUS(walk(""));
+    const auto root = repository_.work_tree();
+    struct stat info {};
+    if (::stat(root.c_str(), &info) != 0) return cannot("stat", root, errno);
+    if (options_.dereference) {
+      // Followed links are compared by their real paths.
+      if (char* real = ::realpath((root / repository_directory_name).c_str(), nullptr)) {
+        repository_real_path_ = real;
+        std::free(real);
+      }
+    }
+    MLCHAIN_TRY_STATUS(walk("", root, info, 0));
+    if (mode_ == SnapshotMode::store) MLCHAIN_TRY_STATUS(refuse_what_checkout_refuses());
     MLCHAIN_TRY_STATUS(hash_files());
     return build();
   }
@@ -89,6 +115,8 @@ class Snapshotter {
     std::string name;
     Kind kind;
     std::size_t index;  // into files_, directories_ or symlinks_
+    stdfs::path source;  // directories: where they are read from
+    struct stat info;    // directories: their identity, to tell a symlink loop
   };
   struct Directory {
     std::string relative;
@@ -96,6 +124,7 @@ class Snapshotter {
   };
   struct File {
     std::string relative;
+    stdfs::path source;  // where it is read from: below the work tree, or where a followed symlink leads
     core::FileStat stat;
     ImportedNode node;
     bool cacheable = true;  // false when the file changed while it was read
@@ -111,20 +140,48 @@ class Snapshotter {
     collecting_sink_.emplace(snapshot.tree_blocks);
     return *collecting_sink_;
   }
-  stdfs::path absolute(std::string_view relative) const {
-    return relative.empty() ? repository_.work_tree() : repository_.work_tree() / std::string(relative);
-  }
 
   struct Found {
     std::string name;
     struct stat info;
   };
 
-  // Pre-order: a directory's index is below those of everything inside it.
-  Status walk(const std::string& relative) {
+  // Where a symlink leads when it is dereferenced: its real path and what lies there.
+  struct Followed {
+    stdfs::path path;
+    struct stat info;
+  };
+  Result<Followed> follow(const std::string& relative, const stdfs::path& link, const std::string& target) const {
+    const std::string named = "symlink '" + relative + "' -> '" + target + "'";
+    char* real = ::realpath(link.c_str(), nullptr);
+    if (real == nullptr) {
+      const int error = errno;
+      if (error == ELOOP)
+        return make_error(ErrorCode::usage, named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
+      if (error == ENOENT || error == ENOTDIR)
+        return make_error(ErrorCode::usage, named + " points to nothing (dangling); remove it or leave it out with a "
+                                                    ".mlchainignore pattern");
+      return cannot("follow symlink", link, error);
+    }
+    Followed followed{real, {}};
+    std::free(real);
+    if (!repository_real_path_.empty() && is_within(followed.path, repository_real_path_))
+      return make_error(ErrorCode::usage, named + " points into the repository's own " +
+                                              std::string(repository_directory_name) + "; remove it");
+    if (::stat(followed.path.c_str(), &followed.info) != 0) return cannot("stat", followed.path, errno);
+    return followed;
+  }
+
+  // Pre-order: a directory's index is below those of everything inside it. `path` is where the directory
+  // is read from, `self` its stat, `depth` its number of path components.
+  Status walk(const std::string& relative, const stdfs::path& path, const struct stat& self, std::size_t depth) {
     const std::size_t index = directories_.size();
     directories_.push_back({relative, {}});
-    const auto path = absolute(relative);
+    for (const auto& [device, inode] : ancestors_)
+      if (device == self.st_dev && inode == self.st_ino)
+        return make_error(ErrorCode::usage, "symlink '" + relative + "' leads back to a directory that contains it (a loop); "
+                                            "remove it or leave it out with a .mlchainignore pattern");
+    ancestors_.emplace_back(self.st_dev, self.st_ino);
 
     std::vector<Found> found;
     MLCHAIN_TRY_STATUS(read_directory(path, found));
@@ -138,26 +195,39 @@ class Snapshotter {
 
     std::vector<Child> children;
     for (auto& entry : found) {
-      // A nested repository's own directory is never part of a bundle, wherever it sits.
-      if (entry.name == repository_directory_name) continue;
+      // Nested repositories and version-control metadata are never part of a bundle, wherever they sit.
+      if (core::is_never_in_bundle(entry.name)) continue;
       if (!S_ISDIR(entry.info.st_mode) && disk::is_work_tree_temporary(entry.name)) {
         temporaries_.push_back(join(relative, entry.name));
         continue;
       }
       const std::string child = join(relative, entry.name);
+      if (mode_ == SnapshotMode::store && depth + 1 > core::max_tree_depth)
+        return make_error(ErrorCode::usage, "'" + child + "' lies deeper than " + std::to_string(core::max_tree_depth) +
+                                                " directories, which checkout refuses; move it up or leave it out with "
+                                                "a .mlchainignore pattern");
+      stdfs::path source = path / entry.name;
+      if (S_ISLNK(entry.info.st_mode)) {
+        if (!rules_.empty() && rules_.ignored(child, false)) continue;
+        MLCHAIN_TRY(auto target, read_symlink(source));
+        if (!options_.dereference) {
+          children.push_back({entry.name, Kind::symlink, symlinks_.size(), {}, {}});
+          symlinks_.push_back({child, std::move(target)});
+          continue;
+        }
+        MLCHAIN_TRY(auto followed, follow(child, source, target));
+        source = std::move(followed.path);
+        entry.info = followed.info;
+      }
       const bool is_directory = S_ISDIR(entry.info.st_mode);
       if (!rules_.empty() && rules_.ignored(child, is_directory)) continue;
       if (S_ISREG(entry.info.st_mode)) {
-        children.push_back({entry.name, Kind::file, files_.size()});
-        files_.push_back({child, stat_of(entry.info), {}, true});
+        children.push_back({entry.name, Kind::file, files_.size(), {}, {}});
+        files_.push_back({child, std::move(source), stat_of(entry.info), {}, true});
       } else if (is_directory) {
-        children.push_back({entry.name, Kind::directory, 0});
-      } else if (S_ISLNK(entry.info.st_mode)) {
-        MLCHAIN_TRY(auto target, read_symlink(path / entry.name));
-        children.push_back({entry.name, Kind::symlink, symlinks_.size()});
-        symlinks_.push_back({child, std::move(target)});
+        children.push_back({entry.name, Kind::directory, 0, std::move(source), entry.info});
       } else {
-        return make_error(ErrorCode::usage, (path / entry.name).string() +
+        return make_error(ErrorCode::usage, source.string() +
                                                 " is not a regular file, directory or symlink; leave it out with a "
                                                 ".mlchainignore pattern");
       }
@@ -165,10 +235,25 @@ class Snapshotter {
     for (auto& child : children) {
       if (child.kind != Kind::directory) continue;
       child.index = directories_.size();
-      MLCHAIN_TRY_STATUS(walk(join(relative, child.name)));
+      MLCHAIN_TRY_STATUS(walk(join(relative, child.name), child.source, child.info, depth + 1));
     }
+    ancestors_.pop_back();
     directories_[index].children = std::move(children);
     return {};
+  }
+
+  // A commit that checkout would refuse forever is not made: it is refused while nothing is stored yet.
+  Status refuse_what_checkout_refuses() const {
+    std::vector<core::TreeEntry> entries;
+    entries.reserve(symlinks_.size());
+    for (const auto& link : symlinks_)
+      entries.push_back({link.relative, codec::Cid(), 0, unixfs::NodeKind::symlink, link.target});
+    const auto unsafe = core::find_unsafe_entry(entries);
+    if (!unsafe) return {};
+    if (!unsafe->symlink_target)
+      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why);
+    return make_error(ErrorCode::usage, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+                                            "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
 
   static Status read_directory(const stdfs::path& path, std::vector<Found>& found) {
@@ -219,7 +304,7 @@ class Snapshotter {
       MLCHAIN_TRY(const bool has_root, repository_.objects().contains(entry->cid));
       if (!has_root) return false;
       MLCHAIN_TRY(const bool has_contents, repository_.contents().contains(entry->cid));
-      if (!has_contents) MLCHAIN_TRY_STATUS(repository_.contents().store_copy(absolute(file.relative), entry->cid, profile_));
+      if (!has_contents) MLCHAIN_TRY_STATUS(repository_.contents().store_copy(file.source, entry->cid, profile_));
     }
     file.node = ImportedNode{entry->cid, entry->tsize, entry->stat.size, unixfs::NodeKind::file, 0};
     return true;
@@ -229,7 +314,7 @@ class Snapshotter {
 
   // Read whole into a per-thread buffer, hashed, and written to files/ only if those contents are new.
   Status import_small(File& file, Bytes& buffer) {
-    MLCHAIN_TRY(auto reader, fs::FileReader::open(absolute(file.relative)));
+    MLCHAIN_TRY(auto reader, fs::FileReader::open(file.source));
     buffer.resize(static_cast<std::size_t>(reader.size()));
     MLCHAIN_TRY(auto filled, reader.read_at(0, buffer));
     if (filled != buffer.size())
@@ -239,6 +324,7 @@ class Snapshotter {
     if (!buffer.empty()) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile_, buffer)));
     MLCHAIN_TRY(file.node, builder.finish());
     bytes_read_ += buffer.size();
+    advance(buffer.size());
     if (mode_ != SnapshotMode::store) return {};
     MLCHAIN_TRY(const bool stored, repository_.contents().contains(file.node.cid));
     if (stored) return {};
@@ -250,15 +336,20 @@ class Snapshotter {
   // import_file spreads the chunks over every core; in store mode each chunk also goes to files/ as it
   // passes, in file order.
   Status import_large(File& file) {
-    const auto path = absolute(file.relative);
     fs::ImportOptions options;
     std::optional<ContentWriter> writer;
     if (mode_ == SnapshotMode::store) {
       MLCHAIN_TRY(auto begun, repository_.contents().begin_write());
       writer.emplace(std::move(begun));
-      options.on_chunk = [&writer](ByteView chunk) { return writer->append(chunk); };
     }
-    MLCHAIN_TRY(file.node, fs::import_file(path, profile_, sink(), options));
+    if (writer || options_.on_progress) {
+      options.on_chunk = [this, &writer](ByteView chunk) -> Status {
+        if (writer) MLCHAIN_TRY_STATUS(writer->append(chunk));
+        advance(chunk.size());
+        return {};
+      };
+    }
+    MLCHAIN_TRY(file.node, fs::import_file(file.source, profile_, sink(), options));
     if (file.node.content_size != file.stat.size) file.cacheable = false;
     bytes_read_ += file.node.content_size;
     if (writer) MLCHAIN_TRY_STATUS(writer->commit(file.node.cid));
@@ -272,8 +363,10 @@ class Snapshotter {
       MLCHAIN_TRY(const bool cached, reuse_cached(files_[i]));
       if (cached) continue;
       ++files_read_;
+      bytes_to_read_ += files_[i].stat.size;
       (is_small(files_[i]) ? small : large).push_back(i);
     }
+    advance(0);
     MLCHAIN_TRY_STATUS(import_small_files(small));
     for (const auto i : large) MLCHAIN_TRY_STATUS(import_large(files_[i]));
     return {};
@@ -308,6 +401,13 @@ class Snapshotter {
     for (auto& thread : pool) thread.join();
     if (first_error) return std::move(*first_error);
     return {};
+  }
+
+  void advance(std::uint64_t bytes) {
+    if (!options_.on_progress || bytes_to_read_ == 0) return;
+    std::lock_guard lock(progress_mutex_);
+    bytes_hashed_ += bytes;
+    options_.on_progress(bytes_hashed_, std::max(bytes_hashed_, bytes_to_read_));
   }
 
   Result<WorkTreeSnapshot> build() {
@@ -359,6 +459,7 @@ class Snapshotter {
   const unixfs::Profile& profile_;
   const LoadedIndex& index_;
   SnapshotMode mode_;
+  const SnapshotOptions& options_;
   StoringSink storing_sink_;
   unixfs::DiscardingBlockSink discarding_sink_;
   std::optional<CollectingSink> collecting_sink_;
@@ -367,15 +468,36 @@ class Snapshotter {
   std::vector<File> files_;
   std::vector<Symlink> symlinks_;
   std::vector<std::string> temporaries_;
+  std::vector<std::pair<dev_t, ino_t>> ancestors_;  // the directories being walked, root first
+  stdfs::path repository_real_path_;                // set when symlinks are followed
   std::uint64_t files_read_ = 0;
   std::atomic<std::uint64_t> bytes_read_{0};
+  std::mutex progress_mutex_;
+  std::uint64_t bytes_to_read_ = 0;
+  std::uint64_t bytes_hashed_ = 0;
 };
 
 }  // namespace
 
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
+                                            const LoadedIndex& index, const SnapshotOptions& options) {
+  return Snapshotter(repository, profile, index, options).run();
+}
+
+Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, SnapshotMode mode) {
-  return Snapshotter(repository, profile, index, mode).run();
+  MLCHAIN_TRY(const bool dereference, repository_dereferences(repository));
+  return snapshot_work_tree(repository, profile, index,
+                            SnapshotOptions{.mode = mode, .dereference = dereference, .on_progress = {}});
+}
+
+Result<bool> repository_dereferences(const Repository& repository) {
+  MLCHAIN_TRY(auto config, Config::load(repository.paths().config()));
+  const auto value = config.get("core.dereference");
+  if (!value || *value == "false") return false;
+  if (*value == "true") return true;
+  return make_error(ErrorCode::usage, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
+                                          " is neither true nor false");
 }
 
 }  // namespace mlchain::repo

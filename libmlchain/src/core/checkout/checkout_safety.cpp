@@ -67,20 +67,15 @@ std::optional<std::string> unsafe_target(std::string_view path, std::string_view
   return std::nullopt;
 }
 
-Error unsafe(std::string_view path, const codec::Cid& tree, const std::string& why) {
-  return make_error(ErrorCode::verification_failed,
-                    "unsafe path '" + std::string(path) + "' in tree " + tree.to_string() + ": " + why);
-}
-
 }  // namespace
 
-Status check_checkout_safety(const std::vector<TreeEntry>& entries, const codec::Cid& tree) {
+std::optional<UnsafeEntry> find_unsafe_entry(const std::vector<TreeEntry>& entries) {
   std::set<std::string, std::less<>> leaves;  // files, symlinks and empty directories: nothing may lie below them
   std::set<std::string, std::less<>> symlinks;
   for (const auto& entry : entries) {
-    if (entry.path.empty()) return unsafe(entry.path, tree, "the tree is a single file or symlink, not a directory");
-    if (auto why = unsafe_component(entry.path)) return unsafe(entry.path, tree, *why);
-    if (!leaves.insert(entry.path).second) return unsafe(entry.path, tree, "the path appears twice");
+    if (entry.path.empty()) return UnsafeEntry{entry.path, "the tree is a single file or symlink, not a directory"};
+    if (auto why = unsafe_component(entry.path)) return UnsafeEntry{entry.path, *why};
+    if (!leaves.insert(entry.path).second) return UnsafeEntry{entry.path, "the path appears twice"};
     if (entry.kind == unixfs::NodeKind::symlink) symlinks.insert(entry.path);
   }
   for (const auto& entry : entries) {
@@ -88,13 +83,21 @@ Status check_checkout_safety(const std::vector<TreeEntry>& entries, const codec:
     for (std::size_t count = 1; count < parts.size(); ++count) {
       const auto ancestor = join(parts, count);
       if (leaves.contains(ancestor))
-        return unsafe(entry.path, tree, "it lies below '" + ancestor + "', which is not a directory with contents");
+        return UnsafeEntry{entry.path, "it lies below '" + ancestor + "', which is not a directory with contents"};
     }
     if (entry.kind != unixfs::NodeKind::symlink) continue;
-    if (!entry.symlink_target) return unsafe(entry.path, tree, "the symlink has no target");
-    if (auto why = unsafe_target(entry.path, *entry.symlink_target, symlinks)) return unsafe(entry.path, tree, *why);
+    if (!entry.symlink_target) return UnsafeEntry{entry.path, "the symlink has no target"};
+    if (auto why = unsafe_target(entry.path, *entry.symlink_target, symlinks))
+      return UnsafeEntry{entry.path, *why, true};
   }
-  return {};
+  return std::nullopt;
+}
+
+Status check_checkout_safety(const std::vector<TreeEntry>& entries, const codec::Cid& tree) {
+  const auto unsafe = find_unsafe_entry(entries);
+  if (!unsafe) return {};
+  return make_error(ErrorCode::verification_failed,
+                    "unsafe path '" + unsafe->path + "' in tree " + tree.to_string() + ": " + unsafe->why);
 }
 
 }  // namespace mlchain::core

@@ -12,9 +12,6 @@ using codec::Cid;
 using codec::UnixfsType;
 using unixfs::NodeKind;
 
-// Deeper trees than this are refused rather than risking the stack on a hostile DAG.
-constexpr std::size_t max_tree_depth = 512;
-
 struct Node {
   codec::PbNode pb;
   codec::UnixfsData data;

@@ -1,5 +1,6 @@
 #include "mlchain/core/commit_fields.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -16,6 +17,11 @@ bool parse_whole(std::string_view text, Number& value) {
   if (first == last) return false;
   const auto [end, error] = std::from_chars(first, last, value);
   return error == std::errc() && end == last;
+}
+
+bool is_decimal_integer(std::string_view text) {
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -35,12 +41,16 @@ Result<double> parse_metric_value(std::string_view name, std::string_view text) 
   return value;
 }
 
-ParamValue parse_param_value(std::string_view text) {
+Result<ParamValue> parse_param_value(std::string_view name, std::string_view text) {
   std::int64_t integer = 0;
-  if (parse_whole(text, integer)) return integer;
+  if (parse_whole(text, integer)) return ParamValue{integer};
+  if (is_decimal_integer(text))
+    return make_error(ErrorCode::usage, "param '" + std::string(name) + "' has value '" + std::string(text) +
+                                            "', an integer outside -2^63..2^63-1 that cannot be stored exactly; "
+                                            "record it as text with --tag");
   double number = 0;
-  if (parse_whole(text, number) && std::isfinite(number)) return number;
-  return std::string(text);
+  if (parse_whole(text, number) && std::isfinite(number)) return ParamValue{number};
+  return ParamValue{std::string(text)};
 }
 
 Result<DataArgument> parse_data_argument(std::string_view argument) {

@@ -1,5 +1,8 @@
 #include "mlchain/core/ignore_rules.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace mlchain::core {
 namespace {
 
@@ -145,6 +148,12 @@ bool IgnoreRules::ignored(std::string_view path, bool is_directory) const {
     if (matched) return !pattern.negated;
   }
   return false;
+}
+
+bool is_never_in_bundle(std::string_view name) {
+  static constexpr std::array<std::string_view, 11> names = {
+      ".mlchain", ".git", ".hg", ".svn", ".bzr", ".jj", ".pijul", ".sl", "_darcs", ".fslckout", "_FOSSIL_"};
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace mlchain::core
