@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "progress_bar.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -23,7 +24,11 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 void run_checkout(const CheckoutOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  auto outcome = repo::checkout(*repository, options.revision, options.force);
+  auto outcome = [&] {
+    ProgressBar bar(context.err, "checkout");
+    return repo::checkout(*repository, options.revision, options.force,
+                          [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+  }();
   if (!outcome) return context.fail(outcome.error());
   auto commit = core::load_commit(repository->objects(), outcome->commit);
   const std::string subject = commit ? " " + first_line(commit->message) : "";
@@ -45,7 +50,7 @@ void register_checkout(CLI::App& app, Context& context) {
   command->add_option("REV", options->revision,
                       "Branch (HEAD follows it), or tag, CID, short CID, REV~N/REV^ (HEAD detached)")
       ->required();
-  command->add_flag("-f,--force", options->force, "Overwrite or remove local changes and untracked files in the way");
+  command->add_flag("-f,--force", options->force, "Overwrite or remove local changes, and untracked files where REV puts something");
   command->callback([options, &context] { run_checkout(*options, context); });
 }
 

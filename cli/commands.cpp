@@ -17,6 +17,8 @@ void register_commands(CLI::App& app, Context& context) {
   register_status(app, context);
   register_diff(app, context);
   register_checkout(app, context);
+  register_restore(app, context);
+  register_reset(app, context);
   register_verify(app, context);
   register_remote(app, context);
   register_export(app, context);

@@ -26,6 +26,8 @@ void register_commit(CLI::App& app, Context& context);
 void register_status(CLI::App& app, Context& context);
 void register_diff(CLI::App& app, Context& context);
 void register_checkout(CLI::App& app, Context& context);
+void register_restore(CLI::App& app, Context& context);
+void register_reset(CLI::App& app, Context& context);
 void register_verify(CLI::App& app, Context& context);
 void register_remote(CLI::App& app, Context& context);
 void register_export(CLI::App& app, Context& context);

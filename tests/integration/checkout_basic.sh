@@ -2,9 +2,8 @@
 # mlchain checkout end to end: back and forth between two commits restoring byte-identical files (and
 # symlinks, nested and empty directories), a branch attaches HEAD and anything else detaches it, local
 # modifications and untracked files in the way are refused (exit 5, every path listed, nothing written)
-# unless --force, ignored files and .mlchain/ are left alone, and every exit code: 2 (usage), 3 (unknown
-# REV, contents missing from the store, no repository), 1 (stored contents corrupt: nothing partly
-# written at the final path), 5 (a live process holds the index lock).
+# unless --force, other untracked files, ignored files and .mlchain/ are left alone, and every exit code: 2 (usage), 3 (unknown
+# REV, contents missing from the store, no repository), 1 (stored contents corrupt: nothing written), 5 (a live process holds the index lock).
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
@@ -25,7 +24,7 @@ fingerprint() {
   done
 }
 stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
-temporaries() { find . -path ./.mlchain -prune -o -name '*.mlchain-tmp-*' -print; }
+temporaries() { find . -path ./.mlchain -prune -o -name '*.mlchain.tmp-*' -print; }
 
 "$MLCHAIN" checkout --help | grep -q -- '--force' || fail "checkout --help does not mention --force"
 
@@ -95,15 +94,16 @@ expect 5 "$MLCHAIN" checkout "$c1"
 expect 0 "$MLCHAIN" checkout --force "$c1"
 [ "$(fingerprint | grep -v '^\(dir\|file\) ./cache')" = "$v1" ] || fail "--force did not restore $c1"
 
-echo "files REV removes are protected too: a modified one, an untracked one"
+echo "files REV removes are protected too; an untracked file beside them is not in the way and stays"
 printf 'local\n' > model/config.json
 expect 5 "$MLCHAIN" checkout main
 [[ "$err" == *"model/config.json"* ]] || fail "a file main removes was not protected: $err"
 "$MLCHAIN" checkout --force "$c1" >/dev/null
 head -c 100 /dev/urandom > model/extra-untracked.bin
-expect 5 "$MLCHAIN" checkout main
-[[ "$err" == *"model/extra-untracked.bin"* ]] || fail "an untracked file main would remove: $err"
+expect 0 "$MLCHAIN" checkout main
+[ -f model/extra-untracked.bin ] || fail "checkout removed an untracked file not in its way"
 rm model/extra-untracked.bin
+expect 0 "$MLCHAIN" checkout "$c1"
 
 echo "an untracked (ignored) file where REV writes is refused unless --force"
 printf 'cache/\nnotes.txt\n' > .mlchainignore
@@ -130,12 +130,13 @@ expect 3 "$MLCHAIN" checkout "$c1"
 [ "$(fingerprint)" = "$before" ] || fail "checkout with missing contents wrote something"
 mv "$work/saved" "$(stored "$vocab1")"
 
-echo "exit 1: corrupt stored contents are never placed at their final path"
+echo "exit 1: corrupt stored contents: nothing is written"
 chmod u+w "$(stored "$vocab1")"
 printf 'vocab ONE\n' > "$(stored "$vocab1")"
+before=$(fingerprint)
 expect 1 "$MLCHAIN" checkout "$c1"
 [[ "$err" == *"$vocab1"*"corrupt"* ]] || fail "corrupt contents message: $err"
-[ "$(cat model/tokenizer/vocab.txt)" = "vocab two" ] || fail "corrupt contents reached the final path"
+[ "$(fingerprint)" = "$before" ] || fail "a checkout that failed changed the work tree"
 [ -z "$(temporaries)" ] || fail "temporary files left after a failed checkout: $(temporaries)"
 [ "$(cat .mlchain/HEAD)" = "ref: refs/heads/main" ] || fail "a failed checkout moved HEAD"
 printf 'vocab one\n' > "$(stored "$vocab1")"

@@ -181,3 +181,121 @@ TEST_CASE("checkout refuses hostile trees before writing anything", "[checkout]"
   CHECK(outcome->files_written == 2);
   CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "sub", "sub/inner"});
 }
+
+namespace {
+
+std::string read_text(const stdfs::path& path) {
+  std::string text;
+  if (FILE* file = std::fopen(path.c_str(), "rb")) {
+    char buffer[256];
+    for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
+    std::fclose(file);
+  }
+  return text;
+}
+
+void write_text(const stdfs::path& path, const std::string& text) {
+  FILE* file = std::fopen(path.c_str(), "wb");
+  REQUIRE(file != nullptr);
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+}
+
+}  // namespace
+
+TEST_CASE("checkout touches an untracked file only where REV puts something", "[checkout]") {
+  TemporaryDirectory work;
+  auto repository = repo::init_repository(work.path);
+  REQUIRE(repository.ok());
+  const auto hello = put_file(*repository, "hello\n");
+  const auto world = put_file(*repository, "world\n");
+  const auto one = put_commit(*repository, put_directory(*repository, {link(hello, "a")}));
+  const auto two = put_commit(*repository, put_directory(*repository, {link(hello, "a"), link(world, "b")}));
+  REQUIRE(repo::checkout(*repository, one.to_string(), false).ok());
+
+  write_text(work.path / "untracked", "mine\n");
+  REQUIRE(repo::checkout(*repository, two.to_string(), false).ok());
+  REQUIRE(repo::checkout(*repository, two.to_string(), false).ok());  // the commit checked out already
+  REQUIRE(repo::checkout(*repository, one.to_string(), true).ok());
+  CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "untracked"});
+
+  write_text(work.path / "b", "in the way\n");
+  const auto refused = repo::checkout(*repository, two.to_string(), false);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::conflict);
+  CHECK_THAT(refused.error().message, Catch::Contains("b (untracked)") && !Catch::Contains("'untracked'"));
+  CHECK(read_text(work.path / "b") == "in the way\n");
+  REQUIRE(repo::checkout(*repository, two.to_string(), true).ok());
+  CHECK(read_text(work.path / "b") == "world\n");
+  CHECK(read_text(work.path / "untracked") == "mine\n");
+}
+
+TEST_CASE("a checkout that fails while staging changes nothing", "[checkout]") {
+  TemporaryDirectory work;
+  auto repository = repo::init_repository(work.path);
+  REQUIRE(repository.ok());
+  const auto hello = put_file(*repository, "hello\n");
+  const auto world = put_file(*repository, "world\n");
+  const auto last = put_file(*repository, "last\n");
+  const auto before = put_commit(*repository, put_directory(*repository, {link(hello, "a"), link(hello, "gone")}));
+  const auto sub = put_directory(*repository, {link(world, "inner")});
+  const auto after = put_commit(*repository, put_directory(*repository, {link(world, "a"), link(sub, "new"), link(last, "z")}));
+  REQUIRE(repo::checkout(*repository, before.to_string(), false).ok());
+  stdfs::permissions(repository->contents().path_of(last), stdfs::perms::owner_write, stdfs::perm_options::add);
+  write_text(repository->contents().path_of(last), "LAST\n");
+
+  for (const bool force : {false, true}) {
+    const auto outcome = repo::checkout(*repository, after.to_string(), force);
+    REQUIRE_FALSE(outcome.ok());
+    CHECK(outcome.error().code == ErrorCode::verification_failed);
+    CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "gone"});
+    CHECK(read_text(work.path / "a") == "hello\n");
+    const auto head = repository->refs().read_head();
+    REQUIRE(head.ok());
+    CHECK(head->detached == std::optional<codec::Cid>(before));
+  }
+  const auto reset = repo::reset(*repository, after.to_string(), repo::ResetMode::hard);
+  REQUIRE_FALSE(reset.ok());
+  CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "gone"});
+  const auto restored = repo::restore(*repository, {"."}, after.to_string());
+  REQUIRE_FALSE(restored.ok());
+  CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "gone"});
+}
+
+TEST_CASE("reset moves the branch HEAD names; --hard brings the work tree along", "[checkout]") {
+  TemporaryDirectory work;
+  auto repository = repo::init_repository(work.path);
+  REQUIRE(repository.ok());
+  const auto hello = put_file(*repository, "hello\n");
+  const auto world = put_file(*repository, "world\n");
+  const auto one = put_commit(*repository, put_directory(*repository, {link(hello, "a")}));
+  const auto two = put_commit(*repository, put_directory(*repository, {link(world, "a"), link(world, "b")}));
+  const auto main_ref = std::string(repo::heads_prefix) + "main";
+
+  const auto soft = repo::reset(*repository, one.to_string(), repo::ResetMode::soft);
+  REQUIRE(soft.ok());
+  CHECK(soft->branch == std::optional<std::string>("main"));
+  CHECK_FALSE(soft->previous.has_value());
+  CHECK(work_tree_names(work.path).empty());
+  CHECK(*repository->refs().read(main_ref) == std::optional<codec::Cid>(one));
+
+  write_text(work.path / "untracked", "mine\n");
+  const auto hard = repo::reset(*repository, two.to_string(), repo::ResetMode::hard);
+  REQUIRE(hard.ok());
+  CHECK(hard->previous == std::optional<codec::Cid>(one));
+  REQUIRE(hard->work_tree.has_value());
+  CHECK(hard->work_tree->files_written == 2);
+  CHECK(*repository->refs().read(main_ref) == std::optional<codec::Cid>(two));
+  CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "b", "untracked"});
+
+  write_text(work.path / "a", "edited\n");
+  const auto restored = repo::restore(*repository, {"a"}, one.to_string());
+  REQUIRE(restored.ok());
+  CHECK(restored->files_written == 1);
+  CHECK(read_text(work.path / "a") == "hello\n");
+  CHECK(*repository->refs().read(main_ref) == std::optional<codec::Cid>(two));
+  const auto missing = repo::restore(*repository, {"b"}, one.to_string());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ErrorCode::not_found);
+  CHECK_THAT(missing.error().message, Catch::Contains("'b'"));
+}

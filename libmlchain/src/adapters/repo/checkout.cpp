@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,7 +19,6 @@
 #include "mlchain/core/checkout_safety.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/revision.hpp"
-#include "mlchain/core/tree_diff.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/index_file.hpp"
 #include "mlchain/repo/maintenance.hpp"
@@ -91,16 +91,23 @@ Result<std::uint64_t> tsize_of(DiskObjectStore& objects, const TreeEntry& file) 
 
 struct Plan {
   std::vector<TreeEntry> writes;          // REV's entries the work tree lacks or holds otherwise
-  std::vector<TreeEntry> removals;        // work tree entries REV does not have
-  std::vector<std::string> obstructions;  // untracked or ignored things in the way (removed only when forced)
+  std::vector<TreeEntry> removals;        // entries HEAD records that REV does not have
+  std::vector<std::string> obstructions;  // untracked or ignored things where REV puts something (forced only)
   std::vector<std::string> refused;       // local changes checkout would overwrite or remove
   std::uint64_t unchanged = 0;
 };
 
+// Only what HEAD records (`recorded`) is ever removed: a path the work tree holds (`current`, its
+// snapshot) that HEAD does not record is untracked, and matters only where REV puts something.
 class Planner {
  public:
-  Planner(const stdfs::path& work_tree, const Listing& target, const Listing& current, std::set<std::string> changed)
-      : work_tree_(work_tree), target_(target), current_(current), changed_(std::move(changed)) {}
+  Planner(const stdfs::path& work_tree, const Listing& target, const Listing& recorded, const Listing& current)
+      : work_tree_(work_tree), target_(target), recorded_(recorded), current_(current) {
+    for (const auto& [path, entry] : recorded_) {
+      for (auto& ancestor : ancestors(path)) recorded_directories_.insert(std::move(ancestor));
+      if (entry.kind == NodeKind::directory) recorded_directories_.insert(path);
+    }
+  }
 
   Result<Plan> plan() {
     for (const auto& [path, wanted] : target_) {
@@ -111,24 +118,36 @@ class Planner {
       }
       plan_.writes.push_back(wanted);
       if (here != current_.end()) {
-        if (changed_.contains(path)) plan_.refused.push_back(path);
+        const auto tracked = recorded_.find(path);
+        if (tracked == recorded_.end()) {
+          plan_.obstructions.push_back(path);
+        } else if (!same_entry(here->second, tracked->second)) {
+          plan_.refused.push_back(path);
+        }
       } else {
-        MLCHAIN_TRY_STATUS(check_untracked(path, wanted));
+        MLCHAIN_TRY_STATUS(check_unlisted(path, wanted));
       }
       for (const auto& ancestor : ancestors(path)) MLCHAIN_TRY_STATUS(check_ancestor(ancestor));
     }
-    for (const auto& [path, entry] : current_) {
+    for (const auto& [path, entry] : recorded_) {
       if (target_.contains(path)) continue;
+      // An empty directory holds no work to lose; removing it fails harmlessly once it holds something.
+      if (entry.kind == NodeKind::directory) {
+        plan_.removals.push_back(entry);
+        continue;
+      }
+      // Gone already, or replaced by something HEAD does not record (which is left alone).
+      const auto here = current_.find(path);
+      if (here == current_.end()) continue;
       plan_.removals.push_back(entry);
-      // An empty directory holds no work to lose.
-      if (entry.kind != NodeKind::directory && changed_.contains(path)) plan_.refused.push_back(path);
+      if (!same_entry(here->second, entry)) plan_.refused.push_back(path);
     }
     return std::move(plan_);
   }
 
  private:
-  // Something the work tree's listing does not know (ignored, or of another type) at a path REV writes.
-  Status check_untracked(const std::string& path, const TreeEntry& wanted) {
+  // Something the snapshot does not list (ignored, a directory, or nothing) at a path REV writes.
+  Status check_unlisted(const std::string& path, const TreeEntry& wanted) {
     MLCHAIN_TRY(const auto kind, on_disk(work_tree_ / path));
     if (kind == OnDisk::absent) return {};
     if (kind == OnDisk::directory) {
@@ -140,22 +159,27 @@ class Planner {
     return {};
   }
 
-  // A directory that will be emptied by the removals is no obstruction; one that holds files the listing
-  // does not know is.
+  // A directory that the removals will empty is no obstruction; one that holds anything HEAD does not
+  // record (untracked, ignored, an empty directory of its own) is.
   Result<bool> holds_untracked(const std::string& directory) {
     std::error_code error;
     for (stdfs::recursive_directory_iterator walk(work_tree_ / directory, error), end; !error && walk != end;
          walk.increment(error)) {
-      if (walk->is_directory(error) && !walk->is_symlink(error)) continue;
       const auto relative = walk->path().lexically_relative(work_tree_).generic_string();
-      if (!current_.contains(relative)) return true;
+      const bool is_directory = walk->is_directory(error) && !walk->is_symlink(error);
+      if (is_directory ? !recorded_directories_.contains(relative) : !recorded_.contains(relative)) return true;
     }
-    if (error) return make_error(ErrorCode::internal, "cannot read " + (work_tree_ / directory).string() + ": " + error.message());
+    if (error)
+      return make_error(ErrorCode::internal,
+                        "cannot read " + (work_tree_ / directory).string() + ": " + error.message());
     return false;
   }
 
+  // A file or symlink where REV needs a directory: fine when it is one HEAD records, unchanged (the
+  // removals take it away; a changed one is refused there), an obstruction otherwise.
   Status check_ancestor(const std::string& ancestor) {
-    if (!checked_ancestors_.insert(ancestor).second || current_.contains(ancestor)) return {};
+    if (!checked_ancestors_.insert(ancestor).second) return {};
+    if (recorded_.contains(ancestor) && current_.contains(ancestor)) return {};
     MLCHAIN_TRY(const auto kind, on_disk(work_tree_ / ancestor));
     if (kind == OnDisk::other) plan_.obstructions.push_back(ancestor);
     return {};
@@ -163,8 +187,9 @@ class Planner {
 
   const stdfs::path& work_tree_;
   const Listing& target_;
+  const Listing& recorded_;
   const Listing& current_;
-  std::set<std::string> changed_;
+  std::set<std::string> recorded_directories_;
   std::set<std::string> checked_ancestors_;
   Plan plan_;
 };
@@ -175,6 +200,9 @@ std::string listed(const std::vector<std::string>& paths) {
   return out;
 }
 
+// Writes a set of entries into the work tree in two steps: stage() writes every file and symlink under a
+// temporary name and verifies it, touching nothing else; place() renames them into place. Temporaries
+// not placed are removed when the writer goes, so a failure at any point leaves none behind.
 class Writer {
  public:
   Writer(Repository& repository, const Listing& target) : repository_(repository), root_(repository.work_tree()) {
@@ -182,6 +210,53 @@ class Writer {
       for (auto& ancestor : ancestors(path)) needed_directories_.insert(std::move(ancestor));
       if (entry.kind == NodeKind::directory) needed_directories_.insert(path);
     }
+  }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  ~Writer() {
+    for (const auto& item : staged_)
+      if (!item.temporary.empty()) ::unlink(item.temporary.c_str());
+  }
+
+  // A few files at a time, so that one file's flush to disk overlaps another's hashing. Each temporary
+  // goes in its final directory, or the nearest one that exists yet (staging creates none), under the
+  // name fsck and gc know as a checkout's (docs/format.md). The first error stops the others from
+  // starting new files.
+  Status stage(const std::vector<TreeEntry>& entries, const CheckoutProgress& progress) {
+    std::uint64_t total = 0;
+    for (const auto& entry : entries) {
+      if (entry.kind == NodeKind::directory) continue;
+      MLCHAIN_TRY(const auto directory, staging_directory(entry.path));
+      staged_.push_back({&entry, directory / disk::work_tree_temporary_name(stdfs::path(entry.path).filename().string())});
+      total += entry.size;
+    }
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<Error> failure;
+    std::uint64_t done = 0;
+    const auto work = [&] {
+      for (std::size_t i = next++; i < staged_.size(); i = next++) {
+        {
+          std::lock_guard lock(mutex);
+          if (failure) return;
+        }
+        auto status = write_temporary(*staged_[i].entry, staged_[i].temporary);
+        std::lock_guard lock(mutex);
+        if (!status.ok()) {
+          if (!failure) failure = std::move(status).error();
+          continue;
+        }
+        done += staged_[i].entry->size;
+        if (progress) progress(done, total);
+      }
+    };
+    std::vector<std::thread> workers;
+    const std::size_t count = std::min<std::size_t>(staged_.size(), parallel_files);
+    for (std::size_t i = 1; i < count; ++i) workers.emplace_back(work);
+    work();
+    for (auto& worker : workers) worker.join();
+    if (failure) return *failure;
+    return {};
   }
 
   Status remove_entry(const TreeEntry& entry) {
@@ -217,47 +292,27 @@ class Writer {
     }
   }
 
-  // Directories, symlinks, and the parents of files; files themselves go to write_files().
-  Status prepare(const TreeEntry& entry) {
-    const auto path = root_ / entry.path;
-    MLCHAIN_TRY_STATUS(make_parents(entry.path));
-    touched(parent_of(entry.path));
-    if (entry.kind == NodeKind::file) return {};
-    if (entry.kind == NodeKind::directory) {
+  // Directories, then every staged file and symlink renamed into place, in path order.
+  Status place(const std::vector<TreeEntry>& entries) {
+    for (const auto& entry : entries) {
+      if (entry.kind != NodeKind::directory) continue;
+      MLCHAIN_TRY_STATUS(make_parents(entry.path));
+      const auto path = root_ / entry.path;
       MLCHAIN_TRY(const auto kind, on_disk(path));
-      if (kind == OnDisk::directory) return {};
+      if (kind == OnDisk::directory) continue;
       if (kind == OnDisk::other && ::unlink(path.c_str()) != 0) return disk::system_error(errno, "remove", path);
       if (::mkdir(path.c_str(), 0755) != 0) return disk::system_error(errno, "create the directory", path);
-      return {};
+      touched(parent_of(entry.path));
     }
-    return place(entry);
-  }
-
-  // A few files at a time, so that one file's flush to disk overlaps another's hashing. The first error
-  // stops the others from starting new files; files already placed stay.
-  Status write_files(const std::vector<const TreeEntry*>& files) {
-    std::atomic<std::size_t> next{0};
-    std::mutex mutex;
-    std::optional<Error> failure;
-    const auto work = [&] {
-      for (std::size_t i = next++; i < files.size(); i = next++) {
-        {
-          std::lock_guard lock(mutex);
-          if (failure) return;
-        }
-        auto status = place(*files[i]);
-        if (!status.ok()) {
-          std::lock_guard lock(mutex);
-          if (!failure) failure = std::move(status).error();
-        }
-      }
-    };
-    std::vector<std::thread> workers;
-    const std::size_t count = std::min<std::size_t>(files.size(), parallel_files);
-    for (std::size_t i = 1; i < count; ++i) workers.emplace_back(work);
-    work();
-    for (auto& worker : workers) worker.join();
-    if (failure) return *failure;
+    for (auto& item : staged_) {
+      MLCHAIN_TRY_STATUS(make_parents(item.entry->path));
+      const auto path = root_ / item.entry->path;
+      MLCHAIN_TRY_STATUS(make_room(path));
+      if (::rename(item.temporary.c_str(), path.c_str()) != 0) return disk::system_error(errno, "write", path);
+      touched(item.temporary.parent_path().lexically_relative(root_).generic_string());
+      item.temporary.clear();
+      touched(parent_of(item.entry->path));
+    }
     return {};
   }
 
@@ -265,13 +320,40 @@ class Writer {
   // (A directory pruned after it was touched has nothing left to flush but its parent, touched too.)
   Status sync() {
     for (const auto& directory : touched_) {
-      MLCHAIN_TRY(const auto kind, on_disk(root_ / directory));
-      if (kind == OnDisk::directory) MLCHAIN_TRY_STATUS(disk::sync_directory(root_ / directory));
+      const auto path = directory == "." ? root_ : root_ / directory;
+      MLCHAIN_TRY(const auto kind, on_disk(path));
+      if (kind == OnDisk::directory) MLCHAIN_TRY_STATUS(disk::sync_directory(path));
     }
     return {};
   }
 
  private:
+  struct Staged {
+    const TreeEntry* entry;
+    stdfs::path temporary;  // emptied once renamed into place
+  };
+
+  // The entry's directory if it is one on disk now, else the nearest ancestor that is (the work tree's
+  // root at worst): it stays a directory, since REV needs it as one.
+  Result<stdfs::path> staging_directory(const std::string& relative) {
+    auto directories = ancestors(relative);
+    for (auto it = directories.rbegin(); it != directories.rend(); ++it) {
+      MLCHAIN_TRY(const auto kind, on_disk(root_ / *it));
+      if (kind == OnDisk::directory) return root_ / *it;
+    }
+    return root_;
+  }
+
+  Status write_temporary(const TreeEntry& entry, const stdfs::path& temporary) const {
+    ::unlink(temporary.c_str());  // a leftover of an interrupted checkout by a process with the same pid
+    if (entry.kind == NodeKind::symlink) {
+      if (::symlink(entry.symlink_target->c_str(), temporary.c_str()) != 0)
+        return disk::system_error(errno, "create the symlink", temporary);
+      return {};
+    }
+    return repository_.contents().materialize(entry.cid, profile_of_cid(entry.cid), temporary);
+  }
+
   Status make_parents(const std::string& relative) {
     for (const auto& ancestor : ancestors(relative)) {
       if (!made_.insert(ancestor).second) continue;
@@ -286,25 +368,7 @@ class Writer {
     return {};
   }
 
-  // Writes beside the final path under a temporary name, verified against the CID for a file, then
-  // renamed into place.
-  Status place(const TreeEntry& entry) const {
-    const auto path = root_ / entry.path;
-    const auto temporary = path.parent_path() / disk::work_tree_temporary_name(path.filename().string());
-    ::unlink(temporary.c_str());  // a leftover of an interrupted checkout by a process with the same pid
-    if (entry.kind == NodeKind::symlink) {
-      if (::symlink(entry.symlink_target->c_str(), temporary.c_str()) != 0)
-        return disk::system_error(errno, "create the symlink", temporary);
-    } else {
-      MLCHAIN_TRY_STATUS(repository_.contents().materialize(entry.cid, profile_of_cid(entry.cid), temporary));
-    }
-    Status placed = make_room(path);
-    if (placed.ok() && ::rename(temporary.c_str(), path.c_str()) != 0) placed = disk::system_error(errno, "write", path);
-    if (!placed.ok()) ::unlink(temporary.c_str());
-    return placed;
-  }
-
-  // A file or symlink replaces an empty directory that REV does not have (rename cannot).
+  // A file or symlink replaces an empty directory (rename cannot).
   static Status make_room(const stdfs::path& path) {
     MLCHAIN_TRY(const auto kind, on_disk(path));
     if (kind != OnDisk::directory) return {};
@@ -312,10 +376,11 @@ class Writer {
     return {};
   }
 
-  void touched(std::string directory) { touched_.insert(std::move(directory)); }
+  void touched(std::string directory) { touched_.insert(directory.empty() ? "." : std::move(directory)); }
 
   Repository& repository_;
   stdfs::path root_;
+  std::vector<Staged> staged_;
   std::set<std::string> needed_directories_;
   std::set<std::string> prune_candidates_;
   std::set<std::string> made_;
@@ -338,51 +403,67 @@ Result<unixfs::Profile> profile_named(const core::Commit& commit, const codec::C
   return *profile;
 }
 
-}  // namespace
+// A commit's files, checked before anything is locked or written: a safe tree, and every file's contents
+// in the store.
+Result<std::vector<TreeEntry>> safe_files_of(Repository& repository, const codec::Cid& commit_cid) {
+  MLCHAIN_TRY(const auto commit, core::load_commit(repository.objects(), commit_cid));
+  MLCHAIN_TRY(auto entries, core::list_files(repository.objects(), commit.tree));
+  MLCHAIN_TRY_STATUS(core::check_checkout_safety(entries, commit.tree));
+  return entries;
+}
 
-Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revision, bool force) {
-  MLCHAIN_TRY(const auto target_cid, resolve_revision(repository, revision));
-  std::optional<std::string> branch;
-  if (revision == "HEAD") {
-    MLCHAIN_TRY(const auto head, repository.refs().read_head());
-    branch = head.branch;
-  } else {
-    MLCHAIN_TRY(branch, branch_named(repository, revision));
-  }
-  MLCHAIN_TRY(const auto target_commit, core::load_commit(repository.objects(), target_cid));
-  MLCHAIN_TRY(auto target_entries, core::list_files(repository.objects(), target_commit.tree));
-  MLCHAIN_TRY_STATUS(core::check_checkout_safety(target_entries, target_commit.tree));
-  for (const auto& entry : target_entries) {
+Status require_stored(Repository& repository, const std::vector<TreeEntry>& entries) {
+  for (const auto& entry : entries) {
     if (entry.kind != NodeKind::file) continue;
     MLCHAIN_TRY(const bool stored, repository.contents().contains(entry.cid));
     if (!stored)
       return make_error(ErrorCode::not_found, "the contents of " + entry.cid.to_string() + " ('" + entry.path +
                                                   "') are not in the repository; fetch them first");
   }
-  const Listing target = by_path(std::move(target_entries));
+  return {};
+}
 
+// The stat cache learns the files just written, so the next status reads none of them; it is only a
+// cache, so a failure to save it undoes nothing. `kept` holds entries of files not written.
+void remember_written(Repository& repository, const std::vector<TreeEntry>& written, std::vector<core::StatEntry> kept) {
+  for (const auto& entry : written) {
+    if (entry.kind != NodeKind::file) continue;
+    struct stat info {};
+    auto tsize = tsize_of(repository.objects(), entry);
+    if (::lstat((repository.work_tree() / entry.path).c_str(), &info) != 0 || !tsize) continue;
+    kept.push_back({entry.path, stat_of(info), entry.cid, *tsize});
+  }
+  std::sort(kept.begin(), kept.end(), [](const core::StatEntry& a, const core::StatEntry& b) { return a.path < b.path; });
+  (void)save_index(repository.paths(), kept);
+}
+
+// Moves HEAD once the work tree holds the target's files, given HEAD as it was read under the locks.
+using HeadMove = std::function<Status(const Head& head, const std::optional<codec::Cid>& head_commit)>;
+
+// Checkout's work, shared with `reset --hard`: plan against HEAD's recorded tree and the work tree, stage
+// every file, and only then change the work tree and move HEAD.
+Result<CheckoutOutcome> switch_work_tree(Repository& repository, const codec::Cid& target_cid, const Listing& target,
+                                         bool force, const CheckoutProgress& progress, const HeadMove& move_head) {
   MLCHAIN_TRY(auto writing, lock_for_writing(repository));
   MLCHAIN_TRY(auto index_held, index_lock(repository.paths(), std::chrono::milliseconds(2000)));
   MLCHAIN_TRY(const auto head, repository.refs().read_head());
   MLCHAIN_TRY(const auto head_cid, repository.refs().head_commit());
 
-  // The work tree as it is, hashed under HEAD's profile (the stat cache vouching where it can), and what
-  // differs from HEAD in it: local changes that only --force may overwrite.
-  std::vector<TreeEntry> recorded;
+  // What HEAD records, and the work tree as it is, hashed under HEAD's profile (the stat cache vouching
+  // where it can).
+  std::vector<TreeEntry> recorded_entries;
   MLCHAIN_TRY(auto profile, repository_profile(repository));
   if (head_cid) {
     MLCHAIN_TRY(const auto head_commit, core::load_commit(repository.objects(), *head_cid));
     MLCHAIN_TRY(profile, profile_named(head_commit, *head_cid));
-    MLCHAIN_TRY(recorded, core::list_files(repository.objects(), head_commit.tree));
+    MLCHAIN_TRY(recorded_entries, core::list_files(repository.objects(), head_commit.tree));
   }
+  const Listing recorded = by_path(std::move(recorded_entries));
   const LoadedIndex index = load_index(repository.paths());
   MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, index, SnapshotMode::hash_only));
-  std::set<std::string> changed;
-  for (const auto& change : core::diff_trees(recorded, snapshot.entries))
-    if (change.kind != core::ChangeKind::deleted) changed.insert(change.path);
   const Listing current = by_path(snapshot.entries);
 
-  Planner planner(repository.work_tree(), target, current, std::move(changed));
+  Planner planner(repository.work_tree(), target, recorded, current);
   MLCHAIN_TRY(const auto plan, planner.plan());
   if (!force && (!plan.refused.empty() || !plan.obstructions.empty())) {
     std::vector<std::string> paths = plan.refused;
@@ -393,52 +474,164 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
   }
 
   Writer writer(repository, target);
-  CheckoutOutcome outcome{target_cid, branch, 0, 0, 0, plan.unchanged};
+  MLCHAIN_TRY_STATUS(writer.stage(plan.writes, progress));
+  CheckoutOutcome outcome{target_cid, std::nullopt, 0, 0, 0, plan.unchanged};
   for (const auto& path : plan.obstructions) MLCHAIN_TRY_STATUS(writer.remove_obstruction(path));
   for (const auto& entry : plan.removals) MLCHAIN_TRY_STATUS(writer.remove_entry(entry));
   for (const auto& path : snapshot.checkout_temporaries)
     if (is_abandoned_temporary(repository.work_tree() / path)) ::unlink((repository.work_tree() / path).c_str());
   outcome.removed = plan.removals.size() + plan.obstructions.size();
   writer.prune();
+  MLCHAIN_TRY_STATUS(writer.place(plan.writes));
   std::set<std::string> written;
-  std::vector<const TreeEntry*> files;
-  for (const auto& entry : plan.writes) {
-    MLCHAIN_TRY_STATUS(writer.prepare(entry));
-    if (entry.kind == NodeKind::file) files.push_back(&entry);
-  }
-  MLCHAIN_TRY_STATUS(writer.write_files(files));
   for (const auto& entry : plan.writes) {
     written.insert(entry.path);
     ++outcome.files_written;
     outcome.bytes_written += entry.size;
   }
   MLCHAIN_TRY_STATUS(writer.sync());
+  MLCHAIN_TRY_STATUS(move_head(head, head_cid));
 
-  auto switched = repository.refs().switch_head(head, head_cid, branch ? Head{branch, std::nullopt} : Head{std::nullopt, target_cid});
-  if (!switched) {
-    if (switched.error().code != ErrorCode::conflict) return std::move(switched).error();
+  std::vector<core::StatEntry> kept;
+  for (const auto& cached : snapshot.index) {
+    const auto wanted = target.find(cached.path);
+    if (wanted != target.end() && wanted->second.kind == NodeKind::file && wanted->second.cid == cached.cid &&
+        !written.contains(cached.path))
+      kept.push_back(cached);
+  }
+  remember_written(repository, plan.writes, std::move(kept));
+  return outcome;
+}
+
+// A path as restore takes it: relative to the work tree, normalized, "" for all of it.
+Result<std::string> work_tree_path(const std::string& given) {
+  const auto normal = stdfs::path(given).lexically_normal().generic_string();
+  std::string path = normal == "." ? std::string() : normal;
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (stdfs::path(path).is_absolute() || path == ".." || path.starts_with("../"))
+    return make_error(ErrorCode::usage, "'" + given + "' is outside the work tree");
+  return path;
+}
+
+bool at_or_below(std::string_view path, std::string_view top) {
+  return top.empty() || path == top || (path.starts_with(top) && path[top.size()] == '/');
+}
+
+}  // namespace
+
+Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revision, bool force,
+                                 const CheckoutProgress& progress) {
+  MLCHAIN_TRY(const auto target_cid, resolve_revision(repository, revision));
+  std::optional<std::string> branch;
+  if (revision == "HEAD") {
+    MLCHAIN_TRY(const auto head, repository.refs().read_head());
+    branch = head.branch;
+  } else {
+    MLCHAIN_TRY(branch, branch_named(repository, revision));
+  }
+  MLCHAIN_TRY(auto entries, safe_files_of(repository, target_cid));
+  MLCHAIN_TRY_STATUS(require_stored(repository, entries));
+  const Listing target = by_path(std::move(entries));
+
+  const Head wanted = branch ? Head{branch, std::nullopt} : Head{std::nullopt, target_cid};
+  const auto switch_head = [&](const Head& head, const std::optional<codec::Cid>& head_cid) -> Status {
+    auto switched = repository.refs().switch_head(head, head_cid, wanted);
+    if (switched.ok() || switched.error().code != ErrorCode::conflict) return switched;
     return make_error(ErrorCode::conflict, "HEAD moved while checking out " + target_cid.to_string() +
                                                " (another process committed); the work tree holds " +
                                                target_cid.to_string() + "'s files, HEAD was left as the other process set it");
-  }
+  };
+  MLCHAIN_TRY(auto outcome, switch_work_tree(repository, target_cid, target, force, progress, switch_head));
+  outcome.branch = branch;
+  return outcome;
+}
 
-  // The stat cache learns the files just written, so the next status reads none of them; it is only a
-  // cache, so a failure to save it does not undo the checkout.
-  std::vector<core::StatEntry> entries;
-  for (const auto& [path, entry] : target) {
-    if (entry.kind != NodeKind::file) continue;
-    if (written.contains(path)) {
-      struct stat info {};
-      auto tsize = tsize_of(repository.objects(), entry);
-      if (::lstat((repository.work_tree() / path).c_str(), &info) != 0 || !tsize) continue;
-      entries.push_back({path, stat_of(info), entry.cid, *tsize});
-      continue;
-    }
-    const auto cached = std::lower_bound(snapshot.index.begin(), snapshot.index.end(), path,
-                                         [](const core::StatEntry& e, const std::string& key) { return e.path < key; });
-    if (cached != snapshot.index.end() && cached->path == path && cached->cid == entry.cid) entries.push_back(*cached);
+Result<ResetOutcome> reset(Repository& repository, std::string_view revision, ResetMode mode,
+                           const CheckoutProgress& progress) {
+  MLCHAIN_TRY(const auto target_cid, resolve_revision(repository, revision));
+  ResetOutcome outcome{target_cid, std::nullopt, std::nullopt, std::nullopt};
+  const auto advance = [&](const Head& head, const std::optional<codec::Cid>& head_cid) -> Status {
+    outcome.previous = head_cid;
+    outcome.branch = head.branch;
+    auto moved = repository.refs().advance_head(head_cid, target_cid);
+    if (moved.ok() || moved.error().code != ErrorCode::conflict) return moved;
+    return make_error(ErrorCode::conflict, "HEAD moved while resetting to " + target_cid.to_string() +
+                                               " (another process committed): " + moved.error().message);
+  };
+  if (mode == ResetMode::soft) {
+    MLCHAIN_TRY(auto writing, lock_for_writing(repository));
+    MLCHAIN_TRY(const auto head, repository.refs().read_head());
+    MLCHAIN_TRY(const auto head_cid, repository.refs().head_commit());
+    MLCHAIN_TRY_STATUS(advance(head, head_cid));
+    return outcome;
   }
-  (void)save_index(repository.paths(), entries);
+  MLCHAIN_TRY(auto entries, safe_files_of(repository, target_cid));
+  MLCHAIN_TRY_STATUS(require_stored(repository, entries));
+  const Listing target = by_path(std::move(entries));
+  MLCHAIN_TRY(auto work_tree, switch_work_tree(repository, target_cid, target, true, progress, advance));
+  work_tree.branch = outcome.branch;
+  outcome.work_tree = std::move(work_tree);
+  return outcome;
+}
+
+Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::string>& paths,
+                               std::string_view source, const CheckoutProgress& progress) {
+  MLCHAIN_TRY(const auto source_cid, resolve_revision(repository, source));
+  MLCHAIN_TRY(const auto entries, safe_files_of(repository, source_cid));
+  Listing chosen;
+  for (const auto& given : paths) {
+    MLCHAIN_TRY(const auto top, work_tree_path(given));
+    bool found = false;
+    for (const auto& entry : entries) {
+      if (!at_or_below(entry.path, top)) continue;
+      found = true;
+      chosen.emplace(entry.path, entry);
+    }
+    if (!found)
+      return make_error(ErrorCode::not_found, "'" + given + "' is not in " + std::string(source) + " (" +
+                                                  source_cid.to_string() + ")");
+  }
+  std::vector<TreeEntry> writes;
+  for (const auto& [path, entry] : chosen) writes.push_back(entry);
+  MLCHAIN_TRY_STATUS(require_stored(repository, writes));
+
+  MLCHAIN_TRY(auto writing, lock_for_writing(repository));
+  MLCHAIN_TRY(auto index_held, index_lock(repository.paths(), std::chrono::milliseconds(2000)));
+  // Restore overwrites files, as asked; it never removes a directory that holds something, nor a file
+  // where the source needs a directory.
+  std::vector<std::string> in_the_way;
+  std::set<std::string> checked;
+  for (const auto& entry : writes) {
+    for (const auto& ancestor : ancestors(entry.path)) {
+      if (!checked.insert(ancestor).second) continue;
+      MLCHAIN_TRY(const auto kind, on_disk(repository.work_tree() / ancestor));
+      if (kind == OnDisk::other) in_the_way.push_back(ancestor);
+    }
+    const auto path = repository.work_tree() / entry.path;
+    MLCHAIN_TRY(const auto kind, on_disk(path));
+    std::error_code error;
+    if (entry.kind == NodeKind::directory ? kind == OnDisk::other
+                                          : kind == OnDisk::directory && !stdfs::is_empty(path, error))
+      in_the_way.push_back(entry.path);
+  }
+  if (!in_the_way.empty())
+    return make_error(ErrorCode::conflict, "restore from " + source_cid.to_string() + " would replace " +
+                                               listed(in_the_way) + "; move them away first");
+
+  Writer writer(repository, chosen);
+  MLCHAIN_TRY_STATUS(writer.stage(writes, progress));
+  MLCHAIN_TRY_STATUS(writer.place(writes));
+  MLCHAIN_TRY_STATUS(writer.sync());
+  RestoreOutcome outcome{source_cid, 0, 0};
+  for (const auto& entry : writes) {
+    if (entry.kind == NodeKind::directory) continue;
+    ++outcome.files_written;
+    outcome.bytes_written += entry.size;
+  }
+  std::vector<core::StatEntry> kept;
+  for (const auto& cached : load_index(repository.paths()).entries)
+    if (!chosen.contains(cached.path)) kept.push_back(cached);
+  remember_written(repository, writes, std::move(kept));
   return outcome;
 }
 
