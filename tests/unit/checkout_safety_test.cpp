@@ -123,6 +123,14 @@ TEST_CASE("checkout safety: paths that leave the work tree or enter .mlchain are
   CHECK_THAT(refusal({file_entry("")}), Catch::Contains("not a directory"));
 }
 
+TEST_CASE("checkout safety: version-control metadata in a tree is refused, in any letter case", "[checkout]") {
+  CHECK_THAT(refusal({file_entry(".git/hooks/post-checkout")}), Catch::Contains("'.git' component"));
+  CHECK_THAT(refusal({file_entry("code/.GIT/config")}), Catch::Contains("'.GIT' component"));
+  CHECK_THAT(refusal({file_entry("sub/.hg/hgrc")}), Catch::Contains("'.hg' component"));
+  CHECK_THAT(refusal({file_entry(".MLChain/HEAD")}), Catch::Contains("'.MLChain' component"));
+  CHECK(refusal({file_entry(".github/workflows/ci.yml"), file_entry("git/x"), file_entry(".gitignore")}) == "");
+}
+
 TEST_CASE("checkout safety: symlinks pointing outside the work tree are refused", "[checkout]") {
   CHECK_THAT(refusal({symlink_entry("etc", "/etc")}), Catch::Contains("'etc'") && Catch::Contains("absolute"));
   CHECK_THAT(refusal({symlink_entry("up", "..")}), Catch::Contains("climbs out of the work tree"));

@@ -11,8 +11,8 @@
 
 namespace mlchain::core {
 
-// Unsafe: a path that is empty, absolute, or has an empty, "." or ".." component; ".mlchain" as any
-// component; the same path twice; an entry below a file, a symlink or an empty directory; a tree that is
+// Unsafe: a path that is empty, absolute, or has an empty, "." or ".." component; ".mlchain" or another
+// name core::is_never_in_bundle gives (".git", ".hg", …), in any letter case, as any component; the same path twice; an entry below a file, a symlink or an empty directory; a tree that is
 // a single file or symlink rather than a directory; a symlink whose target is absolute, climbs out of
 // the work tree when resolved lexically from the symlink's directory, or climbs ("..") after passing
 // through a component that is itself a symlink of the tree (where the lexical and the real parent differ).

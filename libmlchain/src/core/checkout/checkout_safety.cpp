@@ -1,8 +1,12 @@
 #include "mlchain/core/checkout_safety.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <string_view>
+
+#include "mlchain/core/ignore_rules.hpp"
 
 namespace mlchain::core {
 namespace {
@@ -29,6 +33,15 @@ std::string join(const std::vector<std::string_view>& parts, std::size_t count) 
   return out;
 }
 
+// A tree from a clone may name `.git/hooks/…`: writing it would hand code execution to whoever made the
+// tree, so version-control metadata is refused as `.mlchain` is, in any letter case (case-insensitive file
+// systems open `.GIT` as `.git`).
+bool is_metadata_directory(std::string_view part) {
+  std::string lower(part);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return is_never_in_bundle(part) || is_never_in_bundle(lower);
+}
+
 std::optional<std::string> unsafe_component(std::string_view path) {
   if (path.empty()) return "the path is empty";
   if (path.front() == '/') return "the path is absolute";
@@ -36,6 +49,8 @@ std::optional<std::string> unsafe_component(std::string_view path) {
     if (part.empty()) return "the path has an empty component";
     if (part == "." || part == "..") return "the path has a '" + std::string(part) + "' component";
     if (part == repository_component) return "the path has a '.mlchain' component, the repository's own directory";
+    if (is_metadata_directory(part))
+      return "the path has a '" + std::string(part) + "' component, version-control metadata that no bundle holds";
   }
   return std::nullopt;
 }
