@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "path_arguments.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/path_filter.hpp"
@@ -94,9 +95,7 @@ Status diff_work_tree(repo::Repository& repository, const std::string& revision,
 void run_diff(const DiffOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  const auto first_path = context.arguments_after_separator
-                              ? std::optional<std::size_t>(options.arguments.size() - *context.arguments_after_separator)
-                              : std::nullopt;
+  const auto first_path = first_path_argument(options.arguments, context);
   auto split =
       repo::split_revisions_and_paths(*repository, std::filesystem::current_path(), options.arguments, first_path, 2);
   if (!split) return context.fail(split.error());
@@ -114,9 +113,9 @@ void register_diff(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "diff", "Show files added, removed and changed (sizes, CIDs): HEAD or REV against the work tree, or REV against REV "
               "with metrics and params; PATHs limit the files compared");
-  command->add_option("REV_AND_PATHS", options->arguments,
-                      "[REV [REV]] [--] [PATH…]: one revision (against the work tree) or two (old, new), and the "
-                      "files or directories to compare");
+  add_revisions_and_paths(*command, options->arguments, "[REV [REV]] [--] [PATH…]",
+                          "one revision (against the work tree) or two (old, new), and the "
+                          "files or directories to compare");
   command->callback([options, &context] { run_diff(*options, context); });
 }
 

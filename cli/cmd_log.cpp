@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "path_arguments.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/path_filter.hpp"
@@ -58,9 +59,7 @@ void run_log(const LogOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   const auto current_directory = std::filesystem::current_path();
-  const auto first_path = context.arguments_after_separator
-                              ? std::optional<std::size_t>(options.arguments.size() - *context.arguments_after_separator)
-                              : std::nullopt;
+  const auto first_path = first_path_argument(options.arguments, context);
   auto split = repo::split_revisions_and_paths(*repository, current_directory, options.arguments, first_path, 1);
   if (!split) return context.fail(split.error());
   auto start = repo::resolve_revision(*repository, split->revisions.empty() ? "HEAD" : split->revisions.front());
@@ -98,9 +97,9 @@ void register_log(CLI::App& app, Context& context) {
   command->add_flag("--oneline", options->oneline, "One line per commit: short CID and message");
   command->add_flag("--json", options->json, "Print a JSON array of commits (as show --json, without files)");
   command->add_option("-n,--max-count", options->limit, "Show at most N commits")->check(CLI::PositiveNumber);
-  command->add_option("REV_AND_PATHS", options->arguments,
-                      "[REV] [--] [PATH…]: where to start (branch, tag, CID or short CID, with ~N/^N; default HEAD), "
-                      "and the files or directories whose changes to list");
+  add_revisions_and_paths(*command, options->arguments, "[REV] [--] [PATH…]",
+                          "where to start (branch, tag, CID or short CID, with ~N/^N; default HEAD), "
+                          "and the files or directories whose changes to list");
   auto* remote_option =
       command->add_option("--remote", options->remote, "Show REMOTE's head updates from its chain instead (default origin)")
           ->expected(0, 1);

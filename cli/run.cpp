@@ -38,8 +38,7 @@ std::string usage_message(CLI::App& app, int argc, char** argv, const CLI::Parse
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  Context context{out, err};
-  context.arguments_after_separator = arguments_after_separator(argc, argv);
+  Context context{out, err, 0, arguments_after_separator(argc, argv)};
   CLI::App app{"mlchain: versioned, content-addressed, signed and anchored ML model bundles", "mlchain"};
   app.set_version_flag("--version", std::string("mlchain ") + version_string);
   app.require_subcommand(1);

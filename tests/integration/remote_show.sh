@@ -21,7 +21,7 @@ no_secrets() {
 mkdir "$work/bundle" && cd "$work/bundle"
 "$MLCHAIN" init >/dev/null
 printf 'w' > weights.bin && "$MLCHAIN" commit -m one >/dev/null
-registry=0x5FbDB2315678afecb367f032aa3d2b5e0e5d0b2b
+registry=0x5FbDB2315678afecb367f032d93F642f64180aa3
 "$MLCHAIN" remote add origin --ipfs "http://alice:$password@127.0.0.1:5001" \
   --gateway "https://gw.example/?apikey=tok3nvalue" --rpc "https://mainnet.infura.io/v3/$key" \
   --registry "$registry" --repo models --chain-id 1 --confirmations 2
