@@ -60,7 +60,8 @@ void print_changes(const std::vector<core::TreeChange>& changes, Context& contex
 template <class Value, class Text>
 void print_values(const char* label, const std::vector<core::ValueChange<Value>>& changes, Text text, Context& context) {
   for (const auto& change : changes)
-    context.out << label << "  " << core::escape_text(change.name) << "  " << (change.before ? text(*change.before) : std::string("(none)"))
+    context.out << label << "  " << core::escape_text(change.name) << "  "
+                << (change.before ? text(*change.before) : std::string("(none)"))
                 << " -> " << (change.after ? text(*change.after) : std::string("(none)")) << '\n';
 }
 

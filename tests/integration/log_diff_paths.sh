@@ -2,9 +2,10 @@
 # log and diff limited to paths: `log [REV] [--] PATH…` lists only the commits that changed a file or a
 # directory's contents, `diff [REV [REV]] [--] PATH…` only those files; "--" separates revisions from
 # paths (needed for a path that no longer exists, or one named like a branch); paths are relative to the
-# current directory; a path outside the work tree is a usage error.
+# current directory; a path outside the work tree is a usage error. A merge is listed only when it
+# changed the path against every parent.
 set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
+: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)
@@ -73,4 +74,17 @@ expect 0 "$MLCHAIN" diff HEAD~1 modelcard.md
 expect 2 "$MLCHAIN" diff HEAD~2 HEAD~1 HEAD
 expect 0 "$MLCHAIN" diff -- nothing-here
 [ -z "$out" ] || fail "diff of a path nobody has: $out"
+# Merges: one that took a side's file as it was changed nothing at that path; one that made a new
+# version of it (against both parents) did.
+mkdir "$work/merges" "$work/tree" && cd "$work/merges" && "$MLCHAIN" init >/dev/null
+tree() { printf '%s' "$1" > "$work/tree/a" && printf '%s' "$2" > "$work/tree/b"; }
+commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/tree" "$@"; }
+tree a1 b1 && base=$(commit -m base --time 1000)
+tree a2 b1 && side=$(commit -m side --time 1500 --parent "$base" --no-ref)
+tree a1 b2 && main=$(commit -m main --time 2000)
+tree a2 b2 && commit -m merge --time 3000 --parent "$main" --parent "$side" >/dev/null
+[ "$(subjects -- a)" = "side base " ] || fail "log -- a across a clean merge: $(subjects -- a)"
+[ "$(subjects -- b)" = "main base " ] || fail "log -- b across a clean merge: $(subjects -- b)"
+tree a3 b2 && "$MLCHAIN" branch evil "$(commit -m evil --time 4000 --parent "$side" --parent "$main" --no-ref)"
+[ "$(subjects evil -- a)" = "evil side base " ] || fail "log -- a with a merge that changed a: $(subjects evil -- a)"
 echo "log and diff limited to paths: all checks passed"
