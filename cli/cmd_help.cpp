@@ -21,8 +21,9 @@ void run_help(CLI::App& root, const std::vector<std::string>& words, Context& co
     return;
   }
   // `mlchain remote show --help` prints show's help under the name "mlchain remote show".
-  const auto parent_path = found.path.substr(0, found.path.rfind(' ') == std::string::npos ? 0 : found.path.rfind(' '));
-  context.out << found.command->help(parent_path.empty() ? root.get_name() : root.get_name() + " " + parent_path);
+  const auto last_space = found.path.rfind(' ');
+  const auto parent_path = last_space == std::string::npos ? std::string() : " " + found.path.substr(0, last_space);
+  context.out << found.command->help(root.get_name() + parent_path);
 }
 
 }  // namespace

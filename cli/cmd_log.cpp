@@ -80,7 +80,8 @@ void run_log(const LogOptions& options, Context& context) {
     if (options.json) {
       list.push_back(commit_json(*view));
     } else if (options.oneline) {
-      context.out << repo::short_cid(view->cid, commits) << ' ' << core::escape_text(first_line(view->commit.message)) << '\n';
+      context.out << repo::short_cid(view->cid, commits) << ' ' << core::escape_text(first_line(view->commit.message))
+                  << '\n';
     } else {
       print_text(*view, commits, context);
     }

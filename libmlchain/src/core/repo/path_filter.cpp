@@ -38,11 +38,8 @@ std::vector<TreeChange> selected_changes(std::vector<TreeChange> changes, const 
 
 Result<std::vector<StoredCommit>> walk_history_of_paths(ObjectStore& objects, const std::vector<codec::Cid>& starts,
                                                          const PathFilter& filter, std::optional<std::size_t> limit) {
+  if (filter.selects_everything()) return walk_history(objects, starts, limit);
   MLCHAIN_TRY(auto history, walk_history(objects, starts));
-  if (filter.selects_everything()) {
-    if (limit && history.size() > *limit) history.resize(*limit);
-    return history;
-  }
   // Each tree is listed once, however many commits share it or name it as a parent's.
   std::map<codec::Cid, std::vector<TreeEntry>> selected_by_tree;
   auto selected_entries = [&](const codec::Cid& tree) -> Result<const std::vector<TreeEntry>*> {
