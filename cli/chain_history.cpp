@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "mlchain/chain/anchoring.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/core/display_text.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -52,12 +53,13 @@ void print_remote_log(const std::string& remote_name, bool as_json, std::optiona
   if (as_json) {
     auto list = json::array();
     for (const auto& timed : *history) list.push_back(update_json(timed));
-    context.out << list.dump(2) << '\n';
+    context.out << list.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return;
   }
   for (const auto& timed : *history) {
     const auto& update = timed.update;
-    context.out << "block " << update.block_number << "  " << utc(timed.timestamp) << "  " << update.branch << "  "
+    context.out << "block " << update.block_number << "  " << utc(timed.timestamp) << "  "
+                << core::escape_text(update.branch) << "  "
                 << (update.old_head ? update.old_head->to_string() : std::string("(new branch)")) << " -> "
                 << update.new_head.to_string() << "\n    pusher " << codec::to_checksum_address(update.pusher)
                 << "  transaction " << hash_hex(update.transaction_hash) << '\n';

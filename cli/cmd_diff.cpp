@@ -1,5 +1,6 @@
-// mlchain diff [REV [REV]]: files added, removed and changed (sizes, CIDs); with two revisions also the
-// metrics and params that changed. No REV: HEAD against the work tree; one: REV against the work tree.
+// mlchain diff [REV [REV]] [--] [PATH…]: files added, removed and changed (sizes, CIDs); with two revisions
+// also the metrics and params that changed. No REV: HEAD against the work tree; one: REV against the work
+// tree. PATHs limit the files compared (not the metrics and params, which belong to the whole commit).
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
@@ -10,8 +11,12 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "path_arguments.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
+#include "mlchain/core/path_filter.hpp"
 #include "mlchain/core/tree_diff.hpp"
+#include "mlchain/repo/path_arguments.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/work_tree_changes.hpp"
@@ -20,14 +25,15 @@ namespace mlchain::cli {
 namespace {
 
 struct DiffOptions {
-  std::vector<std::string> revisions;
+  std::vector<std::string> arguments;  // [REV [REV]] [--] [PATH…]
 };
 
 std::string describe(const std::optional<core::TreeEntry>& entry) {
   if (!entry) return "(none)";
   switch (entry->kind) {
     case unixfs::NodeKind::directory: return "directory " + entry->cid.to_string();
-    case unixfs::NodeKind::symlink: return "symlink -> " + entry->symlink_target.value_or("") + " " + entry->cid.to_string();
+    case unixfs::NodeKind::symlink:
+      return "symlink -> " + core::quote_path(entry->symlink_target.value_or("")) + " " + entry->cid.to_string();
     case unixfs::NodeKind::file: break;
   }
   return std::to_string(entry->size) + " bytes " + entry->cid.to_string();
@@ -35,15 +41,16 @@ std::string describe(const std::optional<core::TreeEntry>& entry) {
 
 void print_changes(const std::vector<core::TreeChange>& changes, Context& context) {
   for (const auto& change : changes) {
+    const auto path = core::quote_path(change.path);
     switch (change.kind) {
       case core::ChangeKind::added:
-        context.out << "added    " << change.path << "  " << describe(change.after) << '\n';
+        context.out << "added    " << path << "  " << describe(change.after) << '\n';
         break;
       case core::ChangeKind::deleted:
-        context.out << "removed  " << change.path << "  " << describe(change.before) << '\n';
+        context.out << "removed  " << path << "  " << describe(change.before) << '\n';
         break;
       case core::ChangeKind::modified:
-        context.out << "changed  " << change.path << "  " << describe(change.before) << " -> " << describe(change.after)
+        context.out << "changed  " << path << "  " << describe(change.before) << " -> " << describe(change.after)
                     << '\n';
         break;
     }
@@ -53,24 +60,27 @@ void print_changes(const std::vector<core::TreeChange>& changes, Context& contex
 template <class Value, class Text>
 void print_values(const char* label, const std::vector<core::ValueChange<Value>>& changes, Text text, Context& context) {
   for (const auto& change : changes)
-    context.out << label << "  " << change.name << "  " << (change.before ? text(*change.before) : std::string("(none)"))
+    context.out << label << "  " << core::escape_text(change.name) << "  "
+                << (change.before ? text(*change.before) : std::string("(none)"))
                 << " -> " << (change.after ? text(*change.after) : std::string("(none)")) << '\n';
 }
 
-Status diff_revisions(repo::Repository& repository, const std::string& from, const std::string& to, Context& context) {
+Status diff_revisions(repo::Repository& repository, const std::string& from, const std::string& to,
+                      const core::PathFilter& paths, Context& context) {
   MLCHAIN_TRY(const auto from_cid, repo::resolve_revision(repository, from));
   MLCHAIN_TRY(const auto to_cid, repo::resolve_revision(repository, to));
   MLCHAIN_TRY(const auto before, core::load_commit(repository.objects(), from_cid));
   MLCHAIN_TRY(const auto after, core::load_commit(repository.objects(), to_cid));
   MLCHAIN_TRY(const auto before_files, core::list_files(repository.objects(), before.tree));
   MLCHAIN_TRY(const auto after_files, core::list_files(repository.objects(), after.tree));
-  print_changes(core::diff_trees(before_files, after_files), context);
+  print_changes(core::selected_changes(core::diff_trees(before_files, after_files), paths), context);
   print_values("metric", core::diff_metrics(before.meta, after.meta), number_text, context);
   print_values("param ", core::diff_params(before.meta, after.meta), param_text, context);
   return {};
 }
 
-Status diff_work_tree(repo::Repository& repository, const std::string& revision, Context& context) {
+Status diff_work_tree(repo::Repository& repository, const std::string& revision, const core::PathFilter& paths,
+                      Context& context) {
   std::optional<codec::Cid> commit;
   if (revision == "HEAD") {
     MLCHAIN_TRY(commit, repository.refs().head_commit());
@@ -78,17 +88,22 @@ Status diff_work_tree(repo::Repository& repository, const std::string& revision,
     MLCHAIN_TRY(commit, repo::resolve_revision(repository, revision));
   }
   MLCHAIN_TRY(const auto changes, repo::compare_work_tree(repository, commit));
-  if (changes.index_warning) context.err << "mlchain: warning: " << *changes.index_warning << '\n';
-  print_changes(changes.changes, context);
+  if (changes.index_warning) context.err << "mlchain: warning: " << core::escape_text(*changes.index_warning) << '\n';
+  print_changes(core::selected_changes(changes.changes, paths), context);
   return {};
 }
 
 void run_diff(const DiffOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  Status status = options.revisions.size() == 2
-                      ? diff_revisions(*repository, options.revisions[0], options.revisions[1], context)
-                      : diff_work_tree(*repository, options.revisions.empty() ? "HEAD" : options.revisions[0], context);
+  const auto first_path = first_path_argument(options.arguments, context);
+  auto split =
+      repo::split_revisions_and_paths(*repository, std::filesystem::current_path(), options.arguments, first_path, 2);
+  if (!split) return context.fail(split.error());
+  const auto& revisions = split->revisions;
+  Status status = revisions.size() == 2
+                      ? diff_revisions(*repository, revisions[0], revisions[1], split->paths, context)
+                      : diff_work_tree(*repository, revisions.empty() ? "HEAD" : revisions[0], split->paths, context);
   if (!status) context.fail(status.error());
 }
 
@@ -98,8 +113,10 @@ void register_diff(CLI::App& app, Context& context) {
   auto options = std::make_shared<DiffOptions>();
   auto* command = app.add_subcommand(
       "diff", "Show files added, removed and changed (sizes, CIDs): HEAD or REV against the work tree, or REV against REV "
-              "with metrics and params");
-  command->add_option("REV", options->revisions, "One revision (against the work tree) or two (old, new)")->expected(0, 2);
+              "with metrics and params; PATHs limit the files compared");
+  add_revisions_and_paths(*command, options->arguments, "[REV [REV]] [--] [PATH…]",
+                          "one revision (against the work tree) or two (old, new), and the "
+                          "files or directories to compare");
   command->callback([options, &context] { run_diff(*options, context); });
 }
 

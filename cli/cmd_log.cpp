@@ -1,4 +1,5 @@
-// mlchain log [--oneline] [--json] [-n N] [REV]: the history from REV (default HEAD), newest first.
+// mlchain log [--oneline] [--json] [-n N] [REV] [--] [PATH…]: the history from REV (default HEAD), newest
+// first; with paths, only the commits that changed them.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
@@ -9,8 +10,12 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "path_arguments.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
+#include "mlchain/core/path_filter.hpp"
 #include "mlchain/remote/remotes.hpp"
+#include "mlchain/repo/path_arguments.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 
@@ -21,7 +26,7 @@ struct LogOptions {
   bool oneline = false;
   bool json = false;
   std::optional<std::size_t> limit;
-  std::string revision = "HEAD";
+  std::vector<std::string> arguments;  // [REV] [--] [PATH…]
   std::string remote;  // --remote [REMOTE]: the chain's head updates instead
 };
 
@@ -39,17 +44,13 @@ void print_text(const CommitView& view, const std::vector<codec::Cid>& commits, 
   context.out << "Date:   " << utc_time(commit.time) << '\n';
   if (!commit.meta.metrics.empty()) {
     context.out << "Metrics:";
-    for (const auto& [name, value] : commit.meta.metrics) context.out << ' ' << name << '=' << number_text(value);
+    for (const auto& [name, value] : commit.meta.metrics)
+      context.out << ' ' << core::escape_text(name) << '=' << number_text(value);
     context.out << '\n';
   }
   if (!view.signature.good) context.out << signature_line(view) << '\n';
   context.out << '\n';
-  std::size_t start = 0;
-  while (start <= commit.message.size()) {
-    const auto end = std::min(commit.message.find('\n', start), commit.message.size());
-    context.out << "    " << commit.message.substr(start, end - start) << '\n';
-    start = end + 1;
-  }
+  print_message(context.out, commit.message);
   context.out << '\n';
 }
 
@@ -57,9 +58,13 @@ void run_log(const LogOptions& options, Context& context) {
   if (options.oneline && options.json) return context.fail(ErrorCode::usage, "--oneline and --json exclude each other");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  auto start = repo::resolve_revision(*repository, options.revision);
+  const auto current_directory = std::filesystem::current_path();
+  const auto first_path = first_path_argument(options.arguments, context);
+  auto split = repo::split_revisions_and_paths(*repository, current_directory, options.arguments, first_path, 1);
+  if (!split) return context.fail(split.error());
+  auto start = repo::resolve_revision(*repository, split->revisions.empty() ? "HEAD" : split->revisions.front());
   if (!start) return context.fail(start.error());
-  auto history = core::walk_history(repository->objects(), {*start}, options.limit);
+  auto history = core::walk_history_of_paths(repository->objects(), {*start}, split->paths, options.limit);
   if (!history) return context.fail(history.error());
   std::vector<codec::Cid> commits;
   if (!options.json) {
@@ -75,7 +80,8 @@ void run_log(const LogOptions& options, Context& context) {
     if (options.json) {
       list.push_back(commit_json(*view));
     } else if (options.oneline) {
-      context.out << repo::short_cid(view->cid, commits) << ' ' << first_line(view->commit.message) << '\n';
+      context.out << repo::short_cid(view->cid, commits) << ' ' << core::escape_text(first_line(view->commit.message))
+                  << '\n';
     } else {
       print_text(*view, commits, context);
     }
@@ -87,11 +93,14 @@ void run_log(const LogOptions& options, Context& context) {
 
 void register_log(CLI::App& app, Context& context) {
   auto options = std::make_shared<LogOptions>();
-  auto* command = app.add_subcommand("log", "Show the history from REV (default HEAD), newest first");
+  auto* command = app.add_subcommand(
+      "log", "Show the history from REV (default HEAD), newest first; with PATHs only the commits that changed them");
   command->add_flag("--oneline", options->oneline, "One line per commit: short CID and message");
   command->add_flag("--json", options->json, "Print a JSON array of commits (as show --json, without files)");
   command->add_option("-n,--max-count", options->limit, "Show at most N commits")->check(CLI::PositiveNumber);
-  command->add_option("REV", options->revision, "Branch, tag, CID or short CID, with ~N/^N (default HEAD)");
+  add_revisions_and_paths(*command, options->arguments, "[REV] [--] [PATH…]",
+                          "where to start (branch, tag, CID or short CID, with ~N/^N; default HEAD), "
+                          "and the files or directories whose changes to list");
   auto* remote_option =
       command->add_option("--remote", options->remote, "Show REMOTE's head updates from its chain instead (default origin)")
           ->expected(0, 1);

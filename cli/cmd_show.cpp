@@ -8,6 +8,7 @@
 #include "commit_view.hpp"
 #include "context.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -24,7 +25,8 @@ struct ShowOptions {
 void print_section(Context& context, const char* title, const auto& entries, const auto& format) {
   if (entries.empty()) return;
   context.out << title << ":\n";
-  for (const auto& [name, value] : entries) context.out << "    " << name << " = " << format(value) << '\n';
+  for (const auto& [name, value] : entries)
+    context.out << "    " << core::escape_text(name) << " = " << format(value) << '\n';
 }
 
 void print_text(const CommitView& view, const std::vector<core::TreeEntry>& files, Context& context) {
@@ -35,38 +37,35 @@ void print_text(const CommitView& view, const std::vector<core::TreeEntry>& file
   for (const auto& parent : commit.parents) context.out << "Parent:  " << parent.to_string() << '\n';
   context.out << "Author:  " << codec::to_checksum_address(commit.author) << '\n';
   context.out << "Date:    " << utc_time(commit.time) << " (" << commit.time << ")\n";
-  context.out << "Profile: " << commit.profile << '\n';
-  if (meta.license) context.out << "License: " << *meta.license << '\n';
+  context.out << "Profile: " << core::escape_text(commit.profile) << '\n';
+  if (meta.license) context.out << "License: " << core::escape_text(*meta.license) << '\n';
   if (meta.code) {
-    context.out << "Code:    git " << meta.code->commit.value_or("(no commit)");
-    if (meta.code->branch) context.out << " on " << *meta.code->branch;
-    if (meta.code->remote) context.out << " from " << *meta.code->remote;
+    context.out << "Code:    git " << core::escape_text(meta.code->commit.value_or("(no commit)"));
+    if (meta.code->branch) context.out << " on " << core::escape_text(*meta.code->branch);
+    if (meta.code->remote) context.out << " from " << core::escape_text(*meta.code->remote);
     if (meta.code->dirty) context.out << " (dirty)";
     context.out << '\n';
   }
   context.out << '\n';
-  std::size_t start = 0;
-  while (start <= commit.message.size()) {
-    const auto end = std::min(commit.message.find('\n', start), commit.message.size());
-    context.out << "    " << commit.message.substr(start, end - start) << '\n';
-    start = end + 1;
-  }
+  print_message(context.out, commit.message);
   context.out << '\n';
   print_section(context, "Metrics", meta.metrics, [](double value) { return number_text(value); });
   print_section(context, "Params", meta.params, [](const core::ParamValue& value) { return param_text(value); });
-  print_section(context, "Tags", meta.tags, [](const std::string& value) { return value; });
-  print_section(context, "Env", meta.env, [](const std::string& value) { return value; });
+  const auto text = [](const std::string& value) { return core::escape_text(value); };
+  print_section(context, "Tags", meta.tags, text);
+  print_section(context, "Env", meta.env, text);
   if (!meta.data.empty()) {
     context.out << "Data:\n";
-    for (const auto& item : meta.data) context.out << "    " << item.name << " = " << item.cid << " (" << item.role << ")\n";
+    for (const auto& item : meta.data)
+      context.out << "    " << text(item.name) << " = " << text(item.cid) << " (" << text(item.role) << ")\n";
   }
   context.out << signature_line(view) << '\n';
   context.out << "    digest " << codec::to_0x_hex(view.signature.digest) << '\n';
   context.out << "Files:\n";
   for (const auto& entry : files) {
-    context.out << "    " << entry.cid.to_string() << ' ' << entry.size << ' ' << entry.path;
-    if (entry.kind == unixfs::NodeKind::directory) context.out << '/';
-    if (entry.symlink_target) context.out << " -> " << *entry.symlink_target;
+    const auto shown = entry.kind == unixfs::NodeKind::directory ? entry.path + "/" : entry.path;
+    context.out << "    " << entry.cid.to_string() << ' ' << entry.size << ' ' << core::quote_path(shown);
+    if (entry.symlink_target) context.out << " -> " << core::quote_path(*entry.symlink_target);
     context.out << '\n';
   }
 }

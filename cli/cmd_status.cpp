@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/work_tree_changes.hpp"
 
@@ -40,7 +41,7 @@ void run_status(const StatusOptions& options, Context& context) {
   if (!head_commit) return context.fail(head_commit.error());
   auto changes = repo::compare_work_tree(*repository, *head_commit);
   if (!changes) return context.fail(changes.error());
-  if (changes->index_warning) context.err << "mlchain: warning: " << *changes->index_warning << '\n';
+  if (changes->index_warning) context.err << "mlchain: warning: " << core::escape_text(*changes->index_warning) << '\n';
 
   if (options.json) {
     nlohmann::ordered_json document;
@@ -61,13 +62,14 @@ void run_status(const StatusOptions& options, Context& context) {
   }
 
   if (head->branch && !*head_commit) {
-    context.out << "## No commits yet on " << *head->branch << '\n';
+    context.out << "## No commits yet on " << core::escape_text(*head->branch) << '\n';
   } else if (head->branch) {
-    context.out << "## " << *head->branch << '\n';
+    context.out << "## " << core::escape_text(*head->branch) << '\n';
   } else {
     context.out << "## HEAD (detached at " << (*head_commit)->to_string() << ")\n";
   }
-  for (const auto& change : changes->changes) context.out << letter(change.kind) << "  " << shown_path(change) << '\n';
+  for (const auto& change : changes->changes)
+    context.out << letter(change.kind) << "  " << core::quote_path(shown_path(change)) << '\n';
 }
 
 }  // namespace

@@ -37,5 +37,6 @@ void register_fetch(CLI::App& app, Context& context);
 void register_clone(CLI::App& app, Context& context);
 void register_registry(CLI::App& app, Context& context);
 void register_pull(CLI::App& app, Context& context);
+void register_help(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

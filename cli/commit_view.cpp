@@ -5,6 +5,7 @@
 
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/core/display_text.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -105,6 +106,15 @@ std::string signature_line(const CommitView& view) {
   return "Signature: BAD (no key can have made it)";
 }
 
+void print_message(std::ostream& out, const std::string& message) {
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    const auto end = std::min(message.find('\n', start), message.size());
+    out << "    " << core::escape_text(std::string_view(message).substr(start, end - start)) << '\n';
+    start = end + 1;
+  }
+}
+
 std::string number_text(double value) {
   char text[64];
   const auto [end, error] = std::to_chars(text, text + sizeof text, value);
@@ -113,7 +123,7 @@ std::string number_text(double value) {
 }
 
 std::string param_text(const core::ParamValue& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* text = std::get_if<std::string>(&value)) return core::escape_text(*text);
   if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
   return number_text(std::get<double>(value));
 }

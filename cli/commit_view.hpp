@@ -31,8 +31,12 @@ std::string utc_time(std::int64_t seconds);
 // "Signature: good, by 0x…" or "Signature: BAD (…)".
 std::string signature_line(const CommitView& view);
 
+// The message, each line indented four spaces, its control characters escaped (core/display_text.hpp).
+void print_message(std::ostream& out, const std::string& message);
+
 // The shortest round-trip text of a double.
 std::string number_text(double value);
+// A param's value as text output shows it (a string's control characters escaped).
 std::string param_text(const core::ParamValue& value);
 
 }  // namespace mlchain::cli

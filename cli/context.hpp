@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <ostream>
 #include <string_view>
 
@@ -12,6 +14,9 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
   int exit_code = 0;
+  // How many arguments followed the first "--": CLI11 drops the "--" itself, and log and diff need to know
+  // where paths began.
+  std::optional<std::size_t> arguments_after_separator;
 
   // Prints "mlchain: error: …" (one line) and records the error's exit code.
   void fail(const Error& error);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The command line's frame: version, help, and usage errors with exit code 2 (DESIGN §4.3).
+# The command line's frame: version, help (`--help` and `help CMD`), and usage errors with exit code 2
+# that name the unknown or missing command.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -18,4 +19,31 @@ set +e
 "$MLCHAIN" --no-such-flag >/dev/null 2>&1; code=$?
 set -e
 [ "$code" -eq 2 ] || fail "unknown flag exits $code, not 2"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib/expect.sh"
+expect 2 "$MLCHAIN" no-such-command
+[ "$err" = "mlchain: error: unknown command 'no-such-command' (see 'mlchain --help')" ] || fail "unknown command: $err"
+expect 2 "$MLCHAIN" remote no-such-thing --json
+[ "$err" = "mlchain: error: unknown command 'remote no-such-thing' (see 'mlchain remote --help')" ] ||
+  fail "unknown subcommand: $err"
+expect 2 "$MLCHAIN"
+[ "$err" = "mlchain: error: no command given (see 'mlchain --help')" ] || fail "no command: $err"
+expect 2 "$MLCHAIN" remote
+[[ "$err" == "mlchain: error: 'mlchain remote' needs a command: add, list, "*"(see 'mlchain remote --help')" ]] ||
+  fail "group without its command: $err"
+
+# `mlchain help CMD…` is `mlchain CMD… --help`; `mlchain help` is `mlchain --help`.
+expect 0 "$MLCHAIN" help
+[ "$out" = "$("$MLCHAIN" --help)" ] || fail "help differs from --help"
+[[ "$out" == *" help "* ]] || fail "--help does not list help"
+for command in commit "remote add" "key new"; do
+  expect 0 "$MLCHAIN" help $command
+  [ "$out" = "$("$MLCHAIN" $command --help)" ] || fail "help $command differs from $command --help: $out"
+  [[ "$out" == *"Usage: mlchain $command "* ]] || fail "help $command usage line: $out"
+done
+expect 2 "$MLCHAIN" help no-such-command
+[[ "$err" == *"unknown command 'no-such-command'"* ]] || fail "help of an unknown command: $err"
+expect 2 "$MLCHAIN" help remote nothing
 echo "cli basics: ok"

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "mlchain/codec/address.hpp"
+#include "mlchain/net/http.hpp"
 #include "mlchain/repo/config.hpp"
 
 namespace mlchain::remote {
@@ -92,7 +93,7 @@ Status check_remote_url(std::string_view what, std::string_view url) {
   const auto at = authority.rfind('@');
   const auto host = at == std::string_view::npos ? authority : authority.substr(at + 1);
   if (rest.empty() || host.empty() || host.front() == ':' || url.find_first_of(" \t\r\n") != std::string_view::npos)
-    return make_error(ErrorCode::usage, std::string(what) + " '" + std::string(url) +
+    return make_error(ErrorCode::usage, std::string(what) + " '" + net::redact_url(url) +
                                             "' is not an http:// or https:// URL with a host (e.g. http://127.0.0.1:5001)");
   return {};
 }
@@ -138,7 +139,7 @@ Status add_remote(repo::Repository& repository, const Remote& remote) {
     if (key.starts_with(key_of(remote.name, ""))) {
       auto existing = find_remote(repository, remote.name);
       return make_error(ErrorCode::conflict, "remote '" + remote.name + "' already exists" +
-                                                 (existing && existing->ipfs ? " (ipfs " + *existing->ipfs + ")" : std::string()) +
+                                                 (existing && existing->ipfs ? " (ipfs " + net::redact_url(*existing->ipfs) + ")" : std::string()) +
                                                  "; remove it first with 'mlchain remote remove " + remote.name + "'");
     }
   for (const auto& [setting, value] : settings) MLCHAIN_TRY_STATUS(config.set(key_of(remote.name, setting), value));
