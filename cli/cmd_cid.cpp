@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/unixfs/profile.hpp"
@@ -75,7 +76,7 @@ void run_cid(const CidOptions& options, Context& context) {
                         {"size", node->kind == unixfs::NodeKind::directory ? content_bytes(path, options.dereference)
                                                                            : node->content_size}});
     else
-      context.out << cid << "  " << path << '\n';
+      context.out << cid << "  " << mlchain::core::quote_path(path) << '\n';
   }
   if (options.json) context.out << report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }

@@ -18,6 +18,7 @@
 #include "context.hpp"
 #include "progress_bar.hpp"
 #include "mlchain/core/commit_fields.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/keys/signers.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
@@ -148,7 +149,7 @@ void run_commit(const CommitOptions& options, Context& context) {
   auto commits = repo::stored_commits(repository->objects());
   if (!commits) return context.fail(commits.error());
   context.out << '[' << (outcome->branch ? *outcome->branch : std::string("detached HEAD")) << ' '
-              << repo::short_cid(*outcome->commit, *commits) << "] " << first_line(*message) << '\n';
+              << repo::short_cid(*outcome->commit, *commits) << "] " << core::escape_text(first_line(*message)) << '\n';
 }
 
 }  // namespace
