@@ -124,4 +124,11 @@ for target in commit tree file head branch tag config index journal; do
   done
 done
 [ "$failures" -eq 0 ] || fail "$failures failures in $cases damaged repositories"
+
+# gc, which writes, removes what nothing reaches: a non-empty directory in its place is damage too.
+rm -rf "$work/case" && cp -a "$work/base" "$work/case" && cd "$work/case"
+unreachable=bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy
+mkdir -p "$(key_path objects "$unreachable")/inside"
+expect 1 timeout 10 "$MLCHAIN" gc
+[[ "$err" == *"$(key_path objects "$unreachable")"* ]] || fail "gc on a directory in objects/: $err"
 echo "store damage sweep: $cases damaged repositories, no hang, no internal error, nothing passed"

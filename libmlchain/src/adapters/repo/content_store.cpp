@@ -171,19 +171,23 @@ void ContentWriter::abort() {
 std::filesystem::path ContentStore::path_of(const codec::Cid& cid) const { return fanned_out_path(root_, cid); }
 
 Result<bool> ContentStore::contains(const codec::Cid& cid) const {
+  const auto path = path_of(cid);
   struct stat info {};
-  if (::lstat(path_of(cid).c_str(), &info) == 0) return true;
-  if (errno == ENOENT || errno == ENOTDIR) return false;
-  return disk::stored_file_error(errno, "stat", path_of(cid));
+  if (::lstat(path.c_str(), &info) == 0) return true;
+  const int error = errno;
+  if (error == ENOENT || error == ENOTDIR) return false;
+  return disk::stored_file_error(error, "stat", path);
 }
 
 Result<std::uint64_t> ContentStore::size(const codec::Cid& cid) const {
+  const auto path = path_of(cid);
   struct stat info {};
   // lstat: the size of what is stored here, whatever it is; reading it refuses what is not a regular file.
-  if (::lstat(path_of(cid).c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
-  if (errno == ENOENT || errno == ENOTDIR)
+  if (::lstat(path.c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
+  const int error = errno;
+  if (error == ENOENT || error == ENOTDIR)
     return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-  return disk::stored_file_error(errno, "stat", path_of(cid));
+  return disk::stored_file_error(error, "stat", path);
 }
 
 Result<ContentWriter> ContentStore::begin_write() const {
@@ -265,7 +269,8 @@ Status ContentStore::remove(const codec::Cid& cid) const {
   const auto path = path_of(cid);
   std::error_code error;
   std::filesystem::remove(path, error);
-  if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+  // A non-empty directory where a stored file belongs is damage, not a failure of the machine.
+  if (error) return disk::stored_file_error(error.value(), "remove", path);
   return {};
 }
 

@@ -116,7 +116,8 @@ Status DiskObjectStore::remove(const codec::Cid& cid) {
   const auto path = path_of(cid);
   std::error_code error;
   std::filesystem::remove(path, error);
-  if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+  // A non-empty directory where a stored file belongs is damage, not a failure of the machine.
+  if (error) return disk::stored_file_error(error.value(), "remove", path);
   return {};
 }
 
