@@ -89,11 +89,14 @@ bool is_work_tree_temporary(std::string_view file_name) {
 namespace {
 
 // The names in `directory` with whether each is a directory itself (lstat: a symlink to one is not).
+// `directory` itself is not followed either when it is a symlink.
 Result<std::vector<std::pair<std::string, bool>>> list_directory(const std::filesystem::path& directory) {
   std::vector<std::pair<std::string, bool>> entries;
-  DIR* stream = ::opendir(directory.c_str());
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR* stream = fd < 0 ? nullptr : ::fdopendir(fd);
   if (stream == nullptr) {
     const int error = errno;
+    if (fd >= 0) ::close(fd);
     if (error == ENOENT) return make_error(ErrorCode::not_found, directory.string() + " does not exist");
     return make_error(ErrorCode::verification_failed,
                       "cannot list " + directory.string() + ": " + std::strerror(error));
