@@ -40,7 +40,8 @@ void print_json(const repo::VerifyReport& report, const json& anchoring, Context
                         {"kind", repo::problem_kind_name(problem.kind)},
                         {"expected", optional_text(problem.expected)},
                         {"actual", optional_text(problem.actual)}});
-  json document{{"ok", report.ok()}, {"commit", report.commit ? json(report.commit->to_string()) : json(nullptr)}, {"problems", problems}};
+  const json commit = report.commit ? json(report.commit->to_string()) : json(nullptr);
+  json document{{"ok", report.ok()}, {"commit", commit}, {"problems", problems}};
   if (!anchoring.is_null()) document["anchoring"] = anchoring;
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
@@ -114,9 +115,9 @@ void run_verify(const VerifyOptions& options, Context& context) {
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && !anchoring.is_null()) context.out << anchoring_line(anchoring) << '\n';
   if (!report->ok())
-    context.fail(ErrorCode::verification_failed, "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +
-                                                     std::to_string(report->problems.size()) +
-                                                     (report->problems.size() == 1 ? " problem" : " problems"));
+    context.fail(ErrorCode::verification_failed,
+                 "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +
+                     std::to_string(report->problems.size()) + (report->problems.size() == 1 ? " problem" : " problems"));
 }
 
 }  // namespace

@@ -230,7 +230,8 @@ class Verifier {
       // The block hashes to its CID (get checked it): what does not decode as a commit is something else.
       auto commit = cid.codec() == codec::multicodec::dag_cbor
                         ? core::decode_commit(*block)
-                        : Result<core::Commit>(make_error(ErrorCode::verification_failed, "a dag-pb block (a directory or a file)"));
+                        : Result<core::Commit>(
+                              make_error(ErrorCode::verification_failed, "a dag-pb block (a directory or a file)"));
       if (!commit) {
         report_.problems.push_back({ProblemKind::not_a_commit, store_path(cid), cid.to_string(), commit.error().message});
         continue;
