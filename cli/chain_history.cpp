@@ -79,7 +79,7 @@ Result<json> check_chain_anchoring(const ChainVerifyOptions& options, repo::Veri
   MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
   MLCHAIN_TRY(auto configured, remote::find_remote(repository, options.remote.empty() ? remote::default_remote : options.remote));
   MLCHAIN_TRY(auto remote, chain::chain_remote_of(configured));
-  MLCHAIN_TRY(auto check, chain::check_anchored(repository, remote, report.commit, options.min_confirmations));
+  MLCHAIN_TRY(auto check, chain::check_anchored(repository, remote, *report.commit, options.min_confirmations));
   if (!check.anchoring) {
     report.problems.push_back(repo::VerifyProblem{repo::ProblemKind::not_anchored, std::nullopt,
                                                   "anchored with at least " + std::to_string(options.min_confirmations) +

@@ -27,8 +27,8 @@ struct ChainVerifyOptions {
 // --chain, --remote NAME, --min-confirmations N.
 void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);
 
-// Checks that report.commit is anchored on the remote's chain: adds a "not-anchored" problem to `report`
-// when it is not, and returns what to print ({block, time, transaction, …}; null when not anchored).
+// Checks that report.commit (which must be known) is anchored on the remote's chain: adds a
+// "not-anchored" problem to `report` when it is not, and returns what to print ({block, time, transaction, …}; null when not anchored).
 Result<nlohmann::ordered_json> check_chain_anchoring(const ChainVerifyOptions& options, repo::VerifyReport& report);
 // One line for the text report.
 std::string anchoring_line(const nlohmann::ordered_json& anchoring);

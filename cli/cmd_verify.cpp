@@ -10,6 +10,7 @@
 #include "chain_history.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "progress_bar.hpp"
 #include "mlchain/remote/fetch.hpp"
 #include "mlchain/remote/remote_verify.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -39,7 +40,8 @@ void print_json(const repo::VerifyReport& report, const json& anchoring, Context
                         {"kind", repo::problem_kind_name(problem.kind)},
                         {"expected", optional_text(problem.expected)},
                         {"actual", optional_text(problem.actual)}});
-  json document{{"ok", report.ok()}, {"commit", report.commit.to_string()}, {"problems", problems}};
+  const json commit = report.commit ? json(report.commit->to_string()) : json(nullptr);
+  json document{{"ok", report.ok()}, {"commit", commit}, {"problems", problems}};
   if (!anchoring.is_null()) document["anchoring"] = anchoring;
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
@@ -55,7 +57,11 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
                 << problem.path.value_or(problem.expected.value_or("-")) << ": expected "
                 << problem.expected.value_or("nothing") << ", actual " << problem.actual.value_or("nothing") << '\n';
   }
-  context.out << (report.ok() ? "verified " : "checked ") << report.commit.to_string() << ": "
+  if (!report.commit) {
+    context.out << "checked nothing: no commit could be read\n";
+    return;
+  }
+  context.out << (report.ok() ? "verified " : "checked ") << report.commit->to_string() << ": "
               << counted(report.commits, "commit") << " (" << counted(report.signatures, "signature") << "), "
               << counted(report.blocks, "block") << " (" << report.block_bytes << " bytes), "
               << counted(report.contents, "stored file content") << " (" << report.content_bytes << " bytes) re-hashed";
@@ -66,8 +72,10 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
   context.out << '\n';
 }
 
-Result<repo::VerifyReport> verify_in_repository(const repo::VerifyRequest& request) {
+Result<repo::VerifyReport> verify_in_repository(repo::VerifyRequest request, Context& context) {
   MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
+  ProgressBar bar(context.err, "verify");
+  request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   return repo::verify(repository, request);
 }
 
@@ -92,11 +100,11 @@ void run_verify(const VerifyOptions& options, Context& context) {
     request.signers.push_back(*address);
   }
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
-  auto report = options.ipfs.empty() && options.gateway.empty() ? verify_in_repository(request)
+  auto report = options.ipfs.empty() && options.gateway.empty() ? verify_in_repository(request, context)
                                                                  : verify_by_cid(options, request);
   if (!report) return context.fail(report.error());
   json anchoring;
-  if (options.chain.enabled) {
+  if (options.chain.enabled && report->commit) {
     auto checked = check_chain_anchoring(options.chain, *report);
     if (!checked) return context.fail(checked.error());
     anchoring = std::move(checked).value();
@@ -107,9 +115,9 @@ void run_verify(const VerifyOptions& options, Context& context) {
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && !anchoring.is_null()) context.out << anchoring_line(anchoring) << '\n';
   if (!report->ok())
-    context.fail(ErrorCode::verification_failed, "verification of " + report->commit.to_string() + " failed: " +
-                                                     std::to_string(report->problems.size()) +
-                                                     (report->problems.size() == 1 ? " problem" : " problems"));
+    context.fail(ErrorCode::verification_failed,
+                 "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +
+                     std::to_string(report->problems.size()) + (report->problems.size() == 1 ? " problem" : " problems"));
 }
 
 }  // namespace

@@ -77,9 +77,9 @@ expect 2 "$MLCHAIN" config
 expect 2 "$MLCHAIN" config get
 expect 2 "$MLCHAIN" config set user.name
 
-# A hand-broken config file is reported with its line number.
+# A hand-broken config file is a damaged repository (exit 1), reported with its line number.
 printf 'user.name = fine\nthis is not a setting\n' > .mlchain/config
-expect 2 "$MLCHAIN" config get user.name
+expect 1 "$MLCHAIN" config get user.name
 [[ "$err" == *".mlchain/config:2"* ]] || fail "malformed config message: $err"
 
 # Outside any repository: exit 3, saying what to do.

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -46,4 +47,23 @@ TEST_CASE("a lock file left by a dead process is taken over without waiting", "[
   std::ofstream(dir.path / "main.lock") << "pid 999999 on some-host\n";
   auto lock = fs::LockFile::acquire(target, std::chrono::milliseconds(0));
   REQUIRE(lock);
+}
+
+TEST_CASE("a lock file that is a FIFO, a symlink or a directory is damage, never opened as a lock", "[lock]") {
+  TempDir dir;
+  const auto target = dir.path / "main";
+  const auto lock = dir.path / "main.lock";
+  auto refused = [&] {
+    auto taken = fs::LockFile::acquire(target, std::chrono::milliseconds(100));
+    REQUIRE_FALSE(taken);
+    CHECK(taken.error().code == ErrorCode::verification_failed);
+    CHECK_THAT(taken.error().message, Catch::Contains(lock.string()));
+    stdfs::remove_all(lock);
+  };
+  REQUIRE(::mkfifo(lock.c_str(), 0644) == 0);
+  refused();
+  stdfs::create_symlink("/dev/zero", lock);
+  refused();
+  stdfs::create_directory(lock);
+  refused();
 }

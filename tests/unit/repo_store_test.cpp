@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
@@ -430,4 +432,78 @@ TEST_CASE("temporary files are abandoned only when their writer is gone", "[repo
   CHECK_FALSE(repo::is_abandoned_temporary("/x/.incoming.tmp-1-0"));  // init always runs
   CHECK_FALSE(repo::is_abandoned_temporary("/x/bafyfoo"));
   CHECK_FALSE(repo::is_abandoned_temporary("/x/.a.tmp-12x-0"));
+}
+
+TEST_CASE("reads of the store never follow a symlink, wait on a FIFO or read without bound", "[repo][store][damage]") {
+  // A read that blocks or never ends fails the test instead of hanging the suite.
+  ::alarm(20);
+  TempDir dir;
+  auto repository = repo::init_repository(dir.path / "w").value();
+  auto& objects = repository.objects();
+  const auto block = block_of("weights");
+  const auto cid = cbor_cid(block);
+  REQUIRE(objects.put(cid, block));
+  const auto path = objects.path_of(cid);
+  write_text(dir.path / "copy", std::string(block.begin(), block.end()));
+
+  auto refused = [&](const stdfs::path& at, auto read) {
+    INFO(at.string());
+    auto result = read();
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == ErrorCode::verification_failed);
+    CHECK_THAT(result.error().message, Catch::Contains(at.string()));
+  };
+  auto plant = [](const stdfs::path& at, const std::function<void()>& make) {
+    std::error_code ignored;
+    stdfs::remove_all(at, ignored);
+    make();
+  };
+  auto get = [&] { return objects.get(cid); };
+  plant(path, [&] { REQUIRE(::mkfifo(path.c_str(), 0644) == 0); });
+  refused(path, get);
+  plant(path, [&] { stdfs::create_symlink("/dev/zero", path); });
+  refused(path, get);
+  plant(path, [&] { stdfs::create_symlink(dir.path / "copy", path); });  // the right bytes, still a symlink
+  refused(path, get);
+  plant(path, [&] { stdfs::create_directory(path); });
+  refused(path, get);
+  plant(path, [&] { write_text(path, std::string(3 * 1024 * 1024, 'x')); });
+  refused(path, get);
+
+  // A one-chunk file is its own leaf, rebuilt from files/: that read is capped and checked too.
+  write_text(dir.path / "hello.txt", "hello\n");
+  auto leaf = fs::import_file(dir.path / "hello.txt", unixfs::unixfs_v1_2025, objects).value();
+  REQUIRE(repository.contents().store_copy(dir.path / "hello.txt", leaf.cid, unixfs::unixfs_v1_2025));
+  const auto contents_path = repository.contents().path_of(leaf.cid);
+  plant(contents_path, [&] { stdfs::create_symlink("/dev/zero", contents_path); });
+  refused(contents_path, [&] { return objects.get(leaf.cid); });
+  refused(contents_path, [&] { return repository.contents().check(leaf.cid, unixfs::unixfs_v1_2025); });
+  plant(contents_path, [&] { REQUIRE(::mkfifo(contents_path.c_str(), 0644) == 0); });
+  refused(contents_path, [&] { return repository.contents().check(leaf.cid, unixfs::unixfs_v1_2025); });
+
+  // A ref that is a FIFO is listed (so nothing forgets the branch) and refused when read.
+  const auto ref = dir.path / "w/.mlchain/refs/heads/main";
+  plant(ref, [&] { REQUIRE(::mkfifo(ref.c_str(), 0644) == 0); });
+  CHECK(repository.refs().names("refs/").value() == std::vector<std::string>{"refs/heads/main"});
+  refused(ref, [&] { return repository.refs().read("refs/heads/main"); });
+  refused(ref, [&] { return repository.refs().head_commit(); });
+  const auto head = dir.path / "w/.mlchain/HEAD";
+  plant(head, [&] { stdfs::create_symlink("/dev/zero", head); });
+  refused(head, [&] { return repository.refs().read_head(); });
+  const auto config = repository.paths().config();
+  plant(config, [&] { REQUIRE(::mkfifo(config.c_str(), 0644) == 0); });
+  refused(config, [&] { return repo::Config::load(config); });
+
+  // A fan-out directory that is a symlink is not walked into.
+  const auto elsewhere = dir.path / "elsewhere";
+  stdfs::create_directories(elsewhere);
+  write_text(elsewhere / cid.to_string(), "x");
+  stdfs::create_symlink(elsewhere, objects.root() / "zz");
+  std::vector<codec::Cid> listed;
+  REQUIRE(objects.for_each([&](const codec::Cid& found) -> Status {
+    listed.push_back(found);
+    return {};
+  }));
+  CHECK(listed == std::vector<codec::Cid>{cid});
+  ::alarm(0);
 }

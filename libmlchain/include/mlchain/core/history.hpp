@@ -15,7 +15,8 @@ struct StoredCommit {
 };
 
 // The commit with that CID: not_found naming it when absent, verification_failed when its block is
-// corrupt, usage when the CID names something that is not a commit.
+// corrupt or is not a commit (a ref or parent link that names a tree or a file is damage; a revision the
+// user typed is checked for a commit's codec before it gets here).
 Result<Commit> load_commit(ObjectStore& objects, const codec::Cid& cid);
 
 // The commits reachable from `starts` (all parents, each once), newest first by time, ties broken by CID;

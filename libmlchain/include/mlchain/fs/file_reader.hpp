@@ -1,6 +1,8 @@
 #pragma once
 // Reads a regular file from front to back in large pieces, telling the kernel the access is sequential.
 // Errors name the path; a file that changes size while it is read is reported, not silently hashed.
+// Opening never follows a symlink and never waits for a FIFO's writer: what is not a regular file is
+// refused, so a FIFO, a device or a symlink to one can neither hang a reader nor feed it without end.
 
 #include <filesystem>
 
@@ -11,7 +13,9 @@ namespace mlchain::fs {
 
 class FileReader {
  public:
-  static Result<FileReader> open(const std::filesystem::path& path);
+  // not_found when `path` does not exist; `refusal` when it is not a regular file or cannot be opened
+  // (usage for a file the caller named, verification_failed for one of the repository's own).
+  static Result<FileReader> open(const std::filesystem::path& path, ErrorCode refusal = ErrorCode::usage);
   FileReader(FileReader&& other) noexcept;
   FileReader& operator=(FileReader&& other) noexcept;
   FileReader(const FileReader&) = delete;
@@ -26,10 +30,16 @@ class FileReader {
   Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) const;
 
  private:
+  friend Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorCode refusal);
   FileReader(std::filesystem::path path, int fd, std::uint64_t size);
   std::filesystem::path path_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
 };
+
+// The whole of a regular file of at most `max_bytes` (opened as FileReader::open does): the cap holds even
+// when the file grows while it is read. Errors as FileReader::open; a larger file or a failed read is
+// `refusal` too.
+Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorCode refusal);
 
 }  // namespace mlchain::fs

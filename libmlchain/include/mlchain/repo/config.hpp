@@ -25,7 +25,8 @@ Status check_config_key(std::string_view key);
 
 class Config {
  public:
-  // A missing file is an empty configuration.
+  // A missing file is an empty configuration; one that is not a regular file of at most 1 MiB, or holds a
+  // line that is not a setting, is verification_failed naming the path (and the line).
   static Result<Config> load(const std::filesystem::path& path);
 
   std::optional<std::string> get(std::string_view key) const;

@@ -9,10 +9,12 @@
 //     what `.mlchainignore` leaves out), or any other directory, where every file counts. Every file is
 //     read and hashed: the stat cache is never trusted here, since a CI gate must not trust mtimes.
 // Whatever does not hold is a problem in the report, not an error: verification goes on past it, so one
-// run lists everything that is wrong.
+// run lists everything that is wrong. That includes a damaged store under what was asked for: a ref that
+// cannot be read, a commit that is missing, unreadable or not a commit at all are problems, never errors.
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,10 +35,16 @@ enum class ProblemKind {
   corrupt,           // a stored block or file content no longer hashes to its CID (path: where it is stored)
   missing_object,    // a block or file content the ancestry needs is not stored (expected: its CID)
   not_anchored,      // verify --chain: no confirmed push on the remote's chain holds the commit (actual: why)
+  unreadable,        // what is stored for a CID is not a readable regular file: a symlink, a FIFO, a directory,
+                     // no permission (path; expected: the CID; actual: what is wrong)
+  not_a_commit,      // a ref, a parent link or the CID asked for names a stored block that is not a commit
+                     // (path: where it is stored; expected: the CID; actual: what it is)
+  bad_ref,           // HEAD or the ref the revision names cannot be read (path: its file; actual: why); no
+                     // commit is known then
 };
 
 // "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object",
-// "not-anchored".
+// "not-anchored", "unreadable", "not-a-commit", "bad-ref".
 std::string_view problem_kind_name(ProblemKind kind);
 
 struct VerifyProblem {
@@ -50,10 +58,12 @@ struct VerifyRequest {
   std::string revision = "HEAD";          // a revision (repo/revisions.hpp) or a full commit CID
   std::vector<codec::Address> signers;    // empty: any author whose signature holds
   std::optional<std::filesystem::path> directory;  // nothing: the work tree
+  // Called as the stored file contents are re-hashed (the bulk of the work): bytes done and in all.
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };
 
 struct VerifyReport {
-  codec::Cid commit;
+  std::optional<codec::Cid> commit;  // nothing only when the revision's own ref cannot be read (bad_ref)
   std::uint64_t commits = 0;         // commit blocks checked (ancestry included)
   std::uint64_t signatures = 0;      // signatures recovered
   std::uint64_t blocks = 0;          // distinct blocks re-hashed, commits included
@@ -78,9 +88,10 @@ Status check_commit_author(const core::Commit& commit, const std::vector<codec::
 Status compare_directory(const std::vector<core::TreeEntry>& expected, const std::filesystem::path& directory,
                          const unixfs::Profile& profile, VerifyReport& report);
 
-// Errors only when verification cannot start: an unknown or malformed revision (not_found, usage), a
-// directory that cannot be read, or a failure of the machine (internal). A revision whose commit block is
-// corrupt or missing still gives a report, naming the problem.
+// Errors only when verification cannot start: a revision that names nothing (an unknown name, a CID that
+// is not stored, a branch without commits: not_found; malformed: usage), a directory that cannot be read,
+// or a failure of the machine (internal). A revision whose ref cannot be read, or whose commit block is
+// missing, unreadable, corrupt or not a commit, still gives a report naming the problem.
 Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request);
 
 }  // namespace mlchain::repo

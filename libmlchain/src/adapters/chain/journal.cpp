@@ -1,14 +1,13 @@
 #include "mlchain/chain/journal.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/eth/transaction_sender.hpp"
 #include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/fs/file_reader.hpp"
 
 namespace mlchain::chain {
 namespace {
@@ -221,16 +220,12 @@ Result<JournalScan> Journal::scan() const {
   if (error) return make_error(ErrorCode::internal, "cannot list " + dir_.string() + ": " + error.message());
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    Bytes contents;
-    {
-      std::ifstream stream(file, std::ios::binary);
-      contents.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
-      if (!stream && !stream.eof()) {
-        scan.problems.push_back({file, "cannot be read"});
-        continue;
-      }
+    auto contents = fs::read_whole_file(file, max_entry_bytes, ErrorCode::verification_failed);
+    if (!contents) {
+      scan.problems.push_back({file, contents.error().message});
+      continue;
     }
-    auto entry = decode_journal_entry(contents);
+    auto entry = decode_journal_entry(*contents);
     if (!entry) {
       scan.problems.push_back({file, entry.error().message});
       continue;

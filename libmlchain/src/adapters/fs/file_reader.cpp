@@ -4,26 +4,62 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 namespace mlchain::fs {
 
-Result<FileReader> FileReader::open(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+Result<FileReader> FileReader::open(const std::filesystem::path& path, ErrorCode refusal) {
+  // O_NONBLOCK only keeps open() from waiting for a FIFO's writer; it changes nothing for a regular file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     const int error = errno;
-    const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
-    return make_error(code, "cannot open " + path.string() + ": " + std::strerror(error));
+    if (error == ENOENT || error == ENOTDIR) return make_error(ErrorCode::not_found, "cannot open " + path.string() + ": " + std::strerror(error));
+    if (error == ELOOP) return make_error(refusal, path.string() + " is a symlink, not a regular file");
+    return make_error(refusal, "cannot open " + path.string() + ": " + std::strerror(error));
   }
   struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+  if (::fstat(fd, &info) != 0) {
+    const int error = errno;
     ::close(fd);
-    return make_error(ErrorCode::usage, path.string() + " is not a regular file");
+    return make_error(refusal, "cannot stat " + path.string() + ": " + std::strerror(error));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    const char* what = S_ISDIR(info.st_mode) ? "a directory" : S_ISFIFO(info.st_mode) ? "a FIFO" : "a device or socket";
+    return make_error(refusal, path.string() + " is " + what + ", not a regular file");
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return FileReader(path, fd, static_cast<std::uint64_t>(info.st_size));
+}
+
+Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorCode refusal) {
+  MLCHAIN_TRY(const auto reader, FileReader::open(path, refusal));
+  auto too_large = [&] {
+    return make_error(refusal, path.string() + " is larger than the " + std::to_string(max_bytes) + " bytes it may hold");
+  };
+  if (reader.size() > max_bytes) return too_large();
+  // One byte more than the cap tells a file that grew past it from one that fits exactly.
+  Bytes contents(static_cast<std::size_t>(reader.size()) + 1);
+  std::uint64_t filled = 0;
+  for (;;) {
+    if (filled == contents.size()) {
+      if (contents.size() > max_bytes) return too_large();
+      contents.resize(static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes + 1, contents.size() * 2)));
+    }
+    const ssize_t n = ::pread(reader.fd_, contents.data() + filled, contents.size() - filled, static_cast<off_t>(filled));
+    if (n < 0) {
+      const int error = errno;
+      if (error == EINTR) continue;
+      return make_error(refusal, "cannot read " + path.string() + ": " + std::strerror(error));
+    }
+    if (n == 0) break;
+    filled += static_cast<std::uint64_t>(n);
+  }
+  contents.resize(static_cast<std::size_t>(filled));
+  return contents;
 }
 
 FileReader::FileReader(std::filesystem::path path, int fd, std::uint64_t size)

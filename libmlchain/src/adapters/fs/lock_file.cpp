@@ -38,14 +38,30 @@ bool still_at_path(int fd, const std::filesystem::path& path) {
 
 }  // namespace
 
+Result<int> open_lock_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+  if (fd < 0) {
+    const int error = errno;
+    const auto code = (error == ELOOP || error == EISDIR || error == EACCES || error == ENXIO)
+                          ? ErrorCode::verification_failed
+                          : ErrorCode::internal;
+    return make_error(code, "cannot open lock " + path.string() + ": " +
+                                (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return make_error(ErrorCode::verification_failed, "lock " + path.string() + " is not a regular file");
+  }
+  return fd;
+}
+
 Result<LockFile> LockFile::acquire(const std::filesystem::path& target, std::chrono::milliseconds patience) {
   std::filesystem::path path = target;
   path += ".lock";
   const auto deadline = std::chrono::steady_clock::now() + patience;
   for (;;) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-      return make_error(ErrorCode::internal, "cannot open lock " + path.string() + ": " + std::strerror(errno));
+    MLCHAIN_TRY(const int fd, open_lock_file(path));
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
       if (still_at_path(fd, path)) {
         const std::string holder = "pid " + std::to_string(::getpid()) + " on " + this_host() + "\n";

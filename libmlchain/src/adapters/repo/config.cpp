@@ -73,7 +73,7 @@ Status check_config_key(std::string_view key) {
 Result<Config> Config::load(const std::filesystem::path& path) {
   Config config;
   config.path_ = path;
-  auto bytes = disk::read_file(path);
+  auto bytes = disk::read_stored_file(path, disk::max_config_bytes);
   if (!bytes) {
     if (bytes.error().code == ErrorCode::not_found) return config;
     return std::move(bytes).error();
@@ -95,8 +95,8 @@ Result<Config> Config::load(const std::filesystem::path& path) {
     const auto equals = content.find('=');
     const auto key = equals == std::string_view::npos ? std::string_view{} : trim(content.substr(0, equals));
     if (!well_formed_key(key))
-      return make_error(ErrorCode::usage, path.string() + ":" + std::to_string(number) +
-                                              ": not a `key = value` line; fix or remove it");
+      return make_error(ErrorCode::verification_failed, path.string() + ":" + std::to_string(number) +
+                                                            ": not a `key = value` line; fix or remove it");
     config.lines_.push_back({std::string(line), std::string(key), std::string(trim(content.substr(equals + 1)))});
   }
   return config;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "disk.hpp"
@@ -75,10 +76,22 @@ Result<codec::Cid> cid_of_file(const std::filesystem::path& path, const unixfs::
 
 bool same_contents_key(const codec::Cid& a, const codec::Cid& b) { return a.codec() == b.codec() && a.hash() == b.hash(); }
 
-// Copies `source` into a new file at `target` (which must not exist), flushed and with `mode`.
-Status copy_to_new_file(const std::filesystem::path& source, const std::filesystem::path& target, unsigned mode) {
-  const int from = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (from < 0) return disk::system_error(errno, "read", source);
+// Copies `source` into a new file at `target` (which must not exist), flushed and with `mode`. A source
+// that is not a regular file is `refusal` (a symlink is not followed, a FIFO not waited on).
+Status copy_to_new_file(const std::filesystem::path& source, const std::filesystem::path& target, unsigned mode,
+                        ErrorCode refusal) {
+  const int from = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (from < 0) {
+    const int error = errno;
+    if (error == ENOENT || error == ENOTDIR) return disk::system_error(error, "read", source);
+    return make_error(refusal, "cannot read " + source.string() + ": " +
+                                   (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
+  }
+  struct stat source_info {};
+  if (::fstat(from, &source_info) != 0 || !S_ISREG(source_info.st_mode)) {
+    ::close(from);
+    return make_error(refusal, source.string() + " is not a regular file");
+  }
   const int to = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (to < 0) {
     const int error = errno;
@@ -158,18 +171,23 @@ void ContentWriter::abort() {
 std::filesystem::path ContentStore::path_of(const codec::Cid& cid) const { return fanned_out_path(root_, cid); }
 
 Result<bool> ContentStore::contains(const codec::Cid& cid) const {
+  const auto path = path_of(cid);
   struct stat info {};
-  if (::stat(path_of(cid).c_str(), &info) == 0) return true;
-  if (errno == ENOENT || errno == ENOTDIR) return false;
-  return disk::system_error(errno, "stat", path_of(cid));
+  if (::lstat(path.c_str(), &info) == 0) return true;
+  const int error = errno;
+  if (error == ENOENT || error == ENOTDIR) return false;
+  return disk::stored_file_error(error, "stat", path);
 }
 
 Result<std::uint64_t> ContentStore::size(const codec::Cid& cid) const {
+  const auto path = path_of(cid);
   struct stat info {};
-  if (::stat(path_of(cid).c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
-  if (errno == ENOENT || errno == ENOTDIR)
+  // lstat: the size of what is stored here, whatever it is; reading it refuses what is not a regular file.
+  if (::lstat(path.c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
+  const int error = errno;
+  if (error == ENOENT || error == ENOTDIR)
     return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-  return disk::system_error(errno, "stat", path_of(cid));
+  return disk::stored_file_error(error, "stat", path);
 }
 
 Result<ContentWriter> ContentStore::begin_write() const {
@@ -186,7 +204,7 @@ Status ContentStore::store_copy(const std::filesystem::path& source, const codec
   if (stored) return {};
   MLCHAIN_TRY_STATUS(disk::make_directories(root_));
   const auto temporary = root_ / disk::temporary_name("incoming");
-  MLCHAIN_TRY_STATUS(copy_to_new_file(source, temporary, 0444));
+  MLCHAIN_TRY_STATUS(copy_to_new_file(source, temporary, 0444, ErrorCode::usage));
   auto copied = cid_of_file(temporary, profile);
   if (!copied || !same_contents_key(*copied, cid)) {
     ::unlink(temporary.c_str());
@@ -210,7 +228,7 @@ Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& p
   const auto source = path_of(cid);
   MLCHAIN_TRY(const bool stored, contains(cid));
   if (!stored) return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-  MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode));
+  MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode, ErrorCode::verification_failed));
   auto written = cid_of_file(destination, profile);
   if (!written || !same_contents_key(*written, cid)) {
     ::unlink(destination.c_str());
@@ -227,7 +245,10 @@ Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile
   if (!actual) {
     if (actual.error().code == ErrorCode::not_found)
       return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-    return std::move(actual).error();
+    // Whatever keeps the stored contents from being read whole (not a regular file, unreadable, an I/O
+    // error, shrinking meanwhile) is damage to the store.
+    return make_error(ErrorCode::verification_failed,
+                      "the stored contents of " + cid.to_string() + " cannot be checked: " + actual.error().message);
   }
   if (!same_contents_key(*actual, cid))
     return make_error(ErrorCode::verification_failed,
@@ -248,7 +269,8 @@ Status ContentStore::remove(const codec::Cid& cid) const {
   const auto path = path_of(cid);
   std::error_code error;
   std::filesystem::remove(path, error);
-  if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+  // A non-empty directory where a stored file belongs is damage, not a failure of the machine.
+  if (error) return disk::stored_file_error(error.value(), "remove", path);
   return {};
 }
 

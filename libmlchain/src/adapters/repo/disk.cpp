@@ -8,6 +8,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <utility>
+#include <vector>
+
+#include "mlchain/fs/file_reader.hpp"
 
 namespace mlchain::repo::disk {
 
@@ -16,6 +20,12 @@ Error system_error(int error, std::string_view what, const std::filesystem::path
   if (error == ENOENT || error == ENOTDIR) code = ErrorCode::not_found;
   if (error == EEXIST) code = ErrorCode::conflict;
   return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+}
+
+Error stored_file_error(int error, std::string_view what, const std::filesystem::path& path) {
+  if (error == ENOENT || error == ENOTDIR || error == ENOMEM || error == EMFILE || error == ENFILE)
+    return system_error(error, what, path);
+  return make_error(ErrorCode::verification_failed, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 Result<Bytes> read_file(const std::filesystem::path& path) {
@@ -38,6 +48,10 @@ Result<Bytes> read_file(const std::filesystem::path& path) {
   }
   ::close(fd);
   return contents;
+}
+
+Result<Bytes> read_stored_file(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  return fs::read_whole_file(path, max_bytes, ErrorCode::verification_failed);
 }
 
 Status make_directories(const std::filesystem::path& path) {
@@ -72,22 +86,51 @@ bool is_work_tree_temporary(std::string_view file_name) {
   return dash != std::string_view::npos && digits(numbers.substr(0, dash)) && digits(numbers.substr(dash + 1));
 }
 
+namespace {
+
+// The names in `directory` with whether each is a directory itself (lstat: a symlink to one is not).
+// `directory` itself is not followed either when it is a symlink.
+Result<std::vector<std::pair<std::string, bool>>> list_directory(const std::filesystem::path& directory) {
+  std::vector<std::pair<std::string, bool>> entries;
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR* stream = fd < 0 ? nullptr : ::fdopendir(fd);
+  if (stream == nullptr) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    if (error == ENOENT) return make_error(ErrorCode::not_found, directory.string() + " does not exist");
+    return make_error(ErrorCode::verification_failed,
+                      "cannot list " + directory.string() + ": " + std::strerror(error));
+  }
+  errno = 0;
+  while (const dirent* item = ::readdir(stream)) {
+    const std::string name = item->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat info {};
+    const bool directory_entry = ::fstatat(::dirfd(stream), item->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(info.st_mode);
+    entries.emplace_back(name, directory_entry);
+    errno = 0;
+  }
+  const int error = errno;
+  ::closedir(stream);
+  if (error != 0)
+    return make_error(ErrorCode::verification_failed, "cannot list " + directory.string() + ": " + std::strerror(error));
+  return entries;
+}
+
+}  // namespace
+
 Status for_each_stored_file(const std::filesystem::path& root,
                             const std::function<Status(const std::filesystem::path&, const std::string&)>& visit) {
-  std::error_code error;
-  std::filesystem::directory_iterator top(root, error);
-  if (error) {
-    if (error == std::errc::no_such_file_or_directory) return {};
-    return make_error(ErrorCode::internal, "cannot read directory " + root.string() + ": " + error.message());
-  }
-  for (const auto& entry : top) {
-    if (entry.is_directory(error)) {
-      std::filesystem::directory_iterator inner(entry.path(), error);
-      if (error) return make_error(ErrorCode::internal, "cannot read directory " + entry.path().string() + ": " + error.message());
-      for (const auto& file : inner) MLCHAIN_TRY_STATUS(visit(file.path(), file.path().filename().string()));
-    } else {
-      MLCHAIN_TRY_STATUS(visit(entry.path(), entry.path().filename().string()));
+  auto top = list_directory(root);
+  if (!top) return top.error().code == ErrorCode::not_found ? Status{} : Status{std::move(top).error()};
+  for (const auto& [name, is_directory] : *top) {
+    const auto path = root / name;
+    if (!is_directory) {
+      MLCHAIN_TRY_STATUS(visit(path, name));
+      continue;
     }
+    MLCHAIN_TRY(const auto inner, list_directory(path));
+    for (const auto& entry : inner) MLCHAIN_TRY_STATUS(visit(path / entry.first, entry.first));
   }
   return {};
 }

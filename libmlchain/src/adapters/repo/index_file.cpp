@@ -20,8 +20,8 @@ LoadedIndex load_index(const RepositoryPaths& paths) {
   LoadedIndex index;
   const auto path = paths.index();
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return index;
-  auto bytes = disk::read_file(path);
+  if (::lstat(path.c_str(), &info) != 0) return index;
+  auto bytes = disk::read_stored_file(path, disk::max_index_bytes);
   if (!bytes) {
     index.warning = "cannot read " + path.string() + " (" + bytes.error().message + "); every file is hashed again";
     return index;

@@ -184,6 +184,9 @@ Result<FsckReport> fsck(Repository& repository) {
     report.problems.push_back({FsckProblem::Kind::bad_ref, "HEAD", head.error().message});
     return report;
   }
+  // HEAD's branch is read even when the walk of refs/ does not list it (a directory in its place).
+  if (auto branch = repository.refs().head_commit(); !branch && branch.error().code != ErrorCode::not_found)
+    report.problems.push_back({FsckProblem::Kind::bad_ref, "HEAD", branch.error().message});
   MLCHAIN_TRY(auto names, repository.refs().names("refs/"));
   std::vector<std::pair<std::string, codec::Cid>> roots;
   if (head->detached) roots.push_back({"HEAD", *head->detached});

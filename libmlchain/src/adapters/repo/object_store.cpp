@@ -13,6 +13,9 @@ namespace {
 
 // The largest chunk of any profile: a file that is its own leaf is never bigger.
 constexpr std::uint64_t largest_leaf = 1024 * 1024;
+// IPFS exchanges no block larger than 2 MiB (bitswap), so no block of ours is: a larger file in objects/
+// is damage, and is never read whole.
+constexpr std::uint64_t max_block_bytes = 2 * 1024 * 1024;
 
 // A dag-pb node without links whose UnixFS type is File or Raw: a file's leaf (unixfs-v0-2015). Canonical
 // dag-pb puts links first, so such a node starts with its Data field, and UnixFS writes the Type first.
@@ -61,7 +64,7 @@ Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
   if (is_file_leaf(cid, block)) return {};
   const auto path = path_of(cid);
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0) return {};
+  if (::lstat(path.c_str(), &info) == 0) return {};
   MLCHAIN_TRY_STATUS(disk::make_directories(path.parent_path()));
   auto written = fs::write_file_atomically(path, block, {0444, fs::IfExists::fail});
   // Another writer storing the same block at the same moment is as good as this one.
@@ -71,7 +74,7 @@ Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
 
 Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
   const auto path = path_of(cid);
-  auto block = disk::read_file(path);
+  auto block = disk::read_stored_file(path, max_block_bytes);
   if (block) {
     if (!cid.matches(*block)) return corrupt(cid, path);
     return std::move(block).value();
@@ -82,7 +85,7 @@ Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
     auto size = contents_.size(cid);
     if (size && *size <= largest_leaf) {
       const auto content_path = contents_.path_of(cid);
-      MLCHAIN_TRY(auto contents, disk::read_file(content_path));
+      MLCHAIN_TRY(auto contents, disk::read_stored_file(content_path, largest_leaf));
       auto leaf = unixfs::make_leaf(profile_of_cid(cid), contents);
       if (leaf.cid.codec() != cid.codec() || !cid.matches(leaf.block)) return corrupt(cid, content_path);
       return std::move(leaf.block);
@@ -93,7 +96,7 @@ Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
 
 Result<bool> DiskObjectStore::contains(const codec::Cid& cid) {
   struct stat info {};
-  if (::stat(path_of(cid).c_str(), &info) == 0) return true;
+  if (::lstat(path_of(cid).c_str(), &info) == 0) return true;
   if (!may_be_whole_file_leaf(cid)) return false;
   auto size = contents_.size(cid);
   if (!size) return size.error().code == ErrorCode::not_found ? Result<bool>(false) : Result<bool>(size.error());
@@ -113,7 +116,8 @@ Status DiskObjectStore::remove(const codec::Cid& cid) {
   const auto path = path_of(cid);
   std::error_code error;
   std::filesystem::remove(path, error);
-  if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+  // A non-empty directory where a stored file belongs is damage, not a failure of the machine.
+  if (error) return disk::stored_file_error(error.value(), "remove", path);
   return {};
 }
 

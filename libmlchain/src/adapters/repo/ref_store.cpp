@@ -26,7 +26,7 @@ Error malformed(std::string_view what, const std::filesystem::path& path) {
 }
 
 Result<std::optional<std::string>> read_text(const std::filesystem::path& path) {
-  auto bytes = disk::read_file(path);
+  auto bytes = disk::read_stored_file(path, disk::max_ref_bytes);
   if (!bytes) {
     if (bytes.error().code == ErrorCode::not_found) return std::optional<std::string>();
     return std::move(bytes).error();
@@ -94,15 +94,20 @@ Result<std::vector<std::string>> RefStore::names(std::string_view prefix) const 
   std::filesystem::recursive_directory_iterator walk(root, error);
   if (error) {
     if (error == std::errc::no_such_file_or_directory) return names;
-    return make_error(ErrorCode::internal, "cannot read " + root.string() + ": " + error.message());
+    return make_error(ErrorCode::verification_failed, "cannot read " + root.string() + ": " + error.message());
   }
-  for (const auto& entry : walk) {
-    if (!entry.is_regular_file(error)) continue;
-    std::string name = entry.path().lexically_relative(dir_).generic_string();
+  // Every entry that is not a directory is a ref, whatever it is: reading one that is a symlink, a FIFO or
+  // unreadable reports it, where skipping it would hide a branch (and let gc delete its commits).
+  for (std::filesystem::recursive_directory_iterator end; walk != end; walk.increment(error)) {
+    if (error) break;
+    std::error_code ignored;
+    if (walk->symlink_status(ignored).type() == std::filesystem::file_type::directory) continue;
+    std::string name = walk->path().lexically_relative(dir_).generic_string();
     // Lock files and temporary files are not refs, and their names say so.
     if (name.substr(0, prefix.size()) != prefix || !check_full_name(name).ok()) continue;
     names.push_back(std::move(name));
   }
+  if (error) return make_error(ErrorCode::verification_failed, "cannot read " + root.string() + ": " + error.message());
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -11,6 +11,7 @@
 
 #include "disk.hpp"
 #include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/fs/lock_file.hpp"
 
 namespace mlchain::repo {
 namespace {
@@ -66,8 +67,7 @@ Status create_layout(const stdfs::path& work_tree) {
 
 Result<int> acquire_flock(const stdfs::path& path, int operation, std::chrono::milliseconds patience,
                           const std::string& busy_message) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return disk::system_error(errno, "open lock", path);
+  MLCHAIN_TRY(const int fd, fs::open_lock_file(path));
   const auto deadline = std::chrono::steady_clock::now() + patience;
   for (;;) {
     if (::flock(fd, operation | LOCK_NB) == 0) return fd;

@@ -35,7 +35,11 @@ Result<codec::Cid> resolve_base(Repository& repository, std::string_view base) {
   }
   MLCHAIN_TRY(auto named, read_named(repository.refs(), base));
   if (named) return *named;
-  if (auto cid = codec::Cid::parse(base)) return *cid;
+  if (auto cid = codec::Cid::parse(base)) {
+    if (cid->codec() != codec::multicodec::dag_cbor)
+      return make_error(ErrorCode::usage, cid->to_string() + " is not a commit (not a dag-cbor block)");
+    return *cid;
+  }
   if (looks_like_cid_prefix(base)) {
     MLCHAIN_TRY(auto candidates, commits_with_prefix(repository.objects(), base));
     if (candidates.size() == 1) return candidates.front();

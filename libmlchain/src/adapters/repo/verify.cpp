@@ -11,6 +11,7 @@
 #include <set>
 
 #include "mlchain/core/history.hpp"
+#include "mlchain/core/revision.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/core/tree_diff.hpp"
 #include "mlchain/fs/importer.hpp"
@@ -56,34 +57,85 @@ class CheckedObjects final : public core::ObjectStore {
   std::uint64_t bytes_ = 0;
 };
 
-// The commit a revision names, even when its block is corrupt (the ref still says which one it is).
-Result<Cid> commit_to_verify(Repository& repository, std::string_view revision) {
+// Which problem a failed read of what is stored at `path` is: missing when nothing is stored; unreadable
+// when what is there is not a readable regular file; corrupt when it reads but does not hash to its CID
+// (or when the damage is elsewhere, as for a one-chunk file read from files/ in place of objects/).
+ProblemKind kind_at(const Error& error, const stdfs::path& path) {
+  if (error.code == ErrorCode::not_found) return ProblemKind::missing_object;
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) == 0 && (!S_ISREG(info.st_mode) || ::access(path.c_str(), R_OK) != 0))
+    return ProblemKind::unreadable;
+  return ProblemKind::corrupt;
+}
+
+VerifyProblem problem_at(const Error& error, const stdfs::path& path, const Cid& cid) {
+  const auto kind = kind_at(error, path);
+  return {kind, path.string(), cid.to_string(), kind == ProblemKind::unreadable ? std::optional(error.message) : std::nullopt};
+}
+
+// What a revision leads to: the commit it names, or the problem with the ref that should name it.
+struct Target {
+  std::optional<Cid> commit;
+  std::optional<VerifyProblem> problem;
+};
+
+Target bad_ref(const stdfs::path& path, const Error& error) {
+  return {std::nullopt, VerifyProblem{ProblemKind::bad_ref, path.string(), std::nullopt, error.message}};
+}
+
+// The commit a revision names, even when its block is missing, corrupt or not a commit (the refs still
+// say which one it is, and the walk reports what is wrong with it); the problem when a ref on the way
+// cannot be read. Errors only for a revision that names nothing at all.
+Result<Target> commit_to_verify(Repository& repository, std::string_view revision) {
   if (auto cid = Cid::parse(revision)) {
     MLCHAIN_TRY(const bool stored, repository.objects().contains(*cid));
     if (!stored)
       return make_error(ErrorCode::not_found, "commit " + cid->to_string() + " is not in the repository; fetch it first");
-    return *cid;
+    return Target{*cid, std::nullopt};
   }
   auto resolved = resolve_revision(repository, revision);
-  if (resolved || resolved.error().code != ErrorCode::verification_failed) return resolved;
-  std::optional<Cid> named;
-  if (revision == "HEAD") {
-    if (auto head = repository.refs().head_commit(); head && *head) named = **head;
-  } else {
-    for (const auto prefix : {heads_prefix, tags_prefix}) {
-      auto ref = repository.refs().read(std::string(prefix) + std::string(revision));
-      if (ref && *ref) {
-        named = **ref;
+  if (resolved) return Target{*resolved, std::nullopt};
+  if (resolved.error().code != ErrorCode::verification_failed && resolved.error().code != ErrorCode::not_found)
+    return std::move(resolved).error();
+
+  // Something on the way is damaged or missing: follow the names as far as they lead.
+  MLCHAIN_TRY(const auto parsed, core::parse_revision(revision));
+  auto& refs = repository.refs();
+  std::optional<Cid> cid;
+  if (parsed.base == "HEAD") {
+    auto head = refs.read_head();
+    if (!head) return bad_ref(refs.path_of("HEAD"), head.error());
+    if (head->detached) {
+      cid = *head->detached;
+    } else {
+      const auto name = std::string(heads_prefix) + *head->branch;
+      auto target = refs.read(name);
+      if (!target) return bad_ref(refs.path_of(name), target.error());
+      cid = *target;
+    }
+  } else if (core::check_ref_name(parsed.base).ok()) {
+    for (const auto prefix : {heads_prefix, tags_prefix, remotes_prefix}) {
+      const auto name = std::string(prefix) + parsed.base;
+      auto target = refs.read(name);
+      if (!target) return bad_ref(refs.path_of(name), target.error());
+      if (*target) {
+        cid = *target;
         break;
       }
     }
   }
-  if (!named) return resolved;
-  return *named;
-}
-
-ProblemKind kind_of(const Error& error) {
-  return error.code == ErrorCode::not_found ? ProblemKind::missing_object : ProblemKind::corrupt;
+  if (!cid) return std::move(resolved).error();
+  for (const auto& step : parsed.steps) {
+    const unsigned generations = step.kind == core::RevisionStep::Kind::nth_parent ? 1 : step.count;
+    const std::size_t parent_index = step.kind == core::RevisionStep::Kind::nth_parent ? step.count - 1 : 0;
+    for (unsigned i = 0; i < generations; ++i) {
+      auto commit = core::load_commit(repository.objects(), *cid);
+      if (!commit) return Target{*cid, std::nullopt};
+      if (parent_index >= commit->parents.size()) return std::move(resolved).error();
+      cid = commit->parents[parent_index];
+    }
+  }
+  return Target{*cid, std::nullopt};
 }
 
 // Lists a directory as core::list_files lists a tree (files, symlinks, empty directories, sorted by path),
@@ -159,12 +211,13 @@ class Verifier {
   Verifier(Repository& repository, const VerifyRequest& request, VerifyReport& report)
       : repository_(repository), request_(request), report_(report), objects_(repository.objects()) {}
 
-  // Every commit from the report's commit down its ancestry, each once; returns the first one's tree
-  // listing when it could be read.
+  // Every commit from the report's commit down its ancestry, each once, then every stored file content
+  // they hold; returns the first one's tree listing when it could be read.
   Result<std::optional<std::pair<core::Commit, std::vector<TreeEntry>>>> walk_ancestry() {
     std::optional<std::pair<core::Commit, std::vector<TreeEntry>>> first;
-    std::deque<Cid> queue{report_.commit};
-    std::set<Cid> seen{report_.commit};
+    const Cid start = *report_.commit;
+    std::deque<Cid> queue{start};
+    std::set<Cid> seen{start};
     while (!queue.empty()) {
       const Cid cid = queue.front();
       queue.pop_front();
@@ -174,20 +227,25 @@ class Verifier {
         add_block_problem(block.error(), cid);
         continue;
       }
-      auto commit = core::decode_commit(*block);
+      // The block hashes to its CID (get checked it): what does not decode as a commit is something else.
+      auto commit = cid.codec() == codec::multicodec::dag_cbor
+                        ? core::decode_commit(*block)
+                        : Result<core::Commit>(
+                              make_error(ErrorCode::verification_failed, "a dag-pb block (a directory or a file)"));
       if (!commit) {
-        report_.problems.push_back({ProblemKind::corrupt, store_path(cid), cid.to_string(), std::nullopt});
+        report_.problems.push_back({ProblemKind::not_a_commit, store_path(cid), cid.to_string(), commit.error().message});
         continue;
       }
       ++report_.commits;
       MLCHAIN_TRY_STATUS(check_signature(cid, *commit));
       auto files = check_tree(*commit);
-      if (cid == report_.commit && files) first.emplace(*commit, std::move(*files));
+      if (cid == start && files) first.emplace(*commit, std::move(*files));
       for (const auto& parent : commit->parents)
         if (seen.insert(parent).second) queue.push_back(parent);
     }
     report_.blocks = objects_.blocks();
     report_.block_bytes = objects_.bytes();
+    check_contents();
     return first;
   }
 
@@ -195,14 +253,14 @@ class Verifier {
   std::string store_path(const Cid& cid) const { return repository_.objects().path_of(cid).string(); }
 
   void add_block_problem(const Error& error, const Cid& cid) {
-    report_.problems.push_back({kind_of(error), store_path(cid), cid.to_string(), std::nullopt});
+    report_.problems.push_back(problem_at(error, repository_.objects().path_of(cid), cid));
   }
 
   Status check_signature(const Cid& cid, const core::Commit& commit) {
-    return check_commit_author(commit, cid == report_.commit ? request_.signers : std::vector<codec::Address>{}, report_);
+    return check_commit_author(commit, cid == *report_.commit ? request_.signers : std::vector<codec::Address>{}, report_);
   }
 
-  // The tree's blocks (re-hashed as they are read) and every file content not checked before.
+  // The tree's blocks (re-hashed as they are read); its file contents are checked after the walk.
   std::optional<std::vector<TreeEntry>> check_tree(const core::Commit& commit) {
     auto reach = core::reach_of_tree(objects_, commit.tree);
     if (!reach) {
@@ -210,17 +268,8 @@ class Verifier {
       add_block_problem(reach.error(), failed);
       return std::nullopt;
     }
-    for (const auto& root : reach->file_roots) {
-      if (!checked_contents_.insert(root).second) continue;
-      const auto status = repository_.contents().check(root, profile_of_cid(root));
-      if (!status) {
-        report_.problems.push_back(
-            {kind_of(status.error()), repository_.contents().path_of(root).string(), root.to_string(), std::nullopt});
-        continue;
-      }
-      ++report_.contents;
-      if (auto size = repository_.contents().size(root)) report_.content_bytes += *size;
-    }
+    for (const auto& root : reach->file_roots)
+      if (seen_contents_.insert(root).second) contents_to_check_.push_back(root);
     auto files = core::list_files(objects_, commit.tree);
     if (!files) {
       const auto failed = objects_.take_failure().value_or(commit.tree);
@@ -230,11 +279,37 @@ class Verifier {
     return std::move(files).value();
   }
 
+  // Every distinct file content of the ancestry, re-hashed; progress counts their stored bytes.
+  void check_contents() {
+    const auto& contents = repository_.contents();
+    std::uint64_t total = 0;
+    std::vector<std::uint64_t> sizes;
+    for (const auto& root : contents_to_check_) {
+      auto size = contents.size(root);
+      sizes.push_back(size ? *size : 0);
+      total += sizes.back();
+    }
+    std::uint64_t done = 0;
+    for (std::size_t i = 0; i < contents_to_check_.size(); ++i) {
+      const auto& root = contents_to_check_[i];
+      const auto status = contents.check(root, profile_of_cid(root));
+      done += sizes[i];
+      if (request_.on_progress) request_.on_progress(done, total);
+      if (!status) {
+        report_.problems.push_back(problem_at(status.error(), contents.path_of(root), root));
+        continue;
+      }
+      ++report_.contents;
+      report_.content_bytes += sizes[i];
+    }
+  }
+
   Repository& repository_;
   const VerifyRequest& request_;
   VerifyReport& report_;
   CheckedObjects objects_;
-  std::set<Cid> checked_contents_;
+  std::set<Cid> seen_contents_;
+  std::vector<Cid> contents_to_check_;
 };
 
 // The work tree's files, every one read and hashed: the stat cache is not trusted here.
@@ -278,17 +353,22 @@ std::string_view problem_kind_name(ProblemKind kind) {
     case ProblemKind::corrupt: return "corrupt";
     case ProblemKind::missing_object: return "missing-object";
     case ProblemKind::not_anchored: return "not-anchored";
+    case ProblemKind::unreadable: return "unreadable";
+    case ProblemKind::not_a_commit: return "not-a-commit";
+    case ProblemKind::bad_ref: return "bad-ref";
   }
   return "corrupt";
 }
 
 Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request) {
-  MLCHAIN_TRY(const auto commit, commit_to_verify(repository, request.revision));
+  MLCHAIN_TRY(const auto target, commit_to_verify(repository, request.revision));
   if (request.directory) {
     struct stat info {};
     if (::stat(request.directory->c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
       return make_error(ErrorCode::not_found, request.directory->string() + " is not a directory");
   }
+  if (target.problem) return VerifyReport{.commit = std::nullopt, .problems = {*target.problem}};
+  const Cid commit = *target.commit;
   VerifyReport report{.commit = commit, .problems = {}};
   Verifier verifier(repository, request, report);
   MLCHAIN_TRY(const auto first, verifier.walk_ancestry());

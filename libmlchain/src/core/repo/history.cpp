@@ -7,10 +7,11 @@ namespace mlchain::core {
 
 Result<Commit> load_commit(ObjectStore& objects, const codec::Cid& cid) {
   if (cid.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorCode::usage, cid.to_string() + " is not a commit (not a dag-cbor block)");
+    return make_error(ErrorCode::verification_failed, cid.to_string() + " is not a commit (not a dag-cbor block)");
   MLCHAIN_TRY(auto block, objects.get(cid));
   auto commit = decode_commit(block);
-  if (!commit) return make_error(ErrorCode::usage, cid.to_string() + " is not a commit: " + commit.error().message);
+  if (!commit)
+    return make_error(ErrorCode::verification_failed, cid.to_string() + " is not a commit: " + commit.error().message);
   return std::move(commit).value();
 }
 
