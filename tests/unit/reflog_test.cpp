@@ -70,8 +70,8 @@ TEST_CASE("a reflog line round-trips, and what is not one is refused", "[repo][r
   with_newline.message = "two\nlines\x1b[31m";
   CHECK(repo::parse_reflog_entry(repo::format_reflog_entry(with_newline)).value().message == "two lines [31m");
 
-  for (const std::string bad : {std::string("garbage"), "- - alice 1 +0000", "- - alice x +0000\tm", "- - alice 1 0000\tm",
-                                "nope - alice 1 +0000\tm", "- - 1 +0000\tm", "- - alice 1 +0000 extra\tm"})
+  for (const std::string_view bad : {"garbage", "- - alice 1 +0000", "- - alice x +0000\tm", "- - alice 1 0000\tm",
+                                     "nope - alice 1 +0000\tm", "- - 1 +0000\tm", "- - alice 1 +0000 extra\tm"})
     CHECK(repo::parse_reflog_entry(bad).error().code == ErrorCode::verification_failed);
 }
 

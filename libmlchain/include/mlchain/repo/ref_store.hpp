@@ -107,7 +107,7 @@ class RefStore {
   Result<std::vector<ReflogEntry>> reflog(std::string_view name) const;
   // Every reflog there is ("HEAD" first, then full ref names, sorted), and the damaged entries of logs/.
   Result<RefListing> scan_reflogs() const;
-  // Drops the entries of `name`'s reflog older than `cutoff` (unix seconds), rewriting it atomically
+  // Drops the entries of `name`'s reflog made at or before `cutoff` (unix seconds), rewriting it atomically
   // under the ref's lock; how many were dropped.
   Result<std::size_t> expire_reflog(std::string_view name, std::int64_t cutoff);
 

@@ -353,6 +353,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
     if (!parsed) return refuse(parsed.error());
     expire = *parsed;
   }
+  // An entry expires once it is as old as the expiry: with "now", every entry.
   const std::int64_t cutoff = expire ? options.now - *expire : std::numeric_limits<std::int64_t>::min();
 
   Marker marker(repository, Marker::Signatures::ignore);
@@ -375,7 +376,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
     auto entries = repository.refs().reflog(name);
     if (!entries) return refuse(entries.error());
     for (const auto& entry : *entries) {
-      if (entry.time < cutoff) continue;
+      if (entry.time <= cutoff) continue;
       for (const auto& target : targets_of(entry)) {
         MLCHAIN_TRY(const bool stored, repository.objects().contains(target));
         if (stored) MLCHAIN_TRY_STATUS(marker.mark_commit(target, stop));
@@ -419,7 +420,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
     if (options.dry_run) {
       MLCHAIN_TRY(const auto entries, repository.refs().reflog(name));
       report.reflog_entries_expired += static_cast<std::uint64_t>(
-          std::count_if(entries.begin(), entries.end(), [&](const ReflogEntry& entry) { return entry.time < cutoff; }));
+          std::count_if(entries.begin(), entries.end(), [&](const ReflogEntry& entry) { return entry.time <= cutoff; }));
     } else {
       // Before anything is removed: an entry left naming a removed commit would be a reflog that lies.
       MLCHAIN_TRY(const auto dropped, repository.refs().expire_reflog(name, cutoff));

@@ -411,7 +411,7 @@ Result<std::size_t> RefStore::expire_reflog(std::string_view name, std::int64_t 
   std::string kept;
   std::size_t dropped = 0;
   for (const auto& entry : entries) {
-    if (entry.time < cutoff) {
+    if (entry.time <= cutoff) {
       ++dropped;
       continue;
     }
