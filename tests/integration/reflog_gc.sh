@@ -44,10 +44,15 @@ line=$(tail -n 1 .mlchain/logs/refs/heads/main)
 # A commit made on a detached HEAD, then left: the checkout succeeds and warns, naming it.
 expect 0 "$MLCHAIN" checkout "$c1"
 printf 'detached\n' > model.txt && "$MLCHAIN" commit -m 'detached work' >/dev/null
+first_detached=$(cat .mlchain/HEAD)
+printf 'detached 2\n' > model.txt && "$MLCHAIN" commit -m 'more detached work' >/dev/null
 detached=$(cat .mlchain/HEAD)
 expect 0 "$MLCHAIN" checkout main
-[[ "$err" == *"leaving 1 commit behind, not connected to any branch"* && "$err" == *"detached work"* &&
-   "$err" == *"mlchain branch NAME $detached"* ]] || fail "leaving a detached commit: $err"
+[[ "$err" == *"leaving 2 commits behind, not connected to any branch"* && "$err" == *"mlchain branch NAME $detached"* ]] ||
+  fail "leaving detached commits: $err"
+# Each commit before its parent, whatever their times.
+[[ "$(printf '%s\n' "$err" | sed -n 2p)" == "  "*" more detached work" &&
+   "$(printf '%s\n' "$err" | sed -n 3p)" == "  "*" detached work" ]] || fail "commits left behind, in order: $err"
 expect 0 "$MLCHAIN" reflog
 [[ "$(printf '%s\n' "$out" | sed -n 1p)" == *"HEAD@{0}: checkout: moving from $detached to main" ]] || fail "reflog of checkout: $out"
 expect 0 "$MLCHAIN" checkout "$c2"
@@ -65,11 +70,13 @@ expect 0 "$MLCHAIN" show "$detached"
 # the entries that named it.
 age .mlchain/logs/HEAD 31
 expect 0 "$MLCHAIN" gc --dry-run
-[[ "$out" == *"would remove commit $detached detached work"* && "$out" == *"nothing was removed" ]] || fail "gc --dry-run after expiry: $out"
+[[ "$out" == *"would remove commit $detached more detached work"* && "$out" == *"would remove commit $first_detached detached work"* &&
+   "$out" == *"nothing was removed" ]] || fail "gc --dry-run after expiry: $out"
 [ -f "$(object_path "$detached")" ] || fail "gc --dry-run removed something"
 expect 0 "$MLCHAIN" gc
-[[ "$out" == "removed 2 objects, 1 files"* && "$out" == *"expired "*" reflog entries"* ]] || fail "gc after expiry: $out"
-[ ! -e "$(object_path "$detached")" ] || fail "gc kept a commit whose reflog entries expired"
+[[ "$out" == "removed 4 objects, 2 files"* && "$out" == *"expired "*" reflog entries"* ]] || fail "gc after expiry: $out"
+[ ! -e "$(object_path "$detached")" ] && [ ! -e "$(object_path "$first_detached")" ] ||
+  fail "gc kept commits whose reflog entries expired"
 expect 0 "$MLCHAIN" reflog
 [[ "$out" != *"$detached"* ]] || fail "expired entries still shown: $out"
 expect 0 "$MLCHAIN" fsck

@@ -58,8 +58,8 @@ struct GcReport {
 // cannot be read must not look like one that is not there) or a reachable object is missing or corrupt.
 Result<GcReport> gc(Repository& repository, const GcOptions& options);
 
-// The commits reachable from `from` that no ref reaches, newest first: what moving a detached HEAD away
-// from `from` leaves behind. Commits that cannot be read end the walk there.
+// The commits reachable from `from` that no ref reaches, each before its parents: what moving a detached
+// HEAD away from `from` leaves behind. Commits that cannot be read end the walk there.
 Result<std::vector<core::StoredCommit>> commits_left_behind(Repository& repository, const codec::Cid& from);
 
 // Whether a temporary file in the stores or refs belongs to a writer that no longer runs on this host.

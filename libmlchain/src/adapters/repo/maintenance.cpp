@@ -468,11 +468,9 @@ Result<std::vector<core::StoredCommit>> commits_left_behind(Repository& reposito
   std::vector<codec::Cid> tips;
   for (const auto& ref : refs) tips.push_back(ref.target);
   const auto on_refs = ancestry(tips, {}, nullptr);
+  // In the order the walk meets them, child before parent: commit times may tie, ancestry never does.
   std::vector<core::StoredCommit> behind;
   ancestry({from}, on_refs, &behind);
-  std::sort(behind.begin(), behind.end(), [](const auto& a, const auto& b) {
-    return a.commit.time != b.commit.time ? a.commit.time > b.commit.time : a.cid.to_string() < b.cid.to_string();
-  });
   return behind;
 }
 
