@@ -55,9 +55,14 @@ Result<ReflogEntry> parse_reflog_entry(std::string_view line);
 
 // Names found under `.mlchain/refs/` or `.mlchain/logs/`, and the entries there that are neither a
 // regular file nor a directory (FIFOs, symlinks, devices): never opened, each described with its path.
+struct DamagedEntry {
+  std::filesystem::path path;
+  std::string found;  // "a FIFO", "a symbolic link", …
+  std::string describe() const { return path.string() + " is " + found; }
+};
 struct RefListing {
   std::vector<std::string> names;
-  std::vector<std::string> damaged;
+  std::vector<DamagedEntry> damaged;
 };
 
 class RefStore {

@@ -261,14 +261,16 @@ Result<FsckReport> fsck(Repository& repository) {
   std::set<std::string> ref_names;
   if (!unusable.contains("refs")) {
     MLCHAIN_TRY(auto listing, repository.refs().scan("refs/"));
-    for (auto& damaged : listing.damaged)
-      report.problems.push_back({FsckProblem::Kind::unreadable, damaged, "a ref cannot be read: " + damaged + ", not a file"});
+    for (const auto& damaged : listing.damaged)
+      report.problems.push_back({FsckProblem::Kind::unreadable, damaged.path.string(),
+                                 "a ref cannot be read: " + damaged.describe() + ", not a file (it was not opened)"});
     ref_names.insert(listing.names.begin(), listing.names.end());
   }
   if (!unusable.contains("logs")) {
     MLCHAIN_TRY(auto logs, repository.refs().scan_reflogs());
-    for (auto& damaged : logs.damaged)
-      report.problems.push_back({FsckProblem::Kind::unreadable, damaged, "a reflog cannot be read: " + damaged + ", not a file"});
+    for (const auto& damaged : logs.damaged)
+      report.problems.push_back({FsckProblem::Kind::unreadable, damaged.path.string(),
+                                 "a reflog cannot be read: " + damaged.describe() + ", not a file (it was not opened)"});
     for (const auto& name : logs.names) {
       // A logged ref that exists as something other than a file (a directory where the branch was)
       // is a damaged ref, not a deleted one.
@@ -369,7 +371,8 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   // reflog knew better) holds nothing to keep.
   auto logs = repository.refs().scan_reflogs();
   if (!logs) return refuse(logs.error());
-  if (!logs->damaged.empty()) return refuse(make_error(ErrorCode::verification_failed, "a reflog cannot be read: " + logs->damaged.front()));
+  if (!logs->damaged.empty()) return refuse(make_error(ErrorCode::verification_failed, "a reflog cannot be read: " + logs->damaged.front().describe() +
+                                                                 ", not a file (move it away, then run 'mlchain fsck')"));
   for (const auto& name : logs->names) {
     if (name != "HEAD")
       if (auto target = repository.refs().read(name); !target) return refuse(target.error());

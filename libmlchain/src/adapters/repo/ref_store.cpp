@@ -156,7 +156,7 @@ std::string head_description(const Head& head) {
 Result<RefListing> walk_names(const std::filesystem::path& dir, const std::filesystem::path& root) {
   RefListing listing;
   if (auto found = irregular(root); found && *found != "a directory") {
-    listing.damaged.push_back(root.string() + " is " + *found + ", not a directory");
+    listing.damaged.push_back({root, *found + ", not a directory"});
     return listing;
   }
   std::error_code error;
@@ -173,7 +173,7 @@ Result<RefListing> walk_names(const std::filesystem::path& dir, const std::files
       listing.names.push_back(walk->path().lexically_relative(dir).generic_string());
       continue;
     }
-    if (auto found = irregular(walk->path())) listing.damaged.push_back(walk->path().string() + " is " + *found);
+    if (auto found = irregular(walk->path())) listing.damaged.push_back({walk->path(), *found});
   }
   if (error) return make_error(ErrorCode::verification_failed, "cannot read " + root.string() + ": " + error.message());
   std::sort(listing.names.begin(), listing.names.end());
@@ -285,7 +285,7 @@ Result<RefListing> RefStore::scan(std::string_view prefix) const {
 Result<std::vector<std::string>> RefStore::names(std::string_view prefix) const {
   MLCHAIN_TRY(auto listing, scan(prefix));
   if (!listing.damaged.empty())
-    return make_error(ErrorCode::verification_failed, "a ref cannot be read: " + listing.damaged.front() +
+    return make_error(ErrorCode::verification_failed, "a ref cannot be read: " + listing.damaged.front().describe() +
                                                           ", not a file (move it away, then run 'mlchain fsck')");
   return std::move(listing.names);
 }
@@ -391,7 +391,7 @@ Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
 Result<RefListing> RefStore::scan_reflogs() const {
   RefListing listing;
   if (auto found = irregular(reflog_path_of("HEAD")))
-    listing.damaged.push_back(reflog_path_of("HEAD").string() + " is " + *found);
+    listing.damaged.push_back({reflog_path_of("HEAD"), *found});
   else if (::access(reflog_path_of("HEAD").c_str(), F_OK) == 0)
     listing.names.push_back("HEAD");
   MLCHAIN_TRY(auto refs, walk_names(dir_ / "logs", dir_ / "logs" / "refs"));

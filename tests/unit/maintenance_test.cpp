@@ -1,7 +1,8 @@
 // The reflog (docs/format.md): its line format, that every ref and HEAD move is logged, and that gc keeps
-// what young entries name and lets the rest go once they expire.
+// what young entries name and lets the rest go once they expire; what fsck finds beyond hashes.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,7 +24,7 @@ struct TempDir {
   stdfs::path path;
   TempDir() {
     static int counter = 0;
-    path = stdfs::temp_directory_path() / ("mlchain-reflog-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path = stdfs::temp_directory_path() / ("mlchain-maintenance-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     stdfs::create_directories(path);
   }
   ~TempDir() {
@@ -165,4 +166,25 @@ TEST_CASE("a ref that is not a regular file is never taken for a missing one", "
   CHECK(refused.error().code == ErrorCode::verification_failed);
   CHECK(refused.error().message.find("refs/heads/side") != std::string::npos);
   CHECK(stored(repository, base));
+}
+
+TEST_CASE("fsck finds forged signatures, a config that does not parse and refs that are not files", "[repo][fsck]") {
+  TempDir dir;
+  auto repository = repo::init_repository(dir.path).value();
+  const auto unsigned_by_author = commit_in(repository, {}, 1);  // a signature no key of its author made
+  REQUIRE(repository.refs().advance_head(std::nullopt, unsigned_by_author));
+  {
+    std::ofstream(dir.path / ".mlchain/config", std::ios::app) << "not a setting\n";
+  }
+  REQUIRE(::mkfifo((dir.path / ".mlchain/refs/heads/pipe").c_str(), 0644) == 0);
+
+  const auto report = repo::fsck(repository).value();
+  auto found = [&](repo::FsckProblem::Kind kind, std::string_view subject) {
+    return std::any_of(report.problems.begin(), report.problems.end(), [&](const repo::FsckProblem& problem) {
+      return problem.kind == kind && problem.subject.find(subject) != std::string::npos;
+    });
+  };
+  CHECK(found(repo::FsckProblem::Kind::bad_signature, unsigned_by_author.to_string()));
+  CHECK(found(repo::FsckProblem::Kind::malformed, "config"));
+  CHECK(found(repo::FsckProblem::Kind::unreadable, "refs/heads/pipe"));
 }
