@@ -64,6 +64,25 @@ expect 1 run fsck
 expect 1 run gc
 restore
 
+# A directory of refs or of reflogs that is not one: branches under it must not read as unborn.
+rm -r .mlchain/refs/heads && mkfifo .mlchain/refs/heads
+expect 1 run fsck
+[[ "$out" == *"refs/heads is a FIFO"* ]] || fail "fsck with refs/heads a FIFO: $out"
+expect 1 run log
+[[ "$err" == *"refs/heads is a FIFO, not a directory"* ]] || fail "log with refs/heads a FIFO: $err"
+expect 1 run gc
+objects_kept "refs/heads a FIFO"
+restore
+rm -r .mlchain/logs && ln -s /tmp .mlchain/logs
+expect 1 run fsck
+[[ "$out" == *"unreadable logs: "*".mlchain/logs is a symbolic link"* ]] || fail "fsck with logs a symlink: $out"
+expect 1 run reflog
+expect 1 run gc
+printf 'three\n' > model.txt
+expect 1 run commit -m three
+[[ "$err" == *".mlchain/logs is a symbolic link, not a directory"* ]] || fail "commit with logs a symlink: $err"
+restore
+
 # HEAD, the index and a reflog of the wrong type, and a reflog line that does not parse.
 rm .mlchain/HEAD && mkfifo .mlchain/HEAD
 expect 1 run fsck

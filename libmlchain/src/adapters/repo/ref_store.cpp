@@ -73,7 +73,20 @@ Error not_a_file(std::string_view what, const std::filesystem::path& path, const
                                                         found + ", not a file (move it away, then run 'mlchain fsck')");
 }
 
-Result<std::optional<std::string>> read_regular_text(std::string_view what, const std::filesystem::path& path) {
+// The directories between the .mlchain directory `dir` and `path` must be directories: a FIFO or a
+// symlink at refs/heads would otherwise make every branch under it read as one that does not exist.
+Status check_parents(const std::filesystem::path& dir, const std::filesystem::path& path) {
+  for (auto parent = path.parent_path(); parent != dir && parent.has_relative_path() && parent != parent.parent_path();
+       parent = parent.parent_path())
+    if (auto found = irregular(parent); found && *found != "a directory")
+      return make_error(ErrorCode::verification_failed, path.string() + " cannot be read: " + parent.string() + " is " +
+                                                            *found + ", not a directory (move it away, then run 'mlchain fsck')");
+  return {};
+}
+
+Result<std::optional<std::string>> read_regular_text(std::string_view what, const std::filesystem::path& dir,
+                                                     const std::filesystem::path& path) {
+  MLCHAIN_TRY_STATUS(check_parents(dir, path));
   if (auto found = irregular(path)) return not_a_file(what, path, *found);
   return read_text(path);
 }
@@ -236,7 +249,7 @@ Result<ReflogEntry> parse_reflog_entry(std::string_view line) {
 Result<std::optional<codec::Cid>> RefStore::read(std::string_view name) const {
   MLCHAIN_TRY_STATUS(check_full_name(name));
   const auto path = path_of(name);
-  MLCHAIN_TRY(auto text, read_regular_text("ref " + std::string(name), path));
+  MLCHAIN_TRY(auto text, read_regular_text("ref " + std::string(name), dir_, path));
   if (!text) return std::optional<codec::Cid>();
   auto cid = parse_cid_line(*text);
   if (!cid) return malformed("ref " + std::string(name), path);
@@ -247,6 +260,8 @@ Status RefStore::compare_and_swap(std::string_view name, const std::optional<cod
                                   const codec::Cid& target, std::string_view reason) {
   MLCHAIN_TRY_STATUS(check_full_name(name));
   const auto path = path_of(name);
+  MLCHAIN_TRY_STATUS(check_parents(dir_, path));
+  MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of(name)));
   MLCHAIN_TRY_STATUS(disk::make_directories(path.parent_path()));
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
   MLCHAIN_TRY(auto current, read(name));
@@ -264,6 +279,8 @@ Status RefStore::compare_and_swap(std::string_view name, const std::optional<cod
 Status RefStore::remove(std::string_view name, const codec::Cid& expected, std::string_view reason) {
   MLCHAIN_TRY_STATUS(check_full_name(name));
   const auto path = path_of(name);
+  MLCHAIN_TRY_STATUS(check_parents(dir_, path));
+  MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of(name)));
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
   MLCHAIN_TRY(auto current, read(name));
   if (!current) return make_error(ErrorCode::not_found, "ref " + std::string(name) + " does not exist");
@@ -302,7 +319,7 @@ Result<std::vector<NamedRef>> RefStore::list(std::string_view prefix) const {
 
 Result<Head> RefStore::read_head() const {
   const auto path = dir_ / "HEAD";
-  MLCHAIN_TRY(auto text, read_regular_text("HEAD", path));
+  MLCHAIN_TRY(auto text, read_regular_text("HEAD", dir_, path));
   if (!text) return make_error(ErrorCode::verification_failed, "HEAD is missing: " + path.string() + " does not exist");
   if (text->substr(0, head_branch_prefix.size()) == head_branch_prefix && text->back() == '\n') {
     std::string branch = text->substr(head_branch_prefix.size(), text->size() - head_branch_prefix.size() - 1);
@@ -343,6 +360,7 @@ Status RefStore::switch_head(const Head& expected, const std::optional<codec::Ci
   const auto entry = entry_now(current_commit, new_commit,
                                reason.empty() ? "checkout: moving from " + head_description(current) + " to " + head_description(head)
                                               : std::string(reason));
+  MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of("HEAD")));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of("HEAD"), format_reflog_entry(entry) + "\n"));
   return fs::write_file_atomically(path, as_bytes(text));
 }
@@ -363,6 +381,7 @@ Status RefStore::advance_head(const std::optional<codec::Cid>& expected, const c
   if (head.detached != expected)
     return make_error(ErrorCode::conflict, "HEAD holds " + describe(head.detached) + ", not " + describe(expected) +
                                                " as expected (it moved meanwhile); nothing was written");
+  MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of("HEAD")));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of("HEAD"), format_reflog_entry(entry_now(expected, target, message)) + "\n"));
   return fs::write_file_atomically(path, as_bytes(target.to_string() + "\n"));
 }
@@ -370,7 +389,7 @@ Status RefStore::advance_head(const std::optional<codec::Cid>& expected, const c
 Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
   if (name != "HEAD") MLCHAIN_TRY_STATUS(check_full_name(name));
   const auto path = reflog_path_of(name);
-  MLCHAIN_TRY(auto text, read_regular_text("reflog of " + std::string(name), path));
+  MLCHAIN_TRY(auto text, read_regular_text("reflog of " + std::string(name), dir_, path));
   std::vector<ReflogEntry> entries;
   if (!text) return entries;
   std::size_t start = 0;
@@ -390,6 +409,10 @@ Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
 
 Result<RefListing> RefStore::scan_reflogs() const {
   RefListing listing;
+  if (auto found = irregular(dir_ / "logs"); found && *found != "a directory") {
+    listing.damaged.push_back({dir_ / "logs", *found + ", not a directory"});
+    return listing;
+  }
   if (auto found = irregular(reflog_path_of("HEAD")))
     listing.damaged.push_back({reflog_path_of("HEAD"), *found});
   else if (::access(reflog_path_of("HEAD").c_str(), F_OK) == 0)
@@ -405,6 +428,7 @@ Result<std::size_t> RefStore::expire_reflog(std::string_view name, std::int64_t 
   if (name != "HEAD") MLCHAIN_TRY_STATUS(check_full_name(name));
   // The ref's own lock, which every append to its log holds; a deleted ref's directory may be gone.
   const auto ref_path = name == "HEAD" ? dir_ / "HEAD" : path_of(name);
+  MLCHAIN_TRY_STATUS(check_parents(dir_, ref_path));
   MLCHAIN_TRY_STATUS(disk::make_directories(ref_path.parent_path()));
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(ref_path));
   MLCHAIN_TRY(const auto entries, reflog(name));
