@@ -32,8 +32,11 @@ void run_gc(const GcCommandOptions& command, Context& context) {
   auto report = repo::gc(*repository, options);
   if (!report) return context.fail(report.error());
   if (command.dry_run) {
+    auto stored = repo::stored_commits(repository->objects());
+    if (!stored) return context.fail(stored.error());
     for (const auto& removed : report->commits_removed)
-      context.out << "would remove commit " << removed.cid.to_string() << ' ' << first_line(removed.commit.message) << '\n';
+      context.out << "would remove commit " << repo::short_cid(removed.cid, *stored) << ' '
+                  << first_line(removed.commit.message) << '\n';
     context.out << "would remove " << report->objects_removed << " objects, " << report->files_removed << " files, "
                 << report->leftovers_removed << " leftovers (" << report->bytes_freed << " bytes) and expire "
                 << report->reflog_entries_expired << " reflog entries; nothing was removed\n";
