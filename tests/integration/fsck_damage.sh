@@ -92,7 +92,16 @@ restore
 rm -f .mlchain/index && mkfifo .mlchain/index
 expect 1 run fsck
 [[ "$out" == *"unreadable index: "*"is a FIFO"* ]] || fail "fsck of an index that is a FIFO: $out"
+expect 1 run gc
+[[ "$err" == *".mlchain/index is a FIFO"*"gc removed nothing" ]] || fail "gc with an index that is a FIFO: $err"
 restore
+for store in objects files journal; do
+  mv ".mlchain/$store" "$work/$store.moved" && mkfifo ".mlchain/$store"
+  expect 1 run fsck
+  [[ "$out" == *"unreadable $store: "*".mlchain/$store is a FIFO, not a directory"* ]] || fail "fsck with $store a FIFO: $out"
+  expect 1 run gc
+  rm ".mlchain/$store" && mv "$work/$store.moved" ".mlchain/$store"
+done
 rm .mlchain/logs/refs/heads/main && mkfifo .mlchain/logs/refs/heads/main
 expect 1 run fsck
 [[ "$out" == *"logs/refs/heads/main is a FIFO"* ]] || fail "fsck of a reflog that is a FIFO: $out"

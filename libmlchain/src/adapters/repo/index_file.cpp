@@ -20,7 +20,12 @@ LoadedIndex load_index(const RepositoryPaths& paths) {
   LoadedIndex index;
   const auto path = paths.index();
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return index;
+  if (::lstat(path.c_str(), &info) != 0) return index;
+  // Never opened unless it is a regular file: a FIFO would block the reader, a symlink lead anywhere.
+  if (!S_ISREG(info.st_mode)) {
+    index.warning = path.string() + " is not a regular file; it is ignored and every file hashed again";
+    return index;
+  }
   auto bytes = disk::read_file(path);
   if (!bytes) {
     index.warning = "cannot read " + path.string() + " (" + bytes.error().message + "); every file is hashed again";

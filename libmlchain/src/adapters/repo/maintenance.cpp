@@ -34,8 +34,8 @@ Status check_contents(const ContentStore& contents, const codec::Cid& cid) {
   return as_v1;
 }
 
-// Every temporary file a writer of this library may leave: in the stores, under refs/, and beside HEAD
-// and config.
+// Every temporary file a writer of this library may leave: in the stores, under refs/ and logs/, and
+// beside HEAD and config.
 std::vector<stdfs::path> temporaries(const Repository& repository) {
   std::vector<stdfs::path> found;
   auto note = [&](const stdfs::path& path) {
@@ -43,7 +43,7 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
   };
   std::error_code error;
   for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
-                            repository.paths().journal()})
+                            repository.paths().journal(), repository.paths().dir / "logs"})
     for (stdfs::recursive_directory_iterator walk(root, error), end; !error && walk != end; walk.increment(error))
       note(walk->path());
   for (stdfs::directory_iterator walk(repository.paths().dir, error), end; !error && walk != end; walk.increment(error))
@@ -197,8 +197,7 @@ std::optional<std::string> wrong_type(const stdfs::path& path, bool directory) {
                       : S_ISFIFO(info.st_mode) ? "a FIFO"
                       : S_ISREG(info.st_mode)  ? "a file"
                                                : "a special file";
-  return path.string() + " is " + found + ", not " + (directory ? "a directory" : "a regular file") +
-         " (it was not opened)";
+  return path.string() + " is " + found + ", not " + (directory ? "a directory" : "a regular file");
 }
 
 }  // namespace
@@ -223,25 +222,28 @@ Result<FsckReport> fsck(Repository& repository) {
     return {};
   };
 
-  MLCHAIN_TRY_STATUS(repository.objects().for_each([&](const codec::Cid& cid) -> Status {
-    ++report.objects_checked;
-    auto block = repository.objects().get(cid);
-    if (!block) return problem({FsckProblem::Kind::corrupt, cid.to_string(), block.error().message});
-    return {};
-  }));
-  MLCHAIN_TRY_STATUS(repository.contents().for_each([&](const codec::Cid& cid) -> Status {
-    ++report.files_checked;
-    auto checked = check_contents(repository.contents(), cid);
-    if (!checked) return problem({FsckProblem::Kind::corrupt, cid.to_string(), checked.error().message});
-    return {};
-  }));
-
   std::set<std::string> unusable;  // top-level names of the wrong type: reported once, never opened
   for (const auto& entry : layout)
     if (auto found = wrong_type(repository.paths().dir / entry.name, entry.directory)) {
       unusable.insert(entry.name);
-      report.problems.push_back({FsckProblem::Kind::unreadable, entry.name, *found});
+      report.problems.push_back({FsckProblem::Kind::unreadable, entry.name, *found + " (it was not opened)"});
     }
+
+  if (!unusable.contains("objects"))
+    MLCHAIN_TRY_STATUS(repository.objects().for_each([&](const codec::Cid& cid) -> Status {
+      ++report.objects_checked;
+      auto block = repository.objects().get(cid);
+      if (!block) return problem({FsckProblem::Kind::corrupt, cid.to_string(), block.error().message});
+      return {};
+    }));
+  if (!unusable.contains("files"))
+    MLCHAIN_TRY_STATUS(repository.contents().for_each([&](const codec::Cid& cid) -> Status {
+      ++report.files_checked;
+      auto checked = check_contents(repository.contents(), cid);
+      if (!checked) return problem({FsckProblem::Kind::corrupt, cid.to_string(), checked.error().message});
+      return {};
+    }));
+
   if (!unusable.contains("config"))
     if (auto config = Config::load(repository.paths().config()); !config)
       report.problems.push_back({FsckProblem::Kind::malformed, "config", config.error().message});
@@ -263,14 +265,14 @@ Result<FsckReport> fsck(Repository& repository) {
     MLCHAIN_TRY(auto listing, repository.refs().scan("refs/"));
     for (const auto& damaged : listing.damaged)
       report.problems.push_back({FsckProblem::Kind::unreadable, damaged.path.string(),
-                                 "a ref cannot be read: " + damaged.describe() + ", not a file (it was not opened)"});
+                                 "a ref cannot be read: " + damaged.describe() + " (it was not opened)"});
     ref_names.insert(listing.names.begin(), listing.names.end());
   }
   if (!unusable.contains("logs")) {
     MLCHAIN_TRY(auto logs, repository.refs().scan_reflogs());
     for (const auto& damaged : logs.damaged)
       report.problems.push_back({FsckProblem::Kind::unreadable, damaged.path.string(),
-                                 "a reflog cannot be read: " + damaged.describe() + ", not a file (it was not opened)"});
+                                 "a reflog cannot be read: " + damaged.describe() + " (it was not opened)"});
     for (const auto& name : logs.names) {
       // A logged ref that exists as something other than a file (a directory where the branch was)
       // is a damaged ref, not a deleted one.
@@ -347,6 +349,9 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   auto refuse = [](const Error& error) {
     return make_error(ErrorCode::verification_failed, error.message + "; gc removed nothing");
   };
+  for (const auto& entry : layout)
+    if (auto found = wrong_type(repository.paths().dir / entry.name, entry.directory))
+      return refuse(make_error(ErrorCode::verification_failed, *found + " (move it away, then run 'mlchain fsck')"));
   auto config = Config::load(repository.paths().config());
   if (!config) return refuse(config.error());
   std::optional<std::int64_t> expire = default_reflog_expire_days * 86400;
@@ -372,7 +377,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   auto logs = repository.refs().scan_reflogs();
   if (!logs) return refuse(logs.error());
   if (!logs->damaged.empty()) return refuse(make_error(ErrorCode::verification_failed, "a reflog cannot be read: " + logs->damaged.front().describe() +
-                                                                 ", not a file (move it away, then run 'mlchain fsck')"));
+                                                                 " (move it away, then run 'mlchain fsck')"));
   for (const auto& name : logs->names) {
     if (name != "HEAD")
       if (auto target = repository.refs().read(name); !target) return refuse(target.error());

@@ -303,7 +303,7 @@ Result<std::vector<std::string>> RefStore::names(std::string_view prefix) const 
   MLCHAIN_TRY(auto listing, scan(prefix));
   if (!listing.damaged.empty())
     return make_error(ErrorCode::verification_failed, "a ref cannot be read: " + listing.damaged.front().describe() +
-                                                          ", not a file (move it away, then run 'mlchain fsck')");
+                                                          " (move it away, then run 'mlchain fsck')");
   return std::move(listing.names);
 }
 
