@@ -43,7 +43,9 @@ void create_branch(repo::Repository& repository, const BranchOptions& options, C
   if (*existing)
     return context.fail(ErrorCode::conflict, "branch '" + options.name + "' already exists (at " +
                                                  (*existing)->to_string() + "); delete it first with 'mlchain branch -d'");
-  if (auto created = repository.refs().compare_and_swap(full_name(options.name), std::nullopt, *target); !created)
+  if (auto created = repository.refs().compare_and_swap(full_name(options.name), std::nullopt, *target,
+                                                                 "branch: created from " + options.revision);
+      !created)
     return context.fail(created.error());
 }
 
@@ -56,7 +58,7 @@ void delete_branch(repo::Repository& repository, const std::string& name, Contex
   auto target = repository.refs().read(full_name(name));
   if (!target) return context.fail(target.error());
   if (!*target) return context.fail(ErrorCode::not_found, "branch '" + name + "' does not exist");
-  if (auto removed = repository.refs().remove(full_name(name), **target); !removed) return context.fail(removed.error());
+  if (auto removed = repository.refs().remove(full_name(name), **target, "branch: deleted"); !removed) return context.fail(removed.error());
   context.out << "Deleted branch " << name << " (was " << (*target)->to_string() << ")\n";
 }
 

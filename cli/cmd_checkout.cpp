@@ -9,6 +9,8 @@
 #include "progress_bar.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
+#include "mlchain/repo/maintenance.hpp"
+#include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/repository.hpp"
 
 namespace mlchain::cli {
@@ -21,15 +23,34 @@ struct CheckoutOptions {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// As git does: commits only a detached HEAD reached are named when HEAD leaves them (the reflog and gc
+// keep them for gc.reflog-expire, but nothing else points at them).
+void warn_left_behind(repo::Repository& repository, const codec::Cid& old_head, Context& context) {
+  auto behind = repo::commits_left_behind(repository, old_head);
+  if (!behind || behind->empty()) return;
+  constexpr std::size_t shown = 5;
+  auto stored = repo::stored_commits(repository.objects());
+  const std::vector<codec::Cid> candidates = stored ? std::move(stored).value() : std::vector<codec::Cid>{};
+  context.err << "Warning: you are leaving " << behind->size() << (behind->size() == 1 ? " commit" : " commits")
+              << " behind, not connected to any branch:\n";
+  for (std::size_t i = 0; i < behind->size() && i < shown; ++i)
+    context.err << "  " << repo::short_cid((*behind)[i].cid, candidates) << ' ' << first_line((*behind)[i].commit.message) << '\n';
+  if (behind->size() > shown) context.err << "  ... and " << behind->size() - shown << " more\n";
+  context.err << "Keep them with: mlchain branch NAME " << old_head.to_string() << '\n';
+}
+
 void run_checkout(const CheckoutOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
+  auto before = repository->refs().read_head();
   auto outcome = [&] {
     ProgressBar bar(context.err, "checkout");
     return repo::checkout(*repository, options.revision, options.force,
                           [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   }();
   if (!outcome) return context.fail(outcome.error());
+  if (before && before->detached && (outcome->branch || outcome->commit != *before->detached))
+    warn_left_behind(*repository, *before->detached, context);
   auto commit = core::load_commit(repository->objects(), outcome->commit);
   const std::string subject = commit ? " " + first_line(commit->message) : "";
   if (outcome->branch) {

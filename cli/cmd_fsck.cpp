@@ -1,4 +1,5 @@
-// mlchain fsck: re-hashes every object and file, checks HEAD, the refs and what they reach.
+// mlchain fsck: re-hashes every object and file, checks every file of .mlchain/ and what HEAD, the refs,
+// the reflogs and the journal reach, signatures included.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 
@@ -15,6 +16,8 @@ const char* kind_name(repo::FsckProblem::Kind kind) {
     case repo::FsckProblem::Kind::missing: return "missing";
     case repo::FsckProblem::Kind::bad_ref: return "bad-ref";
     case repo::FsckProblem::Kind::unreadable: return "unreadable";
+    case repo::FsckProblem::Kind::bad_signature: return "bad-signature";
+    case repo::FsckProblem::Kind::malformed: return "malformed";
   }
   return "problem";
 }
@@ -40,7 +43,7 @@ void run_fsck(Context& context) {
 }  // namespace
 
 void register_fsck(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("fsck", "Check the repository: every object re-hashed, every ref and commit whole");
+  auto* command = app.add_subcommand("fsck", "Check the repository: every object re-hashed, every file of .mlchain/, every ref, reflog and commit whole and signed");
   command->callback([&context] { run_fsck(context); });
 }
 

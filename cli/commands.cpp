@@ -13,6 +13,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_show(app, context);
   register_fsck(app, context);
   register_gc(app, context);
+  register_reflog(app, context);
   register_commit(app, context);
   register_status(app, context);
   register_diff(app, context);

@@ -22,6 +22,7 @@ void register_log(CLI::App& app, Context& context);
 void register_show(CLI::App& app, Context& context);
 void register_fsck(CLI::App& app, Context& context);
 void register_gc(CLI::App& app, Context& context);
+void register_reflog(CLI::App& app, Context& context);
 void register_commit(CLI::App& app, Context& context);
 void register_status(CLI::App& app, Context& context);
 void register_diff(CLI::App& app, Context& context);

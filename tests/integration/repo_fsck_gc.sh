@@ -145,8 +145,8 @@ restore
 expect 0 "$MLCHAIN" fsck
 
 # What the index (stat cache) has hashed is kept even when no ref reaches it any more: here a second
-# commit is dropped from its branch by hand, so its commit block and root directory go, but the contents
-# of the file the index still names stay.
+# commit is dropped from its branch by hand and its reflog entries expire at once, so its commit block
+# and root directory go, but the contents of the file the index still names stay.
 mkdir "$work/indexed" && cd "$work/indexed" && "$MLCHAIN" init >/dev/null
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 printf 'first\n' > model.txt && "$MLCHAIN" commit -m one >/dev/null
@@ -154,6 +154,7 @@ first=$(cat .mlchain/refs/heads/main)
 printf 'second\n' > model.txt && "$MLCHAIN" commit -m two >/dev/null
 second_file=$("$MLCHAIN" cid model.txt | cut -d' ' -f1)
 printf '%s\n' "$first" > .mlchain/refs/heads/main
+"$MLCHAIN" config set gc.reflog-expire now
 expect 0 "$MLCHAIN" gc
 [[ "$out" == "removed 2 objects, 0 files, 0 leftovers"* ]] || fail "gc beside an index entry: $out"
 [ -f "$(file_path "$second_file")" ] || fail "gc removed contents the index names"

@@ -3,6 +3,7 @@
 // lowercase letters, digits, '.', '-' and '_', and must be known (known_config_keys); values run to the
 // end of the line, trimmed.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,6 +24,12 @@ const std::vector<ConfigKey>& known_config_keys();
 // Usage error naming the key and listing the known ones when it is malformed or unknown.
 Status check_config_key(std::string_view key);
 
+// gc.reflog-expire: how long a reflog entry keeps what it names from gc. "never", "now", "<days>" or
+// "<days>.days" (docs/format.md); nothing stands for never. Usage error naming the value otherwise.
+inline constexpr std::string_view reflog_expire_key = "gc.reflog-expire";
+inline constexpr std::int64_t default_reflog_expire_days = 30;
+Result<std::optional<std::int64_t>> parse_reflog_expire_seconds(std::string_view value);
+
 class Config {
  public:
   // A missing file is an empty configuration; one that is not a regular file of at most 1 MiB, or holds a
@@ -30,7 +37,8 @@ class Config {
   static Result<Config> load(const std::filesystem::path& path);
 
   std::optional<std::string> get(std::string_view key) const;
-  // Replaces the key's line in place, or appends one. Values may not contain a line break.
+  // Replaces the key's line in place, or appends one. Values may not contain a line break, and a value
+  // with a syntax of its own (gc.reflog-expire) must follow it.
   Status set(std::string_view key, std::string_view value);
   // Removes the key's line; false when it was not set.
   bool unset(std::string_view key);

@@ -4,6 +4,7 @@
 //   .mlchain/HEAD            "ref: refs/heads/<b>\n", or "<cid>\n" when detached
 //   .mlchain/config          `key = value` lines (repo/config.hpp)
 //   .mlchain/refs/{heads,tags,remotes}/…   "<cid>\n" each
+//   .mlchain/logs/HEAD, .mlchain/logs/refs/…   reflogs: one line per move (repo/ref_store.hpp)
 //   .mlchain/objects/<xx>/<cid>   IPLD blocks;  .mlchain/files/<xx>/<cid>   whole file contents
 //   .mlchain/index           the stat cache;  .mlchain/journal/   transactions not yet confirmed
 

@@ -25,7 +25,7 @@ Status move_tracking_ref(repo::Repository& repository, std::string_view remote, 
   const std::string name = tracking_ref(remote, branch);
   MLCHAIN_TRY(const auto current, repository.refs().read(name));
   if (current == head) return {};
-  return repository.refs().compare_and_swap(name, current, head);
+  return repository.refs().compare_and_swap(name, current, head, "push");
 }
 
 Result<bool> is_ancestor_or_same(repo::Repository& repository, const codec::Cid& ancestor, const codec::Cid& head) {

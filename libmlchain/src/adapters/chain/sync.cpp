@@ -50,7 +50,7 @@ Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, 
     MLCHAIN_TRY(auto outcome, remote::fetch_history(repository, node, *head, depth));
     const std::string tracking = std::string(repo::remotes_prefix) + remote.name + "/" + branch;
     MLCHAIN_TRY(const auto previous, repository.refs().read(tracking));
-    if (previous != *head) MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(tracking, previous, *head));
+    if (previous != *head) MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(tracking, previous, *head, "fetch"));
     fetched.push_back(FetchedBranch{branch, *head, previous, std::move(outcome)});
   }
   return fetched;
@@ -85,15 +85,15 @@ Result<PullOutcome> fast_forward(repo::Repository& repository, std::string_view 
     // The work tree follows the commit first (detached), then the branch moves and HEAD names it again,
     // so local changes are judged against the commit the work tree really holds.
     if (auto moved = repo::checkout(repository, head.to_string(), false); !moved) return std::move(moved).error();
-    MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(name, local, head));
+    MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(name, local, head, "pull: fast-forward"));
     repo::Head detached;
     detached.detached = head;
     repo::Head named;
     named.branch = std::string(branch);
-    MLCHAIN_TRY_STATUS(repository.refs().switch_head(detached, head, named));
+    MLCHAIN_TRY_STATUS(repository.refs().switch_head(detached, head, named, "pull: back on " + std::string(branch)));
     outcome.checked_out = true;
   } else {
-    MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(name, local, head));
+    MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(name, local, head, "pull: fast-forward"));
   }
   return outcome;
 }

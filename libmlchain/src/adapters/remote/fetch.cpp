@@ -93,7 +93,7 @@ Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& pro
   MLCHAIN_TRY(auto repository, repo::init_repository(directory));
   MLCHAIN_TRY(auto fetched, fetch_history(repository, *node, request.head, request.depth, progress));
   const std::string branch = std::string(repo::heads_prefix) + repo::initial_branch;
-  MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(branch, std::nullopt, request.head));
+  MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(branch, std::nullopt, request.head, "clone"));
   MLCHAIN_TRY(const auto checked_out, repo::checkout(repository, repo::initial_branch, false));
   Remote origin;
   origin.name = default_remote;
@@ -101,7 +101,7 @@ Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& pro
   if (!request.address.ipfs) origin.gateway = request.address.gateway;
   MLCHAIN_TRY_STATUS(add_remote(repository, origin));
   MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(
-      std::string(repo::remotes_prefix) + default_remote + "/" + request.head.to_string(), std::nullopt, request.head));
+      std::string(repo::remotes_prefix) + default_remote + "/" + request.head.to_string(), std::nullopt, request.head, "clone"));
   created.keep();
   return CloneOutcome{.fetched = std::move(fetched), .work_tree = directory, .files_written = checked_out.files_written};
 }

@@ -116,7 +116,7 @@ Status record_remote_ref(repo::Repository& repository, std::string_view remote, 
   const auto name = remote_ref_name(remote, branch);
   MLCHAIN_TRY(const auto current, repository.refs().read(name));
   if (current == head) return {};
-  return repository.refs().compare_and_swap(name, expected, head);
+  return repository.refs().compare_and_swap(name, expected, head, "push");
 }
 
 }  // namespace mlchain::remote

@@ -1,5 +1,7 @@
 #include "mlchain/repo/config.hpp"
 
+#include <charconv>
+
 #include "disk.hpp"
 #include "mlchain/fs/atomic_file.hpp"
 
@@ -47,8 +49,9 @@ const std::vector<ConfigKey>& known_config_keys() {
   static const std::vector<ConfigKey> keys = {
       {"user.key", "name of the stored key that signs commits (mlchain key list)"},
       {"user.name", "a human name shown beside the author's address"},
-      {"core.dereference", "true: commit, status, verify and checkout take symlinks for what they point to"},
       {"core.profile", "import profile of new commits: unixfs-v1-2025 (default) or unixfs-v0-2015"},
+      {"core.dereference", "true: commit, status, verify and checkout take symlinks for what they point to"},
+      {"gc.reflog-expire", "how long gc keeps what reflog entries name: days (30, 90.days), never or now; default 30"},
       {"remote.*.ipfs", "Kubo RPC API URL of the remote's IPFS node (push, fetch)"},
       {"remote.*.gateway", "trustless gateway URL of the remote (fetch, read only)"},
       {"remote.*.rpc", "Ethereum JSON-RPC URL of the remote's chain"},
@@ -68,6 +71,22 @@ Status check_config_key(std::string_view key) {
   for (const auto& known : known_config_keys())
     if (matches(known.pattern, key)) return {};
   return make_error(ErrorCode::usage, "unknown setting '" + std::string(key) + "' (known: " + known_list() + ")");
+}
+
+Result<std::optional<std::int64_t>> parse_reflog_expire_seconds(std::string_view value) {
+  if (value == "never") return std::optional<std::int64_t>();
+  if (value == "now") return std::optional<std::int64_t>(0);
+  std::string_view days = value;
+  if (days.ends_with(".days")) days.remove_suffix(5);
+  else if (days.ends_with(".day")) days.remove_suffix(4);
+  std::int64_t count = -1;
+  const auto [end, error] = std::from_chars(days.data(), days.data() + days.size(), count);
+  constexpr std::int64_t seconds_per_day = 86400;
+  if (days.empty() || error != std::errc() || end != days.data() + days.size() || count < 0 ||
+      count > std::int64_t{1} << 40)
+    return make_error(ErrorCode::usage, "'" + std::string(value) + "' is not a valid " + std::string(reflog_expire_key) +
+                                            " (a number of days such as 30 or 90.days, never, or now)");
+  return std::optional<std::int64_t>(count * seconds_per_day);
 }
 
 Result<Config> Config::load(const std::filesystem::path& path) {
@@ -113,6 +132,7 @@ Status Config::set(std::string_view key, std::string_view value) {
   if (value.find_first_of("\n\r") != std::string_view::npos)
     return make_error(ErrorCode::usage, "the value of " + std::string(key) + " may not contain a line break");
   const std::string trimmed(trim(value));
+  if (key == reflog_expire_key) MLCHAIN_TRY_STATUS(parse_reflog_expire_seconds(trimmed));
   const std::string text = std::string(key) + " = " + trimmed;
   for (auto& line : lines_)
     if (line.key == key) {
