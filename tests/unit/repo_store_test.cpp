@@ -481,10 +481,15 @@ TEST_CASE("reads of the store never follow a symlink, wait on a FIFO or read wit
   plant(contents_path, [&] { REQUIRE(::mkfifo(contents_path.c_str(), 0644) == 0); });
   refused(contents_path, [&] { return repository.contents().check(leaf.cid, unixfs::unixfs_v1_2025); });
 
-  // A ref that is a FIFO is listed (so nothing forgets the branch) and refused when read.
+  // A ref that is a FIFO is never opened: the listing reports it as damaged (so nothing forgets the
+  // branch and gc refuses to run) and reading it is refused.
   const auto ref = dir.path / "w/.mlchain/refs/heads/main";
   plant(ref, [&] { REQUIRE(::mkfifo(ref.c_str(), 0644) == 0); });
-  CHECK(repository.refs().names("refs/").value() == std::vector<std::string>{"refs/heads/main"});
+  const auto listing = repository.refs().scan("refs/").value();
+  CHECK(listing.names.empty());
+  REQUIRE(listing.damaged.size() == 1);
+  CHECK(listing.damaged.front().path == ref);
+  refused(ref, [&] { return repository.refs().names("refs/"); });
   refused(ref, [&] { return repository.refs().read("refs/heads/main"); });
   refused(ref, [&] { return repository.refs().head_commit(); });
   const auto head = dir.path / "w/.mlchain/HEAD";
