@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "progress_bar.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
 #include "mlchain/repo/maintenance.hpp"
@@ -21,7 +22,6 @@ struct CheckoutOptions {
   bool force = false;
 };
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // As git does: commits only a detached HEAD reached are named when HEAD leaves them (the reflog and gc
 // keep them for gc.reflog-expire, but nothing else points at them).
@@ -34,7 +34,7 @@ void warn_left_behind(repo::Repository& repository, const codec::Cid& old_head, 
   context.err << "Warning: you are leaving " << behind->size() << (behind->size() == 1 ? " commit" : " commits")
               << " behind, not connected to any branch:\n";
   for (std::size_t i = 0; i < behind->size() && i < shown; ++i)
-    context.err << "  " << repo::short_cid((*behind)[i].cid, candidates) << ' ' << first_line((*behind)[i].commit.message) << '\n';
+    context.err << "  " << repo::short_cid((*behind)[i].cid, candidates) << ' ' << core::message_subject((*behind)[i].commit.message) << '\n';
   if (behind->size() > shown) context.err << "  ... and " << behind->size() - shown << " more\n";
   context.err << "Keep them with: mlchain branch NAME " << old_head.to_string() << '\n';
 }
@@ -52,7 +52,7 @@ void run_checkout(const CheckoutOptions& options, Context& context) {
   if (before && before->detached && (outcome->branch || outcome->commit != *before->detached))
     warn_left_behind(*repository, *before->detached, context);
   auto commit = core::load_commit(repository->objects(), outcome->commit);
-  const std::string subject = commit ? " " + first_line(commit->message) : "";
+  const std::string subject = commit ? " " + core::message_subject(commit->message) : "";
   if (outcome->branch) {
     context.out << "Switched to branch '" << *outcome->branch << "' at " << outcome->commit.to_string() << subject << '\n';
   } else {

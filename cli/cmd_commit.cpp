@@ -92,7 +92,6 @@ Result<keys::SignerChoice> signer_for(const repo::Repository& repository, const 
   return keys::choose_signer(directory, name, keys::standard_passphrase_source(std::nullopt));
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // -m's text, or -F's file ("-": standard input) without its trailing blank lines; a message of nothing
 // but white space is no message.
@@ -149,7 +148,7 @@ void run_commit(const CommitOptions& options, Context& context) {
   auto commits = repo::stored_commits(repository->objects());
   if (!commits) return context.fail(commits.error());
   context.out << '[' << (outcome->branch ? *outcome->branch : std::string("detached HEAD")) << ' '
-              << repo::short_cid(*outcome->commit, *commits) << "] " << core::escape_text(first_line(*message)) << '\n';
+              << repo::short_cid(*outcome->commit, *commits) << "] " << core::message_subject(*message) << '\n';
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/maintenance.hpp"
 
 namespace mlchain::cli {
@@ -28,9 +29,9 @@ void run_fsck(Context& context) {
   auto report = repo::fsck(*repository);
   if (!report) return context.fail(report.error());
   for (const auto& problem : report->problems)
-    context.out << kind_name(problem.kind) << ' ' << problem.subject << ": " << problem.detail << '\n';
+    context.out << kind_name(problem.kind) << ' ' << core::quote_path(problem.subject) << ": " << core::escape_text(problem.detail) << '\n';
   for (const auto& leftover : report->leftovers)
-    context.out << "leftover " << leftover.string() << ": from an interrupted write, safe to delete ('mlchain gc' removes it)\n";
+    context.out << "leftover " << core::quote_path(leftover.string()) << ": from an interrupted write, safe to delete ('mlchain gc' removes it)\n";
   context.out << "checked " << report->objects_checked << " objects, " << report->files_checked << " files, "
               << report->refs_checked << " refs: "
               << (report->problems.empty() ? std::string("ok") : std::to_string(report->problems.size()) + " problem(s)")

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/index_file.hpp"
 #include "mlchain/repo/maintenance.hpp"
 #include "mlchain/repo/revisions.hpp"
@@ -19,7 +20,6 @@ struct GcCommandOptions {
   bool dry_run = false;
 };
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 void run_gc(const GcCommandOptions& command, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
@@ -36,7 +36,7 @@ void run_gc(const GcCommandOptions& command, Context& context) {
     if (!stored) return context.fail(stored.error());
     for (const auto& removed : report->commits_removed)
       context.out << "would remove commit " << repo::short_cid(removed.cid, *stored) << ' '
-                  << first_line(removed.commit.message) << '\n';
+                  << core::message_subject(removed.commit.message) << '\n';
     context.out << "would remove " << report->objects_removed << " objects, " << report->files_removed << " files, "
                 << report->leftovers_removed << " leftovers (" << report->bytes_freed << " bytes) and expire "
                 << report->reflog_entries_expired << " reflog entries; nothing was removed\n";

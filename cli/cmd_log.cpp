@@ -30,7 +30,6 @@ struct LogOptions {
   std::string remote;  // --remote [REMOTE]: the chain's head updates instead
 };
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 void print_text(const CommitView& view, const std::vector<codec::Cid>& commits, Context& context) {
   const auto& commit = view.commit;
@@ -80,7 +79,7 @@ void run_log(const LogOptions& options, Context& context) {
     if (options.json) {
       list.push_back(commit_json(*view));
     } else if (options.oneline) {
-      context.out << repo::short_cid(view->cid, commits) << ' ' << core::escape_text(first_line(view->commit.message))
+      context.out << repo::short_cid(view->cid, commits) << ' ' << core::message_subject(view->commit.message)
                   << '\n';
     } else {
       print_text(*view, commits, context);

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 
@@ -75,7 +76,7 @@ void run_reflog(const ReflogOptions& options, Context& context) {
       list.push_back(std::move(item));
     } else {
       const std::string target = entry.new_target ? repo::short_cid(*entry.new_target, commits) : "(deleted)";
-      context.out << target << ' ' << selector << ": " << entry.message << '\n';
+      context.out << target << ' ' << selector << ": " << core::escape_text(entry.message) << '\n';
     }
   }
   if (options.json) {

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -21,7 +22,6 @@ struct ResetOptions {
   bool hard = false;
 };
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 void run_reset(const ResetOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
@@ -34,7 +34,7 @@ void run_reset(const ResetOptions& options, Context& context) {
   }();
   if (!outcome) return context.fail(outcome.error());
   auto commit = core::load_commit(repository->objects(), outcome->commit);
-  const std::string subject = commit ? " " + first_line(commit->message) : "";
+  const std::string subject = commit ? " " + core::message_subject(commit->message) : "";
   context.out << (outcome->branch ? "branch '" + *outcome->branch + "'" : std::string("HEAD (detached)"))
               << " is now at " << outcome->commit.to_string() << subject;
   if (outcome->previous) context.out << " (was " << outcome->previous->to_string() << ")";

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "progress_bar.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/remote/fetch.hpp"
 #include "mlchain/remote/remote_verify.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -54,8 +55,9 @@ std::string counted(std::uint64_t count, const std::string& noun) {
 void print_text(const repo::VerifyReport& report, const std::string& compared, Context& context) {
   for (const auto& problem : report.problems) {
     context.out << "mlchain: verify: " << repo::problem_kind_name(problem.kind) << ' '
-                << problem.path.value_or(problem.expected.value_or("-")) << ": expected "
-                << problem.expected.value_or("nothing") << ", actual " << problem.actual.value_or("nothing") << '\n';
+                << core::quote_path(problem.path.value_or(problem.expected.value_or("-"))) << ": expected "
+                << core::escape_text(problem.expected.value_or("nothing")) << ", actual "
+                << core::escape_text(problem.actual.value_or("nothing")) << '\n';
   }
   if (!report.commit) {
     context.out << "checked nothing: no commit could be read\n";

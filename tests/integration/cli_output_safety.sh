@@ -76,6 +76,22 @@ expect 0 "$MLCHAIN" diff HEAD~1 HEAD
 no_controls "diff REV REV" "$out"
 [[ "$out" == *'removed  "two\nlines"  '* ]] || fail "diff REV REV: $out"
 
+# verify's problems, checkout, reset, gc --dry-run, fsck and reflog show subjects and paths escaped too.
+printf 'red3' > $'evil\e[31mname'
+expect 1 "$MLCHAIN" verify
+no_controls verify "$out"
+[[ "$out" == *'modified "evil\033[31mname"'* ]] || fail "verify: $out"
+"$MLCHAIN" commit -m $'third \e[31mred' >/dev/null
+for command in "checkout HEAD~1" "checkout main" "reset --hard HEAD~1" "gc --dry-run" "reflog" "fsck" "commit -m x"; do
+  printf 'red4' > $'evil\e[31mname'
+  set +e
+  out=$("$MLCHAIN" $command 2>&1)
+  set -e
+  no_controls "$command" "$out"
+done
+expect 0 "$MLCHAIN" reflog
+[[ "$out" == *'commit: third '*'[31mred'* ]] || fail "reflog: $out"
+
 # An error naming what the user typed stays one line and escapes it.
 expect 3 "$MLCHAIN" show $'no\e[31mbranch'
 no_controls "error message" "$err"

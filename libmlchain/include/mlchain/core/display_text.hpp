@@ -20,4 +20,7 @@ std::string quote_path(std::string_view path);
 // stay as typed: free text is read, not parsed back.
 std::string escape_text(std::string_view text, bool keep_newlines = false);
 
+// A commit message's first line, escaped as escape_text does: the subject that one-line outputs show.
+std::string message_subject(std::string_view message);
+
 }  // namespace mlchain::core

@@ -113,4 +113,6 @@ std::string escape_text(std::string_view text, bool keep_newlines) {
   return out;
 }
 
+std::string message_subject(std::string_view message) { return escape_text(message.substr(0, message.find('\n'))); }
+
 }  // namespace mlchain::core
