@@ -15,14 +15,6 @@ cd "$work"
 export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
-# Every path below the work tree (but .mlchain/) with its type and bytes: what "byte-identical" compares.
-fingerprint() {
-  find . -path ./.mlchain -prune -o -mindepth 1 -print0 | sort -z | while IFS= read -r -d '' path; do
-    if [ -L "$path" ]; then echo "link $path -> $(readlink "$path")"
-    elif [ -d "$path" ]; then echo "dir $path"
-    else echo "file $path $(sha256sum < "$path" | cut -d' ' -f1)"; fi
-  done
-}
 stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
 temporaries() { find . -path ./.mlchain -prune -o -name '*.mlchain.tmp-*' -print; }
 

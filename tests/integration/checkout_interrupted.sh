@@ -4,12 +4,10 @@
 # the two commits; and `checkout --force` then restores a tree that verify accepts.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
 mkdir repo && cd repo && "$MLCHAIN" init >/dev/null

@@ -5,10 +5,8 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
 mkdir repo && cd repo && "$MLCHAIN" init >/dev/null

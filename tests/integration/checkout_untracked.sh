@@ -6,19 +6,9 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
-
-fingerprint() {
-  find . -path ./.mlchain -prune -o -mindepth 1 -print0 | sort -z | while IFS= read -r -d '' path; do
-    if [ -L "$path" ]; then echo "link $path -> $(readlink "$path")"
-    elif [ -d "$path" ]; then echo "dir $path"
-    else echo "file $path $(sha256sum < "$path" | cut -d' ' -f1)"; fi
-  done
-}
 
 mkdir repo && cd repo && "$MLCHAIN" init >/dev/null
 mkdir -p model old

@@ -3,10 +3,9 @@
 # 2 (unknown profile, no path) and 3 (missing path). CIDs: tests/vectors/README.md ("UnixFS files").
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
 
 hello_v1=bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am

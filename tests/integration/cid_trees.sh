@@ -4,10 +4,9 @@
 # path; an unreadable directory is named. CIDs: tests/vectors/README.md ("UnixFS directories").
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+rwx "$work"; rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
 
 cid() { "$MLCHAIN" cid "$@" | awk '{ print $1 }'; }

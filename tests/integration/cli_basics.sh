@@ -3,7 +3,7 @@
 # that name the unknown or missing command.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
 "$MLCHAIN" --version | grep -Eq '^mlchain [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 "$MLCHAIN" --help | grep -q 'Usage' || fail "--help"
@@ -20,9 +20,7 @@ set +e
 set -e
 [ "$code" -eq 2 ] || fail "unknown flag exits $code, not 2"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 expect 2 "$MLCHAIN" no-such-command
 [ "$err" = "mlchain: error: unknown command 'no-such-command' (see 'mlchain --help')" ] || fail "unknown command: $err"
 expect 2 "$MLCHAIN" remote no-such-thing --json

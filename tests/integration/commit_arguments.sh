@@ -8,11 +8,8 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+make_workspace
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
-export GIT_CEILING_DIRECTORIES=$work
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 hello=bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am
 

@@ -7,14 +7,11 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+make_workspace
 # A fixed test key (the Web3 Secret Storage example's), so no passphrase is needed.
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 address=0x2c7536E3605D9C16a7a3D7b1898e529396a65c23
 # No git repository may enclose the work tree here (commit_provenance.sh covers that).
-export GIT_CEILING_DIRECTORIES=$work
 
 object_count() { find .mlchain/objects .mlchain/files -type f | wc -l; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

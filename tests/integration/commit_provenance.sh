@@ -5,11 +5,9 @@
 # all outside git.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES=$work
+make_workspace
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 # meta.code as show --json gives it, fields that are absent (or null) left out.

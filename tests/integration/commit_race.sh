@@ -5,11 +5,9 @@
 # left behind; fsck clean at the end.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES=$work
+make_workspace
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 parents() { "$MLCHAIN" show --json "$1" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["parents"]))'; }
 

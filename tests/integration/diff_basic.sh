@@ -5,9 +5,7 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES=$work
+make_workspace
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 
 cid() { "$MLCHAIN" cid "$1" | cut -d' ' -f1; }

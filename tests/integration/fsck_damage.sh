@@ -7,8 +7,7 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 # Nothing here may block: a command that hangs on a FIFO fails the test instead.

@@ -3,11 +3,9 @@
 # modes of what is written (DESIGN §3.4, §4.3).
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
-fail() { echo "FAIL: $*" >&2; exit 1; }
 mode() { stat -c %a "$1"; }
 # Runs a command, keeping its stdout, stderr and exit code in $out, $err and $code.
 run() {

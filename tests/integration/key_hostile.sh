@@ -4,11 +4,9 @@
 # before any key derivation, so a hostile file can neither hang mlchain nor exhaust its memory.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 printf 'pw\n' > "$work/pw"
 "$MLCHAIN" key new --name good --light --password-file "$work/pw" > /dev/null 2>&1

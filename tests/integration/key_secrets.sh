@@ -3,11 +3,9 @@
 # and no file but the keystore written; only `key export --private-key` prints the key, on request.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 passphrase="s3cret-passphrase-$$"
 private_key=4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318

@@ -3,9 +3,8 @@
 # key, refuses two different answers, and asks for confirmation before printing a private key.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
 
 python3 - "$MLCHAIN" <<'PY'

@@ -8,9 +8,7 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES=$work
+make_workspace
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 
 subjects() { "$MLCHAIN" log --oneline "$@" | cut -d' ' -f2 | tr '\n' ' '; }

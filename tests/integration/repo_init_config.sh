@@ -5,8 +5,7 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
 
 # expect CODE CMD...: runs CMD, checks its exit code, leaves stdout in $out and stderr in $err.

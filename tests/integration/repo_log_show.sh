@@ -7,8 +7,7 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
 
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }

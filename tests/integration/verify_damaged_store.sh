@@ -9,12 +9,9 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
+make_workspace
 # A fixed test key (the Web3 Secret Storage example's), so no passphrase is needed.
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
-export GIT_CEILING_DIRECTORIES="$work"
 
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 # The --json report as lines: its commit, then "kind path expected actual" per problem (the path from

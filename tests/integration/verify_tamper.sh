@@ -9,8 +9,7 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+make_workspace
 cd "$work"
 
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }

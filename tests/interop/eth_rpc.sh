@@ -18,7 +18,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../integration/lib/expect.sh"
 same() { [ "$2" = "$3" ] || fail "$1: mlchain says $2, cast says $3"; echo "  $1: $2"; }
 
 "$MLCHAIN_PEERS/anvil.sh" start "$work/anvil"

@@ -16,7 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../integration/lib/expect.sh"
 expect() {
   local want=$1; shift
   set +e

@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../integration/lib/expect.sh"
 # `expect CODE COMMAND…`: runs COMMAND, keeps stdout in $out and stderr in $err, fails unless it exited CODE.
 expect() {
   local want=$1; shift

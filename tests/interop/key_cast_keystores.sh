@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MLCHAIN_HOME="$work/home"
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../integration/lib/expect.sh"
 lower() { tr 'A-F' 'a-f'; }
 
 echo "cast wallet new -> mlchain key import"

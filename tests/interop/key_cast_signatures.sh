@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MLCHAIN_HOME="$work/home"
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../integration/lib/expect.sh"
 random_hex() { od -An -vtx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 # Another message than $1, of the same kind (hex stays hex).
 other_than() { if [[ $1 == 0x* ]]; then printf '%s00' "$1"; else printf '%s.' "$1"; fi; }

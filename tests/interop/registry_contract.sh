@@ -13,7 +13,7 @@ cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 [ -x "$cast" ] || { echo "FAIL: $cast is not installed (run cmake/install-deps.sh test)" >&2; exit 1; }
 work=$(mktemp -d)
 trap '"$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil" || true; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../integration/lib/expect.sh"
 json() { python3 -c 'import json, sys; print(eval(sys.argv[1], {"d": json.load(sys.stdin)}))' "$1"; }
 same() { [ "$2" = "$3" ] || fail "$1: expected $3, got $2"; echo "  $1: $2"; }
 lower() { tr 'A-F' 'a-f' <<< "$1"; }

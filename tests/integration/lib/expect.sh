@@ -15,3 +15,24 @@ expect() {
     [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
   fi
 }
+
+# The script's temporary directory as $work, removed when it exits (made writable first, since tests take
+# permissions away), with its own MLCHAIN_HOME, and git kept from looking above it for a repository.
+make_workspace() {
+  work=$(mktemp -d)
+  trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+  export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES="$work"
+}
+
+# Every path below the current directory but .mlchain/, with its type and bytes: what "unchanged" and
+# "byte-identical" compare.
+fingerprint() {
+  find . -path ./.mlchain -prune -o -mindepth 1 -print0 | sort -z | while IFS= read -r -d '' path; do
+    if [ -L "$path" ]; then echo "link $path -> $(readlink "$path")"
+    elif [ -d "$path" ]; then echo "dir $path"
+    else echo "file $path $(sha256sum < "$path" | cut -d' ' -f1)"; fi
+  done
+}
+
+# Where the repository in the current directory keeps the contents of file CID (docs/format.md, files/).
+stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
