@@ -6,21 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "temporary_directory.hpp"
 #include "mlchain/fs/atomic_file.hpp"
 
 using namespace mlchain;
+using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 
 namespace {
-
-struct TemporaryDirectory {
-  stdfs::path path;
-  TemporaryDirectory() {
-    std::string pattern = (stdfs::temp_directory_path() / "mlchain-atomic-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() { stdfs::remove_all(path); }
-};
 
 std::string contents(const stdfs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "temporary_directory.hpp"
 #include "mlchain/codec/dag_pb.hpp"
 #include "mlchain/codec/unixfs.hpp"
 #include "mlchain/core/checkout_safety.hpp"
@@ -16,6 +17,7 @@
 #include "mlchain/repo/repository.hpp"
 
 using namespace mlchain;
+using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 using unixfs::NodeKind;
 
@@ -35,15 +37,6 @@ std::string refusal(const std::vector<core::TreeEntry>& entries) {
   CHECK(status.error().code == ErrorCode::verification_failed);
   return status.error().message;
 }
-
-struct TemporaryDirectory {
-  stdfs::path path;
-  TemporaryDirectory() {
-    std::string pattern = (stdfs::temp_directory_path() / "mlchain-checkout-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() { stdfs::remove_all(path); }
-};
 
 // Hand-made dag-pb nodes, as a hostile peer could serve them: nothing stops their names.
 codec::Cid put_node(repo::Repository& repository, codec::UnixfsData data, std::vector<codec::PbLink> links) {

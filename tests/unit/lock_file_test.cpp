@@ -6,21 +6,18 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temporary_directory.hpp"
 #include "mlchain/fs/lock_file.hpp"
 
 using namespace mlchain;
+using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 
 namespace {
-struct TempDir {
-  stdfs::path path = stdfs::temp_directory_path() / ("mlchain-lock-" + std::to_string(::getpid()));
-  TempDir() { stdfs::create_directories(path); }
-  ~TempDir() { stdfs::remove_all(path); }
-};
 }  // namespace
 
 TEST_CASE("a held lock makes the next taker wait, then fail naming the holder", "[lock]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   const auto target = dir.path / "main";
   auto first = fs::LockFile::acquire(target);
   REQUIRE(first);
@@ -34,7 +31,7 @@ TEST_CASE("a held lock makes the next taker wait, then fail naming the holder", 
 }
 
 TEST_CASE("a released lock is removed and can be taken again", "[lock]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   const auto target = dir.path / "main";
   { auto lock = fs::LockFile::acquire(target); REQUIRE(lock); }
   CHECK_FALSE(stdfs::exists(dir.path / "main.lock"));
@@ -42,7 +39,7 @@ TEST_CASE("a released lock is removed and can be taken again", "[lock]") {
 }
 
 TEST_CASE("a lock file left by a dead process is taken over without waiting", "[lock]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   const auto target = dir.path / "main";
   std::ofstream(dir.path / "main.lock") << "pid 999999 on some-host\n";
   auto lock = fs::LockFile::acquire(target, std::chrono::milliseconds(0));
@@ -50,7 +47,7 @@ TEST_CASE("a lock file left by a dead process is taken over without waiting", "[
 }
 
 TEST_CASE("a lock file that is a FIFO, a symlink or a directory is damage, never opened as a lock", "[lock]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   const auto target = dir.path / "main";
   const auto lock = dir.path / "main.lock";
   auto refused = [&] {

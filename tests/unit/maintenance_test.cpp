@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temporary_directory.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/fs/importer.hpp"
@@ -16,24 +17,10 @@
 #include "mlchain/repo/repository.hpp"
 
 using namespace mlchain;
+using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  stdfs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = stdfs::temp_directory_path() / ("mlchain-maintenance-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    stdfs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    for (auto& entry : stdfs::recursive_directory_iterator(path, ignored))
-      stdfs::permissions(entry.path(), stdfs::perms::owner_write, stdfs::perm_options::add, ignored);
-    stdfs::remove_all(path, ignored);
-  }
-};
 
 codec::Cid commit_in(repo::Repository& repository, std::vector<codec::Cid> parents, std::int64_t time) {
   {
@@ -77,7 +64,7 @@ TEST_CASE("a reflog line round-trips, and what is not one is refused", "[repo][r
 }
 
 TEST_CASE("every move of a ref and of HEAD is logged, a deletion included", "[repo][reflog]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& refs = repository.refs();
   CHECK(refs.reflog("HEAD").value().empty());
@@ -104,7 +91,7 @@ TEST_CASE("every move of a ref and of HEAD is logged, a deletion included", "[re
 }
 
 TEST_CASE("gc keeps what young reflog entries name, and removes it once they expire", "[repo][reflog][gc]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& refs = repository.refs();
   const auto base = commit_in(repository, {}, 1);
@@ -152,7 +139,7 @@ TEST_CASE("gc keeps what young reflog entries name, and removes it once they exp
 }
 
 TEST_CASE("a ref that is not a regular file is never taken for a missing one", "[repo][reflog][gc]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   const auto base = commit_in(repository, {}, 1);
   REQUIRE(repository.refs().compare_and_swap("refs/heads/side", std::nullopt, base));
@@ -169,7 +156,7 @@ TEST_CASE("a ref that is not a regular file is never taken for a missing one", "
 }
 
 TEST_CASE("fsck finds forged signatures, a config that does not parse and refs that are not files", "[repo][fsck]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   const auto unsigned_by_author = commit_in(repository, {}, 1);  // a signature no key of its author made
   REQUIRE(repository.refs().advance_head(std::nullopt, unsigned_by_author));

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 
+#include "temporary_directory.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/core/tree.hpp"
@@ -19,24 +20,10 @@
 #include "mlchain/unixfs/file_builder.hpp"
 
 using namespace mlchain;
+using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  stdfs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = stdfs::temp_directory_path() / ("mlchain-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    stdfs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    for (auto& entry : stdfs::recursive_directory_iterator(path, ignored))
-      stdfs::permissions(entry.path(), stdfs::perms::owner_write, stdfs::perm_options::add, ignored);
-    stdfs::remove_all(path, ignored);
-  }
-};
 
 void write_text(const stdfs::path& path, std::string_view text) {
   stdfs::create_directories(path.parent_path());
@@ -102,7 +89,7 @@ TEST_CASE("storage keys are CIDv1 base32, fanned out by the two characters befor
 }
 
 TEST_CASE("the object store keeps blocks once, re-hashes reads and names corruption", "[repo][store]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& objects = repository.objects();
   const auto block = block_of("weights");
@@ -144,7 +131,7 @@ TEST_CASE("the object store keeps blocks once, re-hashes reads and names corrupt
 }
 
 TEST_CASE("file leaves are not stored as blocks but served from whole contents", "[repo][store]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path / "w").value();
   write_text(dir.path / "hello.txt", "hello\n");
   for (const auto* profile : {&unixfs::unixfs_v1_2025, &unixfs::unixfs_v0_2015}) {
@@ -163,7 +150,7 @@ TEST_CASE("file leaves are not stored as blocks but served from whole contents",
 }
 
 TEST_CASE("content writers commit under the computed CID or leave nothing", "[repo][store]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& contents = repository.contents();
   const std::string text = "tokenizer contents";
@@ -219,7 +206,7 @@ TEST_CASE("content writers commit under the computed CID or leave nothing", "[re
 }
 
 TEST_CASE("refs move only by compare-and-swap", "[repo][refs]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& refs = repository.refs();
   const auto a = cbor_cid(block_of("a"));
@@ -255,7 +242,7 @@ TEST_CASE("refs move only by compare-and-swap", "[repo][refs]") {
 }
 
 TEST_CASE("HEAD names a branch or a commit; advance_head and switch_head compare before they write", "[repo][refs]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   auto& refs = repository.refs();
   const auto a = cbor_cid(block_of("a"));
@@ -283,7 +270,7 @@ TEST_CASE("HEAD names a branch or a commit; advance_head and switch_head compare
 }
 
 TEST_CASE("of two processes racing on one ref, exactly one wins", "[repo][refs]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   const auto base = cbor_cid(block_of("base"));
   REQUIRE(repository.refs().compare_and_swap("refs/heads/main", std::nullopt, base));
@@ -320,7 +307,7 @@ TEST_CASE("of two processes racing on one ref, exactly one wins", "[repo][refs]"
 }
 
 TEST_CASE("revisions resolve names, CIDs, short CIDs and ancestry steps to commits", "[repo][revisions]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   write_text(dir.path / "bundle/a.txt", "a");
   const auto tree = fs::import_path(dir.path / "bundle", unixfs::default_profile, repository.objects()).value().cid;
@@ -374,7 +361,7 @@ TEST_CASE("revisions resolve names, CIDs, short CIDs and ancestry steps to commi
 }
 
 TEST_CASE("config keeps comments, replaces settings in place and refuses unknown keys", "[repo][config]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   const auto path = dir.path / "config";
   write_text(path, "# settings\nuser.name = Ada\n\n  user.key=main-key  \n");
   auto config = repo::Config::load(path).value();
@@ -400,7 +387,7 @@ TEST_CASE("config keeps comments, replaces settings in place and refuses unknown
 }
 
 TEST_CASE("discovery walks up to the nearest repository; init refuses inside one", "[repo]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   REQUIRE(repo::init_repository(dir.path / "model"));
   stdfs::create_directories(dir.path / "model/a/b");
   auto found = repo::discover_repository(dir.path / "model/a/b").value();
@@ -411,7 +398,7 @@ TEST_CASE("discovery walks up to the nearest repository; init refuses inside one
 }
 
 TEST_CASE("gc waits for writers and writers wait for gc", "[repo]") {
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();
   {
     auto first = repo::lock_for_writing(repository).value();
@@ -437,7 +424,7 @@ TEST_CASE("temporary files are abandoned only when their writer is gone", "[repo
 TEST_CASE("reads of the store never follow a symlink, wait on a FIFO or read without bound", "[repo][store][damage]") {
   // A read that blocks or never ends fails the test instead of hanging the suite.
   ::alarm(20);
-  TempDir dir;
+  TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path / "w").value();
   auto& objects = repository.objects();
   const auto block = block_of("weights");

@@ -7,23 +7,16 @@
 #include <fstream>
 #include <optional>
 
+#include "temporary_directory.hpp"
 #include "mlchain/codec/eip191.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/keys/signers.hpp"
 
 using namespace mlchain;
+using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 
 namespace {
-
-struct TemporaryDirectory {
-  stdfs::path path;
-  TemporaryDirectory() {
-    std::string pattern = (stdfs::temp_directory_path() / "mlchain-keys-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() { stdfs::remove_all(path); }
-};
 
 // Sets MLCHAIN_PRIVATE_KEY for one scope; the tests run in one process, so it must not leak.
 class EnvironmentKey {
