@@ -14,6 +14,7 @@
 #include "mlchain/core/commit.hpp"
 #include "mlchain/keys/signers.hpp"
 #include "mlchain/repo/checkout.hpp"
+#include "mlchain/repo/verify.hpp"
 #include "mlchain/repo/repository.hpp"
 
 using namespace mlchain;
@@ -154,14 +155,16 @@ TEST_CASE("checkout refuses hostile trees before writing anything", "[checkout]"
     const char* what;
     codec::Cid tree;
     const char* says;
+    const char* verify_says;  // the problem kind verify reports
   };
   const std::vector<Case> cases{
-      {"a '..' entry", put_directory(*repository, {link(hello, "a"), link(hello, "..")}), "'..'"},
-      {"a '.mlchain' directory", put_directory(*repository, {link(hello, "a"), link(dir, ".mlchain")}), ".mlchain"},
-      {"an absolute symlink", put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "/etc"), "z")}), "absolute"},
-      {"a climbing symlink", put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "../../x"), "z")}), "climbs out"},
-      {"a name twice, as file and directory", put_directory(*repository, {link(hello, "a"), link(hello, "x"), link(dir, "x")}), "below 'x'"},
-      {"a single file", hello, "not a directory"},
+      {"a '..' entry", put_directory(*repository, {link(hello, "a"), link(hello, "..")}), "'..'", "corrupt"},
+      {"a '.mlchain' directory", put_directory(*repository, {link(hello, "a"), link(dir, ".mlchain")}), ".mlchain", "unsafe-path"},
+      {"a '.git' directory", put_directory(*repository, {link(hello, "a"), link(dir, ".git")}), ".git", "unsafe-path"},
+      {"an absolute symlink", put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "/etc"), "z")}), "absolute", "unsafe-path"},
+      {"a climbing symlink", put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "../../x"), "z")}), "climbs out", "unsafe-path"},
+      {"a name twice, as file and directory", put_directory(*repository, {link(hello, "a"), link(hello, "x"), link(dir, "x")}), "below 'x'", "unsafe-path"},
+      {"a single file", hello, "not a directory", "unsafe-path"},
   };
   for (const auto& item : cases) {
     INFO(item.what);
@@ -174,6 +177,17 @@ TEST_CASE("checkout refuses hostile trees before writing anything", "[checkout]"
     const auto head = repository->refs().read_head();
     REQUIRE(head.ok());
     CHECK(head->branch == std::optional<std::string>("main"));
+
+    // verify, the deploy gate, does not call "ok" what checkout cannot write.
+    repo::VerifyRequest request;
+    request.revision = commit.to_string();
+    const auto report = repo::verify(*repository, request);
+    REQUIRE(report.ok());
+    CHECK_FALSE(report->ok());
+    const bool flagged = std::any_of(report->problems.begin(), report->problems.end(), [&](const auto& problem) {
+      return repo::problem_kind_name(problem.kind) == item.verify_says;
+    });
+    CHECK(flagged);
   }
 
   const auto safe = put_commit(*repository, put_directory(*repository, {link(hello, "a"), link(dir, "sub")}));

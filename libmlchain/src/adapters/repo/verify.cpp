@@ -10,6 +10,7 @@
 #include <deque>
 #include <set>
 
+#include "mlchain/core/checkout_safety.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/revision.hpp"
 #include "mlchain/core/tree.hpp"
@@ -239,7 +240,13 @@ class Verifier {
       ++report_.commits;
       MLCHAIN_TRY_STATUS(check_signature(cid, *commit));
       auto files = check_tree(*commit);
-      if (cid == start && files) first.emplace(*commit, std::move(*files));
+      if (cid == start && files) {
+        // What checkout would refuse to write (a symlink out of the work tree, `.git/`) is no deployable
+        // commit, however well signed.
+        if (auto unsafe = core::find_unsafe_entry(*files))
+          report_.problems.push_back({ProblemKind::unsafe_path, unsafe->path, std::nullopt, unsafe->why});
+        first.emplace(*commit, std::move(*files));
+      }
       for (const auto& parent : commit->parents)
         if (seen.insert(parent).second) queue.push_back(parent);
     }
@@ -356,6 +363,7 @@ std::string_view problem_kind_name(ProblemKind kind) {
     case ProblemKind::unreadable: return "unreadable";
     case ProblemKind::not_a_commit: return "not-a-commit";
     case ProblemKind::bad_ref: return "bad-ref";
+    case ProblemKind::unsafe_path: return "unsafe-path";
   }
   return "corrupt";
 }
