@@ -244,14 +244,21 @@ class Snapshotter {
 
   // A commit that checkout would refuse forever is not made: it is refused while nothing is stored yet.
   Status refuse_what_checkout_refuses() const {
+    // Every path, not only symlinks: a name such as `.GIT` is an ordinary directory here but version-control
+    // metadata on a case-insensitive file system, which checkout refuses.
     std::vector<core::TreeEntry> entries;
-    entries.reserve(symlinks_.size());
+    entries.reserve(files_.size() + symlinks_.size());
+    for (const auto& file : files_) entries.push_back({file.relative, codec::Cid(), 0, unixfs::NodeKind::file, {}});
+    for (const auto& directory : directories_)
+      if (directory.children.empty() && !directory.relative.empty())
+        entries.push_back({directory.relative, codec::Cid(), 0, unixfs::NodeKind::directory, {}});
     for (const auto& link : symlinks_)
       entries.push_back({link.relative, codec::Cid(), 0, unixfs::NodeKind::symlink, link.target});
     const auto unsafe = core::find_unsafe_entry(entries);
     if (!unsafe) return {};
     if (!unsafe->symlink_target)
-      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why);
+      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+                                              "; rename it or leave it out with a .mlchainignore pattern");
     return make_error(ErrorCode::usage, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
                                             "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
