@@ -226,6 +226,8 @@ class Snapshotter {
         files_.push_back({child, std::move(source), stat_of(entry.info), {}, true});
       } else if (is_directory) {
         children.push_back({entry.name, Kind::directory, 0, std::move(source), entry.info});
+      } else if (options_.list_unsupported) {
+        unsupported_.push_back(child);
       } else {
         return make_error(ErrorCode::usage, source.string() +
                                                 " is not a regular file, directory or symlink; leave it out with a "
@@ -458,6 +460,7 @@ class Snapshotter {
     snapshot.root = std::move(built[0]);
     snapshot.files_read = files_read_;
     snapshot.checkout_temporaries = std::move(temporaries_);
+    snapshot.unsupported = std::move(unsupported_);
     snapshot.bytes_read = bytes_read_;
     return snapshot;
   }
@@ -475,6 +478,7 @@ class Snapshotter {
   std::vector<File> files_;
   std::vector<Symlink> symlinks_;
   std::vector<std::string> temporaries_;
+  std::vector<std::string> unsupported_;
   std::vector<std::pair<dev_t, ino_t>> ancestors_;  // the directories being walked, root first
   stdfs::path repository_real_path_;                // set when symlinks are followed
   std::uint64_t files_read_ = 0;
