@@ -33,6 +33,11 @@ expect 2 "$MLCHAIN"
 expect 2 "$MLCHAIN" remote
 [[ "$err" == "mlchain: error: 'mlchain remote' needs a command: add, list, "*"(see 'mlchain remote --help')" ]] ||
   fail "group without its command: $err"
+# A mistyped flag where a command is expected is named as the wrong word, not as a missing command.
+expect 2 "$MLCHAIN" --bogus
+[ "$err" = "mlchain: error: unknown option '--bogus' (see 'mlchain --help')" ] || fail "unknown top-level flag: $err"
+expect 2 "$MLCHAIN" remote --bogus
+[ "$err" = "mlchain: error: unknown option '--bogus' (see 'mlchain remote --help')" ] || fail "unknown group flag: $err"
 
 # `mlchain help CMD…` is `mlchain CMD… --help`; `mlchain help` is `mlchain --help`.
 expect 0 "$MLCHAIN" help
