@@ -39,6 +39,13 @@ expect 2 "$MLCHAIN" --bogus
 expect 2 "$MLCHAIN" remote --bogus
 [ "$err" = "mlchain: error: unknown option '--bogus' (see 'mlchain remote --help')" ] || fail "unknown group flag: $err"
 
+# A count that is not one is named in a short message (not a range up to DBL_MAX printed in full).
+for count in -1 0 abc; do
+  expect 2 "$MLCHAIN" log -n "$count"
+  [ "$err" = "mlchain: error: --max-count: '$count' is not a whole number of at least 1 (see 'mlchain log --help')" ] ||
+    fail "log -n $count: $err"
+done
+
 # `mlchain help CMD…` is `mlchain CMD… --help`; `mlchain help` is `mlchain --help`.
 expect 0 "$MLCHAIN" help
 [ "$out" = "$("$MLCHAIN" --help)" ] || fail "help differs from --help"
