@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "context.hpp"
 #include "count_option.hpp"
+#include "context.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 
