@@ -6,6 +6,7 @@
 
 #include "chain_support.hpp"
 #include "context.hpp"
+#include "count_option.hpp"
 #include "mlchain/chain/anchoring.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
@@ -72,7 +73,7 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
   command.add_option("--remote", options.remote, "Remote whose chain to check (default origin)");
   command.add_option("--min-confirmations", options.min_confirmations,
                      "Confirmations the anchoring block must have (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_whole_number);
 }
 
 Result<json> check_chain_anchoring(const ChainVerifyOptions& options, repo::VerifyReport& report) {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "count_option.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/repo/config.hpp"
@@ -30,10 +31,10 @@ void add_wait_options(CLI::App& command, WaitOptions& options) {
   command.add_option("--confirmations", options.confirmations,
                      "Blocks the transaction's block must have on top of it, itself included (default: the remote's "
                      "confirmations setting, else 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_whole_number);
   command.add_option("--timeout", options.timeout_seconds,
                      "Seconds to wait for the receipt; the transaction stays journaled after that (default 300)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_whole_number);
 }
 
 std::string hash_hex(const eth::Hash& hash) { return codec::to_0x_hex(hash); }

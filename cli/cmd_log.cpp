@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "count_option.hpp"
 #include "path_arguments.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
@@ -96,7 +97,7 @@ void register_log(CLI::App& app, Context& context) {
       "log", "Show the history from REV (default HEAD), newest first; with PATHs only the commits that changed them");
   command->add_flag("--oneline", options->oneline, "One line per commit: short CID and message");
   command->add_flag("--json", options->json, "Print a JSON array of commits (as show --json, without files)");
-  command->add_option("-n,--max-count", options->limit, "Show at most N commits")->check(CLI::PositiveNumber);
+  command->add_option("-n,--max-count", options->limit, "Show at most N commits")->check(positive_whole_number);
   add_revisions_and_paths(*command, options->arguments, "[REV] [--] [PATH…]",
                           "where to start (branch, tag, CID or short CID, with ~N/^N; default HEAD), "
                           "and the files or directories whose changes to list");

@@ -23,11 +23,17 @@ std::optional<std::size_t> arguments_after_separator(int argc, char** argv) {
 // arguments; this says which word is wrong. Only the words that choose commands are looked at.
 std::string usage_message(CLI::App& app, int argc, char** argv, const CLI::ParseError& error) {
   std::vector<std::string> words;
-  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
+  std::optional<std::string> first_flag;
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
     if (!std::string_view(argv[i]).starts_with('-')) words.emplace_back(argv[i]);
+    else if (!first_flag) first_flag = argv[i];
+  }
   const auto found = find_command(app, words);
   if (found.unknown) return "unknown command '" + *found.unknown + "' (" + see_help(found.path) + ")";
   if (has_subcommands(*found.command)) {
+    // A command group takes no flag but --help (answered before this): `mlchain --bogus` is a wrong flag,
+    // not a missing command.
+    if (first_flag) return "unknown option '" + *first_flag + "' (" + see_help(found.path) + ")";
     if (found.path.empty()) return "no command given (" + see_help("") + ")";
     return "'mlchain " + found.path + "' needs a command: " + subcommand_names(*found.command) + " (" +
            see_help(found.path) + ")";

@@ -31,6 +31,18 @@ expect 2 "$MLCHAIN"
 expect 2 "$MLCHAIN" remote
 [[ "$err" == "mlchain: error: 'mlchain remote' needs a command: add, list, "*"(see 'mlchain remote --help')" ]] ||
   fail "group without its command: $err"
+# A mistyped flag where a command is expected is named as the wrong word, not as a missing command.
+expect 2 "$MLCHAIN" --bogus
+[ "$err" = "mlchain: error: unknown option '--bogus' (see 'mlchain --help')" ] || fail "unknown top-level flag: $err"
+expect 2 "$MLCHAIN" remote --bogus
+[ "$err" = "mlchain: error: unknown option '--bogus' (see 'mlchain remote --help')" ] || fail "unknown group flag: $err"
+
+# A count that is not one is named in a short message (not a range up to DBL_MAX printed in full).
+for count in -1 0 abc; do
+  expect 2 "$MLCHAIN" log -n "$count"
+  [ "$err" = "mlchain: error: --max-count: '$count' is not a whole number of at least 1 (see 'mlchain log --help')" ] ||
+    fail "log -n $count: $err"
+done
 
 # `mlchain help CMD…` is `mlchain CMD… --help`; `mlchain help` is `mlchain --help`.
 expect 0 "$MLCHAIN" help

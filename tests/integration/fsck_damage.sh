@@ -81,6 +81,25 @@ printf 'three\n' > model.txt
 expect 1 run commit -m three
 [[ "$err" == *".mlchain/logs is a symbolic link, not a directory"* ]] || fail "commit with logs a symlink: $err"
 restore
+# A regular file there hides every branch below it as surely: never read as "no commits yet" or as no
+# branches at all, and a writing command refuses it as damage (exit 1, not 70) without moving a ref.
+head=$(cat .mlchain/refs/heads/main)
+rm -r .mlchain/refs/heads && printf 'junk\n' > .mlchain/refs/heads
+for command in log status verify branch "branch side" gc "commit -m three"; do
+  # shellcheck disable=SC2086
+  expect 1 run $command
+  [[ "$err$out" == *"refs/heads is a regular file, not a directory"* ]] || fail "$command with refs/heads a file: $err$out"
+done
+restore
+for store in logs files; do
+  rm -r ".mlchain/$store" && printf 'junk\n' > ".mlchain/$store"
+  printf 'four\n' > model.txt
+  expect 1 run commit -m four
+  [[ "$err" == *".mlchain/$store "*"not a directory"* ]] || fail "commit with $store a file: $err"
+  [ "$(cat .mlchain/refs/heads/main)" = "$head" ] || fail "commit with $store a file moved the branch"
+  restore
+done
+expect 0 run checkout -f main
 
 # HEAD, the index and a reflog of the wrong type, and a reflog line that does not parse.
 rm .mlchain/HEAD && mkfifo .mlchain/HEAD

@@ -54,6 +54,15 @@ expect 0 "$MLCHAIN" checkout main
    "$(printf '%s\n' "$err" | sed -n 3p)" == "  "*" detached work" ]] || fail "commits left behind, in order: $err"
 expect 0 "$MLCHAIN" reflog
 [[ "$(printf '%s\n' "$out" | sed -n 1p)" == *"HEAD@{0}: checkout: moving from $detached to main" ]] || fail "reflog of checkout: $out"
+# REF@{N} names what the reflog lists, so the commit left behind is reached by it.
+expect 0 "$MLCHAIN" show --json 'HEAD@{1}'
+[[ "$out" == *"\"cid\": \"$detached\""* ]] || fail "show HEAD@{1}: $out"
+expect 0 "$MLCHAIN" show --json '@{1}~1'
+[[ "$out" == *"\"cid\": \"$first_detached\""* ]] || fail "show @{1}~1: $out"
+expect 0 "$MLCHAIN" show --json 'main@{0}'
+[[ "$out" == *"\"cid\": \"$(cat .mlchain/refs/heads/main)\""* ]] || fail "show main@{0}: $out"
+expect 3 "$MLCHAIN" show 'HEAD@{999}'
+expect 2 "$MLCHAIN" show 'HEAD@{x}'
 expect 0 "$MLCHAIN" checkout "$c2"
 [[ "$err" != *leaving* ]] || fail "leaving a HEAD that a branch reaches warned: $err"
 expect 0 "$MLCHAIN" checkout main

@@ -75,6 +75,15 @@ lines"
 expect 2 "$MLCHAIN" config
 expect 2 "$MLCHAIN" config get
 expect 2 "$MLCHAIN" config set user.name
+# A value every later command would refuse is refused when set, and the setting keeps its old value.
+expect 0 "$MLCHAIN" config set core.dereference false
+expect 2 "$MLCHAIN" config set core.dereference maybe
+[[ "$err" == *"core.dereference"*"true or false"* ]] || fail "config set core.dereference maybe: $err"
+expect 2 "$MLCHAIN" config set core.profile unixfs-v9
+[[ "$err" == *"core.profile"*"unixfs-v1-2025"* ]] || fail "config set core.profile unixfs-v9: $err"
+expect 0 "$MLCHAIN" config get core.dereference
+[ "$out" = false ] || fail "a refused value replaced core.dereference: $out"
+expect 0 "$MLCHAIN" status
 
 # A hand-broken config file is a damaged repository (exit 1), reported with its line number.
 printf 'user.name = fine\nthis is not a setting\n' > .mlchain/config

@@ -75,6 +75,11 @@ expect 0 "$MLCHAIN" reset main~1
 [[ "$out" == *"main"*"$c1"*"$c2"* ]] || fail "reset message: $out"
 [ "$(cat .mlchain/refs/heads/main)" = "$c1" ] || fail "reset did not move main"
 [ "$(cat .mlchain/HEAD)" = "ref: refs/heads/main" ] || fail "reset detached HEAD"
+# The reflog says it was a reset, and to what, as git's does; not "commit".
+for ref in HEAD main; do
+  expect 0 "$MLCHAIN" reflog -n 1 "$ref"
+  [[ "$out" == *"$ref@{0}: reset: moving to main~1" ]] || fail "reset's $ref reflog entry: $out"
+done
 [ "$(cat README)" = "readme two" ] || fail "reset --soft changed the work tree"
 expect 0 "$MLCHAIN" status --json
 [[ "$out" == *'"modified": ['*'README'* ]] || fail "status after reset --soft: $out"

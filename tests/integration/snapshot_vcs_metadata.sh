@@ -45,4 +45,16 @@ expect 0 "$MLCHAIN" commit -m vcs
 files=$("$MLCHAIN" show --json HEAD | json '" ".join(f["path"] for f in d["files"])')
 [ "$files" = "deep/keep train.py weights.bin" ] || fail "the commit holds: $files"
 
+# A name that is version-control metadata in another letter case (`.GIT`, `.Mlchain`) is an ordinary
+# directory on this file system but one that checkout refuses: commit refuses it too, naming the path,
+# rather than make a commit that can never be checked out.
+mkdir -p models/.GIT && echo x > models/.GIT/config
+expect 2 "$MLCHAIN" commit -m case
+[[ "$err" == *"'models/.GIT/config'"*".mlchainignore"* ]] || fail "commit with .GIT: $err"
+rm -r models && mkdir .Mlchain
+expect 2 "$MLCHAIN" commit -m case
+[[ "$err" == *"'.Mlchain'"* ]] || fail "commit with an empty .Mlchain: $err"
+rmdir .Mlchain
+[ "$("$MLCHAIN" show --json HEAD | json 'd["message"]')" = vcs ] || fail "a refused commit was made"
+
 echo "snapshot vcs metadata: ok"

@@ -73,6 +73,12 @@ expect 1 "$MLCHAIN" verify --json
 [ "$(problems "$out")" = "extra notes.txt None $(cid_of notes.txt)" ] || fail "extra: $out"
 rm notes.txt
 
+echo "a FIFO added: extra, as with --path (it is not opened)"
+mkfifo notes.fifo
+expect 1 timeout 10 "$MLCHAIN" verify --json
+[ "$(problems "$out")" = "extra notes.fifo None not a file, directory or symlink" ] || fail "extra FIFO: $out"
+rm notes.fifo
+
 echo "a file removed: missing"
 vocab=$(cid_of tokenizer/vocab.txt)
 rm tokenizer/vocab.txt

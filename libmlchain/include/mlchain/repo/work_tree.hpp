@@ -41,6 +41,8 @@ struct WorkTreeSnapshot {
   // Checkout's temporary files (".<name>.mlchain.tmp-<pid>-<n>"), never part of the bundle: a running
   // checkout's, or an interrupted one's for the next checkout or gc to remove.
   std::vector<std::string> checkout_temporaries;
+  // SnapshotOptions::list_unsupported: the paths of FIFOs, sockets and devices, left out of the bundle.
+  std::vector<std::string> unsupported;
 };
 
 struct SnapshotOptions {
@@ -49,14 +51,17 @@ struct SnapshotOptions {
   // `ipfs add --dereference-symlinks` does. A dangling link, a loop, or a link into `.mlchain/` is a usage
   // error naming it.
   bool dereference = false;
+  // A FIFO, socket or device is listed in WorkTreeSnapshot::unsupported instead of failing the snapshot:
+  // verify reports it as a problem of the work tree it checks.
+  bool list_unsupported = false;
   // Bytes of the files hashed so far and of all the files to hash (those the stat cache cannot vouch
   // for), called one call at a time, from whichever thread made the progress.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };
 
 // Files of another type (fifos, sockets, devices) are a usage error naming them and pointing at
-// .mlchainignore; a file that changes size while it is read is a conflict naming it. In
-// SnapshotMode::store, before anything is stored, a tree that checkout would refuse
+// .mlchainignore, unless SnapshotOptions::list_unsupported; a file that changes size while it is read
+// is a conflict naming it. In SnapshotMode::store, before anything is stored, a tree that checkout would refuse
 // (core::find_unsafe_entry: a symlink leaving the work tree or reaching into `.mlchain/`; deeper than
 // core::max_tree_depth) is a usage error naming the path and the way out.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,

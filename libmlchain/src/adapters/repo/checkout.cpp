@@ -553,7 +553,7 @@ Result<ResetOutcome> reset(Repository& repository, std::string_view revision, Re
   const auto advance = [&](const Head& head, const std::optional<codec::Cid>& head_cid) -> Status {
     outcome.previous = head_cid;
     outcome.branch = head.branch;
-    auto moved = repository.refs().advance_head(head_cid, target_cid);
+    auto moved = repository.refs().advance_head(head_cid, target_cid, "reset: moving to " + std::string(revision));
     if (moved.ok() || moved.error().code != ErrorCode::conflict) return moved;
     return make_error(ErrorCode::conflict, "HEAD moved while resetting to " + target_cid.to_string() +
                                                " (another process committed): " + moved.error().message);

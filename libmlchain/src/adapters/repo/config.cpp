@@ -4,6 +4,7 @@
 
 #include "disk.hpp"
 #include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/unixfs/profile.hpp"
 
 namespace mlchain::repo {
 namespace {
@@ -133,6 +134,13 @@ Status Config::set(std::string_view key, std::string_view value) {
     return make_error(ErrorCode::usage, "the value of " + std::string(key) + " may not contain a line break");
   const std::string trimmed(trim(value));
   if (key == reflog_expire_key) MLCHAIN_TRY_STATUS(parse_reflog_expire_seconds(trimmed));
+  // A value every later command would refuse is refused here, while it can still be typed again: there is
+  // no `config unset`, so a bad one would otherwise take hand-editing .mlchain/config to undo.
+  if (key == "core.dereference" && trimmed != "true" && trimmed != "false")
+    return make_error(ErrorCode::usage, "'" + trimmed + "' is not a valid core.dereference (true or false)");
+  if (key == "core.profile" && !unixfs::find_profile(trimmed))
+    return make_error(ErrorCode::usage,
+                      "'" + trimmed + "' is not a valid core.profile (unixfs-v1-2025 or unixfs-v0-2015)");
   const std::string text = std::string(key) + " = " + trimmed;
   for (auto& line : lines_)
     if (line.key == key) {

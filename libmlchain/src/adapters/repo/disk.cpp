@@ -58,7 +58,8 @@ Status make_directories(const std::filesystem::path& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) return {};
-    return make_error(ErrorCode::internal, path.string() + " exists and is not a directory");
+    // Only the repository's own layout is made here: something else in its place is a damaged store.
+    return make_error(ErrorCode::verification_failed, path.string() + " exists and is not a directory");
   }
   if (path.has_parent_path() && path.parent_path() != path) MLCHAIN_TRY_STATUS(make_directories(path.parent_path()));
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return system_error(errno, "create directory", path);

@@ -32,7 +32,8 @@ inline constexpr std::uint64_t max_index_bytes = std::uint64_t{1} << 30;
 // file) is verification_failed naming the path. Never follows a symlink, never blocks on a FIFO.
 Result<Bytes> read_stored_file(const std::filesystem::path& path, std::uint64_t max_bytes);
 
-// mkdir -p, flushing each parent whose entries changed, so a new directory survives a power cut.
+// mkdir -p, flushing each parent whose entries changed, so a new directory survives a power cut. A
+// non-directory in the way is corruption (ErrorCode::verification_failed) naming it.
 Status make_directories(const std::filesystem::path& path);
 using fs::sync_directory;
 

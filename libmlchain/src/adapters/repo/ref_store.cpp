@@ -68,6 +68,16 @@ std::optional<std::string> irregular(const std::filesystem::path& path) {
   return "a device";
 }
 
+// What lstat finds at `path` when it is there and is not a directory; nothing otherwise. A regular file
+// where refs/heads or logs belongs is as damaged as a FIFO there: opening a branch below it fails with
+// ENOTDIR, which must not read as a branch that does not exist.
+std::optional<std::string> not_a_directory(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0 || S_ISDIR(info.st_mode)) return std::nullopt;
+  if (S_ISREG(info.st_mode)) return "a regular file";
+  return irregular(path);
+}
+
 Error not_a_file(std::string_view what, const std::filesystem::path& path, const std::string& found) {
   return make_error(ErrorCode::verification_failed, std::string(what) + " cannot be read: " + path.string() + " is " +
                                                         found + ", not a file (move it away, then run 'mlchain fsck')");
@@ -78,7 +88,7 @@ Error not_a_file(std::string_view what, const std::filesystem::path& path, const
 Status check_parents(const std::filesystem::path& dir, const std::filesystem::path& path) {
   for (auto parent = path.parent_path(); parent != dir && parent.has_relative_path() && parent != parent.parent_path();
        parent = parent.parent_path())
-    if (auto found = irregular(parent); found && *found != "a directory")
+    if (auto found = not_a_directory(parent))
       return make_error(ErrorCode::verification_failed, path.string() + " cannot be read: " + parent.string() + " is " +
                                                             *found + ", not a directory (move it away, then run 'mlchain fsck')");
   return {};
@@ -168,7 +178,7 @@ std::string head_description(const Head& head) {
 // files are listed by their path relative to `dir`, what is neither a file nor a directory is damaged.
 Result<RefListing> walk_names(const std::filesystem::path& dir, const std::filesystem::path& root) {
   RefListing listing;
-  if (auto found = irregular(root); found && *found != "a directory") {
+  if (auto found = not_a_directory(root)) {
     listing.damaged.push_back({root, *found + ", not a directory"});
     return listing;
   }
@@ -296,6 +306,14 @@ Status RefStore::remove(std::string_view name, const codec::Cid& expected, std::
 Result<RefListing> RefStore::scan(std::string_view prefix) const {
   MLCHAIN_TRY(auto listing, walk_names(dir_, dir_ / "refs"));
   std::erase_if(listing.names, [&](const std::string& name) { return !name.starts_with(prefix) || !is_ref_name(name); });
+  // A file where a directory of `prefix` belongs (refs/heads a regular file) hides every ref below it.
+  for (auto slash = prefix.find('/'); slash != std::string_view::npos; slash = prefix.find('/', slash + 1)) {
+    const auto directory = dir_ / std::string(prefix.substr(0, slash));
+    if (auto found = not_a_directory(directory)) {
+      listing.damaged.push_back({directory, *found + ", not a directory"});
+      break;
+    }
+  }
   return listing;
 }
 
@@ -409,7 +427,7 @@ Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
 
 Result<RefListing> RefStore::scan_reflogs() const {
   RefListing listing;
-  if (auto found = irregular(dir_ / "logs"); found && *found != "a directory") {
+  if (auto found = not_a_directory(dir_ / "logs")) {
     listing.damaged.push_back({dir_ / "logs", *found + ", not a directory"});
     return listing;
   }

@@ -1,6 +1,7 @@
 #include "mlchain/repo/revisions.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/revision.hpp"
@@ -25,7 +26,45 @@ Result<std::optional<codec::Cid>> read_named(RefStore& refs, std::string_view ba
   return std::optional<codec::Cid>();
 }
 
+// `REF@{N}`: where REF pointed N moves ago, as `mlchain reflog REF` numbers them; `@{N}` is HEAD's. A
+// detached HEAD's commits left behind are found again this way. Nothing when `base` has no such suffix.
+Result<std::optional<codec::Cid>> resolve_reflog_selector(Repository& repository, std::string_view base) {
+  const auto at = base.rfind("@{");
+  if (at == std::string_view::npos || base.back() != '}') return std::optional<codec::Cid>();
+  const auto digits = base.substr(at + 2, base.size() - at - 3);
+  std::size_t moves = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), moves);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size())
+    return make_error(ErrorCode::usage, "bad revision '" + std::string(base) + "': REF@{N} takes a number of moves");
+  std::string ref(base.substr(0, at));
+  if (ref.empty()) ref = "HEAD";
+  std::string name = ref;
+  if (ref != "HEAD" && !ref.starts_with("refs/"))
+    for (const auto prefix : {heads_prefix, tags_prefix, remotes_prefix}) {
+      MLCHAIN_TRY(const auto entries, repository.refs().reflog(std::string(prefix) + ref));
+      if (!entries.empty()) {
+        name = std::string(prefix) + ref;
+        break;
+      }
+    }
+  std::vector<ReflogEntry> entries;
+  if (name == "HEAD" || name.starts_with("refs/")) {
+    MLCHAIN_TRY(auto logged, repository.refs().reflog(name));
+    entries = std::move(logged);
+  }
+  if (moves >= entries.size())
+    return make_error(ErrorCode::not_found, "unknown revision '" + std::string(base) + "': the reflog of " + ref +
+                                                " has " + std::to_string(entries.size()) + " entries (mlchain reflog " +
+                                                ref + ")");
+  const auto& entry = entries[entries.size() - 1 - moves];
+  if (!entry.new_target)
+    return make_error(ErrorCode::not_found, "'" + std::string(base) + "' names the deletion of " + ref + ", no commit");
+  return entry.new_target;
+}
+
 Result<codec::Cid> resolve_base(Repository& repository, std::string_view base) {
+  MLCHAIN_TRY(const auto logged, resolve_reflog_selector(repository, base));
+  if (logged) return *logged;
   if (base == "HEAD") {
     MLCHAIN_TRY(auto head, repository.refs().read_head());
     MLCHAIN_TRY(auto commit, repository.refs().head_commit());

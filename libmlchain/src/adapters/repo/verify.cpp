@@ -321,7 +321,13 @@ class Verifier {
 
 // The work tree's files, every one read and hashed: the stat cache is not trusted here.
 Result<std::vector<TreeEntry>> list_work_tree(Repository& repository, const unixfs::Profile& profile, VerifyReport& report) {
-  MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, LoadedIndex{}, SnapshotMode::hash_only));
+  MLCHAIN_TRY(const bool dereference, repository_dereferences(repository));
+  MLCHAIN_TRY(auto snapshot,
+              snapshot_work_tree(repository, profile, LoadedIndex{},
+                                 SnapshotOptions{.mode = SnapshotMode::hash_only, .dereference = dereference,
+                                                 .list_unsupported = true, .on_progress = {}}));
+  for (auto& path : snapshot.unsupported)
+    report.problems.push_back({ProblemKind::extra, std::move(path), std::nullopt, "not a file, directory or symlink"});
   for (const auto& entry : snapshot.entries) {
     if (entry.kind != unixfs::NodeKind::file) continue;
     ++report.files;

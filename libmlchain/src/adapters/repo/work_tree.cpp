@@ -226,6 +226,8 @@ class Snapshotter {
         files_.push_back({child, std::move(source), stat_of(entry.info), {}, true});
       } else if (is_directory) {
         children.push_back({entry.name, Kind::directory, 0, std::move(source), entry.info});
+      } else if (options_.list_unsupported) {
+        unsupported_.push_back(child);
       } else {
         return make_error(ErrorCode::usage, source.string() +
                                                 " is not a regular file, directory or symlink; leave it out with a "
@@ -244,14 +246,21 @@ class Snapshotter {
 
   // A commit that checkout would refuse forever is not made: it is refused while nothing is stored yet.
   Status refuse_what_checkout_refuses() const {
+    // Every path, not only symlinks: a name such as `.GIT` is an ordinary directory here but version-control
+    // metadata on a case-insensitive file system, which checkout refuses.
     std::vector<core::TreeEntry> entries;
-    entries.reserve(symlinks_.size());
+    entries.reserve(files_.size() + symlinks_.size());
+    for (const auto& file : files_) entries.push_back({file.relative, codec::Cid(), 0, unixfs::NodeKind::file, {}});
+    for (const auto& directory : directories_)
+      if (directory.children.empty() && !directory.relative.empty())
+        entries.push_back({directory.relative, codec::Cid(), 0, unixfs::NodeKind::directory, {}});
     for (const auto& link : symlinks_)
       entries.push_back({link.relative, codec::Cid(), 0, unixfs::NodeKind::symlink, link.target});
     const auto unsafe = core::find_unsafe_entry(entries);
     if (!unsafe) return {};
     if (!unsafe->symlink_target)
-      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why);
+      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+                                              "; rename it or leave it out with a .mlchainignore pattern");
     return make_error(ErrorCode::usage, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
                                             "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
@@ -451,6 +460,7 @@ class Snapshotter {
     snapshot.root = std::move(built[0]);
     snapshot.files_read = files_read_;
     snapshot.checkout_temporaries = std::move(temporaries_);
+    snapshot.unsupported = std::move(unsupported_);
     snapshot.bytes_read = bytes_read_;
     return snapshot;
   }
@@ -468,6 +478,7 @@ class Snapshotter {
   std::vector<File> files_;
   std::vector<Symlink> symlinks_;
   std::vector<std::string> temporaries_;
+  std::vector<std::string> unsupported_;
   std::vector<std::pair<dev_t, ino_t>> ancestors_;  // the directories being walked, root first
   stdfs::path repository_real_path_;                // set when symlinks are followed
   std::uint64_t files_read_ = 0;
