@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "temporary_directory.hpp"
+#include "unsigned_commit.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/fs/importer.hpp"
@@ -26,21 +27,8 @@ codec::Cid commit_in(repo::Repository& repository, std::vector<codec::Cid> paren
   {
     std::ofstream(repository.work_tree() / "model.txt") << "at " << time;
   }
-  core::Commit commit;
-  commit.tree = fs::import_path(repository.work_tree() / "model.txt", unixfs::default_profile, repository.objects()).value().cid;
-  commit.parents = std::move(parents);
-  commit.profile = "unixfs-v1-2025";
-  commit.time = time;
-  commit.message = "at " + std::to_string(time);
-  codec::RecoverableSignature signature;
-  signature.bytes[31] = 1;
-  signature.bytes[63] = 1;
-  signature.bytes[64] = 27;
-  commit.signature = signature;
-  const auto block = core::encode_commit(commit).value();
-  const auto cid = codec::Cid::of_block(1, codec::multicodec::dag_cbor, block);
-  REQUIRE(repository.objects().put(cid, block));
-  return cid;
+  const auto tree = fs::import_path(repository.work_tree() / "model.txt", unixfs::default_profile, repository.objects());
+  return testing::store_unsigned_commit(repository, tree.value().cid, std::move(parents), time);
 }
 
 bool stored(repo::Repository& repository, const codec::Cid& cid) { return repository.objects().contains(cid).value(); }

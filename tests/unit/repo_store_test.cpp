@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "temporary_directory.hpp"
+#include "unsigned_commit.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/core/tree.hpp"
@@ -52,24 +53,9 @@ Bytes block_of(std::string_view text) {
 
 codec::Cid cbor_cid(ByteView block) { return codec::Cid::of_block(1, codec::multicodec::dag_cbor, block); }
 
-// A commit block that decode_commit accepts, pointing at `tree` with the given parents.
 codec::Cid store_commit(repo::Repository& repository, const codec::Cid& tree, std::vector<codec::Cid> parents,
                         std::int64_t time) {
-  core::Commit commit;
-  commit.tree = tree;
-  commit.parents = std::move(parents);
-  commit.profile = "unixfs-v1-2025";
-  commit.time = time;
-  commit.message = "at " + std::to_string(time);
-  codec::RecoverableSignature signature;
-  signature.bytes[31] = 1;
-  signature.bytes[63] = 1;
-  signature.bytes[64] = 27;
-  commit.signature = signature;
-  const auto block = core::encode_commit(commit).value();
-  const auto cid = cbor_cid(block);
-  REQUIRE(repository.objects().put(cid, block));
-  return cid;
+  return testing::store_unsigned_commit(repository, tree, std::move(parents), time);
 }
 
 }  // namespace
