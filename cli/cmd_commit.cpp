@@ -24,6 +24,7 @@
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/revisions.hpp"
+#include "mlchain/repo/work_tree.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -141,6 +142,12 @@ void run_commit(const CommitOptions& options, Context& context) {
   }();
   if (!outcome) return context.fail(outcome.error());
   if (outcome->index_warning) context.err << "mlchain: warning: " << *outcome->index_warning << '\n';
+  // Without the setting, status and verify read the work tree's symlinks as links, not as the files this
+  // commit stored, and would report them as modified.
+  if (options.dereference && outcome->commit)
+    if (auto configured = repo::repository_dereferences(*repository); configured && !*configured)
+      context.err << "mlchain: hint: status, verify and checkout read symlinks as links; 'mlchain config set "
+                     "core.dereference true' makes them read what --dereference stored\n";
   if (!outcome->commit) {
     context.out << "nothing to commit, working tree clean\n";
     return;

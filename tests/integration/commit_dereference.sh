@@ -39,6 +39,7 @@ expect 3 "$MLCHAIN" log
 "$MLCHAIN" status | grep -q model.safetensors || fail "status no longer lists the symlink"
 
 expect 0 "$MLCHAIN" commit --dereference -m weights
+[[ "$err" == *"config set core.dereference true"* ]] || fail "no hint about core.dereference: $err"
 files=$("$MLCHAIN" show --json HEAD | json '" ".join(f["path"] + ":" + f["kind"] + ":" + str(f["size"]) for f in d["files"])')
 [ "$files" = "config.json:file:23 model.safetensors:file:3000000" ] || fail "the commit holds: $files"
 # core.dereference = true makes status and verify see the work tree as commit --dereference did.
