@@ -16,6 +16,7 @@ namespace {
 
 struct BranchOptions {
   std::string name;
+  const CLI::Option* name_given = nullptr;  // an empty NAME is a bad name, not a request for the list
   std::string revision = "HEAD";
   std::string delete_name;
 };
@@ -66,10 +67,10 @@ void run_branch(const BranchOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   if (!options.delete_name.empty()) {
-    if (!options.name.empty()) return context.fail(ErrorCode::usage, "-d takes one branch name and nothing else");
+    if (options.name_given->count() > 0) return context.fail(ErrorCode::usage, "-d takes one branch name and nothing else");
     return delete_branch(*repository, options.delete_name, context);
   }
-  if (options.name.empty()) return list_branches(*repository, context);
+  if (options.name_given->count() == 0) return list_branches(*repository, context);
   create_branch(*repository, options, context);
 }
 
@@ -78,7 +79,7 @@ void run_branch(const BranchOptions& options, Context& context) {
 void register_branch(CLI::App& app, Context& context) {
   auto options = std::make_shared<BranchOptions>();
   auto* command = app.add_subcommand("branch", "List branches, create one at REV (default HEAD), or delete one");
-  command->add_option("NAME", options->name, "Branch to create (git's ref-name rules)");
+  options->name_given = command->add_option("NAME", options->name, "Branch to create (git's ref-name rules)");
   command->add_option("REV", options->revision, "Commit the new branch points at (default HEAD)");
   command->add_option("-d,--delete", options->delete_name, "Delete branch NAME (never the current one)");
   command->callback([options, &context] { run_branch(*options, context); });

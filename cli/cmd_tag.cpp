@@ -16,13 +16,14 @@ namespace {
 
 struct TagOptions {
   std::string name;
+  const CLI::Option* name_given = nullptr;  // an empty NAME is a bad name, not a request for the list
   std::string revision = "HEAD";
 };
 
 void run_tag(const TagOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  if (options.name.empty()) {
+  if (options.name_given->count() == 0) {
     auto tags = repository->refs().list(repo::tags_prefix);
     if (!tags) return context.fail(tags.error());
     for (const auto& tag : *tags) context.out << tag.name.substr(repo::tags_prefix.size()) << '\n';
@@ -46,7 +47,7 @@ void run_tag(const TagOptions& options, Context& context) {
 void register_tag(CLI::App& app, Context& context) {
   auto options = std::make_shared<TagOptions>();
   auto* command = app.add_subcommand("tag", "List tags, or tag REV (default HEAD) as NAME; tags never move");
-  command->add_option("NAME", options->name, "Tag to create (git's ref-name rules)");
+  options->name_given = command->add_option("NAME", options->name, "Tag to create (git's ref-name rules)");
   command->add_option("REV", options->revision, "Commit to tag (default HEAD)");
   command->callback([options, &context] { run_tag(*options, context); });
 }

@@ -55,7 +55,7 @@ expect 0 "$MLCHAIN" branch
 expect 5 "$MLCHAIN" branch dev "$c1"
 [[ "$err" == *"'dev' already exists"* ]] || fail "existing branch message: $err"
 [ "$(cat .mlchain/refs/heads/dev)" = "$c3" ] || fail "a refused branch moved"
-for bad in 'a..b' 'x.lock' '.hidden' 'with space' 'a~1' 'HEAD' 'trail/'; do
+for bad in '' 'a..b' 'x.lock' '.hidden' 'with space' 'a~1' 'HEAD' 'trail/'; do
   expect 2 "$MLCHAIN" branch -- "$bad"
 done
 expect 3 "$MLCHAIN" branch nowhere no-such-rev
@@ -79,6 +79,7 @@ expect 5 "$MLCHAIN" tag v1 "$c2"
 [[ "$err" == *"'v1' already exists"* ]] || fail "existing tag message: $err"
 [ "$(cat .mlchain/refs/tags/v1)" = "$c1" ] || fail "a tag moved"
 expect 2 "$MLCHAIN" tag 'bad name'
+expect 2 "$MLCHAIN" tag ''
 expect 3 "$MLCHAIN" tag v9 nothing-here
 
 # Revisions, through the ref they create: branch, tag, full and short CID, ~N, ^, ^N, chains.
