@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,7 +11,6 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "mlchain/core/display_text.hpp"
-#include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/unixfs/profile.hpp"
 
@@ -29,25 +26,6 @@ struct CidOptions {
 
 std::string known_profiles() {
   return std::string(unixfs::unixfs_v1_2025.name) + ", " + std::string(unixfs::unixfs_v0_2015.name);
-}
-
-// A directory's size in the report is what a user means by it: the bytes of every file in its tree (as
-// `du --apparent-size` counts them, symlinks followed only with --dereference), not the size of its own
-// block.
-std::uint64_t content_bytes(const std::filesystem::path& directory, bool dereference) {
-  std::uint64_t total = 0;
-  std::error_code error;
-  const auto follow = dereference ? std::filesystem::directory_options::follow_directory_symlink
-                                  : std::filesystem::directory_options::none;
-  for (std::filesystem::recursive_directory_iterator walk(directory, follow, error), end; !error && walk != end;
-       walk.increment(error)) {
-    if (mlchain::core::is_never_in_bundle(walk->path().filename().native())) {
-      walk.disable_recursion_pending();
-      continue;
-    }
-    if ((dereference || !walk->is_symlink(error)) && walk->is_regular_file(error)) total += walk->file_size(error);
-  }
-  return total;
 }
 
 void run_cid(const CidOptions& options, Context& context) {
@@ -73,8 +51,7 @@ void run_cid(const CidOptions& options, Context& context) {
     if (options.json)
       report.push_back({{"path", path},
                         {"cid", cid},
-                        {"size", node->kind == unixfs::NodeKind::directory ? content_bytes(path, options.dereference)
-                                                                           : node->content_size}});
+                        {"size", node->content_size}});
     else
       context.out << cid << "  " << mlchain::core::quote_path(path) << '\n';
   }

@@ -13,7 +13,8 @@ struct ImportedNode {
   codec::Cid cid;
   // Total bytes of every block under this node, itself included: the dag-pb link "Tsize".
   std::uint64_t tsize = 0;
-  // Bytes of file content (0 for directories and symlinks).
+  // Bytes of file content: a file's own, a directory's every file below it (what `du --apparent-size`
+  // counts), 0 for a symlink.
   std::uint64_t content_size = 0;
   NodeKind kind = NodeKind::file;
   // Directories: how many entries it holds. The reference importer decides whether a directory is

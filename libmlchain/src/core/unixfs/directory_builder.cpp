@@ -100,8 +100,12 @@ Result<ImportedNode> build_directory(const Profile& profile, std::vector<Directo
     if (i > 0 && entries[i - 1].name == name)
       return make_error(ErrorCode::usage, "directory entry '" + name + "' appears twice");
   }
-  if (needs_sharding(profile, entries)) return build_hamt_directory(profile, std::move(entries), sink);
-  return build_flat_directory(profile, std::move(entries), sink);
+  std::uint64_t content_size = 0;
+  for (const auto& entry : entries) content_size += entry.node.content_size;
+  auto built = needs_sharding(profile, entries) ? build_hamt_directory(profile, std::move(entries), sink)
+                                                : build_flat_directory(profile, std::move(entries), sink);
+  if (built) built->content_size = content_size;
+  return built;
 }
 
 Result<ImportedNode> build_symlink(const Profile& profile, std::string_view target, BlockSink& sink) {
