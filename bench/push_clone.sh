@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Push and clone of a large bundle through a local IPFS node (issue 6 target): `mlchain push` of a
+# Push and clone of a large bundle through a local IPFS node (a target in bench/README.md): `mlchain push` of a
 # SIZE_MIB bundle of FILES files to a fresh js-ipfs daemon (tests/peers/ipfs-daemon.sh), next to the
 # floor the node sets — a plain `curl -F file=@… $API/api/v0/add` of the same files with the same
 # profile options, into a second fresh daemon — then `mlchain clone` of the pushed head from the first

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checkout of a large version (issue 5 target): `mlchain checkout` writing every file of a SIZE_MIB bundle
+# Checkout of a large version (a target in bench/README.md): `mlchain checkout` writing every file of a SIZE_MIB bundle
 # of FILES files (each written under a temporary name, flushed, re-hashed against its CID, renamed) vs
 # `cp -r` of the same files on the same file system (without and with the `sync` that makes it as
 # durable), both with the page cache warm; then the space a second version that changes one file takes

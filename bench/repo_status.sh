@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The stat cache and one-pass storing on a 4 GiB model bundle (issue 5's targets):
+# The stat cache and one-pass storing on a 4 GiB model bundle (the targets in bench/README.md):
 #   - first commit of new data against `mlchain cid` of the same bundle (target: within 1.5x: hash and
 #     store in one pass, no second read of the data), with the bytes each one read;
 #   - `status` of the committed bundle, clean and with one 10 MB file changed (target: under 1 s);

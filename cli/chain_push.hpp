@@ -1,5 +1,5 @@
 #pragma once
-// The chain step of `mlchain push` (issue 7): after cmd_push has uploaded and pinned, one transaction moves
+// The chain step of `mlchain push`: after cmd_push has uploaded and pinned, one transaction moves
 // the branch head on the remote's registry; --speed-up replaces a stuck one instead.
 
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// The chain side of fetch and clone (issue 7): heads from the registry, objects from IPFS. cmd_fetch and
+// The chain side of fetch and clone: heads from the registry, objects from IPFS. cmd_fetch and
 // cmd_clone hand over to these when no CID is named or the source is an mlchain:// URL.
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// mlchain init [DIR]: creates .mlchain/ (DESIGN §3.3) in DIR, or the current directory.
+// mlchain init [DIR]: creates .mlchain/ (docs/format.md) in DIR, or the current directory.
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>

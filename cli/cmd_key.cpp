@@ -1,4 +1,4 @@
-// mlchain key: create, import, list, export, sign and verify with Ethereum keys (DESIGN §3.4).
+// mlchain key: create, import, list, export, sign and verify with Ethereum keys (docs/format.md).
 
 #include <CLI/CLI.hpp>
 

@@ -1,5 +1,5 @@
 #pragma once
-// How log and show present a commit: the JSON object of DESIGN §4.2 and the text people read.
+// How log and show present a commit: the JSON object man/mlchain-show.1 documents and the text people read.
 
 #include <nlohmann/json.hpp>
 #include <optional>

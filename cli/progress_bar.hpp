@@ -1,6 +1,6 @@
 #pragma once
 // A one-line progress bar on stderr (bytes, rate, time left), drawn only when stderr is a terminal and at
-// most ten times a second (DESIGN §4.2): pipes and logs get nothing.
+// most ten times a second: pipes and logs get nothing.
 
 #include <chrono>
 #include <cstdint>

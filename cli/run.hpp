@@ -4,7 +4,7 @@
 
 namespace mlchain::cli {
 
-// Parses argv, runs one command, and returns the process exit code (DESIGN §4.3).
+// Parses argv, runs one command, and returns the process exit code (docs/architecture.md).
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);
 
 }  // namespace mlchain::cli

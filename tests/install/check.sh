@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs a built tree into a temporary prefix and checks that everything DESIGN §2 promises is there:
+# Installs a built tree into a temporary prefix and checks that everything docs/architecture.md promises is there:
 # the binary, the man pages, the public headers (free of third-party types), and a CMake package that a
 # separate project consumes with find_package(mlchain) → mlchain::mlchain.
 set -euo pipefail

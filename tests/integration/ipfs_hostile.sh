@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hostile and broken IPFS nodes (issue 6 item 6), through tests/peers/hostile-proxy.mjs in front of a real
+# Hostile and broken IPFS nodes, through tests/peers/hostile-proxy.mjs in front of a real
 # js-ipfs daemon: a flipped byte, a truncated answer, another block in place of the one asked for — clone,
 # fetch and verify exit 1 naming the CID, and nothing is left at a final path (no clone directory, no
 # remote-tracking ref, no stored file contents); a dropped connection is exit 4 naming the URL; so is the

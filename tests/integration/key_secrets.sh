@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Secrets stay secret (DESIGN §3.4): no passphrase or private key in any output, error message or --json,
+# Secrets stay secret (docs/format.md): no passphrase or private key in any output, error message or --json,
 # and no file but the keystore written; only `key export --private-key` prints the key, on request.
 set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}"

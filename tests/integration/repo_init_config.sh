@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# mlchain init and mlchain config end to end: the layout of DESIGN §3.3, refusal inside a repository
+# mlchain init and mlchain config end to end: the layout of docs/format.md, refusal inside a repository
 # (exit 5), discovery from subdirectories, settings get/set, and exit codes 2 and 3.
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tamper matrix of `mlchain verify` (issue 5 items 8 and 12): a clean tree passes (exit 0); one byte
+# The tamper matrix of `mlchain verify`: a clean tree passes (exit 0); one byte
 # changed, a file added, removed or renamed in the work tree or in --path DIR; a commit block altered, a
 # stored file content altered, a missing ancestor; a commit whose signature is not its author's (made by
 # another key, or with a flipped signature byte re-stored under its new CID); --signer with the author,

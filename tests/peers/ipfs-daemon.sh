@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The IPFS test peer: a js-ipfs 0.66.1 daemon (npm `ipfs`, DESIGN §5) on loopback only, with its HTTP RPC
+# The IPFS test peer: a js-ipfs 0.66.1 daemon (npm `ipfs`, README.md) on loopback only, with its HTTP RPC
 # API and gateway on free ports, in a directory of its own so several can run at once (ctest -j).
 #
 #   ipfs-daemon.sh start DIR   init a repo in DIR/repo, start the daemon, wait until its API answers;

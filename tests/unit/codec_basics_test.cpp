@@ -64,7 +64,7 @@ TEST_CASE("base32 decoding is strict", "[multibase]") {
   CHECK_FALSE(base58btc_decode("0OIl"));   // characters outside the alphabet
 }
 
-// Vectors: the 6-byte file "hello\n" (DESIGN §3.1) and the CID spec's example CIDv0.
+// Vectors: the 6-byte file "hello\n" (docs/format.md) and the CID spec's example CIDv0.
 TEST_CASE("CIDs round-trip between strings and bytes", "[cid]") {
   auto v1 = Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am");
   REQUIRE(v1);

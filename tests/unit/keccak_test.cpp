@@ -12,7 +12,7 @@ namespace {
 std::string keccak_hex(std::string_view text) { return to_hex(keccak256(as_bytes(text))); }
 }  // namespace
 
-// Vectors: DESIGN §7 (the empty input); `cast keccak` 1.7.1 for the rest (tests/vectors/README.md).
+// Vectors: the well-known digest of the empty input; `cast keccak` 1.7.1 for the rest (tests/vectors/README.md).
 // 135, 136 and 137 bytes sit on either side of the 136-byte rate, where padding changes shape.
 TEST_CASE("keccak-256 matches known digests", "[keccak]") {
   CHECK(keccak_hex("") == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");

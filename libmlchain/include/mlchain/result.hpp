@@ -1,6 +1,6 @@
 #pragma once
 // Errors as values: every fallible library call returns Result<T>. The codes map one-to-one onto the
-// command line's exit codes (DESIGN §4.3), so the CLI never has to guess how serious a failure is.
+// command line's exit codes (docs/architecture.md), so the CLI never has to guess how serious a failure is.
 
 #include <string>
 #include <utility>

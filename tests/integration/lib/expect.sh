@@ -1,6 +1,6 @@
 # Sourced by the integration scripts. `expect CODE COMMAND…` runs COMMAND, leaves its stdout in $out and
 # stderr in $err, and fails unless it exited CODE and — for a non-zero CODE — printed exactly one line
-# starting "mlchain: error: " (DESIGN §4.3). The script must have set $work (its temporary directory).
+# starting "mlchain: error: " (docs/architecture.md). The script must have set $work (its temporary directory).
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 expect() {

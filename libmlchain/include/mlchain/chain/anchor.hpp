@@ -1,5 +1,5 @@
 #pragma once
-// The chain side of push (DESIGN §3.6, issue 7): after the push's objects are uploaded and pinned, one
+// The chain side of push (docs/format.md): after the push's objects are uploaded and pinned, one
 // transaction moves the branch head in the registry by compare-and-swap, and refs/remotes/<remote>/<branch>
 // moves only once its receipt has the confirmations asked for. Open transactions the journal holds for the
 // remote (a push killed after broadcasting) are finished first, never signed again.

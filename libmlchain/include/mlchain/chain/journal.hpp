@@ -1,5 +1,5 @@
 #pragma once
-// The transaction journal (DESIGN §3.3, `.mlchain/journal/`): every signed transaction is written here,
+// The transaction journal (docs/format.md, `.mlchain/journal/`): every signed transaction is written here,
 // atomically, BEFORE it is first broadcast, and removed once it (or a replacement at its nonce) is
 // confirmed. A push killed at any moment therefore finds its transaction on the next run and finishes
 // it — re-broadcasting the same raw bytes, looking up its receipt — instead of signing a second one.

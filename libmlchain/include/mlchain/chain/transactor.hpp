@@ -1,5 +1,5 @@
 #pragma once
-// One transaction's life, built to survive faults (issue 7 item 5): check the chain, price, sign, journal,
+// One transaction's life, built to survive faults: check the chain, price, sign, journal,
 // broadcast, wait for the receipt and its confirmations.
 //
 // - The node's eth_chainId must equal the remote's configured chain id, or nothing is signed (usage

@@ -1,5 +1,5 @@
 #pragma once
-// A commit (DESIGN §3.2): one canonical dag-cbor block naming a bundle's tree, its parents, who signed
+// A commit (docs/format.md): one canonical dag-cbor block naming a bundle's tree, its parents, who signed
 // it and what was measured. The unsigned form (the same map without "sig") is what the author signs:
 // its sha2-256 digest, through EIP-191 personal_sign over the 32 raw bytes.
 

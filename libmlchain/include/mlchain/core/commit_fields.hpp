@@ -1,5 +1,5 @@
 #pragma once
-// What `mlchain commit` reads from its arguments into a commit's meta (DESIGN §3.2): `K=V` pairs,
+// What `mlchain commit` reads from its arguments into a commit's meta (docs/format.md): `K=V` pairs,
 // metrics (always floats), params (typed by what the text holds) and data references (`NAME[:ROLE]=PATH`).
 
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// `.mlchainignore` files (DESIGN §3.1), in gitignore syntax: '#' comments, '!' negation, a trailing '/'
+// `.mlchainignore` files (docs/format.md), in gitignore syntax: '#' comments, '!' negation, a trailing '/'
 // for directories only, a leading or inner '/' anchoring the pattern to the file's directory, '*', '?',
 // '[...]' classes and '**' across directories; backslash escapes the next character. A file applies to
 // its directory and everything below; of all patterns that match a path, the last one read decides, and

@@ -1,5 +1,5 @@
 #pragma once
-// Where a repository keeps its IPLD blocks (DESIGN §3.3): directory nodes, inner file nodes and commits,
+// Where a repository keeps its IPLD blocks (docs/format.md): directory nodes, inner file nodes and commits,
 // keyed by CID. Core logic (tree walks, history, verify) reads through this interface; the filesystem
 // store in repo/ implements it, and importers write straight into it, since it is a BlockSink.
 

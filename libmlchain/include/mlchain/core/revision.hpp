@@ -1,5 +1,5 @@
 #pragma once
-// Revision expressions (DESIGN §4.1): a branch, a tag, "HEAD", a full or unambiguous short CID, each
+// Revision expressions (man/mlchain.1): a branch, a tag, "HEAD", a full or unambiguous short CID, each
 // optionally followed by ancestry steps: "^" or "^N" (the Nth parent, first by default) and "~N" (N
 // first parents back). Parsing is pure; resolving against refs and commits is the repository's job.
 

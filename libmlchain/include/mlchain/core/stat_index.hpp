@@ -1,5 +1,5 @@
 #pragma once
-// The stat cache (`.mlchain/index`, DESIGN §3.3): for each regular file of the work tree, the stat fields
+// The stat cache (`.mlchain/index`, docs/format.md): for each regular file of the work tree, the stat fields
 // it had when it was last hashed and the file CID it hashed to. A file whose fields are all unchanged is
 // not read again. Only a cache: a damaged index is rebuilt, never trusted over the objects.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Walks a bundle's tree (DESIGN §3.1) in the object store: UnixFS directories, flat or HAMT-sharded, down
+// Walks a bundle's tree (docs/format.md) in the object store: UnixFS directories, flat or HAMT-sharded, down
 // to the files, symlinks and empty directories they hold. status, diff, checkout, verify and show all
 // compare or print this list.
 

@@ -2,7 +2,7 @@
 // An Ethereum JSON-RPC 2.0 client (execution-apis) over HTTP(S), for any node: anvil, geth, an L2,
 // a hosted provider.
 //
-// Errors (exit codes, DESIGN §4.3):
+// Errors (exit codes, docs/architecture.md):
 // - the node cannot be reached, times out, answers an HTTP error, or answers something that is not a
 //   well-formed JSON-RPC response to this request (wrong id, wrong shape, a quantity with leading zeros,
 //   a hash of the wrong length…): ErrorCode::remote_unavailable naming the URL (credentials redacted) and

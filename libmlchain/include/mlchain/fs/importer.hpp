@@ -1,5 +1,5 @@
 #pragma once
-// Imports files and directory trees from disk into UnixFS DAGs (DESIGN §3.1, §6): chunks are read in
+// Imports files and directory trees from disk into UnixFS DAGs (docs/format.md, bench/README.md): chunks are read in
 // large sequential pieces and hashed on all cores, memory stays at a few chunks per core whatever the
 // file size, symlinks become symlink nodes unless ImportOptions asks to follow them.
 

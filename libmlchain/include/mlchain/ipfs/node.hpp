@@ -1,5 +1,5 @@
 #pragma once
-// What push, clone, fetch and verify need from IPFS (DESIGN §3.6), so the repository logic is the same
+// What push, clone, fetch and verify need from IPFS (docs/format.md), so the repository logic is the same
 // whether it talks to a Kubo RPC API (ipfs/kubo_client.hpp: reads and writes) or a plain trustless
 // gateway (ipfs/gateway_client.hpp: reads only). Every byte a Node returns has been re-hashed against
 // the CID it was asked for: a node that answers with other bytes is ErrorCode::verification_failed

@@ -1,5 +1,5 @@
 #pragma once
-// `mlchain export REV --car FILE` and `mlchain import FILE` (issue 6 item 2): a commit's history as one
+// `mlchain export REV --car FILE` and `mlchain import FILE`: a commit's history as one
 // CARv1 (codec/car.hpp) that any IPFS node's `dag/import` takes, and back.
 //
 // Export: root = the commit; sections = every commit block of its history (or `depth` generations),

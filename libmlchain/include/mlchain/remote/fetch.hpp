@@ -1,8 +1,8 @@
 #pragma once
-// Fetching by CID (issue 6 item 4): `mlchain fetch REMOTE CID` completes a commit's history in an existing
+// Fetching by CID: `mlchain fetch REMOTE CID` completes a commit's history in an existing
 // repository, and `mlchain clone CID DIR` makes a new one from it. Every block is re-hashed, every
 // commit's signature must recover to its author (verification_failed naming the commit otherwise), and
-// every file's contents must re-import to its CID before they are stored. Until the chain (issue 7) names
+// every file's contents must re-import to its CID before they are stored. Until the chain names
 // remote branches, a fetched head is recorded as refs/remotes/<remote>/<commit CID>.
 
 #include <cstdint>

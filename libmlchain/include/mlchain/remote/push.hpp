@@ -1,5 +1,5 @@
 #pragma once
-// `mlchain push [REMOTE] [BRANCH]` to IPFS (issue 6 item 3), in steps the chain's anchoring (issue 7)
+// `mlchain push [REMOTE] [BRANCH]` to IPFS, in steps the chain's anchoring
 // slots between: plan → upload → pin → (anchor) → record the remote-tracking ref.
 //
 //   plan:   every commit, tree block and file reachable from the head (all ancestry), minus what the node

@@ -1,5 +1,5 @@
 #pragma once
-// `mlchain verify CID --path DIR --ipfs URL|--gateway URL` outside any repository (issue 6 item 5): the
+// `mlchain verify CID --path DIR --ipfs URL|--gateway URL` outside any repository: the
 // gate a CI pipeline runs on a directory of artifacts before deploying it. Only the commit block and its
 // tree's blocks are fetched (kept in memory, each re-hashed); the commit's signature (and --signer) is
 // checked and DIR must hold exactly the tree's files, compared as repo::verify compares (the same

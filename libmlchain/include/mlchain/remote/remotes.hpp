@@ -1,7 +1,7 @@
 #pragma once
-// Named remotes (DESIGN §3.3, §4.1), kept in `.mlchain/config` as `remote.<name>.<setting>` lines: the
+// Named remotes (docs/format.md), kept in `.mlchain/config` as `remote.<name>.<setting>` lines: the
 // IPFS node's Kubo RPC API (`ipfs`, read and write) and a trustless gateway (`gateway`, read only), and
-// for the chain (issue 7) its JSON-RPC URL, registry address, repository name, chain id and
+// for the chain its JSON-RPC URL, registry address, repository name, chain id and
 // confirmations. push and fetch use "origin" when no remote is named.
 
 #include <cstdint>

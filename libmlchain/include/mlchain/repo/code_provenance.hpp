@@ -1,5 +1,5 @@
 #pragma once
-// Which code made a bundle (DESIGN §3.2 `meta.code.git`): read with libgit2 from the git repository that
+// Which code made a bundle (docs/format.md, `meta.code.git`): read with libgit2 from the git repository that
 // encloses the work tree, if there is one.
 
 #include <filesystem>

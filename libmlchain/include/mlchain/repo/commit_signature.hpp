@@ -1,6 +1,6 @@
 #pragma once
 // Who signed a commit: the address recovered from its signature over the EIP-191 digest of the sha2-256
-// of its unsigned block (DESIGN §3.2), compared with the author it claims.
+// of its unsigned block (docs/format.md), compared with the author it claims.
 
 #include <optional>
 

@@ -1,5 +1,5 @@
 #pragma once
-// `mlchain commit` (DESIGN §3.2): snapshot the work tree, storing what is new in the same pass, then sign
+// `mlchain commit` (docs/format.md): snapshot the work tree, storing what is new in the same pass, then sign
 // a commit whose parent is HEAD and move HEAD's branch (or a detached HEAD) to it by compare-and-swap.
 // Everything is stored before the ref moves, so a crash at any moment leaves HEAD at the old commit or
 // the new one, and at worst temporary files that fsck reports and gc removes.

@@ -1,5 +1,5 @@
 #pragma once
-// Branches, tags, remote-tracking refs and HEAD, as small files under `.mlchain/` (DESIGN §3.3): a ref is
+// Branches, tags, remote-tracking refs and HEAD, as small files under `.mlchain/` (docs/format.md): a ref is
 // "<cid>\n"; HEAD is "ref: refs/heads/<b>\n" or "<cid>\n" (detached). Every update takes the ref's lock
 // file (fs::LockFile, "<ref>.lock") and compares-and-swaps on the old value, so of two writers racing
 // on one ref exactly one wins and the other gets ErrorCode::conflict naming the ref.

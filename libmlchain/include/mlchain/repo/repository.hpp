@@ -1,5 +1,5 @@
 #pragma once
-// The repository on disk (DESIGN §3.3): a `.mlchain/` directory beside the work tree, like `.git/`.
+// The repository on disk (docs/format.md): a `.mlchain/` directory beside the work tree, like `.git/`.
 //
 //   .mlchain/HEAD            "ref: refs/heads/<b>\n", or "<cid>\n" when detached
 //   .mlchain/config          `key = value` lines (repo/config.hpp)

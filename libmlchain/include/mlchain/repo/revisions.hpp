@@ -1,5 +1,5 @@
 #pragma once
-// Resolves a revision expression (core/revision.hpp, DESIGN §4.1) against a repository: "HEAD", a branch
+// Resolves a revision expression (core/revision.hpp, man/mlchain.1) against a repository: "HEAD", a branch
 // (refs/heads), a tag (refs/tags), a remote-tracking ref ("origin/main", refs/remotes), a full CID, or an
 // unambiguous prefix of at least 4 characters of a stored dag-cbor block's CID; then the ^N / ~N steps
 // through the commits' parents. The result is always a commit.

@@ -1,5 +1,5 @@
 #pragma once
-// `mlchain verify` (issue 5 item 8): the check a CI pipeline runs before it deploys. It holds when
+// `mlchain verify`: the check a CI pipeline runs before it deploys. It holds when
 //   - every block from the commit down its whole ancestry (commits, directories, HAMT shards, inner file
 //     nodes) re-hashes to its CID, and so does the stored content of every file of every one of those
 //     commits (each distinct content once);

@@ -1,5 +1,5 @@
 #pragma once
-// The two import profiles of IPIP-499 (DESIGN §3.1). A profile fixes every choice that changes a CID,
+// The two import profiles of IPIP-499 (docs/format.md). A profile fixes every choice that changes a CID,
 // so the same bundle gives the same CID under the same profile, with any implementation, forever.
 
 #include <cstdint>
