@@ -28,7 +28,7 @@ now() { date +%s.%N; }
 elapsed() { python3 -c 'import sys; print(f"{(float(sys.argv[2]) - float(sys.argv[1])) * 1000:.0f} ms")' "$1" "$2"; }
 gas_of() { grep -o 'gas used [0-9]*' <<< "$1" | tail -n 1 | cut -d' ' -f3; }
 
-registry=$("$mlchain" registry deploy --rpc "$rpc" --chain-id 31337 | head -n 1 | cut -d' ' -f2)
+registry=$("$mlchain" registry deploy --rpc "$rpc" --chain-id 31337 | awk 'NR == 1 {print $2}')
 mkdir "$work/repo" && cd "$work/repo"
 "$mlchain" init > /dev/null
 "$mlchain" remote add origin --ipfs "$ipfs" --rpc "$rpc" --registry "$registry" --repo bench-a --chain-id 31337 > /dev/null

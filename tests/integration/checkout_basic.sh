@@ -18,7 +18,7 @@ export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5c
 stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
 temporaries() { find . -path ./.mlchain -prune -o -name '*.mlchain.tmp-*' -print; }
 
-"$MLCHAIN" checkout --help | grep -q -- '--force' || fail "checkout --help does not mention --force"
+"$MLCHAIN" checkout --help | has -- '--force' || fail "checkout --help does not mention --force"
 
 mkdir repo && cd repo && "$MLCHAIN" init >/dev/null
 mkdir -p model/tokenizer empty-one

@@ -52,8 +52,8 @@ leftover=model/.part-01.bin.mlchain.tmp-2147483646-0
 head -c 1000 /dev/urandom > "$leftover"
 [ "$("$MLCHAIN" status --json | tr -d ' \n' | grep -o '"added":\[[^]]*\]')" = '"added":[]' ] \
   || fail "status counts a checkout temporary: $("$MLCHAIN" status --json)"
-"$MLCHAIN" commit -m "nothing new" | grep -q "nothing to commit" || fail "commit recorded a checkout temporary"
-"$MLCHAIN" fsck | grep -qF "leftover $PWD/$leftover" || fail "fsck does not report $leftover: $("$MLCHAIN" fsck)"
+"$MLCHAIN" commit -m "nothing new" | has "nothing to commit" || fail "commit recorded a checkout temporary"
+"$MLCHAIN" fsck | has -F "leftover $PWD/$leftover" || fail "fsck does not report $leftover: $("$MLCHAIN" fsck)"
 "$MLCHAIN" gc >/dev/null
 [ ! -e "$leftover" ] || fail "gc left $leftover"
 sha256sum -c --quiet "$work/two.sums" || fail "the final tree is not main's"

@@ -20,7 +20,7 @@ help=$("$MLCHAIN" cid --help)
 for word in --profile --json unixfs-v1-2025 unixfs-v0-2015 PATH; do
   [[ "$help" == *"$word"* ]] || fail "cid --help does not mention $word"
 done
-"$MLCHAIN" --help | grep -q ' cid ' || fail "mlchain --help does not list cid"
+"$MLCHAIN" --help | has ' cid ' || fail "mlchain --help does not list cid"
 "$MLCHAIN" --version | grep -Eq '^mlchain [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 
 # One line per path, in argument order, "<cid>  <path>" with the path as given, like sha256sum.

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/expect.sh"
 
 "$MLCHAIN" --version | grep -Eq '^mlchain [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
-"$MLCHAIN" --help | grep -q 'Usage' || fail "--help"
+"$MLCHAIN" --help | has 'Usage' || fail "--help"
 
 set +e
 err=$("$MLCHAIN" no-such-command 2>&1 >/dev/null); code=$?

@@ -16,7 +16,7 @@ address=0x2c7536E3605D9C16a7a3D7b1898e529396a65c23
 object_count() { find .mlchain/objects .mlchain/files -type f | wc -l; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-"$MLCHAIN" --help | grep -q " commit " || fail "mlchain --help does not list commit"
+"$MLCHAIN" --help | has " commit " || fail "mlchain --help does not list commit"
 "$MLCHAIN" commit --help > "$work/help"
 for flag in --message --metric --param --tag --license --data --allow-empty --key; do
   grep -q -- "$flag" "$work/help" || fail "commit --help does not mention $flag"
@@ -126,7 +126,7 @@ expect 0 "$MLCHAIN" commit -m again
 expect 0 "$MLCHAIN" commit -m "empty on purpose" --allow-empty
 second=$(cat .mlchain/refs/heads/main)
 [ "$second" != "$first" ] || fail "--allow-empty made no commit"
-"$MLCHAIN" show --json | json 'd["parents"] == ["'"$first"'"] and d["tree"] == "'"$(cat "$work/tree-cid")"'"' | grep -qx True ||
+"$MLCHAIN" show --json | json 'd["parents"] == ["'"$first"'"] and d["tree"] == "'"$(cat "$work/tree-cid")"'"' | has -x True ||
   fail "--allow-empty: wrong parent or tree"
 
 # A change: the next commit has the previous one as parent; identical contents are stored once.
@@ -134,7 +134,7 @@ printf 'weights v2' > model/weights.bin
 cp model/config.json model/config-copy.json
 expect 0 "$MLCHAIN" commit -m "second model" --metric accuracy=0.93
 third=$(cat .mlchain/refs/heads/main)
-"$MLCHAIN" show --json | json 'd["parents"] == ["'"$second"'"] and d["metrics"] == {"accuracy": 0.93}' | grep -qx True ||
+"$MLCHAIN" show --json | json 'd["parents"] == ["'"$second"'"] and d["metrics"] == {"accuracy": 0.93}' | has -x True ||
   fail "third commit: wrong parent or metrics"
 config_cid=$("$MLCHAIN" cid model/config.json | cut -d' ' -f1)
 [ "$(find .mlchain/files -name "$config_cid" | wc -l)" -eq 1 ] || fail "identical contents stored more than once"
@@ -147,7 +147,7 @@ expect 0 "$MLCHAIN" commit -m "on a detached head"
 detached=$(cat .mlchain/HEAD)
 [[ "$detached" == bafyrei* && "$detached" != "$second" ]] || fail "a detached HEAD did not move: $detached"
 [ "$(cat .mlchain/refs/heads/main)" = "$third" ] || fail "a detached commit moved main"
-"$MLCHAIN" show --json | json 'd["parents"] == ["'"$second"'"]' | grep -qx True || fail "detached commit's parent"
+"$MLCHAIN" show --json | json 'd["parents"] == ["'"$second"'"]' | has -x True || fail "detached commit's parent"
 printf 'ref: refs/heads/main\n' > .mlchain/HEAD
 
 # A --key that signs: a stored key (user.key from the config when there is no MLCHAIN_PRIVATE_KEY).
@@ -156,7 +156,7 @@ printf 'pw\n' > "$work/pw"
 alice=$("$MLCHAIN" key list --json | python3 -c 'import json,sys; print([k["address"] for k in json.load(sys.stdin) if k["name"]=="alice"][0])')
 "$MLCHAIN" config set user.key alice
 expect 0 env -u MLCHAIN_PRIVATE_KEY MLCHAIN_PASSWORD=pw "$MLCHAIN" commit -m "by alice" --allow-empty
-"$MLCHAIN" show --json | json 'd["author"]' | grep -qx "$alice" || fail "user.key did not sign"
+"$MLCHAIN" show --json | json 'd["author"]' | has -x "$alice" || fail "user.key did not sign"
 
 expect 0 "$MLCHAIN" fsck
 echo "commit: all checks passed"

@@ -36,7 +36,7 @@ expect 2 "$MLCHAIN" commit -m weights
 [[ "$err" == *"'config.json'"*"../../blobs/9c0d"*"--dereference"* ]] || fail "refusal message: $err"
 [ "$(stored)" -eq "$before" ] || fail "a refused commit stored something"
 expect 3 "$MLCHAIN" log
-"$MLCHAIN" status | grep -q model.safetensors || fail "status no longer lists the symlink"
+"$MLCHAIN" status | has model.safetensors || fail "status no longer lists the symlink"
 
 expect 0 "$MLCHAIN" commit --dereference -m weights
 [[ "$err" == *"config set core.dereference true"* ]] || fail "no hint about core.dereference: $err"

@@ -32,7 +32,7 @@ cd model && "$MLCHAIN" init >/dev/null
 "$MLCHAIN" commit -m clean >/dev/null
 [ "$(code)" = '{"git": {"branch": "main", "commit": "'"$git_head"'", "dirty": false, "remote": "https://git.example.com/org/model.git"}}' ] ||
   fail "clean provenance: $(code)"
-"$MLCHAIN" show --json | grep -q s3cret && fail "the remote's credentials were recorded"
+"$MLCHAIN" show --json | has s3cret && fail "the remote's credentials were recorded"
 
 # A tracked change makes it dirty; so does an untracked file; an ignored one does not.
 printf 'w2' > weights.bin

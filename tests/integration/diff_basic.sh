@@ -10,7 +10,7 @@ export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae46
 
 cid() { "$MLCHAIN" cid "$1" | cut -d' ' -f1; }
 
-"$MLCHAIN" diff --help | grep -q REV || fail "diff --help does not mention REV"
+"$MLCHAIN" diff --help | has REV || fail "diff --help does not mention REV"
 mkdir "$work/bundle" && cd "$work/bundle"
 expect 3 "$MLCHAIN" diff
 "$MLCHAIN" init >/dev/null

@@ -19,7 +19,7 @@ run() {
 printf 'first passphrase\n' > "$work/pw"
 
 for command in new import list export sign verify default; do
-  "$MLCHAIN" key "$command" --help | grep -q "Usage" || fail "key $command --help"
+  "$MLCHAIN" key "$command" --help | has "Usage" || fail "key $command --help"
 done
 
 echo "key new: the first key becomes the default, files 0600 in a 0700 directory"
@@ -42,8 +42,8 @@ second_name="key-$(printf '%s' "${second:2:8}" | tr 'A-F' 'a-f')"
 echo "key list: text and --json, the default marked"
 run "$MLCHAIN" key list
 [ "$code" -eq 0 ] || fail "key list exits $code"
-printf '%s\n' "$out" | grep -q "^\* alice  *$alice  *$MLCHAIN_HOME/keys/alice.json$" || fail "list text: $out"
-printf '%s\n' "$out" | grep -q "^  $second_name  *$second " || fail "list text for the second key: $out"
+printf '%s\n' "$out" | has "^\* alice  *$alice  *$MLCHAIN_HOME/keys/alice.json$" || fail "list text: $out"
+printf '%s\n' "$out" | has "^  $second_name  *$second " || fail "list text for the second key: $out"
 run "$MLCHAIN" key list --json
 python3 - "$out" "$alice" "$second" "$MLCHAIN_HOME" <<'EOF' || fail "list --json: $out"
 import json, sys
@@ -172,6 +172,6 @@ run "$MLCHAIN" key sign broken "hello" --password-file "$work/pw"
 [[ $err == "mlchain: error: $MLCHAIN_HOME/keys/broken.json: corrupt keystore: not valid JSON" ]] || fail "$err"
 run "$MLCHAIN" key list
 [ "$code" -eq 1 ] || fail "key list with a corrupt keystore exits $code, not 1"
-printf '%s\n' "$out" | grep -q "^\* alice " || fail "a corrupt keystore hid the others from key list"
+printf '%s\n' "$out" | has "^\* alice " || fail "a corrupt keystore hid the others from key list"
 [[ $err == *"broken.json: corrupt keystore"* ]] || fail "key list does not name the corrupt file: $err"
 echo "key commands: ok"

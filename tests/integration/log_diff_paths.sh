@@ -68,7 +68,7 @@ expect 0 "$MLCHAIN" diff model
 [[ "$out" == "changed  model/weights.bin  "* && "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]] || fail "diff PATH: $out"
 expect 0 "$MLCHAIN" diff HEAD~1 modelcard.md
 [[ "$out" == "changed  modelcard.md  "* && "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]] || fail "diff REV PATH: $out"
-(cd model && "$MLCHAIN" diff weights.bin | grep -q '^changed  model/weights.bin ') || fail "diff from a subdirectory"
+(cd model && "$MLCHAIN" diff weights.bin | has '^changed  model/weights.bin ') || fail "diff from a subdirectory"
 expect 2 "$MLCHAIN" diff HEAD~2 HEAD~1 HEAD
 expect 0 "$MLCHAIN" diff -- nothing-here
 [ -z "$out" ] || fail "diff of a path nobody has: $out"

@@ -18,7 +18,7 @@ age() {
   sed -E -i "s/^([^ ]+ [^ ]+ [^ ]+) [0-9]+ /\1 $when /" "$1"
 }
 
-"$MLCHAIN" --help | grep -q " reflog " || fail "mlchain --help does not list reflog"
+"$MLCHAIN" --help | has " reflog " || fail "mlchain --help does not list reflog"
 mkdir repo && cd repo && "$MLCHAIN" init >/dev/null
 expect 0 "$MLCHAIN" reflog
 [ -z "$out" ] || fail "reflog of a new repository: $out"

@@ -15,7 +15,7 @@ no_secrets() {
   [[ "$2" != *"$password"* && "$2" != *"$key"* && "$2" != *"tok3nvalue"* ]] || fail "$1 shows a credential: $2"
 }
 
-"$MLCHAIN" remote --help | grep -q ' show ' || fail "remote --help does not list show"
+"$MLCHAIN" remote --help | has ' show ' || fail "remote --help does not list show"
 mkdir "$work/bundle" && cd "$work/bundle"
 "$MLCHAIN" init >/dev/null
 printf 'w' > weights.bin && "$MLCHAIN" commit -m one >/dev/null

@@ -27,7 +27,7 @@ object_path() { local k=$1; echo ".mlchain/objects/${k: -3:2}/$k"; }
 file_path() { local k=$1; echo ".mlchain/files/${k: -3:2}/$k"; }
 count() { find "$1" -type f -name 'b*' | wc -l; }
 
-for command in fsck gc; do "$MLCHAIN" --help | grep -q " $command " || fail "mlchain --help does not list $command"; done
+for command in fsck gc; do "$MLCHAIN" --help | has " $command " || fail "mlchain --help does not list $command"; done
 
 mkdir repo bundle && cd repo && "$MLCHAIN" init >/dev/null
 expect 0 "$MLCHAIN" fsck

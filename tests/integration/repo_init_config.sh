@@ -11,9 +11,9 @@ cd "$work"
 # expect CODE CMD...: runs CMD, checks its exit code, leaves stdout in $out and stderr in $err.
 
 for command in init config; do
-  "$MLCHAIN" --help | grep -q " $command " || fail "mlchain --help does not list $command"
+  "$MLCHAIN" --help | has " $command " || fail "mlchain --help does not list $command"
 done
-"$MLCHAIN" init --help | grep -q DIR || fail "init --help does not mention DIR"
+"$MLCHAIN" init --help | has DIR || fail "init --help does not mention DIR"
 help=$("$MLCHAIN" config --help)
 for word in get set user.key user.name; do [[ "$help" == *"$word"* ]] || fail "config --help lacks $word"; done
 
@@ -59,7 +59,7 @@ expect 0 "$MLCHAIN" config get user.key
 [ "$out" = "ci-key" ] || fail "config get user.key: $out"
 grep -q '^# ' .mlchain/config || fail "config lost its comment"
 [ "$(grep -c '^user.name' .mlchain/config)" -eq 1 ] || fail "config set appended instead of replacing: $(cat .mlchain/config)"
-ls -A .mlchain | grep -q tmp && fail "config set left a temporary file"
+ls -A .mlchain | has tmp && fail "config set left a temporary file"
 
 # Unset: exit 3. Unknown or malformed keys: exit 2, listing the known ones. A line break in a value: 2.
 rm -rf "$work/b/.mlchain" && cd "$work/b" && "$MLCHAIN" init >/dev/null && cd "$work/models/a"

@@ -13,7 +13,7 @@ cd "$work"
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }
 json() { node -e "const d = JSON.parse(require('fs').readFileSync(0, 'utf8')); $1"; }
 
-for command in log show; do "$MLCHAIN" --help | grep -q " $command " || fail "mlchain --help does not list $command"; done
+for command in log show; do "$MLCHAIN" --help | has " $command " || fail "mlchain --help does not list $command"; done
 help=$("$MLCHAIN" log --help)
 for word in --oneline --json -n REV; do [[ "$help" == *"$word"* ]] || fail "log --help lacks $word"; done
 help=$("$MLCHAIN" show --help)
@@ -41,7 +41,7 @@ merge=$(commit -m "merge side" --time 3000 --parent "$c2" --parent "$side")
 # log: newest first, every commit once, a merge's "Merge:" line names both parents by short CID.
 expect 0 "$MLCHAIN" log --oneline
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 4 ] || fail "log --oneline lines: $out"
-printf '%s\n' "$out" | awk '{print $2}' | tr '\n' ' ' | grep -qx 'merge second side first ' || fail "log order: $out"
+printf '%s\n' "$out" | awk '{print $2}' | tr '\n' ' ' | has -x 'merge second side first ' || fail "log order: $out"
 short=$(printf '%s\n' "$out" | head -1 | cut -d' ' -f1)
 [[ "$merge" == "$short"* ]] && [ "${#short}" -ge 14 ] || fail "short CID $short of $merge"
 expect 0 "$MLCHAIN" log
@@ -143,7 +143,7 @@ printf '%s' "$out" | json "
   const f = d.files.find(f => f.path === 'shards/file-with-a-longish-name-4321.txt')
   if (!f || f.size !== 4) throw new Error('entry 4321')
 " || fail "sharded tree listing"
-"$MLCHAIN" cid "$work/bundle" | grep -q "^$(printf '%s' "$out" | json 'console.log(d.tree)')" || fail "sharded tree CID"
+"$MLCHAIN" cid "$work/bundle" | has "^$(printf '%s' "$out" | json 'console.log(d.tree)')" || fail "sharded tree CID"
 
 # Usage errors (2), unknown revisions (3), outside a repository (3).
 expect 2 "$MLCHAIN" log --oneline --json

@@ -16,8 +16,8 @@ cd "$work"
 
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }
 
-for command in branch tag; do "$MLCHAIN" --help | grep -q " $command " || fail "mlchain --help does not list $command"; done
-"$MLCHAIN" branch --help | grep -q -- '-d' || fail "branch --help does not mention -d"
+for command in branch tag; do "$MLCHAIN" --help | has " $command " || fail "mlchain --help does not list $command"; done
+"$MLCHAIN" branch --help | has -- '-d' || fail "branch --help does not mention -d"
 
 mkdir repo bundle && cd repo && "$MLCHAIN" init >/dev/null
 echo one > "$work/bundle/weights.bin"

@@ -16,8 +16,8 @@ clean() {
   "$MLCHAIN" status --json | python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(any(s[k] for k in ("added","modified","deleted")))'
 }
 
-"$MLCHAIN" restore --help | grep -q -- '--source' || fail "restore --help does not mention --source"
-"$MLCHAIN" reset --help | grep -q -- '--hard' || fail "reset --help does not mention --hard"
+"$MLCHAIN" restore --help | has -- '--source' || fail "restore --help does not mention --source"
+"$MLCHAIN" reset --help | has -- '--hard' || fail "reset --help does not mention --hard"
 
 mkdir repo && cd repo && "$MLCHAIN" init >/dev/null
 mkdir -p model/tokenizer

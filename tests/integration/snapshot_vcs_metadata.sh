@@ -19,15 +19,15 @@ echo v2 >> train.py && git commit -qam g2 && echo w2 > weights.bin && "$MLCHAIN"
 
 "$MLCHAIN" status --json > "$work/status.json"
 grep -q '\.git' "$work/status.json" && fail "status lists .git: $(cat "$work/status.json")"
-"$MLCHAIN" status | grep -q '\.git' && fail "status text lists .git"
+"$MLCHAIN" status | has '\.git' && fail "status text lists .git"
 
 expect 0 "$MLCHAIN" checkout HEAD~1
 [ "$(cat weights.bin)" = w1 ] || fail "checkout HEAD~1 did not restore weights.bin"
-git log --oneline | grep -q g2 || fail "git commit g2 is gone after mlchain checkout HEAD~1: $(git log --oneline)"
+git log --oneline | has g2 || fail "git commit g2 is gone after mlchain checkout HEAD~1: $(git log --oneline)"
 git status --porcelain >/dev/null || fail "git status fails after checkout"
 [ "$(git rev-list --count HEAD)" -eq 2 ] || fail "git history rewound"
 expect 0 "$MLCHAIN" checkout main
-git log --oneline | grep -q g2 || fail "git commit g2 is gone after checkout main"
+git log --oneline | has g2 || fail "git commit g2 is gone after checkout main"
 
 # The tree holds no .git entry at all: the commit's tree equals the CID of the same files without it.
 mkdir "$work/plain" && cp train.py weights.bin "$work/plain/"

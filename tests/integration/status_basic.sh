@@ -22,7 +22,7 @@ sys.exit(f"exit {child.wait()}") if child.returncode else print(fields["rchar"])
 PY
 }
 
-"$MLCHAIN" status --help | grep -q -- --json || fail "status --help does not mention --json"
+"$MLCHAIN" status --help | has -- --json || fail "status --help does not mention --json"
 mkdir "$work/bundle" && cd "$work/bundle"
 expect 3 "$MLCHAIN" status
 "$MLCHAIN" init >/dev/null

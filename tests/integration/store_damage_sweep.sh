@@ -113,7 +113,7 @@ for target in commit tree file head branch tag config index journal; do
       # shellcheck disable=SC2086
       check "$kind" "$target" "$command" "$MLCHAIN" $command
     done
-    if "$MLCHAIN" gc --help 2>/dev/null | grep -q -- '--dry-run'; then
+    if "$MLCHAIN" gc --help 2>/dev/null | has -- '--dry-run'; then
       check "$kind" "$target" "gc --dry-run" "$MLCHAIN" gc --dry-run
     fi
     cases=$((cases + 1))

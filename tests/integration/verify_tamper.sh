@@ -193,5 +193,5 @@ expect 3 "$MLCHAIN" verify no-such-branch
 expect 3 "$MLCHAIN" verify bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy
 expect 2 "$MLCHAIN" verify --no-such-flag
 (cd "$work" && expect 3 "$MLCHAIN" verify)
-"$MLCHAIN" verify --help | grep -q -- '--signer' || fail "verify --help does not mention --signer"
+"$MLCHAIN" verify --help | has -- '--signer' || fail "verify --help does not mention --signer"
 echo "verify tamper matrix: all caught"

@@ -7,7 +7,7 @@ set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}" "${MLCHAIN_PEERS:?path to tests/peers}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 [ -x "$cast" ] || { echo "FAIL: cast is not installed at $cast (run cmake/install-deps.sh test)" >&2; exit 1; }
-"$cast" --version | grep -q "1.7.1" || { echo "FAIL: cast is not 1.7.1" >&2; exit 1; }
+grep -q "1.7.1" <<<"$("$cast" --version)" || { echo "FAIL: cast is not 1.7.1" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export MLCHAIN_HOME="$work/home"

@@ -3,6 +3,11 @@
 # starting "mlchain: error: " (docs/architecture.md). The script must have set $work (its temporary directory).
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# `COMMAND | has GREP-ARGS…`: whether COMMAND's output matches. It reads all of it before grep looks, since
+# `grep -q` stops at the first match and a writer still writing then dies of SIGPIPE, which pipefail turns
+# into a failure of the whole pipeline whenever the scheduler lets grep win the race.
+has() { local input; input=$(cat); grep -q "$@" <<<"$input"; }
+
 expect() {
   local want=$1; shift
   set +e
