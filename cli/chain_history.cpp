@@ -2,14 +2,13 @@
 
 #include <CLI/CLI.hpp>
 #include <ctime>
-#include <filesystem>
 
 #include "chain_support.hpp"
 #include "context.hpp"
 #include "count_option.hpp"
-#include "mlchain/chain/anchoring.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
+#include "mlchain/workflow/remote_log.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -25,32 +24,29 @@ std::string utc(std::uint64_t seconds) {
   return text;
 }
 
-Result<chain::ChainRemote> chain_remote_named(const std::string& name) {
-  MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
-  MLCHAIN_TRY(auto configured, remote::find_remote(repository, name));
-  return chain::chain_remote_of(configured);
+json update_json(const std::string& branch, const std::optional<codec::Cid>& old_head, const codec::Cid& new_head,
+                 const codec::Address& pusher, std::uint64_t block, std::uint64_t time, const eth::Hash& transaction) {
+  return json{{"branch", branch},
+              {"old", old_head ? json(old_head->to_string()) : json(nullptr)},
+              {"new", new_head.to_string()},
+              {"pusher", codec::to_checksum_address(pusher)},
+              {"block", block},
+              {"time", time},
+              {"time_utc", utc(time)},
+              {"transaction", hash_hex(transaction)}};
 }
 
 json update_json(const chain::TimedUpdate& timed) {
   const auto& update = timed.update;
-  return json{{"branch", update.branch},
-              {"old", update.old_head ? json(update.old_head->to_string()) : json(nullptr)},
-              {"new", update.new_head.to_string()},
-              {"pusher", codec::to_checksum_address(update.pusher)},
-              {"block", update.block_number},
-              {"time", timed.timestamp},
-              {"time_utc", utc(timed.timestamp)},
-              {"transaction", hash_hex(update.transaction_hash)}};
+  return update_json(update.branch, update.old_head, update.new_head, update.pusher, update.block_number,
+                     timed.timestamp, update.transaction_hash);
 }
 
 }  // namespace
 
 void print_remote_log(const std::string& remote_name, bool as_json, std::optional<std::size_t> limit, Context& context) {
-  auto remote = chain_remote_named(remote_name);
-  if (!remote) return context.fail(remote.error());
-  auto history = chain::remote_history(*remote);
+  auto history = workflow::remote_log({}, remote_name, limit);
   if (!history) return context.fail(history.error());
-  if (limit && history->size() > *limit) history->resize(*limit);
   if (as_json) {
     auto list = json::array();
     for (const auto& timed : *history) list.push_back(update_json(timed));
@@ -76,34 +72,22 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
       ->check(positive_whole_number);
 }
 
-Result<json> check_chain_anchoring(const ChainVerifyOptions& options, repo::VerifyReport& report) {
-  MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
-  MLCHAIN_TRY(auto configured, remote::find_remote(repository, options.remote.empty() ? remote::default_remote : options.remote));
-  MLCHAIN_TRY(auto remote, chain::chain_remote_of(configured));
-  MLCHAIN_TRY(auto check, chain::check_anchored(repository, remote, *report.commit, options.min_confirmations));
-  if (!check.anchoring) {
-    report.problems.push_back(repo::VerifyProblem{repo::ProblemKind::not_anchored, std::nullopt,
-                                                  "anchored with at least " + std::to_string(options.min_confirmations) +
-                                                      " confirmation(s)",
-                                                  check.detail});
-    return json(nullptr);
-  }
-  const auto& anchoring = *check.anchoring;
-  json document = update_json(anchoring.anchored_by);
+json anchoring_json(const workflow::Anchoring& anchoring) {
+  json document = update_json(anchoring.branch, anchoring.old_head, anchoring.new_head, anchoring.pusher,
+                              anchoring.block, anchoring.time, anchoring.transaction);
   document["chain_id"] = anchoring.chain_id;
   document["confirmations"] = anchoring.confirmations;
-  document["registry"] = codec::to_checksum_address(remote.registry);
-  document["repo"] = remote.repo;
+  document["registry"] = codec::to_checksum_address(anchoring.registry);
+  document["repo"] = anchoring.repo;
   return document;
 }
 
-std::string anchoring_line(const json& anchoring) {
-  return "anchored by " + anchoring["repo"].get<std::string>() + "/" + anchoring["branch"].get<std::string>() + " at " +
-         anchoring["new"].get<std::string>() + " in block " + std::to_string(anchoring["block"].get<std::uint64_t>()) +
-         " of chain " + std::to_string(anchoring["chain_id"].get<std::uint64_t>()) + " at " +
-         anchoring["time_utc"].get<std::string>() + " (" + std::to_string(anchoring["confirmations"].get<std::uint64_t>()) +
-         (anchoring["confirmations"].get<std::uint64_t>() == 1 ? " confirmation" : " confirmations") + "), transaction " + anchoring["transaction"].get<std::string>() + ", pusher " +
-         anchoring["pusher"].get<std::string>();
+std::string anchoring_line(const workflow::Anchoring& anchoring) {
+  return "anchored by " + anchoring.repo + "/" + anchoring.branch + " at " + anchoring.new_head.to_string() +
+         " in block " + std::to_string(anchoring.block) + " of chain " + std::to_string(anchoring.chain_id) + " at " +
+         utc(anchoring.time) + " (" + std::to_string(anchoring.confirmations) +
+         (anchoring.confirmations == 1 ? " confirmation" : " confirmations") + "), transaction " +
+         hash_hex(anchoring.transaction) + ", pusher " + codec::to_checksum_address(anchoring.pusher);
 }
 
 }  // namespace mlchain::cli

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "mlchain/repo/verify.hpp"
+#include "mlchain/workflow/verify.hpp"
 
 namespace CLI {
 class App;
@@ -27,10 +27,10 @@ struct ChainVerifyOptions {
 // --chain, --remote NAME, --min-confirmations N.
 void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);
 
-// Checks that report.commit (which must be known) is anchored on the remote's chain: adds a
-// "not-anchored" problem to `report` when it is not, and returns what to print ({block, time, transaction, …}; null when not anchored).
-Result<nlohmann::ordered_json> check_chain_anchoring(const ChainVerifyOptions& options, repo::VerifyReport& report);
+// verify --json's "anchoring": {branch, old, new, pusher, block, time, time_utc, transaction, chain_id,
+// confirmations, registry, repo}.
+nlohmann::ordered_json anchoring_json(const workflow::Anchoring& anchoring);
 // One line for the text report.
-std::string anchoring_line(const nlohmann::ordered_json& anchoring);
+std::string anchoring_line(const workflow::Anchoring& anchoring);
 
 }  // namespace mlchain::cli

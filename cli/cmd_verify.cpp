@@ -12,10 +12,7 @@
 #include "context.hpp"
 #include "progress_bar.hpp"
 #include "mlchain/core/display_text.hpp"
-#include "mlchain/remote/fetch.hpp"
-#include "mlchain/remote/remote_verify.hpp"
-#include "mlchain/repo/repository.hpp"
-#include "mlchain/repo/verify.hpp"
+#include "mlchain/workflow/verify.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -34,7 +31,7 @@ struct VerifyOptions {
 
 json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
 
-void print_json(const repo::VerifyReport& report, const json& anchoring, Context& context) {
+void print_json(const workflow::VerifyReport& report, Context& context) {
   auto problems = json::array();
   for (const auto& problem : report.problems)
     problems.push_back({{"path", optional_text(problem.path)},
@@ -43,7 +40,7 @@ void print_json(const repo::VerifyReport& report, const json& anchoring, Context
                         {"actual", optional_text(problem.actual)}});
   const json commit = report.commit ? json(report.commit->to_string()) : json(nullptr);
   json document{{"ok", report.ok()}, {"commit", commit}, {"problems", problems}};
-  if (!anchoring.is_null()) document["anchoring"] = anchoring;
+  if (report.anchoring) document["anchoring"] = anchoring_json(*report.anchoring);
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -74,27 +71,8 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
   context.out << '\n';
 }
 
-Result<repo::VerifyReport> verify_in_repository(repo::VerifyRequest request, Context& context) {
-  MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
-  ProgressBar bar(context.err, "verify");
-  request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  return repo::verify(repository, request);
-}
-
-// Outside any repository: the commit and its tree come from the node, the files from --path.
-Result<repo::VerifyReport> verify_by_cid(const VerifyOptions& options, const repo::VerifyRequest& request) {
-  if (!options.ipfs.empty() && !options.gateway.empty())
-    return make_error(ErrorCode::usage, "give --ipfs or --gateway, not both");
-  if (!request.directory) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs --path DIR");
-  auto commit = codec::Cid::parse(request.revision);
-  if (!commit) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs a commit CID, not '" + request.revision + "'");
-  MLCHAIN_TRY(auto node, remote::open_node({.ipfs = options.ipfs.empty() ? std::nullopt : std::optional<std::string>(options.ipfs),
-                                            .gateway = options.gateway.empty() ? std::nullopt : std::optional<std::string>(options.gateway)}));
-  return remote::verify_remote(*node, *commit, request.signers, *request.directory);
-}
-
 void run_verify(const VerifyOptions& options, Context& context) {
-  repo::VerifyRequest request;
+  workflow::VerifyRequest request;
   request.revision = options.revision;
   for (const auto& text : options.signers) {
     auto address = codec::parse_address(text);
@@ -102,20 +80,22 @@ void run_verify(const VerifyOptions& options, Context& context) {
     request.signers.push_back(*address);
   }
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
-  auto report = options.ipfs.empty() && options.gateway.empty() ? verify_in_repository(request, context)
-                                                                 : verify_by_cid(options, request);
+  if (!options.ipfs.empty()) request.source.ipfs = options.ipfs;
+  if (!options.gateway.empty()) request.source.gateway = options.gateway;
+  if (options.chain.enabled)
+    request.chain = workflow::ChainCheck{.remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
+                                         .min_confirmations = options.chain.min_confirmations};
+  auto report = [&request, &context] {
+    ProgressBar bar(context.err, "verify");
+    request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+    return workflow::verify(request);
+  }();
   if (!report) return context.fail(report.error());
-  json anchoring;
-  if (options.chain.enabled && report->commit) {
-    auto checked = check_chain_anchoring(options.chain, *report);
-    if (!checked) return context.fail(checked.error());
-    anchoring = std::move(checked).value();
-  }
   if (options.json)
-    print_json(*report, anchoring, context);
+    print_json(*report, context);
   else
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
-  if (!options.json && !anchoring.is_null()) context.out << anchoring_line(anchoring) << '\n';
+  if (!options.json && report->anchoring) context.out << anchoring_line(*report->anchoring) << '\n';
   if (!report->ok())
     context.fail(ErrorCode::verification_failed,
                  "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +

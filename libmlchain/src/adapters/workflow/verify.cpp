@@ -1,0 +1,92 @@
+#include "mlchain/workflow/verify.hpp"
+
+#include <memory>
+
+#include "mlchain/chain/anchor.hpp"
+#include "mlchain/chain/anchoring.hpp"
+#include "mlchain/remote/remote_verify.hpp"
+#include "mlchain/remote/remotes.hpp"
+
+namespace mlchain::workflow {
+namespace {
+
+std::filesystem::path start_of(const VerifyRequest& request) {
+  return request.start.empty() ? std::filesystem::current_path() : request.start;
+}
+
+bool reads_a_node(const VerifyRequest& request) {
+  return request.node != nullptr || request.source.ipfs || request.source.gateway;
+}
+
+repo::VerifyRequest repository_request(const VerifyRequest& request) {
+  return repo::VerifyRequest{.revision = request.revision,
+                             .signers = request.signers,
+                             .directory = request.directory,
+                             .on_progress = request.on_progress};
+}
+
+// Outside any repository: the commit and its tree come from the node, the files from the directory.
+Result<repo::VerifyReport> verify_on_node(const VerifyRequest& request) {
+  if (request.source.ipfs && request.source.gateway) return make_error(ErrorCode::usage, "give --ipfs or --gateway, not both");
+  if (!request.directory) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs --path DIR");
+  auto commit = codec::Cid::parse(request.revision);
+  if (!commit)
+    return make_error(ErrorCode::usage,
+                      "verify with --ipfs or --gateway needs a commit CID, not '" + request.revision + "'");
+  if (request.node != nullptr) return remote::verify_remote(*request.node, *commit, request.signers, *request.directory);
+  MLCHAIN_TRY(auto node, remote::open_node(request.source));
+  return remote::verify_remote(*node, *commit, request.signers, *request.directory);
+}
+
+Anchoring anchoring_of(const chain::Anchoring& found, const chain::ChainRemote& remote) {
+  const auto& update = found.anchored_by.update;
+  return Anchoring{.repo = remote.repo,
+                   .registry = remote.registry,
+                   .chain_id = found.chain_id,
+                   .branch = update.branch,
+                   .old_head = update.old_head,
+                   .new_head = update.new_head,
+                   .pusher = update.pusher,
+                   .block = update.block_number,
+                   .time = found.anchored_by.timestamp,
+                   .transaction = update.transaction_hash,
+                   .confirmations = found.confirmations};
+}
+
+// Anchored: the report carries the push that did it; not anchored: a not-anchored problem saying why.
+Status check_chain(repo::Repository& repository, const ChainCheck& check, VerifyReport& report) {
+  MLCHAIN_TRY(auto configured, remote::find_remote(repository, check.remote));
+  MLCHAIN_TRY(auto remote, chain::chain_remote_of(configured));
+  MLCHAIN_TRY(auto found, chain::check_anchored(repository, remote, *report.commit, check.min_confirmations));
+  if (found.anchoring) {
+    report.anchoring = anchoring_of(*found.anchoring, remote);
+    return {};
+  }
+  report.problems.push_back(repo::VerifyProblem{
+      repo::ProblemKind::not_anchored, std::nullopt,
+      "anchored with at least " + std::to_string(check.min_confirmations) + " confirmation(s)", found.detail});
+  return {};
+}
+
+}  // namespace
+
+Result<VerifyReport> verify(const VerifyRequest& request) {
+  std::optional<repo::Repository> repository;
+  if (!reads_a_node(request)) {
+    MLCHAIN_TRY(auto found, repo::discover_repository(start_of(request)));
+    repository.emplace(std::move(found));
+  }
+  auto checked = repository ? repo::verify(*repository, repository_request(request)) : verify_on_node(request);
+  if (!checked) return checked.error();
+  VerifyReport report{std::move(checked).value(), std::nullopt};
+  if (!request.chain || !report.commit) return report;
+  // A commit read from a node is looked up in the repository here, whose remote names the chain.
+  if (!repository) {
+    MLCHAIN_TRY(auto found, repo::discover_repository(start_of(request)));
+    repository.emplace(std::move(found));
+  }
+  MLCHAIN_TRY_STATUS(check_chain(*repository, *request.chain, report));
+  return report;
+}
+
+}  // namespace mlchain::workflow
