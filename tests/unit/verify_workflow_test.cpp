@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
+#include "fakes/memory_node.hpp"
 #include "temporary_directory.hpp"
 #include "mlchain/keys/signers.hpp"
+#include "mlchain/remote/car_transfer.hpp"
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -48,6 +51,39 @@ codec::Cid committed_repository(const stdfs::path& work) {
 workflow::VerifyRequest request_in(const stdfs::path& work) {
   workflow::VerifyRequest request;
   request.start = work;
+  return request;
+}
+
+// What a CI runner has: the commit on a node (its commit and tree blocks, as push leaves them there) and
+// the bundle's files in a directory of their own, outside any repository.
+struct Published {
+  codec::Cid commit;
+  stdfs::path deploy;
+};
+
+Published publish(const stdfs::path& work, const stdfs::path& elsewhere, testing::MemoryNode& node) {
+  const auto head = committed_repository(work);
+  auto repository = repo::discover_repository(work);
+  REQUIRE(repository.ok());
+  const auto car = elsewhere / "head.car";
+  REQUIRE(remote::export_car(*repository, head, std::nullopt, car).ok());
+  std::ifstream in(car, std::ios::binary);
+  REQUIRE(node.import_car([&in](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+                in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+                return static_cast<std::size_t>(in.gcount());
+              }).ok());
+  const auto deploy = elsewhere / "deploy";
+  write_file(deploy / "model.bin", "weights");
+  write_file(deploy / "config" / "params.json", "{\"lr\": 0.1}");
+  return {head, deploy};
+}
+
+workflow::VerifyRequest request_on(testing::MemoryNode& node, const Published& published, const stdfs::path& start) {
+  workflow::VerifyRequest request;
+  request.revision = published.commit.to_string();
+  request.node = &node;
+  request.directory = published.deploy;
+  request.start = start;
   return request;
 }
 
@@ -170,4 +206,79 @@ TEST_CASE("verify workflow: a node source needs a directory, a commit CID and on
   auto both = workflow::verify(request);
   REQUIRE_FALSE(both.ok());
   CHECK(both.error().code == ErrorCode::usage);
+}
+
+TEST_CASE("verify workflow: a commit on a node verifies against a directory outside any repository",
+          "[verify-workflow]") {
+  TemporaryDirectory work, elsewhere;
+  testing::MemoryNode node;
+  const auto published = publish(work.path, elsewhere.path, node);
+  auto report = workflow::verify(request_on(node, published, elsewhere.path));
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->commit == published.commit);
+  CHECK(report->signatures == 1);
+  CHECK(report->files == 2);
+  CHECK(report->blocks >= 2);
+}
+
+TEST_CASE("verify workflow: from a node, a changed file and an untrusted author are problems", "[verify-workflow]") {
+  TemporaryDirectory work, elsewhere;
+  testing::MemoryNode node;
+  const auto published = publish(work.path, elsewhere.path, node);
+  write_file(published.deploy / "model.bin", "tampered weights");
+  auto request = request_on(node, published, elsewhere.path);
+  const auto other = codec::parse_address("0x000000000000000000000000000000000000dEaD");
+  REQUIRE(other.ok());
+  request.signers = {*other};
+  auto report = workflow::verify(request);
+  REQUIRE(report.ok());
+  REQUIRE(report->problems.size() == 2);
+  CHECK(report->problems[0].kind == repo::ProblemKind::untrusted_signer);
+  CHECK(has_problem(*report, repo::ProblemKind::modified, "model.bin"));
+}
+
+TEST_CASE("verify workflow: a node that lies about the commit or its tree is refused, naming the block",
+          "[verify-workflow]") {
+  TemporaryDirectory work, elsewhere;
+  testing::MemoryNode node;
+  const auto published = publish(work.path, elsewhere.path, node);
+  auto commit_block = node.get_block(published.commit);
+  REQUIRE(commit_block.ok());
+  auto commit = core::decode_commit(*commit_block);
+  REQUIRE(commit.ok());
+
+  const codec::Cid lied_about = GENERATE_COPY(published.commit, commit->tree);
+  auto bytes = node.get_block(lied_about);
+  REQUIRE(bytes.ok());
+  auto lie = *bytes;
+  lie.back() ^= 1;
+  node.tamper(lied_about, lie);
+  auto report = workflow::verify(request_on(node, published, elsewhere.path));
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.error().code == ErrorCode::verification_failed);
+  CHECK(report.error().message.find(lied_about.to_string()) != std::string::npos);
+  CHECK(report.error().message.find("memory://node") != std::string::npos);
+}
+
+TEST_CASE("verify workflow: a commit the node lacks is not found", "[verify-workflow]") {
+  TemporaryDirectory work, elsewhere;
+  testing::MemoryNode node;
+  const auto published = publish(work.path, elsewhere.path, node);
+  node.drop(published.commit);
+  auto report = workflow::verify(request_on(node, published, elsewhere.path));
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.error().code == ErrorCode::not_found);
+  CHECK(report.error().message.find(published.commit.to_string()) != std::string::npos);
+}
+
+TEST_CASE("verify workflow: the chain check of a commit read from a node needs a repository", "[verify-workflow]") {
+  TemporaryDirectory work, elsewhere;
+  testing::MemoryNode node;
+  const auto published = publish(work.path, elsewhere.path, node);
+  auto request = request_on(node, published, elsewhere.path);
+  request.chain = workflow::ChainCheck{};
+  auto report = workflow::verify(request);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.error().code == ErrorCode::not_found);
 }
