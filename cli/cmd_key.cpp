@@ -228,12 +228,8 @@ void run_verify(Context& context, const KeyOptions& options) {
     return context.fail(ErrorCode::usage, "signature '" + options.signature + "' is not 0x-prefixed hex");
   auto signature = codec::parse_signature(*signature_bytes);
   if (!signature) return context.fail(signature.error());
-  auto signer = crypto::recover_address(codec::personal_message_digest(*message), *signature);
+  auto signer = keys::check_message_signature(*message, *signature, *expected);
   if (!signer) return context.fail(signer.error());
-  if (*signer != *expected)
-    return context.fail(ErrorCode::verification_failed, "signature does not verify: it was made by " +
-                                                            codec::to_checksum_address(*signer) + ", not " +
-                                                            codec::to_checksum_address(*expected));
   context.out << "verified: " << codec::to_checksum_address(*signer) << " signed the message\n";
 }
 

@@ -65,4 +65,9 @@ struct SignerChoice {
 Result<SignerChoice> choose_signer(const KeyDirectory& keys, const std::optional<std::string>& key_name,
                                    PassphraseSource passphrase);
 
+// `mlchain key verify`: the signer an EIP-191 personal_sign `signature` of `message` recovers to, which must
+// be `expected`: verification_failed naming both addresses when another key made it.
+Result<codec::Address> check_message_signature(ByteView message, const codec::RecoverableSignature& signature,
+                                               const codec::Address& expected);
+
 }  // namespace mlchain::keys

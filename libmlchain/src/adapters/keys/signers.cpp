@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "mlchain/codec/eip191.hpp"
+
 namespace mlchain::keys {
 
 Result<codec::RecoverableSignature> PrivateKeySigner::sign_digest(const codec::Keccak256Digest& digest) {
@@ -58,6 +60,16 @@ Result<SignerChoice> choose_signer(const KeyDirectory& keys, const std::optional
   MLCHAIN_TRY(StoredKey stored, keys.load(*name));
   MLCHAIN_TRY(std::unique_ptr<KeystoreSigner> signer, KeystoreSigner::create(stored, std::move(passphrase)));
   return SignerChoice{std::shared_ptr<core::Signer>(std::move(signer)), "key " + *name, std::move(stored)};
+}
+
+Result<codec::Address> check_message_signature(ByteView message, const codec::RecoverableSignature& signature,
+                                               const codec::Address& expected) {
+  MLCHAIN_TRY(const auto signer, crypto::recover_address(codec::personal_message_digest(message), signature));
+  if (signer != expected)
+    return make_error(ErrorCode::verification_failed, "signature does not verify: it was made by " +
+                                                          codec::to_checksum_address(signer) + ", not " +
+                                                          codec::to_checksum_address(expected));
+  return signer;
 }
 
 }  // namespace mlchain::keys
