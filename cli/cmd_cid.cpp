@@ -34,15 +34,14 @@ void run_cid(const CidOptions& options, Context& context) {
     context.fail(ErrorCode::usage, "unknown profile '" + options.profile + "' (known: " + known_profiles() + ")");
     return;
   }
-  unixfs::DiscardingBlockSink sink;
   auto report = nlohmann::ordered_json::array();
   // Like sha256sum, one unreadable path does not hide the others: each failure is reported and the exit
   // code is the last failure's.
   fs::ImportOptions import_options;
   import_options.dereference_symlinks = options.dereference;
   for (const auto& path : options.paths) {
-    auto node = path == "-" ? fs::import_stream(STDIN_FILENO, "standard input", *profile, sink)
-                            : fs::import_path(path, *profile, sink, import_options);
+    auto node = path == "-" ? fs::cid_of_stream(STDIN_FILENO, "standard input", *profile)
+                            : fs::cid_of_path(path, *profile, import_options);
     if (!node) {
       context.fail(node.error());
       continue;

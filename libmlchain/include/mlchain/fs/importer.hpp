@@ -43,4 +43,10 @@ Result<unixfs::ImportedNode> import_path(const std::filesystem::path& path, cons
 Result<unixfs::ImportedNode> import_stream(int fd, std::string_view name, const unixfs::Profile& profile,
                                            unixfs::BlockSink& sink);
 
+// What import_path and import_stream would store, storing nothing: the CID `mlchain cid` prints and
+// commit --data records.
+Result<unixfs::ImportedNode> cid_of_path(const std::filesystem::path& path, const unixfs::Profile& profile,
+                                         const ImportOptions& options = {});
+Result<unixfs::ImportedNode> cid_of_stream(int fd, std::string_view name, const unixfs::Profile& profile);
+
 }  // namespace mlchain::fs

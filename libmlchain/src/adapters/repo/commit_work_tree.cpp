@@ -78,10 +78,9 @@ Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& sig
 
 Result<core::DataReference> reference_data(std::string name, std::string role, const std::filesystem::path& path,
                                            const unixfs::Profile& profile) {
-  unixfs::DiscardingBlockSink nowhere;
   fs::ImportOptions options;
   options.follow_argument_symlink = true;
-  MLCHAIN_TRY(const auto node, fs::import_path(path, profile, nowhere, options));
+  MLCHAIN_TRY(const auto node, fs::cid_of_path(path, profile, options));
   return core::DataReference{std::move(name), node.cid.to_string(), std::move(role)};
 }
 
