@@ -13,7 +13,6 @@
 #include "context.hpp"
 #include "mlchain/chain/registry_admin.hpp"
 #include "mlchain/codec/hex.hpp"
-#include "mlchain/keys/key_directory.hpp"
 #include "mlchain/remote/remotes.hpp"
 
 namespace mlchain::cli {
@@ -35,18 +34,12 @@ struct WriterOptions {
   WaitOptions wait;
 };
 
-// Inside a repository the deploy is journaled there; elsewhere in $MLCHAIN_HOME/journal.
-Result<chain::Journal> deploy_journal(const Result<repo::Repository>& repository) {
-  if (repository) return chain::journal_of(*repository);
-  if (repository.error().code != ErrorCode::not_found) return repository.error();
-  MLCHAIN_TRY(auto home, keys::mlchain_home());
-  return chain::Journal(home / "journal");
-}
-
 void run_deploy(const DeployOptions& options, Context& context) {
   if (auto valid = remote::check_remote_url("--rpc", options.rpc); !valid) return context.fail(valid.error());
   const auto repository = repo::discover_repository(std::filesystem::current_path());
-  auto journal = deploy_journal(repository);
+  // Outside any repository is no error here: the deploy is journaled in $MLCHAIN_HOME instead.
+  if (!repository && repository.error().code != ErrorCode::not_found) return context.fail(repository.error());
+  auto journal = chain::deploy_journal(repository ? &*repository : nullptr);
   if (!journal) return context.fail(journal.error());
   auto signer = transaction_signer(repository ? &*repository : nullptr, options.key);
   if (!signer) return context.fail(signer.error());
@@ -79,9 +72,7 @@ void run_change_writer(const WriterOptions& options, chain::WriterChange change,
   if (!writer) return context.fail(ErrorCode::usage, "ADDR: " + writer.error().message);
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  auto configured = remote::find_remote(*repository, remote_name);
-  if (!configured) return context.fail(configured.error());
-  auto remote = chain::chain_remote_of(*configured);
+  auto remote = chain::find_chain_remote(*repository, remote_name);
   if (!remote) return context.fail(remote.error());
   auto signer = transaction_signer(&*repository, options.key);
   if (!signer) return context.fail(signer.error());

@@ -32,6 +32,9 @@ struct ChainRemote {
 bool has_chain(const remote::Remote& remote);
 // Usage error naming the remote and the missing setting when it has no rpc, registry or repo.
 Result<ChainRemote> chain_remote_of(const remote::Remote& remote);
+// The configured remote `name` as a chain remote: not_found when no such remote is configured, usage
+// when it lacks a chain setting.
+Result<ChainRemote> find_chain_remote(const repo::Repository& repository, std::string_view name);
 
 // "mlchain://<chain-id>@<registry>/<repo>#<branch>": one string naming a branch of a repository on a
 // registry on a chain, which `mlchain clone` takes.

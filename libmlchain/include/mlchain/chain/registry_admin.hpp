@@ -15,6 +15,10 @@ struct Deployed {
   bool resumed = false;  // an earlier, interrupted deploy to the same node, finished from the journal
 };
 
+// Where a deploy is journaled: inside a repository (`repository` set) its journal, elsewhere
+// $MLCHAIN_HOME/journal.
+Result<Journal> deploy_journal(const repo::Repository* repository);
+
 // Deploys eth::registry_artifact() through `rpc_url`. An open deploy the journal holds for the same node
 // is finished instead of sending a second one. `chain_id`, when given, must be the node's.
 Result<Deployed> deploy_registry(Journal& journal, const std::string& rpc_url, std::optional<std::uint64_t> chain_id,

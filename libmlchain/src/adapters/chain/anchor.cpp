@@ -74,6 +74,11 @@ Result<std::vector<Anchored>> finish_journal(repo::Repository& repository, const
   return finished;
 }
 
+Result<ChainRemote> find_chain_remote(const repo::Repository& repository, std::string_view name) {
+  MLCHAIN_TRY(const auto configured, remote::find_remote(repository, name));
+  return chain_remote_of(configured);
+}
+
 bool has_chain(const remote::Remote& remote) { return remote.rpc.has_value() || remote.registry.has_value(); }
 
 Result<ChainRemote> chain_remote_of(const remote::Remote& remote) {

@@ -4,6 +4,7 @@
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 #include "mlchain/eth/registry_artifact.hpp"
+#include "mlchain/keys/key_directory.hpp"
 
 namespace mlchain::chain {
 namespace {
@@ -22,6 +23,12 @@ Result<Deployed> deployed_from(Settled settled, bool resumed) {
 }
 
 }  // namespace
+
+Result<Journal> deploy_journal(const repo::Repository* repository) {
+  if (repository != nullptr) return journal_of(*repository);
+  MLCHAIN_TRY(auto home, keys::mlchain_home());
+  return Journal(home / "journal");
+}
 
 Result<Deployed> deploy_registry(Journal& journal, const std::string& rpc_url, std::optional<std::uint64_t> chain_id,
                                  core::Signer& signer, const ChainOptions& options) {

@@ -5,7 +5,6 @@
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/anchoring.hpp"
 #include "mlchain/remote/remote_verify.hpp"
-#include "mlchain/remote/remotes.hpp"
 
 namespace mlchain::workflow {
 namespace {
@@ -55,8 +54,7 @@ Anchoring anchoring_of(const chain::Anchoring& found, const chain::ChainRemote& 
 
 // Anchored: the report carries the push that did it; not anchored: a not-anchored problem saying why.
 Status check_chain(repo::Repository& repository, const ChainCheck& check, VerifyReport& report) {
-  MLCHAIN_TRY(auto configured, remote::find_remote(repository, check.remote));
-  MLCHAIN_TRY(auto remote, chain::chain_remote_of(configured));
+  MLCHAIN_TRY(auto remote, chain::find_chain_remote(repository, check.remote));
   MLCHAIN_TRY(auto found, chain::check_anchored(repository, remote, *report.commit, check.min_confirmations));
   if (found.anchoring) {
     report.anchoring = anchoring_of(*found.anchoring, remote);
