@@ -22,7 +22,7 @@ TEST_CASE("malformed revisions are usage errors", "[revision]") {
     auto parsed = parse_revision(text);
     INFO(text);
     REQUIRE_FALSE(parsed);
-    CHECK(parsed.error().code == ErrorCode::usage);
+    CHECK(parsed.error().kind == ErrorKind::invalid_input);
   }
 }
 
