@@ -223,7 +223,7 @@ TEST_CASE("a revert found by eth_estimateGas is explained before anything is sig
   auto transactor = f.transactor();
   auto sent = transactor.submit(f.intent(), f.signer);
   REQUIRE_FALSE(sent.ok());
-  CHECK(sent.error().kind == ErrorKind::refused);
+  CHECK(sent.error().kind == ErrorKind::not_fast_forward);
   CHECK(f.explained);
   CHECK(f.node->count("eth_sendRawTransaction") == 0);
   CHECK(f.journal.entries()->empty());

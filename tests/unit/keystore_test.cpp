@@ -76,7 +76,7 @@ TEST_CASE("the Web3 Secret Storage test vectors decrypt to their key", "[keystor
   REQUIRE(keystore);
   const auto wrong = decrypt_keystore(*keystore, as_bytes("testpassword!"), "vector");
   REQUIRE_FALSE(wrong);
-  CHECK(wrong.error().kind == ErrorKind::corrupt);
+  CHECK(wrong.error().kind == ErrorKind::bad_signature);
   CHECK(wrong.error().message ==
         "wrong passphrase for key vector (or its keystore was altered: its MAC does not match)");
 }
@@ -122,7 +122,7 @@ TEST_CASE("tampered keystores fail the MAC", "[keystore]") {
     REQUIRE(keystore);
     const auto result = decrypt_keystore(*keystore, as_bytes("testpassword"), "tampered");
     REQUIRE_FALSE(result);
-    CHECK(result.error().kind == ErrorKind::corrupt);
+    CHECK(result.error().kind == ErrorKind::bad_signature);
     CHECK(result.error().message.find("MAC does not match") != std::string::npos);
   }
 }

@@ -118,12 +118,12 @@ TEST_CASE("gc keeps what young reflog entries name, and removes it once they exp
   CHECK(refs.reflog("HEAD").value().empty());
 
   auto config = repo::Config::load(repository.paths().config()).value();
-  CHECK(config.set("gc.reflog-expire", "soon").error().kind == ErrorKind::invalid_input);
+  CHECK(config.set("gc.reflog-expire", "soon").error().kind == ErrorKind::invalid_argument);
   CHECK(repo::parse_reflog_expire_seconds("90.days").value() == 90 * 86400);
   CHECK(repo::parse_reflog_expire_seconds("7").value() == 7 * 86400);
   CHECK(repo::parse_reflog_expire_seconds("never").value() == std::nullopt);
   CHECK(repo::parse_reflog_expire_seconds("now").value() == 0);
-  CHECK(repo::parse_reflog_expire_seconds("-1").error().kind == ErrorKind::invalid_input);
+  CHECK(repo::parse_reflog_expire_seconds("-1").error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("a ref that is not a regular file is never taken for a missing one", "[repo][reflog][gc]") {

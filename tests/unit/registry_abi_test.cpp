@@ -334,8 +334,8 @@ TEST_CASE("repository and branch names follow the contract's rules", "[registry]
   }
   for (const std::string& name : {std::string(), std::string(65, 'r'), std::string("my models"),
                                   std::string("a/b"), std::string("ü")}) {
-    CHECK(registry::check_repository_name(name).error().kind == ErrorKind::invalid_input);
+    CHECK(registry::check_repository_name(name).error().kind == ErrorKind::invalid_argument);
   }
   CHECK(registry::check_branch_name("main").ok());
-  CHECK(registry::check_branch_name("").error().kind == ErrorKind::invalid_input);
+  CHECK(registry::check_branch_name("").error().kind == ErrorKind::invalid_argument);
 }

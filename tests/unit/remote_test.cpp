@@ -65,7 +65,7 @@ TEST_CASE("remote URLs and names are checked") {
     INFO(bad);
     const auto checked = remote::check_remote_url("--ipfs", bad);
     REQUIRE_FALSE(checked.ok());
-    CHECK(checked.error().kind == ErrorKind::invalid_input);
+    CHECK(checked.error().kind == ErrorKind::invalid_argument);
     CHECK(checked.error().message.find("--ipfs") != std::string::npos);
   }
   CHECK(remote::check_remote_name("origin").ok());
@@ -89,7 +89,7 @@ TEST_CASE("remotes are added and listed; a taken name is refused; removal takes 
   chain.rpc = "http://127.0.0.1:8545";
   const auto incomplete = remote::add_remote(repository, chain);
   REQUIRE_FALSE(incomplete.ok());
-  CHECK(incomplete.error().kind == ErrorKind::invalid_input);
+  CHECK(incomplete.error().kind == ErrorKind::invalid_argument);
   chain.registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
   chain.repo = "model";
   chain.chain_id = 31337;

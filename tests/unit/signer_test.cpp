@@ -75,7 +75,7 @@ TEST_CASE("the key directory stores keys 0600 in a 0700 directory; the first is 
   const auto missing = directory.load("nobody");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().kind == ErrorKind::not_found);
-  CHECK(directory.load("../keys/alpha").error().kind == ErrorKind::invalid_input);
+  CHECK(directory.load("../keys/alpha").error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("a corrupt keystore is listed with its problem, not hiding the others", "[keys]") {
@@ -120,7 +120,7 @@ TEST_CASE("a keystore signer knows its address without the passphrase and asks f
   REQUIRE(wrong);
   const auto refused = (*wrong)->sign_message(message);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().kind == ErrorKind::corrupt);
+  CHECK(refused.error().kind == ErrorKind::bad_signature);
   CHECK(refused.error().message.starts_with("wrong passphrase for key k"));
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("signer choice: --key NAME, else MLCHAIN_PRIVATE_KEY, else the default
     const EnvironmentKey malformed("0x1234");
     const auto refused = keys::choose_signer(directory, std::nullopt, counting_source(asked, "pw"));
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().kind == ErrorKind::invalid_input);
+    CHECK(refused.error().kind == ErrorKind::invalid_argument);
     CHECK(refused.error().message.find("1234") == std::string::npos);
   }
   CHECK(asked == 0);

@@ -80,7 +80,7 @@ Transactor::Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings sett
 Result<std::uint64_t> Transactor::check_chain() {
   MLCHAIN_TRY(const std::uint64_t actual, rpc_.chain_id());
   if (settings_.chain_id && *settings_.chain_id != actual)
-    return make_error(ErrorKind::invalid_argument, "the node at " + rpc_.display_url() + " serves chain " + std::to_string(actual) +
+    return make_error(ErrorKind::invalid_input, "the node at " + rpc_.display_url() + " serves chain " + std::to_string(actual) +
                                             ", not chain " + std::to_string(*settings_.chain_id) +
                                             " as configured: refusing to sign (fix the remote's rpc or chain-id)");
   return actual;

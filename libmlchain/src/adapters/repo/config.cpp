@@ -131,7 +131,7 @@ std::optional<std::string> Config::get(std::string_view key) const {
 Status Config::set(std::string_view key, std::string_view value) {
   MLCHAIN_TRY_STATUS(check_config_key(key));
   if (value.find_first_of("\n\r") != std::string_view::npos)
-    return make_error(ErrorKind::invalid_input, "the value of " + std::string(key) + " may not contain a line break");
+    return make_error(ErrorKind::invalid_argument, "the value of " + std::string(key) + " may not contain a line break");
   const std::string trimmed(trim(value));
   if (key == reflog_expire_key) MLCHAIN_TRY_STATUS(parse_reflog_expire_seconds(trimmed));
   // A value every later command would refuse is refused here, while it can still be typed again: there is
