@@ -38,7 +38,7 @@ void run_deploy(const DeployOptions& options, Context& context) {
   if (auto valid = remote::check_remote_url("--rpc", options.rpc); !valid) return context.fail(valid.error());
   const auto repository = repo::discover_repository(std::filesystem::current_path());
   // Outside any repository is no error here: the deploy is journaled in $MLCHAIN_HOME instead.
-  if (!repository && repository.error().code != ErrorCode::not_found) return context.fail(repository.error());
+  if (!repository && repository.error().kind != ErrorKind::not_found) return context.fail(repository.error());
   auto journal = chain::deploy_journal(repository ? &*repository : nullptr);
   if (!journal) return context.fail(journal.error());
   auto signer = transaction_signer(repository ? &*repository : nullptr, options.key);
@@ -69,7 +69,7 @@ void run_deploy(const DeployOptions& options, Context& context) {
 void run_change_writer(const WriterOptions& options, chain::WriterChange change, Context& context) {
   const std::string remote_name = options.arguments.size() == 2 ? options.arguments[0] : remote::default_remote;
   auto writer = codec::parse_address(options.arguments.back());
-  if (!writer) return context.fail(ErrorCode::usage, "ADDR: " + writer.error().message);
+  if (!writer) return context.fail(ErrorKind::invalid_argument, "ADDR: " + writer.error().message);
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   auto remote = chain::find_chain_remote(*repository, remote_name);

@@ -76,7 +76,7 @@ void run_verify(const VerifyOptions& options, Context& context) {
   request.revision = options.revision;
   for (const auto& text : options.signers) {
     auto address = codec::parse_address(text);
-    if (!address) return context.fail(ErrorCode::usage, "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    if (!address) return context.fail(ErrorKind::invalid_argument, "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
     request.signers.push_back(*address);
   }
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
@@ -97,7 +97,7 @@ void run_verify(const VerifyOptions& options, Context& context) {
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && report->anchoring) context.out << anchoring_line(*report->anchoring) << '\n';
   if (!report->ok())
-    context.fail(ErrorCode::verification_failed,
+    context.fail(ErrorKind::corrupt,
                  "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +
                      std::to_string(report->problems.size()) + (report->problems.size() == 1 ? " problem" : " problems"));
 }

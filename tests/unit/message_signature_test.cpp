@@ -28,12 +28,12 @@ TEST_CASE("check_message_signature: the signer's own address verifies, another i
 
   auto refused = keys::check_message_signature(message, *signature, bob.address());
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == ErrorCode::verification_failed);
+  CHECK(refused.error().kind == ErrorKind::bad_signature);
   CHECK(refused.error().message == "signature does not verify: it was made by " +
                                        codec::to_checksum_address(alice.address()) + ", not " +
                                        codec::to_checksum_address(bob.address()));
 
   auto other_message = keys::check_message_signature(as_bytes("hello world!"), *signature, alice.address());
   REQUIRE_FALSE(other_message.ok());
-  CHECK(other_message.error().code == ErrorCode::verification_failed);
+  CHECK(other_message.error().kind == ErrorKind::bad_signature);
 }

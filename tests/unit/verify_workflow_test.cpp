@@ -168,7 +168,7 @@ TEST_CASE("verify workflow: the chain check needs a remote with chain settings",
   request.chain = workflow::ChainCheck{};
   auto unknown = workflow::verify(request);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.error().code == ErrorCode::not_found);
+  CHECK(unknown.error().kind == ErrorKind::not_found);
   CHECK(unknown.error().message.find("origin") != std::string::npos);
 
   auto repository = repo::discover_repository(work.path);
@@ -179,7 +179,7 @@ TEST_CASE("verify workflow: the chain check needs a remote with chain settings",
   REQUIRE(remote::add_remote(*repository, ipfs_only).ok());
   auto chainless = workflow::verify(request);
   REQUIRE_FALSE(chainless.ok());
-  CHECK(chainless.error().code == ErrorCode::usage);
+  CHECK(chainless.error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("verify workflow: a node source needs a directory, a commit CID and one node", "[verify-workflow]") {
@@ -191,21 +191,21 @@ TEST_CASE("verify workflow: a node source needs a directory, a commit CID and on
   request.revision = head.to_string();
   auto no_directory = workflow::verify(request);
   REQUIRE_FALSE(no_directory.ok());
-  CHECK(no_directory.error().code == ErrorCode::usage);
+  CHECK(no_directory.error().kind == ErrorKind::invalid_argument);
   CHECK(no_directory.error().message.find("--path") != std::string::npos);
 
   request.directory = work.path;
   request.revision = "HEAD";
   auto not_a_cid = workflow::verify(request);
   REQUIRE_FALSE(not_a_cid.ok());
-  CHECK(not_a_cid.error().code == ErrorCode::usage);
+  CHECK(not_a_cid.error().kind == ErrorKind::invalid_argument);
   CHECK(not_a_cid.error().message.find("'HEAD'") != std::string::npos);
 
   request.revision = head.to_string();
   request.source.gateway = "http://127.0.0.1:1";
   auto both = workflow::verify(request);
   REQUIRE_FALSE(both.ok());
-  CHECK(both.error().code == ErrorCode::usage);
+  CHECK(both.error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("verify workflow: a commit on a node verifies against a directory outside any repository",
@@ -256,7 +256,7 @@ TEST_CASE("verify workflow: a node that lies about the commit or its tree is ref
   node.tamper(lied_about, lie);
   auto report = workflow::verify(request_on(node, published, elsewhere.path));
   REQUIRE_FALSE(report.ok());
-  CHECK(report.error().code == ErrorCode::verification_failed);
+  CHECK(report.error().kind == ErrorKind::corrupt);
   CHECK(report.error().message.find(lied_about.to_string()) != std::string::npos);
   CHECK(report.error().message.find("memory://node") != std::string::npos);
 }
@@ -268,7 +268,7 @@ TEST_CASE("verify workflow: a commit the node lacks is not found", "[verify-work
   node.drop(published.commit);
   auto report = workflow::verify(request_on(node, published, elsewhere.path));
   REQUIRE_FALSE(report.ok());
-  CHECK(report.error().code == ErrorCode::not_found);
+  CHECK(report.error().kind == ErrorKind::not_found);
   CHECK(report.error().message.find(published.commit.to_string()) != std::string::npos);
 }
 
@@ -280,5 +280,5 @@ TEST_CASE("verify workflow: the chain check of a commit read from a node needs a
   request.chain = workflow::ChainCheck{};
   auto report = workflow::verify(request);
   REQUIRE_FALSE(report.ok());
-  CHECK(report.error().code == ErrorCode::not_found);
+  CHECK(report.error().kind == ErrorKind::not_found);
 }

@@ -32,8 +32,8 @@ struct ChainRemote {
 bool has_chain(const remote::Remote& remote);
 // Usage error naming the remote and the missing setting when it has no rpc, registry or repo.
 Result<ChainRemote> chain_remote_of(const remote::Remote& remote);
-// The configured remote `name` as a chain remote: not_found when no such remote is configured, usage
-// when it lacks a chain setting.
+// The configured remote `name` as a chain remote: not_found when no such remote is configured,
+// invalid_argument when it lacks a chain setting.
 Result<ChainRemote> find_chain_remote(const repo::Repository& repository, std::string_view name);
 
 // "mlchain://<chain-id>@<registry>/<repo>#<branch>": one string naming a branch of a repository on a
@@ -80,7 +80,7 @@ Result<std::vector<Anchored>> finish_journal(repo::Repository& repository, const
 
 // Moves `branch` on the chain to `local_head`: finishes the remote's journaled transactions, then reads
 // headOf, which must equal refs/remotes/<remote>/<branch> (nothing: a branch new on the chain) and be
-// `local_head` or an ancestor of it — else conflict "the remote moved: fetch first" before anything is
+// `local_head` or an ancestor of it — else not_fast_forward "the remote moved: fetch first" before anything is
 // signed. Call only once every object of `local_head` is pinned on the remote's IPFS node.
 Result<AnchorReport> anchor_branch(repo::Repository& repository, const ChainRemote& remote, std::string_view branch,
                                    const codec::Cid& local_head, core::Signer& signer, const ChainOptions& options);

@@ -51,7 +51,7 @@ class KeystoreSigner final : public core::Signer {
   std::optional<crypto::PrivateKey> unlocked_;
 };
 
-// MLCHAIN_PRIVATE_KEY as a key, if the variable is set; a usage error (that never shows the value) if it is
+// MLCHAIN_PRIVATE_KEY as a key, if the variable is set; an invalid_argument error (that never shows the value) if it is
 // not a valid key.
 Result<std::optional<crypto::PrivateKey>> private_key_from_environment();
 
@@ -66,7 +66,7 @@ Result<SignerChoice> choose_signer(const KeyDirectory& keys, const std::optional
                                    PassphraseSource passphrase);
 
 // `mlchain key verify`: the signer an EIP-191 personal_sign `signature` of `message` recovers to, which must
-// be `expected`: verification_failed naming both addresses when another key made it.
+// be `expected`: bad_signature naming both addresses when another key made it.
 Result<codec::Address> check_message_signature(ByteView message, const codec::RecoverableSignature& signature,
                                                const codec::Address& expected);
 

@@ -13,8 +13,8 @@
 namespace mlchain::workflow {
 
 // The repository is looked for from `start` (empty: the current directory); `limit` keeps the newest that
-// many. Errors: not_found (no repository, no such remote), usage (the remote has no chain settings),
-// remote_unavailable.
+// many. Errors: not_found (no repository, no such remote), invalid_argument (the remote lacks a chain
+// setting), remote_unavailable.
 Result<std::vector<chain::TimedUpdate>> remote_log(const std::filesystem::path& start, std::string_view remote_name,
                                                    std::optional<std::size_t> limit);
 

@@ -63,9 +63,10 @@ struct VerifyReport : repo::VerifyReport {
   std::optional<Anchoring> anchoring;  // set when the chain was asked and anchors the commit
 };
 
-// Errors only when verification cannot start or the chain cannot be asked: usage (both ipfs and gateway,
-// a node source without a directory or a commit CID), not_found (no repository, an unknown revision or
-// remote, a commit the node lacks), remote_unavailable, and those of repo::verify and
+// Errors only when verification cannot start or the chain cannot be asked: invalid_argument (both ipfs
+// and gateway, a node source without a directory or a commit CID, a remote without chain settings),
+// not_found (no repository, an unknown revision or remote, a commit the node lacks), corrupt (a block the
+// node served does not hash to its CID), remote_unavailable, and those of repo::verify and
 // remote::verify_remote. The chain is asked only when a commit could be read.
 Result<VerifyReport> verify(const VerifyRequest& request);
 
