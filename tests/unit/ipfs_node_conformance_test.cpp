@@ -250,14 +250,21 @@ TEST_CASE("the Kubo RPC client and the gateway client keep the ipfs::Node contra
           "[.node-conformance]") {
   const char* api = std::getenv("MLCHAIN_CONFORMANCE_IPFS_API");
   const char* gateway_url = std::getenv("MLCHAIN_CONFORMANCE_GATEWAY");
-  if (api == nullptr || gateway_url == nullptr)
-    FAIL("set MLCHAIN_CONFORMANCE_IPFS_API and MLCHAIN_CONFORMANCE_GATEWAY to a node's RPC API and gateway");
+  // Hidden test cases still run under a filter of exclusions only ("~[tag]"): without a node there is
+  // nothing to check. The interop script always sets both.
+  if (api == nullptr || gateway_url == nullptr) {
+    WARN("not run: MLCHAIN_CONFORMANCE_IPFS_API and MLCHAIN_CONFORMANCE_GATEWAY name no node");
+    return;
+  }
+  // A node that searches the network for a block it lacks (js-ipfs does, even offline) answers only at
+  // these limits, which the absent-block and incomplete-pin checks wait for: keep them short.
+  net::HttpOptions http;
+  http.low_speed_time = std::chrono::seconds(5);
   ipfs::KuboOptions options;
-  // A node that searches for a block it lacks answers only at these limits: keep the suite short.
+  options.http = http;
   options.block_timeout = std::chrono::milliseconds(2'000);
-  options.pin_timeout = std::chrono::milliseconds(10'000);
+  options.pin_timeout = std::chrono::milliseconds(5'000);
   ipfs::KuboClient kubo(api, options);
-  net::HttpOptions gateway_options;
-  ipfs::GatewayClient gateway(gateway_url, gateway_options);
+  ipfs::GatewayClient gateway(gateway_url, http);
   check_node_contract(kubo, gateway);
 }
