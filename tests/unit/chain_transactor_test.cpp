@@ -41,7 +41,7 @@ struct ScriptedNode final : eth::RpcTransport {
     json reply = answer(request["method"].get<std::string>(), request["params"]);
     if (request["method"] == "eth_sendRawTransaction" && drop_sends > 0) {
       --drop_sends;
-      return make_error(ErrorCode::remote_unavailable, "connection reset (test)");
+      return make_error(ErrorKind::remote_unavailable, "connection reset (test)");
     }
     reply["jsonrpc"] = "2.0";
     reply["id"] = request["id"];
@@ -134,7 +134,7 @@ struct Fixture {
         *rpc, journal, settings,
         [this](ByteView) {
           explained = true;
-          return make_error(ErrorCode::conflict, "the remote moved: fetch first (test)");
+          return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first (test)");
         },
         clock);
   }
@@ -220,7 +220,7 @@ TEST_CASE("a broadcast whose answers are all lost is tried 4 times, 250, 500 and
   CHECK(f.journal.entries()->size() == 1);
 }
 
-TEST_CASE("a transaction not mined within the wait is remote_unavailable after the polls that fit, without sleeping") {
+TEST_CASE("a transaction not mined within the wait is a timeout after the polls that fit, without sleeping") {
   Fixture f;
   f.chain.on_send = [&](const json& params) { return result(keccak_hex(params[0].get<std::string>())); };
   chain::ChainSettings settings;  // poll every 250 ms for 5 minutes, re-broadcast every 8 polls
@@ -234,7 +234,7 @@ TEST_CASE("a transaction not mined within the wait is remote_unavailable after t
   const auto took = std::chrono::steady_clock::now() - started;
 
   REQUIRE_FALSE(settled.ok());
-  CHECK(settled.error().code == ErrorCode::remote_unavailable);
+  CHECK(settled.error().kind == ErrorKind::timeout);
   CHECK_THAT(settled.error().message, Catch::Contains("is not mined yet") && Catch::Contains("stays in the journal"));
   // Polls at 0, 250 ms, …, 5 min: the last one at the deadline, then no sleep.
   const auto polls = static_cast<std::size_t>(settings.receipt_timeout / settings.poll_interval) + 1;
@@ -278,7 +278,7 @@ TEST_CASE("a node on another chain: nothing is signed, nothing journaled") {
   auto transactor = f.transactor();
   auto sent = transactor.submit(f.intent(), f.signer);
   REQUIRE_FALSE(sent.ok());
-  CHECK(sent.error().code == ErrorCode::usage);
+  CHECK(sent.error().kind == ErrorKind::invalid_input);
   CHECK(f.node->count("eth_sendRawTransaction") == 0);
   CHECK(f.journal.entries()->empty());
 }
@@ -292,7 +292,7 @@ TEST_CASE("a revert found by eth_estimateGas is explained before anything is sig
   auto transactor = f.transactor();
   auto sent = transactor.submit(f.intent(), f.signer);
   REQUIRE_FALSE(sent.ok());
-  CHECK(sent.error().code == ErrorCode::conflict);
+  CHECK(sent.error().kind == ErrorKind::not_fast_forward);
   CHECK(f.explained);
   CHECK(f.node->count("eth_sendRawTransaction") == 0);
   CHECK(f.journal.entries()->empty());

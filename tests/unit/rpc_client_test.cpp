@@ -66,7 +66,7 @@ struct Fixture {
   }
   void unreachable() {
     script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-      return make_error(ErrorCode::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+      return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
     });
   }
 };
@@ -74,7 +74,7 @@ struct Fixture {
 template <class T>
 void expect_remote_failure(const Result<T>& result, std::string_view part) {
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == ErrorCode::remote_unavailable);
+  CHECK(result.error().kind == ErrorKind::remote_unavailable);
   INFO(result.error().message);
   CHECK(result.error().message.find(part) != std::string::npos);
   CHECK(result.error().message.find("secret") == std::string::npos);
@@ -230,7 +230,7 @@ TEST_CASE("rpc client waits between tries, doubling from the first backoff up to
   RpcClient client(options, std::make_unique<ScriptedTransport>(script, requests), clock);
   for (int i = 0; i < 5; ++i) {
     script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-      return make_error(ErrorCode::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+      return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
     });
   }
   expect_remote_failure(client.block_number(), "(5 tries)");
@@ -240,7 +240,7 @@ TEST_CASE("rpc client waits between tries, doubling from the first backoff up to
 
   // A transaction is sent once unless asked: no wait at all.
   script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-    return make_error(ErrorCode::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+    return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
   });
   expect_remote_failure(client.send_raw_transaction(Bytes{0x02, 0xc0}), "connection refused");
   CHECK(clock.sleeps().size() == 4);

@@ -106,7 +106,7 @@ TEST_CASE("a tree walk names the block it misses", "[core][tree]") {
   tree.objects.remove(tree.models.cid);
   for (const auto& error : {core::list_files(tree.objects, tree.root.cid).error(),
                             core::reach_of_tree(tree.objects, tree.root.cid).error()}) {
-    CHECK(error.code == ErrorCode::not_found);
+    CHECK(error.kind == ErrorKind::not_found);
     CHECK_THAT(error.message, Catch::Contains(tree.models.cid.to_string()));
   }
 }
@@ -146,11 +146,11 @@ TEST_CASE("history names a missing parent, and a tree is not a commit", "[core][
 
   const auto walked = core::walk_history(objects, {child});
   REQUIRE_FALSE(walked.ok());
-  CHECK(walked.error().code == ErrorCode::not_found);
+  CHECK(walked.error().kind == ErrorKind::not_found);
   CHECK_THAT(walked.error().message, Catch::Contains(lost.to_string()) && Catch::Contains(child.to_string()));
 
-  CHECK(core::load_commit(objects, lost).error().code == ErrorCode::not_found);
-  CHECK(core::load_commit(objects, tree).error().code == ErrorCode::verification_failed);
+  CHECK(core::load_commit(objects, lost).error().kind == ErrorKind::not_found);
+  CHECK(core::load_commit(objects, tree).error().kind == ErrorKind::corrupt);
 }
 
 TEST_CASE("the memory object store refuses a block that does not hash to its CID and keeps a block once",
@@ -158,11 +158,11 @@ TEST_CASE("the memory object store refuses a block that does not hash to its CID
   core::MemoryObjectStore objects;
   const Bytes block{1, 2, 3};
   const auto cid = codec::Cid::of_block(1, codec::multicodec::raw, block);
-  CHECK(objects.put(cid, Bytes{1, 2, 4}).error().code == ErrorCode::internal);
+  CHECK(objects.put(cid, Bytes{1, 2, 4}).error().kind == ErrorKind::internal);
   CHECK_FALSE(objects.contains(cid).value());
   REQUIRE(objects.put(cid, block).ok());
   REQUIRE(objects.put(cid, block).ok());
   CHECK(objects.size() == 1);
   CHECK(objects.get(cid).value() == block);
-  CHECK(objects.get(codec::Cid::of_block(1, codec::multicodec::raw, Bytes{9})).error().code == ErrorCode::not_found);
+  CHECK(objects.get(codec::Cid::of_block(1, codec::multicodec::raw, Bytes{9})).error().kind == ErrorKind::not_found);
 }

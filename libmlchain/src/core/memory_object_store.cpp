@@ -4,14 +4,14 @@ namespace mlchain::core {
 
 Status MemoryObjectStore::put(const codec::Cid& cid, ByteView block) {
   if (!cid.matches(block))
-    return make_error(ErrorCode::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
+    return make_error(ErrorKind::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
   blocks_.try_emplace(cid, block.begin(), block.end());
   return {};
 }
 
 Result<Bytes> MemoryObjectStore::get(const codec::Cid& cid) {
   const auto found = blocks_.find(cid);
-  if (found == blocks_.end()) return make_error(ErrorCode::not_found, "block " + cid.to_string() + " is not in memory");
+  if (found == blocks_.end()) return make_error(ErrorKind::not_found, "block " + cid.to_string() + " is not in memory");
   return found->second;
 }
 

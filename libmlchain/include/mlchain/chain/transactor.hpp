@@ -2,7 +2,7 @@
 // One transaction's life, built to survive faults: check the chain, price, sign, journal,
 // broadcast, wait for the receipt and its confirmations.
 //
-// - The node's eth_chainId must equal the remote's configured chain id, or nothing is signed (usage
+// - The node's eth_chainId must equal the remote's configured chain id, or nothing is signed (invalid_input
 //   error, exit 2: the remote's settings point at the wrong chain, and only fixing them helps).
 // - The signed raw bytes are journaled (chain/journal.hpp) before the first broadcast. From then on only
 //   those bytes — or a speed-up replacing them at the same nonce — are ever sent: "already known" means in
@@ -42,7 +42,7 @@ struct Intent {
 };
 
 // Turns revert data (from eth_estimateGas, or a replayed eth_call) into the error to report, e.g.
-// StaleHead → conflict "the remote moved: fetch first".
+// StaleHead → not_fast_forward "the remote moved: fetch first".
 using RevertExplainer = std::function<Error(ByteView revert_data)>;
 
 struct Settled {
@@ -67,7 +67,7 @@ class Transactor {
   Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings settings, RevertExplainer explain,
              core::Clock& clock = core::real_clock());
 
-  // The node's chain id; usage error when it differs from settings.chain_id.
+  // The node's chain id; invalid_input error when it differs from settings.chain_id.
   Result<std::uint64_t> check_chain();
 
   // Prices, estimates (a revert here is explained and nothing is signed), signs, journals, broadcasts.
@@ -77,7 +77,7 @@ class Transactor {
   // Sends the latest attempt's raw bytes again and waits until one attempt is mined with the
   // confirmations asked for, then removes every attempt from the journal. A reverted receipt is the
   // explained error (after the journal is cleared: the transaction is settled, nothing is in flight).
-  // remote_unavailable when the receipt does not come within the timeout (the journal keeps it).
+  // timeout when the receipt does not come within the receipt timeout (the journal keeps it).
   Result<Settled> settle(const OpenTransaction& open);
 
   // Replaces the open transaction by one at the same nonce with raised fees (raised_fees against the

@@ -14,7 +14,7 @@ class NodeBlocks final : public BlockSource {
   std::string where() const override { return "from " + node_.url(); }
   Result<Bytes> get(const codec::Cid& cid) override { return node_.get_block(cid); }
   Status read_file(const codec::Cid& root, const unixfs::Profile&, const std::function<Status(ByteView)>&) override {
-    return make_error(ErrorCode::internal, "verify does not download file " + root.to_string());
+    return make_error(ErrorKind::internal, "verify does not download file " + root.to_string());
   }
 
  private:
@@ -27,13 +27,13 @@ Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& com
                                          const std::vector<codec::Address>& signers,
                                          const std::filesystem::path& directory) {
   if (commit.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorCode::usage, commit.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument, commit.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   std::error_code error;
   if (!std::filesystem::is_directory(directory, error))
-    return make_error(ErrorCode::not_found, directory.string() + " is not a directory");
+    return make_error(ErrorKind::not_found, directory.string() + " is not a directory");
   if (node.writable()) {
     MLCHAIN_TRY(const bool held, node.has_block(commit));
-    if (!held) return make_error(ErrorCode::not_found, "commit " + commit.to_string() + " not found on " + node.url());
+    if (!held) return make_error(ErrorKind::not_found, "commit " + commit.to_string() + " not found on " + node.url());
   }
   core::MemoryObjectStore memory;
   NodeBlocks source(node);
