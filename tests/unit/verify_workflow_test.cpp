@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "fakes/memory_node.hpp"
 #include "temporary_directory.hpp"
+#include "unsigned_commit.hpp"
+#include "mlchain/core/history.hpp"
 #include "mlchain/keys/signers.hpp"
 #include "mlchain/remote/car_transfer.hpp"
 #include "mlchain/remote/remotes.hpp"
@@ -104,6 +105,7 @@ TEST_CASE("verify workflow: a committed work tree verifies", "[verify-workflow]"
   CHECK(report->commit == head);
   CHECK(report->commits == 1);
   CHECK(report->signatures == 1);
+  CHECK(report->signer == test_signer().address());
   CHECK(report->files == 2);
   CHECK(report->directory_compared);
   CHECK_FALSE(report->anchoring);
@@ -218,6 +220,7 @@ TEST_CASE("verify workflow: a commit on a node verifies against a directory outs
   CHECK(report->ok());
   CHECK(report->commit == published.commit);
   CHECK(report->signatures == 1);
+  CHECK(report->signer == test_signer().address());
   CHECK(report->files == 2);
   CHECK(report->blocks >= 2);
 }
@@ -281,4 +284,26 @@ TEST_CASE("verify workflow: the chain check of a commit read from a node needs a
   auto report = workflow::verify(request);
   REQUIRE_FALSE(report.ok());
   CHECK(report.error().kind == ErrorKind::not_found);
+}
+
+TEST_CASE("verify workflow: a signature not made by the author is bad, and names who made it", "[verify-workflow]") {
+  TemporaryDirectory work;
+  const auto head = committed_repository(work.path);
+  auto repository = repo::discover_repository(work.path);
+  REQUIRE(repository.ok());
+  auto signed_commit = core::load_commit(repository->objects(), head);
+  REQUIRE(signed_commit.ok());
+  const auto unsigned_cid = testing::store_unsigned_commit(repository->objects(), signed_commit->tree, {}, 2000);
+  auto request = request_in(work.path);
+  request.revision = unsigned_cid.to_string();
+  auto report = workflow::verify(request);
+  REQUIRE(report.ok());
+  CHECK(report->commit == unsigned_cid);
+  REQUIRE(report->problems.size() == 1);
+  const auto& problem = report->problems[0];
+  CHECK(problem.kind == repo::ProblemKind::bad_signature);
+  REQUIRE(report->signer);
+  CHECK(*report->signer != codec::Address{});
+  CHECK(problem.expected == codec::to_checksum_address(codec::Address{}));
+  CHECK(problem.actual == codec::to_checksum_address(*report->signer));
 }

@@ -66,6 +66,9 @@ struct VerifyRequest {
 
 struct VerifyReport {
   std::optional<codec::Cid> commit;  // nothing only when the revision's own ref cannot be read (bad_ref)
+  // The key that signed that commit, recovered from its signature (its author when the signature holds);
+  // nothing when no key can have made it, or the commit could not be read.
+  std::optional<codec::Address> signer = std::nullopt;
   std::uint64_t commits = 0;         // commit blocks checked (ancestry included)
   std::uint64_t signatures = 0;      // signatures recovered
   std::uint64_t blocks = 0;          // distinct blocks re-hashed, commits included
@@ -82,8 +85,9 @@ struct VerifyReport {
 
 // The two checks a verification without a repository shares (remote/remote_verify.hpp):
 // the commit's signature recovers to its author (bad-signature otherwise) and, when `signers` are given,
-// the author is one of them (untrusted-signer otherwise); counts the signature in the report.
-Status check_commit_author(const core::Commit& commit, const std::vector<codec::Address>& signers, VerifyReport& report);
+// the author is one of them (untrusted-signer otherwise); counts the signature in the report and returns
+// the key that signed, when one can have.
+Result<std::optional<codec::Address>> check_commit_author(const core::Commit& commit, const std::vector<codec::Address>& signers, VerifyReport& report);
 // Hashes every file under `directory` (every file counts, nothing is stored) and adds a missing, extra or
 // modified problem for each difference from `expected` (a tree listing, core::list_files); sets files,
 // file_bytes and directory_compared.

@@ -41,7 +41,7 @@ Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& com
   repo::VerifyReport report{.commit = commit, .problems = {}};
   MLCHAIN_TRY(const auto loaded, core::load_commit(objects, commit));
   report.commits = 1;
-  MLCHAIN_TRY_STATUS(repo::check_commit_author(loaded, signers, report));
+  MLCHAIN_TRY(report.signer, repo::check_commit_author(loaded, signers, report));
   MLCHAIN_TRY(const auto expected, core::list_files(objects, loaded.tree));
   report.blocks = objects.blocks_received();
   report.block_bytes = objects.bytes_received();

@@ -264,7 +264,11 @@ class Verifier {
   }
 
   Status check_signature(const Cid& cid, const core::Commit& commit) {
-    return check_commit_author(commit, cid == *report_.commit ? request_.signers : std::vector<codec::Address>{}, report_);
+    const bool asked_for = cid == *report_.commit;
+    MLCHAIN_TRY(const auto signer,
+                check_commit_author(commit, asked_for ? request_.signers : std::vector<codec::Address>{}, report_));
+    if (asked_for) report_.signer = signer;
+    return {};
   }
 
   // The tree's blocks (re-hashed as they are read); its file contents are checked after the walk.
@@ -403,7 +407,9 @@ Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request
   return report;
 }
 
-Status check_commit_author(const core::Commit& commit, const std::vector<codec::Address>& signers, VerifyReport& report) {
+Result<std::optional<codec::Address>> check_commit_author(const core::Commit& commit,
+                                                          const std::vector<codec::Address>& signers,
+                                                          VerifyReport& report) {
   MLCHAIN_TRY(const auto signature, check_commit_signature(commit));
   ++report.signatures;
   const auto author = codec::to_checksum_address(commit.author);
@@ -411,11 +417,12 @@ Status check_commit_author(const core::Commit& commit, const std::vector<codec::
     report.problems.push_back({ProblemKind::bad_signature, std::nullopt, author,
                                signature.signer ? codec::to_checksum_address(*signature.signer)
                                                 : std::string("no signer (the signature recovers to no key)")});
-  if (signers.empty() || std::find(signers.begin(), signers.end(), commit.author) != signers.end()) return {};
+  if (signers.empty() || std::find(signers.begin(), signers.end(), commit.author) != signers.end())
+    return signature.signer;
   std::string trusted;
   for (const auto& signer : signers) trusted += (trusted.empty() ? "" : ",") + codec::to_checksum_address(signer);
   report.problems.push_back({ProblemKind::untrusted_signer, std::nullopt, trusted, author});
-  return {};
+  return signature.signer;
 }
 
 Status compare_directory(const std::vector<TreeEntry>& expected, const stdfs::path& directory,
