@@ -83,8 +83,9 @@ void run_verify(const VerifyOptions& options, Context& context) {
   if (!options.ipfs.empty()) request.source.ipfs = options.ipfs;
   if (!options.gateway.empty()) request.source.gateway = options.gateway;
   if (options.chain.enabled)
-    request.chain = workflow::ChainCheck{.remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
-                                         .min_confirmations = options.chain.min_confirmations};
+    request.chain = workflow::ChainCheck{
+        .remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
+        .min_confirmations = options.chain.min_confirmations};
   auto report = [&request, &context] {
     ProgressBar bar(context.err, "verify");
     request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };

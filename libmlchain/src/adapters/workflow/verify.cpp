@@ -26,8 +26,10 @@ repo::VerifyRequest repository_request(const VerifyRequest& request) {
 
 // Outside any repository: the commit and its tree come from the node, the files from the directory.
 Result<repo::VerifyReport> verify_on_node(const VerifyRequest& request) {
-  if (request.source.ipfs && request.source.gateway) return make_error(ErrorKind::invalid_argument, "give --ipfs or --gateway, not both");
-  if (!request.directory) return make_error(ErrorKind::invalid_argument, "verify with --ipfs or --gateway needs --path DIR");
+  if (request.source.ipfs && request.source.gateway)
+    return make_error(ErrorKind::invalid_argument, "give --ipfs or --gateway, not both");
+  if (!request.directory)
+    return make_error(ErrorKind::invalid_argument, "verify with --ipfs or --gateway needs --path DIR");
   auto commit = codec::Cid::parse(request.revision);
   if (!commit)
     return make_error(ErrorKind::invalid_argument,
