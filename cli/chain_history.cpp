@@ -1,7 +1,6 @@
 #include "chain_history.hpp"
 
 #include <CLI/CLI.hpp>
-#include <ctime>
 #include <filesystem>
 
 #include "chain_support.hpp"
@@ -10,20 +9,12 @@
 #include "mlchain/chain/anchoring.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
+#include "mlchain/util/utc_time.hpp"
 
 namespace mlchain::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string utc(std::uint64_t seconds) {
-  const std::time_t time = static_cast<std::time_t>(seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 Result<chain::ChainRemote> chain_remote_named(const std::string& name) {
   MLCHAIN_TRY(auto repository, repo::discover_repository(std::filesystem::current_path()));
@@ -39,7 +30,7 @@ json update_json(const chain::TimedUpdate& timed) {
               {"pusher", codec::to_checksum_address(update.pusher)},
               {"block", update.block_number},
               {"time", timed.timestamp},
-              {"time_utc", utc(timed.timestamp)},
+              {"time_utc", util::utc_timestamp(static_cast<std::int64_t>(timed.timestamp))},
               {"transaction", hash_hex(update.transaction_hash)}};
 }
 
@@ -59,7 +50,7 @@ void print_remote_log(const std::string& remote_name, bool as_json, std::optiona
   }
   for (const auto& timed : *history) {
     const auto& update = timed.update;
-    context.out << "block " << update.block_number << "  " << utc(timed.timestamp) << "  "
+    context.out << "block " << update.block_number << "  " << util::utc_timestamp(static_cast<std::int64_t>(timed.timestamp)) << "  "
                 << core::escape_text(update.branch) << "  "
                 << (update.old_head ? update.old_head->to_string() : std::string("(new branch)")) << " -> "
                 << update.new_head.to_string() << "\n    pusher " << codec::to_checksum_address(update.pusher)
