@@ -7,12 +7,11 @@
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
 holder=
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+at_exit '[ -n "$holder" ] && kill "$holder" 2>/dev/null'
 cd "$work"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
 stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }

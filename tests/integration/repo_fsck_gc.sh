@@ -7,12 +7,12 @@
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
 holder=
 # The lock holder is flock and the sleep it runs (which inherits the lock): both must go.
 release() { pkill -P "$holder" 2>/dev/null || true; kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true; holder=; }
-trap '[ -n "$holder" ] && release; chmod -R u+w "$work"; rm -rf "$work"' EXIT
+at_exit '[ -n "$holder" ] && release'
 cd "$work"
 
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }

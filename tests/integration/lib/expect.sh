@@ -8,24 +8,36 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # into a failure of the whole pipeline whenever the scheduler lets grep win the race.
 has() { local input; input=$(cat); grep -q "$@" <<<"$input"; }
 
-expect() {
+# `expect_exit CODE COMMAND…`: as expect, for a command other than mlchain itself: only its exit code is checked.
+expect_exit() {
   local want=$1; shift
   set +e
   out=$("$@" 2>"$work/.err"); local code=$?
   set -e
   err=$(cat "$work/.err")
   [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
+}
+
+expect() {
+  local want=$1
+  expect_exit "$@"
+  shift
   if [ "$want" -ne 0 ]; then
     [[ "$err" == "mlchain: error: "* ]] || fail "'$*' error message: $err"
     [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "'$*' error is not one line: $err"
   fi
 }
 
+# `at_exit COMMAND`: COMMAND (a string, evaluated then) runs when the script exits, before $work is removed,
+# in the order given; its failure is ignored. For what a script starts: a daemon, a lock holder.
+exit_commands=()
+at_exit() { exit_commands+=("$1"); }
+
 # The script's temporary directory as $work, removed when it exits (made writable first, since tests take
 # permissions away), with its own MLCHAIN_HOME, and git kept from looking above it for a repository.
 make_workspace() {
   work=$(mktemp -d)
-  trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+  trap 'for exit_command in "${exit_commands[@]}"; do eval "$exit_command" || true; done; chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
   export MLCHAIN_HOME="$work/home" GIT_CEILING_DIRECTORIES="$work"
 }
 
