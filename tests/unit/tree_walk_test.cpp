@@ -55,7 +55,7 @@ codec::Cid cid_of(const stdfs::path& path, bool dereference = false) {
 // Counts what the walker asks and leaves out every entry whose name starts with "skip".
 class CountingHooks : public fs::TreeWalkHooks {
  public:
-  Result<bool> include(std::string_view relative, const struct stat&, std::size_t, bool) override {
+  Result<bool> include(std::string_view relative, bool, std::size_t, bool) override {
     asked.insert(std::string(relative));
     const auto slash = relative.rfind('/');
     const auto name = slash == std::string_view::npos ? relative : relative.substr(slash + 1);
@@ -189,9 +189,9 @@ TEST_CASE("cid of a directory and the commit of it give the same tree, odd entri
   stdfs::create_symlink("model/config.json", root / "config-link");
   stdfs::create_symlink("../model", root / "nested/model-link");
 
-  const auto private_key =
+  auto private_key =
       crypto::PrivateKey::from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").value();
-  keys::PrivateKeySigner signer(private_key);
+  keys::PrivateKeySigner signer(std::move(private_key));
 
   for (const bool dereference : {false, true}) {
     INFO("dereference " << dereference);

@@ -25,10 +25,12 @@
 
 namespace mlchain::fs {
 
-// An entry of a directory as it was read: `info` is its lstat, a symlink not yet followed.
+// An entry of a directory as it was read: its lstat, a symlink not yet followed. Only what the walk uses
+// of the stat is kept, since a directory's whole listing is held while it is read.
 struct WalkListing {
   std::string name;
-  struct stat info;
+  mode_t mode;
+  core::FileStat stat;
 };
 
 struct WalkedFile {
@@ -86,9 +88,9 @@ class TreeWalkHooks {
   virtual Status enter_directory(std::string_view relative, const std::filesystem::path& path,
                                  std::span<const WalkListing> listing);
   // Whether an entry belongs to the tree: asked of the entry as found (a symlink as a symlink), and of a
-  // followed symlink again for what it leads to (`followed`, `info` then its stat). `depth` counts the
-  // components of `relative`.
-  virtual Result<bool> include(std::string_view relative, const struct stat& info, std::size_t depth, bool followed);
+  // followed symlink again for what it leads to (`followed`, `is_directory` then of that). `depth` counts
+  // the components of `relative`.
+  virtual Result<bool> include(std::string_view relative, bool is_directory, std::size_t depth, bool followed);
   // The error that ends the walk; the default names WalkSite::path.
   virtual Error refuse(WalkRefusal why, const WalkSite& site);
   // A FIFO, socket or device: {} leaves it out, an error ends the walk (the default: refuse it).

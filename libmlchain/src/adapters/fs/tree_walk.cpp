@@ -71,12 +71,12 @@ Result<std::vector<WalkListing>> read_directory(const stdfs::path& path) {
     }
     const std::string_view name(entry->d_name);
     if (name == "." || name == "..") continue;
-    WalkListing item{std::string(name), {}};
-    if (::fstatat(fd, entry->d_name, &item.info, AT_SYMLINK_NOFOLLOW) != 0) {
+    struct stat info {};
+    if (::fstatat(fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
       failure = input_path_error(errno, "stat", path / name);
       break;
     }
-    listing.push_back(std::move(item));
+    listing.push_back({std::string(name), info.st_mode, file_stat_of(info)});
   }
   ::closedir(stream);
   if (failure) return std::move(*failure);
@@ -91,7 +91,7 @@ class TreeWalk {
       : profile_(profile), file_sink_(file_sink), tree_sink_(tree_sink), hooks_(hooks), options_(options) {}
 
   Result<WalkedTree> run(const stdfs::path& root, const struct stat& root_info) {
-    MLCHAIN_TRY_STATUS(walk("", root, root, root_info, 0));
+    MLCHAIN_TRY_STATUS(walk("", root, root, file_stat_of(root_info), 0));
     MLCHAIN_TRY_STATUS(hooks_.walked(tree_));
     MLCHAIN_TRY_STATUS(hash_files());
     MLCHAIN_TRY_STATUS(build_directories());
@@ -105,21 +105,21 @@ class TreeWalk {
     std::string name;
     Kind kind;
     std::size_t index;   // into tree_.files, tree_.directories or tree_.symlinks
-    stdfs::path source;  // directories: where they are read from
-    struct stat info;    // directories: their identity, to tell a loop
+    stdfs::path source;    // directories: where they are read from
+    core::FileStat stat;  // directories: their identity, to tell a loop
   };
 
   // Pre-order: a directory's index is below those of everything inside it. `path` is the root joined with
   // `relative`, `source` where the directory is read from, `depth` the components of `relative`.
   Status walk(const std::string& relative, const stdfs::path& path, const stdfs::path& source,
-              const struct stat& self, std::size_t depth) {
+              const core::FileStat& self, std::size_t depth) {
     const std::size_t index = tree_.directories.size();
     tree_.directories.push_back({relative, 0, {}});
     children_.emplace_back();
     for (const auto& [device, inode] : ancestors_)
-      if (device == self.st_dev && inode == self.st_ino)
+      if (device == self.dev && inode == self.inode)
         return hooks_.refuse(WalkRefusal::directory_loop, {relative, path, source, {}});
-    ancestors_.emplace_back(self.st_dev, self.st_ino);
+    ancestors_.emplace_back(self.dev, self.inode);
 
     MLCHAIN_TRY(auto listing, read_directory(source));
     MLCHAIN_TRY_STATUS(hooks_.enter_directory(relative, source, listing));
@@ -128,11 +128,11 @@ class TreeWalk {
       // Nested repositories and version-control metadata are never part of a bundle, wherever they sit.
       if (core::is_never_in_bundle(entry.name)) continue;
       const std::string child = join(relative, entry.name);
-      MLCHAIN_TRY(const bool included, hooks_.include(child, entry.info, depth + 1, false));
+      MLCHAIN_TRY(const bool included, hooks_.include(child, S_ISDIR(entry.mode), depth + 1, false));
       if (!included) continue;
       const stdfs::path child_path = path / entry.name;
       stdfs::path child_source = source / entry.name;
-      if (S_ISLNK(entry.info.st_mode)) {
+      if (S_ISLNK(entry.mode)) {
         MLCHAIN_TRY(auto target, symlink_target(child_source));
         if (!options_.dereference) {
           children.push_back({std::move(entry.name), Kind::symlink, tree_.symlinks.size(), {}, {}});
@@ -142,15 +142,16 @@ class TreeWalk {
         MLCHAIN_TRY(auto followed, follow_symlink({child, child_path, child_source, target}, hooks_,
                                                   options_.refuse_links_into));
         child_source = std::move(followed.real_path);
-        entry.info = followed.info;
-        MLCHAIN_TRY(const bool still_included, hooks_.include(child, entry.info, depth + 1, true));
+        entry.mode = followed.info.st_mode;
+        entry.stat = file_stat_of(followed.info);
+        MLCHAIN_TRY(const bool still_included, hooks_.include(child, S_ISDIR(entry.mode), depth + 1, true));
         if (!still_included) continue;
       }
-      if (S_ISREG(entry.info.st_mode)) {
+      if (S_ISREG(entry.mode)) {
         children.push_back({std::move(entry.name), Kind::file, tree_.files.size(), {}, {}});
-        tree_.files.push_back({child, std::move(child_source), file_stat_of(entry.info), {}, false, false});
-      } else if (S_ISDIR(entry.info.st_mode)) {
-        children.push_back({std::move(entry.name), Kind::directory, 0, std::move(child_source), entry.info});
+        tree_.files.push_back({child, std::move(child_source), entry.stat, {}, false, false});
+      } else if (S_ISDIR(entry.mode)) {
+        children.push_back({std::move(entry.name), Kind::directory, 0, std::move(child_source), entry.stat});
       } else {
         MLCHAIN_TRY_STATUS(hooks_.unsupported({child, child_path, child_source, {}}));
       }
@@ -158,7 +159,7 @@ class TreeWalk {
     for (auto& child : children) {
       if (child.kind != Kind::directory) continue;
       child.index = tree_.directories.size();
-      MLCHAIN_TRY_STATUS(walk(join(relative, child.name), path / child.name, child.source, child.info, depth + 1));
+      MLCHAIN_TRY_STATUS(walk(join(relative, child.name), path / child.name, child.source, child.stat, depth + 1));
     }
     ancestors_.pop_back();
     tree_.directories[index].entries = children.size();
@@ -276,14 +277,14 @@ class TreeWalk {
   const WalkOptions& options_;
   WalkedTree tree_;
   std::vector<std::vector<Child>> children_;        // by directory index
-  std::vector<std::pair<dev_t, ino_t>> ancestors_;  // the directories being walked, root first
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ancestors_;  // (device, inode) of the directories being walked, root first
   std::atomic<std::uint64_t> bytes_read_{0};
 };
 
 }  // namespace
 
 Status TreeWalkHooks::enter_directory(std::string_view, const stdfs::path&, std::span<const WalkListing>) { return {}; }
-Result<bool> TreeWalkHooks::include(std::string_view, const struct stat&, std::size_t, bool) { return true; }
+Result<bool> TreeWalkHooks::include(std::string_view, bool, std::size_t, bool) { return true; }
 
 Error TreeWalkHooks::refuse(WalkRefusal why, const WalkSite& site) {
   const std::string path = site.path.string();

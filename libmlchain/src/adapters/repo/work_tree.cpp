@@ -94,7 +94,7 @@ class Snapshotter final : public fs::TreeWalkHooks {
   Status enter_directory(std::string_view relative, const stdfs::path& path,
                          std::span<const fs::WalkListing> listing) override {
     for (const auto& entry : listing) {
-      if (entry.name == core::ignore_file_name && S_ISREG(entry.info.st_mode)) {
+      if (entry.name == core::ignore_file_name && S_ISREG(entry.mode)) {
         MLCHAIN_TRY(auto contents, disk::read_file(path / entry.name));
         rules_.add(relative, std::string_view(reinterpret_cast<const char*>(contents.data()), contents.size()));
       }
@@ -102,8 +102,7 @@ class Snapshotter final : public fs::TreeWalkHooks {
     return {};
   }
 
-  Result<bool> include(std::string_view relative, const struct stat& info, std::size_t depth, bool followed) override {
-    const bool is_directory = S_ISDIR(info.st_mode);
+  Result<bool> include(std::string_view relative, bool is_directory, std::size_t depth, bool followed) override {
     if (!followed) {
       if (!is_directory && disk::is_work_tree_temporary(base_name(relative))) {
         temporaries_.emplace_back(relative);
