@@ -3,14 +3,13 @@
 // lookup of the same transaction, never a second one; a chain id mismatch or a revert found by
 // eth_estimateGas signs nothing; a replacement raises both fees by at least 10%.
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <unistd.h>
 
+#include "temporary_directory.hpp"
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/journal.hpp"
 #include "mlchain/chain/transactor.hpp"
@@ -102,9 +101,8 @@ std::string keccak_hex(const std::string& raw_hex) {
 }
 
 struct Fixture {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("mlchain-transactor-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
-  chain::Journal journal{dir / "journal"};
+  testing::TemporaryDirectory dir;
+  chain::Journal journal{dir.path / "journal"};
   Chain chain;
   ScriptedNode* node = nullptr;
   std::unique_ptr<eth::RpcClient> rpc;
@@ -121,7 +119,6 @@ struct Fixture {
     options.url = "http://node.test";
     rpc = std::make_unique<eth::RpcClient>(options, std::move(transport));
   }
-  ~Fixture() { std::filesystem::remove_all(dir); }
 
   chain::Transactor transactor(std::optional<std::uint64_t> expected = chain_id) {
     chain::ChainSettings settings;

@@ -4,11 +4,11 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <string>
 
 #include "temporary_directory.hpp"
+#include "test_files.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/crypto/secp256k1.hpp"
 #include "mlchain/fs/importer.hpp"
@@ -21,14 +21,10 @@
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
+using mlchain::testing::write_text;
 namespace stdfs = std::filesystem;
 
 namespace {
-
-void write_file(const stdfs::path& path, std::string_view text) {
-  stdfs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 struct stat stat_of(const stdfs::path& path) {
   struct stat info {};
@@ -75,11 +71,11 @@ class CountingHooks : public fs::TreeWalkHooks {
 TEST_CASE("a walk hook leaves entries out: not asked below a left-out directory, not read, not in the tree", "[tree_walk]") {
   TemporaryDirectory dir;
   const auto root = dir.path / "bundle";
-  write_file(root / "a.txt", "a");
-  write_file(root / "skip.txt", "never read");
-  write_file(root / "sub/b.txt", "b");
-  write_file(root / "sub/skipped/deep.txt", "never asked");
-  write_file(root / "skip-dir/c.txt", "never asked");
+  write_text(root / "a.txt", "a");
+  write_text(root / "skip.txt", "never read");
+  write_text(root / "sub/b.txt", "b");
+  write_text(root / "sub/skipped/deep.txt", "never asked");
+  write_text(root / "skip-dir/c.txt", "never asked");
 
   CountingHooks hooks;
   const auto tree = walk(root, hooks);
@@ -92,8 +88,8 @@ TEST_CASE("a walk hook leaves entries out: not asked below a left-out directory,
 
   // The tree is the one of the same directory without what was left out.
   const auto same = dir.path / "same";
-  write_file(same / "a.txt", "a");
-  write_file(same / "sub/b.txt", "b");
+  write_text(same / "a.txt", "a");
+  write_text(same / "sub/b.txt", "b");
   CHECK(tree.root.cid == cid_of(same));
   CHECK(tree.root.cid != cid_of(root));
 }
@@ -101,10 +97,10 @@ TEST_CASE("a walk hook leaves entries out: not asked below a left-out directory,
 TEST_CASE("a file the reuse hook vouches for is not read, and its node is the hook's", "[tree_walk]") {
   TemporaryDirectory dir;
   const auto root = dir.path / "bundle";
-  write_file(root / "cached.bin", "on disk");
-  write_file(root / "fresh.bin", "fresh");
-  write_file(root / "other/also-fresh.bin", "also fresh");
-  write_file(dir.path / "elsewhere.bin", "what the cache remembers");
+  write_text(root / "cached.bin", "on disk");
+  write_text(root / "fresh.bin", "fresh");
+  write_text(root / "other/also-fresh.bin", "also fresh");
+  write_text(dir.path / "elsewhere.bin", "what the cache remembers");
 
   unixfs::DiscardingBlockSink sink;
   const auto remembered = fs::import_file(dir.path / "elsewhere.bin", unixfs::default_profile, sink).value();
@@ -137,9 +133,9 @@ TEST_CASE("a file the reuse hook vouches for is not read, and its node is the ho
 
   // The directory is built from the hook's node: what the cache says, not what is on disk.
   const auto as_remembered = dir.path / "as-remembered";
-  write_file(as_remembered / "cached.bin", "what the cache remembers");
-  write_file(as_remembered / "fresh.bin", "fresh");
-  write_file(as_remembered / "other/also-fresh.bin", "also fresh");
+  write_text(as_remembered / "cached.bin", "what the cache remembers");
+  write_text(as_remembered / "fresh.bin", "fresh");
+  write_text(as_remembered / "other/also-fresh.bin", "also fresh");
   CHECK(tree.root.cid == cid_of(as_remembered));
 }
 
@@ -148,7 +144,7 @@ TEST_CASE("a file larger than a chunk reaches the large-file hooks whole, in ord
   const auto root = dir.path / "bundle";
   std::string contents(unixfs::default_profile.chunk_size * 2 + 12345, '\0');
   for (std::size_t i = 0; i < contents.size(); ++i) contents[i] = static_cast<char>((i * 7) ^ (i >> 9));
-  write_file(root / "weights.bin", contents);
+  write_text(root / "weights.bin", contents);
 
   struct LargeHooks : fs::TreeWalkHooks {
     std::string seen;
@@ -175,17 +171,17 @@ TEST_CASE("cid of a directory and the commit of it give the same tree, odd entri
   TemporaryDirectory dir;
   const auto root = dir.path / "work";
   auto repository = repo::init_repository(root).value();
-  write_file(root / "model/weights.bin", std::string(3 * 1024 * 1024 + 5, 'w'));
-  write_file(root / "model/config.json", "{}");
-  write_file(root / "caf\xc3\xa9/\xe6\xa8\xa1\xe5\x9e\x8b.txt", "unicode names");  // "café/模型.txt"
-  write_file(root / "cafe\xcc\x81/decomposed.txt", "the same name, decomposed");   // "café" in NFD
+  write_text(root / "model/weights.bin", std::string(3 * 1024 * 1024 + 5, 'w'));
+  write_text(root / "model/config.json", "{}");
+  write_text(root / "caf\xc3\xa9/\xe6\xa8\xa1\xe5\x9e\x8b.txt", "unicode names");  // "café/模型.txt"
+  write_text(root / "cafe\xcc\x81/decomposed.txt", "the same name, decomposed");   // "café" in NFD
   stdfs::create_directories(root / "empty");
   stdfs::create_directories(root / "nested/empty-too");
-  write_file(root / "nested/.git/HEAD", "ref: refs/heads/main\n");                  // never in a bundle
-  write_file(root / "nested/inner/.mlchain/HEAD", "ref: refs/heads/main\n");        // nor another repository
-  write_file(root / "nested/inner/.hg/store", "x");
-  write_file(root / "nested/inner/kept.txt", "kept");
-  write_file(root / ".mlchainignore", "# nothing here is ignored by pattern\n*.never\n");
+  write_text(root / "nested/.git/HEAD", "ref: refs/heads/main\n");                  // never in a bundle
+  write_text(root / "nested/inner/.mlchain/HEAD", "ref: refs/heads/main\n");        // nor another repository
+  write_text(root / "nested/inner/.hg/store", "x");
+  write_text(root / "nested/inner/kept.txt", "kept");
+  write_text(root / ".mlchainignore", "# nothing here is ignored by pattern\n*.never\n");
   stdfs::create_symlink("model/config.json", root / "config-link");
   stdfs::create_symlink("../model", root / "nested/model-link");
 
