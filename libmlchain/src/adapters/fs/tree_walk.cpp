@@ -104,9 +104,12 @@ class TreeWalk {
   struct Child {
     std::string name;
     Kind kind;
-    std::size_t index;   // into tree_.files, tree_.directories or tree_.symlinks
-    stdfs::path source;    // directories: where they are read from
-    core::FileStat stat;  // directories: their identity, to tell a loop
+    std::size_t index;  // into tree_.files, tree_.directories or tree_.symlinks
+  };
+  // A directory found in the one being walked, until it is walked in turn.
+  struct Subdirectory {
+    stdfs::path source;   // where it is read from
+    core::FileStat stat;  // its identity, to tell a loop
   };
 
   // Pre-order: a directory's index is below those of everything inside it. `path` is the root joined with
@@ -121,25 +124,43 @@ class TreeWalk {
         return hooks_.refuse(WalkRefusal::directory_loop, {relative, path, source, {}});
     ancestors_.emplace_back(self.dev, self.inode);
 
+    std::vector<Child> children;
+    std::vector<Subdirectory> subdirectories;
+    MLCHAIN_TRY_STATUS(read_children(relative, path, source, depth, children, subdirectories));
+    for (auto& child : children) {
+      if (child.kind != Kind::directory) continue;
+      const Subdirectory& subdirectory = subdirectories[child.index];
+      child.index = tree_.directories.size();
+      MLCHAIN_TRY_STATUS(walk(join(relative, child.name), path / child.name, subdirectory.source, subdirectory.stat,
+                              depth + 1));
+    }
+    ancestors_.pop_back();
+    tree_.directories[index].entries = children.size();
+    children_[index] = std::move(children);
+    return {};
+  }
+
+  // The entries of one directory that belong to the tree, by name; a subdirectory's index is into
+  // `subdirectories` until it is walked. The listing is let go before any subdirectory is read.
+  Status read_children(const std::string& relative, const stdfs::path& path, const stdfs::path& source,
+                       std::size_t depth, std::vector<Child>& children, std::vector<Subdirectory>& subdirectories) {
     MLCHAIN_TRY(auto listing, read_directory(source));
     MLCHAIN_TRY_STATUS(hooks_.enter_directory(relative, source, listing));
-    std::vector<Child> children;
     for (auto& entry : listing) {
       // Nested repositories and version-control metadata are never part of a bundle, wherever they sit.
       if (core::is_never_in_bundle(entry.name)) continue;
       const std::string child = join(relative, entry.name);
       MLCHAIN_TRY(const bool included, hooks_.include(child, S_ISDIR(entry.mode), depth + 1, false));
       if (!included) continue;
-      const stdfs::path child_path = path / entry.name;
       stdfs::path child_source = source / entry.name;
       if (S_ISLNK(entry.mode)) {
         MLCHAIN_TRY(auto target, symlink_target(child_source));
         if (!options_.dereference) {
-          children.push_back({std::move(entry.name), Kind::symlink, tree_.symlinks.size(), {}, {}});
+          children.push_back({std::move(entry.name), Kind::symlink, tree_.symlinks.size()});
           tree_.symlinks.push_back({child, std::move(target), {}});
           continue;
         }
-        MLCHAIN_TRY(auto followed, follow_symlink({child, child_path, child_source, target}, hooks_,
+        MLCHAIN_TRY(auto followed, follow_symlink({child, path / entry.name, child_source, target}, hooks_,
                                                   options_.refuse_links_into));
         child_source = std::move(followed.real_path);
         entry.mode = followed.info.st_mode;
@@ -148,22 +169,15 @@ class TreeWalk {
         if (!still_included) continue;
       }
       if (S_ISREG(entry.mode)) {
-        children.push_back({std::move(entry.name), Kind::file, tree_.files.size(), {}, {}});
+        children.push_back({std::move(entry.name), Kind::file, tree_.files.size()});
         tree_.files.push_back({child, std::move(child_source), entry.stat, {}, false, false});
       } else if (S_ISDIR(entry.mode)) {
-        children.push_back({std::move(entry.name), Kind::directory, 0, std::move(child_source), entry.stat});
+        children.push_back({std::move(entry.name), Kind::directory, subdirectories.size()});
+        subdirectories.push_back({std::move(child_source), entry.stat});
       } else {
-        MLCHAIN_TRY_STATUS(hooks_.unsupported({child, child_path, child_source, {}}));
+        MLCHAIN_TRY_STATUS(hooks_.unsupported({child, path / entry.name, child_source, {}}));
       }
     }
-    for (auto& child : children) {
-      if (child.kind != Kind::directory) continue;
-      child.index = tree_.directories.size();
-      MLCHAIN_TRY_STATUS(walk(join(relative, child.name), path / child.name, child.source, child.stat, depth + 1));
-    }
-    ancestors_.pop_back();
-    tree_.directories[index].entries = children.size();
-    children_[index] = std::move(children);
     return {};
   }
 
