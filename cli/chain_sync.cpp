@@ -10,7 +10,7 @@ void fetch_chain_branches(repo::Repository& repository, const remote::Remote& re
   auto chain_remote = chain::chain_remote_of(remote);
   if (!chain_remote) return context.fail(chain_remote.error());
   if (!remote.ipfs && !remote.gateway)
-    return context.fail(ErrorCode::usage, "remote '" + remote.name + "' has no IPFS node or gateway to fetch from");
+    return context.fail(ErrorKind::invalid_argument, "remote '" + remote.name + "' has no IPFS node or gateway to fetch from");
   auto node = remote::open_node({.ipfs = remote.ipfs, .gateway = remote.gateway});
   if (!node) return context.fail(node.error());
   auto fetched = chain::fetch_branches(repository, *chain_remote, **node, std::nullopt, depth);
@@ -29,8 +29,8 @@ void fetch_chain_branches(repo::Repository& repository, const remote::Remote& re
 void clone_chain_repository(const ChainCloneArguments& arguments, Context& context) {
   auto target = chain::parse_clone_url(arguments.url);
   if (!target) return context.fail(target.error());
-  if (arguments.rpc.empty()) return context.fail(ErrorCode::usage, "cloning " + arguments.url + " needs --rpc URL (the chain's JSON-RPC)");
-  if (arguments.ipfs.empty()) return context.fail(ErrorCode::usage, "cloning " + arguments.url + " needs --ipfs URL (a Kubo RPC API)");
+  if (arguments.rpc.empty()) return context.fail(ErrorKind::invalid_argument, "cloning " + arguments.url + " needs --rpc URL (the chain's JSON-RPC)");
+  if (arguments.ipfs.empty()) return context.fail(ErrorKind::invalid_argument, "cloning " + arguments.url + " needs --ipfs URL (a Kubo RPC API)");
   chain::ChainCloneRequest request;
   request.target = *target;
   request.rpc = arguments.rpc;

@@ -27,14 +27,14 @@ struct CloneOptions {
 };
 
 void run_clone(const CloneOptions& options, Context& context) {
-  if (options.depth && *options.depth == 0) return context.fail(ErrorCode::usage, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0) return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
   if (chain::is_clone_url(options.cid))
     return clone_chain_repository({options.cid, options.directory, options.rpc, options.ipfs, options.branch, options.depth},
                                   context);
   if (options.ipfs.empty() == options.gateway.empty())
-    return context.fail(ErrorCode::usage, "name exactly one source: --ipfs URL (Kubo RPC API) or --gateway URL");
+    return context.fail(ErrorKind::invalid_argument, "name exactly one source: --ipfs URL (Kubo RPC API) or --gateway URL");
   auto head = codec::Cid::parse(options.cid);
-  if (!head) return context.fail(ErrorCode::usage, "'" + options.cid + "' is not a CID");
+  if (!head) return context.fail(ErrorKind::invalid_argument, "'" + options.cid + "' is not a CID");
   remote::CloneRequest request{
       .head = *head,
       .directory = options.directory.empty() ? std::filesystem::path(head->to_string()) : std::filesystem::path(options.directory),

@@ -24,7 +24,7 @@ struct FetchOptions {
 };
 
 void run_fetch(const FetchOptions& options, Context& context) {
-  if (options.depth && *options.depth == 0) return context.fail(ErrorCode::usage, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0) return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   auto source = remote::find_remote(*repository, options.remote);
@@ -32,7 +32,7 @@ void run_fetch(const FetchOptions& options, Context& context) {
   // No CID: the branches' heads come from the remote's chain.
   if (options.cid.empty()) return fetch_chain_branches(*repository, *source, options.depth, context);
   auto head = codec::Cid::parse(options.cid);
-  if (!head) return context.fail(ErrorCode::usage, "'" + options.cid + "' is not a CID");
+  if (!head) return context.fail(ErrorKind::invalid_argument, "'" + options.cid + "' is not a CID");
   auto node = remote::open_node({.ipfs = source->ipfs, .gateway = source->gateway});
   if (!node) return context.fail(node.error());
   const auto ref_name = remote::remote_ref_name(options.remote, head->to_string());

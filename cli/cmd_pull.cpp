@@ -28,7 +28,7 @@ void run_pull(const PullOptions& options, Context& context) {
   if (branch.empty()) {
     auto head = repository->refs().read_head();
     if (!head) return context.fail(head.error());
-    if (!head->branch) return context.fail(ErrorCode::usage, "HEAD is detached; name the branch to pull");
+    if (!head->branch) return context.fail(ErrorKind::invalid_argument, "HEAD is detached; name the branch to pull");
     branch = *head->branch;
   }
   auto node = remote::open_node({.ipfs = configured->ipfs, .gateway = configured->gateway});

@@ -30,18 +30,18 @@ void run_push(const PushOptions& options, Context& context) {
   if (!target) return context.fail(target.error());
   if (options.chain.speed_up) return speed_up_stuck_push(*repository, *target, options.chain, context);
   if (!target->ipfs)
-    return context.fail(ErrorCode::usage, "remote '" + options.remote + "' has no IPFS API to push to; set one with "
+    return context.fail(ErrorKind::invalid_argument, "remote '" + options.remote + "' has no IPFS API to push to; set one with "
                                           "'mlchain remote add' (--ipfs URL)");
   std::string branch = options.branch;
   if (branch.empty()) {
     auto head = repository->refs().read_head();
     if (!head) return context.fail(head.error());
-    if (!head->branch) return context.fail(ErrorCode::usage, "HEAD is detached; name the branch to push");
+    if (!head->branch) return context.fail(ErrorKind::invalid_argument, "HEAD is detached; name the branch to push");
     branch = *head->branch;
   }
   auto tip = repository->refs().read(std::string(repo::heads_prefix) + branch);
   if (!tip) return context.fail(tip.error());
-  if (!*tip) return context.fail(ErrorCode::not_found, "branch '" + branch + "' does not exist (or has no commit yet)");
+  if (!*tip) return context.fail(ErrorKind::not_found, "branch '" + branch + "' does not exist (or has no commit yet)");
   auto tracked = repository->refs().read(remote::remote_ref_name(options.remote, branch));
   if (!tracked) return context.fail(tracked.error());
   auto node = remote::open_node({.ipfs = target->ipfs, .gateway = std::nullopt});

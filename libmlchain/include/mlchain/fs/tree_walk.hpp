@@ -138,7 +138,7 @@ Result<FollowedSymlink> follow_symlink(const WalkSite& link, TreeWalkHooks& hook
 Result<std::string> symlink_target(const std::filesystem::path& path);
 
 // "cannot <what> <path>: <strerror>" for a path the user gave or that lies below one: a missing one
-// (ENOENT, ENOTDIR) is not_found, any other failure usage.
+// (ENOENT, ENOTDIR) is not_found, any other failure invalid_input.
 Error input_path_error(int error, std::string_view what, const std::filesystem::path& path);
 
 }  // namespace mlchain::fs

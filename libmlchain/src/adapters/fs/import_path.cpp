@@ -19,7 +19,7 @@ namespace stdfs = std::filesystem;
 using unixfs::ImportedNode;
 
 Error unsupported_type(const stdfs::path& path) {
-  return make_error(ErrorCode::usage, path.string() + " is not a regular file, directory or symlink");
+  return make_error(ErrorKind::invalid_input, path.string() + " is not a regular file, directory or symlink");
 }
 
 // The kernel's files: /proc reports sizes of 0 for files with contents, and /dev/stdin and /dev/fd/N are

@@ -26,8 +26,8 @@ namespace stdfs = std::filesystem;
 using unixfs::ImportedNode;
 
 Error input_path_error(int error, std::string_view what, const stdfs::path& path) {
-  const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
-  return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  const auto kind = (error == ENOENT || error == ENOTDIR) ? ErrorKind::not_found : ErrorKind::invalid_input;
+  return make_error(kind, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 Result<std::string> symlink_target(const stdfs::path& path) {
@@ -208,7 +208,7 @@ class TreeWalk {
     buffer.resize(static_cast<std::size_t>(reader.size()));
     MLCHAIN_TRY(auto filled, reader.read_at(0, buffer));
     if (filled != buffer.size())
-      return make_error(ErrorCode::conflict, reader.path().string() + " shrank while it was being read");
+      return make_error(ErrorKind::changed_concurrently, reader.path().string() + " shrank while it was being read");
     if (reader.size() != file.stat.size) file.changed_while_read = true;
     unixfs::FileBuilder builder(profile_, file_sink_);
     if (!buffer.empty()) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile_, buffer)));
@@ -304,17 +304,17 @@ Error TreeWalkHooks::refuse(WalkRefusal why, const WalkSite& site) {
   const std::string path = site.path.string();
   switch (why) {
     case WalkRefusal::symlink_loop:
-      return make_error(ErrorCode::usage, "symlink " + path + " is a symlink loop");
+      return make_error(ErrorKind::invalid_input, "symlink " + path + " is a symlink loop");
     case WalkRefusal::dangling_symlink:
-      return make_error(ErrorCode::usage, "symlink " + path + " points to nothing (dangling)");
+      return make_error(ErrorKind::invalid_input, "symlink " + path + " points to nothing (dangling)");
     case WalkRefusal::directory_loop:
-      return make_error(ErrorCode::usage, path + " leads back to a directory that contains it (a symlink loop)");
+      return make_error(ErrorKind::invalid_input, path + " leads back to a directory that contains it (a symlink loop)");
     case WalkRefusal::link_into_forbidden:
-      return make_error(ErrorCode::usage, "symlink " + path + " points into " + site.source.string());
+      return make_error(ErrorKind::invalid_input, "symlink " + path + " points into " + site.source.string());
     case WalkRefusal::unsupported_type:
-      return make_error(ErrorCode::usage, path + " is not a regular file, directory or symlink");
+      return make_error(ErrorKind::invalid_input, path + " is not a regular file, directory or symlink");
   }
-  return make_error(ErrorCode::internal, "unknown refusal for " + path);
+  return make_error(ErrorKind::internal, "unknown refusal for " + path);
 }
 
 Status TreeWalkHooks::unsupported(const WalkSite& site) { return refuse(WalkRefusal::unsupported_type, site); }

@@ -109,7 +109,7 @@ class Snapshotter final : public fs::TreeWalkHooks {
         return false;
       }
       if (mode_ == SnapshotMode::store && depth > core::max_tree_depth)
-        return make_error(ErrorCode::usage, "'" + std::string(relative) + "' lies deeper than " +
+        return make_error(ErrorKind::invalid_input, "'" + std::string(relative) + "' lies deeper than " +
                                                 std::to_string(core::max_tree_depth) +
                                                 " directories, which checkout refuses; move it up or leave it out with "
                                                 "a .mlchainignore pattern");
@@ -121,19 +121,19 @@ class Snapshotter final : public fs::TreeWalkHooks {
     const std::string named = "symlink '" + std::string(site.relative) + "' -> '" + std::string(site.target) + "'";
     switch (why) {
       case fs::WalkRefusal::symlink_loop:
-        return make_error(ErrorCode::usage, named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
+        return make_error(ErrorKind::invalid_input, named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
       case fs::WalkRefusal::dangling_symlink:
-        return make_error(ErrorCode::usage, named + " points to nothing (dangling); remove it or leave it out with a "
+        return make_error(ErrorKind::invalid_input, named + " points to nothing (dangling); remove it or leave it out with a "
                                                     ".mlchainignore pattern");
       case fs::WalkRefusal::link_into_forbidden:
-        return make_error(ErrorCode::usage, named + " points into the repository's own " +
+        return make_error(ErrorKind::invalid_input, named + " points into the repository's own " +
                                                 std::string(repository_directory_name) + "; remove it");
       case fs::WalkRefusal::directory_loop:
-        return make_error(ErrorCode::usage, "symlink '" + std::string(site.relative) +
+        return make_error(ErrorKind::invalid_input, "symlink '" + std::string(site.relative) +
                                                 "' leads back to a directory that contains it (a loop); "
                                                 "remove it or leave it out with a .mlchainignore pattern");
       case fs::WalkRefusal::unsupported_type:
-        return make_error(ErrorCode::usage, site.source.string() +
+        return make_error(ErrorKind::invalid_input, site.source.string() +
                                                 " is not a regular file, directory or symlink; leave it out with a "
                                                 ".mlchainignore pattern");
     }
@@ -162,9 +162,9 @@ class Snapshotter final : public fs::TreeWalkHooks {
     const auto unsafe = core::find_unsafe_entry(entries);
     if (!unsafe) return {};
     if (!unsafe->symlink_target)
-      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+      return make_error(ErrorKind::invalid_input, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
                                               "; rename it or leave it out with a .mlchainignore pattern");
-    return make_error(ErrorCode::usage, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+    return make_error(ErrorKind::invalid_input, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
                                             "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
 
@@ -291,7 +291,7 @@ Result<bool> repository_dereferences(const Repository& repository) {
   const auto value = config.get("core.dereference");
   if (!value || *value == "false") return false;
   if (*value == "true") return true;
-  return make_error(ErrorCode::usage, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
+  return make_error(ErrorKind::invalid_input, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
                                           " is neither true nor false");
 }
 
