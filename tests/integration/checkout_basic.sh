@@ -7,8 +7,6 @@
 source "$(dirname "$0")/lib/expect.sh"
 make_workspace
 
-holder=
-at_exit '[ -n "$holder" ] && kill "$holder" 2>/dev/null'
 cd "$work"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
@@ -133,11 +131,10 @@ expect 0 "$MLCHAIN" checkout --force main
 expect 0 "$MLCHAIN" verify
 
 echo "exit 5: a live process holds the index lock"
-flock -o .mlchain/index.lock sleep 30 &
-holder=$!
+hold_lock -o .mlchain/index.lock
 sleep 0.3
 expect 5 "$MLCHAIN" checkout "$c1"
 [[ "$err" == *"index.lock"* ]] || fail "lock message does not name the lock: $err"
-kill "$holder"; wait "$holder" 2>/dev/null || true; holder=
+release_lock
 expect 0 "$MLCHAIN" checkout "$c1"
 echo "checkout: all checks passed"

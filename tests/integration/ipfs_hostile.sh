@@ -10,7 +10,6 @@ make_workspace
 
 source "$(dirname "$0")/lib/peers.sh"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
-export GIT_CEILING_DIRECTORIES=$work
 
 start_ipfs
 

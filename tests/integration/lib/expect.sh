@@ -35,8 +35,21 @@ expect() {
 
 # `at_exit COMMAND`: COMMAND (a string, evaluated then) runs when the script exits, before $work is removed,
 # in the order given; its failure is ignored. For what a script starts: a daemon, a lock holder.
-exit_commands=()
+exit_commands=(release_lock)
 at_exit() { exit_commands+=("$1"); }
+
+# `hold_lock [FLOCK-OPTION…] FILE`: a process in the background holds FILE's lock (for 30 s at most), for
+# a test of how commands meet a held lock; `release_lock` ends it, flock and the sleep it runs (which
+# inherits the lock) both, and so does the script's exit.
+lock_holder=
+hold_lock() { flock "$@" sleep 30 & lock_holder=$!; }
+release_lock() {
+  [ -n "$lock_holder" ] || return 0
+  pkill -P "$lock_holder" 2>/dev/null || true
+  kill "$lock_holder" 2>/dev/null || true
+  wait "$lock_holder" 2>/dev/null || true
+  lock_holder=
+}
 
 # The script's temporary directory as $work, removed when it exits (made writable first, since tests take
 # permissions away), with its own MLCHAIN_HOME, and git kept from looking above it for a repository.
