@@ -3,14 +3,15 @@
 // whether it talks to a Kubo RPC API (ipfs/kubo_client.hpp: reads and writes) or a plain trustless
 // gateway (ipfs/gateway_client.hpp: reads only). Every byte a Node returns has been re-hashed against
 // the CID it was asked for: a node that answers with other bytes is ErrorKind::corrupt
-// naming the CID and the URL. A node that cannot be reached, times out, or answers with an HTTP error is
-// ErrorKind::remote_unavailable naming the URL.
+// naming the CID and the URL. A node that cannot be reached or answers with an HTTP error is
+// ErrorKind::remote_unavailable, one that does not answer in time ErrorKind::timeout, naming the URL.
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlchain/codec/cid.hpp"
@@ -24,6 +25,11 @@ using ProgressCallback = std::function<void(std::uint64_t bytes)>;
 using BlockCallback = std::function<Status(const codec::Cid& cid, ByteView block)>;
 // Fills the buffer with the next bytes of a stream (a CAR being written); 0 at its end.
 using ByteSource = std::function<Result<std::size_t>(std::span<std::uint8_t> buffer)>;
+
+// The check every Node makes before handing a block on: `block` must hash to `cid`, else
+// ErrorKind::corrupt "block <cid> from <source> does not hash to its CID". `source` names the
+// node for the message, e.g. "IPFS node http://127.0.0.1:5001".
+Status check_block(const codec::Cid& cid, ByteView block, std::string_view source);
 
 class Node {
  public:
