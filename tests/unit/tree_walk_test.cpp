@@ -210,3 +210,26 @@ TEST_CASE("cid of a directory and the commit of it give the same tree, odd entri
     CHECK(snapshot->root.cid == commit.tree);
   }
 }
+
+TEST_CASE("the snapshot's ignore rules leave files unread and directories unwalked, nested files included", "[tree_walk]") {
+  TemporaryDirectory dir;
+  const auto root = dir.path / "work";
+  auto repository = repo::init_repository(root).value();
+  write_text(root / ".mlchainignore", "*.tmp\nbuild/\n");
+  write_text(root / "model.bin", "kept");
+  write_text(root / "scratch.tmp", "ignored by the root's rules");
+  write_text(root / "build/out.bin", "ignored with its directory");
+  write_text(root / "sub/.mlchainignore", "local.bin\n");
+  write_text(root / "sub/local.bin", "ignored by the nested rules");
+  write_text(root / "sub/kept.bin", "kept");
+  write_text(root / "sub/deeper/local.bin", "ignored below the nested rules too");
+  write_text(root / "sub/deeper/note.tmp", "ignored by the root's rules, two levels down");
+
+  const auto snapshot = repo::snapshot_work_tree(repository, unixfs::default_profile,
+                                                 repo::load_index(repository.paths()), repo::SnapshotOptions{});
+  REQUIRE(snapshot);
+  std::vector<std::string> paths;
+  for (const auto& entry : snapshot->entries) paths.push_back(entry.path);
+  CHECK(paths == std::vector<std::string>{".mlchainignore", "model.bin", "sub/.mlchainignore", "sub/deeper", "sub/kept.bin"});
+  CHECK(snapshot->files_read == 4);  // the two ignore files and the two kept files; nothing ignored is read
+}
