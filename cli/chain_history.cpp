@@ -1,28 +1,19 @@
 #include "chain_history.hpp"
 
 #include <CLI/CLI.hpp>
-#include <ctime>
 
 #include "chain_support.hpp"
 #include "context.hpp"
 #include "count_option.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
+#include "mlchain/util/utc_time.hpp"
 #include "mlchain/workflow/remote_log.hpp"
 
 namespace mlchain::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string utc(std::uint64_t seconds) {
-  const std::time_t time = static_cast<std::time_t>(seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 json update_json(const std::string& branch, const std::optional<codec::Cid>& old_head, const codec::Cid& new_head,
                  const codec::Address& pusher, std::uint64_t block, std::uint64_t time, const eth::Hash& transaction) {
@@ -32,7 +23,7 @@ json update_json(const std::string& branch, const std::optional<codec::Cid>& old
               {"pusher", codec::to_checksum_address(pusher)},
               {"block", block},
               {"time", time},
-              {"time_utc", utc(time)},
+              {"time_utc", util::utc_timestamp(static_cast<std::int64_t>(time))},
               {"transaction", hash_hex(transaction)}};
 }
 
@@ -55,7 +46,7 @@ void print_remote_log(const std::string& remote_name, bool as_json, std::optiona
   }
   for (const auto& timed : *history) {
     const auto& update = timed.update;
-    context.out << "block " << update.block_number << "  " << utc(timed.timestamp) << "  "
+    context.out << "block " << update.block_number << "  " << util::utc_timestamp(static_cast<std::int64_t>(timed.timestamp)) << "  "
                 << core::escape_text(update.branch) << "  "
                 << (update.old_head ? update.old_head->to_string() : std::string("(new branch)")) << " -> "
                 << update.new_head.to_string() << "\n    pusher " << codec::to_checksum_address(update.pusher)
@@ -85,7 +76,7 @@ json anchoring_json(const workflow::Anchoring& anchoring) {
 std::string anchoring_line(const workflow::Anchoring& anchoring) {
   return "anchored by " + anchoring.repo + "/" + anchoring.branch + " at " + anchoring.new_head.to_string() +
          " in block " + std::to_string(anchoring.block) + " of chain " + std::to_string(anchoring.chain_id) + " at " +
-         utc(anchoring.time) + " (" + std::to_string(anchoring.confirmations) +
+         util::utc_timestamp(static_cast<std::int64_t>(anchoring.time)) + " (" + std::to_string(anchoring.confirmations) +
          (anchoring.confirmations == 1 ? " confirmation" : " confirmations") + "), transaction " +
          hash_hex(anchoring.transaction) + ", pusher " + codec::to_checksum_address(anchoring.pusher);
 }

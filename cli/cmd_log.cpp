@@ -19,6 +19,7 @@
 #include "mlchain/repo/path_arguments.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
+#include "mlchain/util/utc_time.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -41,7 +42,7 @@ void print_text(const CommitView& view, const std::vector<codec::Cid>& commits, 
     context.out << '\n';
   }
   context.out << "Author: " << codec::to_checksum_address(commit.author) << '\n';
-  context.out << "Date:   " << utc_time(commit.time) << '\n';
+  context.out << "Date:   " << util::utc_timestamp(commit.time) << '\n';
   if (!commit.meta.metrics.empty()) {
     context.out << "Metrics:";
     for (const auto& [name, value] : commit.meta.metrics)

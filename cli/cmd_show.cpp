@@ -13,6 +13,7 @@
 #include "mlchain/core/tree.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
+#include "mlchain/util/utc_time.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -36,7 +37,7 @@ void print_text(const CommitView& view, const std::vector<core::TreeEntry>& file
   context.out << "Tree:    " << commit.tree.to_string() << '\n';
   for (const auto& parent : commit.parents) context.out << "Parent:  " << parent.to_string() << '\n';
   context.out << "Author:  " << codec::to_checksum_address(commit.author) << '\n';
-  context.out << "Date:    " << utc_time(commit.time) << " (" << commit.time << ")\n";
+  context.out << "Date:    " << util::utc_timestamp(commit.time) << " (" << commit.time << ")\n";
   context.out << "Profile: " << core::escape_text(commit.profile) << '\n';
   if (meta.license) context.out << "License: " << core::escape_text(*meta.license) << '\n';
   if (meta.code) {

@@ -1,7 +1,6 @@
 #include "commit_view.hpp"
 
 #include <charconv>
-#include <ctime>
 
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/hex.hpp"
@@ -88,15 +87,6 @@ json commit_json(const CommitView& view, const std::vector<core::TreeEntry>* fil
       {"signer", view.signature.signer ? json(codec::to_checksum_address(*view.signature.signer)) : json(nullptr)},
   };
   return out;
-}
-
-std::string utc_time(std::int64_t seconds) {
-  const auto time = static_cast<std::time_t>(seconds);
-  std::tm parts{};
-  if (::gmtime_r(&time, &parts) == nullptr) return std::to_string(seconds);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
 }
 
 std::string signature_line(const CommitView& view) {

@@ -25,9 +25,6 @@ Result<CommitView> view_of(const codec::Cid& cid, core::Commit commit);
 //  signature: {scheme, digest, value, signer}} and, when given, files: [{path, cid, size, kind}].
 nlohmann::ordered_json commit_json(const CommitView& view, const std::vector<core::TreeEntry>* files = nullptr);
 
-// "2026-11-22T02:30:00Z".
-std::string utc_time(std::int64_t seconds);
-
 // "Signature: good, by 0x…" or "Signature: BAD (…)".
 std::string signature_line(const CommitView& view);
 

@@ -10,8 +10,8 @@
 #   anchored before it (exit 0, block and time) and not-anchored after it (exit 1);
 # - fsck reports a malformed journal entry (and gc refuses to run past it).
 : "${MLCHAIN_PEERS:?path to tests/peers}"
-work=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+make_workspace
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 
@@ -22,7 +22,6 @@ echo "anvil at $rpc (proxy dropping eth_sendRawTransaction answers at $proxy), j
 
 owner=$(account available_accounts 0)
 export MLCHAIN_PRIVATE_KEY=$(account private_keys 0)
-export MLCHAIN_HOME="$work/home"
 nonce() { "$cast" nonce --rpc-url "$rpc" "$owner"; }
 field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 journal_files() { ls .mlchain/journal/*.json 2> /dev/null || true; }

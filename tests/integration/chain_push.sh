@@ -8,8 +8,8 @@
 # log --remote lists both head updates (newest first); fetch reads the heads again; two racing pushers: one wins, the
 # other exits 5 "the remote moved: fetch first", and pushes after pulling and redoing its commit on top.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
-work=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+make_workspace
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 
@@ -28,7 +28,6 @@ raw = base64.b32decode(cid + "=" * (-len(cid) % 8))
 print("0x" + raw[-32:].hex())' "$1"; }
 chain_head() { "$cast" call --rpc-url "$rpc" "$registry" "headOf(string,string)(bytes32)" "$1" "$2"; }
 
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=$owner_key
 
 echo "deploy"

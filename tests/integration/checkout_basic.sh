@@ -5,12 +5,9 @@
 # unless --force, other untracked files, ignored files and .mlchain/ are left alone, and every exit code: 2 (usage), 3 (unknown
 # REV, contents missing from the store, no repository), 1 (stored contents corrupt: nothing written), 5 (a live process holds the index lock).
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
-holder=
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
 stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
@@ -134,11 +131,10 @@ expect 0 "$MLCHAIN" checkout --force main
 expect 0 "$MLCHAIN" verify
 
 echo "exit 5: a live process holds the index lock"
-flock -o .mlchain/index.lock sleep 30 &
-holder=$!
+hold_lock -o .mlchain/index.lock
 sleep 0.3
 expect 5 "$MLCHAIN" checkout "$c1"
 [[ "$err" == *"index.lock"* ]] || fail "lock message does not name the lock: $err"
-kill "$holder"; wait "$holder" 2>/dev/null || true; holder=
+release_lock
 expect 0 "$MLCHAIN" checkout "$c1"
 echo "checkout: all checks passed"

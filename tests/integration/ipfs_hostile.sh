@@ -6,12 +6,10 @@
 # daemon stopped. The proxy's gateway face (?format=raw) passes the same tests and clones when honest.
 : "${MLCHAIN_PEERS:?tests/peers}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
 source "$(dirname "$0")/lib/peers.sh"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
-export GIT_CEILING_DIRECTORIES=$work
 
 start_ipfs
 

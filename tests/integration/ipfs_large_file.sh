@@ -4,12 +4,10 @@
 # node then serves our CID with the file's bytes (`cat`), pins the head, and a clone is byte-exact.
 : "${MLCHAIN_PEERS:?tests/peers}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
 source "$(dirname "$0")/lib/peers.sh"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
-export GIT_CEILING_DIRECTORIES=$work
 
 start_ipfs
 mkdir -p "$work/repo"

@@ -8,13 +8,11 @@
 # trips both ways (our export -> the node's dag/import -> cat; the node's dag/export -> our import).
 : "${MLCHAIN_PEERS:?tests/peers}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
 source "$(dirname "$0")/lib/peers.sh"
-export MLCHAIN_HOME="$work/home"
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
 address=0x2c7536E3605D9C16a7a3D7b1898e529396a65c23
-export GIT_CEILING_DIRECTORIES=$work
 
 start_ipfs
 echo "IPFS API: $api"

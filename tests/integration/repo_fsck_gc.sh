@@ -6,12 +6,8 @@
 # holds the repository, and stops without removing anything when something reachable is missing.
 : "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
-holder=
-# The lock holder is flock and the sleep it runs (which inherits the lock): both must go.
-release() { pkill -P "$holder" 2>/dev/null || true; kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true; holder=; }
-trap '[ -n "$holder" ] && release; chmod -R u+w "$work"; rm -rf "$work"' EXIT
 cd "$work"
 
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }
@@ -66,11 +62,11 @@ expect 0 "$MLCHAIN" fsck
 expect 0 "$MLCHAIN" show --json v1
 
 # gc waits for writers: while another command holds the repository lock, gc exits 5 and removes nothing.
-flock -s .mlchain/gc.lock sleep 30 & holder=$!
+hold_lock -s .mlchain/gc.lock
 sleep 0.3
 expect 5 "$MLCHAIN" gc
 [[ "$err" == *"writing to this repository"* ]] || fail "gc beside a writer: $err"
-release
+release_lock
 
 # Leftovers of interrupted writes (their writer is dead): reported, fsck still passes, gc removes them.
 # A temporary file of a live writer is neither reported nor removed.

@@ -5,12 +5,8 @@
 # dead holder's lock is taken over).
 : "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
+make_workspace
 
-work=$(mktemp -d)
-holder=
-# The lock holder is flock and the sleep it runs (which inherits the lock): both must go.
-release() { pkill -P "$holder" 2>/dev/null || true; kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true; holder=; }
-trap '[ -n "$holder" ] && release; rm -rf "$work"' EXIT
 cd "$work"
 
 commit() { "$MLCHAIN_REPO_COMMIT_TOOL" --tree "$work/bundle" "$@"; }
@@ -147,7 +143,7 @@ done
 echo "races: $wins wins, $losses losses (a loser always exits 5)"
 
 # A live holder of a ref's lock: the other waits briefly, then exits 5 naming the lock and holder.
-flock .mlchain/refs/heads/held.lock sleep 30 & holder=$!
+hold_lock .mlchain/refs/heads/held.lock
 sleep 0.3
 start=$(date +%s%N)
 expect 5 "$MLCHAIN" branch held
@@ -155,7 +151,7 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [[ "$err" == *"refs/heads/held.lock is held by"* ]] || fail "held lock message: $err"
 [ "$elapsed_ms" -ge 1000 ] || fail "a held lock was given up after only ${elapsed_ms} ms"
 [ ! -e .mlchain/refs/heads/held ] || fail "a ref was written while its lock was held"
-release
+release_lock
 
 # A lock file left by a process that no longer runs is taken over without asking.
 printf 'pid 999999 on %s\n' "$(hostname)" > .mlchain/refs/heads/stale.lock

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace
 export MLCHAIN_PRIVATE_KEY=0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
-export GIT_CEILING_DIRECTORIES=$work GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 mkdir "$work/project" && cd "$work/project"

@@ -7,8 +7,8 @@
 set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_PEERS:?tests/peers with node_modules installed}"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 cd "$work"
 
 # COUNT empty files with 200-byte names, file-000001-xxx… (long names reach the threshold with about a

@@ -9,8 +9,8 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_PEERS:?tests/peers with node_modules installed}"
 command -v ipfs_cid >/dev/null || { echo "ipfs_cid is missing: run cmake/install-deps.sh test (Debian package ipfs-cid)" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 
 seed=${MLCHAIN_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "seed: $seed"

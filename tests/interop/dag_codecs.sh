@@ -12,8 +12,8 @@ set -euo pipefail
 : "${MLCHAIN_DAG_CODEC_TOOL:?path of the dag_codec_tool binary}" "${MLCHAIN_PEERS:?tests/peers with node_modules installed}"
 [[ -d $MLCHAIN_PEERS/node_modules/@ipld/dag-cbor ]] || { echo "@ipld/dag-cbor is missing: run tests/peers/setup.sh" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 
 seed=${MLCHAIN_TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 cases=${MLCHAIN_DAG_CASES:-400}

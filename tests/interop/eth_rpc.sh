@@ -10,15 +10,14 @@ set -euo pipefail
 : "${MLCHAIN_PEERS:?path to tests/peers}" "${MLCHAIN_ETH_TOOL:?path to the eth_tool binary}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 tool=$MLCHAIN_ETH_TOOL
-work=$(mktemp -d)
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 proxy_pid=
 cleanup() {
   if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2> /dev/null || true; wait "$proxy_pid" 2> /dev/null || true; fi
   "$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil"
-  rm -rf "$work"
 }
-trap cleanup EXIT
-source "$(dirname "$0")/../integration/lib/expect.sh"
+at_exit cleanup
 same() { [ "$2" = "$3" ] || fail "$1: mlchain says $2, cast says $3"; echo "  $1: $2"; }
 
 "$MLCHAIN_PEERS/anvil.sh" start "$work/anvil"

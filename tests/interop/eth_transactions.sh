@@ -11,9 +11,8 @@ set -euo pipefail
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 [ -x "$cast" ] || { echo "FAIL: $cast is not installed (run cmake/install-deps.sh test)" >&2; exit 1; }
 tool=$MLCHAIN_ETH_TOOL
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 
 # anvil's first dev key (public, well known; no value on any real chain).
 export MLCHAIN_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80

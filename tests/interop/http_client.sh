@@ -7,24 +7,13 @@
 set -euo pipefail
 : "${MLCHAIN_IPFS_TOOL:?path of ipfs_tool}"
 tool=$MLCHAIN_IPFS_TOOL
-
-work=$(mktemp -d)
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-source "$(dirname "$0")/../integration/lib/expect.sh"
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/err"); local code=$?
-  set -e
-  err=$(cat "$work/err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-}
+at_exit cleanup
 
 cat > "$work/server.mjs" <<'JS'
 import http from 'node:http'
@@ -74,46 +63,46 @@ base="http://127.0.0.1:$(cat "$work/port")"
 echo "test server: $base"
 
 echo "keep-alive: three requests on one client, one connection"
-expect 0 "$tool" http GET "$base/connections" --repeat 3
+expect_exit 0 "$tool" http GET "$base/connections" --repeat 3
 [ "$(printf '%s\n' "$out" | sed -n 4p)" = 1 ] || fail "three requests opened several connections: $out"
 
 echo "streamed upload of unknown length goes chunked"
-expect 0 "$tool" http POST "$base/upload" --chunked 3000000
+expect_exit 0 "$tool" http POST "$base/upload" --chunked 3000000
 [ "$(printf '%s\n' "$out" | sed -n 2p)" = "3000000 chunked" ] || fail "chunked upload: $out"
 
 echo "the response cap"
-expect 0 "$tool" http GET "$base/big" --cap 1048576
-expect 4 "$tool" http GET "$base/big" --cap 1000
+expect_exit 0 "$tool" http GET "$base/big" --cap 1048576
+expect_exit 4 "$tool" http GET "$base/big" --cap 1000
 [[ "$err" == *"exceeds 1000 bytes"* ]] || fail "cap message: $err"
-expect 0 "$tool" http GET "$base/big" --cap 1000 --stream 1
+expect_exit 0 "$tool" http GET "$base/big" --cap 1000 --stream 1
 [ "$(printf '%s\n' "$out" | head -1)" = "200 1048576" ] || fail "a streamed body is not capped: $out"
 
 echo "bearer token sent, never shown; credentials stripped from messages"
-expect 0 "$tool" http GET "$base/auth" --token s3cret-token
+expect_exit 0 "$tool" http GET "$base/auth" --token s3cret-token
 [ "$(printf '%s\n' "$out" | sed -n 2p)" = "Bearer s3cret-token" ] || fail "bearer token: $out"
-expect 4 "$tool" http GET "http://alice:pa55word@127.0.0.1:$(cat "$work/port")/fail?api_key=k3y&arg=bafy" --token s3cret-token
+expect_exit 4 "$tool" http GET "http://alice:pa55word@127.0.0.1:$(cat "$work/port")/fail?api_key=k3y&arg=bafy" --token s3cret-token
 echo "  $err"
 for secret in pa55word alice k3y s3cret-token; do [[ "$err" != *"$secret"* ]] || fail "the message shows $secret: $err"; done
 [[ "$err" == *"$base/fail?api_key=***&arg=bafy answered HTTP 500: boom with control characters"* ]] || fail "message: $err"
 
 echo "total timeout"
 start=$SECONDS
-expect 4 "$tool" http GET "$base/hang" --timeout-ms 1500
+expect_exit 4 "$tool" http GET "$base/hang" --timeout-ms 1500
 [[ "$err" == *"timed out reaching $base/hang"* ]] || fail "timeout message: $err"
 (( SECONDS - start < 10 )) || fail "the timeout took $((SECONDS - start)) s"
 
 echo "Kubo answers: an error trailer after 200, malformed JSON"
 block=bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am
-expect 4 "$tool" get-block "kubo:$base" $block "$work/block"
+expect_exit 4 "$tool" get-block "kubo:$base" $block "$work/block"
 [[ "$err" == *"the block was lost half-way"* && "$err" == *"$block"* ]] || fail "trailer: $err"
 printf 'hello\n' > "$work/hello"
-expect 4 "$tool" add "kubo:$base" unixfs-v1-2025 "$work/hello"
+expect_exit 4 "$tool" add "kubo:$base" unixfs-v1-2025 "$work/hello"
 [[ "$err" == *"not JSON"* ]] || fail "malformed add answer: $err"
-expect 4 "$tool" has-block "kubo:$base" $block
+expect_exit 4 "$tool" has-block "kubo:$base" $block
 [[ "$err" == *"no \"Key\" CID"* ]] || fail "malformed block/stat answer: $err"
 
 echo "nothing listening"
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
-expect 4 "$tool" http GET "$base/connections"
+expect_exit 4 "$tool" http GET "$base/connections"
 [[ "$err" == *"cannot reach $base/connections"* ]] || fail "refused: $err"
 echo "ok"

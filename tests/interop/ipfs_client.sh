@@ -13,26 +13,14 @@ set -euo pipefail
 : "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_PEERS:?tests/peers with node_modules installed}"
 : "${MLCHAIN_IPFS_TOOL:?path of ipfs_tool}"
 tool=$MLCHAIN_IPFS_TOOL
-
-work=$(mktemp -d)
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 proxy_pid=
 cleanup() {
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
   "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/daemon" || true
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-source "$(dirname "$0")/../integration/lib/expect.sh"
-# `expect CODE COMMAND…`: runs COMMAND, keeps stdout in $out and stderr in $err, fails unless it exited CODE.
-expect() {
-  local want=$1; shift
-  set +e
-  out=$("$@" 2>"$work/err"); local code=$?
-  set -e
-  err=$(cat "$work/err")
-  [ "$code" -eq "$want" ] || fail "'$*' exited $code, not $want; stdout: $out; stderr: $err"
-}
+at_exit cleanup
 mentions() { [[ "$err" == *"$1"* ]] || fail "the error does not name $1: $err"; }
 
 echo "starting the js-ipfs daemon"
@@ -57,12 +45,12 @@ for profile in unixfs-v1-2025 unixfs-v0-2015; do
   for size in 0 6 $MiB $((MiB + 1)) $((3 * MiB + 7)); do
     file=$work/file-$size
     expected=$("$MLCHAIN" cid --profile $profile "$file" | cut -d' ' -f1)
-    expect 0 "$tool" add "kubo:$api" $profile "$file"
+    expect_exit 0 "$tool" add "kubo:$api" $profile "$file"
     echo "$profile $size B: mlchain cid $expected, node add $out"
     [ "$out" = "$expected" ] || fail "$profile, $size bytes: the node computed $out, mlchain $expected"
-    expect 0 "$tool" cat "kubo:$api" $profile "$expected" "$work/read"
+    expect_exit 0 "$tool" cat "kubo:$api" $profile "$expected" "$work/read"
     cmp -s "$file" "$work/read" || fail "$profile, $size bytes: the bytes read back from the node differ"
-    expect 0 "$tool" cat "gateway:$proxy" $profile "$expected" "$work/read"
+    expect_exit 0 "$tool" cat "gateway:$proxy" $profile "$expected" "$work/read"
     cmp -s "$file" "$work/read" || fail "$profile, $size bytes: the bytes read through the gateway differ"
   done
 done
@@ -77,40 +65,40 @@ big=$("$MLCHAIN" cid "$work/file-$((3 * MiB + 7))" | cut -d' ' -f1)
   import { CID } from "multiformats/cid"
   import { writeFileSync } from "node:fs"
   writeFileSync(process.argv[1], encode({ file: CID.parse(process.argv[2]), name: "x" }))' "$work/commit.cbor" "$big")
-expect 0 "$tool" put-block "kubo:$api" dag-cbor "$work/commit.cbor"
+expect_exit 0 "$tool" put-block "kubo:$api" dag-cbor "$work/commit.cbor"
 block=$out
 echo "stored $block"
-expect 0 "$tool" get-block "kubo:$api" "$block" "$work/got"
+expect_exit 0 "$tool" get-block "kubo:$api" "$block" "$work/got"
 cmp -s "$work/commit.cbor" "$work/got" || fail "block/get of $block gave other bytes"
-expect 0 "$tool" has-block "kubo:$api" "$block"
+expect_exit 0 "$tool" has-block "kubo:$api" "$block"
 [ "$out" = true ] || fail "block/stat: the node should hold $block"
 absent=bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy  # sha2-256 of "abc\n", never stored
-expect 0 "$tool" has-block "kubo:$api" "$absent"
+expect_exit 0 "$tool" has-block "kubo:$api" "$absent"
 [ "$out" = false ] || fail "block/stat: the node should not hold $absent"
-expect 0 "$tool" pin "kubo:$api" "$block"
+expect_exit 0 "$tool" pin "kubo:$api" "$block"
 
 echo "dag/export of $block read by mlchain, re-encoded byte for byte"
 node -e '
   fetch(process.argv[1] + "/api/v0/dag/export?arg=" + process.argv[2], { method: "POST" })
     .then(r => r.arrayBuffer()).then(b => require("fs").writeFileSync(process.argv[3], Buffer.from(b)))' \
   "$api" "$block" "$work/node.car"
-expect 0 "$tool" read-car "$work/node.car"
+expect_exit 0 "$tool" read-car "$work/node.car"
 [ "$(printf '%s\n' "$out" | head -1)" = "root $block" ] || fail "the node's CAR has other roots: $out"
 blocks=$(printf '%s\n' "$out" | grep -c '^block ')
 echo "the node's CAR: $blocks blocks"
 [ "$blocks" -eq 6 ] || fail "the node's CAR of $block should hold 6 blocks (itself, the file's root, 4 leaves): $out"
-expect 0 "$tool" export "kubo:$api" "$block" "$work/ours.car"
+expect_exit 0 "$tool" export "kubo:$api" "$block" "$work/ours.car"
 cmp -s "$work/node.car" "$work/ours.car" || fail "mlchain's CAR of the node's blocks differs from the node's CAR"
-expect 0 "$tool" export "gateway:$proxy" "$block" "$work/gateway.car"
+expect_exit 0 "$tool" export "gateway:$proxy" "$block" "$work/gateway.car"
 cmp -s "$work/node.car" "$work/gateway.car" || fail "the CAR read through the gateway differs"
 
 echo "mlchain's CAR of a file through the node's dag/import"
 head -c $((2 * MiB + 5)) /dev/urandom > "$work/car-source"
-expect 0 "$tool" file-car unixfs-v1-2025 "$work/car-source" "$work/file.car"
+expect_exit 0 "$tool" file-car unixfs-v1-2025 "$work/car-source" "$work/file.car"
 car_root=$out
-expect 0 "$tool" has-block "kubo:$api" "$car_root"
+expect_exit 0 "$tool" has-block "kubo:$api" "$car_root"
 [ "$out" = false ] || fail "$car_root should not be on the node before dag/import"
-expect 0 "$tool" import "kubo:$api" "$work/file.car"
+expect_exit 0 "$tool" import "kubo:$api" "$work/file.car"
 node -e '
   fetch(process.argv[1] + "/api/v0/cat?arg=" + process.argv[2], { method: "POST" })
     .then(r => r.arrayBuffer()).then(b => require("fs").writeFileSync(process.argv[3], Buffer.from(b)))' \
@@ -121,37 +109,37 @@ echo "imported $car_root, the node's cat gives the bytes back"
 echo "hostile answers"
 for mode in flip-byte truncate swap-block; do
   set_mode $mode
-  expect 1 "$tool" get-block "kubo:$proxy" "$block" "$work/got"
+  expect_exit 1 "$tool" get-block "kubo:$proxy" "$block" "$work/got"
   mentions "$block"
-  expect 1 "$tool" cat "kubo:$proxy" unixfs-v1-2025 "$big" "$work/read"
+  expect_exit 1 "$tool" cat "kubo:$proxy" unixfs-v1-2025 "$big" "$work/read"
   mentions "$big"
-  expect 1 "$tool" get-block "gateway:$proxy" "$block" "$work/got"
+  expect_exit 1 "$tool" get-block "gateway:$proxy" "$block" "$work/got"
   mentions "$block"
   echo "$mode: exit 1 naming the CID"
 done
 for mode in flip-byte truncate; do
   set_mode $mode
-  expect 1 "$tool" export "kubo:$proxy" "$block" "$work/bad.car"
+  expect_exit 1 "$tool" export "kubo:$proxy" "$block" "$work/bad.car"
   mentions "$block"
-  expect 1 "$tool" export "gateway:$proxy" "$block" "$work/bad.car"
+  expect_exit 1 "$tool" export "gateway:$proxy" "$block" "$work/bad.car"
   mentions "$block"
 done
 set_mode drop
-expect 4 "$tool" get-block "kubo:$proxy" "$block" "$work/got"
+expect_exit 4 "$tool" get-block "kubo:$proxy" "$block" "$work/got"
 mentions "$proxy"
-expect 4 "$tool" add "kubo:$proxy" unixfs-v1-2025 "$work/file-6"
+expect_exit 4 "$tool" add "kubo:$proxy" unixfs-v1-2025 "$work/file-6"
 mentions "$proxy"
 echo "drop: exit 4 naming the URL"
 
 echo "js-ipfs's own gateway ignores format=raw: the gateway client refuses it"
 gateway=$(cat "$work/daemon/gateway-url")
-expect 4 "$tool" get-block "gateway:$gateway" "$big" "$work/got"
+expect_exit 4 "$tool" get-block "gateway:$gateway" "$big" "$work/got"
 mentions "not a trustless gateway"
 mentions "$big"
 
 "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/daemon"
-expect 4 "$tool" get-block "kubo:$api" "$block" "$work/got"
+expect_exit 4 "$tool" get-block "kubo:$api" "$block" "$work/got"
 mentions "$api"
-expect 4 "$tool" add "kubo:$api" unixfs-v1-2025 "$work/file-6"
+expect_exit 4 "$tool" add "kubo:$api" unixfs-v1-2025 "$work/file-6"
 echo "stopped daemon: exit 4 naming $api"
 echo "ok"

@@ -6,8 +6,7 @@
 set -euo pipefail
 : "${MLCHAIN_PEERS:?tests/peers with node_modules installed}" "${MLCHAIN_UNIT_TESTS:?path of mlchain_unit_tests}"
 source "$(dirname "$0")/../integration/lib/expect.sh"
-
-work=$(mktemp -d)
+make_workspace
 source "$(dirname "$0")/../integration/lib/peers.sh"
 
 start_ipfs

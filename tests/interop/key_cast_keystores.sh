@@ -8,11 +8,9 @@ set -euo pipefail
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 [ -x "$cast" ] || { echo "FAIL: cast is not installed at $cast (run cmake/install-deps.sh test)" >&2; exit 1; }
 grep -q "1.7.1" <<<"$("$cast" --version)" || { echo "FAIL: cast is not 1.7.1" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
 source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 lower() { tr 'A-F' 'a-f'; }
 
 echo "cast wallet new -> mlchain key import"

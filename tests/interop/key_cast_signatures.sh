@@ -12,11 +12,9 @@ set -euo pipefail
 : "${MLCHAIN:?path to the mlchain binary}" "${MLCHAIN_PEERS:?path to tests/peers}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 [ -x "$cast" ] || { echo "FAIL: cast is not installed at $cast (run cmake/install-deps.sh test)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export MLCHAIN_HOME="$work/home"
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY
 source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 random_hex() { od -An -vtx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 # Another message than $1, of the same kind (hex stays hex).
 other_than() { if [[ $1 == 0x* ]]; then printf '%s00' "$1"; else printf '%s.' "$1"; fi; }

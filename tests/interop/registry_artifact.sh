@@ -6,8 +6,8 @@ set -euo pipefail
 : "${MLCHAIN_PEERS:?path to tests/peers}" "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
 [ -f "$MLCHAIN_PEERS/node_modules/solc/index.js" ] ||
   { echo "FAIL: solc is not installed in $MLCHAIN_PEERS (run cmake/install-deps.sh test)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/../integration/lib/expect.sh"
+make_workspace
 
 committed="$MLCHAIN_SOURCE_DIR/contracts/MlchainRegistry.json"
 node "$MLCHAIN_SOURCE_DIR/contracts/compile.mjs" "$work/MlchainRegistry.json"

@@ -5,14 +5,13 @@
 // waits and backoffs are read back from it, and cost no real time.
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <unistd.h>
 
+#include "temporary_directory.hpp"
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/journal.hpp"
 #include "mlchain/chain/transactor.hpp"
@@ -105,9 +104,8 @@ std::string keccak_hex(const std::string& raw_hex) {
 }
 
 struct Fixture {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("mlchain-transactor-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
-  chain::Journal journal{dir / "journal"};
+  testing::TemporaryDirectory dir;
+  chain::Journal journal{dir.path / "journal"};
   testing::ManualClock clock;
   Chain chain;
   ScriptedNode* node = nullptr;
@@ -125,7 +123,6 @@ struct Fixture {
     options.url = "http://node.test";
     rpc = std::make_unique<eth::RpcClient>(options, std::move(transport), clock);
   }
-  ~Fixture() { std::filesystem::remove_all(dir); }
 
   // The default settings: a manual clock makes their minutes free.
   chain::Transactor transactor(std::optional<std::uint64_t> expected = chain_id, chain::ChainSettings settings = {}) {

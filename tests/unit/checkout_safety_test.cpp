@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "temporary_directory.hpp"
+#include "test_files.hpp"
 #include "mlchain/codec/dag_pb.hpp"
 #include "mlchain/codec/unixfs.hpp"
 #include "mlchain/core/checkout_safety.hpp"
@@ -200,22 +201,8 @@ TEST_CASE("checkout refuses hostile trees before writing anything", "[checkout]"
 
 namespace {
 
-std::string read_text(const stdfs::path& path) {
-  std::string text;
-  if (FILE* file = std::fopen(path.c_str(), "rb")) {
-    char buffer[256];
-    for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
-    std::fclose(file);
-  }
-  return text;
-}
-
-void write_text(const stdfs::path& path, const std::string& text) {
-  FILE* file = std::fopen(path.c_str(), "wb");
-  REQUIRE(file != nullptr);
-  std::fwrite(text.data(), 1, text.size(), file);
-  std::fclose(file);
-}
+using mlchain::testing::read_text;
+using mlchain::testing::write_text;
 
 }  // namespace
 

@@ -1,10 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
+#include "temporary_directory.hpp"
 #include "mlchain/fs/importer.hpp"
 
 using namespace mlchain;
@@ -27,7 +26,8 @@ Bytes pseudo_random_bytes(std::size_t size) {
 // The one-pass commit stores a file from these chunks: they must be exactly the file, in order, and the
 // CID must not depend on whether anyone listens.
 TEST_CASE("on_chunk sees the whole file in order, on one thread or many", "[importer]") {
-  const auto path = stdfs::temp_directory_path() / ("mlchain-chunks-" + std::to_string(::getpid()));
+  testing::TemporaryDirectory directory;
+  const auto path = directory.path / "input.bin";
   const auto content = pseudo_random_bytes(5 * 1024 * 1024 + 123);
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(content.data()),
                                               static_cast<std::streamsize>(content.size()));
@@ -59,5 +59,4 @@ TEST_CASE("on_chunk sees the whole file in order, on one thread or many", "[impo
   const auto stopped = fs::import_file(path, unixfs::unixfs_v1_2025, sink, failing);
   REQUIRE_FALSE(stopped);
   CHECK(stopped.error().message == "disk full");
-  stdfs::remove(path);
 }

@@ -1,11 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "temporary_directory.hpp"
 #include "mlchain/codec/dag_pb.hpp"
 #include "mlchain/fs/importer.hpp"
 
@@ -15,14 +14,14 @@ namespace stdfs = std::filesystem;
 namespace {
 
 struct TempFile {
-  stdfs::path path = stdfs::temp_directory_path() / ("mlchain-import-file-" + std::to_string(::getpid()));
+  testing::TemporaryDirectory directory;
+  stdfs::path path = directory.path / "input.bin";
   explicit TempFile(std::size_t length) {
     Bytes content(length);
     for (std::size_t i = 0; i < length; ++i) content[i] = static_cast<std::uint8_t>(i % 251);
     std::ofstream(path, std::ios::binary)
         .write(reinterpret_cast<const char*>(content.data()), static_cast<std::streamsize>(content.size()));
   }
-  ~TempFile() { stdfs::remove(path); }
 };
 
 // Blocks must reach the sink from one thread at a time, children before parents, each under its CID.

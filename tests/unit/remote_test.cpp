@@ -1,10 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
+#include "temporary_directory.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/remote/verified_content.hpp"
@@ -17,18 +16,13 @@ namespace stdfs = std::filesystem;
 namespace {
 
 struct TempRepository {
-  stdfs::path path;
+  testing::TemporaryDirectory directory;
+  stdfs::path path = directory.path;
   std::optional<repo::Repository> repository;
   TempRepository() {
-    static int counter = 0;
-    path = stdfs::temp_directory_path() / ("mlchain-remote-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     auto created = repo::init_repository(path);
     REQUIRE(created.ok());
     repository.emplace(std::move(created).value());
-  }
-  ~TempRepository() {
-    std::error_code ignored;
-    stdfs::remove_all(path, ignored);
   }
 };
 

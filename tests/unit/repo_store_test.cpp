@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "temporary_directory.hpp"
+#include "test_files.hpp"
 #include "unsigned_commit.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
@@ -22,19 +23,11 @@
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
+using mlchain::testing::read_text;
+using mlchain::testing::write_text;
 namespace stdfs = std::filesystem;
 
 namespace {
-
-void write_text(const stdfs::path& path, std::string_view text) {
-  stdfs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string read_text(const stdfs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 void flip_byte(const stdfs::path& path, std::streamoff offset) {
   stdfs::permissions(path, stdfs::perms::owner_write, stdfs::perm_options::add);

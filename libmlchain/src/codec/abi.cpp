@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/util/text.hpp"
 
 namespace mlchain::codec::abi {
 namespace {
@@ -233,12 +234,6 @@ bool is_identifier(std::string_view text) {
   });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return text;
-}
-
 std::string describe_value(const Value& value) {
   if (const auto* number = value.get_if<U256>()) return number->to_decimal();
   if (const auto* address = value.get_if<Address>()) return to_checksum_address(*address);
@@ -339,14 +334,14 @@ Result<Signature> parse_signature(std::string_view text) {
   };
   if (open == std::string_view::npos || !text.ends_with(")")) return bad("expected name(types)");
   Signature signature;
-  signature.name = std::string(trim(text.substr(0, open)));
+  signature.name = std::string(util::trim(text.substr(0, open), " "));
   if (!is_identifier(signature.name)) return bad("the name is not an identifier");
-  const auto inside = trim(text.substr(open + 1, text.size() - open - 2));
+  const auto inside = util::trim(text.substr(open + 1, text.size() - open - 2), " ");
   if (inside.empty()) return signature;
   std::size_t start = 0;
   while (start <= inside.size()) {
     const auto comma = std::min(inside.find(',', start), inside.size());
-    const auto piece = trim(inside.substr(start, comma - start));
+    const auto piece = util::trim(inside.substr(start, comma - start), " ");
     std::vector<std::string_view> words;
     for (std::size_t at = 0; at < piece.size();) {
       const auto space = std::min(piece.find(' ', at), piece.size());

@@ -1,16 +1,11 @@
 #include "mlchain/codec/hex.hpp"
 
+#include "mlchain/util/text.hpp"
+
 namespace mlchain::codec {
 namespace {
 
 constexpr char digits[] = "0123456789abcdef";
-
-int nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -30,8 +25,8 @@ Result<Bytes> from_hex(std::string_view text) {
   if (text.size() % 2 != 0) return make_error(ErrorKind::invalid_input, "hex string has an odd number of digits");
   Bytes out(text.size() / 2);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    int hi = nibble(text[2 * i]);
-    int lo = nibble(text[2 * i + 1]);
+    int hi = util::hex_digit_value(text[2 * i]);
+    int lo = util::hex_digit_value(text[2 * i + 1]);
     if (hi < 0 || lo < 0) return make_error(ErrorKind::invalid_input, "hex string has a character that is not a hex digit");
     out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
   }

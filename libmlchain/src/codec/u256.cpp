@@ -2,17 +2,12 @@
 
 #include <algorithm>
 
+#include "mlchain/util/text.hpp"
+
 namespace mlchain::codec {
 namespace {
 
 __extension__ typedef unsigned __int128 Wide;  // GCC and Clang: one byte times a 64-bit factor, with carry
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Error bad_number(std::string_view what, std::string_view text) {
   constexpr std::size_t shown = 80;
@@ -30,14 +25,14 @@ std::optional<U256> shift_in(const U256& value, std::uint64_t base, std::uint64_
 
 Result<U256> parse_hex_digits(std::string_view digits, std::string_view text) {
   if (digits.empty()) return bad_number("hex number without digits", text);
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return hex_digit(c) >= 0; })) {
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return util::hex_digit_value(c) >= 0; })) {
     return bad_number("not a hex number", text);
   }
   const auto significant = digits.substr(std::min(digits.find_first_not_of('0'), digits.size()));
   if (significant.size() > 64) return bad_number("number does not fit 256 bits", text);
   std::array<std::uint8_t, 32> bytes{};
   for (std::size_t k = 0; k < significant.size(); ++k) {  // k counts nibbles from the least significant
-    const auto nibble = static_cast<unsigned>(hex_digit(significant[significant.size() - 1 - k]));
+    const auto nibble = static_cast<unsigned>(util::hex_digit_value(significant[significant.size() - 1 - k]));
     auto& byte = bytes[31 - k / 2];
     byte = static_cast<std::uint8_t>(byte | (k % 2 == 0 ? nibble : nibble << 4));
   }

@@ -1,6 +1,5 @@
-# Sourced by the tests that talk to the real peers, after lib/expect.sh and with $work set. Each peer runs
-# in a directory of $work on free loopback ports; on exit, whatever was started is stopped and $work is
-# removed.
+# Sourced by the tests that talk to the real peers, after lib/expect.sh and make_workspace. Each peer runs
+# in a directory of $work on free loopback ports; on exit, whatever was started is stopped.
 #   start_ipfs                           js-ipfs daemon in $work/ipfs; its RPC API URL in $api
 #   start_anvil [ANVIL ARGS…]            anvil in $work/anvil; its RPC URL in $rpc, dev accounts through
 #                                        `account addresses|private_keys N`
@@ -10,9 +9,8 @@ stop_peers() {
   for pid in "${proxy_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ ! -d "$work/anvil" ] || bash "$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil" >/dev/null 2>&1 || true
   [ ! -d "$work/ipfs" ] || bash "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/ipfs" >/dev/null 2>&1 || true
-  rm -rf "$work"
 }
-trap stop_peers EXIT
+at_exit stop_peers
 
 start_ipfs() {
   mkdir -p "$work/ipfs"

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "mlchain/crypto/random.hpp"
+#include "mlchain/util/text.hpp"
 
 namespace mlchain::crypto {
 namespace {
@@ -25,13 +26,6 @@ const secp256k1_context* context() {
     return created;
   }();
   return shared;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 Error not_a_key(std::string what) { return make_error(ErrorKind::invalid_input, "not a secp256k1 private key: " + what); }
@@ -62,8 +56,8 @@ Result<PrivateKey> PrivateKey::from_hex(std::string_view text) {
   if (text.size() != 64) return not_a_key("expected 64 hex digits");
   SecretBytes secret(32);
   for (std::size_t i = 0; i < 32; ++i) {
-    const int hi = hex_value(text[2 * i]);
-    const int lo = hex_value(text[2 * i + 1]);
+    const int hi = util::hex_digit_value(text[2 * i]);
+    const int lo = util::hex_digit_value(text[2 * i + 1]);
     if (hi < 0 || lo < 0) return not_a_key("expected 64 hex digits");
     secret.data()[i] = static_cast<std::uint8_t>((hi << 4) | lo);
   }

@@ -9,6 +9,7 @@
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/core/url_credentials.hpp"
 #include "mlchain/net/http.hpp"
+#include "mlchain/util/text.hpp"
 
 namespace mlchain::net {
 
@@ -27,13 +28,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n'))
-    text.remove_suffix(1);
-  return text;
-}
 
 // What one transfer shares with the libcurl callbacks.
 struct Transfer {
@@ -64,7 +58,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return length;
     transfer.response->headers.push_back(
-        HttpHeader{lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+        HttpHeader{lower(util::trim(line.substr(0, colon))), std::string(util::trim(line.substr(colon + 1)))});
     return length;
   } catch (const std::bad_alloc&) {
     transfer.fail(make_error(ErrorKind::internal, "out of memory reading the headers of " + transfer.display_url));
@@ -289,7 +283,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     const bool timed_out = code == CURLE_OPERATION_TIMEDOUT;
     return make_error(timed_out ? ErrorKind::timeout : ErrorKind::remote_unavailable,
                       std::string(timed_out ? "timed out reaching " : "cannot reach ") + display_url + ": " +
-                          std::string(trim(reason)));
+                          std::string(util::trim(reason)));
   }
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

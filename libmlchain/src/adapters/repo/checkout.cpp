@@ -19,6 +19,7 @@
 #include "mlchain/core/checkout_safety.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/revision.hpp"
+#include "mlchain/fs/file_stat.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/index_file.hpp"
 #include "mlchain/repo/maintenance.hpp"
@@ -70,13 +71,6 @@ std::vector<std::string> ancestors(std::string_view path) {
 std::string parent_of(std::string_view path) {
   const auto slash = path.rfind('/');
   return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
-}
-
-core::FileStat stat_of(const struct stat& info) {
-  return {static_cast<std::uint64_t>(info.st_size),
-          static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec,
-          static_cast<std::int64_t>(info.st_ctim.tv_sec) * 1'000'000'000 + info.st_ctim.tv_nsec,
-          static_cast<std::uint64_t>(info.st_ino), static_cast<std::uint64_t>(info.st_dev)};
 }
 
 // What a directory's link to the file records: its root block plus every block below it.
@@ -431,7 +425,7 @@ void remember_written(Repository& repository, const std::vector<TreeEntry>& writ
     struct stat info {};
     auto tsize = tsize_of(repository.objects(), entry);
     if (::lstat((repository.work_tree() / entry.path).c_str(), &info) != 0 || !tsize) continue;
-    kept.push_back({entry.path, stat_of(info), entry.cid, *tsize});
+    kept.push_back({entry.path, fs::file_stat_of(info), entry.cid, *tsize});
   }
   std::sort(kept.begin(), kept.end(), [](const core::StatEntry& a, const core::StatEntry& b) { return a.path < b.path; });
   (void)save_index(repository.paths(), kept);

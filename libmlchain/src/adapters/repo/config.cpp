@@ -5,16 +5,10 @@
 #include "disk.hpp"
 #include "mlchain/fs/atomic_file.hpp"
 #include "mlchain/unixfs/profile.hpp"
+#include "mlchain/util/text.hpp"
 
 namespace mlchain::repo {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
 
 bool well_formed_key(std::string_view key) {
   if (key.empty() || key.front() == '.' || key.back() == '.' || key.find('.') == std::string_view::npos ||
@@ -107,17 +101,17 @@ Result<Config> Config::load(const std::filesystem::path& path) {
     const std::string_view line(text.data() + start, end - start);
     ++number;
     start = end + 1;
-    const auto content = trim(line);
+    const auto content = util::trim(line);
     if (content.empty() || content.front() == '#') {
       config.lines_.push_back({std::string(line), std::nullopt, {}});
       continue;
     }
     const auto equals = content.find('=');
-    const auto key = equals == std::string_view::npos ? std::string_view{} : trim(content.substr(0, equals));
+    const auto key = equals == std::string_view::npos ? std::string_view{} : util::trim(content.substr(0, equals));
     if (!well_formed_key(key))
       return make_error(ErrorKind::corrupt, path.string() + ":" + std::to_string(number) +
                                                             ": not a `key = value` line; fix or remove it");
-    config.lines_.push_back({std::string(line), std::string(key), std::string(trim(content.substr(equals + 1)))});
+    config.lines_.push_back({std::string(line), std::string(key), std::string(util::trim(content.substr(equals + 1)))});
   }
   return config;
 }
@@ -132,7 +126,7 @@ Status Config::set(std::string_view key, std::string_view value) {
   MLCHAIN_TRY_STATUS(check_config_key(key));
   if (value.find_first_of("\n\r") != std::string_view::npos)
     return make_error(ErrorKind::invalid_argument, "the value of " + std::string(key) + " may not contain a line break");
-  const std::string trimmed(trim(value));
+  const std::string trimmed(util::trim(value));
   if (key == reflog_expire_key) MLCHAIN_TRY_STATUS(parse_reflog_expire_seconds(trimmed));
   // A value every later command would refuse is refused here, while it can still be typed again: there is
   // no `config unset`, so a bad one would otherwise take hand-editing .mlchain/config to undo.

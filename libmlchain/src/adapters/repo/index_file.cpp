@@ -6,6 +6,7 @@
 
 #include "disk.hpp"
 #include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/fs/file_stat.hpp"
 
 namespace mlchain::repo {
 
@@ -32,7 +33,7 @@ LoadedIndex load_index(const RepositoryPaths& paths) {
     return index;
   }
   index.entries = std::move(entries).value();
-  index.written_ns = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+  index.written_ns = fs::nanoseconds_of(info.st_mtim);
   return index;
 }
 
