@@ -15,6 +15,7 @@
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/remote/remotes.hpp"
+#include "mlchain/workflow/transaction_signer.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -48,7 +49,7 @@ void run_deploy(const DeployOptions& options, Context& context) {
   const auto repository = repo::discover_repository(std::filesystem::current_path());
   auto journal = deploy_journal(repository);
   if (!journal) return context.fail(journal.error());
-  auto signer = transaction_signer(repository ? &*repository : nullptr, options.key);
+  auto signer = workflow::transaction_signer(repository ? &*repository : nullptr, options.key);
   if (!signer) return context.fail(signer.error());
   auto deployed = chain::deploy_registry(*journal, options.rpc, options.chain_id, *signer->signer,
                                          options.wait.chain_options());
@@ -83,7 +84,7 @@ void run_change_writer(const WriterOptions& options, chain::WriterChange change,
   if (!configured) return context.fail(configured.error());
   auto remote = chain::chain_remote_of(*configured);
   if (!remote) return context.fail(remote.error());
-  auto signer = transaction_signer(&*repository, options.key);
+  auto signer = workflow::transaction_signer(&*repository, options.key);
   if (!signer) return context.fail(signer.error());
   auto settled = chain::change_writer(*repository, *remote, *writer, change, *signer->signer,
                                       options.wait.chain_options());
