@@ -11,6 +11,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlchain/codec/cid.hpp"
@@ -24,6 +25,11 @@ using ProgressCallback = std::function<void(std::uint64_t bytes)>;
 using BlockCallback = std::function<Status(const codec::Cid& cid, ByteView block)>;
 // Fills the buffer with the next bytes of a stream (a CAR being written); 0 at its end.
 using ByteSource = std::function<Result<std::size_t>(std::span<std::uint8_t> buffer)>;
+
+// The check every Node makes before handing a block on: `block` must hash to `cid`, else
+// ErrorCode::verification_failed "block <cid> from <source> does not hash to its CID". `source` names the
+// node for the message, e.g. "IPFS node http://127.0.0.1:5001".
+Status check_block(const codec::Cid& cid, ByteView block, std::string_view source);
 
 class Node {
  public:

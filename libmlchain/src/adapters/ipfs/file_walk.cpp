@@ -1,4 +1,4 @@
-#include "file_walk.hpp"
+#include "mlchain/ipfs/file_walk.hpp"
 
 #include <vector>
 

@@ -1,6 +1,6 @@
 #include "mlchain/ipfs/gateway_client.hpp"
 
-#include "file_walk.hpp"
+#include "mlchain/ipfs/file_walk.hpp"
 #include "mlchain/codec/car.hpp"
 
 namespace mlchain::ipfs {
@@ -65,10 +65,7 @@ Result<Bytes> GatewayClient::get_block(const codec::Cid& cid) {
   };
   MLCHAIN_TRY(auto response, http_.send(request));
   MLCHAIN_TRY_STATUS(check_answer(response, raw_type, what));
-  if (!cid.matches(response.body)) {
-    return make_error(ErrorCode::verification_failed,
-                      "block " + cid.to_string() + " from gateway " + display_url_ + " does not hash to its CID");
-  }
+  MLCHAIN_TRY_STATUS(check_block(cid, response.body, "gateway " + display_url_));
   return std::move(response.body);
 }
 

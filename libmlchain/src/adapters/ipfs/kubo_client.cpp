@@ -174,10 +174,7 @@ Result<Bytes> KuboClient::get_block(const codec::Cid& cid) {
   req.max_response_bytes = max_block_bytes;
   req.total_timeout = options_.block_timeout + std::chrono::milliseconds(10'000);
   MLCHAIN_TRY(auto response, call(std::move(req), "block/get " + cid.to_string()));
-  if (!cid.matches(response.body)) {
-    return make_error(ErrorCode::verification_failed, "block " + cid.to_string() + " from IPFS node " + display_url_ +
-                                                          " does not hash to its CID");
-  }
+  MLCHAIN_TRY_STATUS(check_block(cid, response.body, "IPFS node " + display_url_));
   return std::move(response.body);
 }
 
