@@ -42,7 +42,7 @@ void create_branch(repo::Repository& repository, const BranchOptions& options, C
   auto existing = repository.refs().read(full_name(options.name));
   if (!existing) return context.fail(existing.error());
   if (*existing)
-    return context.fail(ErrorCode::conflict, "branch '" + options.name + "' already exists (at " +
+    return context.fail(ErrorKind::exists, "branch '" + options.name + "' already exists (at " +
                                                  (*existing)->to_string() + "); delete it first with 'mlchain branch -d'");
   if (auto created = repository.refs().compare_and_swap(full_name(options.name), std::nullopt, *target,
                                                                  "branch: created from " + options.revision);
@@ -55,10 +55,10 @@ void delete_branch(repo::Repository& repository, const std::string& name, Contex
   auto head = repository.refs().read_head();
   if (!head) return context.fail(head.error());
   if (head->branch == name)
-    return context.fail(ErrorCode::conflict, "cannot delete branch '" + name + "': it is the current branch");
+    return context.fail(ErrorKind::refused, "cannot delete branch '" + name + "': it is the current branch");
   auto target = repository.refs().read(full_name(name));
   if (!target) return context.fail(target.error());
-  if (!*target) return context.fail(ErrorCode::not_found, "branch '" + name + "' does not exist");
+  if (!*target) return context.fail(ErrorKind::not_found, "branch '" + name + "' does not exist");
   if (auto removed = repository.refs().remove(full_name(name), **target, "branch: deleted"); !removed) return context.fail(removed.error());
   context.out << "Deleted branch " << name << " (was " << (*target)->to_string() << ")\n";
 }
@@ -67,7 +67,7 @@ void run_branch(const BranchOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   if (!options.delete_name.empty()) {
-    if (options.name_given->count() > 0) return context.fail(ErrorCode::usage, "-d takes one branch name and nothing else");
+    if (options.name_given->count() > 0) return context.fail(ErrorKind::invalid_argument, "-d takes one branch name and nothing else");
     return delete_branch(*repository, options.delete_name, context);
   }
   if (options.name_given->count() == 0) return list_branches(*repository, context);

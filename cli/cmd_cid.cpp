@@ -31,7 +31,7 @@ std::string known_profiles() {
 void run_cid(const CidOptions& options, Context& context) {
   const auto profile = unixfs::find_profile(options.profile);
   if (!profile) {
-    context.fail(ErrorCode::usage, "unknown profile '" + options.profile + "' (known: " + known_profiles() + ")");
+    context.fail(ErrorKind::invalid_argument, "unknown profile '" + options.profile + "' (known: " + known_profiles() + ")");
     return;
   }
   unixfs::DiscardingBlockSink sink;

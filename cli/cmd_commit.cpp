@@ -45,7 +45,7 @@ struct CommitOptions {
 // The same name twice would silently keep one of the values.
 Status refuse_repeat(std::set<std::string>& seen, std::string_view flag, const std::string& name) {
   if (seen.insert(name).second) return {};
-  return make_error(ErrorCode::usage, std::string(flag) + " '" + name + "' is given twice; give each name once");
+  return make_error(ErrorKind::invalid_argument, std::string(flag) + " '" + name + "' is given twice; give each name once");
 }
 
 Result<core::CommitMeta> meta_of(const CommitOptions& options, const unixfs::Profile& profile) {
@@ -69,7 +69,7 @@ Result<core::CommitMeta> meta_of(const CommitOptions& options, const unixfs::Pro
     meta.tags[tag.key] = tag.value;
   }
   if (options.license) {
-    if (options.license->empty()) return make_error(ErrorCode::usage, "--license needs an SPDX expression");
+    if (options.license->empty()) return make_error(ErrorKind::invalid_argument, "--license needs an SPDX expression");
     meta.license = *options.license;
   }
   std::set<std::string> data_names;
@@ -106,14 +106,14 @@ Result<std::string> message_of(const CommitOptions& options) {
       message.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     } else {
       std::ifstream file(path, std::ios::binary);
-      if (!file) return make_error(ErrorCode::not_found, "cannot read the message file " + path);
+      if (!file) return make_error(ErrorKind::not_found, "cannot read the message file " + path);
       message.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-      if (file.bad()) return make_error(ErrorCode::usage, "cannot read the message file " + path);
+      if (file.bad()) return make_error(ErrorKind::invalid_argument, "cannot read the message file " + path);
     }
     message.erase(message.find_last_not_of(" \t\r\n") + 1);
   }
   if (message.find_first_not_of(" \t\r\n\v\f") == std::string::npos)
-    return make_error(ErrorCode::usage, "a commit needs a message that is not blank: -m MSG or -F FILE");
+    return make_error(ErrorKind::invalid_argument, "a commit needs a message that is not blank: -m MSG or -F FILE");
   return message;
 }
 

@@ -39,7 +39,7 @@ void print_commit(const workflow::FetchReport& report, Context& context) {
 }
 
 void run_fetch(workflow::FetchOptions options, Context& context) {
-  if (options.depth && *options.depth == 0) return context.fail(ErrorCode::usage, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0) return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   std::optional<ProgressBar> bar(std::in_place, context.err, "fetch");

@@ -37,7 +37,7 @@ void run_fsck(Context& context) {
               << (report->problems.empty() ? std::string("ok") : std::to_string(report->problems.size()) + " problem(s)")
               << '\n';
   if (!report->problems.empty())
-    context.fail(ErrorCode::verification_failed, "fsck found " + std::to_string(report->problems.size()) +
+    context.fail(ErrorKind::corrupt, "fsck found " + std::to_string(report->problems.size()) +
                                                      " problem(s) in " + repository->paths().dir.string());
 }
 

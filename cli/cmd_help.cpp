@@ -14,7 +14,7 @@ namespace {
 void run_help(CLI::App& root, const std::vector<std::string>& words, Context& context) {
   const auto found = find_command(root, words);
   if (found.unknown)
-    return context.fail(ErrorCode::usage, "unknown command '" + *found.unknown + "' (" + see_help("") + ")");
+    return context.fail(ErrorKind::invalid_argument, "unknown command '" + *found.unknown + "' (" + see_help("") + ")");
   if (found.command == &root) {
     // The root's own help would delegate to the command being run, which is `help` itself.
     context.out << root.get_formatter()->make_help(&root, root.get_name(), CLI::AppFormatMode::Normal);

@@ -53,7 +53,7 @@ void warn_if_exposed(Context& context, const stdfs::path& file, bool exposed) {
 Status check_name_is_free(const KeyDirectory& directory, const std::string& name) {
   MLCHAIN_TRY_STATUS(keys::check_key_name(name));
   if (directory.has(name))
-    return make_error(ErrorCode::conflict, "a key named '" + name + "' already exists (" +
+    return make_error(ErrorKind::exists, "a key named '" + name + "' already exists (" +
                                                directory.file_of(name).string() + "); choose another --name");
   return {};
 }
@@ -108,12 +108,12 @@ void run_import_keystore(Context& context, KeyDirectory& directory, const KeyOpt
 
 void run_import_private_key(Context& context, KeyDirectory& directory, const KeyOptions& options) {
   if (options.name.empty())
-    return context.fail(ErrorCode::usage, "key import --private-key-file needs --name NAME");
+    return context.fail(ErrorKind::invalid_argument, "key import --private-key-file needs --name NAME");
   if (auto free = check_name_is_free(directory, options.name); !free) return context.fail(free.error());
   auto text = keys::read_secret_file(options.private_key_file);
   if (!text) return context.fail(text.error());
   auto key = crypto::PrivateKey::from_hex(text->text());
-  if (!key) return context.fail(key.error().code, options.private_key_file + ": " + key.error().message);
+  if (!key) return context.fail(key.error().kind, options.private_key_file + ": " + key.error().message);
   auto passphrase = keys::read_passphrase({password_file_of(options), options.name, true});
   if (!passphrase) return context.fail(passphrase.error());
   auto keystore = keys::encrypt_keystore(*key, passphrase->view(),
@@ -126,7 +126,7 @@ void run_import(Context& context, const KeyOptions& options) {
   auto directory = KeyDirectory::from_environment();
   if (!directory) return context.fail(directory.error());
   if (options.keystore_file.empty() == options.private_key_file.empty())
-    return context.fail(ErrorCode::usage, "key import takes a keystore FILE or --private-key-file FILE (one of them)");
+    return context.fail(ErrorKind::invalid_argument, "key import takes a keystore FILE or --private-key-file FILE (one of them)");
   if (!options.keystore_file.empty()) return run_import_keystore(context, *directory, options);
   run_import_private_key(context, *directory, options);
 }
@@ -191,7 +191,7 @@ void run_export(Context& context, const KeyOptions& options) {
                                                " in clear: anyone who sees it controls the address.");
     if (!confirmed) return context.fail(confirmed.error());
     if (!*confirmed)
-      return context.fail(ErrorCode::usage, "refusing to print the private key of " + options.name +
+      return context.fail(ErrorKind::invalid_argument, "refusing to print the private key of " + options.name +
                                                 " without confirmation: run it on a terminal, or add --yes");
   }
   auto passphrase = keys::read_passphrase({password_file_of(options), options.name, false});
@@ -225,13 +225,13 @@ void run_verify(Context& context, const KeyOptions& options) {
   if (!message) return context.fail(message.error());
   auto signature_bytes = codec::from_0x_hex(options.signature);
   if (!signature_bytes)
-    return context.fail(ErrorCode::usage, "signature '" + options.signature + "' is not 0x-prefixed hex");
+    return context.fail(ErrorKind::invalid_argument, "signature '" + options.signature + "' is not 0x-prefixed hex");
   auto signature = codec::parse_signature(*signature_bytes);
   if (!signature) return context.fail(signature.error());
   auto signer = crypto::recover_address(codec::personal_message_digest(*message), *signature);
   if (!signer) return context.fail(signer.error());
   if (*signer != *expected)
-    return context.fail(ErrorCode::verification_failed, "signature does not verify: it was made by " +
+    return context.fail(ErrorKind::bad_signature, "signature does not verify: it was made by " +
                                                             codec::to_checksum_address(*signer) + ", not " +
                                                             codec::to_checksum_address(*expected));
   context.out << "verified: " << codec::to_checksum_address(*signer) << " signed the message\n";
@@ -243,7 +243,7 @@ void run_default(Context& context, const KeyOptions& options) {
   if (options.name.empty()) {
     auto name = directory->default_name();
     if (!name) return context.fail(name.error());
-    if (!*name) return context.fail(ErrorCode::not_found, "no default key yet: create one with 'mlchain key new'");
+    if (!*name) return context.fail(ErrorKind::not_found, "no default key yet: create one with 'mlchain key new'");
     context.out << **name << '\n';
     return;
   }

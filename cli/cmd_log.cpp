@@ -55,7 +55,7 @@ void print_text(const CommitView& view, const std::vector<codec::Cid>& commits, 
 }
 
 void run_log(const LogOptions& options, Context& context) {
-  if (options.oneline && options.json) return context.fail(ErrorCode::usage, "--oneline and --json exclude each other");
+  if (options.oneline && options.json) return context.fail(ErrorKind::invalid_argument, "--oneline and --json exclude each other");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   const auto current_directory = std::filesystem::current_path();

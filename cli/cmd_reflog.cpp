@@ -36,7 +36,7 @@ Result<std::string> log_name(repo::Repository& repository, const std::string& re
             std::filesystem::file_type::not_found)
       return name;
   }
-  return make_error(ErrorCode::not_found, "no branch, tag or remote-tracking ref '" + ref + "' has a reflog");
+  return make_error(ErrorKind::not_found, "no branch, tag or remote-tracking ref '" + ref + "' has a reflog");
 }
 
 std::string zone_text(int minutes) {

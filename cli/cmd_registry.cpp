@@ -39,7 +39,7 @@ struct WriterOptions {
 // Inside a repository the deploy is journaled there; elsewhere in $MLCHAIN_HOME/journal.
 Result<chain::Journal> deploy_journal(const Result<repo::Repository>& repository) {
   if (repository) return chain::journal_of(*repository);
-  if (repository.error().code != ErrorCode::not_found) return repository.error();
+  if (repository.error().kind != ErrorKind::not_found) return repository.error();
   MLCHAIN_TRY(auto home, keys::mlchain_home());
   return chain::Journal(home / "journal");
 }
@@ -77,7 +77,7 @@ void run_deploy(const DeployOptions& options, Context& context) {
 void run_change_writer(const WriterOptions& options, chain::WriterChange change, Context& context) {
   const std::string remote_name = options.arguments.size() == 2 ? options.arguments[0] : remote::default_remote;
   auto writer = codec::parse_address(options.arguments.back());
-  if (!writer) return context.fail(ErrorCode::usage, "ADDR: " + writer.error().message);
+  if (!writer) return context.fail(ErrorKind::invalid_argument, "ADDR: " + writer.error().message);
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   auto configured = remote::find_remote(*repository, remote_name);

@@ -31,7 +31,7 @@ void run_restore(const RestoreOptions& options, Context& context) {
     const auto relative = (here / given).lexically_normal().lexically_relative(repository->work_tree());
     const auto text = relative.generic_string();
     if (relative.empty() || text == ".." || text.starts_with("../"))
-      return context.fail(ErrorCode::usage, "'" + given + "' is outside the work tree " +
+      return context.fail(ErrorKind::invalid_argument, "'" + given + "' is outside the work tree " +
                                                 repository->work_tree().string());
     paths.push_back(text);
   }

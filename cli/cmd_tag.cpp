@@ -36,7 +36,7 @@ void run_tag(const TagOptions& options, Context& context) {
   auto existing = repository->refs().read(name);
   if (!existing) return context.fail(existing.error());
   if (*existing)
-    return context.fail(ErrorCode::conflict, "tag '" + options.name + "' already exists (at " + (*existing)->to_string() +
+    return context.fail(ErrorKind::exists, "tag '" + options.name + "' already exists (at " + (*existing)->to_string() +
                                                  "); tags never move, choose another name");
   if (auto created = repository->refs().compare_and_swap(name, std::nullopt, *target); !created)
     return context.fail(created.error());

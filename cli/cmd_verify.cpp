@@ -84,10 +84,10 @@ Result<repo::VerifyReport> verify_in_repository(repo::VerifyRequest request, Con
 // Outside any repository: the commit and its tree come from the node, the files from --path.
 Result<repo::VerifyReport> verify_by_cid(const VerifyOptions& options, const repo::VerifyRequest& request) {
   if (!options.ipfs.empty() && !options.gateway.empty())
-    return make_error(ErrorCode::usage, "give --ipfs or --gateway, not both");
-  if (!request.directory) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs --path DIR");
+    return make_error(ErrorKind::invalid_argument, "give --ipfs or --gateway, not both");
+  if (!request.directory) return make_error(ErrorKind::invalid_argument, "verify with --ipfs or --gateway needs --path DIR");
   auto commit = codec::Cid::parse(request.revision);
-  if (!commit) return make_error(ErrorCode::usage, "verify with --ipfs or --gateway needs a commit CID, not '" + request.revision + "'");
+  if (!commit) return make_error(ErrorKind::invalid_argument, "verify with --ipfs or --gateway needs a commit CID, not '" + request.revision + "'");
   MLCHAIN_TRY(auto node, remote::open_node({.ipfs = options.ipfs.empty() ? std::nullopt : std::optional<std::string>(options.ipfs),
                                             .gateway = options.gateway.empty() ? std::nullopt : std::optional<std::string>(options.gateway)}));
   return remote::verify_remote(*node, *commit, request.signers, *request.directory);
@@ -98,7 +98,7 @@ void run_verify(const VerifyOptions& options, Context& context) {
   request.revision = options.revision;
   for (const auto& text : options.signers) {
     auto address = codec::parse_address(text);
-    if (!address) return context.fail(ErrorCode::usage, "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    if (!address) return context.fail(ErrorKind::invalid_argument, "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
     request.signers.push_back(*address);
   }
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
@@ -117,7 +117,7 @@ void run_verify(const VerifyOptions& options, Context& context) {
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && !anchoring.is_null()) context.out << anchoring_line(anchoring) << '\n';
   if (!report->ok())
-    context.fail(ErrorCode::verification_failed,
+    context.fail(ErrorKind::corrupt,
                  "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +
                      std::to_string(report->problems.size()) + (report->problems.size() == 1 ? " problem" : " problems"));
 }

@@ -18,9 +18,9 @@ struct Context {
   // where paths began.
   std::optional<std::size_t> arguments_after_separator;
 
-  // Prints "mlchain: error: …" (one line) and records the error's exit code.
+  // Prints "mlchain: error: …" (one line) and records the exit code of the error's kind.
   void fail(const Error& error);
-  void fail(ErrorCode code, std::string_view message);
+  void fail(ErrorKind kind, std::string_view message);
 };
 
 }  // namespace mlchain::cli

@@ -64,12 +64,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << e.what() << '\n';
     return 0;
   } catch (const CLI::ParseError& e) {
-    context.fail(ErrorCode::usage, usage_message(app, argc, argv, e));
+    context.fail(ErrorKind::invalid_argument, usage_message(app, argc, argv, e));
     return context.exit_code;
   } catch (const std::bad_alloc&) {
-    context.fail(ErrorCode::internal, "out of memory");
+    context.fail(ErrorKind::internal, "out of memory");
   } catch (const std::exception& e) {
-    context.fail(ErrorCode::internal, std::string("unexpected failure: ") + e.what());
+    context.fail(ErrorKind::internal, std::string("unexpected failure: ") + e.what());
   }
   return context.exit_code;
 }

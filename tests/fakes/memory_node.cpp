@@ -52,19 +52,19 @@ MemoryNode::MemoryNode(bool writable, std::string url) : writable_(writable), ur
 
 Status MemoryNode::check_reachable(const std::string& what) const {
   if (!offline_) return {};
-  return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + url_ + " is unreachable");
+  return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + url_ + " is unreachable");
 }
 
 Status MemoryNode::refuse_if_read_only(const std::string& what) const {
   MLCHAIN_TRY_STATUS(check_reachable(what));
   if (writable_) return {};
-  return make_error(ErrorCode::usage, "cannot " + what + ": " + url_ + " is a read-only node");
+  return make_error(ErrorKind::unsupported, "cannot " + what + ": " + url_ + " is a read-only node");
 }
 
 Status MemoryNode::store(const codec::Cid& cid, ByteView block) {
   if (writes_left_) {
     if (*writes_left_ == 0) {
-      return make_error(ErrorCode::remote_unavailable,
+      return make_error(ErrorKind::remote_unavailable,
                         "storing block " + cid.to_string() + ": the connection to IPFS node " + url_ + " was cut");
     }
     --*writes_left_;
@@ -82,7 +82,7 @@ const Bytes* MemoryNode::find(const codec::Cid& cid) const {
 Result<bool> MemoryNode::has_block(const codec::Cid& cid) {
   MLCHAIN_TRY_STATUS(check_reachable("block/stat " + cid.to_string()));
   if (!writable_) {
-    return make_error(ErrorCode::usage, "gateway " + url_ + " cannot say whether it holds " + cid.to_string() +
+    return make_error(ErrorKind::unsupported, "gateway " + url_ + " cannot say whether it holds " + cid.to_string() +
                                             " without fetching it");
   }
   return find(cid) != nullptr;
@@ -92,7 +92,7 @@ Result<Bytes> MemoryNode::get_block(const codec::Cid& cid) {
   const auto what = "block/get " + cid.to_string();
   MLCHAIN_TRY_STATUS(check_reachable(what));
   const auto* block = find(cid);
-  if (!block) return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + url_ + " does not hold it");
+  if (!block) return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + url_ + " does not hold it");
   MLCHAIN_TRY_STATUS(ipfs::check_block(cid, *block, "IPFS node " + url_));
   return *block;
 }
@@ -113,13 +113,13 @@ Status MemoryNode::walk_dag(const codec::Cid& root, const std::string& what,
     if (!seen.insert(cid.hash()).second) continue;
     const auto* block = find(cid);
     if (!block) {
-      return make_error(ErrorCode::remote_unavailable,
+      return make_error(ErrorKind::remote_unavailable,
                         what + ": IPFS node " + url_ + " does not hold block " + cid.to_string());
     }
     MLCHAIN_TRY_STATUS(visit(cid, *block));
     auto links = links_of(cid, *block);
     if (!links) {
-      return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + url_ + " cannot decode block " +
+      return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + url_ + " cannot decode block " +
                                                            cid.to_string() + ": " + links.error().message);
     }
     pending.insert(pending.end(), links->rbegin(), links->rend());
@@ -137,7 +137,7 @@ Status MemoryNode::read_dag(const codec::Cid& root, const ipfs::BlockCallback& o
     sent += bytes.size();
     if (progress) progress(sent);
     auto fed = reader.feed(bytes);
-    if (!fed.ok()) return make_error(fed.error().code, what + " from IPFS node " + url_ + ": " + fed.error().message);
+    if (!fed.ok()) return make_error(fed.error().kind, what + " from IPFS node " + url_ + ": " + fed.error().message);
     return fed;
   };
   MLCHAIN_TRY_STATUS(send(codec::encode_car_header({root})));
@@ -148,7 +148,7 @@ Status MemoryNode::read_dag(const codec::Cid& root, const ipfs::BlockCallback& o
   }));
   auto finished = reader.finish();
   if (!finished.ok()) {
-    return make_error(finished.error().code, what + " from IPFS node " + url_ + ": " + finished.error().message);
+    return make_error(finished.error().kind, what + " from IPFS node " + url_ + ": " + finished.error().message);
   }
   return {};
 }
@@ -159,10 +159,10 @@ Status MemoryNode::put_block(const codec::Cid& cid, ByteView block) {
   const auto codec = cid.codec();
   if ((codec != codec::multicodec::raw && codec != codec::multicodec::dag_pb && codec != codec::multicodec::dag_cbor) ||
       cid.hash().code != codec::multihash_code::sha2_256) {
-    return make_error(ErrorCode::usage, what + ": only sha2-256 raw, dag-pb and dag-cbor blocks are stored");
+    return make_error(ErrorKind::invalid_input, what + ": only sha2-256 raw, dag-pb and dag-cbor blocks are stored");
   }
   if (!cid.matches(block)) {
-    return make_error(ErrorCode::internal, what + ": the block to store does not hash to its CID");
+    return make_error(ErrorKind::internal, what + ": the block to store does not hash to its CID");
   }
   return store(cid, block);
 }
@@ -198,7 +198,7 @@ Status MemoryNode::import_car(const ipfs::ByteSource& car, const ipfs::ProgressC
   });
   auto refused = [&](const Error& error) -> Error {
     if (store_failure) return *store_failure;
-    return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + url_ + " refused the CAR: " + error.message);
+    return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + url_ + " refused the CAR: " + error.message);
   };
   std::array<std::uint8_t, 64 * 1024> buffer{};
   std::uint64_t sent = 0;

@@ -31,7 +31,7 @@ eth::RpcClient client_for(const std::string& body) {
 
 template <class T>
 void require_ok_or_remote(const Result<T>& result) {
-  fuzz::require(result.ok() || result.error().code == ErrorCode::remote_unavailable,
+  fuzz::require(result.ok() || result.error().kind == ErrorKind::remote_unavailable,
                 "a malformed answer is a remote failure");
 }
 

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto keystore = keys::parse_keystore(text);
   if (!keystore) {
-    fuzz::require(keystore.error().code == ErrorCode::verification_failed, "keystore refusal has the wrong code");
+    fuzz::require(keystore.error().kind == ErrorKind::corrupt, "keystore refusal has the wrong kind");
     return 0;
   }
   const std::string serialized = keys::serialize_keystore(*keystore);

@@ -7,8 +7,7 @@
 # clone by name into a fresh directory gives the same files (diff -r) and verify --chain holds there;
 # log --remote lists both head updates (newest first); fetch reads the heads again; two racing pushers: one wins, the
 # other exits 5 "the remote moved: fetch first", and pushes after pulling and redoing its commit on top.
-set -euo pipefail
-: "${MLCHAIN:?path to the mlchain binary}" "${MLCHAIN_PEERS:?path to tests/peers}"
+: "${MLCHAIN_PEERS:?path to tests/peers}"
 work=$(mktemp -d)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"

@@ -3,8 +3,6 @@
 # commit, so that every other file is written first), checkout exits 1 and the work tree, HEAD and
 # `status` are exactly as before: no file switched, no file removed, no directory made, no temporary left
 # (fingerprint lists every path, temporaries included). Forced or not.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -4,8 +4,6 @@
 # modifications and untracked files in the way are refused (exit 5, every path listed, nothing written)
 # unless --force, other untracked files, ignored files and .mlchain/ are left alone, and every exit code: 2 (usage), 3 (unknown
 # REV, contents missing from the store, no repository), 1 (stored contents corrupt: nothing written), 5 (a live process holds the index lock).
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)

@@ -2,8 +2,6 @@
 # A checkout killed (SIGKILL) at 20 random moments never leaves a partly written file at a final path:
 # every file there is whole, either the version before or the version checked out; HEAD names one of
 # the two commits; and `checkout --force` then restores a tree that verify accepts.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # checkout, reset --hard and restore draw a progress bar on stderr when it is a terminal (the bytes
 # written of those to write), and print nothing of it when stderr is a pipe.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

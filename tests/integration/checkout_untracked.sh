@@ -2,8 +2,6 @@
 # Untracked files are touched only where REV puts something: there checkout refuses naming them (exit 5,
 # nothing written) and --force overwrites them; every other untracked file survives any checkout, forced
 # or not, including one of the branch already checked out and one in a directory REV removes.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

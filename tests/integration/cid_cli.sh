@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # `mlchain cid` as a user meets it: help, version, the "<cid>  <path>" lines, --json, and exit codes
 # 2 (unknown profile, no path) and 3 (missing path). CIDs: tests/vectors/README.md ("UnixFS files").
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -2,8 +2,6 @@
 # `mlchain cid` on directory trees: symlinks are stored, never followed; modes and mtimes are not
 # recorded; names are kept as raw bytes; sockets, fifos and devices are refused (exit 2) naming the
 # path; an unreadable directory is named. CIDs: tests/vectors/README.md ("UnixFS directories").
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # The command line's frame: version, help (`--help` and `help CMD`), and usage errors with exit code 2
 # that name the unknown or missing command.
-set -euo pipefail
-: "${MLCHAIN:?path to the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 "$MLCHAIN" --version | grep -Eq '^mlchain [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"

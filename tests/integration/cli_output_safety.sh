@@ -2,8 +2,6 @@
 # What the repository holds reaches the terminal escaped: file names with ESC, newlines or tabs are quoted
 # as git quotes them in status, diff and show; messages, tags, params and metric names have their control
 # characters escaped in log and show; error messages stay one line; --json keeps the exact bytes.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

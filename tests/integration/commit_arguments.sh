@@ -4,8 +4,6 @@
 # -F FILE and -F - give the message; --data follows a symlink given as PATH (the data's CID, not the
 # link's); `cid -`, `cid /dev/stdin` (pipe or file) and /proc files give the CID of their contents; no
 # progress bar reaches a pipe. CIDs: tests/vectors/README.md.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

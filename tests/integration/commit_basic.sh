@@ -3,8 +3,6 @@
 # nothing to commit (exit 0, nothing written) and --allow-empty; .mlchainignore; metrics, params (typed),
 # tags, license and data references as `show --json` reports them; the tree equal to `mlchain cid` of the
 # same files; symlinks kept, not followed; a detached HEAD moved; the stat cache written; fsck clean.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -3,8 +3,6 @@
 # moments between its start and the time a whole commit takes. After each kill `mlchain fsck` is clean
 # (leftover temporary files are reported, not problems) and main is either the old commit or a new one
 # whose parent is the old one, never anything else; the next commit works; gc clears the leftovers.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -4,8 +4,6 @@
 # stored. `commit --dereference` stores what symlinks point to: a Hugging Face cache snapshot directory
 # (snapshots/<rev>/model.safetensors -> ../../blobs/<sha>) commits, verifies (with core.dereference = true)
 # and checks out byte for byte as regular files. Dangling links and loops are named. `cid --dereference` gives the same tree.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

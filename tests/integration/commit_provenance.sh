@@ -3,8 +3,6 @@
 # HEAD's commit id, its branch (none when detached), the origin URL with credentials stripped, the dirty
 # flag (tracked changes, untracked files; never the .mlchain directory, never ignored files); no code at
 # all outside git.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

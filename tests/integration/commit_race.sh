@@ -3,8 +3,6 @@
 # again, then both try to move main from the same parent. One wins; the other exits 5 naming the ref (or,
 # when it came second, commits on top of the winner). Never a half-written ref, a lost commit, or a lock
 # left behind; fsck clean at the end.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

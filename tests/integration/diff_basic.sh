@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # mlchain diff end to end: exit codes; HEAD against the work tree, REV against the work tree, REV against
 # REV with sizes and CIDs of files added, removed and changed, and the metrics and params that changed.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

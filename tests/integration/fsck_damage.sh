@@ -3,8 +3,7 @@
 # that is a directory, a FIFO or a symlink, HEAD or the index of the wrong type, a reflog line that does
 # not parse are each reported (exit 1, naming the path or CID) without hanging or following anything;
 # gc refuses while a ref or reflog cannot be read, and removes nothing.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
+: "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # mlchain key end to end: creating, listing, the default key, signing and verifying, exit codes and the
 # modes of what is written (docs/format.md, docs/architecture.md).
-set -euo pipefail
-: "${MLCHAIN:?path to the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY

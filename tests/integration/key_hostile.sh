@@ -2,8 +2,6 @@
 # Tampered and hostile keystores are refused quickly with an error that names the file and the fault:
 # a flipped MAC or ciphertext byte fails the MAC; an unknown cipher and absurd KDF parameters are refused
 # before any key derivation, so a hostile file can neither hang mlchain nor exhaust its memory.
-set -euo pipefail
-: "${MLCHAIN:?path to the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY

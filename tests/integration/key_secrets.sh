@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Secrets stay secret (docs/format.md): no passphrase or private key in any output, error message or --json,
 # and no file but the keystore written; only `key export --private-key` prints the key, on request.
-set -euo pipefail
-: "${MLCHAIN:?path to the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # On a terminal (a pseudo-terminal here) mlchain asks for passphrases with echo off, asks twice for a new
 # key, refuses two different answers, and asks for confirmation before printing a private key.
-set -euo pipefail
-: "${MLCHAIN:?path to the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 make_workspace
 unset MLCHAIN_PASSWORD MLCHAIN_PRIVATE_KEY

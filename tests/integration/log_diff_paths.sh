@@ -4,8 +4,7 @@
 # paths (needed for a path that no longer exists, or one named like a branch); paths are relative to the
 # current directory; a path outside the work tree is a usage error. A merge is listed only when it
 # changed the path against every parent.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
+: "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -3,8 +3,6 @@
 # .mlchain/logs/ and shown by `mlchain reflog`; leaving a detached HEAD names the commits left behind;
 # gc keeps them while their reflog entry is younger than gc.reflog-expire, `gc --dry-run` names what
 # would go, and an aged entry lets gc remove them. A deleted branch's commits survive through its log.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -2,8 +2,6 @@
 # Remote URLs are shown with their credentials redacted wherever they are printed (remote list, its
 # --json, remote show, error messages), and `remote show NAME [--json]` gives a remote's settings and
 # its remote-tracking branches; an unknown NAME is exit 3.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "exit_code.hpp"
 #include "mlchain/codec/address.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/core/tree.hpp"
@@ -66,7 +67,7 @@ Result<codec::Cid> make_commit(const Options& options) {
   }
   for (const auto& metric : options.metrics) {
     const auto equals = metric.find('=');
-    if (equals == std::string::npos) return make_error(ErrorCode::usage, "--metric wants K=V");
+    if (equals == std::string::npos) return make_error(ErrorKind::invalid_argument, "--metric wants K=V");
     commit.meta.metrics[metric.substr(0, equals)] = std::stod(metric.substr(equals + 1));
   }
 
@@ -103,7 +104,7 @@ Result<Options> parse(int argc, char** argv) {
       options.no_ref = true;
       continue;
     }
-    if (i + 1 >= argc) return make_error(ErrorCode::usage, "unknown flag or missing value: " + flag);
+    if (i + 1 >= argc) return make_error(ErrorKind::invalid_argument, "unknown flag or missing value: " + flag);
     const std::string value = argv[++i];
     if (flag == "--tree") options.tree = value;
     else if (flag == "-m") options.message = value;
@@ -112,9 +113,9 @@ Result<Options> parse(int argc, char** argv) {
     else if (flag == "--metric") options.metrics.push_back(value);
     else if (flag == "--key") options.key = value;
     else if (flag == "--author") options.author = value;
-    else return make_error(ErrorCode::usage, "unknown flag: " + flag);
+    else return make_error(ErrorKind::invalid_argument, "unknown flag: " + flag);
   }
-  if (options.tree.empty()) return make_error(ErrorCode::usage, "--tree DIR is required");
+  if (options.tree.empty()) return make_error(ErrorKind::invalid_argument, "--tree DIR is required");
   return options;
 }
 
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
   auto cid = options ? make_commit(*options) : Result<codec::Cid>(options.error());
   if (!cid) {
     std::cerr << "repo_commit_tool: " << cid.error().message << '\n';
-    return static_cast<int>(cid.error().code);
+    return cli::exit_code(cid.error().kind);
   }
   std::cout << cid->to_string() << '\n';
   return 0;

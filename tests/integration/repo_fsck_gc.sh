@@ -4,8 +4,7 @@
 # and path named) and reads refuse the corrupt bytes; leftovers of interrupted writes are reported
 # without failing and removed by gc; gc removes exactly what nothing reaches, refuses while a writer
 # holds the repository, and stops without removing anything when something reachable is missing.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
+: "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # mlchain init and mlchain config end to end: the layout of docs/format.md, refusal inside a repository
 # (exit 5), discovery from subdirectories, settings get/set, and exit codes 2 and 3.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -3,8 +3,7 @@
 # once), --oneline, --json shapes and field values, -n, REV, the file list (flat and HAMT-sharded trees,
 # symlinks, empty directories), signatures (good, and BAD when signed by someone other than the
 # author, checked against cast), and the exit codes.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
+: "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

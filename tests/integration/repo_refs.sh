@@ -3,8 +3,7 @@
 # syntax (HEAD, branch, tag, full and short CIDs, ~N, ^N); refs moved by compare-and-swap under a lock
 # file (a racing writer exits 5 with nothing half-written; a live holder is named after a short wait; a
 # dead holder's lock is taken over).
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}" "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
+: "${MLCHAIN_REPO_COMMIT_TOOL:?path of repo_commit_tool}"
 source "$(dirname "$0")/lib/expect.sh"
 
 work=$(mktemp -d)

@@ -5,8 +5,6 @@
 # mlchain reset [--soft|--hard] REV: the current branch (or the detached HEAD) moves to REV; --soft
 # (the default) leaves the work tree, --hard makes it hold REV's files, untracked files not in the way
 # surviving.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -3,8 +3,6 @@
 # initialised at the root of a git checkout neither commits `.git/` nor rewinds it on checkout, status
 # never lists it, a worktree's `.git` file and the other systems' directories are left out too, and
 # `mlchain cid DIR` gives the tree CID the commit records.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -4,8 +4,6 @@
 # deleted} with branch null when detached; files unchanged by stat are not read (bytes read measured from
 # /proc/<pid>/io), an entry not older than the index itself is hashed again (racy-git); a damaged index is
 # ignored with a warning and rebuilt.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

@@ -5,8 +5,6 @@
 # unreadable; at an object (a commit, a tree), a stored file, HEAD, the current branch, a tag, config, the
 # index and a journal entry. None may hang (timeout), exit 70 or print a raw C++ exception; every failure
 # is one "mlchain: error:" line; verify exits 1 and fsck fails wherever the damage is in what they check.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

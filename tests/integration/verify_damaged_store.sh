@@ -5,8 +5,6 @@
 # /dev/zero (unreadable, without hanging), HEAD's branch that cannot be read (bad-ref, commit null), an
 # ancestry step past a damaged commit. A name that names nothing stays exit 3. On a terminal a progress
 # bar is drawn on stderr; without one, nothing.
-set -euo pipefail
-: "${MLCHAIN:?path of the mlchain binary}"
 source "$(dirname "$0")/lib/expect.sh"
 
 make_workspace

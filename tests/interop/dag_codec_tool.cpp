@@ -22,7 +22,7 @@ using namespace mlchain::codec;
 
 namespace {
 
-Error bad(const std::string& what) { return make_error(ErrorCode::usage, "description: " + what); }
+Error bad(const std::string& what) { return make_error(ErrorKind::invalid_input, "description: " + what); }
 
 class Tokens {
  public:

@@ -7,7 +7,7 @@
 //   eth_tool rpc URL chain-id | block-number | nonce ADDR | fees | receipt 0xHASH
 //   eth_tool rpc URL transfer type=2|0 to=ADDR value=WEI
 //       builds, signs, sends and awaits one transfer from the key's account; prints "hash block gas_used status"
-// Errors: "eth_tool: error: …" on stderr, and the ErrorCode as the exit status.
+// Errors: "eth_tool: error: …" on stderr, and the exit code mlchain gives the error's kind.
 
 #include <chrono>
 #include <iostream>
@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "exit_code.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/codec/transaction.hpp"
 #include "mlchain/core/transaction_signing.hpp"
@@ -29,10 +30,10 @@ namespace {
 
 int fail(const Error& error) {
   std::cerr << "eth_tool: error: " << error.message << "\n";
-  return static_cast<int>(error.code);
+  return cli::exit_code(error.kind);
 }
 
-Error usage(std::string what) { return make_error(ErrorCode::usage, std::move(what)); }
+Error usage(std::string what) { return make_error(ErrorKind::invalid_argument, std::move(what)); }
 
 Result<std::map<std::string, std::string>> settings(const std::vector<std::string>& arguments) {
   std::map<std::string, std::string> values;
@@ -123,12 +124,12 @@ Status transfer(eth::RpcClient& rpc, const std::vector<std::string>& arguments) 
   }
   const eth::CallRequest estimate{signer.address(), transaction.to, transaction.data, transaction.value, std::nullopt};
   MLCHAIN_TRY(const auto gas, rpc.estimate_gas(estimate));
-  if (const auto* refusal = std::get_if<eth::RpcError>(&gas)) return make_error(ErrorCode::conflict, refusal->describe());
+  if (const auto* refusal = std::get_if<eth::RpcError>(&gas)) return make_error(ErrorKind::refused, refusal->describe());
   transaction.gas_limit = std::get<std::uint64_t>(gas);
 
   MLCHAIN_TRY(const codec::SignedTransaction signed_transaction, core::sign_transaction(transaction, signer));
   MLCHAIN_TRY(const auto sent, rpc.send_raw_transaction(signed_transaction.raw));
-  if (const auto* refusal = std::get_if<eth::RpcError>(&sent)) return make_error(ErrorCode::conflict, refusal->describe());
+  if (const auto* refusal = std::get_if<eth::RpcError>(&sent)) return make_error(ErrorKind::refused, refusal->describe());
   for (int poll = 0; poll < 300; ++poll) {
     MLCHAIN_TRY(const auto receipt, rpc.transaction_receipt(signed_transaction.hash));
     if (receipt) {
@@ -138,7 +139,7 @@ Status transfer(eth::RpcClient& rpc, const std::vector<std::string>& arguments) 
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return make_error(ErrorCode::remote_unavailable, "no receipt for " + codec::to_0x_hex(signed_transaction.hash));
+  return make_error(ErrorKind::remote_unavailable, "no receipt for " + codec::to_0x_hex(signed_transaction.hash));
 }
 
 Status rpc_command(const std::string& url, const std::string& command, const std::vector<std::string>& arguments) {
@@ -162,7 +163,7 @@ Status rpc_command(const std::string& url, const std::string& command, const std
     const std::vector<double> percentiles{50};
     MLCHAIN_TRY(const auto history, rpc.fee_history(4, eth::BlockTag::latest(), percentiles));
     MLCHAIN_TRY(const auto block, rpc.block_by_number(eth::BlockTag::latest()));
-    if (!block) return make_error(ErrorCode::remote_unavailable, "no latest block");
+    if (!block) return make_error(ErrorKind::remote_unavailable, "no latest block");
     std::cout << "tip " << tip.to_decimal() << "\nnext_base_fee " << history.base_fee_per_gas.back().to_decimal()
               << "\nlatest_base_fee " << (block->base_fee_per_gas ? block->base_fee_per_gas->to_decimal() : "none")
               << "\nlatest_block " << block->number << "\n";

@@ -1,6 +1,6 @@
 // Drives mlchain's IPFS clients and CAR codec for tests/interop/ipfs_client.sh. NODE is kubo:URL (the
 // Kubo RPC API) or gateway:URL (a trustless gateway). Errors print "ipfs_tool: error: …" and exit with
-// the error's code, as the mlchain command would.
+// the exit code of the error's kind, as the mlchain command would.
 //   ipfs_tool add NODE PROFILE FILE            upload FILE, print the CID the node computed
 //   ipfs_tool cat NODE PROFILE CID OUT         read a file, every block checked, into OUT
 //   ipfs_tool put-block NODE CODEC FILE        store FILE's bytes as one block (raw|dag-pb|dag-cbor, CIDv1)
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "exit_code.hpp"
 #include "mlchain/codec/car.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/ipfs/gateway_client.hpp"
@@ -39,18 +40,18 @@ Result<std::unique_ptr<ipfs::Node>> open_node(const std::string& spec) {
   if (spec.starts_with("gateway:")) {
     return std::unique_ptr<ipfs::Node>(std::make_unique<ipfs::GatewayClient>(spec.substr(8)));
   }
-  return make_error(ErrorCode::usage, "NODE must be kubo:URL or gateway:URL, not " + spec);
+  return make_error(ErrorKind::invalid_argument, "NODE must be kubo:URL or gateway:URL, not " + spec);
 }
 
 Result<unixfs::Profile> profile_named(const std::string& name) {
   auto profile = unixfs::find_profile(name);
-  if (!profile) return make_error(ErrorCode::usage, "unknown profile " + name);
+  if (!profile) return make_error(ErrorKind::invalid_argument, "unknown profile " + name);
   return *profile;
 }
 
 Result<Bytes> read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::not_found, "cannot open " + path);
+  if (!in) return make_error(ErrorKind::not_found, "cannot open " + path);
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
@@ -59,7 +60,7 @@ class OutputFile {
   explicit OutputFile(const std::string& path) : out_(path, std::ios::binary | std::ios::trunc), path_(path) {}
   Status write(ByteView bytes) {
     out_.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out_) return make_error(ErrorCode::internal, "cannot write " + path_);
+    if (!out_) return make_error(ErrorKind::internal, "cannot write " + path_);
     return {};
   }
 
@@ -87,11 +88,11 @@ Result<std::uint64_t> number(const std::string& text) {
     if (used == text.size()) return static_cast<std::uint64_t>(value);
   } catch (const std::exception&) {
   }
-  return make_error(ErrorCode::usage, "not a number: " + text);
+  return make_error(ErrorKind::invalid_argument, "not a number: " + text);
 }
 
 Status http(const std::vector<std::string>& args) {
-  if (args.size() < 3 || args.size() % 2 == 0) return make_error(ErrorCode::usage, "http METHOD URL [OPTION VALUE]...");
+  if (args.size() < 3 || args.size() % 2 == 0) return make_error(ErrorKind::invalid_argument, "http METHOD URL [OPTION VALUE]...");
   net::HttpOptions options;
   net::HttpRequest request;
   request.method = args[1];
@@ -111,7 +112,7 @@ Status http(const std::vector<std::string>& args) {
     else if (option == "--timeout-ms") options.total_timeout = std::chrono::milliseconds(value);
     else if (option == "--chunked") chunked = value;
     else if (option == "--stream") stream = value != 0;
-    else return make_error(ErrorCode::usage, "unknown option " + option);
+    else return make_error(ErrorKind::invalid_argument, "unknown option " + option);
   }
   net::HttpClient client(options);
   for (std::uint64_t n = 0; n < repeat; ++n) {
@@ -142,10 +143,10 @@ Status http(const std::vector<std::string>& args) {
 
 Status run(const std::vector<std::string>& args) {
   const auto need = [&](std::size_t count) -> Status {
-    if (args.size() != count) return make_error(ErrorCode::usage, "wrong number of arguments for " + args[0]);
+    if (args.size() != count) return make_error(ErrorKind::invalid_argument, "wrong number of arguments for " + args[0]);
     return {};
   };
-  if (args.empty()) return make_error(ErrorCode::usage, "no command");
+  if (args.empty()) return make_error(ErrorKind::invalid_argument, "no command");
   const auto& command = args[0];
 
   if (command == "file-car") {
@@ -158,7 +159,7 @@ Status run(const std::vector<std::string>& args) {
     MLCHAIN_TRY_STATUS(out.write(codec::encode_car_header({root.cid})));
     CarSink sink(out);
     MLCHAIN_TRY(auto again, fs::import_file(args[2], profile, sink));
-    if (again.cid != root.cid) return make_error(ErrorCode::conflict, args[2] + " changed while it was read");
+    if (again.cid != root.cid) return make_error(ErrorKind::changed_concurrently, args[2] + " changed while it was read");
     std::cout << root.cid.to_string() << "\n";
     return {};
   }
@@ -173,7 +174,7 @@ Status run(const std::vector<std::string>& args) {
 
   if (command == "http") return http(args);
 
-  if (args.size() < 2) return make_error(ErrorCode::usage, "no NODE");
+  if (args.size() < 2) return make_error(ErrorKind::invalid_argument, "no NODE");
   MLCHAIN_TRY(auto node, open_node(args[1]));
 
   if (command == "add") {
@@ -232,15 +233,15 @@ Status run(const std::vector<std::string>& args) {
   if (command == "import") {
     MLCHAIN_TRY_STATUS(need(3));
     std::FILE* file = std::fopen(args[2].c_str(), "rb");
-    if (file == nullptr) return make_error(ErrorCode::not_found, "cannot open " + args[2]);
+    if (file == nullptr) return make_error(ErrorKind::not_found, "cannot open " + args[2]);
     const std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
     return node->import_car([file](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
       const auto n = std::fread(buffer.data(), 1, buffer.size(), file);
-      if (n == 0 && std::ferror(file) != 0) return make_error(ErrorCode::internal, "cannot read the CAR");
+      if (n == 0 && std::ferror(file) != 0) return make_error(ErrorKind::internal, "cannot read the CAR");
       return n;
     });
   }
-  return make_error(ErrorCode::usage, "unknown command " + command);
+  return make_error(ErrorKind::invalid_argument, "unknown command " + command);
 }
 
 }  // namespace
@@ -250,7 +251,7 @@ int main(int argc, char** argv) {
   auto status = run(args);
   if (!status.ok()) {
     std::cerr << "ipfs_tool: error: " << status.error().message << "\n";
-    return static_cast<int>(status.error().code);
+    return cli::exit_code(status.error().kind);
   }
   return 0;
 }

@@ -92,7 +92,7 @@ TEST_CASE("abi selectors and topics are keccak-256 of the canonical signature", 
   CHECK_FALSE(abi::parse_signature("f(uint256 indexed x y)").ok());
   const auto unsupported = abi::parse_signature("f(int256)");
   REQUIRE_FALSE(unsupported.ok());
-  CHECK(unsupported.error().code == ErrorCode::usage);
+  CHECK(unsupported.error().kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("abi encodes calls as cast does", "[abi]") {
@@ -161,7 +161,7 @@ TEST_CASE("abi decoding is strict", "[abi]") {
   auto expect_refused = [&](Bytes data, std::string_view reason) {
     const auto decoded = abi::decode(one_string, data);
     REQUIRE_FALSE(decoded.ok());
-    CHECK(decoded.error().code == ErrorCode::usage);
+    CHECK(decoded.error().kind == ErrorKind::invalid_input);
     CHECK(decoded.error().message.find(reason) != std::string::npos);
   };
   Bytes trailing = good;

@@ -53,7 +53,7 @@ TEST_CASE("atomic writes can refuse to replace", "[atomic_file]") {
   REQUIRE(fs::write_file_atomically(target, as_bytes("kept"), {0600, fs::IfExists::fail}));
   const auto again = fs::write_file_atomically(target, as_bytes("lost"), {0600, fs::IfExists::fail});
   REQUIRE_FALSE(again);
-  CHECK(again.error().code == ErrorCode::conflict);
+  CHECK(again.error().kind == ErrorKind::exists);
   CHECK(contents(target) == "kept");
   CHECK(entries(directory.path) == 1);
 }
@@ -62,7 +62,7 @@ TEST_CASE("atomic writes into a missing directory fail cleanly", "[atomic_file]"
   TemporaryDirectory directory;
   const auto result = fs::write_file_atomically(directory.path / "missing" / "file", as_bytes("x"));
   REQUIRE_FALSE(result);
-  CHECK(result.error().code == ErrorCode::not_found);
+  CHECK(result.error().kind == ErrorKind::not_found);
   CHECK(result.error().message.find("missing") != std::string::npos);
 }
 

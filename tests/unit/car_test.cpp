@@ -121,7 +121,7 @@ TEST_CASE("CAR: input cut anywhere but between sections is rejected", "[car]") {
       CHECK(car.ok());
     } else {
       REQUIRE_FALSE(car.ok());
-      CHECK(car.error().code == ErrorCode::verification_failed);
+      CHECK(car.error().kind == ErrorKind::corrupt);
     }
   }
 }
@@ -131,7 +131,7 @@ TEST_CASE("CAR: a changed byte in a block names the block's CID", "[car]") {
   bytes[325 + 40] ^= 0x01;  // the last byte of the third section's raw block
   auto car = decode_car(bytes);
   REQUIRE_FALSE(car.ok());
-  CHECK(car.error().code == ErrorCode::verification_failed);
+  CHECK(car.error().kind == ErrorKind::corrupt);
   CHECK_THAT(car.error().message, Catch::Contains("bafkreifw7plhl6mofk6sfvhnfh64qmkq73oeqwl6sloru6rehaoujituke"));
   CHECK_THAT(car.error().message, Catch::Contains("byte 325"));
 }
@@ -186,11 +186,11 @@ TEST_CASE("CAR: an error from the block callback stops the reader", "[car]") {
   int calls = 0;
   CarReader reader([&](const Cid&, ByteView) -> Status {
     ++calls;
-    return make_error(ErrorCode::conflict, "stop here");
+    return make_error(ErrorKind::refused, "stop here");
   });
   auto status = reader.feed(bytes);
   REQUIRE_FALSE(status.ok());
-  CHECK(status.error().code == ErrorCode::conflict);
+  CHECK(status.error().kind == ErrorKind::refused);
   CHECK(calls == 1);
   CHECK_FALSE(reader.feed(bytes).ok());
   CHECK_FALSE(reader.finish().ok());
@@ -221,7 +221,7 @@ TEST_CASE("CAR: a reader asked for one root refuses a CAR for others before any 
     CarReader wrong(count, root);
     const auto refused = wrong.feed(car_for(roots));
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error().code == ErrorCode::verification_failed);
+    CHECK(refused.error().kind == ErrorKind::corrupt);
     CHECK_THAT(refused.error().message, Catch::Contains(root.to_string()));
     CHECK(calls == 0);
   }

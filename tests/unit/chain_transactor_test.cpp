@@ -38,7 +38,7 @@ struct ScriptedNode final : eth::RpcTransport {
     json reply = answer(request["method"].get<std::string>(), request["params"]);
     if (request["method"] == "eth_sendRawTransaction" && drop_sends > 0) {
       --drop_sends;
-      return make_error(ErrorCode::remote_unavailable, "connection reset (test)");
+      return make_error(ErrorKind::remote_unavailable, "connection reset (test)");
     }
     reply["jsonrpc"] = "2.0";
     reply["id"] = request["id"];
@@ -130,7 +130,7 @@ struct Fixture {
     settings.receipt_timeout = std::chrono::milliseconds(2000);
     return chain::Transactor(*rpc, journal, settings, [this](ByteView) {
       explained = true;
-      return make_error(ErrorCode::conflict, "the remote moved: fetch first (test)");
+      return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first (test)");
     });
   }
 
@@ -209,7 +209,7 @@ TEST_CASE("a node on another chain: nothing is signed, nothing journaled") {
   auto transactor = f.transactor();
   auto sent = transactor.submit(f.intent(), f.signer);
   REQUIRE_FALSE(sent.ok());
-  CHECK(sent.error().code == ErrorCode::usage);
+  CHECK(sent.error().kind == ErrorKind::invalid_input);
   CHECK(f.node->count("eth_sendRawTransaction") == 0);
   CHECK(f.journal.entries()->empty());
 }
@@ -223,7 +223,7 @@ TEST_CASE("a revert found by eth_estimateGas is explained before anything is sig
   auto transactor = f.transactor();
   auto sent = transactor.submit(f.intent(), f.signer);
   REQUIRE_FALSE(sent.ok());
-  CHECK(sent.error().code == ErrorCode::conflict);
+  CHECK(sent.error().kind == ErrorKind::not_fast_forward);
   CHECK(f.explained);
   CHECK(f.node->count("eth_sendRawTransaction") == 0);
   CHECK(f.journal.entries()->empty());

@@ -12,6 +12,7 @@
 #include "mlchain/codec/unixfs.hpp"
 #include "mlchain/core/checkout_safety.hpp"
 #include "mlchain/core/commit.hpp"
+#include "mlchain/fs/lock_file.hpp"
 #include "mlchain/keys/signers.hpp"
 #include "mlchain/repo/checkout.hpp"
 #include "mlchain/repo/verify.hpp"
@@ -35,7 +36,7 @@ core::TreeEntry empty_directory(std::string path) { return {std::move(path), som
 std::string refusal(const std::vector<core::TreeEntry>& entries) {
   const auto status = core::check_checkout_safety(entries, some_cid);
   if (status.ok()) return "";
-  CHECK(status.error().code == ErrorCode::verification_failed);
+  CHECK(status.error().kind == ErrorKind::corrupt);
   return status.error().message;
 }
 
@@ -171,7 +172,7 @@ TEST_CASE("checkout refuses hostile trees before writing anything", "[checkout]"
     const auto commit = put_commit(*repository, item.tree);
     const auto outcome = repo::checkout(*repository, commit.to_string(), true);
     REQUIRE_FALSE(outcome.ok());
-    CHECK(outcome.error().code == ErrorCode::verification_failed);
+    CHECK(outcome.error().kind == ErrorKind::corrupt);
     CHECK_THAT(outcome.error().message, Catch::Contains(item.says));
     CHECK(work_tree_names(work.path).empty());
     const auto head = repository->refs().read_head();
@@ -237,7 +238,7 @@ TEST_CASE("checkout touches an untracked file only where REV puts something", "[
   write_text(work.path / "b", "in the way\n");
   const auto refused = repo::checkout(*repository, two.to_string(), false);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == ErrorCode::conflict);
+  CHECK(refused.error().kind == ErrorKind::refused);
   CHECK_THAT(refused.error().message, Catch::Contains("b (untracked)") && !Catch::Contains("'untracked'"));
   CHECK(read_text(work.path / "b") == "in the way\n");
   REQUIRE(repo::checkout(*repository, two.to_string(), true).ok());
@@ -262,7 +263,7 @@ TEST_CASE("a checkout that fails while staging changes nothing", "[checkout]") {
   for (const bool force : {false, true}) {
     const auto outcome = repo::checkout(*repository, after.to_string(), force);
     REQUIRE_FALSE(outcome.ok());
-    CHECK(outcome.error().code == ErrorCode::verification_failed);
+    CHECK(outcome.error().kind == ErrorKind::corrupt);
     CHECK(work_tree_names(work.path) == std::vector<std::string>{"a", "gone"});
     CHECK(read_text(work.path / "a") == "hello\n");
     const auto head = repository->refs().read_head();
@@ -311,6 +312,33 @@ TEST_CASE("reset moves the branch HEAD names; --hard brings the work tree along"
   CHECK(*repository->refs().read(main_ref) == std::optional<codec::Cid>(two));
   const auto missing = repo::restore(*repository, {"b"}, one.to_string());
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == ErrorCode::not_found);
+  CHECK(missing.error().kind == ErrorKind::not_found);
   CHECK_THAT(missing.error().message, Catch::Contains("'b'"));
+}
+
+TEST_CASE("a lock held on HEAD or the branch is reported as locked, never as a moved HEAD", "[checkout]") {
+  TemporaryDirectory work;
+  auto repository = repo::init_repository(work.path);
+  REQUIRE(repository.ok());
+  const auto one = put_commit(*repository, put_directory(*repository, {link(put_file(*repository, "one\n"), "a")}));
+  const auto two = put_commit(*repository, put_directory(*repository, {link(put_file(*repository, "two\n"), "a")}));
+  REQUIRE(repo::reset(*repository, one.to_string(), repo::ResetMode::hard).ok());
+  const auto main_ref = std::string(repo::heads_prefix) + "main";
+
+  SECTION("checkout while HEAD.lock is held") {
+    auto held = fs::LockFile::acquire(work.path / ".mlchain/HEAD").value();
+    const auto switched = repo::checkout(*repository, two.to_string(), false);
+    REQUIRE_FALSE(switched.ok());
+    CHECK(switched.error().kind == ErrorKind::locked);
+    CHECK_THAT(switched.error().message, Catch::Contains("HEAD.lock is held") && !Catch::Contains("HEAD moved"));
+    CHECK(repository->refs().read_head().value().branch == std::optional<std::string>("main"));
+  }
+  SECTION("reset while the branch's lock is held") {
+    auto held = fs::LockFile::acquire(work.path / ".mlchain/refs/heads/main").value();
+    const auto moved = repo::reset(*repository, two.to_string(), repo::ResetMode::soft);
+    REQUIRE_FALSE(moved.ok());
+    CHECK(moved.error().kind == ErrorKind::locked);
+    CHECK_THAT(moved.error().message, Catch::Contains("main.lock is held") && !Catch::Contains("HEAD moved"));
+    CHECK(*repository->refs().read(main_ref) == std::optional<codec::Cid>(one));
+  }
 }

@@ -31,7 +31,7 @@ TEST_CASE("params: a whole integer that int64 cannot hold is refused, not rounde
     auto parsed = parse_param_value("seed", big);
     INFO(big);
     REQUIRE_FALSE(parsed);
-    CHECK(parsed.error().code == ErrorCode::usage);
+    CHECK(parsed.error().kind == ErrorKind::invalid_argument);
     CHECK(parsed.error().message.find("param 'seed'") != std::string::npos);
     CHECK(parsed.error().message.find(big) != std::string::npos);
   }
@@ -47,7 +47,7 @@ TEST_CASE("metrics are finite numbers; anything else names the metric", "[commit
     auto parsed = parse_metric_value("acc", bad);
     INFO(bad);
     REQUIRE_FALSE(parsed);
-    CHECK(parsed.error().code == ErrorCode::usage);
+    CHECK(parsed.error().kind == ErrorKind::invalid_argument);
     CHECK(parsed.error().message.find("'acc'") != std::string::npos);
   }
 }
@@ -57,7 +57,7 @@ TEST_CASE("K=V arguments split at the first '='", "[commit-fields]") {
   CHECK(pair.key == "note");
   CHECK(pair.value == "a=b");
   CHECK(parse_assignment("empty=", "--tag").value().value.empty());
-  CHECK(parse_assignment("novalue", "--tag").error().code == ErrorCode::usage);
+  CHECK(parse_assignment("novalue", "--tag").error().kind == ErrorKind::invalid_argument);
   CHECK(parse_assignment("=v", "--metric").error().message.find("--metric") != std::string::npos);
 }
 
@@ -72,7 +72,7 @@ TEST_CASE("data references: --data NAME=PATH and NAME:ROLE=PATH", "[commit-field
   CHECK(role.path == "eval.json");
   for (const char* bad : {"train", "train=", ":role=x", "name:=x", "=x"}) {
     INFO(bad);
-    CHECK(parse_data_argument(bad).error().code == ErrorCode::usage);
+    CHECK(parse_data_argument(bad).error().kind == ErrorKind::invalid_argument);
   }
 }
 

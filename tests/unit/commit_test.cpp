@@ -86,6 +86,6 @@ TEST_CASE("commits that break the schema are refused", "[commit]") {
   CHECK_FALSE(set_sig_byte(0, 0));      // with r = 0
   CHECK(set_sig_byte(64, 28));
   auto failed = with([](cbor::Map& m) { m.emplace("extra", 1); });
-  CHECK(failed.error().code == ErrorCode::verification_failed);
+  CHECK(failed.error().kind == ErrorKind::corrupt);
   CHECK_THAT(failed.error().message, Catch::Contains("extra"));
 }

@@ -131,7 +131,7 @@ TEST_CASE("entry names must be single, distinct path components", "[unixfs][dire
     INFO(bad);
     const auto result = build_directory(unixfs_v1_2025, {{bad, file}}, sink);
     REQUIRE_FALSE(result);
-    CHECK(result.error().code == ErrorCode::usage);
+    CHECK(result.error().kind == ErrorKind::invalid_input);
   }
   const auto twice = build_directory(unixfs_v1_2025, {{"same", file}, {"same", file}}, sink);
   REQUIRE_FALSE(twice);

@@ -197,7 +197,7 @@ TEST_CASE("a file node records each child's content size and the total", "[unixf
 TEST_CASE("a failing sink stops the build with its error", "[unixfs][file]") {
   class FullSink final : public BlockSink {
    public:
-    Status put(const codec::Cid&, ByteView) override { return make_error(ErrorCode::internal, "disk full"); }
+    Status put(const codec::Cid&, ByteView) override { return make_error(ErrorKind::internal, "disk full"); }
   } sink;
   FileBuilder builder(unixfs_v1_2025, sink);
   auto status = builder.add_leaf(make_leaf(unixfs_v1_2025, as_bytes("x")));

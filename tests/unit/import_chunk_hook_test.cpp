@@ -54,7 +54,7 @@ TEST_CASE("on_chunk sees the whole file in order, on one thread or many", "[impo
     }
   }
 
-  fs::ImportOptions failing{2, [](ByteView) { return Status(make_error(ErrorCode::internal, "disk full")); }};
+  fs::ImportOptions failing{2, [](ByteView) { return Status(make_error(ErrorKind::internal, "disk full")); }};
   unixfs::DiscardingBlockSink sink;
   const auto stopped = fs::import_file(path, unixfs::unixfs_v1_2025, sink, failing);
   REQUIRE_FALSE(stopped);

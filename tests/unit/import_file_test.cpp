@@ -82,7 +82,7 @@ TEST_CASE("import_file names a missing file and reports it as not found", "[impo
   const auto missing = stdfs::temp_directory_path() / "mlchain-no-such-file";
   auto root = fs::import_file(missing, unixfs::unixfs_v1_2025, sink);
   REQUIRE_FALSE(root);
-  CHECK(root.error().code == ErrorCode::not_found);
+  CHECK(root.error().kind == ErrorKind::not_found);
   CHECK(root.error().message == "cannot open " + missing.string() + ": No such file or directory");
 }
 
@@ -90,7 +90,7 @@ TEST_CASE("a sink's error stops a parallel import and comes back unchanged", "[i
   class FullSink final : public unixfs::BlockSink {
    public:
     Status put(const codec::Cid&, ByteView) override {
-      if (++puts == 3) return make_error(ErrorCode::internal, "disk full");
+      if (++puts == 3) return make_error(ErrorKind::internal, "disk full");
       return {};
     }
     int puts = 0;

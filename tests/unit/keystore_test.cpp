@@ -76,7 +76,7 @@ TEST_CASE("the Web3 Secret Storage test vectors decrypt to their key", "[keystor
   REQUIRE(keystore);
   const auto wrong = decrypt_keystore(*keystore, as_bytes("testpassword!"), "vector");
   REQUIRE_FALSE(wrong);
-  CHECK(wrong.error().code == ErrorCode::verification_failed);
+  CHECK(wrong.error().kind == ErrorKind::bad_signature);
   CHECK(wrong.error().message ==
         "wrong passphrase for key vector (or its keystore was altered: its MAC does not match)");
 }
@@ -122,7 +122,7 @@ TEST_CASE("tampered keystores fail the MAC", "[keystore]") {
     REQUIRE(keystore);
     const auto result = decrypt_keystore(*keystore, as_bytes("testpassword"), "tampered");
     REQUIRE_FALSE(result);
-    CHECK(result.error().code == ErrorCode::verification_failed);
+    CHECK(result.error().kind == ErrorKind::bad_signature);
     CHECK(result.error().message.find("MAC does not match") != std::string::npos);
   }
 }
@@ -164,10 +164,10 @@ TEST_CASE("hostile or malformed keystores are refused before any work", "[keysto
   };
   for (const auto& [text, expected] : cases) {
     INFO(expected);
-    Result<Keystore> result = make_error(ErrorCode::internal, "not run");
+    Result<Keystore> result = make_error(ErrorKind::internal, "not run");
     const double elapsed = seconds([&] { result = parse_keystore(text); });
     REQUIRE_FALSE(result);
-    CHECK(result.error().code == ErrorCode::verification_failed);
+    CHECK(result.error().kind == ErrorKind::corrupt);
     CHECK(result.error().message.starts_with("corrupt keystore: "));
     CHECK(result.error().message.find(expected) != std::string::npos);
     CHECK(elapsed < 0.5);

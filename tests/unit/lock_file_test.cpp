@@ -25,7 +25,7 @@ TEST_CASE("a held lock makes the next taker wait, then fail naming the holder", 
 
   auto second = fs::LockFile::acquire(target, std::chrono::milliseconds(100));
   REQUIRE_FALSE(second);
-  CHECK(second.error().code == ErrorCode::conflict);
+  CHECK(second.error().kind == ErrorKind::locked);
   CHECK_THAT(second.error().message, Catch::Contains("pid " + std::to_string(::getpid())));
   CHECK_THAT(second.error().message, Catch::Contains("main.lock"));
 }
@@ -53,7 +53,7 @@ TEST_CASE("a lock file that is a FIFO, a symlink or a directory is damage, never
   auto refused = [&] {
     auto taken = fs::LockFile::acquire(target, std::chrono::milliseconds(100));
     REQUIRE_FALSE(taken);
-    CHECK(taken.error().code == ErrorCode::verification_failed);
+    CHECK(taken.error().kind == ErrorKind::corrupt);
     CHECK_THAT(taken.error().message, Catch::Contains(lock.string()));
     stdfs::remove_all(lock);
   };

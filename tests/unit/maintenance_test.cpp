@@ -48,7 +48,7 @@ TEST_CASE("a reflog line round-trips, and what is not one is refused", "[repo][r
 
   for (const std::string_view bad : {"garbage", "- - alice 1 +0000", "- - alice x +0000\tm", "- - alice 1 0000\tm",
                                      "nope - alice 1 +0000\tm", "- - 1 +0000\tm", "- - alice 1 +0000 extra\tm"})
-    CHECK(repo::parse_reflog_entry(bad).error().code == ErrorCode::verification_failed);
+    CHECK(repo::parse_reflog_entry(bad).error().kind == ErrorKind::corrupt);
 }
 
 TEST_CASE("every move of a ref and of HEAD is logged, a deletion included", "[repo][reflog]") {
@@ -118,12 +118,12 @@ TEST_CASE("gc keeps what young reflog entries name, and removes it once they exp
   CHECK(refs.reflog("HEAD").value().empty());
 
   auto config = repo::Config::load(repository.paths().config()).value();
-  CHECK(config.set("gc.reflog-expire", "soon").error().code == ErrorCode::usage);
+  CHECK(config.set("gc.reflog-expire", "soon").error().kind == ErrorKind::invalid_argument);
   CHECK(repo::parse_reflog_expire_seconds("90.days").value() == 90 * 86400);
   CHECK(repo::parse_reflog_expire_seconds("7").value() == 7 * 86400);
   CHECK(repo::parse_reflog_expire_seconds("never").value() == std::nullopt);
   CHECK(repo::parse_reflog_expire_seconds("now").value() == 0);
-  CHECK(repo::parse_reflog_expire_seconds("-1").error().code == ErrorCode::usage);
+  CHECK(repo::parse_reflog_expire_seconds("-1").error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("a ref that is not a regular file is never taken for a missing one", "[repo][reflog][gc]") {
@@ -133,12 +133,12 @@ TEST_CASE("a ref that is not a regular file is never taken for a missing one", "
   REQUIRE(repository.refs().compare_and_swap("refs/heads/side", std::nullopt, base));
   stdfs::remove(dir.path / ".mlchain/refs/heads/side");
   stdfs::create_directory(dir.path / ".mlchain/refs/heads/side");
-  CHECK(repository.refs().read("refs/heads/side").error().code == ErrorCode::verification_failed);
+  CHECK(repository.refs().read("refs/heads/side").error().kind == ErrorKind::corrupt);
   repo::GcOptions options;
   options.now = 4000000000;  // every reflog entry has expired: only the damaged ref could keep `base`
   auto refused = repo::gc(repository, options);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == ErrorCode::verification_failed);
+  CHECK(refused.error().kind == ErrorKind::corrupt);
   CHECK(refused.error().message.find("refs/heads/side") != std::string::npos);
   CHECK(stored(repository, base));
 }

@@ -60,12 +60,12 @@ TEST_CASE("a tampered block is refused by get_block, read_file and read_dag, nam
 
   const auto got = node.get_block(file.cid);
   REQUIRE_FALSE(got.ok());
-  CHECK(got.error().code == ErrorCode::verification_failed);
+  CHECK(got.error().kind == ErrorKind::corrupt);
   CHECK_THAT(got.error().message, Catch::Contains(file.cid.to_string()) && Catch::Contains("memory://node"));
 
   const auto read = node.read_file(file.cid, unixfs::unixfs_v0_2015, [](ByteView) -> Status { return {}; });
   REQUIRE_FALSE(read.ok());
-  CHECK(read.error().code == ErrorCode::verification_failed);
+  CHECK(read.error().kind == ErrorKind::corrupt);
 
   std::size_t handed_out = 0;
   const auto dag = node.read_dag(file.cid, [&](const codec::Cid&, ByteView) -> Status {
@@ -73,7 +73,7 @@ TEST_CASE("a tampered block is refused by get_block, read_file and read_dag, nam
     return {};
   });
   REQUIRE_FALSE(dag.ok());
-  CHECK(dag.error().code == ErrorCode::verification_failed);
+  CHECK(dag.error().kind == ErrorKind::corrupt);
   CHECK_THAT(dag.error().message, Catch::Contains(file.cid.to_string()));
   CHECK(handed_out == 0);
 }
@@ -97,11 +97,11 @@ TEST_CASE("a dropped block is no longer held, and a DAG that needs it can neithe
   CHECK_FALSE(node.has_block(leaf).value());
   const auto pinned = node.pin(top);
   REQUIRE_FALSE(pinned.ok());
-  CHECK(pinned.error().code == ErrorCode::remote_unavailable);
+  CHECK(pinned.error().kind == ErrorKind::remote_unavailable);
   CHECK_THAT(pinned.error().message, Catch::Contains(leaf.to_string()));
   CHECK_FALSE(node.pinned(top));
-  CHECK(node.read_dag(top, [](const codec::Cid&, ByteView) -> Status { return {}; }).error().code ==
-        ErrorCode::remote_unavailable);
+  CHECK(node.read_dag(top, [](const codec::Cid&, ByteView) -> Status { return {}; }).error().kind ==
+        ErrorKind::remote_unavailable);
 }
 
 TEST_CASE("after the set number of writes every write fails as a cut connection, keeping what was stored",
@@ -112,14 +112,14 @@ TEST_CASE("after the set number of writes every write fails as a cut connection,
   node.fail_writes_after(2);
   const auto added = node.add_file(file.path, unixfs::unixfs_v1_2025);
   REQUIRE_FALSE(added.ok());
-  CHECK(added.error().code == ErrorCode::remote_unavailable);
+  CHECK(added.error().kind == ErrorKind::remote_unavailable);
   CHECK_THAT(added.error().message, Catch::Contains("memory://node"));
   CHECK(node.blocks_written() == 2);
   CHECK_FALSE(node.holds(file.cid));
 
   const auto block = Bytes{1, 2, 3};
   const auto cid = codec::Cid::of_block(1, codec::multicodec::raw, block);
-  CHECK(node.put_block(cid, block).error().code == ErrorCode::remote_unavailable);
+  CHECK(node.put_block(cid, block).error().kind == ErrorKind::remote_unavailable);
   CHECK(node.blocks_written() == 2);
 }
 
@@ -144,7 +144,7 @@ TEST_CASE("an offline node answers every call remote_unavailable naming its URL"
                             node.import_car(no_car).error(),
                             node.pin(cid).error()};
   for (const auto& error : errors) {
-    CHECK(error.code == ErrorCode::remote_unavailable);
+    CHECK(error.kind == ErrorKind::remote_unavailable);
     CHECK_THAT(error.message, Catch::Contains("memory://far-away"));
   }
 
@@ -178,6 +178,6 @@ TEST_CASE("import_car stores every block of the CAR and refuses one whose block 
   MemoryNode other;
   const auto refused = other.import_car(source_of(forged));
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == ErrorCode::remote_unavailable);
+  CHECK(refused.error().kind == ErrorKind::remote_unavailable);
   CHECK_FALSE(other.holds(cid));
 }

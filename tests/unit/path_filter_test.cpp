@@ -34,7 +34,7 @@ TEST_CASE("work_tree_path resolves arguments lexically against the current direc
   CHECK(core::work_tree_path(root, root / "model", "/w/bundle/config.json").value() == "config.json");
   const auto outside = core::work_tree_path(root, root, "../other");
   REQUIRE_FALSE(outside.ok());
-  CHECK(outside.error().code == ErrorCode::usage);
+  CHECK(outside.error().kind == ErrorKind::invalid_argument);
   CHECK_FALSE(core::work_tree_path(root, root / "model", "/etc/passwd").ok());
   CHECK_FALSE(core::work_tree_path(root, root, "/w/bundle-other/x").ok());
 }

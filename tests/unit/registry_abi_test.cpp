@@ -11,7 +11,7 @@
 
 namespace registry = mlchain::eth::registry;
 using mlchain::Bytes;
-using mlchain::ErrorCode;
+using mlchain::ErrorKind;
 using mlchain::codec::Address;
 using mlchain::codec::Cid;
 using registry::Word;
@@ -148,18 +148,18 @@ TEST_CASE("registry view results decode as cast abi-encode writes them", "[regis
 }
 
 TEST_CASE("registry view results that are not what the view returns are refused", "[registry]") {
-  CHECK(registry::decode_head_of(hex("0x")).error().code == ErrorCode::usage);
-  CHECK(registry::decode_head_of(hex(one + "00")).error().code == ErrorCode::usage);  // leftover byte
+  CHECK(registry::decode_head_of(hex("0x")).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::decode_head_of(hex(one + "00")).error().kind == ErrorKind::invalid_input);  // leftover byte
   // An address with non-zero upper bytes, a bool that is 2.
-  CHECK(registry::decode_owner_of(hex(head_a)).error().code == ErrorCode::usage);
+  CHECK(registry::decode_owner_of(hex(head_a)).error().kind == ErrorKind::invalid_input);
   CHECK(registry::decode_is_writer(hex("0x0000000000000000000000000000000000000000000000000000000000000002"))
             .error()
-            .code == ErrorCode::usage);
+            .kind == ErrorKind::invalid_input);
   // A branch list whose length runs past the data.
   CHECK(registry::decode_branches_of(hex("0x0000000000000000000000000000000000000000000000000000000000000020"
                                          "0000000000000000000000000000000000000000000000000000000000000002"))
             .error()
-            .code == ErrorCode::usage);
+            .kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("registry event topics are cast sig-event's", "[registry]") {
@@ -221,37 +221,37 @@ TEST_CASE("registry logs recorded on anvil decode to the push that emitted them"
 TEST_CASE("registry logs that the contract cannot have emitted are refused", "[registry]") {
   const std::vector<Word> moved_topics{word(head_updated_topic), word(models_id), word(main_id), word(owner_topic)};
   SECTION("no topics, or another event's") {
-    CHECK(registry::decode_event({}, hex(moved_data)).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event({}, hex(moved_data)).error().kind == ErrorKind::invalid_input);
     std::vector<Word> foreign = moved_topics;
     foreign[0] = word(one);
-    CHECK(registry::decode_event(foreign, hex(moved_data)).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(foreign, hex(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a topic missing") {
     const std::vector<Word> three(moved_topics.begin(), moved_topics.end() - 1);
-    CHECK(registry::decode_event(three, hex(moved_data)).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(three, hex(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a repository id that is not the hash of the repository named in the data") {
     std::vector<Word> wrong = moved_topics;
     wrong[1] = registry::repository_id("other");
-    CHECK(registry::decode_event(wrong, hex(moved_data)).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(wrong, hex(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a branch id that is not the hash of the branch named in the data") {
     std::vector<Word> wrong = moved_topics;
     wrong[2] = registry::branch_id("dev");
-    CHECK(registry::decode_event(wrong, hex(moved_data)).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(wrong, hex(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a move to the empty head") {
     Bytes data = hex(moved_data);
     std::fill(data.begin() + 96, data.begin() + 128, std::uint8_t{0});
-    CHECK(registry::decode_event(moved_topics, data).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(moved_topics, data).error().kind == ErrorKind::invalid_input);
   }
   SECTION("truncated or padded data") {
     Bytes data = hex(moved_data);
     data.pop_back();
-    CHECK(registry::decode_event(moved_topics, data).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(moved_topics, data).error().kind == ErrorKind::invalid_input);
     data.push_back(0);
     data.push_back(0);
-    CHECK(registry::decode_event(moved_topics, data).error().code == ErrorCode::usage);
+    CHECK(registry::decode_event(moved_topics, data).error().kind == ErrorKind::invalid_input);
   }
 }
 
@@ -302,9 +302,9 @@ TEST_CASE("revert data that is not a registry error is told apart from one that 
   REQUIRE(message.ok());
   CHECK(!message->has_value());
   // StaleHead's selector with one word instead of two.
-  CHECK(registry::decode_error(hex("0x7fe83496" + one.substr(2))).error().code == ErrorCode::usage);
+  CHECK(registry::decode_error(hex("0x7fe83496" + one.substr(2))).error().kind == ErrorKind::invalid_input);
   // EmptyHead() with a stray byte after it.
-  CHECK(registry::decode_error(hex("0x8803b81f00")).error().code == ErrorCode::usage);
+  CHECK(registry::decode_error(hex("0x8803b81f00")).error().kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("a head is the digest of a commit CID and gives it back", "[registry]") {
@@ -321,8 +321,8 @@ TEST_CASE("a head is the digest of a commit CID and gives it back", "[registry]"
   // The same digest under dag-pb is a directory, not a commit.
   auto directory = Cid::parse("bafybeigks6arfsq3xxfpvqrrwonchxcnu6do76auprhhfomao6c273sixm");
   REQUIRE(directory.ok());
-  CHECK(registry::head_of(*directory).error().code == ErrorCode::usage);
-  CHECK(registry::commit_of(word(zero)).error().code == ErrorCode::usage);
+  CHECK(registry::head_of(*directory).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::commit_of(word(zero)).error().kind == ErrorKind::invalid_input);
   CHECK(registry::is_empty(word(zero)));
   CHECK(!registry::is_empty(word(one)));
 }
@@ -334,8 +334,8 @@ TEST_CASE("repository and branch names follow the contract's rules", "[registry]
   }
   for (const std::string& name : {std::string(), std::string(65, 'r'), std::string("my models"),
                                   std::string("a/b"), std::string("ü")}) {
-    CHECK(registry::check_repository_name(name).error().code == ErrorCode::usage);
+    CHECK(registry::check_repository_name(name).error().kind == ErrorKind::invalid_argument);
   }
   CHECK(registry::check_branch_name("main").ok());
-  CHECK(registry::check_branch_name("").error().code == ErrorCode::usage);
+  CHECK(registry::check_branch_name("").error().kind == ErrorKind::invalid_argument);
 }

@@ -65,7 +65,7 @@ TEST_CASE("remote URLs and names are checked") {
     INFO(bad);
     const auto checked = remote::check_remote_url("--ipfs", bad);
     REQUIRE_FALSE(checked.ok());
-    CHECK(checked.error().code == ErrorCode::usage);
+    CHECK(checked.error().kind == ErrorKind::invalid_argument);
     CHECK(checked.error().message.find("--ipfs") != std::string::npos);
   }
   CHECK(remote::check_remote_name("origin").ok());
@@ -82,14 +82,14 @@ TEST_CASE("remotes are added and listed; a taken name is refused; removal takes 
   REQUIRE(remote::add_remote(repository, origin).ok());
   const auto again = remote::add_remote(repository, origin);
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == ErrorCode::conflict);
+  CHECK(again.error().kind == ErrorKind::exists);
 
   remote::Remote chain;
   chain.name = "chain";
   chain.rpc = "http://127.0.0.1:8545";
   const auto incomplete = remote::add_remote(repository, chain);
   REQUIRE_FALSE(incomplete.ok());
-  CHECK(incomplete.error().code == ErrorCode::usage);
+  CHECK(incomplete.error().kind == ErrorKind::invalid_argument);
   chain.registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
   chain.repo = "model";
   chain.chain_id = 31337;
@@ -121,8 +121,8 @@ TEST_CASE("remotes are added and listed; a taken name is refused; removal takes 
   CHECK_FALSE(ref->has_value());
   const auto gone = remote::find_remote(repository, "origin");
   REQUIRE_FALSE(gone.ok());
-  CHECK(gone.error().code == ErrorCode::not_found);
-  CHECK(remote::remove_remote(repository, "origin").error().code == ErrorCode::not_found);
+  CHECK(gone.error().kind == ErrorKind::not_found);
+  CHECK(remote::remove_remote(repository, "origin").error().kind == ErrorKind::not_found);
 }
 
 TEST_CASE("verified content is stored only when it re-imports to its CID") {
@@ -155,7 +155,7 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
   REQUIRE(writer->append(contents).ok());
   const auto finished = writer->finish("from a test");
   REQUIRE_FALSE(finished.ok());
-  CHECK(finished.error().code == ErrorCode::verification_failed);
+  CHECK(finished.error().kind == ErrorKind::corrupt);
   CHECK(finished.error().message.find(root.to_string()) != std::string::npos);
   CHECK_FALSE(repository.contents().contains(root).value());
   CHECK(stored_files(repository) == before);

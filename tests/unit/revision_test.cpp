@@ -17,12 +17,12 @@ TEST_CASE("revisions parse into a base and ancestry steps", "[revision]") {
   CHECK(parse_revision("HEAD~0").value() == Revision{"HEAD", {{Kind::first_parent_ancestor, 0}}});
 }
 
-TEST_CASE("malformed revisions are usage errors", "[revision]") {
+TEST_CASE("malformed revisions are invalid arguments", "[revision]") {
   for (const char* text : {"", "^", "~2", "main^x", "main~2x", "main^0", "main~99999999999"}) {
     auto parsed = parse_revision(text);
     INFO(text);
     REQUIRE_FALSE(parsed);
-    CHECK(parsed.error().code == ErrorCode::usage);
+    CHECK(parsed.error().kind == ErrorKind::invalid_argument);
   }
 }
 

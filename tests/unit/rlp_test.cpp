@@ -80,7 +80,7 @@ TEST_CASE("rlp refuses the Ethereum test suite's invalid cases", "[rlp]") {
     INFO(name);
     const auto decoded = rlp::decode(hex_bytes(test.at("out").get<std::string>()));
     REQUIRE_FALSE(decoded.ok());
-    CHECK(decoded.error().code == ErrorCode::usage);
+    CHECK(decoded.error().kind == ErrorKind::invalid_input);
     CHECK(decoded.error().message.starts_with("rlp: "));
   }
 }

@@ -65,7 +65,7 @@ struct Fixture {
   }
   void unreachable() {
     script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-      return make_error(ErrorCode::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+      return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
     });
   }
 };
@@ -73,7 +73,7 @@ struct Fixture {
 template <class T>
 void expect_remote_failure(const Result<T>& result, std::string_view part) {
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == ErrorCode::remote_unavailable);
+  CHECK(result.error().kind == ErrorKind::remote_unavailable);
   INFO(result.error().message);
   CHECK(result.error().message.find(part) != std::string::npos);
   CHECK(result.error().message.find("secret") == std::string::npos);

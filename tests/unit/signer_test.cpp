@@ -70,12 +70,12 @@ TEST_CASE("the key directory stores keys 0600 in a 0700 directory; the first is 
 
   const auto taken = directory.add("alpha", light_keystore(first, "pw"));
   REQUIRE_FALSE(taken);
-  CHECK(taken.error().code == ErrorCode::conflict);
+  CHECK(taken.error().kind == ErrorKind::exists);
 
   const auto missing = directory.load("nobody");
   REQUIRE_FALSE(missing);
-  CHECK(missing.error().code == ErrorCode::not_found);
-  CHECK(directory.load("../keys/alpha").error().code == ErrorCode::usage);
+  CHECK(missing.error().kind == ErrorKind::not_found);
+  CHECK(directory.load("../keys/alpha").error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("a corrupt keystore is listed with its problem, not hiding the others", "[keys]") {
@@ -91,7 +91,7 @@ TEST_CASE("a corrupt keystore is listed with its problem, not hiding the others"
   CHECK_FALSE((*listing)[1].problem);
   const auto loaded = directory.load("bad");
   REQUIRE_FALSE(loaded);
-  CHECK(loaded.error().code == ErrorCode::verification_failed);
+  CHECK(loaded.error().kind == ErrorKind::corrupt);
 }
 
 TEST_CASE("a keystore signer knows its address without the passphrase and asks for it once", "[signer]") {
@@ -120,7 +120,7 @@ TEST_CASE("a keystore signer knows its address without the passphrase and asks f
   REQUIRE(wrong);
   const auto refused = (*wrong)->sign_message(message);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == ErrorCode::verification_failed);
+  CHECK(refused.error().kind == ErrorKind::bad_signature);
   CHECK(refused.error().message.starts_with("wrong passphrase for key k"));
 }
 
@@ -131,7 +131,7 @@ TEST_CASE("signer choice: --key NAME, else MLCHAIN_PRIVATE_KEY, else the default
 
   const auto none = keys::choose_signer(directory, std::nullopt, counting_source(asked, "pw"));
   REQUIRE_FALSE(none);
-  CHECK(none.error().code == ErrorCode::not_found);
+  CHECK(none.error().kind == ErrorKind::not_found);
   CHECK(none.error().message.find("mlchain key new") != std::string::npos);
 
   const auto default_key = crypto::PrivateKey::generate().value();
@@ -160,7 +160,7 @@ TEST_CASE("signer choice: --key NAME, else MLCHAIN_PRIVATE_KEY, else the default
     const EnvironmentKey malformed("0x1234");
     const auto refused = keys::choose_signer(directory, std::nullopt, counting_source(asked, "pw"));
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().code == ErrorCode::usage);
+    CHECK(refused.error().kind == ErrorKind::invalid_argument);
     CHECK(refused.error().message.find("1234") == std::string::npos);
   }
   CHECK(asked == 0);

@@ -51,7 +51,7 @@ TEST_CASE("a damaged stat index is refused", "[stat-index]") {
   const auto bytes = encode_stat_index(sample()).value();
   const auto refused = [](const Bytes& candidate) {
     auto decoded = decode_stat_index(candidate);
-    return !decoded && decoded.error().code == ErrorCode::verification_failed;
+    return !decoded && decoded.error().kind == ErrorKind::corrupt;
   };
   for (std::size_t i = 0; i < bytes.size(); i += 7) {
     Bytes flipped = bytes;
@@ -80,7 +80,7 @@ TEST_CASE("a damaged stat index is refused", "[stat-index]") {
 TEST_CASE("stat index entries must be sorted and unique", "[stat-index]") {
   auto entries = sample();
   std::swap(entries[0], entries[1]);
-  CHECK(encode_stat_index(entries).error().code == ErrorCode::internal);
+  CHECK(encode_stat_index(entries).error().kind == ErrorKind::internal);
   auto twice = sample();
   twice[1].path = twice[0].path;
   CHECK_FALSE(encode_stat_index(twice));

@@ -171,14 +171,14 @@ TEST_CASE("transactions refuse fields of the other type", "[transaction]") {
   typed.gas_price = U256(1);
   const auto refused = signing_payload(typed);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == ErrorCode::usage);
+  CHECK(refused.error().kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("transaction decoding is strict", "[transaction]") {
   auto refused = [](std::string_view hex, std::string_view reason) {
     const auto decoded = decode_transaction(hex_bytes(hex));
     REQUIRE_FALSE(decoded.ok());
-    CHECK(decoded.error().code == ErrorCode::usage);
+    CHECK(decoded.error().kind == ErrorKind::invalid_input);
     CHECK(decoded.error().message.find(reason) != std::string::npos);
   };
   const std::string signed_hex = eip155_signed;

@@ -37,7 +37,7 @@ TEST_CASE("U256 reads and prints decimal and quantity text", "[u256]") {
   CHECK_FALSE(U256::parse_quantity("0x1" + std::string(64, '0')).ok());
   CHECK_FALSE(U256::parse_quantity("0xg").ok());
   const auto error = U256::parse_quantity("0x01");
-  CHECK(error.error().code == ErrorCode::usage);
+  CHECK(error.error().kind == ErrorKind::invalid_input);
   CHECK(error.error().message == "quantity with a leading zero: \"0x01\"");
 }
 

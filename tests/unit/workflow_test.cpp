@@ -126,7 +126,7 @@ TEST_CASE("a push cut off midway moves no ref; pushed again it uploads only what
   node.fail_writes_after(2);  // two of the files arrive, then the connection is cut
   auto cut = workflow::push_branch(source.repository, origin, node, push_main(), {});
   REQUIRE_FALSE(cut.ok());
-  CHECK(cut.error().code == ErrorCode::remote_unavailable);
+  CHECK(cut.error().kind == ErrorKind::remote_unavailable);
   CHECK_FALSE(ref(source.repository, "refs/remotes/origin/main"));
   CHECK_FALSE(node.pinned(source.second));
   const std::size_t before_cut = node.blocks_written();
@@ -162,10 +162,10 @@ TEST_CASE("a push to a chain remote moves the tracking ref only through the chai
   auto options = push_main();
   options.pinned_before_anchoring = [&](const codec::Cid& head) { pinned_first = node.pinned(head); };
   const workflow::AnchorStep refused = [](repo::Repository&, const std::string&, const codec::Cid&)
-      -> Result<workflow::PushAnchoring> { return make_error(ErrorCode::conflict, "the remote moved: fetch first"); };
+      -> Result<workflow::PushAnchoring> { return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first"); };
   auto pushed = workflow::push_branch(source.repository, chain_remote, node, options, refused);
   REQUIRE_FALSE(pushed.ok());
-  CHECK(pushed.error().code == ErrorCode::conflict);
+  CHECK(pushed.error().kind == ErrorKind::not_fast_forward);
   CHECK(pinned_first);
   CHECK_FALSE(ref(source.repository, "refs/remotes/origin/main"));
 }
@@ -177,7 +177,7 @@ TEST_CASE("a push names what is wrong before anything moves", "[workflow]") {
   options.branch = "nope";
   auto missing = workflow::push_branch(source.repository, origin, node, options, {});
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == ErrorCode::not_found);
+  CHECK(missing.error().kind == ErrorKind::not_found);
   CHECK(missing.error().message.find("'nope'") != std::string::npos);
 
   auto read_only = origin;
@@ -185,7 +185,7 @@ TEST_CASE("a push names what is wrong before anything moves", "[workflow]") {
   read_only.gateway = "https://gateway.example";
   auto no_api = workflow::push_branch(source.repository, read_only, node, push_main(), {});
   REQUIRE_FALSE(no_api.ok());
-  CHECK(no_api.error().code == ErrorCode::usage);
+  CHECK(no_api.error().kind == ErrorKind::invalid_argument);
   CHECK(node.blocks_written() == 0);
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("a fetch by CID completes the history and records refs/remotes/REMOTE/
   options.depth = 0;
   auto zero = workflow::fetch(target, origin, node, options, {});
   REQUIRE_FALSE(zero.ok());
-  CHECK(zero.error().code == ErrorCode::usage);
+  CHECK(zero.error().kind == ErrorKind::invalid_argument);
 }
 
 TEST_CASE("a fetch from a node that lies fails naming the CID, moves no ref and stores nothing half", "[workflow]") {
@@ -227,7 +227,7 @@ TEST_CASE("a fetch from a node that lies fails naming the CID, moves no ref and 
     options.commit = source.second.to_string();
     auto fetched = workflow::fetch(target, origin, node, options, {});
     REQUIRE_FALSE(fetched.ok());
-    CHECK(fetched.error().code == ErrorCode::verification_failed);
+    CHECK(fetched.error().kind == ErrorKind::corrupt);
     CHECK(fetched.error().message.find(lied_about.to_string()) != std::string::npos);
     CHECK_FALSE(ref(target, "refs/remotes/origin/" + source.second.to_string()));
     CHECK_FALSE(target.contents().contains(lied_about).value());
@@ -244,7 +244,7 @@ TEST_CASE("a fetch from a node that lies fails naming the CID, moves no ref and 
     options.commit = source.second.to_string();
     auto fetched = workflow::fetch(target, origin, node, options, {});
     REQUIRE_FALSE(fetched.ok());
-    CHECK(fetched.error().code == ErrorCode::verification_failed);
+    CHECK(fetched.error().kind == ErrorKind::corrupt);
     CHECK(fetched.error().message.find(lied_about.to_string()) != std::string::npos);
     CHECK_FALSE(ref(target, "refs/remotes/origin/" + source.second.to_string()));
     CHECK_FALSE(target.objects().contains(lied_about).value());
@@ -306,7 +306,7 @@ TEST_CASE("clone from the node, then pull fast-forwards, stays, or refuses a div
     const auto local = commit_all(*clone, "local", 3000);
     auto pulled = workflow::pull(*clone, node, {}, fake_chain(source.second));
     REQUIRE_FALSE(pulled.ok());
-    CHECK(pulled.error().code == ErrorCode::conflict);
+    CHECK(pulled.error().kind == ErrorKind::not_fast_forward);
     CHECK(pulled.error().message.find("diverged") != std::string::npos);
     CHECK(pulled.error().message.find(local.to_string()) != std::string::npos);
     CHECK(ref(*clone, "refs/heads/main") == local);
@@ -336,6 +336,6 @@ TEST_CASE("a clone from a node that lies leaves no directory behind", "[workflow
   options.gateway = "https://gateway.example";
   auto cloned = workflow::clone(options, node);
   REQUIRE_FALSE(cloned.ok());
-  CHECK(cloned.error().code == ErrorCode::verification_failed);
+  CHECK(cloned.error().kind == ErrorKind::corrupt);
   CHECK_FALSE(stdfs::exists(options.directory));
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Errors as values: every fallible library call returns Result<T>. The codes map one-to-one onto the
-// command line's exit codes (docs/architecture.md), so the CLI never has to guess how serious a failure is.
+// Errors as values: every fallible library call returns Result<T>. An error says what kind of failure it is, finely
+// enough that a caller can act on it (retry when a lock is held, fetch first when not a fast-forward) without reading
+// its message; the command line maps each kind to its exit code in one place (docs/architecture.md, "Errors").
 
 #include <string>
 #include <utility>
@@ -8,21 +9,32 @@
 
 namespace mlchain {
 
-enum class ErrorCode : int {
-  verification_failed = 1,  // tamper, bad signature, hash mismatch, corruption
-  usage = 2,                // bad argument, malformed input given by the caller
-  not_found = 3,            // unknown revision, CID, key, path, remote
-  remote_unavailable = 4,   // RPC or IPFS unreachable, timeout, HTTP error
-  conflict = 5,             // non-fast-forward, lock held, already exists
-  internal = 70,            // a bug or an unexpected system failure
+enum class ErrorKind {
+  corrupt,               // bytes that do not hash to their CID, a damaged or malformed stored object, a lying peer
+  bad_signature,         // a signature that does not verify, or a signer that is not allowed
+  not_anchored,          // verification asked for a chain anchor that is absent
+  invalid_argument,      // a flag or argument value the caller gave is malformed or out of range
+  invalid_input,         // data the caller supplied (a file, a URL, a JSON document, a work tree) is malformed
+  unsupported,           // the target cannot do this (a read-only gateway, an unknown codec, ...)
+  not_found,             // unknown revision, CID, key, path, remote
+  remote_unavailable,    // unreachable, connection refused, HTTP error
+  timeout,               // a remote or a wait did not finish in time
+  exists,                // the thing to create already exists
+  locked,                // a lock file is held by another process
+  not_fast_forward,      // the remote or the branch moved on: fetch (or pull) first
+  changed_concurrently,  // a compare-and-swap lost: a ref, HEAD, the index or a file moved underneath
+  refused,               // a safety rule refuses (local changes would be overwritten, an unsafe path, ...)
+  refused_by_contract,   // a contract call reverted (the registry refused the transaction)
+  access_denied,         // the caller may not read or write this
+  internal,              // a bug or an unexpected system failure
 };
 
 struct Error {
-  ErrorCode code;
+  ErrorKind kind;
   std::string message;  // one line, names the thing (path, CID, URL); never a secret
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
 template <class T>
 class [[nodiscard]] Result {
@@ -60,7 +72,7 @@ class [[nodiscard]] Result<void> {
   Error&& error() && { return std::move(error_); }
 
  private:
-  Error error_{ErrorCode::internal, {}};
+  Error error_{ErrorKind::internal, {}};
   bool failed_ = false;
 };
 

@@ -14,7 +14,7 @@ constexpr Selector panic_selector{0x4e, 0x48, 0x7b, 0x71};         // Panic(uint
 
 std::size_t padded(std::size_t length) { return (length + word_size - 1) / word_size * word_size; }
 
-Error usage(std::string what) { return make_error(ErrorCode::usage, "abi: " + std::move(what)); }
+Error usage(std::string what) { return make_error(ErrorKind::invalid_input, "abi: " + std::move(what)); }
 Error malformed(std::string what, std::size_t offset) {
   return usage(std::move(what) + " at byte " + std::to_string(offset));
 }

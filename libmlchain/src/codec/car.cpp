@@ -7,7 +7,7 @@ namespace mlchain::codec {
 namespace {
 
 Error car_error(std::uint64_t offset, const std::string& what) {
-  return make_error(ErrorCode::verification_failed, "CAR at byte " + std::to_string(offset) + ": " + what);
+  return make_error(ErrorKind::corrupt, "CAR at byte " + std::to_string(offset) + ": " + what);
 }
 
 enum class VarintState { complete, incomplete, invalid };
@@ -69,7 +69,7 @@ Bytes encode_car_section(const Cid& cid, ByteView block) {
 }
 
 Status CarReader::feed(ByteView bytes) {
-  if (failed_) return make_error(ErrorCode::internal, "CAR reader used again after an error");
+  if (failed_) return make_error(ErrorKind::internal, "CAR reader used again after an error");
   append(pending_, bytes);
   std::size_t position = 0;
   auto fail = [&](Error error) -> Status {
@@ -121,7 +121,7 @@ Status CarReader::feed(ByteView bytes) {
 }
 
 Status CarReader::finish() {
-  if (failed_) return make_error(ErrorCode::internal, "CAR reader used again after an error");
+  if (failed_) return make_error(ErrorKind::internal, "CAR reader used again after an error");
   if (!header_read_) return car_error(offset_, "the CAR ends before its header is complete");
   if (!pending_.empty()) return car_error(offset_, "the CAR ends inside a section");
   return {};

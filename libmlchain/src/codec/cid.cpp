@@ -29,10 +29,10 @@ Result<Cid> Cid::read(ByteView input, std::size_t& consumed) {
     return Cid(0, multicodec::dag_pb, std::move(hash));
   }
   auto version = read_varint(input);
-  if (!version) return make_error(ErrorCode::usage, "CID version: " + version.error().message);
-  if (version->value != 1) return make_error(ErrorCode::usage, "unsupported CID version " + std::to_string(version->value));
+  if (!version) return make_error(ErrorKind::invalid_input, "CID version: " + version.error().message);
+  if (version->value != 1) return make_error(ErrorKind::unsupported, "unsupported CID version " + std::to_string(version->value));
   auto codec = read_varint(input.subspan(version->length));
-  if (!codec) return make_error(ErrorCode::usage, "CID codec: " + codec.error().message);
+  if (!codec) return make_error(ErrorKind::invalid_input, "CID codec: " + codec.error().message);
   const std::size_t header = version->length + codec->length;
   std::size_t used = 0;
   MLCHAIN_TRY(auto hash, Multihash::read(input.subspan(header), used));
@@ -43,25 +43,25 @@ Result<Cid> Cid::read(ByteView input, std::size_t& consumed) {
 Result<Cid> Cid::from_bytes(ByteView bytes) {
   std::size_t consumed = 0;
   MLCHAIN_TRY(auto cid, read(bytes, consumed));
-  if (consumed != bytes.size()) return make_error(ErrorCode::usage, "CID has trailing bytes");
+  if (consumed != bytes.size()) return make_error(ErrorKind::invalid_input, "CID has trailing bytes");
   return cid;
 }
 
 Result<Cid> Cid::parse(std::string_view text) {
   if (text.size() == 46 && text.substr(0, 2) == "Qm") {
     auto bytes = base58btc_decode(text);
-    if (!bytes) return make_error(ErrorCode::usage, "CIDv0 '" + std::string(text) + "': " + bytes.error().message);
+    if (!bytes) return make_error(ErrorKind::invalid_input, "CIDv0 '" + std::string(text) + "': " + bytes.error().message);
     auto cid = from_bytes(*bytes);
     if (!cid || cid->version() != 0)
-      return make_error(ErrorCode::usage, "'" + std::string(text) + "' is not a valid CIDv0");
+      return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a valid CIDv0");
     return cid;
   }
   auto bytes = multibase_decode(text);
-  if (!bytes) return make_error(ErrorCode::usage, "'" + std::string(text) + "' is not a CID: " + bytes.error().message);
+  if (!bytes) return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a CID: " + bytes.error().message);
   auto cid = from_bytes(*bytes);
-  if (!cid) return make_error(ErrorCode::usage, "'" + std::string(text) + "' is not a CID: " + cid.error().message);
+  if (!cid) return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a CID: " + cid.error().message);
   if (cid->version() == 0)
-    return make_error(ErrorCode::usage, "'" + std::string(text) + "': a CIDv0 is written bare in base58btc (Qm…), not in multibase");
+    return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "': a CIDv0 is written bare in base58btc (Qm…), not in multibase");
   return cid;
 }
 

@@ -94,7 +94,7 @@ class Encoder {
       }
       case Value::Kind::float64: {
         const double number = *value.get_if<double>();
-        if (!std::isfinite(number)) return make_error(ErrorCode::usage, "dag-cbor cannot encode NaN or infinity");
+        if (!std::isfinite(number)) return make_error(ErrorKind::unsupported, "dag-cbor cannot encode NaN or infinity");
         out_.push_back((simple << 5) | float64);
         const auto bits = std::bit_cast<std::uint64_t>(number);
         for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(bits >> shift));
@@ -137,7 +137,7 @@ class Encoder {
   }
 
   Status write_text(std::string_view text) {
-    if (!is_utf8(text)) return make_error(ErrorCode::usage, "dag-cbor text is not valid UTF-8");
+    if (!is_utf8(text)) return make_error(ErrorKind::invalid_input, "dag-cbor text is not valid UTF-8");
     append_head(out_, text_string, text.size());
     append(out_, as_bytes(text));
     return {};
@@ -164,7 +164,7 @@ class Decoder {
 
  private:
   Error fail(const std::string& what) const {
-    return make_error(ErrorCode::usage, "dag-cbor: " + what + " at byte " + std::to_string(pos_));
+    return make_error(ErrorKind::invalid_input, "dag-cbor: " + what + " at byte " + std::to_string(pos_));
   }
 
   std::size_t remaining() const { return input_.size() - pos_; }

@@ -28,35 +28,35 @@ Result<PbLink> decode_link(ByteView bytes) {
   std::uint32_t last_field = 0;
   while (!reader.done()) {
     MLCHAIN_TRY(auto tag, reader.read_tag());
-    if (tag.field <= last_field) return make_error(ErrorCode::usage, "dag-pb link fields are repeated or out of order");
+    if (tag.field <= last_field) return make_error(ErrorKind::invalid_input, "dag-pb link fields are repeated or out of order");
     last_field = tag.field;
     switch (tag.field) {
       case link_hash: {
-        if (tag.type != WireType::length_delimited) return make_error(ErrorCode::usage, "dag-pb link Hash has the wrong wire type");
+        if (tag.type != WireType::length_delimited) return make_error(ErrorKind::invalid_input, "dag-pb link Hash has the wrong wire type");
         MLCHAIN_TRY(auto raw, reader.read_bytes());
         auto cid = Cid::from_bytes(raw);
-        if (!cid) return make_error(ErrorCode::usage, "dag-pb link Hash: " + cid.error().message);
+        if (!cid) return make_error(ErrorKind::invalid_input, "dag-pb link Hash: " + cid.error().message);
         link.hash = std::move(cid).value();
         has_hash = true;
         break;
       }
       case link_name: {
-        if (tag.type != WireType::length_delimited) return make_error(ErrorCode::usage, "dag-pb link Name has the wrong wire type");
+        if (tag.type != WireType::length_delimited) return make_error(ErrorKind::invalid_input, "dag-pb link Name has the wrong wire type");
         MLCHAIN_TRY(auto raw, reader.read_bytes());
         link.name = std::string(raw.begin(), raw.end());
         break;
       }
       case link_tsize: {
-        if (tag.type != WireType::varint) return make_error(ErrorCode::usage, "dag-pb link Tsize has the wrong wire type");
+        if (tag.type != WireType::varint) return make_error(ErrorKind::invalid_input, "dag-pb link Tsize has the wrong wire type");
         MLCHAIN_TRY(auto tsize, reader.read_varint());
         link.tsize = tsize;
         break;
       }
       default:
-        return make_error(ErrorCode::usage, "dag-pb link has unknown field " + std::to_string(tag.field));
+        return make_error(ErrorKind::invalid_input, "dag-pb link has unknown field " + std::to_string(tag.field));
     }
   }
-  if (!has_hash) return make_error(ErrorCode::usage, "dag-pb link has no Hash");
+  if (!has_hash) return make_error(ErrorKind::invalid_input, "dag-pb link has no Hash");
   return link;
 }
 
@@ -75,18 +75,18 @@ Result<PbNode> PbNode::decode(ByteView block) {
   while (!reader.done()) {
     MLCHAIN_TRY(auto tag, reader.read_tag());
     if (tag.type != WireType::length_delimited)
-      return make_error(ErrorCode::usage, "dag-pb node field has the wrong wire type");
+      return make_error(ErrorKind::invalid_input, "dag-pb node field has the wrong wire type");
     if (tag.field == node_links) {
-      if (node.data) return make_error(ErrorCode::usage, "dag-pb node has Links after Data");
+      if (node.data) return make_error(ErrorKind::invalid_input, "dag-pb node has Links after Data");
       MLCHAIN_TRY(auto raw, reader.read_bytes());
       MLCHAIN_TRY(auto link, decode_link(raw));
       node.links.push_back(std::move(link));
     } else if (tag.field == node_data) {
-      if (node.data) return make_error(ErrorCode::usage, "dag-pb node has more than one Data field");
+      if (node.data) return make_error(ErrorKind::invalid_input, "dag-pb node has more than one Data field");
       MLCHAIN_TRY(auto raw, reader.read_bytes());
       node.data = Bytes(raw.begin(), raw.end());
     } else {
-      return make_error(ErrorCode::usage, "dag-pb node has unknown field " + std::to_string(tag.field));
+      return make_error(ErrorKind::invalid_input, "dag-pb node has unknown field " + std::to_string(tag.field));
     }
   }
   return node;

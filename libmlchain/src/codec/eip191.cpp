@@ -18,7 +18,7 @@ Result<Bytes> message_from_argument(std::string_view argument) {
   if (argument.starts_with("0x")) {
     auto bytes = from_hex(argument.substr(2));
     if (!bytes)
-      return make_error(ErrorCode::usage, "message starts with 0x but is not hex: " + bytes.error().message);
+      return make_error(ErrorKind::invalid_input, "message starts with 0x but is not hex: " + bytes.error().message);
     return bytes;
   }
   const auto text = as_bytes(argument);

@@ -30,15 +30,15 @@ Bytes Multihash::to_bytes() const {
 
 Result<Multihash> Multihash::read(ByteView input, std::size_t& consumed) {
   auto code = read_varint(input);
-  if (!code) return make_error(ErrorCode::usage, "multihash code: " + code.error().message);
+  if (!code) return make_error(ErrorKind::invalid_input, "multihash code: " + code.error().message);
   auto length = read_varint(input.subspan(code->length));
-  if (!length) return make_error(ErrorCode::usage, "multihash length: " + length.error().message);
+  if (!length) return make_error(ErrorKind::invalid_input, "multihash length: " + length.error().message);
   const std::size_t header = code->length + length->length;
   if (code->value == multihash_code::sha2_256 && length->value != 32)
-    return make_error(ErrorCode::usage, "sha2-256 multihash must have a 32-byte digest");
+    return make_error(ErrorKind::invalid_input, "sha2-256 multihash must have a 32-byte digest");
   if (code->value == multihash_code::identity && length->value > max_identity_length)
-    return make_error(ErrorCode::usage, "identity multihash is longer than 128 bytes");
-  if (length->value > input.size() - header) return make_error(ErrorCode::usage, "multihash digest is truncated");
+    return make_error(ErrorKind::invalid_input, "identity multihash is longer than 128 bytes");
+  if (length->value > input.size() - header) return make_error(ErrorKind::invalid_input, "multihash digest is truncated");
   const auto digest = input.subspan(header, static_cast<std::size_t>(length->value));
   consumed = header + digest.size();
   return Multihash{code->value, Bytes(digest.begin(), digest.end())};

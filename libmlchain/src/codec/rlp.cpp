@@ -91,7 +91,7 @@ class Decoder {
   }
 
   static Error fail_at(std::size_t offset, std::string what) {
-    return make_error(ErrorCode::usage, "rlp: " + what + " at byte " + std::to_string(offset));
+    return make_error(ErrorKind::invalid_input, "rlp: " + what + " at byte " + std::to_string(offset));
   }
 
   ByteView input_;
@@ -113,7 +113,7 @@ Result<Item> decode(ByteView bytes) {
   Decoder decoder(bytes);
   MLCHAIN_TRY(Item item, decoder.item(0, bytes.size()));
   if (decoder.position() != bytes.size()) {
-    return make_error(ErrorCode::usage, "rlp: " + std::to_string(bytes.size() - decoder.position()) +
+    return make_error(ErrorKind::invalid_input, "rlp: " + std::to_string(bytes.size() - decoder.position()) +
                                             " bytes left over after the item at byte " +
                                             std::to_string(decoder.position()));
   }
@@ -123,17 +123,17 @@ Result<Item> decode(ByteView bytes) {
 Result<std::uint64_t> to_uint64(const Item& item, std::string_view what) {
   MLCHAIN_TRY(const U256 value, to_u256(item, what));
   const auto small = value.to_uint64();
-  if (!small) return make_error(ErrorCode::usage, "rlp: " + std::string(what) + " does not fit 64 bits");
+  if (!small) return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " does not fit 64 bits");
   return *small;
 }
 
 Result<U256> to_u256(const Item& item, std::string_view what) {
   const Bytes* bytes = item.bytes();
-  if (bytes == nullptr) return make_error(ErrorCode::usage, "rlp: " + std::string(what) + " is a list, not an integer");
+  if (bytes == nullptr) return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " is a list, not an integer");
   if (!bytes->empty() && (*bytes)[0] == 0) {
-    return make_error(ErrorCode::usage, "rlp: " + std::string(what) + " has a leading zero byte");
+    return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " has a leading zero byte");
   }
-  if (bytes->size() > 32) return make_error(ErrorCode::usage, "rlp: " + std::string(what) + " does not fit 256 bits");
+  if (bytes->size() > 32) return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " does not fit 256 bits");
   return U256::from_big_endian(*bytes);
 }
 

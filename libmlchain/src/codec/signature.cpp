@@ -22,17 +22,17 @@ bool less(ByteView a, ByteView b) { return std::lexicographical_compare(a.begin(
 
 Result<RecoverableSignature> parse_signature(ByteView bytes) {
   if (bytes.size() != 65)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::bad_signature,
                       "a signature is 65 bytes (r ‖ s ‖ v), not " + std::to_string(bytes.size()));
   RecoverableSignature signature;
   std::copy(bytes.begin(), bytes.end(), signature.bytes.begin());
   if (signature.v() != 27 && signature.v() != 28)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::bad_signature,
                       "signature's v is " + std::to_string(signature.v()) + ", not 27 or 28");
   if (is_zero(signature.r()) || !less(signature.r(), curve_order))
-    return make_error(ErrorCode::verification_failed, "signature's r is out of range");
+    return make_error(ErrorKind::bad_signature, "signature's r is out of range");
   if (is_zero(signature.s()) || less(half_curve_order, signature.s()))
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::bad_signature,
                       "signature's s is zero or above n/2 (a malleable high-s signature is refused)");
   return signature;
 }

@@ -13,7 +13,7 @@ constexpr std::uint64_t eip155_offset = 35;  // v = chain_id·2 + 35 + y_parity
 constexpr std::size_t eip1559_fields = 12;
 constexpr std::size_t legacy_fields = 9;
 
-Error usage(std::string what) { return make_error(ErrorCode::usage, "transaction: " + std::move(what)); }
+Error usage(std::string what) { return make_error(ErrorKind::invalid_input, "transaction: " + std::move(what)); }
 
 rlp::Item to_item(const std::optional<Address>& to) {
   if (!to) return rlp::Item(Bytes{});

@@ -18,7 +18,7 @@ Error bad_number(std::string_view what, std::string_view text) {
   constexpr std::size_t shown = 80;
   std::string quoted(text.substr(0, shown));
   if (text.size() > shown) quoted += "…";
-  return make_error(ErrorCode::usage, std::string(what) + ": \"" + quoted + "\"");
+  return make_error(ErrorKind::invalid_input, std::string(what) + ": \"" + quoted + "\"");
 }
 
 // Adds `digit` to value·base, or nothing on overflow.
@@ -54,7 +54,7 @@ U256 U256::from_big_endian(std::span<const std::uint8_t, 32> bytes) {
 
 Result<U256> U256::from_big_endian(ByteView bytes) {
   if (bytes.size() > 32) {
-    return make_error(ErrorCode::usage, std::to_string(bytes.size()) + " bytes do not fit a 256-bit integer");
+    return make_error(ErrorKind::invalid_input, std::to_string(bytes.size()) + " bytes do not fit a 256-bit integer");
   }
   U256 result;
   std::copy(bytes.begin(), bytes.end(), result.bytes_.begin() + static_cast<std::ptrdiff_t>(32 - bytes.size()));

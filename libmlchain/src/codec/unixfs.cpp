@@ -26,7 +26,7 @@ Result<UnixfsTime> decode_time(ByteView bytes) {
   std::uint32_t last_field = 0;
   while (!reader.done()) {
     MLCHAIN_TRY(auto tag, reader.read_tag());
-    if (tag.field <= last_field) return make_error(ErrorCode::usage, "UnixFS mtime fields are repeated or out of order");
+    if (tag.field <= last_field) return make_error(ErrorKind::invalid_input, "UnixFS mtime fields are repeated or out of order");
     last_field = tag.field;
     if (tag.field == TimeField::seconds && tag.type == WireType::varint) {
       MLCHAIN_TRY(auto seconds, reader.read_varint());
@@ -34,13 +34,13 @@ Result<UnixfsTime> decode_time(ByteView bytes) {
       has_seconds = true;
     } else if (tag.field == TimeField::nanos && tag.type == WireType::fixed32) {
       MLCHAIN_TRY(auto nanos, reader.read_fixed32());
-      if (nanos == 0 || nanos > 999999999) return make_error(ErrorCode::usage, "UnixFS mtime nanoseconds out of range");
+      if (nanos == 0 || nanos > 999999999) return make_error(ErrorKind::invalid_input, "UnixFS mtime nanoseconds out of range");
       time.nanos = nanos;
     } else {
-      return make_error(ErrorCode::usage, "UnixFS mtime is malformed");
+      return make_error(ErrorKind::invalid_input, "UnixFS mtime is malformed");
     }
   }
-  if (!has_seconds) return make_error(ErrorCode::usage, "UnixFS mtime has no seconds");
+  if (!has_seconds) return make_error(ErrorKind::invalid_input, "UnixFS mtime has no seconds");
   return time;
 }
 
@@ -68,16 +68,16 @@ Result<UnixfsData> UnixfsData::decode(ByteView bytes) {
     MLCHAIN_TRY(auto tag, reader.read_tag());
     const bool repeatable = tag.field == Field::blocksizes;
     if (tag.field < last_field || (tag.field == last_field && !repeatable))
-      return make_error(ErrorCode::usage, "UnixFS fields are repeated or out of order");
+      return make_error(ErrorKind::invalid_input, "UnixFS fields are repeated or out of order");
     last_field = tag.field;
     const bool wants_bytes = tag.field == Field::data || tag.field == Field::mtime;
     if (tag.type != (wants_bytes ? WireType::length_delimited : WireType::varint))
-      return make_error(ErrorCode::usage, "UnixFS field " + std::to_string(tag.field) + " has the wrong wire type");
+      return make_error(ErrorKind::invalid_input, "UnixFS field " + std::to_string(tag.field) + " has the wrong wire type");
     switch (tag.field) {
       case Field::type: {
         MLCHAIN_TRY(auto value, reader.read_varint());
         if (value > static_cast<std::uint64_t>(UnixfsType::hamt_shard))
-          return make_error(ErrorCode::usage, "UnixFS type " + std::to_string(value) + " is unknown");
+          return make_error(ErrorKind::invalid_input, "UnixFS type " + std::to_string(value) + " is unknown");
         result.type = static_cast<UnixfsType>(value);
         has_type = true;
         break;
@@ -109,7 +109,7 @@ Result<UnixfsData> UnixfsData::decode(ByteView bytes) {
       }
       case Field::mode: {
         MLCHAIN_TRY(auto value, reader.read_varint());
-        if (value > 0xffffffffu) return make_error(ErrorCode::usage, "UnixFS mode out of range");
+        if (value > 0xffffffffu) return make_error(ErrorKind::invalid_input, "UnixFS mode out of range");
         result.mode = static_cast<std::uint32_t>(value);
         break;
       }
@@ -120,10 +120,10 @@ Result<UnixfsData> UnixfsData::decode(ByteView bytes) {
         break;
       }
       default:
-        return make_error(ErrorCode::usage, "UnixFS has unknown field " + std::to_string(tag.field));
+        return make_error(ErrorKind::invalid_input, "UnixFS has unknown field " + std::to_string(tag.field));
     }
   }
-  if (!has_type) return make_error(ErrorCode::usage, "UnixFS data has no Type");
+  if (!has_type) return make_error(ErrorKind::invalid_input, "UnixFS data has no Type");
   return result;
 }
 

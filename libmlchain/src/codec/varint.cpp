@@ -22,15 +22,15 @@ std::size_t varint_size(std::uint64_t value) {
 Result<DecodedVarint> read_varint(ByteView input) {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < input.size(); ++i) {
-    if (i == max_varint_bytes) return make_error(ErrorCode::usage, "varint longer than 9 bytes");
+    if (i == max_varint_bytes) return make_error(ErrorKind::invalid_input, "varint longer than 9 bytes");
     const std::uint8_t byte = input[i];
     value |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * i);
     if ((byte & 0x80) == 0) {
-      if (byte == 0 && i > 0) return make_error(ErrorCode::usage, "varint is not minimally encoded");
+      if (byte == 0 && i > 0) return make_error(ErrorKind::invalid_input, "varint is not minimally encoded");
       return DecodedVarint{value, i + 1};
     }
   }
-  return make_error(ErrorCode::usage, "varint is truncated");
+  return make_error(ErrorKind::invalid_input, "varint is truncated");
 }
 
 }  // namespace mlchain::codec

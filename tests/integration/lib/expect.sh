@@ -1,6 +1,11 @@
-# Sourced by the integration scripts. `expect CODE COMMAND…` runs COMMAND, leaves its stdout in $out and
-# stderr in $err, and fails unless it exited CODE and — for a non-zero CODE — printed exactly one line
-# starting "mlchain: error: " (docs/architecture.md). The script must have set $work (its temporary directory).
+# Sourced first by every integration script: it makes the script stop at the first failing command or
+# pipeline and at an unset variable, and requires $MLCHAIN, the binary under test.
+set -euo pipefail
+: "${MLCHAIN:?path of the mlchain binary}"
+
+# `expect CODE COMMAND…` runs COMMAND, leaves its stdout in $out and stderr in $err, and fails unless it
+# exited CODE and — for a non-zero CODE — printed exactly one line starting "mlchain: error: "
+# (docs/architecture.md). The script must have set $work (its temporary directory).
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # `COMMAND | has GREP-ARGS…`: whether COMMAND's output matches. It reads all of it before grep looks, since

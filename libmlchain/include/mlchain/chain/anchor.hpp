@@ -77,7 +77,7 @@ Result<std::vector<Anchored>> finish_journal(repo::Repository& repository, const
 
 // Moves `branch` on the chain to `local_head`: finishes the remote's journaled transactions, then reads
 // headOf, which must equal refs/remotes/<remote>/<branch> (nothing: a branch new on the chain) and be
-// `local_head` or an ancestor of it — else conflict "the remote moved: fetch first" before anything is
+// `local_head` or an ancestor of it — else not_fast_forward "the remote moved: fetch first" before anything is
 // signed. Call only once every object of `local_head` is pinned on the remote's IPFS node.
 Result<AnchorReport> anchor_branch(repo::Repository& repository, const ChainRemote& remote, std::string_view branch,
                                    const codec::Cid& local_head, core::Signer& signer, const ChainOptions& options);

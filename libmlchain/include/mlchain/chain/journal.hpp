@@ -68,7 +68,7 @@ class Journal {
   // Writes (or rewrites, e.g. signed → sent) the entry's file atomically; creates the directory.
   Status record(const JournalEntry& entry);
 
-  // Every entry, oldest first. A malformed file fails the whole listing (verification_failed naming it):
+  // Every entry, oldest first. A malformed file fails the whole listing (corrupt naming it):
   // a transaction the journal cannot read must not be forgotten by a push that then signs a second one.
   Result<std::vector<JournalEntry>> entries() const;
   // Every entry that reads, and each file that does not, on its own (for fsck).

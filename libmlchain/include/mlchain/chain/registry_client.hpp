@@ -1,7 +1,7 @@
 #pragma once
 // Reading a deployed registry (contracts/MlchainRegistry.sol) through a JSON-RPC node: heads, roles,
 // branches (eth_call) and the history of head updates (eth_getLogs). What a node answers that does not
-// decode is that node's fault: ErrorCode::remote_unavailable naming its URL, never a wrong value.
+// decode is that node's fault: ErrorKind::remote_unavailable naming its URL, never a wrong value.
 
 #include <cstdint>
 #include <optional>
@@ -34,7 +34,7 @@ class RegistryClient {
   const codec::Address& address() const { return registry_; }
   eth::RpcClient& rpc() { return rpc_; }
 
-  // not_found when the address holds no code, verification_failed when it holds other code than the
+  // not_found when the address holds no code, corrupt when it holds other code than the
   // registry mlchain embeds (a mistyped address must not be trusted with heads).
   Status check_deployed();
 
@@ -56,8 +56,9 @@ class RegistryClient {
   codec::Address registry_;
 };
 
-// Why a call to the registry reverted, as the error to report: StaleHead → conflict "the remote moved:
-// fetch first"; NotWriter / NotOwner → conflict naming the address and who can grant; a bad name → usage.
+// Why a call to the registry reverted, as the error to report: StaleHead → not_fast_forward "the remote moved:
+// fetch first"; NotWriter / NotOwner → refused_by_contract naming the address and who can grant; a bad name →
+// invalid_argument.
 // `repo` and `branch` name the target in the message.
 Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::string_view branch);
 

@@ -36,7 +36,7 @@ struct PullOutcome {
 };
 
 // Moves local `branch` forward to `head` (refs/remotes/<remote>/<branch> after a fetch), checking it out
-// when HEAD is on it. conflict naming both commits and what to do when the branch has diverged.
+// when HEAD is on it. not_fast_forward naming both commits and what to do when the branch has diverged.
 Result<PullOutcome> fast_forward(repo::Repository& repository, std::string_view remote_name, std::string_view branch,
                                  const codec::Cid& head);
 

@@ -2,7 +2,7 @@
 // One transaction's life, built to survive faults: check the chain, price, sign, journal,
 // broadcast, wait for the receipt and its confirmations.
 //
-// - The node's eth_chainId must equal the remote's configured chain id, or nothing is signed (usage
+// - The node's eth_chainId must equal the remote's configured chain id, or nothing is signed (invalid_input
 //   error, exit 2: the remote's settings point at the wrong chain, and only fixing them helps).
 // - The signed raw bytes are journaled (chain/journal.hpp) before the first broadcast. From then on only
 //   those bytes — or a speed-up replacing them at the same nonce — are ever sent: "already known" means in
@@ -41,7 +41,7 @@ struct Intent {
 };
 
 // Turns revert data (from eth_estimateGas, or a replayed eth_call) into the error to report, e.g.
-// StaleHead → conflict "the remote moved: fetch first".
+// StaleHead → not_fast_forward "the remote moved: fetch first".
 using RevertExplainer = std::function<Error(ByteView revert_data)>;
 
 struct Settled {
@@ -64,7 +64,7 @@ class Transactor {
  public:
   Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings settings, RevertExplainer explain);
 
-  // The node's chain id; usage error when it differs from settings.chain_id.
+  // The node's chain id; invalid_input error when it differs from settings.chain_id.
   Result<std::uint64_t> check_chain();
 
   // Prices, estimates (a revert here is explained and nothing is signed), signs, journals, broadcasts.

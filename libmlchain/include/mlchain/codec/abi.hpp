@@ -8,7 +8,7 @@
 // the data, offsets point where the standard layout puts them, padding bytes are zero, a bool is 0 or 1,
 // an address's upper 12 bytes are zero, and nothing follows the encoded values. So an accepted input
 // re-encodes to itself. Strings are not checked for UTF-8: Solidity does not enforce it, and one odd name
-// in an event must not make a whole history unreadable; callers that print them escape what they print. Errors are ErrorCode::usage, "abi: … at byte N"; a caller that got
+// in an event must not make a whole history unreadable; callers that print them escape what they print. Errors are ErrorKind::invalid_input, "abi: … at byte N"; a caller that got
 // the bytes from a remote reports its own remote error around them.
 
 #include <array>
@@ -45,7 +45,7 @@ class Type {
   static Type string() { return Type(Kind::string); }
   static Type array_of(Type element);
   // "uint256", "address", "bool", "bytes32", "bytes", "string", "T[]" ("uint" means uint256). Anything else
-  // is a usage error naming the text.
+  // is an invalid_input error naming the text.
   static Result<Type> parse(std::string_view text);
 
   Kind kind() const { return kind_; }
@@ -159,7 +159,7 @@ struct Revert {
   std::string describe() const;
 };
 // Decodes revert data against the standard Error and Panic and the caller's custom errors. Data that starts
-// with a known selector but does not decode under it is a usage error; an unknown selector is Kind::unknown.
+// with a known selector but does not decode under it is an invalid_input error; an unknown selector is Kind::unknown.
 Result<Revert> decode_revert(ByteView data, std::span<const Signature> custom_errors);
 
 }  // namespace mlchain::codec::abi

@@ -7,7 +7,7 @@
 // The decoder is strict: a header that is not canonical dag-cbor of exactly that shape (at least one
 // root), an empty section, a section longer than max_car_section_bytes, a CID that does not parse, a
 // block that does not hash to its CID, input that ends inside the header or a section — each is
-// ErrorCode::verification_failed naming the offset (and the CID where there is one). Nothing is returned
+// ErrorKind::corrupt naming the offset (and the CID where there is one). Nothing is returned
 // from a CAR that was not checked. CARv1 allows a block to appear twice; the reader hands it out twice.
 
 #include <cstdint>
@@ -43,12 +43,12 @@ class CarReader {
   explicit CarReader(std::function<Status(const Cid&, ByteView block)> on_block)
       : on_block_(std::move(on_block)) {}
   // As above, for a CAR that must have exactly `root` as its only root (a DAG asked for by its root):
-  // a header naming other roots is verification_failed, before any block is handed out.
+  // a header naming other roots is corrupt, before any block is handed out.
   CarReader(std::function<Status(const Cid&, ByteView block)> on_block, const Cid& root)
       : on_block_(std::move(on_block)), expected_root_(root) {}
 
   Status feed(ByteView bytes);
-  // The input has ended: verification_failed when it ended inside the header or a section.
+  // The input has ended: corrupt when it ended inside the header or a section.
   Status finish();
 
   // Set once the header was read.

@@ -5,7 +5,7 @@
 // used only from 56 bytes on, lengths carry no leading zeros, nothing follows the top item, and nesting
 // stops at max_depth. So decode followed by encode reproduces the input byte for byte.
 //
-// Errors are ErrorCode::usage, like the other decoders': malformed bytes are bad input, "rlp: … at byte N".
+// Errors are ErrorKind::invalid_input, like the other decoders': malformed bytes are bad input, "rlp: … at byte N".
 // A caller that got the bytes from a remote (a JSON-RPC answer) reports its own remote error around it.
 
 #include <cstddef>
@@ -53,7 +53,7 @@ Bytes encode(const Item& item);
 Result<Item> decode(ByteView bytes);
 
 // Integer readers for decoded items: a byte string without leading zeros (so zero is the empty string)
-// that fits the type. `what` names the field in the usage error ("rlp: nonce: …").
+// that fits the type. `what` names the field in the invalid_input error ("rlp: nonce: …").
 Result<std::uint64_t> to_uint64(const Item& item, std::string_view what);
 Result<U256> to_u256(const Item& item, std::string_view what);
 

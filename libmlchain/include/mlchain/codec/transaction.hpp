@@ -11,7 +11,7 @@
 //
 // `to` is the empty string for a contract creation; integers are minimal big-endian (RLP). Decoding is
 // strict (canonical RLP, no leading zeros, low s, known type, nothing left over) and gives back the fields
-// the signer meant, so `decode_transaction(raw)` re-encodes to `raw`. Errors are ErrorCode::usage.
+// the signer meant, so `decode_transaction(raw)` re-encodes to `raw`. Errors are ErrorKind::invalid_input.
 
 #include <array>
 #include <cstdint>
@@ -73,7 +73,7 @@ Result<Keccak256Digest> signing_hash(const Transaction& transaction);
 // The signed transaction from a signature over signing_hash(transaction) (v ∈ {27, 28}, low s).
 Result<SignedTransaction> attach_signature(const Transaction& transaction, const RecoverableSignature& signature);
 
-// Raw signed bytes of type 2 or legacy EIP-155 back into their fields; anything else is a usage error
+// Raw signed bytes of type 2 or legacy EIP-155 back into their fields; anything else is an invalid_input error
 // naming what is wrong ("transaction: …"). The sender is not checked here: crypto::recover_address of
 // signing_hash(result.transaction) and result.signature() names it (eth/transaction_sender.hpp).
 Result<SignedTransaction> decode_transaction(ByteView raw);

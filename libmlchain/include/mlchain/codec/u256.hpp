@@ -23,7 +23,7 @@ class U256 {
   }
 
   static U256 from_big_endian(std::span<const std::uint8_t, 32> bytes);
-  // Up to 32 big-endian bytes, leading zeros allowed (an empty span is zero); more is a usage error.
+  // Up to 32 big-endian bytes, leading zeros allowed (an empty span is zero); more is an invalid_input error.
   static Result<U256> from_big_endian(ByteView bytes);
 
   // Decimal digits only ("0", "1000000000"); leading zeros are refused, as is anything above 2^256 - 1.

@@ -16,7 +16,7 @@ namespace mlchain::core {
 // a single file or symlink rather than a directory; a symlink whose target is absolute, climbs out of
 // the work tree when resolved lexically from the symlink's directory, or climbs ("..") after passing
 // through a component that is itself a symlink of the tree (where the lexical and the real parent differ).
-// ErrorCode::verification_failed "unsafe path '<path>' in tree <tree>: <why>" for the first such entry.
+// ErrorKind::corrupt "unsafe path '<path>' in tree <tree>: <why>" for the first such entry.
 Status check_checkout_safety(const std::vector<TreeEntry>& entries, const codec::Cid& tree);
 
 // The first entry check_checkout_safety would refuse, and why; commit asks before it stores anything.

@@ -14,16 +14,16 @@ struct Assignment {
   std::string value;
 };
 
-// "K=V" split at the first '='; a usage error naming `flag` and the argument when K is empty or there is
+// "K=V" split at the first '='; an invalid_argument error naming `flag` and the argument when K is empty or there is
 // no '='.
 Result<Assignment> parse_assignment(std::string_view argument, std::string_view flag);
 
 // A metric's value: the whole text must be a finite decimal or exponent number (dag-cbor has no NaN or
-// infinity); a usage error naming the metric otherwise.
+// infinity); an invalid_argument error naming the metric otherwise.
 Result<double> parse_metric_value(std::string_view name, std::string_view text);
 
 // A param's value: an integer if the text is wholly a decimal int64, else a float if it is wholly a
-// finite number, else the text itself. A whole decimal integer outside the int64 range is a usage error
+// finite number, else the text itself. A whole decimal integer outside the int64 range is an invalid_argument error
 // naming the param: as a float it would silently lose digits.
 Result<ParamValue> parse_param_value(std::string_view name, std::string_view text);
 

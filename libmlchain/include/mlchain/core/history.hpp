@@ -14,7 +14,7 @@ struct StoredCommit {
   Commit commit;
 };
 
-// The commit with that CID: not_found naming it when absent, verification_failed when its block is
+// The commit with that CID: not_found naming it when absent, corrupt when its block is
 // corrupt or is not a commit (a ref or parent link that names a tree or a file is damage; a revision the
 // user typed is checked for a commit's codec before it gets here).
 Result<Commit> load_commit(ObjectStore& objects, const codec::Cid& cid);

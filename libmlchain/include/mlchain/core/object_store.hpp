@@ -17,7 +17,7 @@ class ObjectStore : public unixfs::BlockSink {
   // accepted and dropped: they are parts of file contents, which the content store keeps whole.
   Status put(const codec::Cid& cid, ByteView block) override = 0;
 
-  // The block, re-hashed: ErrorCode::not_found naming the CID when absent, ErrorCode::verification_failed
+  // The block, re-hashed: ErrorKind::not_found naming the CID when absent, ErrorKind::corrupt
   // naming the CID and where it was read from when the bytes no longer match. A file leaf that is a whole
   // file (a one-chunk file's root) is rebuilt from the content store and checked the same way.
   virtual Result<Bytes> get(const codec::Cid& cid) = 0;

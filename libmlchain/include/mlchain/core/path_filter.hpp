@@ -29,7 +29,7 @@ class PathFilter {
 };
 
 // `argument` (as typed, relative to `current_directory`) as a path relative to `work_tree`, found lexically:
-// a symlink in the work tree is an entry of its own, not followed. Both directories absolute. usage error
+// a symlink in the work tree is an entry of its own, not followed. Both directories absolute. invalid_argument error
 // naming it when it lies outside the work tree.
 Result<std::string> work_tree_path(const std::filesystem::path& work_tree, const std::filesystem::path& current_directory,
                                    std::string_view argument);

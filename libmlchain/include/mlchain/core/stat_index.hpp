@@ -42,7 +42,7 @@ inline constexpr std::uint32_t stat_index_version = 1;
 // Entries must be sorted by path and unique (an internal error otherwise).
 Result<Bytes> encode_stat_index(const std::vector<StatEntry>& entries);
 
-// Strict: magic, version, count, order, lengths and the checksum are all checked; verification_failed
+// Strict: magic, version, count, order, lengths and the checksum are all checked; corrupt
 // saying what is wrong otherwise.
 Result<std::vector<StatEntry>> decode_stat_index(ByteView bytes);
 

@@ -28,8 +28,8 @@ struct TreeEntry {
 // Every file and symlink below `tree`, and every empty directory, sorted bytewise by path. A non-empty
 // directory is implied by its contents and not listed. A tree that is itself a file or symlink gives
 // one entry with an empty path. Names that are empty, "." or "..", or contain '/' or NUL are refused
-// (ErrorCode::verification_failed naming the directory's CID): such a tree cannot be checked out safely.
-// Missing blocks are ErrorCode::not_found naming the CID.
+// (ErrorKind::corrupt naming the directory's CID): such a tree cannot be checked out safely.
+// Missing blocks are ErrorKind::not_found naming the CID.
 Result<std::vector<TreeEntry>> list_files(ObjectStore& objects, const codec::Cid& tree);
 
 // Every block CID the tree consists of that the object store keeps (directories, HAMT shards, inner file

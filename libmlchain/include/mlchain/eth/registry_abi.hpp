@@ -9,7 +9,7 @@
 // give the CID back; all zeros means "no head".
 //
 // Decoders are strict (codec/abi.hpp) and also check what the contract guarantees, such as an event's
-// repository id being the hash of its repository name: bytes that fail are a usage error, which a caller
+// repository id being the hash of its repository name: bytes that fail are an invalid_input error, which a caller
 // that got them from a node reports as that node's fault.
 
 #include <array>
@@ -40,9 +40,9 @@ Status check_branch_name(std::string_view branch);
 Word repository_id(std::string_view repo);
 Word branch_id(std::string_view branch);
 
-// The head that names `commit`: usage error unless it is CIDv1 dag-cbor sha2-256.
+// The head that names `commit`: invalid_input error unless it is CIDv1 dag-cbor sha2-256.
 Result<Head> head_of(const codec::Cid& commit);
-// The commit a non-zero head names (the zero head names none: usage error).
+// The commit a non-zero head names (the zero head names none: invalid_input error).
 Result<codec::Cid> commit_of(const Head& head);
 bool is_empty(const Head& head);
 

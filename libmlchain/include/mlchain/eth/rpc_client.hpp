@@ -5,11 +5,11 @@
 // Errors (exit codes, docs/architecture.md):
 // - the node cannot be reached, times out, answers an HTTP error, or answers something that is not a
 //   well-formed JSON-RPC response to this request (wrong id, wrong shape, a quantity with leading zeros,
-//   a hash of the wrong length…): ErrorCode::remote_unavailable naming the URL (credentials redacted) and
+//   a hash of the wrong length…): ErrorKind::remote_unavailable naming the URL (credentials redacted) and
 //   the method. A hostile answer is never a success and never a crash.
 // - the node answers with a JSON-RPC error object: for the calls whose refusal the caller acts on
 //   (send_raw_transaction, call, estimate_gas) it is returned as a Reply's RpcError; for the others it is
-//   ErrorCode::remote_unavailable naming the method and the error.
+//   ErrorKind::remote_unavailable naming the method and the error.
 //
 // Retries: a transport failure (no connection, timeout, HTTP 408, 429 or 5xx) is retried with exponential
 // backoff, for every call except send_raw_transaction, which is sent once unless the caller asks

@@ -12,7 +12,7 @@ namespace mlchain::fs {
 
 enum class IfExists {
   replace,  // the new contents take the target's place
-  fail,     // a conflict error, and the existing file is left as it was
+  fail,     // an `exists` error, and the existing file is left as it was
 };
 
 struct AtomicWriteOptions {

@@ -14,8 +14,8 @@ namespace mlchain::fs {
 class FileReader {
  public:
   // not_found when `path` does not exist; `refusal` when it is not a regular file or cannot be opened
-  // (usage for a file the caller named, verification_failed for one of the repository's own).
-  static Result<FileReader> open(const std::filesystem::path& path, ErrorCode refusal = ErrorCode::usage);
+  // (invalid_input for a file the caller named, corrupt for one of the repository's own).
+  static Result<FileReader> open(const std::filesystem::path& path, ErrorKind refusal = ErrorKind::invalid_input);
   FileReader(FileReader&& other) noexcept;
   FileReader& operator=(FileReader&& other) noexcept;
   FileReader(const FileReader&) = delete;
@@ -30,7 +30,7 @@ class FileReader {
   Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) const;
 
  private:
-  friend Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorCode refusal);
+  friend Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorKind refusal);
   FileReader(std::filesystem::path path, int fd, std::uint64_t size);
   std::filesystem::path path_;
   int fd_ = -1;
@@ -40,6 +40,6 @@ class FileReader {
 // The whole of a regular file of at most `max_bytes` (opened as FileReader::open does): the cap holds even
 // when the file grows while it is read. Errors as FileReader::open; a larger file or a failed read is
 // `refusal` too.
-Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorCode refusal);
+Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorKind refusal);
 
 }  // namespace mlchain::fs

@@ -21,7 +21,7 @@ struct ImportOptions {
   std::function<Status(ByteView chunk)> on_chunk;
   // import_path: every symlink, the argument's and those below it, is taken for what it points to (a
   // file's contents, a directory's tree), as `ipfs add --dereference-symlinks` does. A dangling link or a
-  // loop is a usage error naming it.
+  // loop is an invalid_input error naming it.
   bool dereference_symlinks = false;
   // import_path: the argument itself, when it is a symlink, is taken for what it points to.
   bool follow_argument_symlink = false;

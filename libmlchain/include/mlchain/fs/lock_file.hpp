@@ -10,13 +10,13 @@
 namespace mlchain::fs {
 
 // Opens, creating it when absent, the file a lock is taken on: never follows a symlink, never waits on a
-// FIFO, and refuses what is not a regular file (verification_failed naming it: lock files live in the
+// FIFO, and refuses what is not a regular file (corrupt naming it: lock files live in the
 // repository's own directory, where anything else is damage). Returns the descriptor.
 Result<int> open_lock_file(const std::filesystem::path& path);
 
 class LockFile {
  public:
-  // Waits up to `patience` for a live holder, then fails with ErrorCode::conflict naming the holder
+  // Waits up to `patience` for a live holder, then fails with ErrorKind::locked naming the holder
   // (pid and host) and the lock's path.
   static Result<LockFile> acquire(const std::filesystem::path& target,
                                   std::chrono::milliseconds patience = std::chrono::milliseconds(2000));

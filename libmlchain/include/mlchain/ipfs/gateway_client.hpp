@@ -3,7 +3,7 @@
 // GET <gateway>/ipfs/<cid>?format=raw (Accept: application/vnd.ipld.raw) for one block, ?format=car
 // (application/vnd.ipld.car) for a whole DAG. A gateway is not trusted: every block is re-hashed against
 // its CID, and files are read block by block from the root so that each byte passed on was checked.
-// Writes are usage errors "… is a read-only gateway".
+// Writes are unsupported errors "… is a read-only gateway".
 
 #include <string>
 
@@ -20,7 +20,7 @@ class GatewayClient final : public Node {
   const std::string& url() const override { return display_url_; }
   bool writable() const override { return false; }
 
-  // A gateway cannot answer "do you hold it" without fetching: usage error.
+  // A gateway cannot answer "do you hold it" without fetching: unsupported error.
   Result<bool> has_block(const codec::Cid& cid) override;
   Result<Bytes> get_block(const codec::Cid& cid) override;
   Status read_file(const codec::Cid& root, const unixfs::Profile& profile,

@@ -2,9 +2,9 @@
 // What push, clone, fetch and verify need from IPFS (docs/format.md), so the repository logic is the same
 // whether it talks to a Kubo RPC API (ipfs/kubo_client.hpp: reads and writes) or a plain trustless
 // gateway (ipfs/gateway_client.hpp: reads only). Every byte a Node returns has been re-hashed against
-// the CID it was asked for: a node that answers with other bytes is ErrorCode::verification_failed
+// the CID it was asked for: a node that answers with other bytes is ErrorKind::corrupt
 // naming the CID and the URL. A node that cannot be reached, times out, or answers with an HTTP error is
-// ErrorCode::remote_unavailable naming the URL.
+// ErrorKind::remote_unavailable naming the URL.
 
 #include <cstdint>
 #include <filesystem>
@@ -27,7 +27,7 @@ using BlockCallback = std::function<Status(const codec::Cid& cid, ByteView block
 using ByteSource = std::function<Result<std::size_t>(std::span<std::uint8_t> buffer)>;
 
 // The check every Node makes before handing a block on: `block` must hash to `cid`, else
-// ErrorCode::verification_failed "block <cid> from <source> does not hash to its CID". `source` names the
+// ErrorKind::corrupt "block <cid> from <source> does not hash to its CID". `source` names the
 // node for the message, e.g. "IPFS node http://127.0.0.1:5001".
 Status check_block(const codec::Cid& cid, ByteView block, std::string_view source);
 
@@ -40,7 +40,7 @@ class Node {
   virtual bool writable() const = 0;
 
   // Whether the node holds the block locally (Kubo: block/stat with offline semantics, so it never
-  // searches the network; a gateway: not supported → usage error).
+  // searches the network; a gateway: not supported → unsupported error).
   virtual Result<bool> has_block(const codec::Cid& cid) = 0;
 
   // has_block for each of `cids`, in order. A node may ask several at once: planning a push asks for
@@ -69,12 +69,12 @@ class Node {
 
   // Every block of the DAG under `root` in one stream (Kubo: dag/export; gateway: ?format=car), each
   // re-hashed against its CID before `on_block` sees it, in the order the node sends them (a CAR names
-  // each block once). A CAR whose roots are not exactly [root] is verification_failed. The node decides
+  // each block once). A CAR whose roots are not exactly [root] is corrupt. The node decides
   // what the DAG holds: the caller walks what it received to know it has all it needs.
   virtual Status read_dag(const codec::Cid& root, const BlockCallback& on_block,
                           const ProgressCallback& progress = {}) = 0;
 
-  // Writes (Kubo only; a gateway: usage error "… is a read-only gateway").
+  // Writes (Kubo only; a gateway: unsupported error "… is a read-only gateway").
   // Stores one dag-pb or dag-cbor block; the CID the node reports must equal `cid`.
   virtual Status put_block(const codec::Cid& cid, ByteView block) = 0;
   // Uploads a file, streamed from disk, under `profile` (cid-version, raw-leaves, chunker); returns the

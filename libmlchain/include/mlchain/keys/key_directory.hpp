@@ -60,7 +60,7 @@ class KeyDirectory {
   // Not found (exit 3) for an unknown name; a corrupt keystore is a verification failure naming the file.
   Result<StoredKey> load(std::string_view name) const;
 
-  // Stores a keystore under a new name (a conflict if the name is taken), creating the directory (0700)
+  // Stores a keystore under a new name (`exists` if the name is taken), creating the directory (0700)
   // if needed; the first key stored becomes the default. The keystore must state its address.
   Result<StoredKey> add(std::string_view name, const Keystore& keystore);
 

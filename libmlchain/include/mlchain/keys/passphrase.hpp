@@ -1,6 +1,6 @@
 #pragma once
 // Where a passphrase comes from, in order: --password-file, MLCHAIN_PASSWORD, a prompt on the terminal
-// with echo off. Without any of them (a pipeline, CI) it is a usage error that says how to provide one,
+// with echo off. Without any of them (a pipeline, CI) it is an invalid_input error that says how to provide one,
 // never a hang on input that will not come.
 
 #include <filesystem>

@@ -51,7 +51,7 @@ class KeystoreSigner final : public core::Signer {
   std::optional<crypto::PrivateKey> unlocked_;
 };
 
-// MLCHAIN_PRIVATE_KEY as a key, if the variable is set; a usage error (that never shows the value) if it is
+// MLCHAIN_PRIVATE_KEY as a key, if the variable is set; an invalid_argument error (that never shows the value) if it is
 // not a valid key.
 Result<std::optional<crypto::PrivateKey>> private_key_from_environment();
 

@@ -1,7 +1,7 @@
 #pragma once
 // Fetching by CID: `mlchain fetch REMOTE CID` completes a commit's history in an existing
 // repository, and `mlchain clone CID DIR` makes a new one from it. Every block is re-hashed, every
-// commit's signature must recover to its author (verification_failed naming the commit otherwise), and
+// commit's signature must recover to its author (bad_signature naming the commit otherwise), and
 // every file's contents must re-import to its CID before they are stored. Until the chain names
 // remote branches, a fetched head is recorded as refs/remotes/<remote>/<commit CID>.
 
@@ -23,7 +23,7 @@ struct NodeAddress {
   std::optional<std::string> ipfs;
   std::optional<std::string> gateway;
 };
-// Checks the URL (usage error) and makes the client; `ipfs` wins when both are given.
+// Checks the URL (invalid_argument error) and makes the client; `ipfs` wins when both are given.
 Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address);
 
 struct FetchOutcome {

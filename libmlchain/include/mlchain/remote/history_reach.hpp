@@ -19,7 +19,7 @@ struct HistoryReach {
   std::vector<codec::Cid> cut_parents;     // parents left out because of `depth`
 };
 
-// not_found / verification_failed naming the CID when a block within reach is missing or corrupt.
+// not_found / corrupt naming the CID when a block within reach is missing or corrupt.
 Result<HistoryReach> reach_of_history(core::ObjectStore& objects, const codec::Cid& head,
                                       std::optional<std::uint64_t> depth = std::nullopt);
 

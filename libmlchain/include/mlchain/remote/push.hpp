@@ -6,7 +6,7 @@
 //           holds already (has_block; a file counts as held when its root is, since a node stores a
 //           file's root only after every block below it). Resuming a cut-off push is planning again.
 //   upload: files first, streamed with add_file under their profile, each CID the node computes compared
-//           with ours (a mismatch stops the push: verification_failed naming the file and both CIDs);
+//           with ours (a mismatch stops the push: corrupt naming the file and both CIDs);
 //           then the commit and tree blocks as one CAR through import_car.
 //   pin:    the head, recursively (which fails unless the node holds the whole history).
 //   record: refs/remotes/<remote>/<branch> := head, compare-and-swap on what it held before.
@@ -47,7 +47,7 @@ Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& pl
 Status pin_head(ipfs::Node& node, const codec::Cid& head);
 // The remote-tracking ref's full name, e.g. "refs/remotes/origin/main".
 std::string remote_ref_name(std::string_view remote, std::string_view branch);
-// Sets the ref to `head` if it still holds `expected` (conflict otherwise).
+// Sets the ref to `head` if it still holds `expected` (changed_concurrently otherwise).
 Status record_remote_ref(repo::Repository& repository, std::string_view remote, std::string_view branch,
                          const std::optional<codec::Cid>& expected, const codec::Cid& head);
 

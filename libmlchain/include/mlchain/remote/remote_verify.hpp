@@ -13,8 +13,8 @@
 
 namespace mlchain::remote {
 
-// Errors: usage (not a commit CID), not_found (the node lacks the commit; DIR is not a directory),
-// remote_unavailable, verification_failed (a block the node served does not hash to its CID).
+// Errors: invalid_argument (not a commit CID), not_found (the node lacks the commit; DIR is not a directory),
+// remote_unavailable, corrupt (a block the node served does not hash to its CID).
 Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& commit,
                                          const std::vector<codec::Address>& signers,
                                          const std::filesystem::path& directory);

@@ -28,9 +28,9 @@ struct Remote {
 };
 
 // Lowercase letters, digits, '-' and '_', not starting with '-' (a config key's middle part, and a
-// directory under refs/remotes/): usage error naming it otherwise.
+// directory under refs/remotes/): invalid_argument error naming it otherwise.
 Status check_remote_name(std::string_view name);
-// An http:// or https:// URL with a host: usage error naming `what` (e.g. "--ipfs") otherwise.
+// An http:// or https:// URL with a host: invalid_argument error naming `what` (e.g. "--ipfs") otherwise.
 Status check_remote_url(std::string_view what, std::string_view url);
 
 // Every remote in the configuration, sorted by name.
@@ -46,7 +46,7 @@ struct TrackingBranch {
 // The remote's tracking branches, sorted by name (none for a remote never fetched from or pushed to).
 Result<std::vector<TrackingBranch>> tracking_branches(repo::Repository& repository, std::string_view name);
 
-// Checks every field (usage errors), then writes it; conflict when the name is taken.
+// Checks every field (invalid_argument errors), then writes it; exists when the name is taken.
 Status add_remote(repo::Repository& repository, const Remote& remote);
 // Sets or replaces one setting of an existing remote (not_found when there is none).
 Status set_remote_setting(repo::Repository& repository, std::string_view name, std::string_view setting,

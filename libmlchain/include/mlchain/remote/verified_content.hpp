@@ -23,7 +23,7 @@ class VerifiedContentWriter {
 
   Status append(ByteView bytes);
   std::uint64_t size() const;
-  // verification_failed "contents served for <cid> re-import to <other>" when they do not match (the
+  // corrupt "contents served for <cid> re-import to <other>" when they do not match (the
   // temporary file is removed); else they are stored under the expected CID.
   Status finish(std::string_view source);
 

@@ -40,13 +40,15 @@ struct CheckoutOutcome {
 };
 
 // Errors, all before the work tree changes unless said otherwise:
-//   verification_failed: an unsafe path ("unsafe path '<p>' in tree <cid>: …"), a malformed tree, or
+//   corrupt: an unsafe path ("unsafe path '<p>' in tree <cid>: …"), a malformed tree, or
 //     stored contents that do not hash to their CID (found while staging: nothing placed, HEAD stays);
 //   not_found: an unknown REV, a missing tree block, or a file's contents missing from the store (naming
 //     the CID and the path);
-//   conflict: local changes, or untracked files where REV puts something, without `force` (listing every
-//     path), HEAD moved by another process meanwhile (after the work tree switched), or the repository
-//     locked by another writer.
+//   refused: local changes, or untracked files where REV puts something, without `force` (listing every
+//     path);
+//   changed_concurrently: HEAD moved by another process meanwhile (after the work tree switched);
+//   locked: the repository, the index or HEAD locked by another process (naming the lock file; for HEAD,
+//     after the work tree switched).
 Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revision, bool force,
                                  const CheckoutProgress& progress = {});
 
@@ -63,7 +65,7 @@ struct ResetOutcome {
 };
 
 // Moves what HEAD stands for (the current branch, else the detached HEAD) to REV, whatever the two
-// commits' relation. Errors as checkout's, and conflict when HEAD moved meanwhile.
+// commits' relation. Errors as checkout's, and changed_concurrently when HEAD moved meanwhile.
 Result<ResetOutcome> reset(Repository& repository, std::string_view revision, ResetMode mode,
                            const CheckoutProgress& progress = {});
 
@@ -77,7 +79,7 @@ struct RestoreOutcome {
 // "" or "." for all of it) into the work tree, verified, staged as checkout stages; HEAD does not move.
 // Local changes at those paths are overwritten; files there that `source` does not have stay.
 // Errors: not_found for a path `source` does not hold (naming it and the commit) and as checkout's;
-// usage for a path outside the work tree; conflict when something other than an empty directory stands
+// invalid_argument for a path outside the work tree; refused when something other than an empty directory stands
 // where `source` puts a file, or a file where it needs a directory.
 Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::string>& paths,
                                std::string_view source, const CheckoutProgress& progress = {});

@@ -34,12 +34,12 @@ struct CommitOutcome {
 };
 
 // The profile new commits are made under: `core.profile` in the repository's config, else the default.
-// An unknown name is a usage error naming it.
+// An unknown name is an invalid_input error naming it.
 Result<unixfs::Profile> repository_profile(const Repository& repository);
 
 // Nothing to commit (same tree as HEAD, or an empty first tree) without `allow_empty` is success with no
 // commit and nothing written. A work tree that checkout could not write back (a symlink leaving it, a tree
-// too deep) is a usage error naming the path, with nothing written. Another writer moving the branch first is a conflict naming the ref; the
+// too deep) is an invalid_input error naming the path, with nothing written. Another writer moving the branch first is changed_concurrently naming the ref; the
 // objects this one stored stay for gc.
 Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& signer, CommitRequest request);
 

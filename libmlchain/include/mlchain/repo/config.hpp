@@ -33,7 +33,7 @@ Result<std::optional<std::int64_t>> parse_reflog_expire_seconds(std::string_view
 class Config {
  public:
   // A missing file is an empty configuration; one that is not a regular file of at most 1 MiB, or holds a
-  // line that is not a setting, is verification_failed naming the path (and the line).
+  // line that is not a setting, is corrupt naming the path (and the line).
   static Result<Config> load(const std::filesystem::path& path);
 
   std::optional<std::string> get(std::string_view key) const;

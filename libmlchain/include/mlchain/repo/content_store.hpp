@@ -61,17 +61,17 @@ class ContentStore {
 
   // Stores a file whose CID the caller computed already (e.g. from the stat cache), by reflink where the
   // file system can, else copy_file_range; then re-imports the copy under `profile` and keeps it only if
-  // it hashes to `cid` (verification_failed naming the path otherwise). A no-op when already stored.
+  // it hashes to `cid` (corrupt naming the path otherwise). A no-op when already stored.
   Status store_copy(const std::filesystem::path& source, const codec::Cid& cid, const unixfs::Profile& profile) const;
 
   // Writes the contents of `cid` to `destination`, which must not exist (a temporary path beside the
   // final one: the caller renames it into place): FICLONE reflink when the file system supports it, else
   // copy_file_range in large pieces; then fsync, re-import under `profile` and compare CIDs. On any
-  // failure `destination` is removed; a mismatch is verification_failed naming the CID and the store path.
+  // failure `destination` is removed; a mismatch is corrupt naming the CID and the store path.
   Status materialize(const codec::Cid& cid, const unixfs::Profile& profile,
                      const std::filesystem::path& destination, unsigned mode = 0644) const;
 
-  // Re-imports the stored contents under `profile`: verification_failed naming the CID and path when
+  // Re-imports the stored contents under `profile`: corrupt naming the CID and path when
   // they no longer hash to `cid`.
   Status check(const codec::Cid& cid, const unixfs::Profile& profile) const;
 

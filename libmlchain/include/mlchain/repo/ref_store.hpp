@@ -2,7 +2,7 @@
 // Branches, tags, remote-tracking refs and HEAD, as small files under `.mlchain/` (docs/format.md): a ref is
 // "<cid>\n"; HEAD is "ref: refs/heads/<b>\n" or "<cid>\n" (detached). Every update takes the ref's lock
 // file (fs::LockFile, "<ref>.lock") and compares-and-swaps on the old value, so of two writers racing
-// on one ref exactly one wins and the other gets ErrorCode::conflict naming the ref.
+// on one ref exactly one wins and the other gets ErrorKind::changed_concurrently naming the ref.
 //
 // Every move of a ref or of HEAD is also appended, under that lock, to its reflog, `.mlchain/logs/HEAD`
 // and `.mlchain/logs/refs/…` (docs/format.md): what HEAD and each branch held before, so gc keeps
@@ -50,7 +50,7 @@ struct ReflogEntry {
 // "<old> <new> <user> <time> <±hhmm>\t<message>" without the newline, "-" standing for nothing. Control
 // characters in the message become spaces, so an entry is always one line.
 std::string format_reflog_entry(const ReflogEntry& entry);
-// verification_failed when `line` is not such a line.
+// corrupt when `line` is not such a line.
 Result<ReflogEntry> parse_reflog_entry(std::string_view line);
 
 // Names found under `.mlchain/refs/` or `.mlchain/logs/`, and the entries there that are neither a
@@ -70,22 +70,22 @@ class RefStore {
   explicit RefStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   // The ref's target, or nothing when it does not exist. A file that is not "<cid>\n", or anything at its
-  // path that is not a regular file, is verification_failed naming it.
+  // path that is not a regular file, is corrupt naming it.
   Result<std::optional<codec::Cid>> read(std::string_view name) const;
 
   // Sets `name` to `target` if it currently holds `expected` (nothing: it must not exist). Otherwise
-  // conflict naming the ref, its actual value, and nothing written. `reason` is the reflog message
+  // changed_concurrently naming the ref, its actual value, and nothing written. `reason` is the reflog message
   // (empty: "create"/"update"); HEAD's reflog gets the entry too when HEAD names this branch.
   Status compare_and_swap(std::string_view name, const std::optional<codec::Cid>& expected,
                           const codec::Cid& target, std::string_view reason = {});
 
-  // Deletes `name` if it holds `expected`; conflict otherwise, not_found when it does not exist. Its
+  // Deletes `name` if it holds `expected`; changed_concurrently otherwise, not_found when it does not exist. Its
   // reflog stays, ending in the deletion, so what the ref reached outlives it until the entries expire.
   Status remove(std::string_view name, const codec::Cid& expected, std::string_view reason = {});
 
   // Refs whose full name starts with `prefix` (e.g. "refs/heads/"), sorted by name. A malformed ref
   // file fails the whole listing; names() lists without reading them (fsck reports each on its own).
-  // Both fail with verification_failed when anything under refs/ is neither a file nor a directory:
+  // Both fail with corrupt when anything under refs/ is neither a file nor a directory:
   // a ref that cannot be read must never look like a ref that does not exist.
   Result<std::vector<NamedRef>> list(std::string_view prefix) const;
   Result<std::vector<std::string>> names(std::string_view prefix) const;
@@ -93,7 +93,7 @@ class RefStore {
   Result<RefListing> scan(std::string_view prefix) const;
 
   Result<Head> read_head() const;
-  // Points HEAD at `head` if HEAD is still `expected` and stands for `expected_commit`; otherwise conflict
+  // Points HEAD at `head` if HEAD is still `expected` and stands for `expected_commit`; otherwise changed_concurrently
   // and nothing written. Taken under HEAD's lock, which advance_head takes too, so a commit racing a
   // checkout lands either before the check (and the checkout is refused) or after the switch.
   // `reason` defaults to "checkout: moving from <old> to <new>".
@@ -108,7 +108,7 @@ class RefStore {
                       std::string_view reason = {});
 
   // The reflog of "HEAD" or of a full ref name, oldest entry first; empty when there is none. A line
-  // that does not parse, or a log that is not a regular file, is verification_failed naming it.
+  // that does not parse, or a log that is not a regular file, is corrupt naming it.
   Result<std::vector<ReflogEntry>> reflog(std::string_view name) const;
   // Every reflog there is ("HEAD" first, then full ref names, sorted), and the damaged entries of logs/.
   Result<RefListing> scan_reflogs() const;

@@ -53,17 +53,17 @@ class Repository {
 };
 
 // The work tree that holds `.mlchain/` at `start` or in the nearest parent of it, like git.
-// ErrorCode::not_found ("not in an mlchain repository … run 'mlchain init'") when there is none.
+// ErrorKind::not_found ("not in an mlchain repository … run 'mlchain init'") when there is none.
 Result<Repository> discover_repository(const std::filesystem::path& start);
 
 // Creates `.mlchain/` in `work_tree` (created first if missing) with an unborn branch "main".
-// ErrorCode::conflict naming it when `work_tree` or any parent already holds a repository.
+// ErrorKind::exists naming it when `work_tree` or any parent already holds a repository.
 Result<Repository> init_repository(const std::filesystem::path& work_tree);
 
 // Held by every command that adds objects or moves refs (commit, checkout, fetch…) for as long as it
 // writes, shared among them; gc holds it exclusively, so it never sweeps objects a writer has stored but
 // not yet made reachable. flock(2)-based: a holder that dies frees it. A writer waits up to `patience`
-// for a running gc, gc for running writers; then ErrorCode::conflict.
+// for a running gc, gc for running writers; then ErrorKind::locked.
 class RepositoryLock {
  public:
   RepositoryLock(RepositoryLock&& other) noexcept;

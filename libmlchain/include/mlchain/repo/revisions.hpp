@@ -4,7 +4,7 @@
 // unambiguous prefix of at least 4 characters of a stored dag-cbor block's CID; then the ^N / ~N steps
 // through the commits' parents. The result is always a commit.
 //
-// Errors: usage for a malformed expression, an ambiguous prefix (listing the candidates) or something
+// Errors: invalid_input for a malformed expression, an ambiguous prefix (listing the candidates) or something
 // that is not a commit; not_found for an unknown name, an unborn branch, or a missing parent (naming it).
 
 #include <string_view>

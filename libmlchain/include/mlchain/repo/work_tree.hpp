@@ -59,18 +59,18 @@ struct SnapshotOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };
 
-// Files of another type (fifos, sockets, devices) are a usage error naming them and pointing at
+// Files of another type (fifos, sockets, devices) are an invalid_input error naming them and pointing at
 // .mlchainignore, unless SnapshotOptions::list_unsupported; a file that changes size while it is read
-// is a conflict naming it. In SnapshotMode::store, before anything is stored, a tree that checkout would refuse
+// is changed_concurrently naming it. In SnapshotMode::store, before anything is stored, a tree that checkout would refuse
 // (core::find_unsafe_entry: a symlink leaving the work tree or reaching into `.mlchain/`; deeper than
-// core::max_tree_depth) is a usage error naming the path and the way out.
+// core::max_tree_depth) is an invalid_input error naming the path and the way out.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, const SnapshotOptions& options);
 // With SnapshotOptions::dereference as `core.dereference` in the repository's config says.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, SnapshotMode mode);
 
-// `core.dereference`: "true" or "false" (the default); anything else is a usage error naming it.
+// `core.dereference`: "true" or "false" (the default); anything else is an invalid_input error naming it.
 Result<bool> repository_dereferences(const Repository& repository);
 
 }  // namespace mlchain::repo

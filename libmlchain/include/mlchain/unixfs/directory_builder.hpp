@@ -20,7 +20,7 @@ struct DirectoryEntry {
 };
 
 // Entries may come in any order; a name that is empty, "." or "..", holds '/', or appears twice is a
-// usage error.
+// invalid_input error.
 Result<ImportedNode> build_directory(const Profile& profile, std::vector<DirectoryEntry> entries, BlockSink& sink);
 
 // A UnixFS Symlink node holding the link's target; the target is never followed.

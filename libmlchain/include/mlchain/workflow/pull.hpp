@@ -1,7 +1,7 @@
 #pragma once
 // `mlchain pull [REMOTE] [BRANCH]` as one call: the branch's head from the remote's chain with its
 // history from IPFS (refs/remotes/<remote>/<branch> set to it), then the local branch fast-forwarded to
-// it and checked out when HEAD is on it. A diverged branch is a conflict naming both commits; a local
+// it and checked out when HEAD is on it. A diverged branch is not_fast_forward naming both commits; a local
 // branch ahead of the remote stays where it is.
 
 #include <string>

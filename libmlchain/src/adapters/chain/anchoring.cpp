@@ -11,7 +11,7 @@ namespace {
 Status check_chain_id(eth::RpcClient& rpc, const ChainRemote& remote, std::uint64_t& chain_id) {
   MLCHAIN_TRY(chain_id, rpc.chain_id());
   if (remote.chain_id && *remote.chain_id != chain_id)
-    return make_error(ErrorCode::usage, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
+    return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
                                             ", not chain " + std::to_string(*remote.chain_id) + " as remote '" +
                                             remote.name + "' says");
   return {};
@@ -25,7 +25,7 @@ Result<std::vector<TimedUpdate>> timed(eth::RpcClient& rpc, std::vector<HeadUpda
     if (known == times.end()) {
       MLCHAIN_TRY(auto block, rpc.block_by_number(eth::BlockTag::number(update.block_number)));
       if (!block)
-        return make_error(ErrorCode::remote_unavailable, rpc.display_url() + " has no block " +
+        return make_error(ErrorKind::remote_unavailable, rpc.display_url() + " has no block " +
                                                              std::to_string(update.block_number) + " that its logs name");
       known = times.emplace(update.block_number, block->timestamp).first;
     }

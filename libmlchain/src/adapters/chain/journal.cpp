@@ -19,7 +19,7 @@ constexpr int format_version = 1;
 constexpr std::size_t max_entry_bytes = 1024 * 1024;  // a registry deploy is the largest: ~10 kB of init code
 constexpr std::string_view file_suffix = ".json";
 
-Error malformed(const std::string& what) { return make_error(ErrorCode::verification_failed, what); }
+Error malformed(const std::string& what) { return make_error(ErrorKind::corrupt, what); }
 
 std::string_view state_name(JournalState state) {
   return state == JournalState::sent ? "sent" : "signed";
@@ -206,7 +206,7 @@ std::filesystem::path Journal::path_of(const codec::Keccak256Digest& hash) const
 Status Journal::record(const JournalEntry& entry) {
   std::error_code error;
   if (stdfs::create_directories(dir_, error)) MLCHAIN_TRY_STATUS(fs::sync_directory(dir_.parent_path()));
-  if (error) return make_error(ErrorCode::internal, "cannot create " + dir_.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::internal, "cannot create " + dir_.string() + ": " + error.message());
   return fs::write_file_atomically(path_of(entry.hash()), encode_journal_entry(entry), {0600, fs::IfExists::replace});
 }
 
@@ -217,10 +217,10 @@ Result<JournalScan> Journal::scan() const {
   std::vector<stdfs::path> files;
   for (stdfs::directory_iterator walk(dir_, error), end; !error && walk != end; walk.increment(error))
     if (is_entry_file(walk->path())) files.push_back(walk->path());
-  if (error) return make_error(ErrorCode::internal, "cannot list " + dir_.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::internal, "cannot list " + dir_.string() + ": " + error.message());
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    auto contents = fs::read_whole_file(file, max_entry_bytes, ErrorCode::verification_failed);
+    auto contents = fs::read_whole_file(file, max_entry_bytes, ErrorKind::corrupt);
     if (!contents) {
       scan.problems.push_back({file, contents.error().message});
       continue;
@@ -244,7 +244,7 @@ Result<JournalScan> Journal::scan() const {
 Result<std::vector<JournalEntry>> Journal::entries() const {
   MLCHAIN_TRY(auto scan, this->scan());
   if (!scan.problems.empty())
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "journal entry " + scan.problems.front().file.string() + " is malformed: " +
                           scan.problems.front().detail + " (run 'mlchain fsck'; move it away only once its "
                           "transaction is known to be settled)");
@@ -254,7 +254,7 @@ Result<std::vector<JournalEntry>> Journal::entries() const {
 Status Journal::remove(const codec::Keccak256Digest& hash) {
   std::error_code error;
   stdfs::remove(path_of(hash), error);
-  if (error) return make_error(ErrorCode::internal, "cannot remove " + path_of(hash).string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::internal, "cannot remove " + path_of(hash).string() + ": " + error.message());
   return fs::sync_directory(dir_);
 }
 

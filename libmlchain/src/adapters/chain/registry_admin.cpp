@@ -9,13 +9,13 @@ namespace mlchain::chain {
 namespace {
 
 Error deploy_refused(ByteView revert_data) {
-  return make_error(ErrorCode::internal, "the registry's creation code reverted (revert data " +
+  return make_error(ErrorKind::internal, "the registry's creation code reverted (revert data " +
                                              (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
 }
 
 Result<Deployed> deployed_from(Settled settled, bool resumed) {
   if (!settled.receipt.contract_address)
-    return make_error(ErrorCode::remote_unavailable, "the receipt of deploy transaction " +
+    return make_error(ErrorKind::remote_unavailable, "the receipt of deploy transaction " +
                                                          codec::to_0x_hex(settled.entry.hash()) + " names no contract");
   Deployed deployed{*settled.receipt.contract_address, std::move(settled), resumed};
   return deployed;

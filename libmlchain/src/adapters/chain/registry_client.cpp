@@ -24,11 +24,11 @@ Status RegistryClient::check_deployed() {
   MLCHAIN_TRY(const Bytes code, rpc_.code(registry_));
   const std::string where = codec::to_checksum_address(registry_) + " at " + rpc_.display_url();
   if (code.empty())
-    return make_error(ErrorCode::not_found, "no contract at " + where + " (is the registry address right, and the "
+    return make_error(ErrorKind::not_found, "no contract at " + where + " (is the registry address right, and the "
                                                                         "chain the one it was deployed on?)");
   const ByteView expected = eth::registry_artifact().runtime_code;
   if (!std::equal(code.begin(), code.end(), expected.begin(), expected.end()))
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "the contract at " + where + " is not the mlchain registry (its code differs from the registry "
                                                    "this mlchain embeds)");
   return {};
@@ -39,7 +39,7 @@ Result<Bytes> RegistryClient::view(const Result<Bytes>& calldata, std::string_vi
   eth::CallRequest request{std::nullopt, registry_, *calldata, std::nullopt, std::nullopt};
   MLCHAIN_TRY(auto reply, rpc_.call(request));
   if (const auto* refusal = std::get_if<eth::RpcError>(&reply))
-    return make_error(ErrorCode::remote_unavailable, std::string(what) + " on registry " +
+    return make_error(ErrorKind::remote_unavailable, std::string(what) + " on registry " +
                                                          codec::to_checksum_address(registry_) + " at " +
                                                          rpc_.display_url() + ": " + refusal->describe());
   return std::get<Bytes>(std::move(reply));
@@ -50,7 +50,7 @@ namespace {
 template <class T>
 Result<T> from_node(Result<T> decoded, const eth::RpcClient& rpc, std::string_view what) {
   if (!decoded)
-    return make_error(ErrorCode::remote_unavailable,
+    return make_error(ErrorKind::remote_unavailable,
                       rpc.display_url() + " answered " + std::string(what) + " with malformed data: " + decoded.error().message);
   return decoded;
 }
@@ -64,7 +64,7 @@ Result<std::optional<codec::Cid>> RegistryClient::head_of(std::string_view repo,
   eth::CallRequest request{std::nullopt, registry_, *calldata, std::nullopt, std::nullopt};
   MLCHAIN_TRY(auto reply, rpc_.call(request, block));
   if (const auto* refusal = std::get_if<eth::RpcError>(&reply))
-    return make_error(ErrorCode::remote_unavailable, "headOf on registry " + codec::to_checksum_address(registry_) +
+    return make_error(ErrorKind::remote_unavailable, "headOf on registry " + codec::to_checksum_address(registry_) +
                                                          " at " + rpc_.display_url() + ": " + refusal->describe());
   MLCHAIN_TRY(const registry::Head head, from_node(registry::decode_head_of(std::get<Bytes>(reply)), rpc_, "headOf"));
   if (registry::is_empty(head)) return std::optional<codec::Cid>{};
@@ -99,12 +99,12 @@ Result<std::vector<HeadUpdate>> RegistryClient::head_updates(std::string_view re
   for (const auto& log : logs) {
     if (log.removed) continue;
     if (log.address != registry_)
-      return make_error(ErrorCode::remote_unavailable,
+      return make_error(ErrorKind::remote_unavailable,
                         rpc_.display_url() + " answered eth_getLogs with a log of another contract");
     MLCHAIN_TRY(const auto event, from_node(registry::decode_event(log.topics, log.data), rpc_, "eth_getLogs"));
     const auto* update = std::get_if<registry::HeadUpdated>(&event);
     if (update == nullptr || update->repo != repo || (branch && update->branch != *branch))
-      return make_error(ErrorCode::remote_unavailable,
+      return make_error(ErrorKind::remote_unavailable,
                         rpc_.display_url() + " answered eth_getLogs with a log the filter does not match");
     HeadUpdate entry;
     entry.branch = update->branch;
@@ -129,30 +129,30 @@ Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::
   const std::string target = std::string(repo) + (branch.empty() ? "" : "/" + std::string(branch));
   auto decoded = registry::decode_error(revert_data);
   if (!decoded || !*decoded)
-    return make_error(ErrorCode::conflict, "the registry refused the transaction for " + target + " (revert data " +
+    return make_error(ErrorKind::refused_by_contract, "the registry refused the transaction for " + target + " (revert data " +
                                                (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
   return std::visit(
       [&](const auto& error) -> Error {
         using Kind = std::decay_t<decltype(error)>;
         const std::string reason = " (" + registry::describe(error) + ")";
         if constexpr (std::is_same_v<Kind, registry::StaleHead>) {
-          return make_error(ErrorCode::conflict, "the remote moved: fetch first — " + target + " is at " +
+          return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first — " + target + " is at " +
                                                      head_text(error.actual) + ", not " + head_text(error.expected) +
                                                      reason);
         } else if constexpr (std::is_same_v<Kind, registry::NotWriter>) {
-          return make_error(ErrorCode::conflict, codec::to_checksum_address(error.caller) + " may not push to " +
+          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) + " may not push to " +
                                                      std::string(repo) + ": ask its owner to run 'mlchain registry "
                                                      "grant' for it" + reason);
         } else if constexpr (std::is_same_v<Kind, registry::NotOwner>) {
-          return make_error(ErrorCode::conflict, codec::to_checksum_address(error.caller) +
+          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) +
                                                      " does not own " + std::string(repo) +
                                                      ": only its owner grants and revokes" + reason);
         } else if constexpr (std::is_same_v<Kind, registry::UnknownRepository>) {
-          return make_error(ErrorCode::not_found, "repository " + std::string(repo) +
+          return make_error(ErrorKind::not_found, "repository " + std::string(repo) +
                                                       " does not exist on the registry yet: its first push creates it" +
                                                       reason);
         } else {
-          return make_error(ErrorCode::usage, "the registry refused " + target + reason);
+          return make_error(ErrorKind::invalid_argument, "the registry refused " + target + reason);
         }
       },
       **decoded);

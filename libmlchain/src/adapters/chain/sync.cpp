@@ -27,7 +27,7 @@ Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, 
   if (remote.chain_id) {
     MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
     if (chain_id != *remote.chain_id)
-      return make_error(ErrorCode::usage, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
+      return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
                                               ", not chain " + std::to_string(*remote.chain_id) + " as remote '" +
                                               remote.name + "' says");
   }
@@ -39,14 +39,14 @@ Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, 
   } else {
     MLCHAIN_TRY(branches, registry.branches_of(remote.repo));
     if (branches.empty())
-      return make_error(ErrorCode::not_found, "repository " + remote.repo + " has never been pushed to registry " +
+      return make_error(ErrorKind::not_found, "repository " + remote.repo + " has never been pushed to registry " +
                                                   codec::to_checksum_address(remote.registry));
   }
   std::vector<FetchedBranch> fetched;
   for (const auto& branch : branches) {
     MLCHAIN_TRY(const auto head, registry.head_of(remote.repo, branch));
     if (!head)
-      return make_error(ErrorCode::not_found, "branch " + branch + " of " + remote.repo + " has never been pushed");
+      return make_error(ErrorKind::not_found, "branch " + branch + " of " + remote.repo + " has never been pushed");
     MLCHAIN_TRY(auto outcome, remote::fetch_history(repository, node, *head, depth));
     const std::string tracking = std::string(repo::remotes_prefix) + remote.name + "/" + branch;
     MLCHAIN_TRY(const auto previous, repository.refs().read(tracking));
@@ -71,7 +71,7 @@ Result<PullOutcome> fast_forward(repo::Repository& repository, std::string_view 
     if (!forward) {
       MLCHAIN_TRY(const bool behind, contains_in_history(repository, head, *local));
       if (behind) return outcome;  // the remote is behind us: push, not pull
-      return make_error(ErrorCode::conflict,
+      return make_error(ErrorKind::not_fast_forward,
                         "branch " + std::string(branch) + " has diverged: local " + local->to_string() + ", " +
                             std::string(remote_name) + " " + head.to_string() +
                             "; pull only fast-forwards — keep your work on another branch ('mlchain branch NAME'), "
@@ -109,14 +109,14 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
   eth::RpcClient rpc(eth::rpc_options_for(request.rpc));
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
   if (chain.chain_id && *chain.chain_id != chain_id)
-    return make_error(ErrorCode::usage, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
+    return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
                                             ", but the clone URL names chain " + std::to_string(*chain.chain_id));
   chain.chain_id = chain_id;
   RegistryClient registry(rpc, chain.registry);
   MLCHAIN_TRY_STATUS(registry.check_deployed());
   MLCHAIN_TRY(const auto branches, registry.branches_of(chain.repo));
   if (branches.empty())
-    return make_error(ErrorCode::not_found, "repository " + chain.repo + " has never been pushed to registry " +
+    return make_error(ErrorKind::not_found, "repository " + chain.repo + " has never been pushed to registry " +
                                                 codec::to_checksum_address(chain.registry) + " on chain " +
                                                 std::to_string(chain_id));
   std::string branch = request.branch.value_or(request.target.branch.value_or(""));
@@ -124,7 +124,7 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
     branch = std::find(branches.begin(), branches.end(), repo::initial_branch) != branches.end() ? repo::initial_branch
                                                                                                   : branches.front();
   MLCHAIN_TRY(const auto head, registry.head_of(chain.repo, branch));
-  if (!head) return make_error(ErrorCode::not_found, "branch " + branch + " of " + chain.repo + " has never been pushed");
+  if (!head) return make_error(ErrorKind::not_found, "branch " + branch + " of " + chain.repo + " has never been pushed");
 
   remote::CloneRequest clone_request;
   clone_request.head = *head;

@@ -80,7 +80,7 @@ Transactor::Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings sett
 Result<std::uint64_t> Transactor::check_chain() {
   MLCHAIN_TRY(const std::uint64_t actual, rpc_.chain_id());
   if (settings_.chain_id && *settings_.chain_id != actual)
-    return make_error(ErrorCode::usage, "the node at " + rpc_.display_url() + " serves chain " + std::to_string(actual) +
+    return make_error(ErrorKind::invalid_input, "the node at " + rpc_.display_url() + " serves chain " + std::to_string(actual) +
                                             ", not chain " + std::to_string(*settings_.chain_id) +
                                             " as configured: refusing to sign (fix the remote's rpc or chain-id)");
   return actual;
@@ -89,11 +89,11 @@ Result<std::uint64_t> Transactor::check_chain() {
 Result<codec::Transaction> Transactor::market_fees(codec::Transaction transaction) {
   MLCHAIN_TRY(auto latest, rpc_.block_by_number(eth::BlockTag::latest()));
   if (!latest)
-    return make_error(ErrorCode::remote_unavailable, rpc_.display_url() + " has no latest block");
+    return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " has no latest block");
   if (latest->base_fee_per_gas) {
     MLCHAIN_TRY(auto history, rpc_.fee_history(4, eth::BlockTag::latest(), {}));
     if (history.base_fee_per_gas.empty())
-      return make_error(ErrorCode::remote_unavailable, rpc_.display_url() + " answered eth_feeHistory without base fees");
+      return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " answered eth_feeHistory without base fees");
     MLCHAIN_TRY(const codec::U256 tip, rpc_.max_priority_fee_per_gas());
     const codec::U256 next_base = history.base_fee_per_gas.back();
     transaction.type = codec::TransactionType::eip1559;
@@ -138,9 +138,9 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
   if (const auto* refusal = std::get_if<eth::RpcError>(&estimated)) {
     if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_(refusal->revert_data);
     if (refusal->kind() == eth::RpcError::Kind::insufficient_funds)
-      return make_error(ErrorCode::usage, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
+      return make_error(ErrorKind::invalid_input, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
                                               std::to_string(chain_id) + " (" + refusal->describe() + "): fund it first");
-    return make_error(ErrorCode::remote_unavailable,
+    return make_error(ErrorKind::remote_unavailable,
                       "eth_estimateGas at " + rpc_.display_url() + ": " + refusal->describe());
   }
   const std::uint64_t gas = std::get<std::uint64_t>(estimated);
@@ -163,8 +163,9 @@ Status Transactor::broadcast(JournalEntry& entry) {
   for (unsigned attempt = 1;; ++attempt) {
     auto reply = rpc_.send_raw_transaction(entry.raw, eth::Retry::never);
     if (!reply) {
-      if (reply.error().code != ErrorCode::remote_unavailable || attempt == attempts) {
-        if (!maybe_delivered && reply.error().code != ErrorCode::remote_unavailable) return std::move(reply).error();
+      const bool unreachable = reply.error().kind == ErrorKind::remote_unavailable || reply.error().kind == ErrorKind::timeout;
+      if (!unreachable || attempt == attempts) {
+        if (!maybe_delivered && !unreachable) return std::move(reply).error();
         // The bytes may have arrived: they stay journaled and settle() looks for the receipt.
         return {};
       }
@@ -179,16 +180,16 @@ Status Transactor::broadcast(JournalEntry& entry) {
         case eth::RpcError::Kind::nonce_too_low:
           break;  // in flight, or mined (perhaps ours): settle() looks for the receipt
         case eth::RpcError::Kind::replacement_underpriced:
-          if (entry.replaces) return make_error(ErrorCode::conflict, "the node refused the replacement " + hash_text(entry.hash()) + ": " + refusal->describe());
+          if (entry.replaces) return make_error(ErrorKind::refused, "the node refused the replacement " + hash_text(entry.hash()) + ": " + refusal->describe());
           break;  // a transaction of ours at this nonce is already pooled
         case eth::RpcError::Kind::insufficient_funds:
           if (maybe_delivered) return {};
-          return make_error(ErrorCode::usage, codec::to_checksum_address(entry.from) + " cannot pay for transaction " +
+          return make_error(ErrorKind::invalid_input, codec::to_checksum_address(entry.from) + " cannot pay for transaction " +
                                                   hash_text(entry.hash()) + " (" + refusal->describe() + "): fund it first");
         case eth::RpcError::Kind::execution_reverted:
         case eth::RpcError::Kind::other:
           if (maybe_delivered) return {};
-          return make_error(ErrorCode::remote_unavailable, "eth_sendRawTransaction at " + rpc_.display_url() +
+          return make_error(ErrorKind::remote_unavailable, "eth_sendRawTransaction at " + rpc_.display_url() +
                                                                " refused " + hash_text(entry.hash()) + ": " +
                                                                refusal->describe());
       }
@@ -226,14 +227,14 @@ Error Transactor::explain_failure(const JournalEntry& entry, const eth::Receipt&
       return explained;
     }
   }
-  return make_error(ErrorCode::conflict, where);
+  return make_error(ErrorKind::refused_by_contract, where);
 }
 
 Result<Settled> Transactor::settle(const OpenTransaction& open) {
   JournalEntry latest = open.latest();
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc_.chain_id());
   if (chain_id != latest.transaction.chain_id)
-    return make_error(ErrorCode::usage, "journaled transaction " + hash_text(latest.hash()) + " is for chain " +
+    return make_error(ErrorKind::invalid_input, "journaled transaction " + hash_text(latest.hash()) + " is for chain " +
                                             std::to_string(latest.transaction.chain_id) + " but " +
                                             rpc_.display_url() + " serves chain " + std::to_string(chain_id));
   const auto deadline = Clock::now() + settings_.receipt_timeout;
@@ -265,7 +266,7 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
       // Receipts may trail the nonce for a moment; three polls in a row settle it.
       if (mined_count > latest.transaction.nonce && ++nonce_used_polls >= 3) {
         for (const auto& attempt : open.attempts) MLCHAIN_TRY_STATUS(journal_.remove(attempt.hash()));
-        return make_error(ErrorCode::conflict,
+        return make_error(ErrorKind::changed_concurrently,
                           "nonce " + std::to_string(latest.transaction.nonce) + " of " +
                               codec::to_checksum_address(latest.from) + " was used by a transaction mlchain did not "
                               "journal; " + hash_text(latest.hash()) + " can never be mined (nothing changed: run the "
@@ -273,7 +274,7 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
       }
     }
     if (Clock::now() >= deadline)
-      return make_error(ErrorCode::remote_unavailable,
+      return make_error(ErrorKind::timeout,
                         "transaction " + hash_text(latest.hash()) + " (nonce " + std::to_string(latest.transaction.nonce) +
                             ") is not " + (receipt ? "confirmed" : "mined") + " yet at " + rpc_.display_url() +
                             (last_refusal ? " (" + last_refusal->message + ")" : std::string()) +
@@ -286,11 +287,11 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
 Result<JournalEntry> Transactor::speed_up(const OpenTransaction& open, core::Signer& signer) {
   const JournalEntry& stuck = open.latest();
   if (signer.address() != stuck.from)
-    return make_error(ErrorCode::usage, "transaction " + hash_text(stuck.hash()) + " was signed by " +
+    return make_error(ErrorKind::invalid_input, "transaction " + hash_text(stuck.hash()) + " was signed by " +
                                             codec::to_checksum_address(stuck.from) + "; only that key can replace it (--key)");
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc_.chain_id());
   if (chain_id != stuck.transaction.chain_id)
-    return make_error(ErrorCode::usage, "transaction " + hash_text(stuck.hash()) + " is for chain " +
+    return make_error(ErrorKind::invalid_input, "transaction " + hash_text(stuck.hash()) + " is for chain " +
                                             std::to_string(stuck.transaction.chain_id) + " but " + rpc_.display_url() +
                                             " serves chain " + std::to_string(chain_id));
   MLCHAIN_TRY(auto market, market_fees(stuck.transaction));

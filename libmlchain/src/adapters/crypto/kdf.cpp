@@ -82,13 +82,13 @@ Result<SecretBytes> pbkdf2_hmac_sha256(ByteView passphrase, ByteView salt, std::
       length > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       passphrase.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       salt.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-    return make_error(ErrorCode::usage, "PBKDF2 parameters out of range");
+    return make_error(ErrorKind::invalid_input, "PBKDF2 parameters out of range");
   SecretBytes out(length);
   // OpenSSL wants a non-null pointer even for an empty passphrase.
   const char* text = passphrase.empty() ? "" : reinterpret_cast<const char*>(passphrase.data());
   if (PKCS5_PBKDF2_HMAC(text, static_cast<int>(passphrase.size()), salt.data(), static_cast<int>(salt.size()),
                         static_cast<int>(iterations), EVP_sha256(), static_cast<int>(length), out.data()) != 1)
-    return make_error(ErrorCode::internal, "PBKDF2-HMAC-SHA256 failed in OpenSSL");
+    return make_error(ErrorKind::internal, "PBKDF2-HMAC-SHA256 failed in OpenSSL");
   return out;
 }
 
@@ -96,10 +96,10 @@ Result<SecretBytes> scrypt(ByteView passphrase, ByteView salt, const ScryptParam
   const std::uint64_t n = params.n;
   const std::size_t r = params.r;
   const std::size_t p = params.p;
-  if (n < 2 || (n & (n - 1)) != 0) return make_error(ErrorCode::usage, "scrypt n must be a power of two ≥ 2");
+  if (n < 2 || (n & (n - 1)) != 0) return make_error(ErrorKind::invalid_input, "scrypt n must be a power of two ≥ 2");
   // RFC 7914 §2: r·p < 2^30; the element counts below must not overflow either.
   if (r == 0 || p == 0 || r * p >= (std::size_t{1} << 30) || n > (std::uint64_t{1} << 40) / r)
-    return make_error(ErrorCode::usage, "scrypt r and p must be ≥ 1 with r·p < 2^30");
+    return make_error(ErrorKind::invalid_input, "scrypt r and p must be ≥ 1 with r·p < 2^30");
   const std::size_t block_bytes = 128 * r;
 
   MLCHAIN_TRY(SecretBytes b, pbkdf2_hmac_sha256(passphrase, salt, 1, block_bytes * p));
@@ -107,7 +107,7 @@ Result<SecretBytes> scrypt(ByteView passphrase, ByteView salt, const ScryptParam
   std::unique_ptr<std::uint32_t[]> v(new (std::nothrow) std::uint32_t[v_words]);
   std::unique_ptr<std::uint32_t[]> scratch(new (std::nothrow) std::uint32_t[64 * r]);
   if (!v || !scratch)
-    return make_error(ErrorCode::internal,
+    return make_error(ErrorKind::internal,
                       "scrypt needs " + std::to_string(v_words * 4 / (1024 * 1024)) + " MiB that cannot be allocated");
   for (std::size_t i = 0; i < p; ++i) ro_mix(b.data() + i * block_bytes, r, n, v.get(), scratch.get());
   secure_wipe(v.get(), v_words * sizeof(std::uint32_t));

@@ -14,7 +14,7 @@ Status fill_random(std::span<std::uint8_t> out) {
     const ssize_t n = ::getrandom(out.data() + filled, out.size() - filled, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error(ErrorCode::internal, std::string("the OS random source failed: ") + std::strerror(errno));
+      return make_error(ErrorKind::internal, std::string("the OS random source failed: ") + std::strerror(errno));
     }
     filled += static_cast<std::size_t>(n);
   }

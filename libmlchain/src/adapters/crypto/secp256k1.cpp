@@ -34,7 +34,7 @@ int hex_value(char c) {
   return -1;
 }
 
-Error not_a_key(std::string what) { return make_error(ErrorCode::usage, "not a secp256k1 private key: " + what); }
+Error not_a_key(std::string what) { return make_error(ErrorKind::invalid_input, "not a secp256k1 private key: " + what); }
 
 }  // namespace
 
@@ -86,12 +86,12 @@ Result<codec::RecoverableSignature> sign_digest(const PrivateKey& key, const cod
   // A null nonce function is libsecp256k1's RFC 6979 default; its signatures are always low-s.
   if (secp256k1_ecdsa_sign_recoverable(context(), &signature, digest.data(), key.bytes().data(), nullptr,
                                        nullptr) != 1)
-    return make_error(ErrorCode::internal, "secp256k1 signing failed");
+    return make_error(ErrorKind::internal, "secp256k1 signing failed");
   codec::RecoverableSignature out;
   int recovery_id = 0;
   secp256k1_ecdsa_recoverable_signature_serialize_compact(context(), out.bytes.data(), &recovery_id, &signature);
   if (recovery_id < 0 || recovery_id > 1)
-    return make_error(ErrorCode::internal, "secp256k1 produced a recovery id Ethereum cannot express");
+    return make_error(ErrorKind::internal, "secp256k1 produced a recovery id Ethereum cannot express");
   out.bytes[64] = static_cast<std::uint8_t>(27 + recovery_id);
   return out;
 }
@@ -103,10 +103,10 @@ Result<codec::Address> recover_address(const codec::Keccak256Digest& digest,
   if (recovery_id < 0 || recovery_id > 1 ||
       secp256k1_ecdsa_recoverable_signature_parse_compact(context(), &parsed, signature.bytes.data(),
                                                           recovery_id) != 1)
-    return make_error(ErrorCode::verification_failed, "signature is malformed");
+    return make_error(ErrorKind::bad_signature, "signature is malformed");
   secp256k1_pubkey public_key;
   if (secp256k1_ecdsa_recover(context(), &public_key, &parsed, digest.data()) != 1)
-    return make_error(ErrorCode::verification_failed, "no public key can have made this signature");
+    return make_error(ErrorKind::bad_signature, "no public key can have made this signature");
   std::array<std::uint8_t, 65> serialized{};
   std::size_t length = serialized.size();
   secp256k1_ec_pubkey_serialize(context(), serialized.data(), &length, &public_key, SECP256K1_EC_UNCOMPRESSED);

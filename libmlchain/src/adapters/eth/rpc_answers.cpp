@@ -9,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-Error malformed(std::string what) { return make_error(ErrorCode::remote_unavailable, std::move(what)); }
+Error malformed(std::string what) { return make_error(ErrorKind::remote_unavailable, std::move(what)); }
 
 // Deeper nesting than any answer needs is refused before parsing, so neither the parser nor the
 // destructor of the parsed tree can be driven into deep recursion.

@@ -1,6 +1,6 @@
 #pragma once
 // Reading JSON-RPC answers strictly: the envelope (version, id, exactly one of result and error) and the
-// typed results. Every failure is ErrorCode::remote_unavailable with a short reason ("blockNumber: quantity
+// typed results. Every failure is ErrorKind::remote_unavailable with a short reason ("blockNumber: quantity
 // with a leading zero …"): a malformed answer is the remote's fault. The client adds the method and URL.
 
 #include <nlohmann/json.hpp>

@@ -84,7 +84,7 @@ struct RpcClient::State {
   std::uint64_t next_id = 1;
 
   Error failure(std::string_view method, const std::string& what) const {
-    return make_error(ErrorCode::remote_unavailable, std::string(method) + " to " + display_url + ": " + what);
+    return make_error(ErrorKind::remote_unavailable, std::string(method) + " to " + display_url + ": " + what);
   }
 
   // One request, tried again after transport failures when `retry` allows; the result or the node's error.
@@ -101,7 +101,8 @@ struct RpcClient::State {
       const json request = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
       auto answer = transport->post(request.dump());
       if (!answer) {
-        if (answer.error().code != ErrorCode::remote_unavailable) return std::move(answer).error();
+        const ErrorKind kind = answer.error().kind;
+        if (kind != ErrorKind::remote_unavailable && kind != ErrorKind::timeout) return std::move(answer).error();
         last_failure = answer.error().message;
         continue;
       }
@@ -120,7 +121,7 @@ struct RpcClient::State {
     const std::string tries = attempts > 1 ? " (" + std::to_string(attempts) + " tries)" : "";
     // A transport message names the URL already.
     if (last_failure.find(display_url) != std::string::npos) {
-      return make_error(ErrorCode::remote_unavailable, std::string(method) + ": " + last_failure + tries);
+      return make_error(ErrorKind::remote_unavailable, std::string(method) + ": " + last_failure + tries);
     }
     return failure(method, last_failure + tries);
   }
@@ -225,7 +226,7 @@ Result<Reply<Hash>> RpcClient::send_raw_transaction(ByteView raw, Retry retry) {
   const auto hash_of_raw = [&expected](const json& value) -> Result<Hash> {
     MLCHAIN_TRY(const Hash answered, answers::hash(value));
     if (answered != expected) {
-      return make_error(ErrorCode::remote_unavailable,
+      return make_error(ErrorKind::remote_unavailable,
                         "the node answered hash " + hex_of(answered) + ", not the transaction's " + hex_of(expected));
     }
     return answered;

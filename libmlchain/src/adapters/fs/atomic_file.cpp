@@ -14,10 +14,10 @@ namespace mlchain::fs {
 namespace {
 
 Error system_error(int error, const std::string& what, const std::filesystem::path& path) {
-  ErrorCode code = ErrorCode::internal;
-  if (error == EEXIST) code = ErrorCode::conflict;
-  if (error == ENOENT || error == ENOTDIR) code = ErrorCode::not_found;
-  return make_error(code, "cannot " + what + " " + path.string() + ": " + std::strerror(error));
+  ErrorKind kind = ErrorKind::internal;
+  if (error == EEXIST) kind = ErrorKind::exists;
+  if (error == ENOENT || error == ENOTDIR) kind = ErrorKind::not_found;
+  return make_error(kind, "cannot " + what + " " + path.string() + ": " + std::strerror(error));
 }
 
 // Unique among the processes and threads that may write next to the same target at once.

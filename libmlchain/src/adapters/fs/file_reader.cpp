@@ -11,12 +11,12 @@
 
 namespace mlchain::fs {
 
-Result<FileReader> FileReader::open(const std::filesystem::path& path, ErrorCode refusal) {
+Result<FileReader> FileReader::open(const std::filesystem::path& path, ErrorKind refusal) {
   // O_NONBLOCK only keeps open() from waiting for a FIFO's writer; it changes nothing for a regular file.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     const int error = errno;
-    if (error == ENOENT || error == ENOTDIR) return make_error(ErrorCode::not_found, "cannot open " + path.string() + ": " + std::strerror(error));
+    if (error == ENOENT || error == ENOTDIR) return make_error(ErrorKind::not_found, "cannot open " + path.string() + ": " + std::strerror(error));
     if (error == ELOOP) return make_error(refusal, path.string() + " is a symlink, not a regular file");
     return make_error(refusal, "cannot open " + path.string() + ": " + std::strerror(error));
   }
@@ -35,7 +35,7 @@ Result<FileReader> FileReader::open(const std::filesystem::path& path, ErrorCode
   return FileReader(path, fd, static_cast<std::uint64_t>(info.st_size));
 }
 
-Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorCode refusal) {
+Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorKind refusal) {
   MLCHAIN_TRY(const auto reader, FileReader::open(path, refusal));
   auto too_large = [&] {
     return make_error(refusal, path.string() + " is larger than the " + std::to_string(max_bytes) + " bytes it may hold");
@@ -89,13 +89,13 @@ Result<std::size_t> FileReader::read_at(std::uint64_t offset, std::span<std::uin
                               static_cast<off_t>(offset + filled));
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error(ErrorCode::internal, "cannot read " + path_.string() + ": " + std::strerror(errno));
+      return make_error(ErrorKind::internal, "cannot read " + path_.string() + ": " + std::strerror(errno));
     }
     if (n == 0) break;
     filled += static_cast<std::size_t>(n);
   }
   if (offset + filled < size_ && filled < buffer.size())
-    return make_error(ErrorCode::conflict, path_.string() + " shrank while it was being read");
+    return make_error(ErrorKind::changed_concurrently, path_.string() + " shrank while it was being read");
   return filled;
 }
 

@@ -31,7 +31,7 @@ struct ChunkPlan {
 Result<LeafView> read_leaf(const FileReader& reader, const ChunkPlan& plan, std::uint64_t index, LeafBuffer& buffer) {
   const std::size_t length = plan.length(index);
   MLCHAIN_TRY(auto filled, reader.read_at(plan.offset(index), buffer.chunk_space().first(length)));
-  if (filled != length) return make_error(ErrorCode::conflict, reader.path().string() + " shrank while it was being read");
+  if (filled != length) return make_error(ErrorKind::changed_concurrently, reader.path().string() + " shrank while it was being read");
   return buffer.seal(length);
 }
 
@@ -107,7 +107,7 @@ class ParallelImport {
   struct Slot {
     explicit Slot(const unixfs::Profile& profile) : buffer(profile) {}
     LeafBuffer buffer;
-    Result<LeafView> leaf = make_error(ErrorCode::internal, "no chunk read yet");
+    Result<LeafView> leaf = make_error(ErrorKind::internal, "no chunk read yet");
     std::optional<std::uint64_t> ready_chunk;
   };
 

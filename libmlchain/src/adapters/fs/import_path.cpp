@@ -28,12 +28,12 @@ namespace stdfs = std::filesystem;
 using unixfs::ImportedNode;
 
 Error system_error(std::string_view what, const stdfs::path& path, int error) {
-  const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
-  return make_error(code, std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  const auto kind = (error == ENOENT || error == ENOTDIR) ? ErrorKind::not_found : ErrorKind::invalid_input;
+  return make_error(kind, std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 Error unsupported_type(const stdfs::path& path) {
-  return make_error(ErrorCode::usage, path.string() + " is not a regular file, directory or symlink");
+  return make_error(ErrorKind::invalid_input, path.string() + " is not a regular file, directory or symlink");
 }
 
 // A followed symlink: the real path it leads to and what lies there.
@@ -46,9 +46,9 @@ Result<Followed> follow_symlink(const stdfs::path& link) {
   char* real = ::realpath(link.c_str(), nullptr);
   if (real == nullptr) {
     const int error = errno;
-    if (error == ELOOP) return make_error(ErrorCode::usage, "symlink " + link.string() + " is a symlink loop");
+    if (error == ELOOP) return make_error(ErrorKind::invalid_input, "symlink " + link.string() + " is a symlink loop");
     if (error == ENOENT || error == ENOTDIR)
-      return make_error(ErrorCode::usage, "symlink " + link.string() + " points to nothing (dangling)");
+      return make_error(ErrorKind::invalid_input, "symlink " + link.string() + " points to nothing (dangling)");
     return system_error("cannot follow symlink", link, error);
   }
   Followed followed{real, {}};
@@ -129,7 +129,7 @@ class TreeImport {
     directories_.push_back({path, {}});
     for (const auto& [device, inode] : ancestors_)
       if (device == self.st_dev && inode == self.st_ino)
-        return make_error(ErrorCode::usage, path.string() + " leads back to a directory that contains it (a symlink loop)");
+        return make_error(ErrorKind::invalid_input, path.string() + " leads back to a directory that contains it (a symlink loop)");
     ancestors_.emplace_back(self.st_dev, self.st_ino);
 
     DIR* stream = ::opendir(path.c_str());
@@ -198,7 +198,7 @@ class TreeImport {
     buffer.resize(static_cast<std::size_t>(reader.size()));
     MLCHAIN_TRY(auto filled, reader.read_at(0, buffer));
     if (filled != buffer.size())
-      return make_error(ErrorCode::conflict, file.path.string() + " shrank while it was being read");
+      return make_error(ErrorKind::changed_concurrently, file.path.string() + " shrank while it was being read");
     unixfs::FileBuilder builder(profile_, serialized_sink_);
     if (!buffer.empty()) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile_, buffer)));
     return builder.finish();

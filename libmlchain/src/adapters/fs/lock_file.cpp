@@ -42,16 +42,16 @@ Result<int> open_lock_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0) {
     const int error = errno;
-    const auto code = (error == ELOOP || error == EISDIR || error == EACCES || error == ENXIO)
-                          ? ErrorCode::verification_failed
-                          : ErrorCode::internal;
-    return make_error(code, "cannot open lock " + path.string() + ": " +
+    const auto kind = (error == ELOOP || error == EISDIR || error == EACCES || error == ENXIO)
+                          ? ErrorKind::corrupt
+                          : ErrorKind::internal;
+    return make_error(kind, "cannot open lock " + path.string() + ": " +
                                 (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
   }
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);
-    return make_error(ErrorCode::verification_failed, "lock " + path.string() + " is not a regular file");
+    return make_error(ErrorKind::corrupt, "lock " + path.string() + " is not a regular file");
   }
   return fd;
 }
@@ -67,7 +67,7 @@ Result<LockFile> LockFile::acquire(const std::filesystem::path& target, std::chr
         const std::string holder = "pid " + std::to_string(::getpid()) + " on " + this_host() + "\n";
         if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
           ::close(fd);
-          return make_error(ErrorCode::internal, "cannot write lock " + path.string() + ": " + std::strerror(errno));
+          return make_error(ErrorKind::internal, "cannot write lock " + path.string() + ": " + std::strerror(errno));
         }
         return LockFile(std::move(path), fd);
       }
@@ -77,12 +77,12 @@ Result<LockFile> LockFile::acquire(const std::filesystem::path& target, std::chr
     const int error = errno;
     if (error != EWOULDBLOCK) {
       ::close(fd);
-      return make_error(ErrorCode::internal, "cannot lock " + path.string() + ": " + std::strerror(error));
+      return make_error(ErrorKind::internal, "cannot lock " + path.string() + ": " + std::strerror(error));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       const std::string holder = read_holder(fd);
       ::close(fd);
-      return make_error(ErrorCode::conflict,
+      return make_error(ErrorKind::locked,
                         path.string() + " is held by " + holder + "; try again when it has finished");
     }
     ::close(fd);

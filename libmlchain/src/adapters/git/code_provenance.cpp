@@ -28,7 +28,7 @@ void ensure_initialised() {
 
 Error git_failure(std::string_view what, const std::filesystem::path& where) {
   const git_error* error = git_error_last();
-  return make_error(ErrorCode::internal, "cannot " + std::string(what) + " of the git repository at " + where.string() +
+  return make_error(ErrorKind::internal, "cannot " + std::string(what) + " of the git repository at " + where.string() +
                                              ": " + (error != nullptr && error->message != nullptr ? error->message : "unknown error"));
 }
 

@@ -15,7 +15,7 @@ struct Level {
 };
 
 Error malformed(const codec::Cid& cid, const std::string& url, const std::string& what) {
-  return make_error(ErrorCode::verification_failed,
+  return make_error(ErrorKind::corrupt,
                     "file block " + cid.to_string() + " from " + url + " is not a valid UnixFS file node: " + what);
 }
 
@@ -42,7 +42,7 @@ Status walk_file(const codec::Cid& root, const std::function<Result<Bytes>(const
       auto data = codec::UnixfsData::decode(*node->data);
       if (!data) return malformed(cid, node_url, data.error().message);
       if (data->type != codec::UnixfsType::file && data->type != codec::UnixfsType::raw) {
-        return make_error(ErrorCode::usage, cid.to_string() + " is not a file (UnixFS type " +
+        return make_error(ErrorKind::invalid_input, cid.to_string() + " is not a file (UnixFS type " +
                                                 std::to_string(static_cast<int>(data->type)) + ")");
       }
       if (data->blocksizes.size() != node->links.size()) {
@@ -65,7 +65,7 @@ Status walk_file(const codec::Cid& root, const std::function<Result<Bytes>(const
         stack.push_back(std::move(level));
       }
     } else {
-      return make_error(ErrorCode::usage, cid.to_string() + " is not a UnixFS file (multicodec " +
+      return make_error(ErrorKind::invalid_input, cid.to_string() + " is not a UnixFS file (multicodec " +
                                               std::to_string(cid.codec()) + ")");
     }
     if (expected_size && total != *expected_size) {

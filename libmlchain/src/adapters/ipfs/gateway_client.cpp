@@ -23,7 +23,7 @@ GatewayClient::GatewayClient(std::string gateway_url, net::HttpOptions options)
 Status GatewayClient::check_answer(const net::HttpResponse& response, std::string_view expected_type,
                                    const std::string& what) const {
   if (!response.success()) {
-    return make_error(ErrorCode::remote_unavailable, what + ": gateway " + display_url_ + " answered HTTP " +
+    return make_error(ErrorKind::remote_unavailable, what + ": gateway " + display_url_ + " answered HTTP " +
                                                          std::to_string(response.status) + ": " +
                                                          net::body_excerpt(response.body));
   }
@@ -31,7 +31,7 @@ Status GatewayClient::check_answer(const net::HttpResponse& response, std::strin
   if (!type.starts_with(expected_type)) {
     // A gateway that answers with the file's contents instead is not wrong, but its answer cannot be
     // checked block by block: refuse it rather than trust it.
-    return make_error(ErrorCode::remote_unavailable,
+    return make_error(ErrorKind::remote_unavailable,
                       what + ": " + display_url_ + " is not a trustless gateway (asked for " + std::string(expected_type) +
                           ", got " + (type.empty() ? std::string("no Content-Type") : type) + ")");
   }
@@ -50,7 +50,7 @@ Status GatewayClient::refuse_untrusted_answer(long status, const std::vector<net
 }
 
 Result<bool> GatewayClient::has_block(const codec::Cid& cid) {
-  return make_error(ErrorCode::usage, "gateway " + display_url_ + " cannot say whether it holds " + cid.to_string() +
+  return make_error(ErrorKind::unsupported, "gateway " + display_url_ + " cannot say whether it holds " + cid.to_string() +
                                           " without fetching it");
 }
 
@@ -93,7 +93,7 @@ Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_b
     if (progress) progress(received);
     auto fed = reader.feed(bytes);
     if (!fed.ok()) {
-      return make_error(fed.error().code, what + " from gateway " + display_url_ + ": " + fed.error().message);
+      return make_error(fed.error().kind, what + " from gateway " + display_url_ + ": " + fed.error().message);
     }
     return fed;
   };
@@ -101,27 +101,27 @@ Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_b
   MLCHAIN_TRY_STATUS(check_answer(sent, car_type, what));
   auto finished = reader.finish();
   if (!finished.ok()) {
-    return make_error(finished.error().code, what + " from gateway " + display_url_ + ": " + finished.error().message);
+    return make_error(finished.error().kind, what + " from gateway " + display_url_ + ": " + finished.error().message);
   }
   return {};
 }
 
 Status GatewayClient::put_block(const codec::Cid& cid, ByteView) {
-  return make_error(ErrorCode::usage, "cannot store block " + cid.to_string() + ": " + display_url_ +
+  return make_error(ErrorKind::unsupported, "cannot store block " + cid.to_string() + ": " + display_url_ +
                                           " is a read-only gateway");
 }
 
 Result<codec::Cid> GatewayClient::add_file(const std::filesystem::path& path, const unixfs::Profile&,
                                            const ProgressCallback&) {
-  return make_error(ErrorCode::usage, "cannot upload " + path.string() + ": " + display_url_ + " is a read-only gateway");
+  return make_error(ErrorKind::unsupported, "cannot upload " + path.string() + ": " + display_url_ + " is a read-only gateway");
 }
 
 Status GatewayClient::import_car(const ByteSource&, const ProgressCallback&) {
-  return make_error(ErrorCode::usage, "cannot import a CAR: " + display_url_ + " is a read-only gateway");
+  return make_error(ErrorKind::unsupported, "cannot import a CAR: " + display_url_ + " is a read-only gateway");
 }
 
 Status GatewayClient::pin(const codec::Cid& root) {
-  return make_error(ErrorCode::usage, "cannot pin " + root.to_string() + ": " + display_url_ + " is a read-only gateway");
+  return make_error(ErrorKind::unsupported, "cannot pin " + root.to_string() + ": " + display_url_ + " is a read-only gateway");
 }
 
 }  // namespace mlchain::ipfs

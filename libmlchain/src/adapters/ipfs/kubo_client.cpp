@@ -69,21 +69,21 @@ Result<json> last_json_line(const Bytes& body, const std::string& what) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     auto parsed = json::parse(line, nullptr, false);
     if (!parsed.is_object()) {
-      return make_error(ErrorCode::remote_unavailable, what + ": the node's answer is not JSON: " +
+      return make_error(ErrorKind::remote_unavailable, what + ": the node's answer is not JSON: " +
                                                            net::body_excerpt(as_bytes(line)));
     }
     last = std::move(parsed);
   }
-  if (last.is_null()) return make_error(ErrorCode::remote_unavailable, what + ": the node answered nothing");
+  if (last.is_null()) return make_error(ErrorKind::remote_unavailable, what + ": the node answered nothing");
   return last;
 }
 
 Result<codec::Cid> cid_field(const json& object, const char* field, const std::string& what) {
   if (!object.contains(field) || !object[field].is_string()) {
-    return make_error(ErrorCode::remote_unavailable, what + ": the node's answer has no \"" + field + "\" CID");
+    return make_error(ErrorKind::remote_unavailable, what + ": the node's answer has no \"" + field + "\" CID");
   }
   auto cid = codec::Cid::parse(object[field].get_ref<const std::string&>());
-  if (!cid) return make_error(ErrorCode::remote_unavailable, what + ": the node answered a bad CID: " + cid.error().message);
+  if (!cid) return make_error(ErrorKind::remote_unavailable, what + ": the node answered a bad CID: " + cid.error().message);
   return cid;
 }
 
@@ -99,12 +99,12 @@ Result<net::HttpResponse> KuboClient::call(net::HttpRequest request, const std::
   request.method = "POST";
   MLCHAIN_TRY(auto response, http_.send(request));
   if (!response.success()) {
-    return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + display_url_ + " answered HTTP " +
+    return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " answered HTTP " +
                                                          std::to_string(response.status) + ": " + error_text(response));
   }
   // Kubo has sent "200 OK" before a streamed command fails; the failure comes as a trailer.
   if (auto stream_error = response.header("X-Stream-Error"); stream_error && !stream_error->empty()) {
-    return make_error(ErrorCode::remote_unavailable,
+    return make_error(ErrorKind::remote_unavailable,
                       what + ": IPFS node " + display_url_ + " failed: " + net::body_excerpt(as_bytes(*stream_error)));
   }
   return response;
@@ -130,13 +130,13 @@ Result<bool> KuboClient::has_block(const codec::Cid& cid) {
     for (const std::string_view absent : {"not found", "could not find", "timed out", "timeout", "deadline"}) {
       if (text.find(absent) != std::string::npos) return false;
     }
-    return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + display_url_ + " answered HTTP " +
+    return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " answered HTTP " +
                                                          std::to_string(response.status) + ": " + text);
   }
   MLCHAIN_TRY(auto answer, last_json_line(response.body, what));
   MLCHAIN_TRY(auto key, cid_field(answer, "Key", what));
   if (key.hash() != cid.hash()) {
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       what + ": IPFS node " + display_url_ + " answered for another block, " + key.to_string());
   }
   return true;
@@ -213,7 +213,7 @@ Status KuboClient::read_file(const codec::Cid& root, const unixfs::Profile& prof
   if (filled > 0) MLCHAIN_TRY_STATUS(seal_chunk());
   MLCHAIN_TRY(auto imported, builder.finish());
   if (imported.cid != root) {
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "file " + root.to_string() + " from IPFS node " + display_url_ + ": its " +
                           std::to_string(received) + " bytes are " + imported.cid.to_string() + " under " +
                           std::string(profile.name));
@@ -230,15 +230,15 @@ Status KuboClient::read_dag(const codec::Cid& root, const BlockCallback& on_bloc
     received += bytes.size();
     if (progress) progress(received);
     auto fed = reader.feed(bytes);
-    if (!fed.ok() && fed.error().code == ErrorCode::verification_failed) {
-      return make_error(ErrorCode::verification_failed, what + " from IPFS node " + display_url_ + ": " + fed.error().message);
+    if (!fed.ok() && fed.error().kind == ErrorKind::corrupt) {
+      return make_error(ErrorKind::corrupt, what + " from IPFS node " + display_url_ + ": " + fed.error().message);
     }
     return fed;
   };
   MLCHAIN_TRY(auto response, call(std::move(req), what));
   auto finished = reader.finish();
   if (!finished.ok()) {
-    return make_error(finished.error().code, what + " from IPFS node " + display_url_ + ": " + finished.error().message);
+    return make_error(finished.error().kind, what + " from IPFS node " + display_url_ + ": " + finished.error().message);
   }
   return {};
 }
@@ -247,10 +247,10 @@ Status KuboClient::put_block(const codec::Cid& cid, ByteView block) {
   const auto what = "block/put " + cid.to_string();
   const auto codec = codec_name(cid.codec());
   if (codec.empty() || cid.hash().code != codec::multihash_code::sha2_256) {
-    return make_error(ErrorCode::usage, what + ": only sha2-256 raw, dag-pb and dag-cbor blocks are stored");
+    return make_error(ErrorKind::unsupported, what + ": only sha2-256 raw, dag-pb and dag-cbor blocks are stored");
   }
   if (!cid.matches(block)) {
-    return make_error(ErrorCode::internal, what + ": the block to store does not hash to its CID");
+    return make_error(ErrorKind::internal, what + ": the block to store does not hash to its CID");
   }
   MLCHAIN_TRY(auto upload, MultipartUpload::make());
   // Kubo reads cid-codec; js-ipfs 0.66 reads format and version (and ignores cid-codec).
@@ -269,7 +269,7 @@ Status KuboClient::put_block(const codec::Cid& cid, ByteView block) {
   MLCHAIN_TRY(auto answer, last_json_line(response.body, what));
   MLCHAIN_TRY(auto stored, cid_field(answer, "Key", what));
   if (!same_block(stored, cid)) {
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       what + ": IPFS node " + display_url_ + " stored it as " + stored.to_string());
   }
   return {};
@@ -297,7 +297,7 @@ Result<codec::Cid> KuboClient::add_file(const std::filesystem::path& path, const
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
     MLCHAIN_TRY(auto n, file.read_at(offset, buffer.first(wanted)));
     if (n == 0) {
-      return make_error(ErrorCode::conflict, path.string() + " shrank while it was uploaded to " + display_url_);
+      return make_error(ErrorKind::changed_concurrently, path.string() + " shrank while it was uploaded to " + display_url_);
     }
     offset += n;
     return n;
@@ -338,14 +338,14 @@ Status KuboClient::pin(const codec::Cid& root) {
   MLCHAIN_TRY(auto response, call(std::move(req), what));
   MLCHAIN_TRY(auto answer, last_json_line(response.body, what));
   if (!answer.contains("Pins") || !answer["Pins"].is_array()) {
-    return make_error(ErrorCode::remote_unavailable, what + ": the node's answer has no \"Pins\"");
+    return make_error(ErrorKind::remote_unavailable, what + ": the node's answer has no \"Pins\"");
   }
   for (const auto& pinned : answer["Pins"]) {
     if (!pinned.is_string()) continue;
     auto cid = codec::Cid::parse(pinned.get_ref<const std::string&>());
     if (cid && same_block(*cid, root)) return {};
   }
-  return make_error(ErrorCode::remote_unavailable, what + ": IPFS node " + display_url_ + " did not pin it");
+  return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " did not pin it");
 }
 
 }  // namespace mlchain::ipfs

@@ -25,15 +25,15 @@ Result<std::string> read_small_file(const stdfs::path& path) {
   const auto size = stdfs::file_size(path, error);
   if (error) {
     // Missing is "not found"; anything else (a directory, no permission) is the caller's to fix.
-    const auto code = error == std::errc::no_such_file_or_directory ? ErrorCode::not_found : ErrorCode::usage;
-    return make_error(code, "cannot read " + path.string() + ": " + error.message());
+    const auto kind = error == std::errc::no_such_file_or_directory ? ErrorKind::not_found : ErrorKind::invalid_input;
+    return make_error(kind, "cannot read " + path.string() + ": " + error.message());
   }
   if (size > max_file_bytes)
-    return make_error(ErrorCode::verification_failed, path.string() + ": corrupt keystore: it is larger than 64 KiB");
+    return make_error(ErrorKind::corrupt, path.string() + ": corrupt keystore: it is larger than 64 KiB");
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  if (!in) return make_error(ErrorCode::internal, "cannot read " + path.string());
+  if (!in) return make_error(ErrorKind::internal, "cannot read " + path.string());
   return text.str();
 }
 
@@ -44,16 +44,16 @@ bool readable_by_others(const stdfs::path& path) {
 
 Result<Keystore> parse_file(const stdfs::path& file, std::string_view text) {
   auto keystore = parse_keystore(text);
-  if (!keystore) return make_error(keystore.error().code, file.string() + ": " + keystore.error().message);
+  if (!keystore) return make_error(keystore.error().kind, file.string() + ": " + keystore.error().message);
   return keystore;
 }
 
 Status ensure_directory(const stdfs::path& directory) {
   std::error_code error;
   stdfs::create_directories(directory, error);
-  if (error) return make_error(ErrorCode::internal, "cannot create " + directory.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::internal, "cannot create " + directory.string() + ": " + error.message());
   if (::chmod(directory.c_str(), 0700) != 0)
-    return make_error(ErrorCode::internal,
+    return make_error(ErrorKind::internal,
                       "cannot set the mode of " + directory.string() + " to 0700: " + std::strerror(errno));
   return {};
 }
@@ -72,7 +72,7 @@ Status check_key_name(std::string_view name) {
   };
   if (name.empty() || name.size() > 64 || name.front() == '.' || name.front() == '-' ||
       !std::all_of(name.begin(), name.end(), allowed))
-    return make_error(ErrorCode::usage, "key name '" + std::string(name) +
+    return make_error(ErrorKind::invalid_argument, "key name '" + std::string(name) +
                                             "' is not 1 to 64 of A-Z a-z 0-9 . _ - (not starting with . or -)");
   return {};
 }
@@ -80,7 +80,7 @@ Status check_key_name(std::string_view name) {
 Result<stdfs::path> mlchain_home() {
   if (const char* home = std::getenv("MLCHAIN_HOME"); home != nullptr && *home != '\0') return stdfs::path(home);
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return stdfs::path(home) / ".mlchain";
-  return make_error(ErrorCode::usage, "neither MLCHAIN_HOME nor HOME is set: set MLCHAIN_HOME to where keys live");
+  return make_error(ErrorKind::invalid_argument, "neither MLCHAIN_HOME nor HOME is set: set MLCHAIN_HOME to where keys live");
 }
 
 Result<KeyDirectory> KeyDirectory::from_environment() {
@@ -114,7 +114,7 @@ Result<std::vector<KeyListing>> KeyDirectory::list() const {
     if (!keystore) {
       listing.problem = keystore.error();
     } else if (!keystore->address) {
-      listing.problem = make_error(ErrorCode::verification_failed,
+      listing.problem = make_error(ErrorKind::corrupt,
                                    file.string() + ": the keystore does not state its address; import it with "
                                                    "'mlchain key import' instead of copying it");
     } else {
@@ -122,7 +122,7 @@ Result<std::vector<KeyListing>> KeyDirectory::list() const {
     }
     keys.push_back(std::move(listing));
   }
-  if (error) return make_error(ErrorCode::internal, "cannot list " + directory_.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::internal, "cannot list " + directory_.string() + ": " + error.message());
   std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return keys;
 }
@@ -132,8 +132,8 @@ Result<StoredKey> KeyDirectory::load(std::string_view name) const {
   const stdfs::path file = file_of(name);
   auto text = read_small_file(file);
   if (!text) {
-    if (text.error().code == ErrorCode::not_found)
-      return make_error(ErrorCode::not_found, "no key named '" + std::string(name) + "' in " + directory_.string() +
+    if (text.error().kind == ErrorKind::not_found)
+      return make_error(ErrorKind::not_found, "no key named '" + std::string(name) + "' in " + directory_.string() +
                                                   " (see 'mlchain key list')");
     return std::move(text).error();
   }
@@ -144,14 +144,14 @@ Result<StoredKey> KeyDirectory::load(std::string_view name) const {
 Result<StoredKey> KeyDirectory::add(std::string_view name, const Keystore& keystore) {
   MLCHAIN_TRY_STATUS(check_key_name(name));
   if (!keystore.address)
-    return make_error(ErrorCode::internal, "a keystore must state its address before it is stored");
+    return make_error(ErrorKind::internal, "a keystore must state its address before it is stored");
   MLCHAIN_TRY_STATUS(ensure_directory(directory_));
   const stdfs::path file = file_of(name);
   std::string json = serialize_keystore(keystore);
   const auto written = fs::write_file_atomically(file, as_bytes(json), {0600, fs::IfExists::fail});
   if (!written) {
-    if (written.error().code == ErrorCode::conflict)
-      return make_error(ErrorCode::conflict, "a key named '" + std::string(name) + "' already exists (" +
+    if (written.error().kind == ErrorKind::exists)
+      return make_error(ErrorKind::exists, "a key named '" + std::string(name) + "' already exists (" +
                                                  file.string() + "); choose another --name");
     return written.error();
   }
@@ -163,13 +163,13 @@ Result<StoredKey> KeyDirectory::add(std::string_view name, const Keystore& keyst
 Result<std::optional<std::string>> KeyDirectory::default_name() const {
   auto text = read_small_file(directory_ / "default");
   if (!text) {
-    if (text.error().code == ErrorCode::not_found) return std::optional<std::string>();
+    if (text.error().kind == ErrorKind::not_found) return std::optional<std::string>();
     return std::move(text).error();
   }
   std::string name = *text;
   while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
   if (!check_key_name(name).ok())
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       (directory_ / "default").string() + " does not hold a key name; rewrite it with a key's name");
   return std::optional<std::string>(std::move(name));
 }

@@ -19,7 +19,7 @@ using nlohmann::json;
 constexpr std::size_t max_keystore_bytes = 64 * 1024;
 constexpr int max_nesting = 8;  // a keystore nests 3 deep; deeper input is refused before it is parsed
 
-Error corrupt(const std::string& what) { return make_error(ErrorCode::verification_failed, "corrupt keystore: " + what); }
+Error corrupt(const std::string& what) { return make_error(ErrorKind::corrupt, "corrupt keystore: " + what); }
 
 // Counts bracket depth outside strings, so a deeply nested hostile input costs no recursion at all.
 bool nesting_within_limit(std::string_view text) {
@@ -188,7 +188,7 @@ Status aes_128_ctr(ByteView key, ByteView iv, ByteView in, std::uint8_t* out) {
   if (!context || EVP_EncryptInit_ex(context.get(), EVP_aes_128_ctr(), nullptr, key.data(), iv.data()) != 1 ||
       EVP_EncryptUpdate(context.get(), out, &written, in.data(), static_cast<int>(in.size())) != 1 ||
       EVP_EncryptFinal_ex(context.get(), out + written, &final_written) != 1)
-    return make_error(ErrorCode::internal, "AES-128-CTR failed in OpenSSL");
+    return make_error(ErrorKind::internal, "AES-128-CTR failed in OpenSSL");
   return {};
 }
 
@@ -245,16 +245,16 @@ Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView p
   MLCHAIN_TRY(crypto::SecretBytes derived, derive_key(keystore, passphrase));
   const auto mac = compute_mac(derived, keystore.ciphertext);
   if (CRYPTO_memcmp(mac.data(), keystore.mac.data(), mac.size()) != 0)
-    return make_error(ErrorCode::verification_failed, "wrong passphrase for key " + std::string(key_name) + " (or " +
+    return make_error(ErrorKind::bad_signature, "wrong passphrase for key " + std::string(key_name) + " (or " +
                                                           source + " was altered: its MAC does not match)");
   crypto::SecretBytes plain(keystore.ciphertext.size());
   MLCHAIN_TRY_STATUS(aes_128_ctr(derived.view().first(16), keystore.iv, keystore.ciphertext, plain.data()));
   auto key = crypto::PrivateKey::from_bytes(plain.view());
   if (!key)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       prefix + "corrupt keystore: it decrypts to a value that is not a secp256k1 key");
   if (keystore.address && key->address() != *keystore.address)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       prefix + "corrupt keystore: it states address " + codec::to_checksum_address(*keystore.address) +
                           " but its key belongs to " + codec::to_checksum_address(key->address()));
   return key;

@@ -57,7 +57,7 @@ Result<crypto::SecretBytes> prompt(int tty, std::string_view text) {
   // typed (or piped by a terminal emulator) right after the prompt.
   const EchoOff echo_off(tty);
   if (::write(tty, text.data(), text.size()) < 0)
-    return make_error(ErrorCode::internal, std::string("cannot write to the terminal: ") + std::strerror(errno));
+    return make_error(ErrorKind::internal, std::string("cannot write to the terminal: ") + std::strerror(errno));
   crypto::SecretBytes buffer(max_passphrase_bytes);
   std::size_t filled = 0;
   while (true) {
@@ -65,7 +65,7 @@ Result<crypto::SecretBytes> prompt(int tty, std::string_view text) {
     const ssize_t n = ::read(tty, &c, 1);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || c == '\n') break;
-    if (filled == buffer.size()) return make_error(ErrorCode::usage, "the passphrase is longer than 4 KiB");
+    if (filled == buffer.size()) return make_error(ErrorKind::invalid_input, "the passphrase is longer than 4 KiB");
     buffer.data()[filled++] = static_cast<std::uint8_t>(c);
   }
   buffer.truncate(filled);
@@ -75,14 +75,14 @@ Result<crypto::SecretBytes> prompt(int tty, std::string_view text) {
 
 Result<crypto::SecretBytes> from_terminal(const PassphraseRequest& request) {
   const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-  if (tty < 0) return make_error(ErrorCode::usage, "cannot open the terminal to ask for the passphrase");
+  if (tty < 0) return make_error(ErrorKind::invalid_input, "cannot open the terminal to ask for the passphrase");
   const std::string label = request.key_name.empty() ? "" : " for key " + request.key_name;
   auto first = prompt(tty, (request.new_key ? "New passphrase" : "Passphrase") + label + ": ");
   if (first && request.new_key) {
     auto second = prompt(tty, "Repeat the passphrase: ");
     if (!second) first = std::move(second).error();
     else if (second->text() != first->text())
-      first = make_error(ErrorCode::usage, "the two passphrases differ; nothing was written");
+      first = make_error(ErrorKind::invalid_input, "the two passphrases differ; nothing was written");
   }
   ::close(tty);
   return first;
@@ -93,8 +93,8 @@ Result<crypto::SecretBytes> from_terminal(const PassphraseRequest& request) {
 Result<crypto::SecretBytes> read_secret_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    const auto code = errno == ENOENT ? ErrorCode::not_found : ErrorCode::usage;
-    return make_error(code, "cannot read " + path.string() + ": " + std::strerror(errno));
+    const auto kind = errno == ENOENT ? ErrorKind::not_found : ErrorKind::invalid_input;
+    return make_error(kind, "cannot read " + path.string() + ": " + std::strerror(errno));
   }
   crypto::SecretBytes buffer(max_passphrase_bytes + 1);
   std::size_t filled = 0;
@@ -105,7 +105,7 @@ Result<crypto::SecretBytes> read_secret_file(const std::filesystem::path& path) 
     filled += static_cast<std::size_t>(n);
   }
   ::close(fd);
-  if (filled > max_passphrase_bytes) return make_error(ErrorCode::usage, path.string() + " is larger than 4 KiB");
+  if (filled > max_passphrase_bytes) return make_error(ErrorKind::invalid_input, path.string() + " is larger than 4 KiB");
   buffer.truncate(filled);
   return buffer;
 }
@@ -130,7 +130,7 @@ Result<bool> confirm_on_terminal(const std::string& question) {
 }
 
 Result<crypto::SecretBytes> read_passphrase(const PassphraseRequest& request) {
-  Result<crypto::SecretBytes> passphrase = make_error(ErrorCode::internal, "no passphrase read");
+  Result<crypto::SecretBytes> passphrase = make_error(ErrorKind::internal, "no passphrase read");
   if (request.password_file) {
     passphrase = from_file(*request.password_file);
   } else if (const char* variable = std::getenv("MLCHAIN_PASSWORD"); variable != nullptr) {
@@ -139,12 +139,12 @@ Result<crypto::SecretBytes> read_passphrase(const PassphraseRequest& request) {
   } else if (::isatty(STDIN_FILENO) == 1) {
     passphrase = from_terminal(request);
   } else {
-    return make_error(ErrorCode::usage, "a passphrase is needed for key " + request.key_name +
+    return make_error(ErrorKind::invalid_argument, "a passphrase is needed for key " + request.key_name +
                                             " and stdin is not a terminal: use --password-file FILE or set "
                                             "MLCHAIN_PASSWORD");
   }
   if (passphrase && request.new_key && passphrase->empty())
-    return make_error(ErrorCode::usage, "refusing an empty passphrase: it would leave key " + request.key_name +
+    return make_error(ErrorKind::invalid_input, "refusing an empty passphrase: it would leave key " + request.key_name +
                                             " unprotected");
   return passphrase;
 }

@@ -16,7 +16,7 @@ PassphraseSource standard_passphrase_source(std::optional<std::filesystem::path>
 
 Result<std::unique_ptr<KeystoreSigner>> KeystoreSigner::create(StoredKey key, PassphraseSource passphrase) {
   if (!key.keystore.address)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       key.file.string() + ": the keystore does not state its address; import it with "
                                           "'mlchain key import' instead of copying it");
   const codec::Address address = *key.keystore.address;
@@ -37,7 +37,7 @@ Result<std::optional<crypto::PrivateKey>> private_key_from_environment() {
   if (value == nullptr) return std::optional<crypto::PrivateKey>();
   auto key = crypto::PrivateKey::from_hex(value);
   if (!key)
-    return make_error(ErrorCode::usage,
+    return make_error(ErrorKind::invalid_argument,
                       "MLCHAIN_PRIVATE_KEY is not a private key (64 hex digits, 0x optional): " + key.error().message);
   return std::optional<crypto::PrivateKey>(std::move(*key));
 }
@@ -52,7 +52,7 @@ Result<SignerChoice> choose_signer(const KeyDirectory& keys, const std::optional
                           std::nullopt};
     MLCHAIN_TRY(name, keys.default_name());
     if (!name)
-      return make_error(ErrorCode::not_found, "no signing key: create one with 'mlchain key new', import one with "
+      return make_error(ErrorKind::not_found, "no signing key: create one with 'mlchain key new', import one with "
                                               "'mlchain key import', or set MLCHAIN_PRIVATE_KEY");
   }
   MLCHAIN_TRY(StoredKey stored, keys.load(*name));

@@ -67,7 +67,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         HttpHeader{lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
     return length;
   } catch (const std::bad_alloc&) {
-    transfer.fail(make_error(ErrorCode::internal, "out of memory reading the headers of " + transfer.display_url));
+    transfer.fail(make_error(ErrorKind::internal, "out of memory reading the headers of " + transfer.display_url));
     return 0;
   }
 }
@@ -102,7 +102,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
     auto& body = transfer.response->body;
     if (body.size() + length > request.max_response_bytes) {
-      transfer.fail(make_error(ErrorCode::remote_unavailable,
+      transfer.fail(make_error(ErrorKind::remote_unavailable,
                                "the answer of " + transfer.display_url + " exceeds " +
                                    std::to_string(request.max_response_bytes) + " bytes"));
       return 0;
@@ -110,10 +110,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     append(body, bytes);
     return length;
   } catch (const std::bad_alloc&) {
-    transfer.fail(make_error(ErrorCode::internal, "out of memory reading the answer of " + transfer.display_url));
+    transfer.fail(make_error(ErrorKind::internal, "out of memory reading the answer of " + transfer.display_url));
     return 0;
   } catch (const std::exception& error) {
-    transfer.fail(make_error(ErrorCode::internal,
+    transfer.fail(make_error(ErrorKind::internal,
                              "reading the answer of " + transfer.display_url + ": " + error.what()));
     return 0;
   }
@@ -138,7 +138,7 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
     transfer.body_offset += n;
     return n;
   } catch (const std::exception& error) {
-    transfer.fail(make_error(ErrorCode::internal, "sending the body to " + transfer.display_url + ": " + error.what()));
+    transfer.fail(make_error(ErrorKind::internal, "sending the body to " + transfer.display_url + ": " + error.what()));
     return CURL_READFUNC_ABORT;
   }
 }
@@ -202,12 +202,12 @@ HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   const auto display_url = redact_url(request.url);
   if (global_init_once() != CURLE_OK) {
-    return make_error(ErrorCode::internal, "libcurl could not be initialised to reach " + display_url);
+    return make_error(ErrorKind::internal, "libcurl could not be initialised to reach " + display_url);
   }
   if (state_->handle == nullptr) {
     state_->handle = curl_easy_init();
     if (state_->handle == nullptr) {
-      return make_error(ErrorCode::internal, "libcurl could not make a handle to reach " + display_url);
+      return make_error(ErrorKind::internal, "libcurl could not make a handle to reach " + display_url);
     }
   } else {
     // Keeps the open connection, forgets the previous request's options.
@@ -229,7 +229,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   if (!options.bearer_token.empty()) headers_ok = headers_ok && headers.add("Authorization: Bearer " + options.bearer_token);
   const bool has_body = request.body_reader || !request.body.empty();
   if (request.body_reader && !request.body_length) headers_ok = headers_ok && headers.add("Transfer-Encoding: chunked");
-  if (!headers_ok) return make_error(ErrorCode::internal, "out of memory building a request to " + display_url);
+  if (!headers_ok) return make_error(ErrorKind::internal, "out of memory building a request to " + display_url);
 
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
@@ -287,7 +287,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   if (code != CURLE_OK) {
     const std::string reason = error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(code);
     const bool timed_out = code == CURLE_OPERATION_TIMEDOUT;
-    return make_error(ErrorCode::remote_unavailable,
+    return make_error(timed_out ? ErrorKind::timeout : ErrorKind::remote_unavailable,
                       std::string(timed_out ? "timed out reaching " : "cannot reach ") + display_url + ": " +
                           std::string(trim(reason)));
   }
@@ -381,7 +381,7 @@ Status expect_success(const HttpResponse& response, std::string_view url, std::s
   auto message = std::string(what) + ": " + redact_url(url) + " answered HTTP " + std::to_string(response.status);
   const auto excerpt = body_excerpt(response.body);
   if (!excerpt.empty()) message += ": " + excerpt;
-  return make_error(ErrorCode::remote_unavailable, std::move(message));
+  return make_error(ErrorKind::remote_unavailable, std::move(message));
 }
 
 std::string url_encode(std::string_view value) {

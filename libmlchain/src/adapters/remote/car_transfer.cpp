@@ -25,7 +25,7 @@ namespace stdfs = std::filesystem;
 using codec::Cid;
 
 Error system_error(std::string_view what, const stdfs::path& path, int error) {
-  return make_error(ErrorCode::internal, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  return make_error(ErrorKind::internal, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 std::string unique_suffix() {
@@ -122,7 +122,7 @@ class LeafDirectory {
     auto path = repository.paths().dir / ("import.tmp-" + unique_suffix());
     std::error_code error;
     stdfs::create_directory(path, error);
-    if (error) return make_error(ErrorCode::internal, "cannot create " + path.string() + ": " + error.message());
+    if (error) return make_error(ErrorKind::internal, "cannot create " + path.string() + ": " + error.message());
     return LeafDirectory(std::move(path));
   }
   LeafDirectory(LeafDirectory&& other) noexcept : path_(std::exchange(other.path_, {})) {}
@@ -154,11 +154,11 @@ class LeafDirectory {
   Result<Bytes> get(const Cid& cid) const {
     const auto path = path_ / repo::storage_key(cid);
     auto reader = fs::FileReader::open(path);
-    if (!reader) return make_error(ErrorCode::not_found, "block " + cid.to_string() + " is not in the CAR");
+    if (!reader) return make_error(ErrorKind::not_found, "block " + cid.to_string() + " is not in the CAR");
     Bytes block(reader->size());
     MLCHAIN_TRY(const auto read, reader->read_at(0, block));
     if (read != block.size() || !cid.matches(block))
-      return make_error(ErrorCode::internal, "the import's copy of block " + cid.to_string() + " changed on disk: " + path.string());
+      return make_error(ErrorKind::internal, "the import's copy of block " + cid.to_string() + " changed on disk: " + path.string());
     return block;
   }
 
@@ -180,17 +180,17 @@ class CarSource final : public BlockSource {
  private:
   // In DAG order: a node's own data, then its children's.
   Status emit(const Cid& cid, const std::function<Status(ByteView)>& on_bytes, std::size_t depth) {
-    if (depth > 64) return make_error(ErrorCode::verification_failed, "file DAG at " + cid.to_string() + " " + where_ + " is too deep");
+    if (depth > 64) return make_error(ErrorKind::corrupt, "file DAG at " + cid.to_string() + " " + where_ + " is too deep");
     auto block = leaves_.get(cid);
-    if (!block) return make_error(ErrorCode::not_found, "block " + cid.to_string() + " of a file is not " + where_);
+    if (!block) return make_error(ErrorKind::not_found, "block " + cid.to_string() + " of a file is not " + where_);
     if (cid.codec() == codec::multicodec::raw) return on_bytes(*block);
     if (cid.codec() != codec::multicodec::dag_pb)
-      return make_error(ErrorCode::verification_failed, "block " + cid.to_string() + " " + where_ + " is not part of a file");
+      return make_error(ErrorKind::corrupt, "block " + cid.to_string() + " " + where_ + " is not part of a file");
     MLCHAIN_TRY(const auto node, codec::PbNode::decode(*block));
-    if (!node.data) return make_error(ErrorCode::verification_failed, "file node " + cid.to_string() + " " + where_ + " has no UnixFS data");
+    if (!node.data) return make_error(ErrorKind::corrupt, "file node " + cid.to_string() + " " + where_ + " has no UnixFS data");
     MLCHAIN_TRY(const auto data, codec::UnixfsData::decode(*node.data));
     if (data.type != codec::UnixfsType::file && data.type != codec::UnixfsType::raw)
-      return make_error(ErrorCode::verification_failed, "node " + cid.to_string() + " " + where_ + " is not a UnixFS file");
+      return make_error(ErrorKind::corrupt, "node " + cid.to_string() + " " + where_ + " is not a UnixFS file");
     if (data.data && !data.data->empty()) MLCHAIN_TRY_STATUS(on_bytes(*data.data));
     for (const auto& link : node.links) MLCHAIN_TRY_STATUS(emit(link.hash, on_bytes, depth + 1));
     return {};
@@ -219,10 +219,10 @@ Result<CarExport> export_car(repo::Repository& repository, const Cid& commit, st
   for (const auto& root : reach.file_roots) {
     const auto path = repository.contents().path_of(root);
     MLCHAIN_TRY(const bool stored, repository.contents().contains(root));
-    if (!stored) return make_error(ErrorCode::not_found, "the contents of " + root.to_string() + " are not stored (" + path.string() + ")");
+    if (!stored) return make_error(ErrorKind::not_found, "the contents of " + root.to_string() + " are not stored (" + path.string() + ")");
     MLCHAIN_TRY(const auto imported, fs::import_file(path, repo::profile_of_cid(root), sections));
     if (imported.cid != root)
-      return make_error(ErrorCode::verification_failed, "stored contents " + path.string() + " no longer hash to " +
+      return make_error(ErrorKind::corrupt, "stored contents " + path.string() + " no longer hash to " +
                                                             root.to_string() + "; run 'mlchain fsck'");
   }
   MLCHAIN_TRY_STATUS(sections.flush());
@@ -246,7 +246,7 @@ Result<CarImport> import_car(repo::Repository& repository, const stdfs::path& ca
         MLCHAIN_TRY_STATUS(leaves.put(cid, block));
         return repository.objects().put(cid, block);
       default:
-        return make_error(ErrorCode::verification_failed,
+        return make_error(ErrorKind::corrupt,
                           "block " + cid.to_string() + " in " + car.string() + " is neither dag-cbor, dag-pb nor raw");
     }
   });
@@ -255,11 +255,11 @@ Result<CarImport> import_car(repo::Repository& repository, const stdfs::path& ca
     MLCHAIN_TRY(const auto read, input.read_at(offset, buffer));
     if (read == 0) break;
     auto fed = reader.feed(ByteView(buffer.data(), read));
-    if (!fed) return make_error(fed.error().code, car.string() + ": " + fed.error().message);
+    if (!fed) return make_error(fed.error().kind, car.string() + ": " + fed.error().message);
     offset += read;
   }
   if (auto finished = reader.finish(); !finished)
-    return make_error(finished.error().code, car.string() + ": " + finished.error().message);
+    return make_error(finished.error().kind, car.string() + ": " + finished.error().message);
   imported.roots = reader.roots();
   CarSource source(leaves, "in " + car.string());
   for (const auto& root : imported.roots) {

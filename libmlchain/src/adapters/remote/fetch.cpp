@@ -55,7 +55,7 @@ Result<bool> check_clone_directory(const stdfs::path& directory) {
   std::error_code error;
   const bool existed = stdfs::exists(directory, error);
   if (existed && !(stdfs::is_directory(directory, error) && stdfs::is_empty(directory, error)))
-    return make_error(ErrorCode::conflict, directory.string() + " already exists and is not an empty directory");
+    return make_error(ErrorKind::exists, directory.string() + " already exists and is not an empty directory");
   return existed;
 }
 
@@ -70,16 +70,16 @@ Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address) {
     MLCHAIN_TRY_STATUS(check_remote_url("--gateway", *address.gateway));
     return std::unique_ptr<ipfs::Node>(std::make_unique<ipfs::GatewayClient>(*address.gateway));
   }
-  return make_error(ErrorCode::usage, "name an IPFS node with --ipfs URL (Kubo RPC API) or --gateway URL");
+  return make_error(ErrorKind::invalid_argument, "name an IPFS node with --ipfs URL (Kubo RPC API) or --gateway URL");
 }
 
 Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
                                    std::optional<std::uint64_t> depth, const FetchProgress& progress) {
   if (head.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorCode::usage, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   if (node.writable()) {
     MLCHAIN_TRY(const bool held, node.has_block(head));
-    if (!held) return make_error(ErrorCode::not_found, "commit " + head.to_string() + " not found on " + node.url());
+    if (!held) return make_error(ErrorKind::not_found, "commit " + head.to_string() + " not found on " + node.url());
   }
   MLCHAIN_TRY(const auto lock, repo::lock_for_writing(repository));
   NodeSource source(node);

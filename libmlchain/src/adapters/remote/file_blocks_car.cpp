@@ -39,14 +39,14 @@ class DagLister {
       return {};
     }
     if (depth > 32 || cid.codec() != codec::multicodec::dag_pb)
-      return make_error(ErrorCode::verification_failed, "file node " + cid.to_string() + " is not a UnixFS file node");
+      return make_error(ErrorKind::corrupt, "file node " + cid.to_string() + " is not a UnixFS file node");
     MLCHAIN_TRY(auto block, objects_.get(cid));
     MLCHAIN_TRY(const auto node, codec::PbNode::decode(block));
-    if (!node.data) return make_error(ErrorCode::verification_failed, "file node " + cid.to_string() + " has no UnixFS data");
+    if (!node.data) return make_error(ErrorKind::corrupt, "file node " + cid.to_string() + " has no UnixFS data");
     MLCHAIN_TRY(const auto data, codec::UnixfsData::decode(*node.data));
     if (data.type != codec::UnixfsType::file || data.blocksizes.size() != node.links.size() ||
         (data.data && !data.data->empty()))
-      return make_error(ErrorCode::verification_failed, "file node " + cid.to_string() + " is not a node of raw leaves");
+      return make_error(ErrorKind::corrupt, "file node " + cid.to_string() + " is not a node of raw leaves");
     sections_.push_back(InnerNode{cid, std::move(block)});
     for (std::size_t i = 0; i < node.links.size(); ++i)
       MLCHAIN_TRY_STATUS(list(node.links[i].hash, data.blocksizes[i], depth + 1));
@@ -89,7 +89,7 @@ class FileBlocksCar {
     leaf_.resize(leaf.size);
     MLCHAIN_TRY(const auto read, reader_.read_at(leaf.offset, leaf_));
     if (read != leaf.size || !leaf.cid.matches(leaf_))
-      return make_error(ErrorCode::verification_failed, "stored contents " + reader_.path().string() + " no longer hold leaf " +
+      return make_error(ErrorKind::corrupt, "stored contents " + reader_.path().string() + " no longer hold leaf " +
                                                             leaf.cid.to_string() + " at byte " + std::to_string(leaf.offset) +
                                                             "; run 'mlchain fsck'");
     pending_ = codec::encode_car_section(leaf.cid, leaf_);
@@ -117,7 +117,7 @@ Result<ipfs::ByteSource> file_blocks_car(repo::Repository& repository, const Cid
   DagLister lister(repository.objects(), sections);
   MLCHAIN_TRY_STATUS(lister.list(root, reader.size(), 0));
   if (lister.size() != reader.size())
-    return make_error(ErrorCode::verification_failed, "the DAG of " + root.to_string() + " holds " + std::to_string(lister.size()) +
+    return make_error(ErrorKind::corrupt, "the DAG of " + root.to_string() + " holds " + std::to_string(lister.size()) +
                                                           " bytes, its stored contents " + std::to_string(reader.size()));
   auto car = std::make_shared<FileBlocksCar>(std::move(sections), std::move(reader), root, progress);
   return ipfs::ByteSource([car](std::span<std::uint8_t> buffer) { return car->read(buffer); });

@@ -9,7 +9,7 @@ namespace mlchain::remote {
 
 // The CAR's bytes, pulled as the upload asks for them: header (root: the file), then each inner node of
 // the file (from the object store) and each leaf (read from the stored contents at its offset and
-// re-hashed against the CID its parent links to: a stored file that changed is verification_failed
+// re-hashed against the CID its parent links to: a stored file that changed is corrupt
 // naming it, never sent). Memory: one leaf at a time. `progress` gets the content bytes sent so far.
 // Raw leaves only (unixfs-v1-2025); the source must not outlive `repository`.
 Result<ipfs::ByteSource> file_blocks_car(repo::Repository& repository, const codec::Cid& root,

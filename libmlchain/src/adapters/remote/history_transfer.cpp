@@ -17,7 +17,7 @@ Result<Bytes> SourcedObjects::get(const codec::Cid& cid) {
   if (stored) return local_.get(cid);
   MLCHAIN_TRY(auto block, source_.get(cid));
   if (!cid.matches(block))
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "block " + cid.to_string() + " " + source_.where() + " does not hash to its CID; nothing stored");
   MLCHAIN_TRY_STATUS(local_.put(cid, block));
   ++blocks_;
@@ -30,7 +30,7 @@ namespace {
 Status check_signature(const codec::Cid& cid, const core::Commit& commit, const std::string& where) {
   MLCHAIN_TRY(const auto signature, repo::check_commit_signature(commit));
   if (signature.good) return {};
-  return make_error(ErrorCode::verification_failed,
+  return make_error(ErrorKind::bad_signature,
                     "commit " + cid.to_string() + " " + where + " has a bad signature: it claims author " +
                         codec::to_checksum_address(commit.author) + " but recovers to " +
                         (signature.signer ? codec::to_checksum_address(*signature.signer) : std::string("no key")) +
@@ -42,7 +42,7 @@ Status check_signature(const codec::Cid& cid, const core::Commit& commit, const 
 Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
                                          const TransferOptions& options) {
   if (head.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorCode::usage, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   SourcedObjects objects(repository.objects(), source);
   HistoryTransfer transfer;
   std::map<codec::Cid, std::uint64_t> file_sizes;  // every file root of the history, with its size
@@ -53,7 +53,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     queue.pop_front();
     auto commit = core::load_commit(objects, cid);
     if (!commit) {
-      if (commit.error().code == ErrorCode::not_found && options.missing_parents_are_cut && cid != head) {
+      if (commit.error().kind == ErrorKind::not_found && options.missing_parents_are_cut && cid != head) {
         transfer.cut_parents.push_back(cid);
         continue;
       }

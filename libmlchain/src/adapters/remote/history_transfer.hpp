@@ -62,7 +62,7 @@ struct TransferOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
-// A commit whose signature does not recover to its author is verification_failed naming it: nothing of a
+// A commit whose signature does not recover to its author is bad_signature naming it: nothing of a
 // forged history is made reachable (its blocks may stay in the store until gc).
 Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
                                          const TransferOptions& options);

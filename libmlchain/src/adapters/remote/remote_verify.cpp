@@ -17,7 +17,7 @@ class MemoryObjects final : public core::ObjectStore {
   }
   Result<Bytes> get(const codec::Cid& cid) override {
     const auto found = blocks_.find(cid);
-    if (found == blocks_.end()) return make_error(ErrorCode::not_found, "block " + cid.to_string() + " is not in memory");
+    if (found == blocks_.end()) return make_error(ErrorKind::not_found, "block " + cid.to_string() + " is not in memory");
     return found->second;
   }
   Result<bool> contains(const codec::Cid& cid) override { return blocks_.contains(cid); }
@@ -32,7 +32,7 @@ class NodeBlocks final : public BlockSource {
   std::string where() const override { return "from " + node_.url(); }
   Result<Bytes> get(const codec::Cid& cid) override { return node_.get_block(cid); }
   Status read_file(const codec::Cid& root, const unixfs::Profile&, const std::function<Status(ByteView)>&) override {
-    return make_error(ErrorCode::internal, "verify does not download file " + root.to_string());
+    return make_error(ErrorKind::internal, "verify does not download file " + root.to_string());
   }
 
  private:
@@ -45,13 +45,13 @@ Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& com
                                          const std::vector<codec::Address>& signers,
                                          const std::filesystem::path& directory) {
   if (commit.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorCode::usage, commit.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument, commit.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   std::error_code error;
   if (!std::filesystem::is_directory(directory, error))
-    return make_error(ErrorCode::not_found, directory.string() + " is not a directory");
+    return make_error(ErrorKind::not_found, directory.string() + " is not a directory");
   if (node.writable()) {
     MLCHAIN_TRY(const bool held, node.has_block(commit));
-    if (!held) return make_error(ErrorCode::not_found, "commit " + commit.to_string() + " not found on " + node.url());
+    if (!held) return make_error(ErrorKind::not_found, "commit " + commit.to_string() + " not found on " + node.url());
   }
   MemoryObjects memory;
   NodeBlocks source(node);

@@ -31,22 +31,22 @@ Status check_setting(std::string_view setting, std::string_view value) {
   if (setting == "rpc") return check_remote_url("--rpc", value);
   if (setting == "registry") {
     if (!codec::parse_address(value))
-      return make_error(ErrorCode::usage, "--registry '" + std::string(value) + "' is not an Ethereum address (0x and 40 hex digits)");
+      return make_error(ErrorKind::invalid_argument, "--registry '" + std::string(value) + "' is not an Ethereum address (0x and 40 hex digits)");
     return {};
   }
   if (setting == "repo") {
     if (value.empty() || value.find_first_of(" \t") != std::string_view::npos)
-      return make_error(ErrorCode::usage, "--repo '" + std::string(value) + "' must be a non-empty name without spaces");
+      return make_error(ErrorKind::invalid_argument, "--repo '" + std::string(value) + "' must be a non-empty name without spaces");
     return {};
   }
   if (setting == "chain-id" || setting == "confirmations") {
     const auto count = parse_count(value);
     if (!count || (setting == "chain-id" && *count == 0))
-      return make_error(ErrorCode::usage, "--" + std::string(setting) + " '" + std::string(value) + "' is not a " +
+      return make_error(ErrorKind::invalid_argument, "--" + std::string(setting) + " '" + std::string(value) + "' is not a " +
                                               (setting == "chain-id" ? "positive integer" : "non-negative integer"));
     return {};
   }
-  return make_error(ErrorCode::usage, "unknown remote setting '" + std::string(setting) +
+  return make_error(ErrorKind::invalid_argument, "unknown remote setting '" + std::string(setting) +
                                           "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations)");
 }
 
@@ -79,7 +79,7 @@ Status check_remote_name(std::string_view name) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
   if (!valid)
-    return make_error(ErrorCode::usage, "'" + std::string(name) +
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(name) +
                                             "' is not a valid remote name (lowercase letters, digits, '-', '_'; not starting with '-')");
   return {};
 }
@@ -93,7 +93,7 @@ Status check_remote_url(std::string_view what, std::string_view url) {
   const auto at = authority.rfind('@');
   const auto host = at == std::string_view::npos ? authority : authority.substr(at + 1);
   if (rest.empty() || host.empty() || host.front() == ':' || url.find_first_of(" \t\r\n") != std::string_view::npos)
-    return make_error(ErrorCode::usage, std::string(what) + " '" + net::redact_url(url) +
+    return make_error(ErrorKind::invalid_argument, std::string(what) + " '" + net::redact_url(url) +
                                             "' is not an http:// or https:// URL with a host (e.g. http://127.0.0.1:5001)");
   return {};
 }
@@ -121,7 +121,7 @@ Result<Remote> find_remote(const repo::Repository& repository, std::string_view 
   MLCHAIN_TRY(auto remotes, list_remotes(repository));
   for (auto& remote : remotes)
     if (remote.name == name) return std::move(remote);
-  return make_error(ErrorCode::not_found, "no remote named '" + std::string(name) +
+  return make_error(ErrorKind::not_found, "no remote named '" + std::string(name) +
                                               "'; add one with 'mlchain remote add " + std::string(name) + " --ipfs URL'");
 }
 
@@ -129,16 +129,16 @@ Status add_remote(repo::Repository& repository, const Remote& remote) {
   MLCHAIN_TRY_STATUS(check_remote_name(remote.name));
   const auto settings = settings_of(remote);
   if (settings.empty())
-    return make_error(ErrorCode::usage, "remote '" + remote.name + "' needs at least one of --ipfs, --gateway, --rpc");
+    return make_error(ErrorKind::invalid_argument, "remote '" + remote.name + "' needs at least one of --ipfs, --gateway, --rpc");
   for (const auto& [setting, value] : settings) MLCHAIN_TRY_STATUS(check_setting(setting, value));
   const bool chain_named = remote.rpc || remote.registry || remote.repo || remote.chain_id;
   if (chain_named && !(remote.rpc && remote.registry && remote.repo))
-    return make_error(ErrorCode::usage, "a chain remote needs --rpc, --registry and --repo together");
+    return make_error(ErrorKind::invalid_argument, "a chain remote needs --rpc, --registry and --repo together");
   MLCHAIN_TRY(auto config, repo::Config::load(repository.paths().config()));
   for (const auto& key : config.keys())
     if (key.starts_with(key_of(remote.name, ""))) {
       auto existing = find_remote(repository, remote.name);
-      return make_error(ErrorCode::conflict, "remote '" + remote.name + "' already exists" +
+      return make_error(ErrorKind::exists, "remote '" + remote.name + "' already exists" +
                                                  (existing && existing->ipfs ? " (ipfs " + net::redact_url(*existing->ipfs) + ")" : std::string()) +
                                                  "; remove it first with 'mlchain remote remove " + remote.name + "'");
     }

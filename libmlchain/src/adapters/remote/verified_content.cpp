@@ -74,7 +74,7 @@ Status VerifiedContentWriter::finish(std::string_view source) {
   MLCHAIN_TRY(const auto root, state_->builder.finish());
   if (root.cid != state_->expected) {
     state_->writer.abort();
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "the contents " + std::string(source) + " served for " + state_->expected.to_string() +
                           " re-import to " + root.cid.to_string() + " under " + std::string(state_->profile.name) +
                           "; nothing stored");

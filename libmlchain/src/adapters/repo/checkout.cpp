@@ -170,7 +170,7 @@ class Planner {
       if (is_directory ? !recorded_directories_.contains(relative) : !recorded_.contains(relative)) return true;
     }
     if (error)
-      return make_error(ErrorCode::internal,
+      return make_error(ErrorKind::internal,
                         "cannot read " + (work_tree_ / directory).string() + ": " + error.message());
     return false;
   }
@@ -275,7 +275,7 @@ class Writer {
   Status remove_obstruction(const std::string& relative) {
     std::error_code error;
     stdfs::remove_all(root_ / relative, error);
-    if (error) return make_error(ErrorCode::internal, "cannot remove " + (root_ / relative).string() + ": " + error.message());
+    if (error) return make_error(ErrorKind::internal, "cannot remove " + (root_ / relative).string() + ": " + error.message());
     touched(parent_of(relative));
     prune_candidates_.insert(parent_of(relative));
     return {};
@@ -361,7 +361,7 @@ class Writer {
       MLCHAIN_TRY(const auto kind, on_disk(path));
       if (kind == OnDisk::directory) continue;
       if (kind == OnDisk::other)
-        return make_error(ErrorCode::conflict, path.string() + " is in the way of a directory of the checkout");
+        return make_error(ErrorKind::refused, path.string() + " is in the way of a directory of the checkout");
       if (::mkdir(path.c_str(), 0755) != 0) return disk::system_error(errno, "create the directory", path);
       touched(parent_of(ancestor));
     }
@@ -398,7 +398,7 @@ Result<std::optional<std::string>> branch_named(Repository& repository, std::str
 Result<unixfs::Profile> profile_named(const core::Commit& commit, const codec::Cid& cid) {
   auto profile = unixfs::find_profile(commit.profile);
   if (!profile)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "commit " + cid.to_string() + " names an unknown profile '" + commit.profile + "'");
   return *profile;
 }
@@ -417,7 +417,7 @@ Status require_stored(Repository& repository, const std::vector<TreeEntry>& entr
     if (entry.kind != NodeKind::file) continue;
     MLCHAIN_TRY(const bool stored, repository.contents().contains(entry.cid));
     if (!stored)
-      return make_error(ErrorCode::not_found, "the contents of " + entry.cid.to_string() + " ('" + entry.path +
+      return make_error(ErrorKind::not_found, "the contents of " + entry.cid.to_string() + " ('" + entry.path +
                                                   "') are not in the repository; fetch them first");
   }
   return {};
@@ -468,7 +468,7 @@ Result<CheckoutOutcome> switch_work_tree(Repository& repository, const codec::Ci
   if (!force && (!plan.refused.empty() || !plan.obstructions.empty())) {
     std::vector<std::string> paths = plan.refused;
     for (const auto& path : plan.obstructions) paths.push_back(path + " (untracked)");
-    return make_error(ErrorCode::conflict, "checkout of " + target_cid.to_string() +
+    return make_error(ErrorKind::refused, "checkout of " + target_cid.to_string() +
                                                " would overwrite or remove local changes: " + listed(paths) +
                                                "; commit them, or use --force to discard them");
   }
@@ -509,7 +509,7 @@ Result<std::string> work_tree_path(const std::string& given) {
   std::string path = normal == "." ? std::string() : normal;
   while (!path.empty() && path.back() == '/') path.pop_back();
   if (stdfs::path(path).is_absolute() || path == ".." || path.starts_with("../"))
-    return make_error(ErrorCode::usage, "'" + given + "' is outside the work tree");
+    return make_error(ErrorKind::invalid_argument, "'" + given + "' is outside the work tree");
   return path;
 }
 
@@ -536,10 +536,16 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
   const Head wanted = branch ? Head{branch, std::nullopt} : Head{std::nullopt, target_cid};
   const auto switch_head = [&](const Head& head, const std::optional<codec::Cid>& head_cid) -> Status {
     auto switched = repository.refs().switch_head(head, head_cid, wanted);
-    if (switched.ok() || switched.error().code != ErrorCode::conflict) return switched;
-    return make_error(ErrorCode::conflict, "HEAD moved while checking out " + target_cid.to_string() +
-                                               " (another process committed); the work tree holds " +
-                                               target_cid.to_string() + "'s files, HEAD was left as the other process set it");
+    if (switched.ok()) return switched;
+    // The work tree is written by now: say so, whichever way moving HEAD failed.
+    if (switched.error().kind == ErrorKind::changed_concurrently)
+      return make_error(ErrorKind::changed_concurrently, "HEAD moved while checking out " + target_cid.to_string() +
+                                                             " (another process committed); the work tree holds " +
+                                                             target_cid.to_string() + "'s files, HEAD was left as the other process set it");
+    if (switched.error().kind == ErrorKind::locked)
+      return make_error(ErrorKind::locked, "HEAD was not moved to " + target_cid.to_string() + ": " + switched.error().message +
+                                               " (the work tree holds " + target_cid.to_string() + "'s files)");
+    return switched;
   };
   MLCHAIN_TRY(auto outcome, switch_work_tree(repository, target_cid, target, force, progress, switch_head));
   outcome.branch = branch;
@@ -554,8 +560,8 @@ Result<ResetOutcome> reset(Repository& repository, std::string_view revision, Re
     outcome.previous = head_cid;
     outcome.branch = head.branch;
     auto moved = repository.refs().advance_head(head_cid, target_cid, "reset: moving to " + std::string(revision));
-    if (moved.ok() || moved.error().code != ErrorCode::conflict) return moved;
-    return make_error(ErrorCode::conflict, "HEAD moved while resetting to " + target_cid.to_string() +
+    if (moved.ok() || moved.error().kind != ErrorKind::changed_concurrently) return moved;
+    return make_error(ErrorKind::changed_concurrently, "HEAD moved while resetting to " + target_cid.to_string() +
                                                " (another process committed): " + moved.error().message);
   };
   if (mode == ResetMode::soft) {
@@ -588,7 +594,7 @@ Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::st
       chosen.emplace(entry.path, entry);
     }
     if (!found)
-      return make_error(ErrorCode::not_found, "'" + given + "' is not in " + std::string(source) + " (" +
+      return make_error(ErrorKind::not_found, "'" + given + "' is not in " + std::string(source) + " (" +
                                                   source_cid.to_string() + ")");
   }
   std::vector<TreeEntry> writes;
@@ -615,7 +621,7 @@ Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::st
       in_the_way.push_back(entry.path);
   }
   if (!in_the_way.empty())
-    return make_error(ErrorCode::conflict, "restore from " + source_cid.to_string() + " would replace " +
+    return make_error(ErrorKind::refused, "restore from " + source_cid.to_string() + " would replace " +
                                                listed(in_the_way) + "; move them away first");
 
   Writer writer(repository, chosen);

@@ -6,7 +6,7 @@
 namespace mlchain::repo {
 
 Result<CommitSignatureCheck> check_commit_signature(const core::Commit& commit) {
-  if (!commit.signature) return make_error(ErrorCode::verification_failed, "the commit carries no signature");
+  if (!commit.signature) return make_error(ErrorKind::bad_signature, "the commit carries no signature");
   MLCHAIN_TRY(auto unsigned_block, core::encode_unsigned(commit));
   CommitSignatureCheck check;
   check.digest = core::signing_digest(unsigned_block);

@@ -15,7 +15,7 @@ Result<unixfs::Profile> repository_profile(const Repository& repository) {
   if (!name) return unixfs::default_profile;
   auto profile = unixfs::find_profile(*name);
   if (!profile)
-    return make_error(ErrorCode::usage, "core.profile '" + *name + "' in " + repository.paths().config().string() +
+    return make_error(ErrorKind::invalid_input, "core.profile '" + *name + "' in " + repository.paths().config().string() +
                                             " is not a profile (unixfs-v1-2025 or unixfs-v0-2015)");
   return *profile;
 }

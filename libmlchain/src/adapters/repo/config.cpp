@@ -66,12 +66,12 @@ const std::vector<ConfigKey>& known_config_keys() {
 
 Status check_config_key(std::string_view key) {
   if (!well_formed_key(key))
-    return make_error(ErrorCode::usage, "'" + std::string(key) +
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(key) +
                                             "' is not a valid setting name (section.name: lowercase letters, digits, "
                                             "'.', '-', '_'); known: " + known_list());
   for (const auto& known : known_config_keys())
     if (matches(known.pattern, key)) return {};
-  return make_error(ErrorCode::usage, "unknown setting '" + std::string(key) + "' (known: " + known_list() + ")");
+  return make_error(ErrorKind::invalid_argument, "unknown setting '" + std::string(key) + "' (known: " + known_list() + ")");
 }
 
 Result<std::optional<std::int64_t>> parse_reflog_expire_seconds(std::string_view value) {
@@ -85,7 +85,7 @@ Result<std::optional<std::int64_t>> parse_reflog_expire_seconds(std::string_view
   constexpr std::int64_t seconds_per_day = 86400;
   if (days.empty() || error != std::errc() || end != days.data() + days.size() || count < 0 ||
       count > std::int64_t{1} << 40)
-    return make_error(ErrorCode::usage, "'" + std::string(value) + "' is not a valid " + std::string(reflog_expire_key) +
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(value) + "' is not a valid " + std::string(reflog_expire_key) +
                                             " (a number of days such as 30 or 90.days, never, or now)");
   return std::optional<std::int64_t>(count * seconds_per_day);
 }
@@ -95,7 +95,7 @@ Result<Config> Config::load(const std::filesystem::path& path) {
   config.path_ = path;
   auto bytes = disk::read_stored_file(path, disk::max_config_bytes);
   if (!bytes) {
-    if (bytes.error().code == ErrorCode::not_found) return config;
+    if (bytes.error().kind == ErrorKind::not_found) return config;
     return std::move(bytes).error();
   }
   const std::string text(bytes->begin(), bytes->end());
@@ -115,7 +115,7 @@ Result<Config> Config::load(const std::filesystem::path& path) {
     const auto equals = content.find('=');
     const auto key = equals == std::string_view::npos ? std::string_view{} : trim(content.substr(0, equals));
     if (!well_formed_key(key))
-      return make_error(ErrorCode::verification_failed, path.string() + ":" + std::to_string(number) +
+      return make_error(ErrorKind::corrupt, path.string() + ":" + std::to_string(number) +
                                                             ": not a `key = value` line; fix or remove it");
     config.lines_.push_back({std::string(line), std::string(key), std::string(trim(content.substr(equals + 1)))});
   }
@@ -131,15 +131,15 @@ std::optional<std::string> Config::get(std::string_view key) const {
 Status Config::set(std::string_view key, std::string_view value) {
   MLCHAIN_TRY_STATUS(check_config_key(key));
   if (value.find_first_of("\n\r") != std::string_view::npos)
-    return make_error(ErrorCode::usage, "the value of " + std::string(key) + " may not contain a line break");
+    return make_error(ErrorKind::invalid_argument, "the value of " + std::string(key) + " may not contain a line break");
   const std::string trimmed(trim(value));
   if (key == reflog_expire_key) MLCHAIN_TRY_STATUS(parse_reflog_expire_seconds(trimmed));
   // A value every later command would refuse is refused here, while it can still be typed again: there is
   // no `config unset`, so a bad one would otherwise take hand-editing .mlchain/config to undo.
   if (key == "core.dereference" && trimmed != "true" && trimmed != "false")
-    return make_error(ErrorCode::usage, "'" + trimmed + "' is not a valid core.dereference (true or false)");
+    return make_error(ErrorKind::invalid_argument, "'" + trimmed + "' is not a valid core.dereference (true or false)");
   if (key == "core.profile" && !unixfs::find_profile(trimmed))
-    return make_error(ErrorCode::usage,
+    return make_error(ErrorKind::invalid_argument,
                       "'" + trimmed + "' is not a valid core.profile (unixfs-v1-2025 or unixfs-v0-2015)");
   const std::string text = std::string(key) + " = " + trimmed;
   for (auto& line : lines_)

@@ -49,7 +49,7 @@ Status copy_contents(int from, int to, const std::filesystem::path& source, cons
         remaining -= static_cast<std::uint64_t>(n);
         continue;
       }
-      if (n == 0) return make_error(ErrorCode::conflict, source.string() + " shrank while it was being copied");
+      if (n == 0) return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
       if (errno == EINTR) continue;
       if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
         return disk::system_error(errno, "copy into", target);
@@ -61,7 +61,7 @@ Status copy_contents(int from, int to, const std::filesystem::path& source, cons
       if (errno == EINTR) continue;
       return disk::system_error(errno, "read", source);
     }
-    if (n == 0) return make_error(ErrorCode::conflict, source.string() + " shrank while it was being copied");
+    if (n == 0) return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
     MLCHAIN_TRY_STATUS(write_all(to, ByteView(buffer).first(static_cast<std::size_t>(n)), target));
     remaining -= static_cast<std::uint64_t>(n);
   }
@@ -79,7 +79,7 @@ bool same_contents_key(const codec::Cid& a, const codec::Cid& b) { return a.code
 // Copies `source` into a new file at `target` (which must not exist), flushed and with `mode`. A source
 // that is not a regular file is `refusal` (a symlink is not followed, a FIFO not waited on).
 Status copy_to_new_file(const std::filesystem::path& source, const std::filesystem::path& target, unsigned mode,
-                        ErrorCode refusal) {
+                        ErrorKind refusal) {
   const int from = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (from < 0) {
     const int error = errno;
@@ -120,7 +120,7 @@ ContentWriter::ContentWriter(ContentWriter&& other) noexcept
 ContentWriter::~ContentWriter() { abort(); }
 
 Status ContentWriter::append(ByteView chunk) {
-  if (fd_ < 0) return make_error(ErrorCode::internal, "content writer used after it finished");
+  if (fd_ < 0) return make_error(ErrorKind::internal, "content writer used after it finished");
   MLCHAIN_TRY_STATUS(write_all(fd_, chunk, temporary_));
   size_ += chunk.size();
   // Start writing back what is written so far now, so the disk works while the importer hashes the
@@ -136,7 +136,7 @@ Status ContentWriter::append(ByteView chunk) {
 }
 
 Status ContentWriter::commit(const codec::Cid& cid) {
-  if (fd_ < 0) return make_error(ErrorCode::internal, "content writer used after it finished");
+  if (fd_ < 0) return make_error(ErrorKind::internal, "content writer used after it finished");
   Status status;
   if (::fchmod(fd_, 0444) != 0) status = disk::system_error(errno, "set the mode of", temporary_);
   if (status.ok() && ::fsync(fd_) != 0) status = disk::system_error(errno, "flush", temporary_);
@@ -186,7 +186,7 @@ Result<std::uint64_t> ContentStore::size(const codec::Cid& cid) const {
   if (::lstat(path.c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
   const int error = errno;
   if (error == ENOENT || error == ENOTDIR)
-    return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
   return disk::stored_file_error(error, "stat", path);
 }
 
@@ -204,12 +204,12 @@ Status ContentStore::store_copy(const std::filesystem::path& source, const codec
   if (stored) return {};
   MLCHAIN_TRY_STATUS(disk::make_directories(root_));
   const auto temporary = root_ / disk::temporary_name("incoming");
-  MLCHAIN_TRY_STATUS(copy_to_new_file(source, temporary, 0444, ErrorCode::usage));
+  MLCHAIN_TRY_STATUS(copy_to_new_file(source, temporary, 0444, ErrorKind::invalid_input));
   auto copied = cid_of_file(temporary, profile);
   if (!copied || !same_contents_key(*copied, cid)) {
     ::unlink(temporary.c_str());
     if (!copied) return std::move(copied).error();
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       source.string() + " no longer hashes to " + cid.to_string() + " (it changed while it was stored)");
   }
   const auto target = path_of(cid);
@@ -227,13 +227,13 @@ Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& p
                                  const std::filesystem::path& destination, unsigned mode) const {
   const auto source = path_of(cid);
   MLCHAIN_TRY(const bool stored, contains(cid));
-  if (!stored) return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-  MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode, ErrorCode::verification_failed));
+  if (!stored) return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode, ErrorKind::corrupt));
   auto written = cid_of_file(destination, profile);
   if (!written || !same_contents_key(*written, cid)) {
     ::unlink(destination.c_str());
     if (!written) return std::move(written).error();
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "the stored contents of " + cid.to_string() + " are corrupt: " + source.string() + " does not hash to it");
   }
   return {};
@@ -243,15 +243,15 @@ Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile
   const auto path = path_of(cid);
   auto actual = cid_of_file(path, profile);
   if (!actual) {
-    if (actual.error().code == ErrorCode::not_found)
-      return make_error(ErrorCode::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+    if (actual.error().kind == ErrorKind::not_found)
+      return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
     // Whatever keeps the stored contents from being read whole (not a regular file, unreadable, an I/O
     // error, shrinking meanwhile) is damage to the store.
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "the stored contents of " + cid.to_string() + " cannot be checked: " + actual.error().message);
   }
   if (!same_contents_key(*actual, cid))
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "the stored contents of " + cid.to_string() + " are corrupt: " + path.string() + " does not hash to it");
   return {};
 }

@@ -16,16 +16,16 @@
 namespace mlchain::repo::disk {
 
 Error system_error(int error, std::string_view what, const std::filesystem::path& path) {
-  ErrorCode code = ErrorCode::internal;
-  if (error == ENOENT || error == ENOTDIR) code = ErrorCode::not_found;
-  if (error == EEXIST) code = ErrorCode::conflict;
-  return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  ErrorKind kind = ErrorKind::internal;
+  if (error == ENOENT || error == ENOTDIR) kind = ErrorKind::not_found;
+  if (error == EEXIST) kind = ErrorKind::exists;
+  return make_error(kind, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 Error stored_file_error(int error, std::string_view what, const std::filesystem::path& path) {
   if (error == ENOENT || error == ENOTDIR || error == ENOMEM || error == EMFILE || error == ENFILE)
     return system_error(error, what, path);
-  return make_error(ErrorCode::verification_failed, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  return make_error(ErrorKind::corrupt, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 Result<Bytes> read_file(const std::filesystem::path& path) {
@@ -51,7 +51,7 @@ Result<Bytes> read_file(const std::filesystem::path& path) {
 }
 
 Result<Bytes> read_stored_file(const std::filesystem::path& path, std::uint64_t max_bytes) {
-  return fs::read_whole_file(path, max_bytes, ErrorCode::verification_failed);
+  return fs::read_whole_file(path, max_bytes, ErrorKind::corrupt);
 }
 
 Status make_directories(const std::filesystem::path& path) {
@@ -59,7 +59,7 @@ Status make_directories(const std::filesystem::path& path) {
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) return {};
     // Only the repository's own layout is made here: something else in its place is a damaged store.
-    return make_error(ErrorCode::verification_failed, path.string() + " exists and is not a directory");
+    return make_error(ErrorKind::corrupt, path.string() + " exists and is not a directory");
   }
   if (path.has_parent_path() && path.parent_path() != path) MLCHAIN_TRY_STATUS(make_directories(path.parent_path()));
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return system_error(errno, "create directory", path);
@@ -98,8 +98,8 @@ Result<std::vector<std::pair<std::string, bool>>> list_directory(const std::file
   if (stream == nullptr) {
     const int error = errno;
     if (fd >= 0) ::close(fd);
-    if (error == ENOENT) return make_error(ErrorCode::not_found, directory.string() + " does not exist");
-    return make_error(ErrorCode::verification_failed,
+    if (error == ENOENT) return make_error(ErrorKind::not_found, directory.string() + " does not exist");
+    return make_error(ErrorKind::corrupt,
                       "cannot list " + directory.string() + ": " + std::strerror(error));
   }
   errno = 0;
@@ -114,7 +114,7 @@ Result<std::vector<std::pair<std::string, bool>>> list_directory(const std::file
   const int error = errno;
   ::closedir(stream);
   if (error != 0)
-    return make_error(ErrorCode::verification_failed, "cannot list " + directory.string() + ": " + std::strerror(error));
+    return make_error(ErrorKind::corrupt, "cannot list " + directory.string() + ": " + std::strerror(error));
   return entries;
 }
 
@@ -123,7 +123,7 @@ Result<std::vector<std::pair<std::string, bool>>> list_directory(const std::file
 Status for_each_stored_file(const std::filesystem::path& root,
                             const std::function<Status(const std::filesystem::path&, const std::string&)>& visit) {
   auto top = list_directory(root);
-  if (!top) return top.error().code == ErrorCode::not_found ? Status{} : Status{std::move(top).error()};
+  if (!top) return top.error().kind == ErrorKind::not_found ? Status{} : Status{std::move(top).error()};
   for (const auto& [name, is_directory] : *top) {
     const auto path = root / name;
     if (!is_directory) {

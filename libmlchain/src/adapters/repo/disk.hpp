@@ -11,10 +11,10 @@
 
 namespace mlchain::repo::disk {
 
-// ENOENT/ENOTDIR → not_found, EEXIST → conflict, anything else → internal.
+// ENOENT/ENOTDIR → not_found, EEXIST → exists, anything else → internal.
 Error system_error(int error, std::string_view what, const std::filesystem::path& path);
 // For a failed read or stat of `.mlchain/`'s own files: ENOENT/ENOTDIR → not_found, running out of memory
-// or descriptors → internal, anything else (permissions, I/O errors, loops) → verification_failed.
+// or descriptors → internal, anything else (permissions, I/O errors, loops) → corrupt.
 Error stored_file_error(int error, std::string_view what, const std::filesystem::path& path);
 
 // The whole file; not_found when it does not exist.
@@ -29,11 +29,11 @@ inline constexpr std::uint64_t max_index_bytes = std::uint64_t{1} << 30;
 
 // A file of `.mlchain/` (docs/format.md): not_found when it does not exist; anything else that is not a
 // readable regular file of at most `max_bytes` (a symlink, a FIFO, a directory, an unreadable or oversized
-// file) is verification_failed naming the path. Never follows a symlink, never blocks on a FIFO.
+// file) is corrupt naming the path. Never follows a symlink, never blocks on a FIFO.
 Result<Bytes> read_stored_file(const std::filesystem::path& path, std::uint64_t max_bytes);
 
 // mkdir -p, flushing each parent whose entries changed, so a new directory survives a power cut. A
-// non-directory in the way is corruption (ErrorCode::verification_failed) naming it.
+// non-directory in the way is corruption (ErrorKind::corrupt) naming it.
 Status make_directories(const std::filesystem::path& path);
 using fs::sync_directory;
 
@@ -48,7 +48,7 @@ bool is_work_tree_temporary(std::string_view file_name);
 
 // Every entry under `root` that is not a directory (one level of fan-out directories, or none), by name;
 // a missing root is an empty store. Symlinks are visited, never followed; a directory that cannot be
-// listed is verification_failed naming it.
+// listed is corrupt naming it.
 Status for_each_stored_file(const std::filesystem::path& root,
                             const std::function<Status(const std::filesystem::path&, const std::string& name)>& visit);
 

@@ -29,7 +29,7 @@ namespace stdfs = std::filesystem;
 Status check_contents(const ContentStore& contents, const codec::Cid& cid) {
   if (cid.version() == 0 || cid.codec() == codec::multicodec::raw) return contents.check(cid, profile_of_cid(cid));
   auto as_v1 = contents.check(cid, unixfs::unixfs_v1_2025);
-  if (as_v1.ok() || as_v1.error().code != ErrorCode::verification_failed) return as_v1;
+  if (as_v1.ok() || as_v1.error().kind != ErrorKind::corrupt) return as_v1;
   if (contents.check(cid, unixfs::unixfs_v0_2015).ok()) return {};
   return as_v1;
 }
@@ -94,7 +94,7 @@ class Marker {
       if (!reachable_.blocks.insert(storage_key(cid)).second) continue;
       auto commit = core::load_commit(repository_.objects(), cid);
       if (!commit) {
-        const auto kind = commit.error().code == ErrorCode::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+        const auto kind = commit.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
         std::string detail = commit.error().message;
         if (child) detail += " (parent of " + child->to_string() + ")";
         MLCHAIN_TRY_STATUS(on_problem({kind, cid.to_string(), detail}));
@@ -113,7 +113,7 @@ class Marker {
     reachable_.blocks.insert(storage_key(cid));
     reachable_.files.insert(storage_key(cid));
     auto reach = core::reach_of_tree(repository_.objects(), cid);
-    if (!reach) return reach.error().code == ErrorCode::not_found ? Status{} : Status{std::move(reach).error()};
+    if (!reach) return reach.error().kind == ErrorKind::not_found ? Status{} : Status{std::move(reach).error()};
     for (const auto& block : reach->blocks) reachable_.blocks.insert(storage_key(block));
     for (const auto& file : reach->file_roots) reachable_.files.insert(storage_key(file));
     return {};
@@ -139,7 +139,7 @@ class Marker {
     if (!trees_.insert(storage_key(tree)).second) return {};
     auto reach = core::reach_of_tree(repository_.objects(), tree);
     if (!reach) {
-      const auto kind = reach.error().code == ErrorCode::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+      const auto kind = reach.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
       return on_problem({kind, tree.to_string(), reach.error().message + " (tree of commit " + commit.to_string() + ")"});
     }
     for (const auto& block : reach->blocks) reachable_.blocks.insert(storage_key(block));
@@ -260,7 +260,7 @@ Result<FsckReport> fsck(Repository& repository) {
     else if (head->detached)
       roots.push_back({"HEAD", *head->detached});
     // HEAD's branch is read even when the walk of refs/ cannot list it (a directory in its place).
-    else if (auto branch = repository.refs().head_commit(); !branch && branch.error().code != ErrorCode::not_found)
+    else if (auto branch = repository.refs().head_commit(); !branch && branch.error().kind != ErrorKind::not_found)
       report.problems.push_back({FsckProblem::Kind::bad_ref, "HEAD", branch.error().message});
   }
   std::set<std::string> ref_names;
@@ -318,7 +318,7 @@ Result<FsckReport> fsck(Repository& repository) {
   for (const auto& [name, target] : logged) {
     if (!logged_checked.insert(storage_key(target)).second) continue;
     if (auto commit = core::load_commit(repository.objects(), target); !commit) {
-      const auto kind = commit.error().code == ErrorCode::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+      const auto kind = commit.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
       MLCHAIN_TRY_STATUS(problem({kind, target.to_string(), "reflog entry " + name + " names " + target.to_string() +
                                                                   ", which is not a stored commit: " + commit.error().message}));
       continue;
@@ -350,11 +350,11 @@ Result<FsckReport> fsck(Repository& repository) {
 Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   MLCHAIN_TRY(auto lock, lock_for_gc(repository));
   auto refuse = [](const Error& error) {
-    return make_error(ErrorCode::verification_failed, error.message + "; gc removed nothing");
+    return make_error(ErrorKind::corrupt, error.message + "; gc removed nothing");
   };
   for (const auto& entry : layout)
     if (auto found = wrong_type(repository.paths().dir / entry.name, entry.directory))
-      return refuse(make_error(ErrorCode::verification_failed, *found + " (move it away, then run 'mlchain fsck')"));
+      return refuse(make_error(ErrorKind::corrupt, *found + " (move it away, then run 'mlchain fsck')"));
   auto config = Config::load(repository.paths().config());
   if (!config) return refuse(config.error());
   std::optional<std::int64_t> expire = default_reflog_expire_days * 86400;
@@ -368,7 +368,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
 
   Marker marker(repository, Marker::Signatures::ignore);
   auto stop = [](FsckProblem found) -> Status {
-    return make_error(found.kind == FsckProblem::Kind::missing ? ErrorCode::not_found : ErrorCode::verification_failed,
+    return make_error(found.kind == FsckProblem::Kind::missing ? ErrorKind::not_found : ErrorKind::corrupt,
                       found.detail + "; gc removed nothing (run 'mlchain fsck')");
   };
   auto roots = roots_of(repository);
@@ -379,7 +379,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   // reflog knew better) holds nothing to keep.
   auto logs = repository.refs().scan_reflogs();
   if (!logs) return refuse(logs.error());
-  if (!logs->damaged.empty()) return refuse(make_error(ErrorCode::verification_failed, "a reflog cannot be read: " + logs->damaged.front().describe() +
+  if (!logs->damaged.empty()) return refuse(make_error(ErrorKind::corrupt, "a reflog cannot be read: " + logs->damaged.front().describe() +
                                                                  " (move it away, then run 'mlchain fsck')"));
   for (const auto& name : logs->names) {
     if (name != "HEAD")
@@ -454,7 +454,7 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
     if (options.dry_run) continue;
     std::error_code error;
     stdfs::remove_all(path, error);
-    if (error) return make_error(ErrorCode::internal, "cannot remove " + path.string() + ": " + error.message());
+    if (error) return make_error(ErrorKind::internal, "cannot remove " + path.string() + ": " + error.message());
   }
   return report;
 }

@@ -38,7 +38,7 @@ bool may_be_whole_file_leaf(const codec::Cid& cid) {
 }
 
 Error corrupt(const codec::Cid& cid, const std::filesystem::path& path) {
-  return make_error(ErrorCode::verification_failed,
+  return make_error(ErrorKind::corrupt,
                     "object " + cid.to_string() + " is corrupt: " + path.string() + " does not hash to it");
 }
 
@@ -60,7 +60,7 @@ std::optional<codec::Cid> cid_of_storage_key(std::string_view name) {
 
 Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
   if (!cid.matches(block))
-    return make_error(ErrorCode::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
+    return make_error(ErrorKind::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
   if (is_file_leaf(cid, block)) return {};
   const auto path = path_of(cid);
   struct stat info {};
@@ -68,7 +68,7 @@ Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
   MLCHAIN_TRY_STATUS(disk::make_directories(path.parent_path()));
   auto written = fs::write_file_atomically(path, block, {0444, fs::IfExists::fail});
   // Another writer storing the same block at the same moment is as good as this one.
-  if (!written && written.error().code != ErrorCode::conflict) return written;
+  if (!written && written.error().kind != ErrorKind::exists) return written;
   return {};
 }
 
@@ -79,7 +79,7 @@ Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
     if (!cid.matches(*block)) return corrupt(cid, path);
     return std::move(block).value();
   }
-  if (block.error().code != ErrorCode::not_found) return std::move(block).error();
+  if (block.error().kind != ErrorKind::not_found) return std::move(block).error();
 
   if (may_be_whole_file_leaf(cid)) {
     auto size = contents_.size(cid);
@@ -91,7 +91,7 @@ Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
       return std::move(leaf.block);
     }
   }
-  return make_error(ErrorCode::not_found, "object " + cid.to_string() + " is not in the repository");
+  return make_error(ErrorKind::not_found, "object " + cid.to_string() + " is not in the repository");
 }
 
 Result<bool> DiskObjectStore::contains(const codec::Cid& cid) {
@@ -99,7 +99,7 @@ Result<bool> DiskObjectStore::contains(const codec::Cid& cid) {
   if (::lstat(path_of(cid).c_str(), &info) == 0) return true;
   if (!may_be_whole_file_leaf(cid)) return false;
   auto size = contents_.size(cid);
-  if (!size) return size.error().code == ErrorCode::not_found ? Result<bool>(false) : Result<bool>(size.error());
+  if (!size) return size.error().kind == ErrorKind::not_found ? Result<bool>(false) : Result<bool>(size.error());
   return *size <= largest_leaf;
 }
 

@@ -25,11 +25,11 @@ Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository, cons
       auto inside = core::work_tree_path(repository.work_tree(), current_directory, argument);
       is_path = inside.ok() && exists_in_work_tree(current_directory, argument);
       if (is_path && resolve_revision(repository, argument).ok())
-        return make_error(ErrorCode::usage, "'" + argument +
+        return make_error(ErrorKind::invalid_argument, "'" + argument +
                                                 "' is both a revision and a path in the work tree; put '--' before "
                                                 "the paths");
       if (!is_path && !paths.empty())
-        return make_error(ErrorCode::usage, "'" + argument +
+        return make_error(ErrorKind::invalid_argument, "'" + argument +
                                                 "' is not in the work tree, and revisions come before paths; put "
                                                 "'--' before paths that no longer exist");
     }
@@ -41,7 +41,7 @@ Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository, cons
     }
   }
   if (split.revisions.size() > max_revisions)
-    return make_error(ErrorCode::usage, "at most " + std::to_string(max_revisions) + " revision" +
+    return make_error(ErrorKind::invalid_argument, "at most " + std::to_string(max_revisions) + " revision" +
                                             (max_revisions == 1 ? "" : "s") + " can be given, not '" +
                                             split.revisions[max_revisions] + "'; put '--' before paths");
   split.limited = !paths.empty();

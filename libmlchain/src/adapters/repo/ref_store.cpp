@@ -22,19 +22,19 @@ constexpr std::string_view head_branch_prefix = "ref: refs/heads/";
 
 Status check_full_name(std::string_view name) {
   if (name.substr(0, 5) != "refs/")
-    return make_error(ErrorCode::usage, "'" + std::string(name) + "' is not a ref name (refs/…)");
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(name) + "' is not a ref name (refs/…)");
   return core::check_ref_name(name);
 }
 
 Error malformed(std::string_view what, const std::filesystem::path& path) {
-  return make_error(ErrorCode::verification_failed, std::string(what) + " is malformed: " + path.string() +
+  return make_error(ErrorKind::corrupt, std::string(what) + " is malformed: " + path.string() +
                                                         " should hold one CID and a newline");
 }
 
 Result<std::optional<std::string>> read_text(const std::filesystem::path& path) {
   auto bytes = disk::read_stored_file(path, disk::max_ref_bytes);
   if (!bytes) {
-    if (bytes.error().code == ErrorCode::not_found) return std::optional<std::string>();
+    if (bytes.error().kind == ErrorKind::not_found) return std::optional<std::string>();
     return std::move(bytes).error();
   }
   return std::optional<std::string>(std::string(bytes->begin(), bytes->end()));
@@ -79,7 +79,7 @@ std::optional<std::string> not_a_directory(const std::filesystem::path& path) {
 }
 
 Error not_a_file(std::string_view what, const std::filesystem::path& path, const std::string& found) {
-  return make_error(ErrorCode::verification_failed, std::string(what) + " cannot be read: " + path.string() + " is " +
+  return make_error(ErrorKind::corrupt, std::string(what) + " cannot be read: " + path.string() + " is " +
                                                         found + ", not a file (move it away, then run 'mlchain fsck')");
 }
 
@@ -89,7 +89,7 @@ Status check_parents(const std::filesystem::path& dir, const std::filesystem::pa
   for (auto parent = path.parent_path(); parent != dir && parent.has_relative_path() && parent != parent.parent_path();
        parent = parent.parent_path())
     if (auto found = not_a_directory(parent))
-      return make_error(ErrorCode::verification_failed, path.string() + " cannot be read: " + parent.string() + " is " +
+      return make_error(ErrorKind::corrupt, path.string() + " cannot be read: " + parent.string() + " is " +
                                                             *found + ", not a directory (move it away, then run 'mlchain fsck')");
   return {};
 }
@@ -106,7 +106,7 @@ std::string optional_cid_text(const std::optional<codec::Cid>& cid) { return cid
 Result<std::optional<codec::Cid>> parse_optional_cid(std::string_view text) {
   if (text == "-") return std::optional<codec::Cid>();
   auto cid = codec::Cid::parse(text);
-  if (!cid || cid->to_string() != text) return make_error(ErrorCode::verification_failed, "'" + std::string(text) + "' is not a CID");
+  if (!cid || cid->to_string() != text) return make_error(ErrorKind::corrupt, "'" + std::string(text) + "' is not a CID");
   return std::optional<codec::Cid>(*cid);
 }
 
@@ -186,10 +186,10 @@ Result<RefListing> walk_names(const std::filesystem::path& dir, const std::files
   std::filesystem::recursive_directory_iterator walk(root, error);
   if (error) {
     if (error == std::errc::no_such_file_or_directory) return listing;
-    return make_error(ErrorCode::verification_failed, "cannot read " + root.string() + ": " + error.message());
+    return make_error(ErrorKind::corrupt, "cannot read " + root.string() + ": " + error.message());
   }
   for (std::filesystem::recursive_directory_iterator end; walk != end; walk.increment(error)) {
-    if (error) return make_error(ErrorCode::verification_failed, "cannot read " + root.string() + ": " + error.message());
+    if (error) return make_error(ErrorKind::corrupt, "cannot read " + root.string() + ": " + error.message());
     const auto type = walk->symlink_status(error).type();
     if (type == std::filesystem::file_type::directory) continue;
     if (type == std::filesystem::file_type::regular) {
@@ -198,7 +198,7 @@ Result<RefListing> walk_names(const std::filesystem::path& dir, const std::files
     }
     if (auto found = irregular(walk->path())) listing.damaged.push_back({walk->path(), *found});
   }
-  if (error) return make_error(ErrorCode::verification_failed, "cannot read " + root.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::corrupt, "cannot read " + root.string() + ": " + error.message());
   std::sort(listing.names.begin(), listing.names.end());
   return listing;
 }
@@ -221,7 +221,7 @@ std::string format_reflog_entry(const ReflogEntry& entry) {
 
 Result<ReflogEntry> parse_reflog_entry(std::string_view line) {
   auto bad = [&](std::string_view why) {
-    return make_error(ErrorCode::verification_failed, "malformed reflog entry (" + std::string(why) + ")");
+    return make_error(ErrorKind::corrupt, "malformed reflog entry (" + std::string(why) + ")");
   };
   const auto tab = line.find('\t');
   if (tab == std::string_view::npos) return bad("no tab before the message");
@@ -276,7 +276,7 @@ Status RefStore::compare_and_swap(std::string_view name, const std::optional<cod
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
   MLCHAIN_TRY(auto current, read(name));
   if (current != expected)
-    return make_error(ErrorCode::conflict, "ref " + std::string(name) + " holds " + describe(current) + ", not " +
+    return make_error(ErrorKind::changed_concurrently, "ref " + std::string(name) + " holds " + describe(current) + ", not " +
                                                describe(expected) + " as expected (it moved meanwhile); nothing was written");
   // The log is written first: an entry for a move that then failed only keeps more for gc.
   const auto entry = entry_now(current, target, reason.empty() ? (current ? "update" : "create") : std::string(reason));
@@ -293,9 +293,9 @@ Status RefStore::remove(std::string_view name, const codec::Cid& expected, std::
   MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of(name)));
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
   MLCHAIN_TRY(auto current, read(name));
-  if (!current) return make_error(ErrorCode::not_found, "ref " + std::string(name) + " does not exist");
+  if (!current) return make_error(ErrorKind::not_found, "ref " + std::string(name) + " does not exist");
   if (*current != expected)
-    return make_error(ErrorCode::conflict, "ref " + std::string(name) + " holds " + describe(current) + ", not " +
+    return make_error(ErrorKind::changed_concurrently, "ref " + std::string(name) + " holds " + describe(current) + ", not " +
                                                expected.to_string() + " as expected (it moved meanwhile); nothing was deleted");
   const auto entry = entry_now(current, std::nullopt, reason.empty() ? "delete" : std::string(reason));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of(name), format_reflog_entry(entry) + "\n"));
@@ -320,7 +320,7 @@ Result<RefListing> RefStore::scan(std::string_view prefix) const {
 Result<std::vector<std::string>> RefStore::names(std::string_view prefix) const {
   MLCHAIN_TRY(auto listing, scan(prefix));
   if (!listing.damaged.empty())
-    return make_error(ErrorCode::verification_failed, "a ref cannot be read: " + listing.damaged.front().describe() +
+    return make_error(ErrorKind::corrupt, "a ref cannot be read: " + listing.damaged.front().describe() +
                                                           " (move it away, then run 'mlchain fsck')");
   return std::move(listing.names);
 }
@@ -338,16 +338,16 @@ Result<std::vector<NamedRef>> RefStore::list(std::string_view prefix) const {
 Result<Head> RefStore::read_head() const {
   const auto path = dir_ / "HEAD";
   MLCHAIN_TRY(auto text, read_regular_text("HEAD", dir_, path));
-  if (!text) return make_error(ErrorCode::verification_failed, "HEAD is missing: " + path.string() + " does not exist");
+  if (!text) return make_error(ErrorKind::corrupt, "HEAD is missing: " + path.string() + " does not exist");
   if (text->substr(0, head_branch_prefix.size()) == head_branch_prefix && text->back() == '\n') {
     std::string branch = text->substr(head_branch_prefix.size(), text->size() - head_branch_prefix.size() - 1);
     if (!core::check_ref_name(branch).ok())
-      return make_error(ErrorCode::verification_failed, "HEAD names an invalid branch: " + path.string());
+      return make_error(ErrorKind::corrupt, "HEAD names an invalid branch: " + path.string());
     return Head{std::move(branch), std::nullopt};
   }
   auto cid = parse_cid_line(*text);
   if (!cid)
-    return make_error(ErrorCode::verification_failed,
+    return make_error(ErrorKind::corrupt,
                       "HEAD is malformed: " + path.string() + " should hold \"ref: refs/heads/<branch>\" or a CID");
   return Head{std::nullopt, *cid};
 }
@@ -361,14 +361,14 @@ Status RefStore::switch_head(const Head& expected, const std::optional<codec::Ci
   } else if (head.detached) {
     text = head.detached->to_string() + "\n";
   } else {
-    return make_error(ErrorCode::internal, "HEAD must name a branch or a commit");
+    return make_error(ErrorKind::internal, "HEAD must name a branch or a commit");
   }
   const auto path = dir_ / "HEAD";
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
   MLCHAIN_TRY(const auto current, read_head());
   MLCHAIN_TRY(const auto current_commit, head_commit());
   if (current != expected || current_commit != expected_commit)
-    return make_error(ErrorCode::conflict, "HEAD moved meanwhile (now at " + describe(current_commit) + ", expected " +
+    return make_error(ErrorKind::changed_concurrently, "HEAD moved meanwhile (now at " + describe(current_commit) + ", expected " +
                                                describe(expected_commit) + "); HEAD was not changed");
   std::optional<codec::Cid> new_commit = head.detached;
   if (head.branch) {
@@ -397,7 +397,7 @@ Status RefStore::advance_head(const std::optional<codec::Cid>& expected, const c
   const std::string message = reason.empty() ? "commit" : std::string(reason);
   if (head.branch) return compare_and_swap(std::string(heads_prefix) + *head.branch, expected, target, message);
   if (head.detached != expected)
-    return make_error(ErrorCode::conflict, "HEAD holds " + describe(head.detached) + ", not " + describe(expected) +
+    return make_error(ErrorKind::changed_concurrently, "HEAD holds " + describe(head.detached) + ", not " + describe(expected) +
                                                " as expected (it moved meanwhile); nothing was written");
   MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of("HEAD")));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of("HEAD"), format_reflog_entry(entry_now(expected, target, message)) + "\n"));
@@ -414,11 +414,11 @@ Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
   for (std::size_t number = 1; start < text->size(); ++number) {
     const auto end = text->find('\n', start);
     if (end == std::string::npos)
-      return make_error(ErrorCode::verification_failed,
+      return make_error(ErrorKind::corrupt,
                         path.string() + ":" + std::to_string(number) + ": malformed reflog entry (cut short: no newline)");
     auto entry = parse_reflog_entry(std::string_view(*text).substr(start, end - start));
     if (!entry)
-      return make_error(ErrorCode::verification_failed, path.string() + ":" + std::to_string(number) + ": " + entry.error().message);
+      return make_error(ErrorKind::corrupt, path.string() + ":" + std::to_string(number) + ": " + entry.error().message);
     entries.push_back(std::move(entry).value());
     start = end + 1;
   }

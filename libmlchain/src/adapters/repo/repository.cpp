@@ -34,7 +34,7 @@ std::optional<stdfs::path> enclosing_repository(stdfs::path directory) {
 Result<stdfs::path> absolute_path(const stdfs::path& path) {
   std::error_code error;
   auto absolute = stdfs::weakly_canonical(stdfs::absolute(path, error), error);
-  if (error) return make_error(ErrorCode::usage, "cannot resolve " + path.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::invalid_argument, "cannot resolve " + path.string() + ": " + error.message());
   return absolute;
 }
 
@@ -78,7 +78,7 @@ Result<int> acquire_flock(const stdfs::path& path, int operation, std::chrono::m
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);
-      return make_error(ErrorCode::conflict, busy_message + " (" + path.string() + " is held); try again when it has finished");
+      return make_error(ErrorKind::locked, busy_message + " (" + path.string() + " is held); try again when it has finished");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -96,7 +96,7 @@ Result<Repository> discover_repository(const stdfs::path& start) {
   MLCHAIN_TRY(auto absolute, absolute_path(start));
   auto work_tree = enclosing_repository(absolute);
   if (!work_tree)
-    return make_error(ErrorCode::not_found, "not in an mlchain repository (no .mlchain/ in " + absolute.string() +
+    return make_error(ErrorKind::not_found, "not in an mlchain repository (no .mlchain/ in " + absolute.string() +
                                                 " or any parent); run 'mlchain init' first");
   return Repository(paths_for(*work_tree));
 }
@@ -104,11 +104,11 @@ Result<Repository> discover_repository(const stdfs::path& start) {
 Result<Repository> init_repository(const stdfs::path& work_tree) {
   MLCHAIN_TRY(auto absolute, absolute_path(work_tree));
   if (auto existing = enclosing_repository(absolute))
-    return make_error(ErrorCode::conflict, absolute.string() + " is already inside the mlchain repository at " +
+    return make_error(ErrorKind::exists, absolute.string() + " is already inside the mlchain repository at " +
                                                (*existing / repository_directory_name).string());
   std::error_code error;
   stdfs::create_directories(absolute, error);
-  if (error) return make_error(ErrorCode::usage, "cannot create " + absolute.string() + ": " + error.message());
+  if (error) return make_error(ErrorKind::invalid_argument, "cannot create " + absolute.string() + ": " + error.message());
   MLCHAIN_TRY_STATUS(create_layout(absolute));
   return Repository(paths_for(absolute));
 }

@@ -35,7 +35,7 @@ Result<std::optional<codec::Cid>> resolve_reflog_selector(Repository& repository
   std::size_t moves = 0;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), moves);
   if (digits.empty() || error != std::errc() || end != digits.data() + digits.size())
-    return make_error(ErrorCode::usage, "bad revision '" + std::string(base) + "': REF@{N} takes a number of moves");
+    return make_error(ErrorKind::invalid_argument, "bad revision '" + std::string(base) + "': REF@{N} takes a number of moves");
   std::string ref(base.substr(0, at));
   if (ref.empty()) ref = "HEAD";
   std::string name = ref;
@@ -53,12 +53,12 @@ Result<std::optional<codec::Cid>> resolve_reflog_selector(Repository& repository
     entries = std::move(logged);
   }
   if (moves >= entries.size())
-    return make_error(ErrorCode::not_found, "unknown revision '" + std::string(base) + "': the reflog of " + ref +
+    return make_error(ErrorKind::not_found, "unknown revision '" + std::string(base) + "': the reflog of " + ref +
                                                 " has " + std::to_string(entries.size()) + " entries (mlchain reflog " +
                                                 ref + ")");
   const auto& entry = entries[entries.size() - 1 - moves];
   if (!entry.new_target)
-    return make_error(ErrorCode::not_found, "'" + std::string(base) + "' names the deletion of " + ref + ", no commit");
+    return make_error(ErrorKind::not_found, "'" + std::string(base) + "' names the deletion of " + ref + ", no commit");
   return entry.new_target;
 }
 
@@ -69,14 +69,14 @@ Result<codec::Cid> resolve_base(Repository& repository, std::string_view base) {
     MLCHAIN_TRY(auto head, repository.refs().read_head());
     MLCHAIN_TRY(auto commit, repository.refs().head_commit());
     if (!commit)
-      return make_error(ErrorCode::not_found, "HEAD's branch '" + head.branch.value_or("") + "' has no commits yet");
+      return make_error(ErrorKind::not_found, "HEAD's branch '" + head.branch.value_or("") + "' has no commits yet");
     return *commit;
   }
   MLCHAIN_TRY(auto named, read_named(repository.refs(), base));
   if (named) return *named;
   if (auto cid = codec::Cid::parse(base)) {
     if (cid->codec() != codec::multicodec::dag_cbor)
-      return make_error(ErrorCode::usage, cid->to_string() + " is not a commit (not a dag-cbor block)");
+      return make_error(ErrorKind::invalid_argument, cid->to_string() + " is not a commit (not a dag-cbor block)");
     return *cid;
   }
   if (looks_like_cid_prefix(base)) {
@@ -85,10 +85,10 @@ Result<codec::Cid> resolve_base(Repository& repository, std::string_view base) {
     if (candidates.size() > 1) {
       std::string list;
       for (const auto& candidate : candidates) list += (list.empty() ? "" : ", ") + candidate.to_string();
-      return make_error(ErrorCode::usage, "short CID '" + std::string(base) + "' is ambiguous: " + list);
+      return make_error(ErrorKind::invalid_argument, "short CID '" + std::string(base) + "' is ambiguous: " + list);
     }
   }
-  return make_error(ErrorCode::not_found,
+  return make_error(ErrorKind::not_found,
                     "unknown revision '" + std::string(base) + "': no branch, tag or stored commit CID of that name");
 }
 
@@ -103,7 +103,7 @@ Result<codec::Cid> resolve_revision(Repository& repository, std::string_view tex
     for (unsigned i = 0; i < generations; ++i) {
       MLCHAIN_TRY(auto commit, core::load_commit(repository.objects(), cid));
       if (parent_index >= commit.parents.size())
-        return make_error(ErrorCode::not_found, "'" + std::string(text) + "': commit " + cid.to_string() + " has " +
+        return make_error(ErrorKind::not_found, "'" + std::string(text) + "': commit " + cid.to_string() + " has " +
                                                     std::to_string(commit.parents.size()) + " parent(s), not " +
                                                     std::to_string(parent_index + 1));
       cid = commit.parents[parent_index];

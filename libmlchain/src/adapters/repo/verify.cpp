@@ -62,7 +62,7 @@ class CheckedObjects final : public core::ObjectStore {
 // when what is there is not a readable regular file; corrupt when it reads but does not hash to its CID
 // (or when the damage is elsewhere, as for a one-chunk file read from files/ in place of objects/).
 ProblemKind kind_at(const Error& error, const stdfs::path& path) {
-  if (error.code == ErrorCode::not_found) return ProblemKind::missing_object;
+  if (error.kind == ErrorKind::not_found) return ProblemKind::missing_object;
   struct stat info {};
   if (::lstat(path.c_str(), &info) == 0 && (!S_ISREG(info.st_mode) || ::access(path.c_str(), R_OK) != 0))
     return ProblemKind::unreadable;
@@ -91,12 +91,12 @@ Result<Target> commit_to_verify(Repository& repository, std::string_view revisio
   if (auto cid = Cid::parse(revision)) {
     MLCHAIN_TRY(const bool stored, repository.objects().contains(*cid));
     if (!stored)
-      return make_error(ErrorCode::not_found, "commit " + cid->to_string() + " is not in the repository; fetch it first");
+      return make_error(ErrorKind::not_found, "commit " + cid->to_string() + " is not in the repository; fetch it first");
     return Target{*cid, std::nullopt};
   }
   auto resolved = resolve_revision(repository, revision);
   if (resolved) return Target{*resolved, std::nullopt};
-  if (resolved.error().code != ErrorCode::verification_failed && resolved.error().code != ErrorCode::not_found)
+  if (resolved.error().kind != ErrorKind::corrupt && resolved.error().kind != ErrorKind::not_found)
     return std::move(resolved).error();
 
   // Something on the way is damaged or missing: follow the names as far as they lead.
@@ -195,8 +195,8 @@ class DirectoryLister {
 
  private:
   static Error cannot(std::string_view what, const stdfs::path& path, int error) {
-    const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::internal;
-    return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+    const auto kind = (error == ENOENT || error == ENOTDIR) ? ErrorKind::not_found : ErrorKind::internal;
+    return make_error(kind, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
   }
 
   const unixfs::Profile& profile_;
@@ -232,7 +232,7 @@ class Verifier {
       auto commit = cid.codec() == codec::multicodec::dag_cbor
                         ? core::decode_commit(*block)
                         : Result<core::Commit>(
-                              make_error(ErrorCode::verification_failed, "a dag-pb block (a directory or a file)"));
+                              make_error(ErrorKind::corrupt, "a dag-pb block (a directory or a file)"));
       if (!commit) {
         report_.problems.push_back({ProblemKind::not_a_commit, store_path(cid), cid.to_string(), commit.error().message});
         continue;
@@ -379,7 +379,7 @@ Result<VerifyReport> verify(Repository& repository, const VerifyRequest& request
   if (request.directory) {
     struct stat info {};
     if (::stat(request.directory->c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
-      return make_error(ErrorCode::not_found, request.directory->string() + " is not a directory");
+      return make_error(ErrorKind::not_found, request.directory->string() + " is not a directory");
   }
   if (target.problem) return VerifyReport{.commit = std::nullopt, .problems = {*target.problem}};
   const Cid commit = *target.commit;

@@ -42,8 +42,8 @@ core::FileStat stat_of(const struct stat& info) {
 }
 
 Error cannot(std::string_view what, const stdfs::path& path, int error) {
-  const auto code = (error == ENOENT || error == ENOTDIR) ? ErrorCode::not_found : ErrorCode::usage;
-  return make_error(code, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  const auto kind = (error == ENOENT || error == ENOTDIR) ? ErrorKind::not_found : ErrorKind::invalid_input;
+  return make_error(kind, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 bool is_within(const stdfs::path& path, const stdfs::path& directory) {
@@ -157,16 +157,16 @@ class Snapshotter {
     if (real == nullptr) {
       const int error = errno;
       if (error == ELOOP)
-        return make_error(ErrorCode::usage, named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
+        return make_error(ErrorKind::invalid_input, named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
       if (error == ENOENT || error == ENOTDIR)
-        return make_error(ErrorCode::usage, named + " points to nothing (dangling); remove it or leave it out with a "
+        return make_error(ErrorKind::invalid_input, named + " points to nothing (dangling); remove it or leave it out with a "
                                                     ".mlchainignore pattern");
       return cannot("follow symlink", link, error);
     }
     Followed followed{real, {}};
     std::free(real);
     if (!repository_real_path_.empty() && is_within(followed.path, repository_real_path_))
-      return make_error(ErrorCode::usage, named + " points into the repository's own " +
+      return make_error(ErrorKind::invalid_input, named + " points into the repository's own " +
                                               std::string(repository_directory_name) + "; remove it");
     if (::stat(followed.path.c_str(), &followed.info) != 0) return cannot("stat", followed.path, errno);
     return followed;
@@ -179,7 +179,7 @@ class Snapshotter {
     directories_.push_back({relative, {}});
     for (const auto& [device, inode] : ancestors_)
       if (device == self.st_dev && inode == self.st_ino)
-        return make_error(ErrorCode::usage, "symlink '" + relative + "' leads back to a directory that contains it (a loop); "
+        return make_error(ErrorKind::invalid_input, "symlink '" + relative + "' leads back to a directory that contains it (a loop); "
                                             "remove it or leave it out with a .mlchainignore pattern");
     ancestors_.emplace_back(self.st_dev, self.st_ino);
 
@@ -203,7 +203,7 @@ class Snapshotter {
       }
       const std::string child = join(relative, entry.name);
       if (mode_ == SnapshotMode::store && depth + 1 > core::max_tree_depth)
-        return make_error(ErrorCode::usage, "'" + child + "' lies deeper than " + std::to_string(core::max_tree_depth) +
+        return make_error(ErrorKind::invalid_input, "'" + child + "' lies deeper than " + std::to_string(core::max_tree_depth) +
                                                 " directories, which checkout refuses; move it up or leave it out with "
                                                 "a .mlchainignore pattern");
       stdfs::path source = path / entry.name;
@@ -229,7 +229,7 @@ class Snapshotter {
       } else if (options_.list_unsupported) {
         unsupported_.push_back(child);
       } else {
-        return make_error(ErrorCode::usage, source.string() +
+        return make_error(ErrorKind::invalid_input, source.string() +
                                                 " is not a regular file, directory or symlink; leave it out with a "
                                                 ".mlchainignore pattern");
       }
@@ -259,9 +259,9 @@ class Snapshotter {
     const auto unsafe = core::find_unsafe_entry(entries);
     if (!unsafe) return {};
     if (!unsafe->symlink_target)
-      return make_error(ErrorCode::usage, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+      return make_error(ErrorKind::invalid_input, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
                                               "; rename it or leave it out with a .mlchainignore pattern");
-    return make_error(ErrorCode::usage, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+    return make_error(ErrorKind::invalid_input, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
                                             "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
 
@@ -327,7 +327,7 @@ class Snapshotter {
     buffer.resize(static_cast<std::size_t>(reader.size()));
     MLCHAIN_TRY(auto filled, reader.read_at(0, buffer));
     if (filled != buffer.size())
-      return make_error(ErrorCode::conflict, reader.path().string() + " shrank while it was being read");
+      return make_error(ErrorKind::changed_concurrently, reader.path().string() + " shrank while it was being read");
     if (reader.size() != file.stat.size) file.cacheable = false;
     unixfs::FileBuilder builder(profile_, sink());
     if (!buffer.empty()) MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile_, buffer)));
@@ -507,7 +507,7 @@ Result<bool> repository_dereferences(const Repository& repository) {
   const auto value = config.get("core.dereference");
   if (!value || *value == "false") return false;
   if (*value == "true") return true;
-  return make_error(ErrorCode::usage, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
+  return make_error(ErrorKind::invalid_input, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
                                           " is neither true nor false");
 }
 

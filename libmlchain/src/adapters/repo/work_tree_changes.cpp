@@ -14,7 +14,7 @@ Result<WorkTreeChanges> compare_work_tree(Repository& repository, const std::opt
     MLCHAIN_TRY(const auto loaded, core::load_commit(repository.objects(), *commit));
     auto commit_profile = unixfs::find_profile(loaded.profile);
     if (!commit_profile)
-      return make_error(ErrorCode::verification_failed,
+      return make_error(ErrorKind::corrupt,
                         "commit " + commit->to_string() + " names an unknown profile '" + loaded.profile + "'");
     profile = *commit_profile;
     MLCHAIN_TRY(recorded, core::list_files(repository.objects(), loaded.tree));

@@ -6,20 +6,20 @@ namespace mlchain::workflow {
 namespace {
 
 Status check_depth(const FetchOptions& options) {
-  if (options.depth && *options.depth == 0) return make_error(ErrorCode::usage, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0) return make_error(ErrorKind::invalid_argument, "--depth must be at least 1");
   return {};
 }
 
 Result<codec::Cid> commit_of(const FetchOptions& options) {
   auto head = codec::Cid::parse(options.commit);
-  if (!head) return make_error(ErrorCode::usage, "'" + options.commit + "' is not a CID");
+  if (!head) return make_error(ErrorKind::invalid_argument, "'" + options.commit + "' is not a CID");
   return *head;
 }
 
 Result<FetchReport> fetch_branches(repo::Repository& repository, const remote::Remote& source, ipfs::Node& node,
                                    const FetchOptions& options, const BranchFetch& branches) {
   if (!branches)
-    return make_error(ErrorCode::usage, "remote '" + source.name + "' has no chain to name its branches; name a CID");
+    return make_error(ErrorKind::invalid_argument, "remote '" + source.name + "' has no chain to name its branches; name a CID");
   FetchReport report{.remote = source, .node_url = node.url(), .commit = std::nullopt, .ref_name = {}, .branches = {}};
   MLCHAIN_TRY(report.branches, branches(repository, node, std::nullopt, options.depth));
   return report;
@@ -51,7 +51,7 @@ Result<FetchReport> fetch(repo::Repository& repository, const FetchOptions& opti
   if (options.commit.empty()) {
     MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(source));
     if (!source.ipfs && !source.gateway)
-      return make_error(ErrorCode::usage, "remote '" + source.name + "' has no IPFS node or gateway to fetch from");
+      return make_error(ErrorKind::invalid_argument, "remote '" + source.name + "' has no IPFS node or gateway to fetch from");
     MLCHAIN_TRY(auto node, remote::open_node({.ipfs = source.ipfs, .gateway = source.gateway}));
     return fetch_branches(repository, source, *node, options, chain_branch_fetch(chain_remote));
   }

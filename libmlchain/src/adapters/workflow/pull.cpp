@@ -6,7 +6,7 @@ namespace {
 Result<std::string> branch_to_pull(repo::Repository& repository, const PullOptions& options) {
   if (!options.branch.empty()) return options.branch;
   MLCHAIN_TRY(const auto head, repository.refs().read_head());
-  if (!head.branch) return make_error(ErrorCode::usage, "HEAD is detached; name the branch to pull");
+  if (!head.branch) return make_error(ErrorKind::invalid_argument, "HEAD is detached; name the branch to pull");
   return *head.branch;
 }
 
@@ -14,7 +14,7 @@ Result<PullReport> pull_branch(repo::Repository& repository, ipfs::Node& node, c
                                const std::string& branch, const BranchFetch& branches) {
   MLCHAIN_TRY(auto fetched, branches(repository, node, branch, std::nullopt));
   if (fetched.size() != 1)
-    return make_error(ErrorCode::internal, "fetching branch " + branch + " gave " + std::to_string(fetched.size()) +
+    return make_error(ErrorKind::internal, "fetching branch " + branch + " gave " + std::to_string(fetched.size()) +
                                                " branches");
   PullReport report{.remote = options.remote, .branch = branch, .head = fetched.front().head,
                     .fetched = std::move(fetched.front()), .outcome = {}};

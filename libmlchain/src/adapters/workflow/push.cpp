@@ -15,16 +15,16 @@ struct PushTarget {
 
 Result<PushTarget> resolve_target(repo::Repository& repository, const remote::Remote& target, const PushOptions& options) {
   if (!target.ipfs)
-    return make_error(ErrorCode::usage, "remote '" + target.name + "' has no IPFS API to push to; set one with "
+    return make_error(ErrorKind::invalid_argument, "remote '" + target.name + "' has no IPFS API to push to; set one with "
                                                                     "'mlchain remote add' (--ipfs URL)");
   std::string branch = options.branch;
   if (branch.empty()) {
     MLCHAIN_TRY(const auto head, repository.refs().read_head());
-    if (!head.branch) return make_error(ErrorCode::usage, "HEAD is detached; name the branch to push");
+    if (!head.branch) return make_error(ErrorKind::invalid_argument, "HEAD is detached; name the branch to push");
     branch = *head.branch;
   }
   MLCHAIN_TRY(const auto tip, repository.refs().read(std::string(repo::heads_prefix) + branch));
-  if (!tip) return make_error(ErrorCode::not_found, "branch '" + branch + "' does not exist (or has no commit yet)");
+  if (!tip) return make_error(ErrorKind::not_found, "branch '" + branch + "' does not exist (or has no commit yet)");
   MLCHAIN_TRY(auto tracked, repository.refs().read(remote::remote_ref_name(target.name, branch)));
   return PushTarget{branch, *tip, std::move(tracked)};
 }
@@ -39,7 +39,7 @@ Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remo
   if (chain::has_chain(target)) {
     if (options.pinned_before_anchoring) options.pinned_before_anchoring(push.tip);
     if (!anchor)
-      return make_error(ErrorCode::internal, "push to chain remote '" + target.name + "' was given no chain to anchor on");
+      return make_error(ErrorKind::internal, "push to chain remote '" + target.name + "' was given no chain to anchor on");
     MLCHAIN_TRY(report.anchoring, anchor(repository, push.branch, push.tip));
     return report;
   }

@@ -111,7 +111,7 @@ std::optional<UnsafeEntry> find_unsafe_entry(const std::vector<TreeEntry>& entri
 Status check_checkout_safety(const std::vector<TreeEntry>& entries, const codec::Cid& tree) {
   const auto unsafe = find_unsafe_entry(entries);
   if (!unsafe) return {};
-  return make_error(ErrorCode::verification_failed,
+  return make_error(ErrorKind::corrupt,
                     "unsafe path '" + unsafe->path + "' in tree " + tree.to_string() + ": " + unsafe->why);
 }
 

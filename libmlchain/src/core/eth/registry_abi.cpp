@@ -95,14 +95,14 @@ Result<Bytes> call(const Signature& function, std::vector<Value> arguments) {
 template <class T>
 Result<T> take(const std::vector<Value>& values, std::size_t index, std::string_view what) {
   const T* value = index < values.size() ? values[index].get_if<T>() : nullptr;
-  if (value == nullptr) return make_error(ErrorCode::internal, "registry: decoded " + std::string(what) + " has the wrong type");
+  if (value == nullptr) return make_error(ErrorKind::internal, "registry: decoded " + std::string(what) + " has the wrong type");
   return *value;
 }
 
 Result<std::vector<Value>> decode_return(const Signature& function, std::vector<Type> types, ByteView data) {
   auto values = abi::decode(types, data);
   if (!values) {
-    return make_error(ErrorCode::usage, "registry: return data of " + function.canonical() + ": " +
+    return make_error(ErrorKind::invalid_input, "registry: return data of " + function.canonical() + ": " +
                                             values.error().message);
   }
   return std::move(values).value();
@@ -110,7 +110,7 @@ Result<std::vector<Value>> decode_return(const Signature& function, std::vector<
 
 Status check_event_id(const Word& id, std::string_view name, std::string_view what) {
   if (id != codec::keccak256(as_bytes(name))) {
-    return make_error(ErrorCode::usage, "registry: a log's " + std::string(what) + " id is not the hash of its name '" +
+    return make_error(ErrorKind::invalid_input, "registry: a log's " + std::string(what) + " id is not the hash of its name '" +
                                             std::string(name) + "'");
   }
   return {};
@@ -137,7 +137,7 @@ Result<Event> decode_head_updated(const std::vector<Value>& values) {
   MLCHAIN_TRY_STATUS(check_event_id(event.repo_id, event.repo, "repository"));
   MLCHAIN_TRY_STATUS(check_event_id(event.branch_id, event.branch, "branch"));
   if (is_empty(event.new_head)) {
-    return make_error(ErrorCode::usage, "registry: a HeadUpdated log of '" + event.repo + "' moves '" + event.branch +
+    return make_error(ErrorKind::invalid_input, "registry: a HeadUpdated log of '" + event.repo + "' moves '" + event.branch +
                                             "' to the empty head, which the contract refuses");
   }
   return Event{std::move(event)};
@@ -162,14 +162,14 @@ Status check_repository_name(std::string_view repo) {
            c == '-';
   });
   if (!valid) {
-    return make_error(ErrorCode::usage, "repository name '" + std::string(repo) +
+    return make_error(ErrorKind::invalid_argument, "repository name '" + std::string(repo) +
                                             "' is not 1 to 64 characters of A-Z a-z 0-9 . _ -");
   }
   return {};
 }
 
 Status check_branch_name(std::string_view branch) {
-  if (branch.empty()) return make_error(ErrorCode::usage, "the registry refuses an empty branch name");
+  if (branch.empty()) return make_error(ErrorKind::invalid_argument, "the registry refuses an empty branch name");
   return {};
 }
 
@@ -180,7 +180,7 @@ Result<Head> head_of(const codec::Cid& commit) {
   const auto& hash = commit.hash();
   if (commit.version() != 1 || commit.codec() != codec::multicodec::dag_cbor ||
       hash.code != codec::multihash_code::sha2_256 || hash.digest.size() != Head{}.size()) {
-    return make_error(ErrorCode::usage, "registry: " + commit.to_string() +
+    return make_error(ErrorKind::invalid_input, "registry: " + commit.to_string() +
                                             " is not a commit CID (CIDv1 dag-cbor sha2-256), so it cannot be a head");
   }
   Head head;
@@ -189,7 +189,7 @@ Result<Head> head_of(const codec::Cid& commit) {
 }
 
 Result<codec::Cid> commit_of(const Head& head) {
-  if (is_empty(head)) return make_error(ErrorCode::usage, "registry: the empty head names no commit");
+  if (is_empty(head)) return make_error(ErrorKind::invalid_input, "registry: the empty head names no commit");
   return codec::Cid(1, codec::multicodec::dag_cbor,
                     codec::Multihash{codec::multihash_code::sha2_256, Bytes(head.begin(), head.end())});
 }
@@ -251,20 +251,20 @@ Word writer_granted_topic() { return writer_granted_event().topic(); }
 Word writer_revoked_topic() { return writer_revoked_event().topic(); }
 
 Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
-  if (topics.empty()) return make_error(ErrorCode::usage, "registry: a log without topics is none of its events");
+  if (topics.empty()) return make_error(ErrorKind::invalid_input, "registry: a log without topics is none of its events");
   for (const Signature* event : {&repository_created_event(), &head_updated_event(), &writer_granted_event(),
                                  &writer_revoked_event()}) {
     if (topics[0] != event->topic()) continue;
     auto values = abi::decode_log(*event, topics, data);
     if (!values) {
-      return make_error(ErrorCode::usage, "registry: a " + event->name + " log: " + values.error().message);
+      return make_error(ErrorKind::invalid_input, "registry: a " + event->name + " log: " + values.error().message);
     }
     if (event == &repository_created_event()) return decode_repository_created(*values);
     if (event == &head_updated_event()) return decode_head_updated(*values);
     if (event == &writer_granted_event()) return decode_writer_change<WriterGranted>(*values);
     return decode_writer_change<WriterRevoked>(*values);
   }
-  return make_error(ErrorCode::usage, "registry: a log with topic " + hex(topics[0]) + " is none of its events");
+  return make_error(ErrorKind::invalid_input, "registry: a log with topic " + hex(topics[0]) + " is none of its events");
 }
 
 std::vector<std::vector<Word>> head_updates_filter(std::string_view repo, std::optional<std::string_view> branch) {
@@ -275,7 +275,7 @@ std::vector<std::vector<Word>> head_updates_filter(std::string_view repo, std::o
 
 Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
   auto revert = abi::decode_revert(revert_data, custom_errors());
-  if (!revert) return make_error(ErrorCode::usage, "registry: revert data: " + revert.error().message);
+  if (!revert) return make_error(ErrorKind::invalid_input, "registry: revert data: " + revert.error().message);
   if (revert->kind != abi::Revert::Kind::custom) return std::optional<RegistryError>{};
   const std::string& name = revert->error_name;
   const auto& arguments = revert->arguments;
@@ -296,7 +296,7 @@ Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
   if (name == "UnknownRepository") return std::optional<RegistryError>{UnknownRepository{}};
   if (name == "InvalidRepositoryName") return std::optional<RegistryError>{InvalidRepositoryName{}};
   if (name == "EmptyBranchName") return std::optional<RegistryError>{EmptyBranchName{}};
-  return make_error(ErrorCode::internal, "registry: decoded an error it does not declare: " + name);
+  return make_error(ErrorKind::internal, "registry: decoded an error it does not declare: " + name);
 }
 
 std::string describe(const RegistryError& error) {

@@ -10,7 +10,7 @@ namespace {
 
 namespace cbor = codec::dag_cbor;
 
-Error malformed(const std::string& why) { return make_error(ErrorCode::verification_failed, "malformed commit: " + why); }
+Error malformed(const std::string& why) { return make_error(ErrorKind::corrupt, "malformed commit: " + why); }
 
 template <class T>
 cbor::Map to_text_map(const std::map<std::string, T>& entries) {
@@ -180,7 +180,7 @@ Result<Bytes> encode_unsigned(const Commit& commit) {
 codec::Sha256Digest signing_digest(ByteView unsigned_block) { return codec::sha256(unsigned_block); }
 
 Result<Bytes> encode_commit(const Commit& commit) {
-  if (!commit.signature) return make_error(ErrorCode::internal, "a commit cannot be stored unsigned");
+  if (!commit.signature) return make_error(ErrorKind::internal, "a commit cannot be stored unsigned");
   auto map = unsigned_map(commit);
   map.emplace("sig", Bytes(commit.signature->bytes.begin(), commit.signature->bytes.end()));
   return cbor::encode(map);

@@ -7,11 +7,11 @@ namespace mlchain::core {
 
 Result<Commit> load_commit(ObjectStore& objects, const codec::Cid& cid) {
   if (cid.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorCode::verification_failed, cid.to_string() + " is not a commit (not a dag-cbor block)");
+    return make_error(ErrorKind::corrupt, cid.to_string() + " is not a commit (not a dag-cbor block)");
   MLCHAIN_TRY(auto block, objects.get(cid));
   auto commit = decode_commit(block);
   if (!commit)
-    return make_error(ErrorCode::verification_failed, cid.to_string() + " is not a commit: " + commit.error().message);
+    return make_error(ErrorKind::corrupt, cid.to_string() + " is not a commit: " + commit.error().message);
   return std::move(commit).value();
 }
 
@@ -30,8 +30,8 @@ Result<std::vector<StoredCommit>> walk_history(ObjectStore& objects, const std::
     if (!seen.insert(cid).second) return {};
     auto commit = load_commit(objects, cid);
     if (!commit) {
-      if (child && commit.error().code == ErrorCode::not_found)
-        return make_error(ErrorCode::not_found,
+      if (child && commit.error().kind == ErrorKind::not_found)
+        return make_error(ErrorKind::not_found,
                           "parent " + cid.to_string() + " of commit " + child->to_string() + " is not in the repository");
       return std::move(commit).error();
     }

@@ -24,7 +24,7 @@ Result<std::string> work_tree_path(const std::filesystem::path& work_tree, const
   const auto relative = absolute.lexically_relative(work_tree.lexically_normal());
   const auto first = relative.begin();
   if (relative.empty() || (first != relative.end() && *first == ".."))
-    return make_error(ErrorCode::usage, "'" + std::string(argument) + "' is outside the work tree " + work_tree.string());
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(argument) + "' is outside the work tree " + work_tree.string());
   std::string path = relative.generic_string();
   if (path == ".") return std::string();
   while (path.ends_with('/')) path.pop_back();

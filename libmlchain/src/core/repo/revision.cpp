@@ -6,7 +6,7 @@ namespace mlchain::core {
 namespace {
 
 Error bad_revision(std::string_view text, std::string_view why) {
-  return make_error(ErrorCode::usage, "bad revision '" + std::string(text) + "': " + std::string(why));
+  return make_error(ErrorKind::invalid_argument, "bad revision '" + std::string(text) + "': " + std::string(why));
 }
 
 }  // namespace
@@ -38,7 +38,7 @@ Result<Revision> parse_revision(std::string_view text) {
 
 Status check_ref_name(std::string_view name) {
   auto bad = [&](std::string_view why) {
-    return make_error(ErrorCode::usage, "'" + std::string(name) + "' is not a valid name: " + std::string(why));
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(name) + "' is not a valid name: " + std::string(why));
   };
   if (name.empty()) return bad("it is empty");
   if (name == "@" || name == "HEAD") return bad("it is reserved");

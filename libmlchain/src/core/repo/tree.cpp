@@ -18,7 +18,7 @@ struct Node {
 };
 
 Error malformed(const Cid& cid, std::string_view why) {
-  return make_error(ErrorCode::verification_failed, "tree node " + cid.to_string() + " " + std::string(why));
+  return make_error(ErrorKind::corrupt, "tree node " + cid.to_string() + " " + std::string(why));
 }
 
 Result<Node> load_node(ObjectStore& objects, const Cid& cid) {

@@ -96,9 +96,9 @@ Result<ImportedNode> build_directory(const Profile& profile, std::vector<Directo
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string& name = entries[i].name;
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
-      return make_error(ErrorCode::usage, "invalid directory entry name '" + name + "'");
+      return make_error(ErrorKind::invalid_input, "invalid directory entry name '" + name + "'");
     if (i > 0 && entries[i - 1].name == name)
-      return make_error(ErrorCode::usage, "directory entry '" + name + "' appears twice");
+      return make_error(ErrorKind::invalid_input, "directory entry '" + name + "' appears twice");
   }
   std::uint64_t content_size = 0;
   for (const auto& entry : entries) content_size += entry.node.content_size;

@@ -13,7 +13,7 @@ void put_uint(Bytes& out, std::uint64_t value, unsigned bytes) {
   for (unsigned i = bytes; i-- > 0;) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
 }
 
-Error damaged(const std::string& what) { return make_error(ErrorCode::verification_failed, "the index is damaged: " + what); }
+Error damaged(const std::string& what) { return make_error(ErrorKind::corrupt, "the index is damaged: " + what); }
 
 class Reader {
  public:
@@ -47,7 +47,7 @@ Result<Bytes> encode_stat_index(const std::vector<StatEntry>& entries) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& entry = entries[i];
     if (i > 0 && !(entries[i - 1].path < entry.path))
-      return make_error(ErrorCode::internal, "index entries out of order at " + entry.path);
+      return make_error(ErrorKind::internal, "index entries out of order at " + entry.path);
     put_uint(out, entry.path.size(), 4);
     append(out, as_bytes(entry.path));
     put_uint(out, entry.stat.size, 8);
