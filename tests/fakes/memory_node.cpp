@@ -48,7 +48,13 @@ class NodeSink final : public unixfs::BlockSink {
 
 }  // namespace
 
-MemoryNode::MemoryNode(bool writable, std::string url) : writable_(writable), url_(std::move(url)) {}
+MemoryNode::MemoryNode(bool writable, std::string url)
+    : MemoryNode(writable, std::move(url), std::make_shared<Blockstore>()) {}
+
+MemoryNode::MemoryNode(bool writable, std::string url, std::shared_ptr<Blockstore> blockstore)
+    : writable_(writable), url_(std::move(url)), blockstore_(std::move(blockstore)) {}
+
+MemoryNode MemoryNode::read_only_view(std::string url) const { return MemoryNode(false, std::move(url), blockstore_); }
 
 Status MemoryNode::check_reachable(const std::string& what) const {
   if (!offline_) return {};
@@ -58,7 +64,7 @@ Status MemoryNode::check_reachable(const std::string& what) const {
 Status MemoryNode::refuse_if_read_only(const std::string& what) const {
   MLCHAIN_TRY_STATUS(check_reachable(what));
   if (writable_) return {};
-  return make_error(ErrorKind::unsupported, "cannot " + what + ": " + url_ + " is a read-only node");
+  return make_error(ErrorKind::unsupported, "cannot " + what + ": " + url_ + " is a read-only gateway");
 }
 
 Status MemoryNode::store(const codec::Cid& cid, ByteView block) {
@@ -69,14 +75,14 @@ Status MemoryNode::store(const codec::Cid& cid, ByteView block) {
     }
     --*writes_left_;
   }
-  blocks_[cid.hash()] = Bytes(block.begin(), block.end());
+  blockstore_->blocks[cid.hash()] = Bytes(block.begin(), block.end());
   ++blocks_written_;
   return {};
 }
 
 const Bytes* MemoryNode::find(const codec::Cid& cid) const {
-  const auto found = blocks_.find(cid.hash());
-  return found == blocks_.end() ? nullptr : &found->second;
+  const auto found = blockstore_->blocks.find(cid.hash());
+  return found == blockstore_->blocks.end() ? nullptr : &found->second;
 }
 
 Result<bool> MemoryNode::has_block(const codec::Cid& cid) {
@@ -159,7 +165,7 @@ Status MemoryNode::put_block(const codec::Cid& cid, ByteView block) {
   const auto codec = cid.codec();
   if ((codec != codec::multicodec::raw && codec != codec::multicodec::dag_pb && codec != codec::multicodec::dag_cbor) ||
       cid.hash().code != codec::multihash_code::sha2_256) {
-    return make_error(ErrorKind::invalid_input, what + ": only sha2-256 raw, dag-pb and dag-cbor blocks are stored");
+    return make_error(ErrorKind::unsupported, what + ": only sha2-256 raw, dag-pb and dag-cbor blocks are stored");
   }
   if (!cid.matches(block)) {
     return make_error(ErrorKind::internal, what + ": the block to store does not hash to its CID");
@@ -219,15 +225,15 @@ Status MemoryNode::pin(const codec::Cid& root) {
   const auto what = "pin/add " + root.to_string();
   MLCHAIN_TRY_STATUS(refuse_if_read_only("pin " + root.to_string()));
   MLCHAIN_TRY_STATUS(walk_dag(root, what, [](const codec::Cid&, const Bytes&) -> Status { return {}; }));
-  pins_.insert(root.hash());
+  blockstore_->pins.insert(root.hash());
   return {};
 }
 
-void MemoryNode::tamper(const codec::Cid& cid, Bytes bytes) { blocks_[cid.hash()] = std::move(bytes); }
+void MemoryNode::tamper(const codec::Cid& cid, Bytes bytes) { blockstore_->blocks[cid.hash()] = std::move(bytes); }
 
 void MemoryNode::drop(const codec::Cid& cid) {
-  blocks_.erase(cid.hash());
-  pins_.erase(cid.hash());
+  blockstore_->blocks.erase(cid.hash());
+  blockstore_->pins.erase(cid.hash());
 }
 
 void MemoryNode::fail_writes_after(std::size_t successful_writes) { writes_left_ = successful_writes; }
@@ -236,6 +242,6 @@ void MemoryNode::go_offline(bool offline) { offline_ = offline; }
 
 bool MemoryNode::holds(const codec::Cid& cid) const { return find(cid) != nullptr; }
 
-bool MemoryNode::pinned(const codec::Cid& cid) const { return pins_.contains(cid.hash()); }
+bool MemoryNode::pinned(const codec::Cid& cid) const { return blockstore_->pins.contains(cid.hash()); }
 
 }  // namespace mlchain::testing

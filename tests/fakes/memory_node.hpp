@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,8 +18,11 @@ namespace mlchain::testing {
 
 class MemoryNode final : public ipfs::Node {
  public:
-  // A read-only node behaves as a trustless gateway does: reads only, and no has_block.
+  // A read-only node behaves as the trustless gateway client does: reads only, and no has_block.
   explicit MemoryNode(bool writable = true, std::string url = "memory://node");
+  // A read-only node at `url` serving this node's blocks, as a daemon's gateway serves its blockstore:
+  // what either holds, stores, loses or is tampered with, both see.
+  MemoryNode read_only_view(std::string url) const;
 
   const std::string& url() const override { return url_; }
   bool writable() const override { return writable_; }
@@ -69,11 +73,16 @@ class MemoryNode final : public ipfs::Node {
   Status walk_dag(const codec::Cid& root, const std::string& what,
                   const std::function<Status(const codec::Cid&, const Bytes&)>& visit) const;
 
+  // Keyed by multihash, as IPFS blockstores are: a CIDv0 and a CIDv1 of the same dag-pb block are one block.
+  struct Blockstore {
+    std::map<codec::Multihash, Bytes> blocks;
+    std::set<codec::Multihash> pins;
+  };
+  MemoryNode(bool writable, std::string url, std::shared_ptr<Blockstore> blockstore);
+
   bool writable_;
   std::string url_;
-  // Keyed by multihash, as IPFS blockstores are: a CIDv0 and a CIDv1 of the same dag-pb block are one block.
-  std::map<codec::Multihash, Bytes> blocks_;
-  std::set<codec::Multihash> pins_;
+  std::shared_ptr<Blockstore> blockstore_;
   std::optional<std::size_t> writes_left_;
   bool offline_ = false;
   std::size_t blocks_written_ = 0;

@@ -1,8 +1,10 @@
 // The transaction journal and the transactor's fault paths against a scripted JSON-RPC node: the signed
 // bytes are journaled before the first broadcast; "nonce too low" and a lost answer lead to a receipt
 // lookup of the same transaction, never a second one; a chain id mismatch or a revert found by
-// eth_estimateGas signs nothing; a replacement raises both fees by at least 10%.
+// eth_estimateGas signs nothing; a replacement raises both fees by at least 10%. Time is a manual clock:
+// waits and backoffs are read back from it, and cost no real time.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -15,6 +17,7 @@
 #include "mlchain/chain/journal.hpp"
 #include "mlchain/chain/transactor.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "fakes/manual_clock.hpp"
 #include "mlchain/keys/signers.hpp"
 
 namespace {
@@ -105,6 +108,7 @@ struct Fixture {
   std::filesystem::path dir = std::filesystem::temp_directory_path() /
                               ("mlchain-transactor-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
   chain::Journal journal{dir / "journal"};
+  testing::ManualClock clock;
   Chain chain;
   ScriptedNode* node = nullptr;
   std::unique_ptr<eth::RpcClient> rpc;
@@ -119,19 +123,20 @@ struct Fixture {
     node->answer = [this](const std::string& method, const json& params) { return chain.answer(method, params); };
     eth::RpcOptions options;
     options.url = "http://node.test";
-    rpc = std::make_unique<eth::RpcClient>(options, std::move(transport));
+    rpc = std::make_unique<eth::RpcClient>(options, std::move(transport), clock);
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
 
-  chain::Transactor transactor(std::optional<std::uint64_t> expected = chain_id) {
-    chain::ChainSettings settings;
+  // The default settings: a manual clock makes their minutes free.
+  chain::Transactor transactor(std::optional<std::uint64_t> expected = chain_id, chain::ChainSettings settings = {}) {
     settings.chain_id = expected;
-    settings.poll_interval = std::chrono::milliseconds(1);
-    settings.receipt_timeout = std::chrono::milliseconds(2000);
-    return chain::Transactor(*rpc, journal, settings, [this](ByteView) {
-      explained = true;
-      return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first (test)");
-    });
+    return chain::Transactor(
+        *rpc, journal, settings,
+        [this](ByteView) {
+          explained = true;
+          return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first (test)");
+        },
+        clock);
   }
 
   chain::Intent intent() const {
@@ -200,6 +205,70 @@ TEST_CASE("a lost answer to eth_sendRawTransaction: the same bytes again, then t
   REQUIRE(transactor.settle(chain::OpenTransaction{{*sent}}).ok());
   CHECK(f.node->count("eth_sendRawTransaction") >= 3);
   CHECK(f.node->raw_sent().size() == 1);
+}
+
+TEST_CASE("a broadcast whose answers are all lost is tried 4 times, 250, 500 and 1000 ms apart, and stays journaled") {
+  Fixture f;
+  f.node->drop_sends = 4;
+  f.chain.on_send = [&](const json& params) { return result(keccak_hex(params[0].get<std::string>())); };
+  auto transactor = f.transactor();
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());  // it may have arrived: settle() looks for it
+  CHECK(f.node->count("eth_sendRawTransaction") == 4);
+  using std::chrono::milliseconds;
+  CHECK(f.clock.sleeps() == std::vector<milliseconds>{milliseconds(250), milliseconds(500), milliseconds(1000)});
+  CHECK(f.journal.entries()->size() == 1);
+}
+
+TEST_CASE("a transaction not mined within the wait is a timeout after the polls that fit, without sleeping") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) { return result(keccak_hex(params[0].get<std::string>())); };
+  chain::ChainSettings settings;  // poll every 250 ms for 5 minutes, re-broadcast every 8 polls
+  auto transactor = f.transactor(chain_id, settings);
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());
+  const auto sends_before = f.node->count("eth_sendRawTransaction");
+
+  const auto started = std::chrono::steady_clock::now();
+  auto settled = transactor.settle(chain::OpenTransaction{{*sent}});
+  const auto took = std::chrono::steady_clock::now() - started;
+
+  REQUIRE_FALSE(settled.ok());
+  CHECK(settled.error().kind == ErrorKind::timeout);
+  CHECK_THAT(settled.error().message, Catch::Contains("is not mined yet") && Catch::Contains("stays in the journal"));
+  // Polls at 0, 250 ms, …, 5 min: the last one at the deadline, then no sleep.
+  const auto polls = static_cast<std::size_t>(settings.receipt_timeout / settings.poll_interval) + 1;
+  CHECK(f.node->count("eth_getTransactionReceipt") == polls);
+  CHECK(f.clock.sleeps().size() == polls - 1);
+  CHECK(f.clock.slept() == settings.receipt_timeout);
+  CHECK(f.node->count("eth_sendRawTransaction") - sends_before == (polls + settings.rebroadcast_every - 1) / settings.rebroadcast_every);
+  CHECK(f.journal.entries()->size() == 1);
+  CHECK(took < std::chrono::seconds(30));
+}
+
+TEST_CASE("a receipt is settled once the chain has the confirmations asked for, one poll interval apart") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) {
+    f.chain.mined_hash = keccak_hex(params[0].get<std::string>());
+    return result(f.chain.mined_hash);
+  };
+  chain::ChainSettings settings;
+  settings.confirmations = 3;  // the receipt's block 7, then 8 and 9
+  auto transactor = f.transactor(chain_id, settings);
+  auto sent = transactor.submit(f.intent(), f.signer);
+  REQUIRE(sent.ok());
+  std::vector<std::string> heads{"0x7", "0x7", "0x8", "0x9"};
+  std::size_t head_polls = 0;
+  f.node->answer = [&](const std::string& method, const json& params) {
+    if (method == "eth_blockNumber") return result(heads.at(std::min(head_polls++, heads.size() - 1)));
+    return f.chain.answer(method, params);
+  };
+  auto settled = transactor.settle(chain::OpenTransaction{{*sent}});
+  REQUIRE(settled.ok());
+  CHECK(settled->confirmations == 3);
+  CHECK(head_polls == 4);
+  CHECK(f.clock.sleeps() == std::vector<std::chrono::milliseconds>(3, settings.poll_interval));
+  CHECK(f.journal.entries()->empty());
 }
 
 TEST_CASE("a node on another chain: nothing is signed, nothing journaled") {

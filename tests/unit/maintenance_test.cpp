@@ -28,7 +28,7 @@ codec::Cid commit_in(repo::Repository& repository, std::vector<codec::Cid> paren
     std::ofstream(repository.work_tree() / "model.txt") << "at " << time;
   }
   const auto tree = fs::import_path(repository.work_tree() / "model.txt", unixfs::default_profile, repository.objects());
-  return testing::store_unsigned_commit(repository, tree.value().cid, std::move(parents), time);
+  return testing::store_unsigned_commit(repository.objects(), tree.value().cid, std::move(parents), time);
 }
 
 bool stored(repo::Repository& repository, const codec::Cid& cid) { return repository.objects().contains(cid).value(); }

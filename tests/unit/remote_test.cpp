@@ -145,7 +145,7 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
   }
   const std::size_t before = stored_files(repository);
 
-  // One byte different: verification_failed naming the CID, nothing stored.
+  // One byte different: corrupt naming the CID, nothing stored.
   const auto& profile = unixfs::unixfs_v1_2025;
   Bytes contents = pattern(2 * profile.chunk_size);
   const auto root = cid_of(temp.path, contents, profile);

@@ -55,7 +55,7 @@ codec::Cid cbor_cid(ByteView block) { return codec::Cid::of_block(1, codec::mult
 
 codec::Cid store_commit(repo::Repository& repository, const codec::Cid& tree, std::vector<codec::Cid> parents,
                         std::int64_t time) {
-  return testing::store_unsigned_commit(repository, tree, std::move(parents), time);
+  return testing::store_unsigned_commit(repository.objects(), tree, std::move(parents), time);
 }
 
 }  // namespace

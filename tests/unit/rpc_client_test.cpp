@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fakes/manual_clock.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/codec/keccak.hpp"
 #include "mlchain/eth/rpc_client.hpp"
@@ -217,6 +218,32 @@ TEST_CASE("rpc client retries transport failures only, and sends a transaction o
 
   fixture.answer("\"" + a_hash + "\"");
   expect_remote_failure(fixture.client.send_raw_transaction(raw), "not the transaction's");
+}
+
+TEST_CASE("rpc client waits between tries, doubling from the first backoff up to 8 s", "[rpc]") {
+  std::deque<ScriptedTransport::Reply> script;
+  std::vector<json> requests;
+  testing::ManualClock clock;
+  RpcOptions options = Fixture::options();
+  options.attempts = 5;
+  options.first_backoff = std::chrono::milliseconds(3'000);
+  RpcClient client(options, std::make_unique<ScriptedTransport>(script, requests), clock);
+  for (int i = 0; i < 5; ++i) {
+    script.push_back([](const json&) -> Result<RpcTransport::Answer> {
+      return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+    });
+  }
+  expect_remote_failure(client.block_number(), "(5 tries)");
+  using std::chrono::milliseconds;
+  CHECK(clock.sleeps() ==
+        std::vector<milliseconds>{milliseconds(3'000), milliseconds(6'000), milliseconds(8'000), milliseconds(8'000)});
+
+  // A transaction is sent once unless asked: no wait at all.
+  script.push_back([](const json&) -> Result<RpcTransport::Answer> {
+    return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+  });
+  expect_remote_failure(client.send_raw_transaction(Bytes{0x02, 0xc0}), "connection refused");
+  CHECK(clock.sleeps().size() == 4);
 }
 
 TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions", "[rpc]") {

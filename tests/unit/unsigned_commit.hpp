@@ -1,6 +1,7 @@
 #pragma once
-// A commit block that decode_commit accepts, stored in the repository, with a placeholder signature that
-// recovers to no author: enough for tests of history, gc and fsck that are not about signatures.
+// A commit block that decode_commit accepts, stored in an object store (a repository's, or one in
+// memory), with a placeholder signature that recovers to no author: enough for tests of history, gc and
+// fsck that are not about signatures.
 
 #include <catch2/catch.hpp>
 
@@ -10,11 +11,11 @@
 
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/core/commit.hpp"
-#include "mlchain/repo/repository.hpp"
+#include "mlchain/core/object_store.hpp"
 
 namespace mlchain::testing {
 
-inline codec::Cid store_unsigned_commit(repo::Repository& repository, const codec::Cid& tree,
+inline codec::Cid store_unsigned_commit(core::ObjectStore& objects, const codec::Cid& tree,
                                         std::vector<codec::Cid> parents, std::int64_t time) {
   core::Commit commit;
   commit.tree = tree;
@@ -29,7 +30,7 @@ inline codec::Cid store_unsigned_commit(repo::Repository& repository, const code
   commit.signature = signature;
   const auto block = core::encode_commit(commit).value();
   const auto cid = codec::Cid::of_block(1, codec::multicodec::dag_cbor, block);
-  REQUIRE(repository.objects().put(cid, block));
+  REQUIRE(objects.put(cid, block));
   return cid;
 }
 

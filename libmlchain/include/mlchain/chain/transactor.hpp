@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "mlchain/chain/journal.hpp"
+#include "mlchain/core/clock.hpp"
 #include "mlchain/core/signer.hpp"
 #include "mlchain/eth/rpc_client.hpp"
 
@@ -62,7 +63,9 @@ codec::Transaction raised_fees(const codec::Transaction& stuck, const codec::Tra
 
 class Transactor {
  public:
-  Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings settings, RevertExplainer explain);
+  // `clock` times the wait for a receipt and the backoff between broadcasts.
+  Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings settings, RevertExplainer explain,
+             core::Clock& clock = core::real_clock());
 
   // The node's chain id; invalid_input error when it differs from settings.chain_id.
   Result<std::uint64_t> check_chain();
@@ -74,7 +77,7 @@ class Transactor {
   // Sends the latest attempt's raw bytes again and waits until one attempt is mined with the
   // confirmations asked for, then removes every attempt from the journal. A reverted receipt is the
   // explained error (after the journal is cleared: the transaction is settled, nothing is in flight).
-  // remote_unavailable when the receipt does not come within the timeout (the journal keeps it).
+  // timeout when the receipt does not come within the receipt timeout (the journal keeps it).
   Result<Settled> settle(const OpenTransaction& open);
 
   // Replaces the open transaction by one at the same nonce with raised fees (raised_fees against the
@@ -95,6 +98,7 @@ class Transactor {
   Journal& journal_;
   ChainSettings settings_;
   RevertExplainer explain_;
+  core::Clock& clock_;
 };
 
 }  // namespace mlchain::chain

@@ -32,6 +32,7 @@
 #include "mlchain/bytes.hpp"
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/u256.hpp"
+#include "mlchain/core/clock.hpp"
 #include "mlchain/eth/rpc_types.hpp"
 #include "mlchain/result.hpp"
 
@@ -73,8 +74,8 @@ class RpcClient {
  public:
   // Talks to options.url over HTTP(S).
   explicit RpcClient(RpcOptions options);
-  // Talks through `transport`; options.url is used in messages only.
-  RpcClient(RpcOptions options, std::unique_ptr<RpcTransport> transport);
+  // Talks through `transport`; options.url is used in messages only. `clock` times the retry backoff.
+  RpcClient(RpcOptions options, std::unique_ptr<RpcTransport> transport, core::Clock& clock = core::real_clock());
   ~RpcClient();
   RpcClient(RpcClient&&) noexcept;
   RpcClient& operator=(RpcClient&&) noexcept;

@@ -3,8 +3,8 @@
 // whether it talks to a Kubo RPC API (ipfs/kubo_client.hpp: reads and writes) or a plain trustless
 // gateway (ipfs/gateway_client.hpp: reads only). Every byte a Node returns has been re-hashed against
 // the CID it was asked for: a node that answers with other bytes is ErrorKind::corrupt
-// naming the CID and the URL. A node that cannot be reached, times out, or answers with an HTTP error is
-// ErrorKind::remote_unavailable naming the URL.
+// naming the CID and the URL. A node that cannot be reached or answers with an HTTP error is
+// ErrorKind::remote_unavailable, one that does not answer in time ErrorKind::timeout, naming the URL.
 
 #include <cstdint>
 #include <filesystem>

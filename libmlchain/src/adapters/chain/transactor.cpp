@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <thread>
 #include <tuple>
 
 #include "mlchain/codec/hex.hpp"
@@ -10,8 +9,6 @@
 
 namespace mlchain::chain {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -74,8 +71,9 @@ codec::Transaction raised_fees(const codec::Transaction& stuck, const codec::Tra
   return raised;
 }
 
-Transactor::Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings settings, RevertExplainer explain)
-    : rpc_(rpc), journal_(journal), settings_(std::move(settings)), explain_(std::move(explain)) {}
+Transactor::Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings settings, RevertExplainer explain,
+                       core::Clock& clock)
+    : rpc_(rpc), journal_(journal), settings_(std::move(settings)), explain_(std::move(explain)), clock_(clock) {}
 
 Result<std::uint64_t> Transactor::check_chain() {
   MLCHAIN_TRY(const std::uint64_t actual, rpc_.chain_id());
@@ -170,7 +168,7 @@ Status Transactor::broadcast(JournalEntry& entry) {
         return {};
       }
       maybe_delivered = true;
-      std::this_thread::sleep_for(backoff);
+      clock_.sleep_for(backoff);
       backoff *= 2;
       continue;
     }
@@ -237,7 +235,7 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
     return make_error(ErrorKind::invalid_input, "journaled transaction " + hash_text(latest.hash()) + " is for chain " +
                                             std::to_string(latest.transaction.chain_id) + " but " +
                                             rpc_.display_url() + " serves chain " + std::to_string(chain_id));
-  const auto deadline = Clock::now() + settings_.receipt_timeout;
+  const auto deadline = clock_.now() + settings_.receipt_timeout;
   unsigned polls = 0;
   unsigned nonce_used_polls = 0;
   std::optional<Error> last_refusal;
@@ -273,14 +271,14 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
                               "command again)");
       }
     }
-    if (Clock::now() >= deadline)
+    if (clock_.now() >= deadline)
       return make_error(ErrorKind::timeout,
                         "transaction " + hash_text(latest.hash()) + " (nonce " + std::to_string(latest.transaction.nonce) +
                             ") is not " + (receipt ? "confirmed" : "mined") + " yet at " + rpc_.display_url() +
                             (last_refusal ? " (" + last_refusal->message + ")" : std::string()) +
                             "; it stays in the journal: run the command again to keep waiting (for a push, "
                             "'mlchain push --speed-up' raises its fees)");
-    std::this_thread::sleep_for(settings_.poll_interval);
+    clock_.sleep_for(settings_.poll_interval);
   }
 }
 

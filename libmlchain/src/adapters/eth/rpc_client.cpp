@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
 
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/codec/keccak.hpp"
@@ -80,6 +79,7 @@ RpcOptions rpc_options_for(std::string url) {
 struct RpcClient::State {
   RpcOptions options;
   std::unique_ptr<RpcTransport> transport;
+  core::Clock* clock = nullptr;
   std::string display_url;
   std::uint64_t next_id = 1;
 
@@ -94,7 +94,7 @@ struct RpcClient::State {
     std::string last_failure;
     for (unsigned attempt = 1; attempt <= attempts; ++attempt) {
       if (attempt > 1) {
-        std::this_thread::sleep_for(backoff);
+        clock->sleep_for(backoff);
         backoff = std::min(backoff * 2, max_backoff);
       }
       const std::uint64_t id = next_id++;
@@ -151,10 +151,11 @@ struct RpcClient::State {
 
 RpcClient::RpcClient(RpcOptions options) : RpcClient(options, make_http_transport(options)) {}
 
-RpcClient::RpcClient(RpcOptions options, std::unique_ptr<RpcTransport> transport)
+RpcClient::RpcClient(RpcOptions options, std::unique_ptr<RpcTransport> transport, core::Clock& clock)
     : state_(std::make_unique<State>()), display_url_(net::redact_url(options.url)) {
   state_->options = std::move(options);
   state_->transport = std::move(transport);
+  state_->clock = &clock;
   state_->display_url = display_url_;
 }
 

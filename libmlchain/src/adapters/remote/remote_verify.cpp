@@ -1,30 +1,12 @@
 #include "mlchain/remote/remote_verify.hpp"
 
-#include <map>
-
 #include "history_transfer.hpp"
 #include "mlchain/core/history.hpp"
+#include "mlchain/core/memory_object_store.hpp"
 #include "mlchain/core/tree.hpp"
 
 namespace mlchain::remote {
 namespace {
-
-class MemoryObjects final : public core::ObjectStore {
- public:
-  Status put(const codec::Cid& cid, ByteView block) override {
-    blocks_.try_emplace(cid, block.begin(), block.end());
-    return {};
-  }
-  Result<Bytes> get(const codec::Cid& cid) override {
-    const auto found = blocks_.find(cid);
-    if (found == blocks_.end()) return make_error(ErrorKind::not_found, "block " + cid.to_string() + " is not in memory");
-    return found->second;
-  }
-  Result<bool> contains(const codec::Cid& cid) override { return blocks_.contains(cid); }
-
- private:
-  std::map<codec::Cid, Bytes> blocks_;
-};
 
 class NodeBlocks final : public BlockSource {
  public:
@@ -53,7 +35,7 @@ Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& com
     MLCHAIN_TRY(const bool held, node.has_block(commit));
     if (!held) return make_error(ErrorKind::not_found, "commit " + commit.to_string() + " not found on " + node.url());
   }
-  MemoryObjects memory;
+  core::MemoryObjectStore memory;
   NodeBlocks source(node);
   SourcedObjects objects(memory, source);
   repo::VerifyReport report{.commit = commit, .problems = {}};
