@@ -1,24 +1,11 @@
 #include "chain_support.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 
 #include "count_option.hpp"
 #include "mlchain/codec/hex.hpp"
-#include "mlchain/keys/key_directory.hpp"
-#include "mlchain/repo/config.hpp"
 
 namespace mlchain::cli {
-
-Result<keys::SignerChoice> transaction_signer(const repo::Repository* repository, const std::optional<std::string>& key) {
-  std::optional<std::string> name = key;
-  if (!name && repository != nullptr && std::getenv("MLCHAIN_PRIVATE_KEY") == nullptr) {
-    MLCHAIN_TRY(auto config, repo::Config::load(repository->paths().config()));
-    name = config.get("user.key");
-  }
-  MLCHAIN_TRY(auto directory, keys::KeyDirectory::from_environment());
-  return keys::choose_signer(directory, name, keys::standard_passphrase_source(std::nullopt));
-}
 
 chain::ChainOptions WaitOptions::chain_options() const {
   chain::ChainOptions options;

@@ -1,6 +1,6 @@
 #pragma once
-// What the chain commands (registry, push's anchoring, log --remote, verify --chain) share: picking the
-// key that signs transactions, and the flags that tune waiting for receipts.
+// What the chain commands (registry, push's anchoring, log --remote, verify --chain) share: the flags that
+// tune waiting for receipts. The key that signs is workflow::transaction_signer's choice.
 
 #include <cstdint>
 #include <optional>
@@ -8,17 +8,12 @@
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/eth/rpc_types.hpp"
-#include "mlchain/keys/signers.hpp"
 
 namespace CLI {
 class App;
 }
 
 namespace mlchain::cli {
-
-// --key NAME, else (unless CI passes MLCHAIN_PRIVATE_KEY) the repository's user.key when there is a
-// repository, else the default key.
-Result<keys::SignerChoice> transaction_signer(const repo::Repository* repository, const std::optional<std::string>& key);
 
 struct WaitOptions {
   std::optional<std::uint64_t> confirmations;

@@ -1,17 +1,18 @@
 // mlchain push [REMOTE] [BRANCH]: uploads BRANCH's whole history (commits, trees, files) that the remote's
-// IPFS node lacks, pins the head, records refs/remotes/REMOTE/BRANCH and prints the head CID.
+// IPFS node lacks, pins the head, records refs/remotes/REMOTE/BRANCH and prints the head CID; a chain
+// remote's head moves by one transaction first (workflow/push.hpp). --speed-up replaces a stuck one.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
-#include "chain_push.hpp"
+#include "chain_support.hpp"
 #include "commands.hpp"
 #include "context.hpp"
-#include "mlchain/chain/anchor.hpp"
-#include "mlchain/remote/fetch.hpp"
-#include "mlchain/remote/push.hpp"
-#include "mlchain/remote/remotes.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/net/http.hpp"
+#include "mlchain/workflow/push.hpp"
 #include "progress_bar.hpp"
 
 namespace mlchain::cli {
@@ -20,53 +21,76 @@ namespace {
 struct PushOptions {
   std::string remote = remote::default_remote;
   std::string branch;
-  ChainPushOptions chain;
+  std::optional<std::string> key;
+  bool speed_up = false;
+  WaitOptions wait;
 };
+
+workflow::PushOptions workflow_options(const PushOptions& options) {
+  workflow::PushOptions chosen;
+  chosen.remote = options.remote;
+  chosen.branch = options.branch;
+  chosen.key = options.key;
+  chosen.chain = options.wait.chain_options();
+  return chosen;
+}
+
+// `remote.ipfs` completes the clone command a reader can copy; a gateway serves readers as well.
+void print_anchoring(const remote::Remote& remote, const workflow::PushAnchoring& anchoring, Context& context) {
+  const auto reader_source = remote.gateway ? " --gateway " + net::redact_url(*remote.gateway)
+                             : remote.ipfs  ? " --ipfs " + net::redact_url(*remote.ipfs)
+                                            : std::string(" --ipfs URL");
+  for (const auto& anchored : anchoring.report.anchored) {
+    const auto& receipt = anchored.settled.receipt;
+    const auto& transaction = anchored.settled.entry.transaction;
+    context.out << (anchored.resumed ? "finished journaled push: " : "") << "anchored " << anchoring.chain.repo << '/'
+                << anchored.branch << " at " << anchored.new_head.to_string() << " on chain " << transaction.chain_id
+                << ": transaction " << hash_hex(receipt.transaction_hash) << ", block " << receipt.block_number
+                << ", gas used " << receipt.gas_used << ", nonce " << transaction.nonce << ", "
+                << anchored.settled.confirmations
+                << (anchored.settled.confirmations == 1 ? " confirmation" : " confirmations")
+                << (anchored.settled.entry.replaces ? ", replacing " + codec::to_0x_hex(*anchored.settled.entry.replaces) : "")
+                << '\n';
+    context.out << "clone: mlchain clone " << chain::clone_url(anchoring.chain, anchored.branch) << " --rpc "
+                << net::redact_url(anchoring.chain.rpc) << reader_source << '\n';
+  }
+}
+
+void run_speed_up(repo::Repository& repository, const PushOptions& options, Context& context) {
+  auto report = workflow::speed_up_push(repository, workflow_options(options));
+  if (!report) return context.fail(report.error());
+  print_anchoring(report->remote, report->anchoring, context);
+}
 
 void run_push(const PushOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  auto target = remote::find_remote(*repository, options.remote);
-  if (!target) return context.fail(target.error());
-  if (options.chain.speed_up) return speed_up_stuck_push(*repository, *target, options.chain, context);
-  if (!target->ipfs)
-    return context.fail(ErrorKind::invalid_argument, "remote '" + options.remote + "' has no IPFS API to push to; set one with "
-                                          "'mlchain remote add' (--ipfs URL)");
-  std::string branch = options.branch;
-  if (branch.empty()) {
-    auto head = repository->refs().read_head();
-    if (!head) return context.fail(head.error());
-    if (!head->branch) return context.fail(ErrorKind::invalid_argument, "HEAD is detached; name the branch to push");
-    branch = *head->branch;
+  if (options.speed_up) return run_speed_up(*repository, options, context);
+  auto chosen = workflow_options(options);
+  std::optional<ProgressBar> bar(std::in_place, context.err, "push");
+  chosen.progress = [&](std::uint64_t done, std::uint64_t total) {
+    if (bar) bar->update(done, total);
+  };
+  // The head is on the node whatever the chain answers next: say so before the transaction.
+  chosen.pinned_before_anchoring = [&](const codec::Cid& head) {
+    bar.reset();
+    context.out << head.to_string() << '\n';
+  };
+  auto pushed = workflow::push_branch(*repository, chosen);
+  bar.reset();
+  if (!pushed) return context.fail(pushed.error());
+  if (pushed->anchoring) {
+    print_anchoring(pushed->remote, *pushed->anchoring, context);
+    if (pushed->anchoring->report.up_to_date)
+      context.out << pushed->remote.name << '/' << pushed->branch << " is already at " << pushed->head.to_string()
+                  << " on chain\n";
+    return;
   }
-  auto tip = repository->refs().read(std::string(repo::heads_prefix) + branch);
-  if (!tip) return context.fail(tip.error());
-  if (!*tip) return context.fail(ErrorKind::not_found, "branch '" + branch + "' does not exist (or has no commit yet)");
-  auto tracked = repository->refs().read(remote::remote_ref_name(options.remote, branch));
-  if (!tracked) return context.fail(tracked.error());
-  auto node = remote::open_node({.ipfs = target->ipfs, .gateway = std::nullopt});
-  if (!node) return context.fail(node.error());
-
-  auto plan = remote::plan_push(*repository, **node, **tip);
-  if (!plan) return context.fail(plan.error());
-  {
-    ProgressBar bar(context.err, "push");
-    auto uploaded = remote::upload(*repository, **node, *plan,
-                                   [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
-    if (!uploaded) return context.fail(uploaded.error());
-  }
-  if (auto pinned = remote::pin_head(**node, **tip); !pinned) return context.fail(pinned.error());
-  // A chain remote's tracking ref moves only once the chain holds the head (anchor_pushed_branch).
-  if (chain::has_chain(*target)) {
-    context.out << (*tip)->to_string() << '\n';
-    return anchor_pushed_branch(*repository, *target, branch, **tip, options.chain, context);
-  }
-  if (auto recorded = remote::record_remote_ref(*repository, options.remote, branch, *tracked, **tip); !recorded)
-    return context.fail(recorded.error());
-  context.err << "uploaded " << plan->files.size() << " files (" << plan->file_bytes << " bytes) and "
-              << plan->blocks.size() << " blocks to " << (*node)->url() << "; " << plan->files_present << " files and "
-              << plan->blocks_present << " blocks were there already; pinned " << plan->commits << " commits\n";
-  context.out << (*tip)->to_string() << '\n';
+  const auto& plan = pushed->plan;
+  context.err << "uploaded " << plan.files.size() << " files (" << plan.file_bytes << " bytes) and " << plan.blocks.size()
+              << " blocks to " << pushed->node_url << "; " << plan.files_present << " files and " << plan.blocks_present
+              << " blocks were there already; pinned " << plan.commits << " commits\n";
+  context.out << pushed->head.to_string() << '\n';
 }
 
 }  // namespace
@@ -77,7 +101,10 @@ void register_push(CLI::App& app, Context& context) {
       "push", "Upload BRANCH's history to REMOTE's IPFS node, pin its head, record refs/remotes/REMOTE/BRANCH");
   command->add_option("REMOTE", options->remote, "Remote name (default origin)");
   command->add_option("BRANCH", options->branch, "Branch to push (default: the current branch)");
-  add_chain_push_options(*command, options->chain);
+  command->add_option("--key", options->key, "Stored key that signs the transaction (default: as for commit)");
+  command->add_flag("--speed-up", options->speed_up,
+                    "Replace the remote's stuck push transaction: same nonce, both fees raised by at least 10%");
+  add_wait_options(*command, options->wait);
   command->callback([options, &context] { run_push(*options, context); });
 }
 

@@ -13,7 +13,6 @@
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/net/http.hpp"
 #include "mlchain/remote/remotes.hpp"
-#include "mlchain/repo/ref_store.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -86,15 +85,13 @@ void run_show(const std::string& name, bool as_json, Context& context) {
   if (!repository) return context.fail(repository.error());
   auto shown = remote::find_remote(*repository, name);
   if (!shown) return context.fail(shown.error());
-  const std::string prefix = std::string(repo::remotes_prefix) + name + "/";
-  auto tracking = repository->refs().list(prefix);
+  auto tracking = remote::tracking_branches(*repository, name);
   if (!tracking) return context.fail(tracking.error());
 
   if (as_json) {
     auto document = remote_json(*shown);
     auto refs = json::array();
-    for (const auto& ref : *tracking)
-      refs.push_back({{"branch", ref.name.substr(prefix.size())}, {"commit", ref.target.to_string()}});
+    for (const auto& branch : *tracking) refs.push_back({{"branch", branch.branch}, {"commit", branch.commit.to_string()}});
     document["tracking"] = std::move(refs);
     context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return;
@@ -118,9 +115,9 @@ void run_show(const std::string& name, bool as_json, Context& context) {
     return;
   }
   context.out << "  remote-tracking branches:\n";
-  for (const auto& ref : *tracking)
-    context.out << "    " << core::escape_text(ref.name.substr(std::string(repo::remotes_prefix).size())) << "  "
-                << ref.target.to_string() << '\n';
+  for (const auto& branch : *tracking)
+    context.out << "    " << core::escape_text(shown->name + "/" + branch.branch) << "  " << branch.commit.to_string()
+                << '\n';
 }
 
 void run_remove(const std::string& name, Context& context) {

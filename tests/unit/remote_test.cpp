@@ -103,6 +103,12 @@ TEST_CASE("remotes are added and listed; a taken name is refused; removal takes 
 
   const auto head = codec::Cid::of_block(1, codec::multicodec::dag_cbor, as_bytes("a commit"));
   REQUIRE(repository.refs().compare_and_swap("refs/remotes/origin/main", std::nullopt, head).ok());
+  REQUIRE(repository.refs().compare_and_swap("refs/remotes/origin-2/main", std::nullopt, head).ok());
+  auto tracking = remote::tracking_branches(repository, "origin");
+  REQUIRE(tracking.ok());
+  REQUIRE(tracking->size() == 1);
+  CHECK((*tracking)[0].branch == "main");
+  CHECK((*tracking)[0].commit == head);
   REQUIRE(remote::remove_remote(repository, "origin").ok());
   auto ref = repository.refs().read("refs/remotes/origin/main");
   REQUIRE(ref.ok());

@@ -57,5 +57,7 @@ struct CloneOutcome {
 // init → fetch → branch main at the head → checkout → remote "origin" with the URL. On any failure the
 // directory it created is removed again, so a failed clone leaves nothing behind.
 Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress = {});
+// The same, reading from `node`; `request.address` is what remote origin records.
+Result<CloneOutcome> clone(const CloneRequest& request, ipfs::Node& node, const FetchProgress& progress = {});
 
 }  // namespace mlchain::remote

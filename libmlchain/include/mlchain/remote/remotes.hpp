@@ -38,6 +38,14 @@ Result<std::vector<Remote>> list_remotes(const repo::Repository& repository);
 // not_found naming it ("… run 'mlchain remote add'") when it is not configured.
 Result<Remote> find_remote(const repo::Repository& repository, std::string_view name);
 
+// A remote-tracking branch: refs/remotes/<remote>/<branch>, as fetch and push leave it.
+struct TrackingBranch {
+  std::string branch;
+  codec::Cid commit;
+};
+// The remote's tracking branches, sorted by name (none for a remote never fetched from or pushed to).
+Result<std::vector<TrackingBranch>> tracking_branches(repo::Repository& repository, std::string_view name);
+
 // Checks every field (invalid_argument errors), then writes it; exists when the name is taken.
 Status add_remote(repo::Repository& repository, const Remote& remote);
 // Sets or replaces one setting of an existing remote (not_found when there is none).

@@ -50,6 +50,15 @@ class CloneTarget {
   bool kept_ = false;
 };
 
+// Whether the directory a clone makes exists already (it may, when empty).
+Result<bool> check_clone_directory(const stdfs::path& directory) {
+  std::error_code error;
+  const bool existed = stdfs::exists(directory, error);
+  if (existed && !(stdfs::is_directory(directory, error) && stdfs::is_empty(directory, error)))
+    return make_error(ErrorKind::exists, directory.string() + " already exists and is not an empty directory");
+  return existed;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address) {
@@ -83,15 +92,17 @@ Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& nod
 }
 
 Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress) {
-  std::error_code error;
-  const auto directory = stdfs::absolute(request.directory);
-  const bool existed = stdfs::exists(directory, error);
-  if (existed && !(stdfs::is_directory(directory, error) && stdfs::is_empty(directory, error)))
-    return make_error(ErrorKind::exists, directory.string() + " already exists and is not an empty directory");
+  MLCHAIN_TRY_STATUS(check_clone_directory(stdfs::absolute(request.directory)));
   MLCHAIN_TRY(auto node, open_node(request.address));
+  return clone(request, *node, progress);
+}
+
+Result<CloneOutcome> clone(const CloneRequest& request, ipfs::Node& node, const FetchProgress& progress) {
+  const auto directory = stdfs::absolute(request.directory);
+  MLCHAIN_TRY(const bool existed, check_clone_directory(directory));
   CloneTarget created(directory, existed);
   MLCHAIN_TRY(auto repository, repo::init_repository(directory));
-  MLCHAIN_TRY(auto fetched, fetch_history(repository, *node, request.head, request.depth, progress));
+  MLCHAIN_TRY(auto fetched, fetch_history(repository, node, request.head, request.depth, progress));
   const std::string branch = std::string(repo::heads_prefix) + repo::initial_branch;
   MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(branch, std::nullopt, request.head, "clone"));
   MLCHAIN_TRY(const auto checked_out, repo::checkout(repository, repo::initial_branch, false));

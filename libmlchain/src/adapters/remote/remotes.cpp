@@ -155,6 +155,14 @@ Status set_remote_setting(repo::Repository& repository, std::string_view name, s
   return config.save();
 }
 
+Result<std::vector<TrackingBranch>> tracking_branches(repo::Repository& repository, std::string_view name) {
+  const std::string prefix = std::string(repo::remotes_prefix) + std::string(name) + "/";
+  MLCHAIN_TRY(const auto refs, repository.refs().list(prefix));
+  std::vector<TrackingBranch> branches;
+  for (const auto& ref : refs) branches.push_back({ref.name.substr(prefix.size()), ref.target});
+  return branches;
+}
+
 Status remove_remote(repo::Repository& repository, std::string_view name) {
   MLCHAIN_TRY_STATUS(find_remote(repository, name));
   MLCHAIN_TRY(auto config, repo::Config::load(repository.paths().config()));

@@ -1,0 +1,16 @@
+#pragma once
+// Which key signs a chain transaction (a push's anchoring, the registry commands).
+
+#include <optional>
+#include <string>
+
+#include "mlchain/keys/signers.hpp"
+#include "mlchain/repo/repository.hpp"
+
+namespace mlchain::workflow {
+
+// `key` (--key NAME), else (unless CI passes MLCHAIN_PRIVATE_KEY) the repository's user.key when there is
+// a repository, else the default key.
+Result<keys::SignerChoice> transaction_signer(const repo::Repository* repository, const std::optional<std::string>& key);
+
+}  // namespace mlchain::workflow

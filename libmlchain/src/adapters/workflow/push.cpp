@@ -1,0 +1,80 @@
+#include "mlchain/workflow/push.hpp"
+
+#include "mlchain/remote/fetch.hpp"
+#include "mlchain/workflow/transaction_signer.hpp"
+
+namespace mlchain::workflow {
+namespace {
+
+// What a push is about, settled before any byte moves.
+struct PushTarget {
+  std::string branch;
+  codec::Cid tip;
+  std::optional<codec::Cid> tracked;  // refs/remotes/<remote>/<branch> before the push
+};
+
+Result<PushTarget> resolve_target(repo::Repository& repository, const remote::Remote& target, const PushOptions& options) {
+  if (!target.ipfs)
+    return make_error(ErrorKind::invalid_argument, "remote '" + target.name + "' has no IPFS API to push to; set one with "
+                                                                    "'mlchain remote add' (--ipfs URL)");
+  std::string branch = options.branch;
+  if (branch.empty()) {
+    MLCHAIN_TRY(const auto head, repository.refs().read_head());
+    if (!head.branch) return make_error(ErrorKind::invalid_argument, "HEAD is detached; name the branch to push");
+    branch = *head.branch;
+  }
+  MLCHAIN_TRY(const auto tip, repository.refs().read(std::string(repo::heads_prefix) + branch));
+  if (!tip) return make_error(ErrorKind::not_found, "branch '" + branch + "' does not exist (or has no commit yet)");
+  MLCHAIN_TRY(auto tracked, repository.refs().read(remote::remote_ref_name(target.name, branch)));
+  return PushTarget{branch, *tip, std::move(tracked)};
+}
+
+Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remote& target, ipfs::Node& node,
+                                const PushOptions& options, const AnchorStep& anchor, const PushTarget& push) {
+  PushReport report{.remote = target, .branch = push.branch, .head = push.tip, .node_url = node.url(), .plan = {},
+                    .anchoring = std::nullopt};
+  MLCHAIN_TRY(report.plan, remote::plan_push(repository, node, push.tip));
+  MLCHAIN_TRY_STATUS(remote::upload(repository, node, report.plan, options.progress));
+  MLCHAIN_TRY_STATUS(remote::pin_head(node, push.tip));
+  if (chain::has_chain(target)) {
+    if (options.pinned_before_anchoring) options.pinned_before_anchoring(push.tip);
+    if (!anchor)
+      return make_error(ErrorKind::internal, "push to chain remote '" + target.name + "' was given no chain to anchor on");
+    MLCHAIN_TRY(report.anchoring, anchor(repository, push.branch, push.tip));
+    return report;
+  }
+  MLCHAIN_TRY_STATUS(remote::record_remote_ref(repository, target.name, push.branch, push.tracked, push.tip));
+  return report;
+}
+
+}  // namespace
+
+Result<PushReport> push_branch(repo::Repository& repository, const remote::Remote& target, ipfs::Node& node,
+                               const PushOptions& options, const AnchorStep& anchor) {
+  MLCHAIN_TRY(const auto push, resolve_target(repository, target, options));
+  return push_to_node(repository, target, node, options, anchor, push);
+}
+
+Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& options) {
+  MLCHAIN_TRY(const auto target, remote::find_remote(repository, options.remote));
+  MLCHAIN_TRY(const auto push, resolve_target(repository, target, options));
+  MLCHAIN_TRY(auto node, remote::open_node({.ipfs = target.ipfs, .gateway = std::nullopt}));
+  const AnchorStep anchor = [&](repo::Repository& anchored_in, const std::string& branch,
+                                const codec::Cid& head) -> Result<PushAnchoring> {
+    MLCHAIN_TRY(auto chain_remote, chain::chain_remote_of(target));
+    MLCHAIN_TRY(auto signer, transaction_signer(&anchored_in, options.key));
+    MLCHAIN_TRY(auto report, chain::anchor_branch(anchored_in, chain_remote, branch, head, *signer.signer, options.chain));
+    return PushAnchoring{std::move(chain_remote), std::move(report)};
+  };
+  return push_to_node(repository, target, *node, options, anchor, push);
+}
+
+Result<SpeedUpReport> speed_up_push(repo::Repository& repository, const PushOptions& options) {
+  MLCHAIN_TRY(auto target, remote::find_remote(repository, options.remote));
+  MLCHAIN_TRY(auto chain_remote, chain::chain_remote_of(target));
+  MLCHAIN_TRY(auto signer, transaction_signer(&repository, options.key));
+  MLCHAIN_TRY(auto report, chain::speed_up_push(repository, chain_remote, *signer.signer, options.chain));
+  return SpeedUpReport{std::move(target), PushAnchoring{std::move(chain_remote), std::move(report)}};
+}
+
+}  // namespace mlchain::workflow
