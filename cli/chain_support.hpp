@@ -1,6 +1,6 @@
 #pragma once
 // What the chain commands (registry, push's anchoring, log --remote, verify --chain) share: the flags that
-// tune waiting for receipts. The key that signs is workflow::transaction_signer's choice.
+// tune waiting for receipts. The key that signs is workflow::signer_for's choice.
 
 #include <cstdint>
 #include <optional>

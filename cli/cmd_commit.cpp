@@ -3,7 +3,6 @@
 //                tree as a signed commit on HEAD.
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,12 +18,11 @@
 #include "progress_bar.hpp"
 #include "mlchain/core/commit_fields.hpp"
 #include "mlchain/core/display_text.hpp"
-#include "mlchain/keys/key_directory.hpp"
-#include "mlchain/keys/signers.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/work_tree.hpp"
+#include "mlchain/workflow/signer_for.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -82,18 +80,6 @@ Result<core::CommitMeta> meta_of(const CommitOptions& options, const unixfs::Pro
   return meta;
 }
 
-// --key NAME, else the repository's user.key unless CI passes MLCHAIN_PRIVATE_KEY, else the default key.
-Result<keys::SignerChoice> signer_for(const repo::Repository& repository, const std::optional<std::string>& key) {
-  std::optional<std::string> name = key;
-  if (!name && std::getenv("MLCHAIN_PRIVATE_KEY") == nullptr) {
-    MLCHAIN_TRY(auto config, repo::Config::load(repository.paths().config()));
-    name = config.get("user.key");
-  }
-  MLCHAIN_TRY(auto directory, keys::KeyDirectory::from_environment());
-  return keys::choose_signer(directory, name, keys::standard_passphrase_source(std::nullopt));
-}
-
-
 // -m's text, or -F's file ("-": standard input) without its trailing blank lines; a message of nothing
 // but white space is no message.
 Result<std::string> message_of(const CommitOptions& options) {
@@ -126,7 +112,7 @@ void run_commit(const CommitOptions& options, Context& context) {
   if (!profile) return context.fail(profile.error());
   auto meta = meta_of(options, *profile);
   if (!meta) return context.fail(meta.error());
-  auto signer = signer_for(*repository, options.key);
+  auto signer = workflow::signer_for(&*repository, options.key);
   if (!signer) return context.fail(signer.error());
 
   repo::CommitRequest request;

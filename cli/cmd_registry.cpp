@@ -14,7 +14,7 @@
 #include "mlchain/chain/registry_admin.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/remote/remotes.hpp"
-#include "mlchain/workflow/transaction_signer.hpp"
+#include "mlchain/workflow/signer_for.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -42,7 +42,7 @@ void run_deploy(const DeployOptions& options, Context& context) {
   if (!repository && repository.error().kind != ErrorKind::not_found) return context.fail(repository.error());
   auto journal = chain::deploy_journal(repository ? &*repository : nullptr);
   if (!journal) return context.fail(journal.error());
-  auto signer = workflow::transaction_signer(repository ? &*repository : nullptr, options.key);
+  auto signer = workflow::signer_for(repository ? &*repository : nullptr, options.key);
   if (!signer) return context.fail(signer.error());
   auto deployed = chain::deploy_registry(*journal, options.rpc, options.chain_id, *signer->signer,
                                          options.wait.chain_options());
@@ -75,7 +75,7 @@ void run_change_writer(const WriterOptions& options, chain::WriterChange change,
   if (!repository) return context.fail(repository.error());
   auto remote = chain::find_chain_remote(*repository, remote_name);
   if (!remote) return context.fail(remote.error());
-  auto signer = workflow::transaction_signer(&*repository, options.key);
+  auto signer = workflow::signer_for(&*repository, options.key);
   if (!signer) return context.fail(signer.error());
   auto settled = chain::change_writer(*repository, *remote, *writer, change, *signer->signer,
                                       options.wait.chain_options());

@@ -22,7 +22,7 @@ namespace mlchain::workflow {
 struct PushOptions {
   std::string remote = remote::default_remote;
   std::string branch;              // empty: the branch HEAD is on
-  std::optional<std::string> key;  // signs the chain transaction (workflow/transaction_signer.hpp)
+  std::optional<std::string> key;  // signs the chain transaction (workflow/signer_for.hpp)
   chain::ChainOptions chain;
   remote::UploadProgress progress;
   // Called once the node has pinned the head of a push to a chain remote, before the transaction is
@@ -56,7 +56,7 @@ Result<PushReport> push_branch(repo::Repository& repository, const remote::Remot
                                const PushOptions& options, const AnchorStep& anchor);
 
 // The same against the remote named in `options`: its IPFS node, and for a chain remote its registry,
-// signed with the key transaction_signer picks.
+// signed with the key signer_for picks.
 Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& options);
 
 struct SpeedUpReport {

@@ -1,7 +1,7 @@
 #include "mlchain/workflow/push.hpp"
 
 #include "mlchain/remote/fetch.hpp"
-#include "mlchain/workflow/transaction_signer.hpp"
+#include "mlchain/workflow/signer_for.hpp"
 
 namespace mlchain::workflow {
 namespace {
@@ -62,7 +62,7 @@ Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& 
   const AnchorStep anchor = [&](repo::Repository& anchored_in, const std::string& branch,
                                 const codec::Cid& head) -> Result<PushAnchoring> {
     MLCHAIN_TRY(auto chain_remote, chain::chain_remote_of(target));
-    MLCHAIN_TRY(auto signer, transaction_signer(&anchored_in, options.key));
+    MLCHAIN_TRY(auto signer, signer_for(&anchored_in, options.key));
     MLCHAIN_TRY(auto report, chain::anchor_branch(anchored_in, chain_remote, branch, head, *signer.signer, options.chain));
     return PushAnchoring{std::move(chain_remote), std::move(report)};
   };
@@ -72,7 +72,7 @@ Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& 
 Result<SpeedUpReport> speed_up_push(repo::Repository& repository, const PushOptions& options) {
   MLCHAIN_TRY(auto target, remote::find_remote(repository, options.remote));
   MLCHAIN_TRY(auto chain_remote, chain::chain_remote_of(target));
-  MLCHAIN_TRY(auto signer, transaction_signer(&repository, options.key));
+  MLCHAIN_TRY(auto signer, signer_for(&repository, options.key));
   MLCHAIN_TRY(auto report, chain::speed_up_push(repository, chain_remote, *signer.signer, options.chain));
   return SpeedUpReport{std::move(target), PushAnchoring{std::move(chain_remote), std::move(report)}};
 }

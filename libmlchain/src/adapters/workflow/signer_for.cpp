@@ -1,4 +1,4 @@
-#include "mlchain/workflow/transaction_signer.hpp"
+#include "mlchain/workflow/signer_for.hpp"
 
 #include <cstdlib>
 
@@ -7,7 +7,7 @@
 
 namespace mlchain::workflow {
 
-Result<keys::SignerChoice> transaction_signer(const repo::Repository* repository, const std::optional<std::string>& key) {
+Result<keys::SignerChoice> signer_for(const repo::Repository* repository, const std::optional<std::string>& key) {
   std::optional<std::string> name = key;
   if (!name && repository != nullptr && std::getenv("MLCHAIN_PRIVATE_KEY") == nullptr) {
     MLCHAIN_TRY(auto config, repo::Config::load(repository->paths().config()));
