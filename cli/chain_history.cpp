@@ -35,7 +35,8 @@ json update_json(const chain::TimedUpdate& timed) {
 
 }  // namespace
 
-void print_remote_log(const std::string& remote_name, bool as_json, std::optional<std::size_t> limit, Context& context) {
+void print_remote_log(const std::string& remote_name, bool as_json, std::optional<std::size_t> limit,
+                      Context& context) {
   auto history = workflow::remote_log({}, remote_name, limit);
   if (!history) return context.fail(history.error());
   if (as_json) {
@@ -46,7 +47,8 @@ void print_remote_log(const std::string& remote_name, bool as_json, std::optiona
   }
   for (const auto& timed : *history) {
     const auto& update = timed.update;
-    context.out << "block " << update.block_number << "  " << util::utc_timestamp(static_cast<std::int64_t>(timed.timestamp)) << "  "
+    context.out << "block " << update.block_number << "  "
+                << util::utc_timestamp(static_cast<std::int64_t>(timed.timestamp)) << "  "
                 << core::escape_text(update.branch) << "  "
                 << (update.old_head ? update.old_head->to_string() : std::string("(new branch)")) << " -> "
                 << update.new_head.to_string() << "\n    pusher " << codec::to_checksum_address(update.pusher)
@@ -58,8 +60,9 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
   command.add_flag("--chain", options.enabled,
                    "Also check that REV is anchored on the remote's chain (a pushed head or an ancestor of one)");
   command.add_option("--remote", options.remote, "Remote whose chain to check (default origin)");
-  command.add_option("--min-confirmations", options.min_confirmations,
-                     "Confirmations the anchoring block must have (default 1)")
+  command
+      .add_option("--min-confirmations", options.min_confirmations,
+                  "Confirmations the anchoring block must have (default 1)")
       ->check(positive_whole_number);
 }
 
@@ -76,9 +79,10 @@ json anchoring_json(const workflow::Anchoring& anchoring) {
 std::string anchoring_line(const workflow::Anchoring& anchoring) {
   return "anchored by " + anchoring.repo + "/" + anchoring.branch + " at " + anchoring.new_head.to_string() +
          " in block " + std::to_string(anchoring.block) + " of chain " + std::to_string(anchoring.chain_id) + " at " +
-         util::utc_timestamp(static_cast<std::int64_t>(anchoring.time)) + " (" + std::to_string(anchoring.confirmations) +
-         (anchoring.confirmations == 1 ? " confirmation" : " confirmations") + "), transaction " +
-         hash_hex(anchoring.transaction) + ", pusher " + codec::to_checksum_address(anchoring.pusher);
+         util::utc_timestamp(static_cast<std::int64_t>(anchoring.time)) + " (" +
+         std::to_string(anchoring.confirmations) + (anchoring.confirmations == 1 ? " confirmation" : " confirmations") +
+         "), transaction " + hash_hex(anchoring.transaction) + ", pusher " +
+         codec::to_checksum_address(anchoring.pusher);
 }
 
 }  // namespace mlchain::cli

@@ -15,12 +15,14 @@ chain::ChainOptions WaitOptions::chain_options() const {
 }
 
 void add_wait_options(CLI::App& command, WaitOptions& options) {
-  command.add_option("--confirmations", options.confirmations,
-                     "Blocks the transaction's block must have on top of it, itself included (default: the remote's "
-                     "confirmations setting, else 1)")
+  command
+      .add_option("--confirmations", options.confirmations,
+                  "Blocks the transaction's block must have on top of it, itself included (default: the remote's "
+                  "confirmations setting, else 1)")
       ->check(positive_whole_number);
-  command.add_option("--timeout", options.timeout_seconds,
-                     "Seconds to wait for the receipt; the transaction stays journaled after that (default 300)")
+  command
+      .add_option("--timeout", options.timeout_seconds,
+                  "Seconds to wait for the receipt; the transaction stays journaled after that (default 300)")
       ->check(positive_whole_number);
 }
 

@@ -43,9 +43,10 @@ void create_branch(repo::Repository& repository, const BranchOptions& options, C
   if (!existing) return context.fail(existing.error());
   if (*existing)
     return context.fail(ErrorKind::exists, "branch '" + options.name + "' already exists (at " +
-                                                 (*existing)->to_string() + "); delete it first with 'mlchain branch -d'");
+                                               (*existing)->to_string() +
+                                               "); delete it first with 'mlchain branch -d'");
   if (auto created = repository.refs().compare_and_swap(full_name(options.name), std::nullopt, *target,
-                                                                 "branch: created from " + options.revision);
+                                                        "branch: created from " + options.revision);
       !created)
     return context.fail(created.error());
 }
@@ -59,7 +60,8 @@ void delete_branch(repo::Repository& repository, const std::string& name, Contex
   auto target = repository.refs().read(full_name(name));
   if (!target) return context.fail(target.error());
   if (!*target) return context.fail(ErrorKind::not_found, "branch '" + name + "' does not exist");
-  if (auto removed = repository.refs().remove(full_name(name), **target, "branch: deleted"); !removed) return context.fail(removed.error());
+  if (auto removed = repository.refs().remove(full_name(name), **target, "branch: deleted"); !removed)
+    return context.fail(removed.error());
   context.out << "Deleted branch " << name << " (was " << (*target)->to_string() << ")\n";
 }
 
@@ -67,7 +69,8 @@ void run_branch(const BranchOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   if (!options.delete_name.empty()) {
-    if (options.name_given->count() > 0) return context.fail(ErrorKind::invalid_argument, "-d takes one branch name and nothing else");
+    if (options.name_given->count() > 0)
+      return context.fail(ErrorKind::invalid_argument, "-d takes one branch name and nothing else");
     return delete_branch(*repository, options.delete_name, context);
   }
   if (options.name_given->count() == 0) return list_branches(*repository, context);

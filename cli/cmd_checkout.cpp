@@ -6,13 +6,13 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "progress_bar.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
 #include "mlchain/repo/maintenance.hpp"
-#include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/repository.hpp"
+#include "mlchain/repo/revisions.hpp"
+#include "progress_bar.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -21,7 +21,6 @@ struct CheckoutOptions {
   std::string revision;
   bool force = false;
 };
-
 
 // As git does: commits only a detached HEAD reached are named when HEAD leaves them (the reflog and gc
 // keep them for gc.reflog-expire, but nothing else points at them).
@@ -34,7 +33,8 @@ void warn_left_behind(repo::Repository& repository, const codec::Cid& old_head, 
   context.err << "Warning: you are leaving " << behind->size() << (behind->size() == 1 ? " commit" : " commits")
               << " behind, not connected to any branch:\n";
   for (std::size_t i = 0; i < behind->size() && i < shown; ++i)
-    context.err << "  " << repo::short_cid((*behind)[i].cid, candidates) << ' ' << core::message_subject((*behind)[i].commit.message) << '\n';
+    context.err << "  " << repo::short_cid((*behind)[i].cid, candidates) << ' '
+                << core::message_subject((*behind)[i].commit.message) << '\n';
   if (behind->size() > shown) context.err << "  ... and " << behind->size() - shown << " more\n";
   context.err << "Keep them with: mlchain branch NAME " << old_head.to_string() << '\n';
 }
@@ -54,7 +54,8 @@ void run_checkout(const CheckoutOptions& options, Context& context) {
   auto commit = core::load_commit(repository->objects(), outcome->commit);
   const std::string subject = commit ? " " + core::message_subject(commit->message) : "";
   if (outcome->branch) {
-    context.out << "Switched to branch '" << *outcome->branch << "' at " << outcome->commit.to_string() << subject << '\n';
+    context.out << "Switched to branch '" << *outcome->branch << "' at " << outcome->commit.to_string() << subject
+                << '\n';
   } else {
     context.out << "Note: HEAD is now detached at " << outcome->commit.to_string() << subject << '\n'
                 << "  Commits made now belong to no branch; 'mlchain branch NAME' keeps them on one.\n";
@@ -68,10 +69,12 @@ void run_checkout(const CheckoutOptions& options, Context& context) {
 void register_checkout(CLI::App& app, Context& context) {
   auto options = std::make_shared<CheckoutOptions>();
   auto* command = app.add_subcommand("checkout", "Make the work tree hold exactly REV's files and move HEAD to REV");
-  command->add_option("REV", options->revision,
-                      "Branch (HEAD follows it), or tag, CID, short CID, REV~N/REV^ (HEAD detached)")
+  command
+      ->add_option("REV", options->revision,
+                   "Branch (HEAD follows it), or tag, CID, short CID, REV~N/REV^ (HEAD detached)")
       ->required();
-  command->add_flag("-f,--force", options->force, "Overwrite or remove local changes, and untracked files where REV puts something");
+  command->add_flag("-f,--force", options->force,
+                    "Overwrite or remove local changes, and untracked files where REV puts something");
   command->callback([options, &context] { run_checkout(*options, context); });
 }
 

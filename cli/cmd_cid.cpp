@@ -31,7 +31,8 @@ std::string known_profiles() {
 void run_cid(const CidOptions& options, Context& context) {
   const auto profile = unixfs::find_profile(options.profile);
   if (!profile) {
-    context.fail(ErrorKind::invalid_argument, "unknown profile '" + options.profile + "' (known: " + known_profiles() + ")");
+    context.fail(ErrorKind::invalid_argument,
+                 "unknown profile '" + options.profile + "' (known: " + known_profiles() + ")");
     return;
   }
   auto report = nlohmann::ordered_json::array();
@@ -48,9 +49,7 @@ void run_cid(const CidOptions& options, Context& context) {
     }
     const std::string cid = node->cid.to_string();
     if (options.json)
-      report.push_back({{"path", path},
-                        {"cid", cid},
-                        {"size", node->content_size}});
+      report.push_back({{"path", path}, {"cid", cid}, {"size", node->content_size}});
     else
       context.out << cid << "  " << mlchain::core::quote_path(path) << '\n';
   }
@@ -61,10 +60,11 @@ void run_cid(const CidOptions& options, Context& context) {
 
 void register_cid(CLI::App& app, Context& context) {
   auto options = std::make_shared<CidOptions>();
-  auto* command = app.add_subcommand("cid", "Print the IPFS CID of files, directories and symlinks (nothing is stored)");
-  command->add_option("--profile", options->profile,
-                      "Import profile (IPIP-499): " + known_profiles() + "; default " +
-                          std::string(unixfs::default_profile.name));
+  auto* command =
+      app.add_subcommand("cid", "Print the IPFS CID of files, directories and symlinks (nothing is stored)");
+  command->add_option(
+      "--profile", options->profile,
+      "Import profile (IPIP-499): " + known_profiles() + "; default " + std::string(unixfs::default_profile.name));
   command->add_flag("--json", options->json, "Print a JSON array of {path, cid, size}");
   command->add_flag("--dereference", options->dereference,
                     "Take each symlink for what it points to (file or directory), as commit --dereference does");

@@ -53,8 +53,10 @@ void register_clone(CLI::App& app, Context& context) {
   command->add_option("--ipfs", options->ipfs, "Kubo RPC API URL, e.g. http://127.0.0.1:5001");
   command->add_option("--gateway", options->gateway, "Trustless gateway URL (read only)");
   command->add_option("--depth", options->depth, "Only N generations of history (CID is generation 1)");
-  command->add_option("--rpc", options->rpc, "Chain JSON-RPC URL (for an mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH] source)");
-  command->add_option("--branch", options->branch, "Branch to check out (mlchain:// sources; default main, else the first pushed)");
+  command->add_option("--rpc", options->rpc,
+                      "Chain JSON-RPC URL (for an mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH] source)");
+  command->add_option("--branch", options->branch,
+                      "Branch to check out (mlchain:// sources; default main, else the first pushed)");
   command->callback([options, &context] { run_clone(*options, context); });
 }
 

@@ -15,7 +15,6 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "progress_bar.hpp"
 #include "mlchain/core/commit_fields.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/commit_work_tree.hpp"
@@ -23,6 +22,7 @@
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/work_tree.hpp"
 #include "mlchain/workflow/signer_for.hpp"
+#include "progress_bar.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -43,7 +43,8 @@ struct CommitOptions {
 // The same name twice would silently keep one of the values.
 Status refuse_repeat(std::set<std::string>& seen, std::string_view flag, const std::string& name) {
   if (seen.insert(name).second) return {};
-  return make_error(ErrorKind::invalid_argument, std::string(flag) + " '" + name + "' is given twice; give each name once");
+  return make_error(ErrorKind::invalid_argument,
+                    std::string(flag) + " '" + name + "' is given twice; give each name once");
 }
 
 Result<core::CommitMeta> meta_of(const CommitOptions& options, const unixfs::Profile& profile) {
@@ -120,7 +121,8 @@ void run_commit(const CommitOptions& options, Context& context) {
   request.meta = std::move(meta).value();
   request.allow_empty = options.allow_empty;
   request.dereference = options.dereference;
-  request.time = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  request.time =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto outcome = [&] {
     ProgressBar bar(context.err, "commit");
     request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -162,7 +164,8 @@ void register_commit(CLI::App& app, Context& context) {
   command->add_flag("--allow-empty", options->allow_empty, "Commit even when the tree is the same as HEAD's");
   command->add_flag("--dereference", options->dereference,
                     "Store what each symlink points to (file or directory) instead of the symlink");
-  command->add_option("--key", options->key, "Stored key that signs (else MLCHAIN_PRIVATE_KEY, else user.key, else the default key)");
+  command->add_option("--key", options->key,
+                      "Stored key that signs (else MLCHAIN_PRIVATE_KEY, else user.key, else the default key)");
   command->callback([options, &context] { run_commit(*options, context); });
 }
 

@@ -34,7 +34,9 @@ void run_get(const ConfigOptions& options, Context& context) {
   auto config = load_config();
   if (!config) return context.fail(config.error());
   auto value = config->get(options.key);
-  if (!value) return context.fail(ErrorKind::not_found, options.key + " is not set (mlchain config set " + options.key + " VALUE)");
+  if (!value)
+    return context.fail(ErrorKind::not_found,
+                        options.key + " is not set (mlchain config set " + options.key + " VALUE)");
   context.out << *value << '\n';
 }
 

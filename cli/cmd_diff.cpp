@@ -11,7 +11,6 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
-#include "path_arguments.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/path_filter.hpp"
@@ -20,6 +19,7 @@
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/repo/work_tree_changes.hpp"
+#include "path_arguments.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -31,10 +31,12 @@ struct DiffOptions {
 std::string describe(const std::optional<core::TreeEntry>& entry) {
   if (!entry) return "(none)";
   switch (entry->kind) {
-    case unixfs::NodeKind::directory: return "directory " + entry->cid.to_string();
+    case unixfs::NodeKind::directory:
+      return "directory " + entry->cid.to_string();
     case unixfs::NodeKind::symlink:
       return "symlink -> " + core::quote_path(entry->symlink_target.value_or("")) + " " + entry->cid.to_string();
-    case unixfs::NodeKind::file: break;
+    case unixfs::NodeKind::file:
+      break;
   }
   return std::to_string(entry->size) + " bytes " + entry->cid.to_string();
 }
@@ -58,11 +60,12 @@ void print_changes(const std::vector<core::TreeChange>& changes, Context& contex
 }
 
 template <class Value, class Text>
-void print_values(const char* label, const std::vector<core::ValueChange<Value>>& changes, Text text, Context& context) {
+void print_values(const char* label, const std::vector<core::ValueChange<Value>>& changes, Text text,
+                  Context& context) {
   for (const auto& change : changes)
     context.out << label << "  " << core::escape_text(change.name) << "  "
-                << (change.before ? text(*change.before) : std::string("(none)"))
-                << " -> " << (change.after ? text(*change.after) : std::string("(none)")) << '\n';
+                << (change.before ? text(*change.before) : std::string("(none)")) << " -> "
+                << (change.after ? text(*change.after) : std::string("(none)")) << '\n';
 }
 
 Status diff_revisions(repo::Repository& repository, const std::string& from, const std::string& to,
@@ -112,8 +115,9 @@ void run_diff(const DiffOptions& options, Context& context) {
 void register_diff(CLI::App& app, Context& context) {
   auto options = std::make_shared<DiffOptions>();
   auto* command = app.add_subcommand(
-      "diff", "Show files added, removed and changed (sizes, CIDs): HEAD or REV against the work tree, or REV against REV "
-              "with metrics and params; PATHs limit the files compared");
+      "diff",
+      "Show files added, removed and changed (sizes, CIDs): HEAD or REV against the work tree, or REV against REV "
+      "with metrics and params; PATHs limit the files compared");
   add_revisions_and_paths(*command, options->arguments, "[REV [REV]] [--] [PATH…]",
                           "one revision (against the work tree) or two (old, new), and the "
                           "files or directories to compare");

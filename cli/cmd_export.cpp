@@ -20,7 +20,8 @@ struct ExportOptions {
 };
 
 void run_export(const ExportOptions& options, Context& context) {
-  if (options.depth && *options.depth == 0) return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0)
+    return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   auto commit = repo::resolve_revision(*repository, options.revision);

@@ -21,9 +21,9 @@ void print_branches(const workflow::FetchReport& report, Context& context) {
     if (branch.previous == branch.head)
       context.out << tracking << " is at " << branch.head.to_string() << " (unchanged)\n";
     else
-      context.out << tracking << ": " << (branch.previous ? branch.previous->to_string() : std::string("(new)")) << " -> "
-                  << branch.head.to_string() << " (" << branch.fetched.blocks << " new blocks, " << branch.fetched.files
-                  << " new files)\n";
+      context.out << tracking << ": " << (branch.previous ? branch.previous->to_string() : std::string("(new)"))
+                  << " -> " << branch.head.to_string() << " (" << branch.fetched.blocks << " new blocks, "
+                  << branch.fetched.files << " new files)\n";
   }
 }
 
@@ -39,7 +39,8 @@ void print_commit(const workflow::FetchReport& report, Context& context) {
 }
 
 void run_fetch(workflow::FetchOptions options, Context& context) {
-  if (options.depth && *options.depth == 0) return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0)
+    return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   std::optional<ProgressBar> bar(std::in_place, context.err, "fetch");

@@ -20,7 +20,6 @@ struct GcCommandOptions {
   bool dry_run = false;
 };
 
-
 void run_gc(const GcCommandOptions& command, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
@@ -53,9 +52,11 @@ void run_gc(const GcCommandOptions& command, Context& context) {
 void register_gc(CLI::App& app, Context& context) {
   auto options = std::make_shared<GcCommandOptions>();
   auto* command = app.add_subcommand(
-      "gc", "Remove objects and files that no ref, HEAD, young reflog entry or index entry reaches, and leftovers of "
-            "interrupted writes");
-  command->add_flag("-n,--dry-run", options->dry_run, "List what would be removed (commits, counts, bytes); remove nothing");
+      "gc",
+      "Remove objects and files that no ref, HEAD, young reflog entry or index entry reaches, and leftovers of "
+      "interrupted writes");
+  command->add_flag("-n,--dry-run", options->dry_run,
+                    "List what would be removed (commits, counts, bytes); remove nothing");
   command->callback([options, &context] { run_gc(*options, context); });
 }
 

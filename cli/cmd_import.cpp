@@ -31,7 +31,8 @@ void run_import(const std::string& car, Context& context) {
 
 void register_import(CLI::App& app, Context& context) {
   auto car = std::make_shared<std::string>();
-  auto* command = app.add_subcommand("import", "Add the commits of a CARv1 file to the repository (branches do not move)");
+  auto* command =
+      app.add_subcommand("import", "Add the commits of a CARv1 file to the repository (branches do not move)");
   command->add_option("FILE", *car, "The CAR file to read")->required();
   command->callback([car, &context] { run_import(*car, context); });
 }

@@ -54,7 +54,7 @@ Status check_name_is_free(const KeyDirectory& directory, const std::string& name
   MLCHAIN_TRY_STATUS(keys::check_key_name(name));
   if (directory.has(name))
     return make_error(ErrorKind::exists, "a key named '" + name + "' already exists (" +
-                                               directory.file_of(name).string() + "); choose another --name");
+                                             directory.file_of(name).string() + "); choose another --name");
   return {};
 }
 
@@ -126,7 +126,8 @@ void run_import(Context& context, const KeyOptions& options) {
   auto directory = KeyDirectory::from_environment();
   if (!directory) return context.fail(directory.error());
   if (options.keystore_file.empty() == options.private_key_file.empty())
-    return context.fail(ErrorKind::invalid_argument, "key import takes a keystore FILE or --private-key-file FILE (one of them)");
+    return context.fail(ErrorKind::invalid_argument,
+                        "key import takes a keystore FILE or --private-key-file FILE (one of them)");
   if (!options.keystore_file.empty()) return run_import_keystore(context, *directory, options);
   run_import_private_key(context, *directory, options);
 }
@@ -192,7 +193,7 @@ void run_export(Context& context, const KeyOptions& options) {
     if (!confirmed) return context.fail(confirmed.error());
     if (!*confirmed)
       return context.fail(ErrorKind::invalid_argument, "refusing to print the private key of " + options.name +
-                                                " without confirmation: run it on a terminal, or add --yes");
+                                                           " without confirmation: run it on a terminal, or add --yes");
   }
   auto passphrase = keys::read_passphrase({password_file_of(options), options.name, false});
   if (!passphrase) return context.fail(passphrase.error());
@@ -208,9 +209,9 @@ void run_sign(Context& context, const KeyOptions& options) {
   if (!directory) return context.fail(directory.error());
   auto message = codec::message_from_argument(options.message);
   if (!message) return context.fail(message.error());
-  auto choice = keys::choose_signer(*directory,
-                                    options.name.empty() ? std::nullopt : std::optional<std::string>(options.name),
-                                    keys::standard_passphrase_source(password_file_of(options)));
+  auto choice =
+      keys::choose_signer(*directory, options.name.empty() ? std::nullopt : std::optional<std::string>(options.name),
+                          keys::standard_passphrase_source(password_file_of(options)));
   if (!choice) return context.fail(choice.error());
   if (choice->stored) warn_if_exposed(context, choice->stored->file, choice->stored->exposed);
   auto signature = choice->signer->sign_message(*message);
@@ -274,47 +275,48 @@ void register_key(CLI::App& app, Context& context) {
   import->add_option("--name", options->name, "Name of the key (default: key-<first 8 hex digits of the address>)");
   import->add_flag("--light", options->light, "With --private-key-file: light scrypt parameters (n=4096, p=6)");
   add_password_file(*import, *options);
-  import->callback([&context, options] { run_import(context, *options); });
+  import->callback([&context, options] { run_import(context, *options);
+});
 
-  auto* list = key->add_subcommand("list", "List keys: name, address, file; * marks the default");
-  list->add_flag("--json", options->json, R"(One JSON array of {"name","address","file","default"})");
-  list->callback([&context, options] { run_list(context, *options); });
+auto* list = key->add_subcommand("list", "List keys: name, address, file; * marks the default");
+list->add_flag("--json", options->json, R"(One JSON array of {"name","address","file","default"})");
+list->callback([&context, options] { run_list(context, *options); });
 
-  auto* export_key = key->add_subcommand("export", "Print a key's keystore JSON, or with --private-key its raw key");
-  export_key->add_option("NAME", options->name, "Name of the key")->required();
-  export_key->add_flag("--private-key", options->private_key,
-                       "Print the raw private key in hex (asks for confirmation on a terminal)");
-  export_key->add_flag("--yes", options->yes, "With --private-key: do not ask for confirmation");
-  add_password_file(*export_key, *options);
-  export_key->callback([&context, options] { run_export(context, *options); });
+auto* export_key = key->add_subcommand("export", "Print a key's keystore JSON, or with --private-key its raw key");
+export_key->add_option("NAME", options->name, "Name of the key")->required();
+export_key->add_flag("--private-key", options->private_key,
+                     "Print the raw private key in hex (asks for confirmation on a terminal)");
+export_key->add_flag("--yes", options->yes, "With --private-key: do not ask for confirmation");
+add_password_file(*export_key, *options);
+export_key->callback([&context, options] { run_export(context, *options); });
 
-  auto* sign = key->add_subcommand(
-      "sign", "Sign MESSAGE with EIP-191 personal_sign; prints the 65-byte signature as 0x hex (0x… messages are "
-              "hex bytes)");
-  // CLI11 fills positionals from the left, so a lone argument lands in NAME; run_sign reads it as MESSAGE.
-  sign->add_option("NAME", options->name,
-                   "The key (without it: MLCHAIN_PRIVATE_KEY if set, else the default key)")
-      ->required();
-  sign->add_option("MESSAGE", options->message, "The message: text, or 0x-prefixed hex bytes");
-  add_password_file(*sign, *options);
-  sign->callback([&context, options, sign] {
-    if (sign->get_option("MESSAGE")->count() == 0) {
-      options->message = options->name;
-      options->name.clear();
-    }
-    run_sign(context, *options);
-  });
+auto* sign = key->add_subcommand(
+    "sign",
+    "Sign MESSAGE with EIP-191 personal_sign; prints the 65-byte signature as 0x hex (0x… messages are "
+    "hex bytes)");
+// CLI11 fills positionals from the left, so a lone argument lands in NAME; run_sign reads it as MESSAGE.
+sign->add_option("NAME", options->name, "The key (without it: MLCHAIN_PRIVATE_KEY if set, else the default key)")
+    ->required();
+sign->add_option("MESSAGE", options->message, "The message: text, or 0x-prefixed hex bytes");
+add_password_file(*sign, *options);
+sign->callback([&context, options, sign] {
+  if (sign->get_option("MESSAGE")->count() == 0) {
+    options->message = options->name;
+    options->name.clear();
+  }
+  run_sign(context, *options);
+});
 
-  auto* verify = key->add_subcommand(
-      "verify", "Check an EIP-191 signature of MESSAGE by ADDRESS: exit 0 if it verifies, 1 if not");
-  verify->add_option("--address", options->address, "The address that should have signed")->required();
-  verify->add_option("MESSAGE", options->message, "The message (0x… is hex bytes, as cast reads it)")->required();
-  verify->add_option("SIGNATURE", options->signature, "65-byte signature as 0x hex")->required();
-  verify->callback([&context, options] { run_verify(context, *options); });
+auto* verify =
+    key->add_subcommand("verify", "Check an EIP-191 signature of MESSAGE by ADDRESS: exit 0 if it verifies, 1 if not");
+verify->add_option("--address", options->address, "The address that should have signed")->required();
+verify->add_option("MESSAGE", options->message, "The message (0x… is hex bytes, as cast reads it)")->required();
+verify->add_option("SIGNATURE", options->signature, "65-byte signature as 0x hex")->required();
+verify->callback([&context, options] { run_verify(context, *options); });
 
-  auto* default_key = key->add_subcommand("default", "Print the default signing key's name, or make NAME the default");
-  default_key->add_option("NAME", options->name, "Key to make the default");
-  default_key->callback([&context, options] { run_default(context, *options); });
-}
+auto* default_key = key->add_subcommand("default", "Print the default signing key's name, or make NAME the default");
+default_key->add_option("NAME", options->name, "Key to make the default");
+default_key->callback([&context, options] { run_default(context, *options); });
+}  // namespace mlchain::cli
 
 }  // namespace mlchain::cli

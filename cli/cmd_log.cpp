@@ -11,7 +11,6 @@
 #include "commit_view.hpp"
 #include "context.hpp"
 #include "count_option.hpp"
-#include "path_arguments.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/path_filter.hpp"
@@ -20,6 +19,7 @@
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/util/utc_time.hpp"
+#include "path_arguments.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -29,9 +29,8 @@ struct LogOptions {
   bool json = false;
   std::optional<std::size_t> limit;
   std::vector<std::string> arguments;  // [REV] [--] [PATH…]
-  std::string remote;  // --remote [REMOTE]: the chain's head updates instead
+  std::string remote;                  // --remote [REMOTE]: the chain's head updates instead
 };
-
 
 void print_text(const CommitView& view, const std::vector<codec::Cid>& commits, Context& context) {
   const auto& commit = view.commit;
@@ -56,7 +55,8 @@ void print_text(const CommitView& view, const std::vector<codec::Cid>& commits, 
 }
 
 void run_log(const LogOptions& options, Context& context) {
-  if (options.oneline && options.json) return context.fail(ErrorKind::invalid_argument, "--oneline and --json exclude each other");
+  if (options.oneline && options.json)
+    return context.fail(ErrorKind::invalid_argument, "--oneline and --json exclude each other");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   const auto current_directory = std::filesystem::current_path();
@@ -81,8 +81,7 @@ void run_log(const LogOptions& options, Context& context) {
     if (options.json) {
       list.push_back(commit_json(*view));
     } else if (options.oneline) {
-      context.out << repo::short_cid(view->cid, commits) << ' ' << core::message_subject(view->commit.message)
-                  << '\n';
+      context.out << repo::short_cid(view->cid, commits) << ' ' << core::message_subject(view->commit.message) << '\n';
     } else {
       print_text(*view, commits, context);
     }
@@ -102,9 +101,10 @@ void register_log(CLI::App& app, Context& context) {
   add_revisions_and_paths(*command, options->arguments, "[REV] [--] [PATH…]",
                           "where to start (branch, tag, CID or short CID, with ~N/^N; default HEAD), "
                           "and the files or directories whose changes to list");
-  auto* remote_option =
-      command->add_option("--remote", options->remote, "Show REMOTE's head updates from its chain instead (default origin)")
-          ->expected(0, 1);
+  auto* remote_option = command
+                            ->add_option("--remote", options->remote,
+                                         "Show REMOTE's head updates from its chain instead (default origin)")
+                            ->expected(0, 1);
   command->callback([options, remote_option, &context] {
     if (remote_option->count() > 0)
       return print_remote_log(options->remote.empty() ? remote::default_remote : options->remote, options->json,

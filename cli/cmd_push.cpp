@@ -49,7 +49,9 @@ void print_anchoring(const remote::Remote& remote, const workflow::PushAnchoring
                 << ", gas used " << receipt.gas_used << ", nonce " << transaction.nonce << ", "
                 << anchored.settled.confirmations
                 << (anchored.settled.confirmations == 1 ? " confirmation" : " confirmations")
-                << (anchored.settled.entry.replaces ? ", replacing " + codec::to_0x_hex(*anchored.settled.entry.replaces) : "")
+                << (anchored.settled.entry.replaces
+                        ? ", replacing " + codec::to_0x_hex(*anchored.settled.entry.replaces)
+                        : "")
                 << '\n';
     context.out << "clone: mlchain clone " << chain::clone_url(anchoring.chain, anchored.branch) << " --rpc "
                 << net::redact_url(anchoring.chain.rpc) << reader_source << '\n';
@@ -87,9 +89,9 @@ void run_push(const PushOptions& options, Context& context) {
     return;
   }
   const auto& plan = pushed->plan;
-  context.err << "uploaded " << plan.files.size() << " files (" << plan.file_bytes << " bytes) and " << plan.blocks.size()
-              << " blocks to " << pushed->node_url << "; " << plan.files_present << " files and " << plan.blocks_present
-              << " blocks were there already; pinned " << plan.commits << " commits\n";
+  context.err << "uploaded " << plan.files.size() << " files (" << plan.file_bytes << " bytes) and "
+              << plan.blocks.size() << " blocks to " << pushed->node_url << "; " << plan.files_present << " files and "
+              << plan.blocks_present << " blocks were there already; pinned " << plan.commits << " commits\n";
   context.out << pushed->head.to_string() << '\n';
 }
 

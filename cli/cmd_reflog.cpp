@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "count_option.hpp"
 #include "context.hpp"
+#include "count_option.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
@@ -94,7 +94,8 @@ void register_reflog(CLI::App& app, Context& context) {
   auto options = std::make_shared<ReflogOptions>();
   auto* command = app.add_subcommand("reflog", "Show where HEAD or a branch pointed, newest move first (REF@{N})");
   command->add_option("REF", options->ref, "HEAD (default), a branch, tag or remote-tracking ref");
-  command->add_flag("--json", options->json, "Print {ref, entries: [{selector, old, new, user, time, timezone, message}]}");
+  command->add_flag("--json", options->json,
+                    "Print {ref, entries: [{selector, old, new, user, time, timezone, message}]}");
   command->add_option("-n,--max-count", options->limit, "Show at most N entries")->check(positive_whole_number);
   command->callback([options, &context] { run_reflog(*options, context); });
 }

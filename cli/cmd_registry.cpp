@@ -44,8 +44,8 @@ void run_deploy(const DeployOptions& options, Context& context) {
   if (!journal) return context.fail(journal.error());
   auto signer = workflow::signer_for(repository ? &*repository : nullptr, options.key);
   if (!signer) return context.fail(signer.error());
-  auto deployed = chain::deploy_registry(*journal, options.rpc, options.chain_id, *signer->signer,
-                                         options.wait.chain_options());
+  auto deployed =
+      chain::deploy_registry(*journal, options.rpc, options.chain_id, *signer->signer, options.wait.chain_options());
   if (!deployed) return context.fail(deployed.error());
   const auto& receipt = deployed->settled.receipt;
   const std::string address = codec::to_checksum_address(deployed->address);
@@ -77,20 +77,22 @@ void run_change_writer(const WriterOptions& options, chain::WriterChange change,
   if (!remote) return context.fail(remote.error());
   auto signer = workflow::signer_for(&*repository, options.key);
   if (!signer) return context.fail(signer.error());
-  auto settled = chain::change_writer(*repository, *remote, *writer, change, *signer->signer,
-                                      options.wait.chain_options());
+  auto settled =
+      chain::change_writer(*repository, *remote, *writer, change, *signer->signer, options.wait.chain_options());
   if (!settled) return context.fail(settled.error());
-  context.out << (change == chain::WriterChange::grant ? "granted " : "revoked ")
-              << codec::to_checksum_address(*writer) << (change == chain::WriterChange::grant ? " on " : " from ")
-              << remote->repo << ": transaction " << hash_hex(settled->receipt.transaction_hash) << ", block "
-              << settled->receipt.block_number << ", gas used " << settled->receipt.gas_used << '\n';
+  context.out << (change == chain::WriterChange::grant ? "granted " : "revoked ") << codec::to_checksum_address(*writer)
+              << (change == chain::WriterChange::grant ? " on " : " from ") << remote->repo << ": transaction "
+              << hash_hex(settled->receipt.transaction_hash) << ", block " << settled->receipt.block_number
+              << ", gas used " << settled->receipt.gas_used << '\n';
 }
 
 void add_writer_command(CLI::App& registry, const char* name, const char* description, chain::WriterChange change,
                         Context& context) {
   auto options = std::make_shared<WriterOptions>();
   auto* command = registry.add_subcommand(name, description);
-  command->add_option("REMOTE_AND_ADDR", options->arguments, "[REMOTE] ADDR: the remote (default origin) and the writer's address")
+  command
+      ->add_option("REMOTE_AND_ADDR", options->arguments,
+                   "[REMOTE] ADDR: the remote (default origin) and the writer's address")
       ->required()
       ->expected(1, 2);
   command->add_option("--key", options->key, "Stored key of the repository's owner (default: as for commit)");
@@ -106,10 +108,12 @@ void register_registry(CLI::App& app, Context& context) {
 
   auto deploy_options = std::make_shared<DeployOptions>();
   auto* deploy = registry->add_subcommand("deploy", "Deploy the registry contract mlchain embeds; prints its address");
-  deploy->add_option("--rpc", deploy_options->rpc, "JSON-RPC URL of the chain (a bearer token: MLCHAIN_RPC_TOKEN)")->required();
+  deploy->add_option("--rpc", deploy_options->rpc, "JSON-RPC URL of the chain (a bearer token: MLCHAIN_RPC_TOKEN)")
+      ->required();
   deploy->add_option("--chain-id", deploy_options->chain_id, "Refuse to sign unless the node serves this chain");
   deploy->add_option("--key", deploy_options->key, "Stored key that pays for the deployment (default: as for commit)");
-  deploy->add_flag("--json", deploy_options->json, "Print a JSON object: registry, chain_id, transaction, block, gas_used");
+  deploy->add_flag("--json", deploy_options->json,
+                   "Print a JSON object: registry, chain_id, transaction, block, gas_used");
   add_wait_options(*deploy, deploy_options->wait);
   deploy->callback([deploy_options, &context] { run_deploy(*deploy_options, context); });
 

@@ -37,9 +37,14 @@ std::optional<std::string> given(const std::string& text) {
 void run_add(const RemoteAddOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  const remote::Remote added{.name = options.name, .ipfs = given(options.ipfs), .gateway = given(options.gateway),
-                             .rpc = given(options.rpc), .registry = given(options.registry), .repo = given(options.repo),
-                             .chain_id = options.chain_id, .confirmations = options.confirmations};
+  const remote::Remote added{.name = options.name,
+                             .ipfs = given(options.ipfs),
+                             .gateway = given(options.gateway),
+                             .rpc = given(options.rpc),
+                             .registry = given(options.registry),
+                             .repo = given(options.repo),
+                             .chain_id = options.chain_id,
+                             .confirmations = options.confirmations};
   if (auto status = remote::add_remote(*repository, added); !status) return context.fail(status.error());
 }
 
@@ -51,9 +56,13 @@ std::optional<std::string> shown_url(const std::optional<std::string>& url) {
 }
 
 json remote_json(const remote::Remote& r) {
-  return {{"name", r.name}, {"ipfs", optional_json(shown_url(r.ipfs))}, {"gateway", optional_json(shown_url(r.gateway))},
-          {"rpc", optional_json(shown_url(r.rpc))}, {"registry", optional_json(r.registry)},
-          {"repo", optional_json(r.repo)}, {"chain_id", optional_json(r.chain_id)},
+  return {{"name", r.name},
+          {"ipfs", optional_json(shown_url(r.ipfs))},
+          {"gateway", optional_json(shown_url(r.gateway))},
+          {"rpc", optional_json(shown_url(r.rpc))},
+          {"registry", optional_json(r.registry)},
+          {"repo", optional_json(r.repo)},
+          {"chain_id", optional_json(r.chain_id)},
           {"confirmations", optional_json(r.confirmations)}};
 }
 
@@ -91,13 +100,16 @@ void run_show(const std::string& name, bool as_json, Context& context) {
   if (as_json) {
     auto document = remote_json(*shown);
     auto refs = json::array();
-    for (const auto& branch : *tracking) refs.push_back({{"branch", branch.branch}, {"commit", branch.commit.to_string()}});
+    for (const auto& branch : *tracking)
+      refs.push_back({{"branch", branch.branch}, {"commit", branch.commit.to_string()}});
     document["tracking"] = std::move(refs);
     context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return;
   }
   auto line = [&](const char* setting, const std::optional<std::string>& value) {
-    if (value) context.out << "  " << setting << std::string(15 - std::string_view(setting).size(), ' ') << core::escape_text(*value) << '\n';
+    if (value)
+      context.out << "  " << setting << std::string(15 - std::string_view(setting).size(), ' ')
+                  << core::escape_text(*value) << '\n';
   };
   auto number = [](const std::optional<std::uint64_t>& value) {
     return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
@@ -129,7 +141,8 @@ void run_remove(const std::string& name, Context& context) {
 }  // namespace
 
 void register_remote(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("remote", "Add, list, show and remove remotes (IPFS node, gateway, chain registry)");
+  auto* command =
+      app.add_subcommand("remote", "Add, list, show and remove remotes (IPFS node, gateway, chain registry)");
   command->require_subcommand(1);
 
   auto add = std::make_shared<RemoteAddOptions>();
@@ -146,15 +159,15 @@ void register_remote(CLI::App& app, Context& context) {
 
   auto as_json = std::make_shared<bool>(false);
   auto* list_command = command->add_subcommand("list", "List the remotes");
-  list_command->add_flag("--json", *as_json, "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations}");
+  list_command->add_flag("--json", *as_json,
+                         "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations}");
   list_command->callback([as_json, &context] { run_list(*as_json, context); });
 
   auto shown = std::make_shared<std::string>();
   auto show_json = std::make_shared<bool>(false);
   auto* show_command = command->add_subcommand("show", "Show remote NAME: its settings and remote-tracking branches");
   show_command->add_option("NAME", *shown, "Remote name")->required();
-  show_command->add_flag("--json", *show_json,
-                         "Print one JSON object: list's fields and tracking: [{branch, commit}]");
+  show_command->add_flag("--json", *show_json, "Print one JSON object: list's fields and tracking: [{branch, commit}]");
   show_command->callback([shown, show_json, &context] { run_show(*shown, *show_json, context); });
 
   auto name = std::make_shared<std::string>();

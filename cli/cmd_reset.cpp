@@ -22,7 +22,6 @@ struct ResetOptions {
   bool hard = false;
 };
 
-
 void run_reset(const ResetOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
@@ -48,13 +47,15 @@ void run_reset(const ResetOptions& options, Context& context) {
 
 void register_reset(CLI::App& app, Context& context) {
   auto options = std::make_shared<ResetOptions>();
-  auto* command = app.add_subcommand("reset", "Move the current branch (or the detached HEAD) to REV; --hard also "
-                                              "makes the work tree hold REV's files");
+  auto* command = app.add_subcommand("reset",
+                                     "Move the current branch (or the detached HEAD) to REV; --hard also "
+                                     "makes the work tree hold REV's files");
   command->add_option("REV", options->revision, "Branch, tag, CID, short CID, REV~N/REV^")->required();
   auto* soft = command->add_flag("--soft", options->soft, "Move only the branch; the work tree stays (the default)");
-  command->add_flag("--hard", options->hard,
-                    "Also overwrite local changes to make the work tree hold REV's files; untracked files "
-                    "stay unless REV puts something where they are")
+  command
+      ->add_flag("--hard", options->hard,
+                 "Also overwrite local changes to make the work tree hold REV's files; untracked files "
+                 "stay unless REV puts something where they are")
       ->excludes(soft);
   command->callback([options, &context] { run_reset(*options, context); });
 }

@@ -31,8 +31,8 @@ void run_restore(const RestoreOptions& options, Context& context) {
     const auto relative = (here / given).lexically_normal().lexically_relative(repository->work_tree());
     const auto text = relative.generic_string();
     if (relative.empty() || text == ".." || text.starts_with("../"))
-      return context.fail(ErrorKind::invalid_argument, "'" + given + "' is outside the work tree " +
-                                                repository->work_tree().string());
+      return context.fail(ErrorKind::invalid_argument,
+                          "'" + given + "' is outside the work tree " + repository->work_tree().string());
     paths.push_back(text);
   }
   auto outcome = [&] {
@@ -49,8 +49,9 @@ void run_restore(const RestoreOptions& options, Context& context) {
 
 void register_restore(CLI::App& app, Context& context) {
   auto options = std::make_shared<RestoreOptions>();
-  auto* command = app.add_subcommand("restore", "Write PATHs (files, or directories whole) from REV into the work "
-                                                "tree, verified; HEAD does not move");
+  auto* command = app.add_subcommand("restore",
+                                     "Write PATHs (files, or directories whole) from REV into the work "
+                                     "tree, verified; HEAD does not move");
   command->add_option("PATH", options->paths, "Files or directories, from the current directory")->required();
   command->add_option("-s,--source", options->source, "The revision to take them from (default HEAD)");
   command->callback([options, &context] { run_restore(*options, context); });

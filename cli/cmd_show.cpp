@@ -83,7 +83,8 @@ void run_show(const ShowOptions& options, Context& context) {
   auto view = view_of(*cid, std::move(commit).value());
   if (!view) return context.fail(view.error());
   if (options.json)
-    context.out << commit_json(*view, &*files).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+    context.out << commit_json(*view, &*files).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << '\n';
   else
     print_text(*view, *files, context);
 }

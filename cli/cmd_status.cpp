@@ -25,9 +25,12 @@ std::string shown_path(const core::TreeChange& change) {
 
 char letter(core::ChangeKind kind) {
   switch (kind) {
-    case core::ChangeKind::added: return 'A';
-    case core::ChangeKind::modified: return 'M';
-    case core::ChangeKind::deleted: return 'D';
+    case core::ChangeKind::added:
+      return 'A';
+    case core::ChangeKind::modified:
+      return 'M';
+    case core::ChangeKind::deleted:
+      return 'D';
   }
   return '?';
 }
@@ -46,12 +49,15 @@ void run_status(const StatusOptions& options, Context& context) {
   if (options.json) {
     nlohmann::ordered_json document;
     document["branch"] = head->branch ? nlohmann::ordered_json(*head->branch) : nlohmann::ordered_json(nullptr);
-    document["head"] = *head_commit ? nlohmann::ordered_json((*head_commit)->to_string()) : nlohmann::ordered_json(nullptr);
+    document["head"] =
+        *head_commit ? nlohmann::ordered_json((*head_commit)->to_string()) : nlohmann::ordered_json(nullptr);
     auto added = nlohmann::ordered_json::array();
     auto modified = nlohmann::ordered_json::array();
     auto deleted = nlohmann::ordered_json::array();
     for (const auto& change : changes->changes) {
-      auto& list = change.kind == core::ChangeKind::added ? added : change.kind == core::ChangeKind::modified ? modified : deleted;
+      auto& list = change.kind == core::ChangeKind::added      ? added
+                   : change.kind == core::ChangeKind::modified ? modified
+                                                               : deleted;
       list.push_back(shown_path(change));
     }
     document["added"] = std::move(added);
@@ -77,7 +83,8 @@ void run_status(const StatusOptions& options, Context& context) {
 void register_status(CLI::App& app, Context& context) {
   auto options = std::make_shared<StatusOptions>();
   auto* command = app.add_subcommand("status", "Show files added (A), modified (M) and deleted (D) against HEAD");
-  command->add_flag("--json", options->json, R"(One JSON document: {"branch", "head", "added", "modified", "deleted"})");
+  command->add_flag("--json", options->json,
+                    R"(One JSON document: {"branch", "head", "added", "modified", "deleted"})");
   command->callback([options, &context] { run_status(*options, context); });
 }
 

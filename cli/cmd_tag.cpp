@@ -37,7 +37,7 @@ void run_tag(const TagOptions& options, Context& context) {
   if (!existing) return context.fail(existing.error());
   if (*existing)
     return context.fail(ErrorKind::exists, "tag '" + options.name + "' already exists (at " + (*existing)->to_string() +
-                                                 "); tags never move, choose another name");
+                                               "); tags never move, choose another name");
   if (auto created = repository->refs().compare_and_swap(name, std::nullopt, *target); !created)
     return context.fail(created.error());
 }

@@ -10,9 +10,9 @@
 #include "chain_history.hpp"
 #include "commands.hpp"
 #include "context.hpp"
-#include "progress_bar.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/workflow/verify.hpp"
+#include "progress_bar.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -65,7 +65,8 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
               << counted(report.blocks, "block") << " (" << report.block_bytes << " bytes), "
               << counted(report.contents, "stored file content") << " (" << report.content_bytes << " bytes) re-hashed";
   if (report.directory_compared)
-    context.out << "; " << compared << ": " << counted(report.files, "file") << " (" << report.file_bytes << " bytes) hashed";
+    context.out << "; " << compared << ": " << counted(report.files, "file") << " (" << report.file_bytes
+                << " bytes) hashed";
   else
     context.out << "; " << compared << " not compared (the commit's tree could not be read)";
   context.out << '\n';
@@ -76,16 +77,18 @@ void run_verify(const VerifyOptions& options, Context& context) {
   request.revision = options.revision;
   for (const auto& text : options.signers) {
     auto address = codec::parse_address(text);
-    if (!address) return context.fail(ErrorKind::invalid_argument, "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    if (!address)
+      return context.fail(ErrorKind::invalid_argument,
+                          "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
     request.signers.push_back(*address);
   }
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
   if (!options.ipfs.empty()) request.source.ipfs = options.ipfs;
   if (!options.gateway.empty()) request.source.gateway = options.gateway;
   if (options.chain.enabled)
-    request.chain = workflow::ChainCheck{
-        .remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
-        .min_confirmations = options.chain.min_confirmations};
+    request.chain =
+        workflow::ChainCheck{.remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
+                             .min_confirmations = options.chain.min_confirmations};
   auto report = [&request, &context] {
     ProgressBar bar(context.err, "verify");
     request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -98,9 +101,10 @@ void run_verify(const VerifyOptions& options, Context& context) {
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && report->anchoring) context.out << anchoring_line(*report->anchoring) << '\n';
   if (!report->ok())
-    context.fail(ErrorKind::corrupt,
-                 "verification of " + (report->commit ? report->commit->to_string() : options.revision) + " failed: " +
-                     std::to_string(report->problems.size()) + (report->problems.size() == 1 ? " problem" : " problems"));
+    context.fail(ErrorKind::corrupt, "verification of " +
+                                         (report->commit ? report->commit->to_string() : options.revision) +
+                                         " failed: " + std::to_string(report->problems.size()) +
+                                         (report->problems.size() == 1 ? " problem" : " problems"));
 }
 
 }  // namespace
@@ -108,14 +112,18 @@ void run_verify(const VerifyOptions& options, Context& context) {
 void register_verify(CLI::App& app, Context& context) {
   auto options = std::make_shared<VerifyOptions>();
   auto* command = app.add_subcommand(
-      "verify", "Check REV (default HEAD): every block and signature down its ancestry, and that the work tree "
-                "(or --path DIR) holds exactly its files");
+      "verify",
+      "Check REV (default HEAD): every block and signature down its ancestry, and that the work tree "
+      "(or --path DIR) holds exactly its files");
   command->add_option("REV", options->revision, "Branch, tag, CID or short CID, with ~N/^N (default HEAD)");
-  command->add_flag("--json", options->json, "Print {\"ok\", \"commit\", \"problems\": [{path, kind, expected, actual}]}");
+  command->add_flag("--json", options->json,
+                    "Print {\"ok\", \"commit\", \"problems\": [{path, kind, expected, actual}]}");
   command->add_option("--signer", options->signers, "REV's author must be this address (repeatable: one of them)");
   command->add_option("--path", options->path, "Compare this directory instead of the work tree (every file counts)");
-  command->add_option("--ipfs", options->ipfs, "Read commit CID and its tree from this Kubo RPC API (no repository needed; with --path)");
-  command->add_option("--gateway", options->gateway, "Read commit CID and its tree from this trustless gateway (no repository needed; with --path)");
+  command->add_option("--ipfs", options->ipfs,
+                      "Read commit CID and its tree from this Kubo RPC API (no repository needed; with --path)");
+  command->add_option("--gateway", options->gateway,
+                      "Read commit CID and its tree from this trustless gateway (no repository needed; with --path)");
   add_chain_verify_options(*command, options->chain);
   command->callback([options, &context] { run_verify(*options, context); });
 }

@@ -19,9 +19,12 @@ json param_json(const core::ParamValue& value) {
 
 const char* kind_name(unixfs::NodeKind kind) {
   switch (kind) {
-    case unixfs::NodeKind::file: return "file";
-    case unixfs::NodeKind::directory: return "directory";
-    case unixfs::NodeKind::symlink: return "symlink";
+    case unixfs::NodeKind::file:
+      return "file";
+    case unixfs::NodeKind::directory:
+      return "directory";
+    case unixfs::NodeKind::symlink:
+      return "symlink";
   }
   return "file";
 }
@@ -74,7 +77,8 @@ json commit_json(const CommitView& view, const std::vector<core::TreeEntry>* fil
   if (files) {
     auto list = json::array();
     for (const auto& entry : *files) {
-      json item{{"path", entry.path}, {"cid", entry.cid.to_string()}, {"size", entry.size}, {"kind", kind_name(entry.kind)}};
+      json item{
+          {"path", entry.path}, {"cid", entry.cid.to_string()}, {"size", entry.size}, {"kind", kind_name(entry.kind)}};
       if (entry.symlink_target) item["target"] = *entry.symlink_target;
       list.push_back(std::move(item));
     }

@@ -29,8 +29,11 @@ std::string clock(double seconds) {
 }  // namespace
 
 ProgressBar::ProgressBar(std::ostream& err, std::string label)
-    : err_(err), label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : err_(err),
+      label_(std::move(label)),
+      enabled_(::isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 ProgressBar::~ProgressBar() {
   if (drawn_) err_ << "\r\033[K" << std::flush;

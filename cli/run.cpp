@@ -25,8 +25,10 @@ std::string usage_message(CLI::App& app, int argc, char** argv, const CLI::Parse
   std::vector<std::string> words;
   std::optional<std::string> first_flag;
   for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
-    if (!std::string_view(argv[i]).starts_with('-')) words.emplace_back(argv[i]);
-    else if (!first_flag) first_flag = argv[i];
+    if (!std::string_view(argv[i]).starts_with('-'))
+      words.emplace_back(argv[i]);
+    else if (!first_flag)
+      first_flag = argv[i];
   }
   const auto found = find_command(app, words);
   if (found.unknown) return "unknown command '" + *found.unknown + "' (" + see_help(found.path) + ")";

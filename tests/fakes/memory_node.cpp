@@ -88,8 +88,8 @@ const Bytes* MemoryNode::find(const codec::Cid& cid) const {
 Result<bool> MemoryNode::has_block(const codec::Cid& cid) {
   MLCHAIN_TRY_STATUS(check_reachable("block/stat " + cid.to_string()));
   if (!writable_) {
-    return make_error(ErrorKind::unsupported, "gateway " + url_ + " cannot say whether it holds " + cid.to_string() +
-                                            " without fetching it");
+    return make_error(ErrorKind::unsupported,
+                      "gateway " + url_ + " cannot say whether it holds " + cid.to_string() + " without fetching it");
   }
   return find(cid) != nullptr;
 }
@@ -106,7 +106,8 @@ Result<Bytes> MemoryNode::get_block(const codec::Cid& cid) {
 Status MemoryNode::read_file(const codec::Cid& root, const unixfs::Profile&,
                              const std::function<Status(ByteView)>& on_bytes, const ipfs::ProgressCallback& progress) {
   MLCHAIN_TRY_STATUS(check_reachable("cat " + root.to_string()));
-  return ipfs::walk_file(root, [this](const codec::Cid& cid) { return get_block(cid); }, on_bytes, progress, url_);
+  return ipfs::walk_file(
+      root, [this](const codec::Cid& cid) { return get_block(cid); }, on_bytes, progress, url_);
 }
 
 Status MemoryNode::walk_dag(const codec::Cid& root, const std::string& what,
@@ -204,7 +205,8 @@ Status MemoryNode::import_car(const ipfs::ByteSource& car, const ipfs::ProgressC
   });
   auto refused = [&](const Error& error) -> Error {
     if (store_failure) return *store_failure;
-    return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + url_ + " refused the CAR: " + error.message);
+    return make_error(ErrorKind::remote_unavailable,
+                      what + ": IPFS node " + url_ + " refused the CAR: " + error.message);
   };
   std::array<std::uint8_t, 64 * 1024> buffer{};
   std::uint64_t sent = 0;

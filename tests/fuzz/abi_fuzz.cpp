@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require(encoded.ok(), "decoded values encode");
     fuzz::require_same(in, *encoded, "abi");
   }
-  static const std::vector<codec::abi::Signature> errors{
-      *codec::abi::parse_signature("StaleHead(bytes32,bytes32)"), *codec::abi::parse_signature("NotWriter(address)")};
+  static const std::vector<codec::abi::Signature> errors{*codec::abi::parse_signature("StaleHead(bytes32,bytes32)"),
+                                                         *codec::abi::parse_signature("NotWriter(address)")};
   if (const auto revert = codec::abi::decode_revert(in, errors)) {
     fuzz::require(!revert->describe().empty(), "a revert describes itself");
   }

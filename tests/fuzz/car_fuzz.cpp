@@ -21,10 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The same input split after every third byte.
   std::size_t seen = 0;
   codec::CarReader reader([&](const codec::Cid& cid, ByteView block) -> Status {
-    fuzz::require(seen < car->blocks.size() && car->blocks[seen].cid == cid &&
-                      std::equal(block.begin(), block.end(), car->blocks[seen].block.begin(),
-                                 car->blocks[seen].block.end()),
-                  "pieces give other blocks");
+    fuzz::require(
+        seen < car->blocks.size() && car->blocks[seen].cid == cid &&
+            std::equal(block.begin(), block.end(), car->blocks[seen].block.begin(), car->blocks[seen].block.end()),
+        "pieces give other blocks");
     ++seen;
     return {};
   });

@@ -47,7 +47,8 @@ Result<codec::Cid> make_commit(const Options& options) {
   MLCHAIN_TRY(auto files, core::list_files(repository.objects(), tree.cid));
   for (const auto& entry : files) {
     if (entry.kind != unixfs::NodeKind::file) continue;
-    const auto source = entry.path.empty() ? std::filesystem::path(options.tree) : std::filesystem::path(options.tree) / entry.path;
+    const auto source =
+        entry.path.empty() ? std::filesystem::path(options.tree) : std::filesystem::path(options.tree) / entry.path;
     MLCHAIN_TRY_STATUS(repository.contents().store_copy(source, entry.cid, profile));
   }
 
@@ -106,14 +107,22 @@ Result<Options> parse(int argc, char** argv) {
     }
     if (i + 1 >= argc) return make_error(ErrorKind::invalid_argument, "unknown flag or missing value: " + flag);
     const std::string value = argv[++i];
-    if (flag == "--tree") options.tree = value;
-    else if (flag == "-m") options.message = value;
-    else if (flag == "--time") options.time = std::stoll(value);
-    else if (flag == "--parent") options.parents.push_back(value);
-    else if (flag == "--metric") options.metrics.push_back(value);
-    else if (flag == "--key") options.key = value;
-    else if (flag == "--author") options.author = value;
-    else return make_error(ErrorKind::invalid_argument, "unknown flag: " + flag);
+    if (flag == "--tree")
+      options.tree = value;
+    else if (flag == "-m")
+      options.message = value;
+    else if (flag == "--time")
+      options.time = std::stoll(value);
+    else if (flag == "--parent")
+      options.parents.push_back(value);
+    else if (flag == "--metric")
+      options.metrics.push_back(value);
+    else if (flag == "--key")
+      options.key = value;
+    else if (flag == "--author")
+      options.author = value;
+    else
+      return make_error(ErrorKind::invalid_argument, "unknown flag: " + flag);
   }
   if (options.tree.empty()) return make_error(ErrorKind::invalid_argument, "--tree DIR is required");
   return options;

@@ -124,12 +124,14 @@ Status transfer(eth::RpcClient& rpc, const std::vector<std::string>& arguments) 
   }
   const eth::CallRequest estimate{signer.address(), transaction.to, transaction.data, transaction.value, std::nullopt};
   MLCHAIN_TRY(const auto gas, rpc.estimate_gas(estimate));
-  if (const auto* refusal = std::get_if<eth::RpcError>(&gas)) return make_error(ErrorKind::refused, refusal->describe());
+  if (const auto* refusal = std::get_if<eth::RpcError>(&gas))
+    return make_error(ErrorKind::refused, refusal->describe());
   transaction.gas_limit = std::get<std::uint64_t>(gas);
 
   MLCHAIN_TRY(const codec::SignedTransaction signed_transaction, core::sign_transaction(transaction, signer));
   MLCHAIN_TRY(const auto sent, rpc.send_raw_transaction(signed_transaction.raw));
-  if (const auto* refusal = std::get_if<eth::RpcError>(&sent)) return make_error(ErrorKind::refused, refusal->describe());
+  if (const auto* refusal = std::get_if<eth::RpcError>(&sent))
+    return make_error(ErrorKind::refused, refusal->describe());
   for (int poll = 0; poll < 300; ++poll) {
     MLCHAIN_TRY(const auto receipt, rpc.transaction_receipt(signed_transaction.hash));
     if (receipt) {
@@ -177,7 +179,8 @@ Status rpc_command(const std::string& url, const std::string& command, const std
       std::cout << "pending\n";
     } else {
       std::cout << receipt->block_number << " " << receipt->gas_used << " "
-                << (receipt->succeeded ? "success" : "failure") << " " << codec::to_checksum_address(receipt->from) << "\n";
+                << (receipt->succeeded ? "success" : "failure") << " " << codec::to_checksum_address(receipt->from)
+                << "\n";
     }
   } else if (command == "transfer") {
     return transfer(rpc, arguments);

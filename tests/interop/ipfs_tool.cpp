@@ -92,7 +92,8 @@ Result<std::uint64_t> number(const std::string& text) {
 }
 
 Status http(const std::vector<std::string>& args) {
-  if (args.size() < 3 || args.size() % 2 == 0) return make_error(ErrorKind::invalid_argument, "http METHOD URL [OPTION VALUE]...");
+  if (args.size() < 3 || args.size() % 2 == 0)
+    return make_error(ErrorKind::invalid_argument, "http METHOD URL [OPTION VALUE]...");
   net::HttpOptions options;
   net::HttpRequest request;
   request.method = args[1];
@@ -107,12 +108,18 @@ Status http(const std::vector<std::string>& args) {
       continue;
     }
     MLCHAIN_TRY(auto value, number(args[i + 1]));
-    if (option == "--repeat") repeat = value;
-    else if (option == "--cap") request.max_response_bytes = static_cast<std::size_t>(value);
-    else if (option == "--timeout-ms") options.total_timeout = std::chrono::milliseconds(value);
-    else if (option == "--chunked") chunked = value;
-    else if (option == "--stream") stream = value != 0;
-    else return make_error(ErrorKind::invalid_argument, "unknown option " + option);
+    if (option == "--repeat")
+      repeat = value;
+    else if (option == "--cap")
+      request.max_response_bytes = static_cast<std::size_t>(value);
+    else if (option == "--timeout-ms")
+      options.total_timeout = std::chrono::milliseconds(value);
+    else if (option == "--chunked")
+      chunked = value;
+    else if (option == "--stream")
+      stream = value != 0;
+    else
+      return make_error(ErrorKind::invalid_argument, "unknown option " + option);
   }
   net::HttpClient client(options);
   for (std::uint64_t n = 0; n < repeat; ++n) {
@@ -134,7 +141,8 @@ Status http(const std::vector<std::string>& args) {
     }
     MLCHAIN_TRY(auto response, client.send(request));
     std::cout << response.status << " " << (stream ? streamed : response.body.size()) << "\n";
-    std::cout.write(reinterpret_cast<const char*>(response.body.data()), static_cast<std::streamsize>(response.body.size()));
+    std::cout.write(reinterpret_cast<const char*>(response.body.data()),
+                    static_cast<std::streamsize>(response.body.size()));
     std::cout << "\n";
     MLCHAIN_TRY_STATUS(net::expect_success(response, request.url, "http " + request.method));
   }
@@ -143,7 +151,8 @@ Status http(const std::vector<std::string>& args) {
 
 Status run(const std::vector<std::string>& args) {
   const auto need = [&](std::size_t count) -> Status {
-    if (args.size() != count) return make_error(ErrorKind::invalid_argument, "wrong number of arguments for " + args[0]);
+    if (args.size() != count)
+      return make_error(ErrorKind::invalid_argument, "wrong number of arguments for " + args[0]);
     return {};
   };
   if (args.empty()) return make_error(ErrorKind::invalid_argument, "no command");
@@ -159,7 +168,8 @@ Status run(const std::vector<std::string>& args) {
     MLCHAIN_TRY_STATUS(out.write(codec::encode_car_header({root.cid})));
     CarSink sink(out);
     MLCHAIN_TRY(auto again, fs::import_file(args[2], profile, sink));
-    if (again.cid != root.cid) return make_error(ErrorKind::changed_concurrently, args[2] + " changed while it was read");
+    if (again.cid != root.cid)
+      return make_error(ErrorKind::changed_concurrently, args[2] + " changed while it was read");
     std::cout << root.cid.to_string() << "\n";
     return {};
   }
@@ -168,7 +178,8 @@ Status run(const std::vector<std::string>& args) {
     MLCHAIN_TRY(auto bytes, read_all(args[1]));
     MLCHAIN_TRY(auto car, codec::decode_car(bytes));
     for (const auto& root : car.roots) std::cout << "root " << root.to_string() << "\n";
-    for (const auto& block : car.blocks) std::cout << "block " << block.cid.to_string() << " " << block.block.size() << "\n";
+    for (const auto& block : car.blocks)
+      std::cout << "block " << block.cid.to_string() << " " << block.block.size() << "\n";
     return {};
   }
 

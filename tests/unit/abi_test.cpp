@@ -120,9 +120,9 @@ TEST_CASE("abi encodes calls as cast does", "[abi]") {
                                        *U256::parse_quantity("0x" + std::string(64, 'f')), ""};
   const auto encoded = abi::encode(types, values);
   REQUIRE(encoded.ok());
-  CHECK(to_0x_hex(*encoded) ==
-        "0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266" + zeros(1) + std::string(64, 'f') +
-            "0000000000000000000000000000000000000000000000000000000000000080" + zeros(1));
+  CHECK(to_0x_hex(*encoded) == "0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266" + zeros(1) +
+                                   std::string(64, 'f') +
+                                   "0000000000000000000000000000000000000000000000000000000000000080" + zeros(1));
   const auto decoded = abi::decode(types, *encoded);
   REQUIRE(decoded.ok());
   CHECK(*decoded == values);
@@ -154,8 +154,8 @@ TEST_CASE("abi decodes what it encodes, including the published layouts", "[abi]
 
 TEST_CASE("abi decoding is strict", "[abi]") {
   const std::vector<abi::Type> one_string{abi::Type::string()};
-  const Bytes good = hex_bytes("0x" + zeros(1).replace(62, 2, "20") + zeros(1).replace(62, 2, "04") +
-                               "6d61696e" + std::string(56, '0'));
+  const Bytes good = hex_bytes("0x" + zeros(1).replace(62, 2, "20") + zeros(1).replace(62, 2, "04") + "6d61696e" +
+                               std::string(56, '0'));
   REQUIRE(abi::decode(one_string, good).ok());
 
   auto expect_refused = [&](Bytes data, std::string_view reason) {
@@ -251,8 +251,7 @@ TEST_CASE("abi decodes revert data", "[abi]") {
   CHECK(panic->kind == abi::Revert::Kind::panic);
   CHECK(panic->describe() == "Panic(0x11)");
 
-  const auto stale = abi::decode_revert(
-      hex_bytes("0x7fe83496" + std::string(64, '1') + std::string(64, '2')), errors);
+  const auto stale = abi::decode_revert(hex_bytes("0x7fe83496" + std::string(64, '1') + std::string(64, '2')), errors);
   REQUIRE(stale.ok());
   CHECK(stale->kind == abi::Revert::Kind::custom);
   CHECK(stale->error_name == "StaleHead");

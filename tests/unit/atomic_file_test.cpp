@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "temporary_directory.hpp"
 #include "mlchain/fs/atomic_file.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;

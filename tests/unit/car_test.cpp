@@ -138,7 +138,9 @@ TEST_CASE("CAR: a changed byte in a block names the block's CID", "[car]") {
 
 TEST_CASE("CAR: headers of another shape are rejected", "[car]") {
   const auto root = cid("bafyreihyrpefhacm6kkp4ql6j6udakdit7g3dmkzfriqfykhjw6cad5lrm");
-  auto header = [&](dag_cbor::Map map) { return with_header(dag_cbor::encode(dag_cbor::Value(std::move(map))).value()); };
+  auto header = [&](dag_cbor::Map map) {
+    return with_header(dag_cbor::encode(dag_cbor::Value(std::move(map))).value());
+  };
 
   CHECK(decode_car(header({{"roots", dag_cbor::List{root}}, {"version", 1}})).ok());
   CHECK_FALSE(decode_car(header({{"roots", dag_cbor::List{root}}, {"version", 2}})).ok());
@@ -148,7 +150,10 @@ TEST_CASE("CAR: headers of another shape are rejected", "[car]") {
   CHECK_FALSE(decode_car(header({{"version", 1}})).ok());
   CHECK_FALSE(decode_car(header({{"roots", dag_cbor::List{root}}, {"version", 1}, {"extra", true}})).ok());
   // Not canonical: the keys in the wrong order.
-  auto swapped = from_hex("a26776657273696f6e016572" "6f6f747380").value();
+  auto swapped = from_hex(
+                     "a26776657273696f6e016572"
+                     "6f6f747380")
+                     .value();
   CHECK_FALSE(decode_car(with_header(swapped)).ok());
   CHECK_FALSE(decode_car(Bytes{}).ok());
 }

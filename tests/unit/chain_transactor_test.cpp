@@ -11,13 +11,13 @@
 #include <set>
 #include <string>
 
-#include "temporary_directory.hpp"
+#include "fakes/manual_clock.hpp"
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/journal.hpp"
 #include "mlchain/chain/transactor.hpp"
 #include "mlchain/codec/hex.hpp"
-#include "fakes/manual_clock.hpp"
 #include "mlchain/keys/signers.hpp"
+#include "temporary_directory.hpp"
 
 namespace {
 
@@ -80,20 +80,32 @@ struct Chain {
     if (method == "eth_getTransactionCount") return result("0x5");
     if (method == "eth_blockNumber") return result("0x7");
     if (method == "eth_getBlockByNumber")
-      return result({{"number", "0x7"}, {"hash", block_hash}, {"parentHash", zero_hash}, {"timestamp", "0x64"},
+      return result({{"number", "0x7"},
+                     {"hash", block_hash},
+                     {"parentHash", zero_hash},
+                     {"timestamp", "0x64"},
                      {"baseFeePerGas", "0x3b9aca00"}});
     if (method == "eth_feeHistory")
-      return result({{"oldestBlock", "0x4"}, {"baseFeePerGas", {"0x3b9aca00", "0x3b9aca00", "0x3b9aca00", "0x3b9aca00", "0x3b9aca00"}},
+      return result({{"oldestBlock", "0x4"},
+                     {"baseFeePerGas", {"0x3b9aca00", "0x3b9aca00", "0x3b9aca00", "0x3b9aca00", "0x3b9aca00"}},
                      {"gasUsedRatio", {0.5, 0.5, 0.5, 0.5}}});
     if (method == "eth_maxPriorityFeePerGas") return result("0x3b9aca00");
     if (method == "eth_estimateGas") return result("0xc350");
     if (method == "eth_sendRawTransaction") return on_send(params);
     if (method == "eth_getTransactionReceipt") {
       if (params[0] != mined_hash) return result(nullptr);
-      return result({{"transactionHash", mined_hash}, {"transactionIndex", "0x0"}, {"blockHash", block_hash},
-                     {"blockNumber", "0x7"}, {"from", "0x" + std::string(40, '1')}, {"to", "0x" + std::string(40, '2')},
-                     {"contractAddress", nullptr}, {"status", "0x1"}, {"gasUsed", "0xb000"},
-                     {"cumulativeGasUsed", "0xb000"}, {"effectiveGasPrice", "0x77359400"}, {"logs", json::array()}});
+      return result({{"transactionHash", mined_hash},
+                     {"transactionIndex", "0x0"},
+                     {"blockHash", block_hash},
+                     {"blockNumber", "0x7"},
+                     {"from", "0x" + std::string(40, '1')},
+                     {"to", "0x" + std::string(40, '2')},
+                     {"contractAddress", nullptr},
+                     {"status", "0x1"},
+                     {"gasUsed", "0xb000"},
+                     {"cumulativeGasUsed", "0xb000"},
+                     {"effectiveGasPrice", "0x77359400"},
+                     {"logs", json::array()}});
     }
     return rpc_error(-32601, "method not found: " + method);
   }
@@ -110,9 +122,9 @@ struct Fixture {
   Chain chain;
   ScriptedNode* node = nullptr;
   std::unique_ptr<eth::RpcClient> rpc;
-  keys::PrivateKeySigner signer{std::move(crypto::PrivateKey::from_hex(
-                                           "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"))
-                                     .value()};
+  keys::PrivateKeySigner signer{
+      std::move(crypto::PrivateKey::from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"))
+          .value()};
   bool explained = false;
 
   Fixture() {
@@ -238,7 +250,8 @@ TEST_CASE("a transaction not mined within the wait is a timeout after the polls 
   CHECK(f.node->count("eth_getTransactionReceipt") == polls);
   CHECK(f.clock.sleeps().size() == polls - 1);
   CHECK(f.clock.slept() == settings.receipt_timeout);
-  CHECK(f.node->count("eth_sendRawTransaction") - sends_before == (polls + settings.rebroadcast_every - 1) / settings.rebroadcast_every);
+  CHECK(f.node->count("eth_sendRawTransaction") - sends_before ==
+        (polls + settings.rebroadcast_every - 1) / settings.rebroadcast_every);
   CHECK(f.journal.entries()->size() == 1);
   CHECK(took < std::chrono::seconds(30));
 }
@@ -341,8 +354,11 @@ TEST_CASE("journal entries decode strictly: a changed field or a raw transaction
   CHECK(chain::encode_journal_entry(*decoded) == file);
 
   json document = json::parse(file.begin(), file.end());
-  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{
-           {"nonce", 6}, {"max_fee_per_gas", "1"}, {"branch", json(nullptr)}, {"extra", 1}, {"from", "0x" + std::string(40, '3')}}) {
+  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{{"nonce", 6},
+                                                                              {"max_fee_per_gas", "1"},
+                                                                              {"branch", json(nullptr)},
+                                                                              {"extra", 1},
+                                                                              {"from", "0x" + std::string(40, '3')}}) {
     json changed = document;
     changed[field] = value;
     const std::string text = changed.dump();
@@ -369,9 +385,11 @@ TEST_CASE("clone URLs: mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH], printed and 
   auto bare = chain::parse_clone_url("mlchain://0x5FbDB2315678afecb367f032d93F642f64180aa3/model-a");
   REQUIRE(bare.ok());
   CHECK_FALSE(bare->chain_id);
-  for (const char* bad : {"mlchain://0x5FbDB2315678afecb367f032d93F642f64180aa3", "mlchain://007@0x5FbDB2315678afecb367f032d93F642f64180aa3/m",
-                          "mlchain://0x5fbDB2315678afecb367f032d93F642f64180aa3/m", "mlchain://1@0x5FbDB2315678afecb367f032d93F642f64180aa3/a b",
-                          "ipfs://x/y", "mlchain://1@0x5FbDB2315678afecb367f032d93F642f64180aa3/m#"}) {
+  for (const char* bad : {"mlchain://0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                          "mlchain://007@0x5FbDB2315678afecb367f032d93F642f64180aa3/m",
+                          "mlchain://0x5fbDB2315678afecb367f032d93F642f64180aa3/m",
+                          "mlchain://1@0x5FbDB2315678afecb367f032d93F642f64180aa3/a b", "ipfs://x/y",
+                          "mlchain://1@0x5FbDB2315678afecb367f032d93F642f64180aa3/m#"}) {
     INFO(bad);
     CHECK_FALSE(chain::parse_clone_url(bad).ok());
   }

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "temporary_directory.hpp"
-#include "test_files.hpp"
 #include "mlchain/codec/dag_pb.hpp"
 #include "mlchain/codec/unixfs.hpp"
 #include "mlchain/core/checkout_safety.hpp"
@@ -16,8 +14,10 @@
 #include "mlchain/fs/lock_file.hpp"
 #include "mlchain/keys/signers.hpp"
 #include "mlchain/repo/checkout.hpp"
-#include "mlchain/repo/verify.hpp"
 #include "mlchain/repo/repository.hpp"
+#include "mlchain/repo/verify.hpp"
+#include "temporary_directory.hpp"
+#include "test_files.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
@@ -32,7 +32,9 @@ core::TreeEntry file_entry(std::string path) { return {std::move(path), some_cid
 core::TreeEntry symlink_entry(std::string path, std::string target) {
   return {std::move(path), some_cid, 0, NodeKind::symlink, std::move(target)};
 }
-core::TreeEntry empty_directory(std::string path) { return {std::move(path), some_cid, 0, NodeKind::directory, std::nullopt}; }
+core::TreeEntry empty_directory(std::string path) {
+  return {std::move(path), some_cid, 0, NodeKind::directory, std::nullopt};
+}
 
 std::string refusal(const std::vector<core::TreeEntry>& entries) {
   const auto status = core::check_checkout_safety(entries, some_cid);
@@ -51,11 +53,14 @@ codec::Cid put_node(repo::Repository& repository, codec::UnixfsData data, std::v
 }
 
 codec::Cid put_directory(repo::Repository& repository, std::vector<codec::PbLink> links) {
-  return put_node(repository, codec::UnixfsData{codec::UnixfsType::directory, {}, {}, {}, {}, {}, {}, {}}, std::move(links));
+  return put_node(repository, codec::UnixfsData{codec::UnixfsType::directory, {}, {}, {}, {}, {}, {}, {}},
+                  std::move(links));
 }
 
 codec::Cid put_symlink(repo::Repository& repository, const std::string& target) {
-  return put_node(repository, codec::UnixfsData{codec::UnixfsType::symlink, Bytes(target.begin(), target.end()), {}, {}, {}, {}, {}, {}}, {});
+  return put_node(
+      repository,
+      codec::UnixfsData{codec::UnixfsType::symlink, Bytes(target.begin(), target.end()), {}, {}, {}, {}, {}, {}}, {});
 }
 
 codec::Cid put_file(repo::Repository& repository, const std::string& text) {
@@ -105,7 +110,8 @@ std::vector<std::string> work_tree_names(const stdfs::path& root) {
 
 TEST_CASE("checkout safety: ordinary trees pass", "[checkout]") {
   CHECK(refusal({file_entry("a"), file_entry("dir/b"), empty_directory("empty"), symlink_entry("dir/link", "../a"),
-                 symlink_entry("here", "."), symlink_entry("dir/up", ".."), symlink_entry("deep/x/y", "../../dir/b")}) == "");
+                 symlink_entry("here", "."), symlink_entry("dir/up", ".."),
+                 symlink_entry("deep/x/y", "../../dir/b")}) == "");
   CHECK(refusal({}) == "");
 }
 
@@ -141,7 +147,8 @@ TEST_CASE("checkout safety: symlinks pointing outside the work tree are refused"
 
 TEST_CASE("checkout safety: duplicate paths and entries below non-directories are refused", "[checkout]") {
   CHECK_THAT(refusal({file_entry("a"), file_entry("a")}), Catch::Contains("appears twice"));
-  CHECK_THAT(refusal({symlink_entry("link", "dir"), file_entry("link/x")}), Catch::Contains("'link/x'") && Catch::Contains("below 'link'"));
+  CHECK_THAT(refusal({symlink_entry("link", "dir"), file_entry("link/x")}),
+             Catch::Contains("'link/x'") && Catch::Contains("below 'link'"));
   CHECK_THAT(refusal({file_entry("f"), file_entry("f/x")}), Catch::Contains("below 'f'"));
   CHECK_THAT(refusal({empty_directory("e"), file_entry("e/x")}), Catch::Contains("below 'e'"));
 }
@@ -161,11 +168,17 @@ TEST_CASE("checkout refuses hostile trees before writing anything", "[checkout]"
   };
   const std::vector<Case> cases{
       {"a '..' entry", put_directory(*repository, {link(hello, "a"), link(hello, "..")}), "'..'", "corrupt"},
-      {"a '.mlchain' directory", put_directory(*repository, {link(hello, "a"), link(dir, ".mlchain")}), ".mlchain", "unsafe-path"},
+      {"a '.mlchain' directory", put_directory(*repository, {link(hello, "a"), link(dir, ".mlchain")}), ".mlchain",
+       "unsafe-path"},
       {"a '.git' directory", put_directory(*repository, {link(hello, "a"), link(dir, ".git")}), ".git", "unsafe-path"},
-      {"an absolute symlink", put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "/etc"), "z")}), "absolute", "unsafe-path"},
-      {"a climbing symlink", put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "../../x"), "z")}), "climbs out", "unsafe-path"},
-      {"a name twice, as file and directory", put_directory(*repository, {link(hello, "a"), link(hello, "x"), link(dir, "x")}), "below 'x'", "unsafe-path"},
+      {"an absolute symlink",
+       put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "/etc"), "z")}), "absolute",
+       "unsafe-path"},
+      {"a climbing symlink",
+       put_directory(*repository, {link(hello, "a"), link(put_symlink(*repository, "../../x"), "z")}), "climbs out",
+       "unsafe-path"},
+      {"a name twice, as file and directory",
+       put_directory(*repository, {link(hello, "a"), link(hello, "x"), link(dir, "x")}), "below 'x'", "unsafe-path"},
       {"a single file", hello, "not a directory", "unsafe-path"},
   };
   for (const auto& item : cases) {
@@ -242,7 +255,8 @@ TEST_CASE("a checkout that fails while staging changes nothing", "[checkout]") {
   const auto last = put_file(*repository, "last\n");
   const auto before = put_commit(*repository, put_directory(*repository, {link(hello, "a"), link(hello, "gone")}));
   const auto sub = put_directory(*repository, {link(world, "inner")});
-  const auto after = put_commit(*repository, put_directory(*repository, {link(world, "a"), link(sub, "new"), link(last, "z")}));
+  const auto after =
+      put_commit(*repository, put_directory(*repository, {link(world, "a"), link(sub, "new"), link(last, "z")}));
   REQUIRE(repo::checkout(*repository, before.to_string(), false).ok());
   stdfs::permissions(repository->contents().path_of(last), stdfs::perms::owner_write, stdfs::perm_options::add);
   write_text(repository->contents().path_of(last), "LAST\n");

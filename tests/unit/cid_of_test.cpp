@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "temporary_directory.hpp"
 #include "mlchain/fs/importer.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;

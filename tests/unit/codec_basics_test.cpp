@@ -16,8 +16,8 @@ Bytes hex(std::string_view text) { return from_hex(text).value(); }
 // 16384 → 808001) and the 2^63-1 bound.
 TEST_CASE("varint encodes the multiformats examples", "[varint]") {
   const std::pair<std::uint64_t, const char*> cases[] = {
-      {0, "00"}, {1, "01"}, {127, "7f"}, {128, "8001"}, {255, "ff01"}, {300, "ac02"}, {16384, "808001"},
-      {0x7fffffffffffffffULL, "ffffffffffffffff7f"}};
+      {0, "00"},     {1, "01"},     {127, "7f"},       {128, "8001"},
+      {255, "ff01"}, {300, "ac02"}, {16384, "808001"}, {0x7fffffffffffffffULL, "ffffffffffffffff7f"}};
   for (auto [value, encoded] : cases) {
     Bytes out;
     append_varint(out, value);
@@ -30,20 +30,24 @@ TEST_CASE("varint encodes the multiformats examples", "[varint]") {
 }
 
 TEST_CASE("varint rejects non-minimal, overlong and truncated input", "[varint]") {
-  CHECK_FALSE(read_varint(hex("8000")));                // 0 with a redundant continuation
-  CHECK_FALSE(read_varint(hex("ff00")));                // 127 non-minimal
-  CHECK_FALSE(read_varint(hex("80")));                  // truncated
-  CHECK_FALSE(read_varint({}));                         // empty
+  CHECK_FALSE(read_varint(hex("8000")));                  // 0 with a redundant continuation
+  CHECK_FALSE(read_varint(hex("ff00")));                  // 127 non-minimal
+  CHECK_FALSE(read_varint(hex("80")));                    // truncated
+  CHECK_FALSE(read_varint({}));                           // empty
   CHECK_FALSE(read_varint(hex("ffffffffffffffffff01")));  // 10 bytes
-  CHECK_FALSE(read_varint(hex("808080808080808080")));  // 9 bytes all continuing
+  CHECK_FALSE(read_varint(hex("808080808080808080")));    // 9 bytes all continuing
 }
 
 // Vectors: RFC 4648 §10 (lowercased, unpadded) and the multibase spec's test vectors
 // ("yes mani !" in base58btc is z7paNL19xttacUY).
 TEST_CASE("base32 and base58btc match the published vectors", "[multibase]") {
-  const std::pair<const char*, const char*> base32[] = {
-      {"", ""}, {"f", "my"}, {"fo", "mzxq"}, {"foo", "mzxw6"}, {"foob", "mzxw6yq"}, {"fooba", "mzxw6ytb"},
-      {"foobar", "mzxw6ytboi"}};
+  const std::pair<const char*, const char*> base32[] = {{"", ""},
+                                                        {"f", "my"},
+                                                        {"fo", "mzxq"},
+                                                        {"foo", "mzxw6"},
+                                                        {"foob", "mzxw6yq"},
+                                                        {"fooba", "mzxw6ytb"},
+                                                        {"foobar", "mzxw6ytboi"}};
   for (auto [plain, encoded] : base32) {
     CHECK(base32_encode(as_bytes(plain)) == encoded);
     auto decoded = base32_decode(encoded);
@@ -88,9 +92,9 @@ TEST_CASE("CIDs round-trip between strings and bytes", "[cid]") {
 
 TEST_CASE("malformed CIDs are rejected", "[cid]") {
   CHECK_FALSE(Cid::parse(""));
-  CHECK_FALSE(Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6a"));   // truncated
+  CHECK_FALSE(Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6a"));     // truncated
   CHECK_FALSE(Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6amaa"));  // trailing
-  CHECK_FALSE(Cid::parse("QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR10"));   // '0' not base58
+  CHECK_FALSE(Cid::parse("QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR10"));                 // '0' not base58
   auto v0 = Cid::parse("QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n").value();
   CHECK_FALSE(Cid::parse("z" + base58btc_encode(v0.to_bytes())));  // CIDv0 wrapped in multibase
   Bytes v2 = {0x02, 0x55, 0x12, 0x20};

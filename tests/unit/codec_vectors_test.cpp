@@ -22,10 +22,15 @@ Bytes hex(std::string_view text) { return from_hex(text).value(); }
 // v0, v1 in base32 and base58btc, identity, sha1, keccak and codecs mlchain never writes.
 TEST_CASE("CID strings and bytes match the IPLD fixtures", "[cid]") {
   const std::pair<const char*, const char*> fixtures[] = {
-      {"QmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJBY", "122022ad631c69ee983095b5b8acd029ff94aff1dc6c48837878589a92b90dfea317"},
-      {"QmRgutAxd8t7oGkSm4wmeuByG6M51wcTso6cubDdQtuEfL", "122031c3d57080d8463a3c63b2923df5a1d40ad7a73eae5a14af584213e5f504ac33"},
-      {"QmXg9Pp2ytZ14xgmQjYEiHjVjMFXzCVVEcRTWJBmLgR39V", "12208ab7a6c5e74737878ac73863cb76739d15d4666de44e5756bf55a2f9e9ab5f44"},
-      {"bafkqabiaaebagba", "01550005" "0001020304"},
+      {"QmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJBY",
+       "122022ad631c69ee983095b5b8acd029ff94aff1dc6c48837878589a92b90dfea317"},
+      {"QmRgutAxd8t7oGkSm4wmeuByG6M51wcTso6cubDdQtuEfL",
+       "122031c3d57080d8463a3c63b2923df5a1d40ad7a73eae5a14af584213e5f504ac33"},
+      {"QmXg9Pp2ytZ14xgmQjYEiHjVjMFXzCVVEcRTWJBmLgR39V",
+       "12208ab7a6c5e74737878ac73863cb76739d15d4666de44e5756bf55a2f9e9ab5f44"},
+      {"bafkqabiaaebagba",
+       "01550005"
+       "0001020304"},
       {"bafkreiebzrnroamgos2adnbpgw5apo3z4iishhbdx77gldnbk57d4zdio4",
        "0155122081cc5b17018674b401b42f35ba07bb79e211239c23bffe658da1577e3e646877"},
       {"bafyreidj5idub6mapiupjwjsyyxhyhedxycv4vihfsicm2vt46o7morwlm",
@@ -79,12 +84,14 @@ TEST_CASE("CID parsing rejects what the forms do not allow", "[cid]") {
       "bafkqabiaaebagba ",   // trailing space
       " bafkqabiaaebagba",   // leading space
       "f01550005000102030",  // odd number of hex digits
-      "F01550005" "0001020304",  // uppercase base16 prefix
-      "f01550005" "000102030A",  // uppercase hex digit
+      "F01550005"
+      "0001020304",  // uppercase base16 prefix
+      "f01550005"
+      "000102030A",                                       // uppercase hex digit
       "QmY7Yh4UquoXHLPFo2XbhXkhBvFoPwmQUSa92pxnxjQuP",    // v0 one character short
       "QmY7Yh4UquoXHLPFo2XbhXkhBvFoPwmQUSa92pxnxjQuPUU",  // v0 one character long
       "QmY7Yh4UquoXHLPFo2XbhXkhBvFoPwmQUSa92pxnxjQuPl",   // 'l' is not base58
-      "b",                   // multibase with nothing in it
+      "b",                                                // multibase with nothing in it
       "z",
       "Qm",
   };
@@ -97,16 +104,16 @@ TEST_CASE("CID parsing rejects what the forms do not allow", "[cid]") {
 TEST_CASE("CID bytes are strict about versions, varints and digests", "[cid]") {
   const char* const rejected[] = {
       "",
-      "01",                                // version only
-      "0155",                              // no multihash
-      "00551220",                          // explicit version 0
-      "03551220",                          // version 3
-      "01d5001220",                        // codec 0x55 as a non-minimal varint
-      "8100551220",                        // version 1 as a non-minimal varint
-      "0155122100",                        // sha2-256 with a 33-byte length
-      "015512200102",                      // sha2-256 digest truncated
-      "01550081",                          // identity length truncated
-      "1220",                              // v0 without its digest
+      "01",            // version only
+      "0155",          // no multihash
+      "00551220",      // explicit version 0
+      "03551220",      // version 3
+      "01d5001220",    // codec 0x55 as a non-minimal varint
+      "8100551220",    // version 1 as a non-minimal varint
+      "0155122100",    // sha2-256 with a 33-byte length
+      "015512200102",  // sha2-256 digest truncated
+      "01550081",      // identity length truncated
+      "1220",          // v0 without its digest
   };
   for (const char* encoded : rejected) {
     INFO(encoded);
@@ -131,8 +138,8 @@ TEST_CASE("CID bytes are strict about versions, varints and digests", "[cid]") {
 
 TEST_CASE("base58btc keeps leading zero bytes as leading '1's", "[multibase]") {
   const std::pair<const char*, const char*> cases[] = {
-      {"", ""}, {"00", "1"}, {"0000", "11"}, {"0001", "12"}, {"01", "2"}, {"39", "z"}, {"3a", "21"},
-      {"ff", "5Q"}, {"0000ff", "115Q"}, {"00000000000000000000", "1111111111"}};
+      {"", ""},    {"00", "1"},  {"0000", "11"}, {"0001", "12"},     {"01", "2"},
+      {"39", "z"}, {"3a", "21"}, {"ff", "5Q"},   {"0000ff", "115Q"}, {"00000000000000000000", "1111111111"}};
   for (auto [bytes, text] : cases) {
     INFO(bytes);
     CHECK(base58btc_encode(hex(bytes)) == text);
@@ -170,12 +177,12 @@ TEST_CASE("protobuf varints cover uint64 and stay minimal", "[protobuf]") {
   CHECK(read("ffffffffffffffff7f") == 0x7fffffffffffffffu);
   CHECK(read("80808080808080808001") == 0x8000000000000000u);
   CHECK(read("ffffffffffffffffff01") == 0xffffffffffffffffu);
-  CHECK_FALSE(read("ffffffffffffffffff02"));    // bit 64
-  CHECK_FALSE(read("ffffffffffffffffff81"));    // an 11th byte
+  CHECK_FALSE(read("ffffffffffffffffff02"));  // bit 64
+  CHECK_FALSE(read("ffffffffffffffffff81"));  // an 11th byte
   CHECK_FALSE(read("ffffffffffffffffff8100"));
-  CHECK_FALSE(read("80808080808080808000"));    // non-minimal
+  CHECK_FALSE(read("80808080808080808000"));  // non-minimal
   CHECK_FALSE(read("8000"));
-  CHECK_FALSE(read("ff"));                      // truncated
+  CHECK_FALSE(read("ff"));  // truncated
   Bytes written;
   append_varint(written, 0xffffffffffffffffu);
   CHECK(to_hex(written) == "ffffffffffffffffff01");

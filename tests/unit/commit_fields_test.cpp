@@ -27,7 +27,8 @@ TEST_CASE("params: integer, else number, else text", "[commit-fields]") {
 }
 
 TEST_CASE("params: a whole integer that int64 cannot hold is refused, not rounded to a float", "[commit-fields]") {
-  for (const char* big : {"9223372036854775808", "-9223372036854775809", "+18446744073709551616", "123456789012345678901234"}) {
+  for (const char* big :
+       {"9223372036854775808", "-9223372036854775809", "+18446744073709551616", "123456789012345678901234"}) {
     auto parsed = parse_param_value("seed", big);
     INFO(big);
     REQUIRE_FALSE(parsed);

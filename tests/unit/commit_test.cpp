@@ -20,7 +20,8 @@ Commit sample_commit() {
   commit.meta.metrics = {{"accuracy", 0.93}, {"loss", 3.0}};
   commit.meta.params = {{"epochs", std::int64_t{12}}, {"lr", 0.001}, {"optimizer", std::string("adamw")}};
   commit.meta.license = "Apache-2.0";
-  commit.meta.code = GitProvenance{"0123456789abcdef0123456789abcdef01234567", "main", "https://example.org/m.git", true};
+  commit.meta.code =
+      GitProvenance{"0123456789abcdef0123456789abcdef01234567", "main", "https://example.org/m.git", true};
   commit.meta.data = {{"train", "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am", "training"}};
   codec::RecoverableSignature sig;
   sig.bytes[0] = 1;
@@ -56,7 +57,8 @@ TEST_CASE("the block has exactly the schema's keys, metrics as floats and the da
   REQUIRE(map);
   std::vector<std::string> keys;
   for (const auto& [key, v] : *map) keys.push_back(key);
-  CHECK(keys == std::vector<std::string>{"v", "sig", "meta", "time", "tree", "author", "message", "parents", "profile"});
+  CHECK(keys ==
+        std::vector<std::string>{"v", "sig", "meta", "time", "tree", "author", "message", "parents", "profile"});
   const auto* meta = value.find("meta");
   REQUIRE(meta);
   CHECK(meta->find("metrics")->find("loss")->get_if<double>() != nullptr);

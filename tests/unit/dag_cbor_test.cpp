@@ -35,15 +35,18 @@ std::string repeat(std::string_view piece, std::size_t times) {
 // the same fixtures are published in the IPLD specs (specs/codecs/dag-cbor/fixtures/cross-codec).
 TEST_CASE("dag-cbor decodes the IPLD codec fixtures and re-encodes them byte for byte", "[dag-cbor]") {
   const std::pair<const char*, const char*> fixtures[] = {
-      {"00", "bafyreidogqfzz75tpkmjzjke425xqcrmpcib2p5tg44hnbirumdbpl5adu"},                  // int-0
-      {"02", "bafyreig3yg2msah74sgvow25uxddqbabex3f3mh6hysess3w5kmgiv6zqy"},                  // int-2
-      {"20", "bafyreibwvht7dsk3ql73tf2d4dc4jtuv3a6juqykvrm7qtxtzp5lmfcqna"},                  // int--1
-      {"18ff", "bafyreih4vluto2froiw457akazzjhcfm7y22juemxx6jsyyjufp227tcv4"},                // int-255
-      {"38ff", "bafyreigdjo5suzljxlmtuj4eoohou6vadwznc4kkdfd4xsarc5sycz76oy"},                // int--256
-      {"1a00010000", "bafyreibjfaasdb7qgrdnd2pmg7noltevqzswyif5nyup6sktdanzgpft6a"},          // int-65536
-      {"1bffffffffffffffff", "bafyreibnpsyje7iwfx3smzlnofkxqdyeqz3a4qzhwu33ktibq7sxeckrpq"},  // int-18446744073709551615
-      {"3b7fffffffffffffff", "bafyreidh4mvwi7pnv62beigtnibakkxpsgjzua5g7kdvu2deltah6kigay"},  // int--9223372036854775808
-      {"3ba5f702b3a5f702b3", "bafyreieir43khjzemsmgahaozab2vjvtdxavszixhhurvdqg2xkhrwinyi"},  // int--11959030306112471732
+      {"00", "bafyreidogqfzz75tpkmjzjke425xqcrmpcib2p5tg44hnbirumdbpl5adu"},          // int-0
+      {"02", "bafyreig3yg2msah74sgvow25uxddqbabex3f3mh6hysess3w5kmgiv6zqy"},          // int-2
+      {"20", "bafyreibwvht7dsk3ql73tf2d4dc4jtuv3a6juqykvrm7qtxtzp5lmfcqna"},          // int--1
+      {"18ff", "bafyreih4vluto2froiw457akazzjhcfm7y22juemxx6jsyyjufp227tcv4"},        // int-255
+      {"38ff", "bafyreigdjo5suzljxlmtuj4eoohou6vadwznc4kkdfd4xsarc5sycz76oy"},        // int--256
+      {"1a00010000", "bafyreibjfaasdb7qgrdnd2pmg7noltevqzswyif5nyup6sktdanzgpft6a"},  // int-65536
+      {"1bffffffffffffffff",
+       "bafyreibnpsyje7iwfx3smzlnofkxqdyeqz3a4qzhwu33ktibq7sxeckrpq"},  // int-18446744073709551615
+      {"3b7fffffffffffffff",
+       "bafyreidh4mvwi7pnv62beigtnibakkxpsgjzua5g7kdvu2deltah6kigay"},  // int--9223372036854775808
+      {"3ba5f702b3a5f702b3",
+       "bafyreieir43khjzemsmgahaozab2vjvtdxavszixhhurvdqg2xkhrwinyi"},  // int--11959030306112471732
       {"fb3ff199999999999a", "bafyreifeekgttrbqlvjqmvey2r7damal3kiqn5a6r7a2pijrx4jgdv5odi"},  // float-1.1
       {"fbbfe0000000000000", "bafyreidgf3tgrdkimspjianeb4i2ilrhwrd72drroivhom32cegkxisoay"},  // float--0.5
       {"fb0000000000000002", "bafyreib6bigeneyagim45hjjzzn3ggyuthejspqqccplri2pmmek5bz2uq"},  // float-1e-323
@@ -57,22 +60,25 @@ TEST_CASE("dag-cbor decodes the IPLD codec fixtures and re-encodes them byte for
       {"80", "bafyreidwx2fvfdiaox32v2mnn6sxu3j4qoxeqcuenhtgrv5qv6litfnmoe"},                  // array-empty
       {"8102", "bafyreihdb57fdysx5h35urvxz64ros7zvywshber7id6t6c6fek37jgyfe"},                // array-2
       {"8501f5f4f620", "bafyreibqkv642umtthvkk4siz2x27eqwugyitsjsgbc65ffmtajiag4b64"},        // float-array_of_specials
-      {"8c1b0016db6db6db6db71a000100001901f40200202238ff3aa5f702b33b0016db6db6db6db74261316fc48c6175657320c39f76c49b746521",
-       "bafyreidufmzzejc3p7gmh6ivp4fjvca5jfazk57nu6vdkvki4c4vpja724"},                        // array-mixed
-      {"a0", "bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua"},                  // map-empty
-      {"a1616101", "bafyreihltcnuuyqp2jm24aqydpnlj7b6w3ogwrplomrjtg5rifv44mmjey"},            // map-1_pair
-      {"a9616601626565026364646403646363636304656262626262056661616161616106666161616161620766616161616163086661616161626209",
-       "bafyreifzcy56s5jog3scrc7c3rlaohrwu3recxgf5c7fddfjlnlhh6p6p4"},                        // map-keysort
+      {"8c1b0016db6db6db6db71a000100001901f40200202238ff3aa5f702b33b0016db6db6db6db74261316fc48c6175657320c39f76c49b746"
+       "521",
+       "bafyreidufmzzejc3p7gmh6ivp4fjvca5jfazk57nu6vdkvki4c4vpja724"},              // array-mixed
+      {"a0", "bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua"},        // map-empty
+      {"a1616101", "bafyreihltcnuuyqp2jm24aqydpnlj7b6w3ogwrplomrjtg5rifv44mmjey"},  // map-1_pair
+      {"a96166016265650263646464036463636363046562626262620566616161616161066661616161616207666161616161630866616161616"
+       "26209",
+       "bafyreifzcy56s5jog3scrc7c3rlaohrwu3recxgf5c7fddfjlnlhh6p6p4"},  // map-keysort
       {"a1666f626a656374a16477697468a26134666e6573746564676f626a65637473a161216121",
-       "bafyreib7zq4mhl7fwtmftjn7d7mmlwf6gi32vimlsjkn25w2e5xlhz2deu"},                        // map-nested
-      {"d82a4a00015500050001020304", "bafyreihm764rs4lirtozq4d5d4pqext5b5akh6val7cyphu4aglvpha3xm"},  // cid-bafkqabiaaebagba
+       "bafyreib7zq4mhl7fwtmftjn7d7mmlwf6gi32vimlsjkn25w2e5xlhz2deu"},  // map-nested
+      {"d82a4a00015500050001020304",
+       "bafyreihm764rs4lirtozq4d5d4pqext5b5akh6val7cyphu4aglvpha3xm"},  // cid-bafkqabiaaebagba
       {"d82a582300122022ad631c69ee983095b5b8acd029ff94aff1dc6c48837878589a92b90dfea317",
-       "bafyreidsrf4agofvag5iiksjc7jjehhdcjqggra7cxe3m2movopc7pomr4"},                        // cid-QmQg1v4o…
+       "bafyreidsrf4agofvag5iiksjc7jjehhdcjqggra7cxe3m2movopc7pomr4"},  // cid-QmQg1v4o…
       {"a2644461746149736f6d652064617461654c696e6b7382a36448617368d82a58230012208ab7a6c5e74737878ac73863cb76739d1"
        "5d4666de44e5756bf55a2f9e9ab5f43644e616d6569736f6d65206c696e6b655473697a651a05f5e100a36448617368d82a58230012"
        "208ab7a6c5e74737878ac73863cb76739d15d4666de44e5756bf55a2f9e9ab5f44644e616d656f736f6d65206f74686572206c696e"
        "6b655473697a6508",
-       "bafyreia4kjmr364wv7snvuffjjfx6e3ssyhcaxcv3mmewrm6lkg426ycpu"},                        // dagpb_2link+data
+       "bafyreia4kjmr364wv7snvuffjjfx6e3ssyhcaxcv3mmewrm6lkg426ycpu"},  // dagpb_2link+data
   };
   for (auto [encoded, cid] : fixtures) {
     INFO(encoded);
@@ -101,10 +107,11 @@ TEST_CASE("dag-cbor values built in code encode to the fixtures' bytes", "[dag-c
   CHECK(encode_hex(Cid::parse("QmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJBY").value()) ==
         "d82a582300122022ad631c69ee983095b5b8acd029ff94aff1dc6c48837878589a92b90dfea317");
   // map-keysort, built out of order: keys come out by length, then bytewise.
-  const Map keysort{{"aaaabb", 9}, {"aaaaac", 8}, {"f", 1}, {"aaaaab", 7}, {"cccc", 4},
+  const Map keysort{{"aaaabb", 9}, {"aaaaac", 8}, {"f", 1},  {"aaaaab", 7}, {"cccc", 4},
                     {"aaaaaa", 6}, {"ddd", 3},    {"ee", 2}, {"bbbbb", 5}};
   CHECK(encode_hex(keysort) ==
-        "a9616601626565026364646403646363636304656262626262056661616161616106666161616161620766616161616163086661616161626209");
+        "a9616601626565026364646403646363636304656262626262056661616161616106666161616161620766616161616163086661616161"
+        "626209");
 }
 
 TEST_CASE("dag-cbor integers cover -2^64 .. 2^64-1", "[dag-cbor]") {

@@ -38,19 +38,19 @@ constexpr std::string_view hash_field = "0a09015500050001020304";
 // the empty block and its two CIDs are also in the DAG-PB spec, "Zero-length blocks".
 TEST_CASE("dag-pb decodes the IPLD codec fixtures and re-encodes them byte for byte", "[dag-pb]") {
   const std::pair<const char*, const char*> fixtures[] = {
-      {"", "bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"},                // dagpb_empty
-      {"0a00", "bafybeiaqfni3s5s2k2r6rgpxz4hohdsskh44ka5tk6ztbjerqpvxwfkwaq"},            // dagpb_Data_zero
-      {"0a03010203", "bafybeia2qk4u55f2qj7zimmtpulejgz7urp7rzs44cvledcaj42gltkk3u"},      // dagpb_simple_forms_1
+      {"", "bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"},            // dagpb_empty
+      {"0a00", "bafybeiaqfni3s5s2k2r6rgpxz4hohdsskh44ka5tk6ztbjerqpvxwfkwaq"},        // dagpb_Data_zero
+      {"0a03010203", "bafybeia2qk4u55f2qj7zimmtpulejgz7urp7rzs44cvledcaj42gltkk3u"},  // dagpb_simple_forms_1
       {"12240a2212207521fe19c374a97759226dc5c0c8e674e73950e81b211f7dd3b6b30883a08a51",
-       "bafybeihyivpglm6o6wrafbe36fp5l67abmewk7i2eob5wacdbhz7as5obe"},                    // dagpb_1link
+       "bafybeihyivpglm6o6wrafbe36fp5l67abmewk7i2eob5wacdbhz7as5obe"},  // dagpb_1link
       {"120d0a090155000500010203041200",
-       "bafybeie7fstnkm4yshfwnmpp7d3mlh4f4okmk7a54d6c3ffr755q7qzk44"},                    // dagpb_Links_Hash_some_Name_zero
+       "bafybeie7fstnkm4yshfwnmpp7d3mlh4f4okmk7a54d6c3ffr755q7qzk44"},  // dagpb_Links_Hash_some_Name_zero
       {"120d0a090155000500010203041800",
-       "bafybeichjs5otecmbvwh5azdr4jc45mp2qcofh2fr54wjdxhz4znahod2i"},                    // dagpb_Links_Hash_some_Tsize_zero
+       "bafybeichjs5otecmbvwh5azdr4jc45mp2qcofh2fr54wjdxhz4znahod2i"},  // dagpb_Links_Hash_some_Tsize_zero
       {"12340a2212208ab7a6c5e74737878ac73863cb76739d15d4666de44e5756bf55a2f9e9ab5f431209736f6d65206c696e6b1880c2d7"
        "2f12370a2212208ab7a6c5e74737878ac73863cb76739d15d4666de44e5756bf55a2f9e9ab5f44120f736f6d65206f74686572206c"
        "696e6b18080a09736f6d652064617461",
-       "bafybeibh647pmxyksmdm24uad6b5f7tx4dhvilzbg2fiqgzll4yek7g7y4"},                    // dagpb_2link+data
+       "bafybeibh647pmxyksmdm24uad6b5f7tx4dhvilzbg2fiqgzll4yek7g7y4"},  // dagpb_2link+data
   };
   for (auto [encoded, cid] : fixtures) {
     INFO(encoded);
@@ -86,7 +86,8 @@ TEST_CASE("dag-pb decodes fields into the node and encodes a built node canonica
 
 TEST_CASE("dag-pb carries the whole uint64 range of Tsize", "[dag-pb]") {
   PbNode node;
-  node.links.push_back({Cid::parse("bafkqabiaaebagba").value(), std::nullopt, std::numeric_limits<std::uint64_t>::max()});
+  node.links.push_back(
+      {Cid::parse("bafkqabiaaebagba").value(), std::nullopt, std::numeric_limits<std::uint64_t>::max()});
   const auto encoded = node.encode();
   CHECK(to_hex(encoded) == "12160a0901550005000102030418ffffffffffffffffff01");
   CHECK(PbNode::decode(encoded).value() == node);

@@ -35,7 +35,8 @@ class RecordingSink final : public BlockSink {
 
 // A one-chunk file as each profile stores it: a raw leaf, or a dag-pb UnixFS File leaf.
 ImportedNode file_node(const Profile& profile, std::string_view content) {
-  if (profile.raw_leaves) return {Cid::of_block(1, codec::multicodec::raw, as_bytes(content)), content.size(), content.size()};
+  if (profile.raw_leaves)
+    return {Cid::of_block(1, codec::multicodec::raw, as_bytes(content)), content.size(), content.size()};
   codec::UnixfsData data;
   data.type = UnixfsType::file;
   if (!content.empty()) data.data = Bytes(content.begin(), content.end());
@@ -208,8 +209,10 @@ TEST_CASE("a non-empty subdirectory counts only for the moment it is added", "[u
     const char* cid;
   };
   const Case cases[] = {
-      {&unixfs_v1_2025, 1065, 100, "asub", UnixfsType::directory, "bafybeiaecbgjppecres4lze7fxtz5j3oymgh7sjzmxdgzbgt6n33ne5sj4"},
-      {&unixfs_v1_2025, 1065, 100, "zsub", UnixfsType::hamt_shard, "bafybeifidkw6ro3mxu2wep64tk3gicl3wugvyjeswg3plp53p6atsu276e"},
+      {&unixfs_v1_2025, 1065, 100, "asub", UnixfsType::directory,
+       "bafybeiaecbgjppecres4lze7fxtz5j3oymgh7sjzmxdgzbgt6n33ne5sj4"},
+      {&unixfs_v1_2025, 1065, 100, "zsub", UnixfsType::hamt_shard,
+       "bafybeifidkw6ro3mxu2wep64tk3gicl3wugvyjeswg3plp53p6atsu276e"},
       {&unixfs_v0_2015, 1120, 20, "asub", UnixfsType::directory, "QmWhgF8s2FWAyvb5BeaX2PKQwQXdrr578Jb2xJ7nmVUMi6"},
       {&unixfs_v0_2015, 1120, 20, "zsub", UnixfsType::hamt_shard, "QmXK5XMqMi9qUcDhyK5XTU8Y7rRZB9AkApQb3GaovYwue9"},
   };

@@ -27,11 +27,13 @@ TEST_CASE("quote_path escapes invalid UTF-8, C1 controls and bidirectional overr
   CHECK(quote_path("cut\xc3") == "\"cut\\303\"");
   CHECK(quote_path("overlong\xc0\xaf") == "\"overlong\\300\\257\"");
   CHECK(quote_path("surrogate\xed\xa0\x80") == "\"surrogate\\355\\240\\200\"");
-  CHECK(quote_path("csi\xc2\x9b" "31m") == "\"csi\\302\\23331m\"");
+  CHECK(quote_path("csi\xc2\x9b"
+                   "31m") == "\"csi\\302\\23331m\"");
   CHECK(quote_path("exe.\xe2\x80\xaetxt") == "\"exe.\\342\\200\\256txt\"");
 }
 
-TEST_CASE("escape_text escapes controls in free text, keeping tabs, backslashes and, when asked, newlines", "[display]") {
+TEST_CASE("escape_text escapes controls in free text, keeping tabs, backslashes and, when asked, newlines",
+          "[display]") {
   CHECK(escape_text("plain message, ünïcode") == "plain message, ünïcode");
   CHECK(escape_text("red \x1b[31malert\x1b[0m") == "red \\033[31malert\\033[0m");
   CHECK(escape_text("line one\nline two") == "line one\\nline two");

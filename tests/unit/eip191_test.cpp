@@ -10,11 +10,10 @@ using namespace mlchain::codec;
 
 // Vectors: EIP-55's own examples (mixed case, all caps, all lower).
 TEST_CASE("EIP-55 checksums match the EIP's examples", "[eip55]") {
-  const char* examples[] = {
-      "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-      "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
-      "0x52908400098527886E0F7030069857D2E4169EE7", "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
-      "0xde709f2102306220921060314715629080e2fb77", "0x27b1fdb04752bbc536007a920d24acb045561c26"};
+  const char* examples[] = {"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+                            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+                            "0x52908400098527886E0F7030069857D2E4169EE7", "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
+                            "0xde709f2102306220921060314715629080e2fb77", "0x27b1fdb04752bbc536007a920d24acb045561c26"};
   for (const char* example : examples) {
     const auto address = parse_address(example);
     REQUIRE(address);
@@ -28,10 +27,10 @@ TEST_CASE("addresses parse strictly", "[eip55]") {
   const auto mistyped = parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD");
   REQUIRE_FALSE(mistyped);
   CHECK(mistyped.error().message.find("checksum") != std::string::npos);
-  CHECK_FALSE(parse_address("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));     // no 0x
-  CHECK_FALSE(parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA"));     // short
+  CHECK_FALSE(parse_address("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));      // no 0x
+  CHECK_FALSE(parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA"));      // short
   CHECK_FALSE(parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed00"));  // long
-  CHECK_FALSE(parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg"));   // not hex
+  CHECK_FALSE(parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg"));    // not hex
 }
 
 // Vectors: `cast hash-message "Some data"` and `cast hash-message 0x000102` (which hashes its argument as
@@ -57,10 +56,11 @@ TEST_CASE("message arguments: 0x means hex, anything else is text", "[eip191]") 
 }
 
 TEST_CASE("signatures parse strictly", "[signature]") {
-  Bytes signature = from_hex(
-                        "b91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da1"
-                        "67c747ef045e5d18a5f5d4300f8e1a0291c")
-                        .value();
+  Bytes signature =
+      from_hex(
+          "b91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da1"
+          "67c747ef045e5d18a5f5d4300f8e1a0291c")
+          .value();
   REQUIRE(parse_signature(signature));
   CHECK(parse_signature(signature)->v() == 28);
 

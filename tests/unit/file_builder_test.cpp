@@ -101,8 +101,8 @@ TEST_CASE("LeafBuffer frames a chunk in place exactly as make_leaf encodes it", 
   for (const Profile* profile : {&unixfs_v1_2025, &unixfs_v0_2015}) {
     LeafBuffer buffer(*profile);
     const Bytes content = pattern(profile->chunk_size);
-    for (std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{127}, std::size_t{128},
-                               std::size_t{16383}, std::size_t{16384}, profile->chunk_size - 1, profile->chunk_size}) {
+    for (std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{127}, std::size_t{128}, std::size_t{16383},
+                               std::size_t{16384}, profile->chunk_size - 1, profile->chunk_size}) {
       const ByteView chunk = ByteView(content).first(length);
       std::copy(chunk.begin(), chunk.end(), buffer.chunk_space().begin());
       const LeafView view = buffer.seal(length);
@@ -149,8 +149,7 @@ TEST_CASE("the balanced layout matches ipfs-unixfs-importer", "[unixfs][file]") 
       {&unixfs_v0_2015, 262144, 174, 262145, "QmUSjGawaz4ptvREcMKSMJneWCa5j8dAz2wSAAvHtW2rnB", 262267},
       {&unixfs_v0_2015, 262144, 174, 45613056, "QmXCym15aFeWjAWyPFaAgwVmkuKB7EBsV77Skt54KmxChF", 45623854},
       {&unixfs_v0_2015, 262144, 174, 45613057, "QmTedsTekQQkgACJXb1sPZSW8bLdS9LPMrT7L4YdjNRd4n", 45624016},
-      {&unixfs_v1_2025, 1048576, 1024, 3145729, "bafybeic67fyetlao26lgsr3yc4m7cup565ukmnx7mrhyk45p6d7o3n2kty",
-       3145934},
+      {&unixfs_v1_2025, 1048576, 1024, 3145729, "bafybeic67fyetlao26lgsr3yc4m7cup565ukmnx7mrhyk45p6d7o3n2kty", 3145934},
   };
   for (const auto& c : cases) {
     INFO(c.base->name << " chunk " << c.chunk_size << " links " << c.max_links << " length " << c.length);
@@ -181,7 +180,8 @@ TEST_CASE("a file node records each child's content size and the total", "[unixf
   } recorder(last_block);
   FileBuilder recorded(profile, recorder);
   for (std::size_t offset = 0; offset < content.size(); offset += 4)
-    REQUIRE(recorded.add_leaf(make_leaf(profile, ByteView(content).subspan(offset, std::min<std::size_t>(4, 10 - offset)))));
+    REQUIRE(recorded.add_leaf(
+        make_leaf(profile, ByteView(content).subspan(offset, std::min<std::size_t>(4, 10 - offset)))));
   REQUIRE(recorded.finish());
   auto node = codec::PbNode::decode(last_block);
   REQUIRE(node);

@@ -8,7 +8,8 @@ using net::redact_url;
 using net::url_encode;
 
 TEST_CASE("redact_url drops userinfo and secret query values, keeps the rest", "[http]") {
-  CHECK(redact_url("http://127.0.0.1:5001/api/v0/add?cid-version=1") == "http://127.0.0.1:5001/api/v0/add?cid-version=1");
+  CHECK(redact_url("http://127.0.0.1:5001/api/v0/add?cid-version=1") ==
+        "http://127.0.0.1:5001/api/v0/add?cid-version=1");
   CHECK(redact_url("https://user:secret@rpc.example/v1") == "https://rpc.example/v1");
   CHECK(redact_url("https://token@rpc.example") == "https://rpc.example");
   CHECK(redact_url("https://rpc.example/x?apikey=abc&arg=bafy&access_token=t#frag") ==
@@ -20,11 +21,13 @@ TEST_CASE("redact_url drops userinfo and secret query values, keeps the rest", "
 
 TEST_CASE("redact_url hides API keys in the path, not CIDs or API routes", "[http]") {
   // Infura and Alchemy carry the project key as the last path segment.
-  CHECK(redact_url("https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161") == "https://mainnet.infura.io/v3/***");
+  CHECK(redact_url("https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161") ==
+        "https://mainnet.infura.io/v3/***");
   CHECK(redact_url("https://eth-mainnet.g.alchemy.com/v2/Ab_cD-eF0123456789xyzQRST/?x=1#f") ==
         "https://eth-mainnet.g.alchemy.com/v2/***/?x=1#f");
-  CHECK(redact_url("http://127.0.0.1:8080/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw") ==
-        "http://127.0.0.1:8080/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw");
+  CHECK(
+      redact_url("http://127.0.0.1:8080/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw") ==
+      "http://127.0.0.1:8080/ipfs/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am?format=raw");
   CHECK(redact_url("http://127.0.0.1:5001/api/v0/block/stat") == "http://127.0.0.1:5001/api/v0/block/stat");
   CHECK(redact_url("http://127.0.0.1:8545") == "http://127.0.0.1:8545");
 }

@@ -119,7 +119,8 @@ TEST_CASE("an ignore file applies to its directory and below, after its parents'
 }
 
 TEST_CASE("the repository and version-control metadata are never in a bundle", "[ignore]") {
-  for (const char* name : {".mlchain", ".git", ".hg", ".svn", ".bzr", ".jj", ".pijul", ".sl", "_darcs", ".fslckout", "_FOSSIL_"}) {
+  for (const char* name :
+       {".mlchain", ".git", ".hg", ".svn", ".bzr", ".jj", ".pijul", ".sl", "_darcs", ".fslckout", "_FOSSIL_"}) {
     INFO(name);
     CHECK(mlchain::core::is_never_in_bundle(name));
   }

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "temporary_directory.hpp"
 #include "mlchain/fs/importer.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 namespace stdfs = std::filesystem;
@@ -29,8 +29,8 @@ TEST_CASE("on_chunk sees the whole file in order, on one thread or many", "[impo
   testing::TemporaryDirectory directory;
   const auto path = directory.path / "input.bin";
   const auto content = pseudo_random_bytes(5 * 1024 * 1024 + 123);
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(content.data()),
-                                              static_cast<std::streamsize>(content.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(content.data()), static_cast<std::streamsize>(content.size()));
 
   for (const auto& profile : {unixfs::unixfs_v1_2025, unixfs::unixfs_v0_2015}) {
     for (unsigned threads : {1u, 3u}) {

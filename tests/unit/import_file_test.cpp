@@ -4,9 +4,9 @@
 #include <fstream>
 #include <set>
 
-#include "temporary_directory.hpp"
 #include "mlchain/codec/dag_pb.hpp"
 #include "mlchain/fs/importer.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 namespace stdfs = std::filesystem;

@@ -66,8 +66,8 @@ struct FileUnderTest {
   std::string label;
   std::filesystem::path path;
   Bytes contents;
-  codec::Cid cid;                      // our importer's
-  std::set<codec::Cid> blocks;         // every block of its DAG, by our importer
+  codec::Cid cid;               // our importer's
+  std::set<codec::Cid> blocks;  // every block of its DAG, by our importer
 };
 
 FileUnderTest file_under_test(const std::filesystem::path& directory, std::string label, std::size_t size,
@@ -126,7 +126,8 @@ void check_node_contract(ipfs::Node& writer, ipfs::Node& reader) {
     const auto cbor = cbor_block(codec::dag_cbor::Map{{"salt", random_bytes(16)}, {"raw", raw_cid(raw)}});
     const auto pb_bytes = codec::PbNode{{}, random_bytes(20)}.encode();
     const auto pb_v0 = codec::Cid::of_block(0, codec::multicodec::dag_pb, pb_bytes);
-    const std::vector<std::pair<codec::Cid, Bytes>> blocks{{raw_cid(raw), raw}, {cbor.cid, cbor.bytes}, {pb_v0, pb_bytes}};
+    const std::vector<std::pair<codec::Cid, Bytes>> blocks{
+        {raw_cid(raw), raw}, {cbor.cid, cbor.bytes}, {pb_v0, pb_bytes}};
     for (const auto& [cid, bytes] : blocks) {
       INFO(cid.to_string());
       REQUIRE(writer.put_block(cid, bytes).ok());
@@ -184,15 +185,18 @@ void check_node_contract(ipfs::Node& writer, ipfs::Node& reader) {
     const auto leaf = random_bytes(48);
     const auto top = cbor_block(codec::dag_cbor::Map{{"leaf", raw_cid(leaf)}});
     auto car = codec::encode_car_header({top.cid});
-    for (const auto& section : {codec::encode_car_section(top.cid, top.bytes), codec::encode_car_section(raw_cid(leaf), leaf)})
+    for (const auto& section :
+         {codec::encode_car_section(top.cid, top.bytes), codec::encode_car_section(raw_cid(leaf), leaf)})
       car.insert(car.end(), section.begin(), section.end());
     std::size_t offset = 0;
-    REQUIRE(writer.import_car([&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
-                    const auto n = std::min(buffer.size(), car.size() - offset);
-                    std::copy_n(car.begin() + static_cast<std::ptrdiff_t>(offset), n, buffer.begin());
-                    offset += n;
-                    return n;
-                  }).ok());
+    REQUIRE(writer
+                .import_car([&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+                  const auto n = std::min(buffer.size(), car.size() - offset);
+                  std::copy_n(car.begin() + static_cast<std::ptrdiff_t>(offset), n, buffer.begin());
+                  offset += n;
+                  return n;
+                })
+                .ok());
     CHECK(writer.has_blocks({top.cid, raw_cid(leaf)}).value() == std::vector<bool>{true, true});
     CHECK(reader.get_block(raw_cid(leaf)).value() == leaf);
   }
@@ -233,8 +237,7 @@ void check_node_contract(ipfs::Node& writer, ipfs::Node& reader) {
     const auto file = file_under_test(directory.path, "refused", 10, unixfs::unixfs_v1_2025);
     const auto block = random_bytes(8);
     const std::vector<Error> refusals{
-        reader.put_block(raw_cid(block), block).error(),
-        reader.add_file(file.path, unixfs::unixfs_v1_2025).error(),
+        reader.put_block(raw_cid(block), block).error(), reader.add_file(file.path, unixfs::unixfs_v1_2025).error(),
         reader.import_car([](std::span<std::uint8_t>) -> Result<std::size_t> { return std::size_t{0}; }).error(),
         reader.pin(raw_cid(block)).error()};
     for (const auto& refusal : refusals) {

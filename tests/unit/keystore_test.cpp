@@ -69,7 +69,6 @@ TEST_CASE("the Web3 Secret Storage test vectors decrypt to their key", "[keystor
     const auto key = decrypt_keystore(*keystore, as_bytes("testpassword"), "vector");
     REQUIRE(key);
     CHECK(codec::to_hex(key->bytes()) == spec_key);
-
   }
   // One wrong passphrase is enough to show the MAC check; the scrypt vector costs a second per try.
   const auto keystore = parse_keystore(read_vector("web3-secret-storage-pbkdf2.json"));

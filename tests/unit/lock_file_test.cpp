@@ -6,15 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "temporary_directory.hpp"
 #include "mlchain/fs/lock_file.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
 namespace stdfs = std::filesystem;
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("a held lock makes the next taker wait, then fail naming the holder", "[lock]") {
   TemporaryDirectory dir;
@@ -33,7 +32,10 @@ TEST_CASE("a held lock makes the next taker wait, then fail naming the holder", 
 TEST_CASE("a released lock is removed and can be taken again", "[lock]") {
   TemporaryDirectory dir;
   const auto target = dir.path / "main";
-  { auto lock = fs::LockFile::acquire(target); REQUIRE(lock); }
+  {
+    auto lock = fs::LockFile::acquire(target);
+    REQUIRE(lock);
+  }
   CHECK_FALSE(stdfs::exists(dir.path / "main.lock"));
   CHECK(fs::LockFile::acquire(target, std::chrono::milliseconds(0)));
 }

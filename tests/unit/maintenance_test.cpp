@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "temporary_directory.hpp"
-#include "unsigned_commit.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/maintenance.hpp"
 #include "mlchain/repo/repository.hpp"
+#include "temporary_directory.hpp"
+#include "unsigned_commit.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
@@ -24,10 +24,9 @@ namespace stdfs = std::filesystem;
 namespace {
 
 codec::Cid commit_in(repo::Repository& repository, std::vector<codec::Cid> parents, std::int64_t time) {
-  {
-    std::ofstream(repository.work_tree() / "model.txt") << "at " << time;
-  }
-  const auto tree = fs::import_path(repository.work_tree() / "model.txt", unixfs::default_profile, repository.objects());
+  { std::ofstream(repository.work_tree() / "model.txt") << "at " << time; }
+  const auto tree =
+      fs::import_path(repository.work_tree() / "model.txt", unixfs::default_profile, repository.objects());
   return testing::store_unsigned_commit(repository.objects(), tree.value().cid, std::move(parents), time);
 }
 
@@ -74,8 +73,7 @@ TEST_CASE("every move of a ref and of HEAD is logged, a deletion included", "[re
   const auto side = refs.reflog("refs/heads/side").value();
   REQUIRE(side.size() == 2);
   CHECK((side[1].old_target == c1 && side[1].new_target == std::nullopt && side[1].message == "delete"));
-  CHECK(refs.scan_reflogs().value().names ==
-        std::vector<std::string>{"HEAD", "refs/heads/main", "refs/heads/side"});
+  CHECK(refs.scan_reflogs().value().names == std::vector<std::string>{"HEAD", "refs/heads/main", "refs/heads/side"});
 }
 
 TEST_CASE("gc keeps what young reflog entries name, and removes it once they expire", "[repo][reflog][gc]") {
@@ -148,9 +146,7 @@ TEST_CASE("fsck finds forged signatures, a config that does not parse and refs t
   auto repository = repo::init_repository(dir.path).value();
   const auto unsigned_by_author = commit_in(repository, {}, 1);  // a signature no key of its author made
   REQUIRE(repository.refs().advance_head(std::nullopt, unsigned_by_author));
-  {
-    std::ofstream(dir.path / ".mlchain/config", std::ios::app) << "not a setting\n";
-  }
+  { std::ofstream(dir.path / ".mlchain/config", std::ios::app) << "not a setting\n"; }
   REQUIRE(::mkfifo((dir.path / ".mlchain/refs/heads/pipe").c_str(), 0644) == 0);
 
   const auto report = repo::fsck(repository).value();

@@ -86,10 +86,12 @@ TEST_CASE("a dropped block is no longer held, and a DAG that needs it can neithe
   const auto top = put_cbor(node, codec::dag_cbor::Map{{"a", middle}, {"b", leaf}});
 
   std::vector<codec::Cid> exported;
-  REQUIRE(node.read_dag(top, [&](const codec::Cid& cid, ByteView) -> Status {
-                exported.push_back(cid);
-                return {};
-              }).ok());
+  REQUIRE(node.read_dag(top,
+                        [&](const codec::Cid& cid, ByteView) -> Status {
+                          exported.push_back(cid);
+                          return {};
+                        })
+              .ok());
   CHECK(exported == std::vector<codec::Cid>{top, middle, leaf});
 
   node.drop(leaf);

@@ -52,8 +52,9 @@ const std::string head_a = "0xca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9
 const std::string head_b = "0x3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d";
 const std::string owner = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";   // anvil's account 0
 const std::string writer = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";  // anvil's account 1
-const std::string models_id = "0x0429c799c764f5d22f9cdca7532b4515f2506acb3d56008546d9cc1994a04373";  // cast keccak models
-const std::string main_id = "0xb8e2054f8a912367e38a22ce773328ff8aabf8082c4120bad9ef085e1dbf29a7";    // cast keccak main
+const std::string models_id =
+    "0x0429c799c764f5d22f9cdca7532b4515f2506acb3d56008546d9cc1994a04373";                          // cast keccak models
+const std::string main_id = "0xb8e2054f8a912367e38a22ce773328ff8aabf8082c4120bad9ef085e1dbf29a7";  // cast keccak main
 
 const std::string head_updated_topic = "0xaf4a73970e84dddf8a8c23fb059a4d0218087315e0be26b68eca6982a34ed365";
 const std::string repository_created_topic = "0x9ef100b1caf4a00a78f86f211d3432e667beb692e362dc25474b1497bd78b941";
@@ -124,25 +125,26 @@ TEST_CASE("registry view results decode as cast abi-encode writes them", "[regis
   REQUIRE(owner_of.ok());
   CHECK(*owner_of == address(owner));
 
-  auto is_writer = registry::decode_is_writer(hex("0x0000000000000000000000000000000000000000000000000000000000000001"));
+  auto is_writer =
+      registry::decode_is_writer(hex("0x0000000000000000000000000000000000000000000000000000000000000001"));
   REQUIRE(is_writer.ok());
   CHECK(*is_writer);
 
-  auto branches = registry::decode_branches_of(hex(
-      "0x0000000000000000000000000000000000000000000000000000000000000020"
-      "0000000000000000000000000000000000000000000000000000000000000002"
-      "0000000000000000000000000000000000000000000000000000000000000040"
-      "0000000000000000000000000000000000000000000000000000000000000080"
-      "0000000000000000000000000000000000000000000000000000000000000004"
-      "6d61696e00000000000000000000000000000000000000000000000000000000"
-      "0000000000000000000000000000000000000000000000000000000000000003"
-      "6465760000000000000000000000000000000000000000000000000000000000"));
+  auto branches =
+      registry::decode_branches_of(hex("0x0000000000000000000000000000000000000000000000000000000000000020"
+                                       "0000000000000000000000000000000000000000000000000000000000000002"
+                                       "0000000000000000000000000000000000000000000000000000000000000040"
+                                       "0000000000000000000000000000000000000000000000000000000000000080"
+                                       "0000000000000000000000000000000000000000000000000000000000000004"
+                                       "6d61696e00000000000000000000000000000000000000000000000000000000"
+                                       "0000000000000000000000000000000000000000000000000000000000000003"
+                                       "6465760000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(branches.ok());
   CHECK(*branches == std::vector<std::string>{"main", "dev"});
 
-  auto none = registry::decode_branches_of(hex(
-      "0x0000000000000000000000000000000000000000000000000000000000000020"
-      "0000000000000000000000000000000000000000000000000000000000000000"));
+  auto none =
+      registry::decode_branches_of(hex("0x0000000000000000000000000000000000000000000000000000000000000020"
+                                       "0000000000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(none.ok());
   CHECK(none->empty());
 }
@@ -294,11 +296,11 @@ TEST_CASE("revert data that is not a registry error is told apart from one that 
   REQUIRE(empty.ok());
   CHECK(!empty->has_value());
   // Error("x") as `cast calldata "Error(string)" x` encodes it.
-  auto message = registry::decode_error(hex(
-      "0x08c379a0"
-      "0000000000000000000000000000000000000000000000000000000000000020"
-      "0000000000000000000000000000000000000000000000000000000000000001"
-      "7800000000000000000000000000000000000000000000000000000000000000"));
+  auto message =
+      registry::decode_error(hex("0x08c379a0"
+                                 "0000000000000000000000000000000000000000000000000000000000000020"
+                                 "0000000000000000000000000000000000000000000000000000000000000001"
+                                 "7800000000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(message.ok());
   CHECK(!message->has_value());
   // StaleHead's selector with one word instead of two.
@@ -328,12 +330,12 @@ TEST_CASE("a head is the digest of a commit CID and gives it back", "[registry]"
 }
 
 TEST_CASE("repository and branch names follow the contract's rules", "[registry]") {
-  for (const std::string& name : {std::string("models"), std::string("a"), std::string("Llama-3.1_8B"),
-                                  std::string(64, 'r')}) {
+  for (const std::string& name :
+       {std::string("models"), std::string("a"), std::string("Llama-3.1_8B"), std::string(64, 'r')}) {
     CHECK(registry::check_repository_name(name).ok());
   }
-  for (const std::string& name : {std::string(), std::string(65, 'r'), std::string("my models"),
-                                  std::string("a/b"), std::string("ü")}) {
+  for (const std::string& name :
+       {std::string(), std::string(65, 'r'), std::string("my models"), std::string("a/b"), std::string("ü")}) {
     CHECK(registry::check_repository_name(name).error().kind == ErrorKind::invalid_argument);
   }
   CHECK(registry::check_branch_name("main").ok());

@@ -10,8 +10,8 @@
 #include "mlchain/eth/registry_abi.hpp"
 #include "mlchain/eth/registry_artifact.hpp"
 
-using mlchain::ByteView;
 using mlchain::Bytes;
+using mlchain::ByteView;
 
 namespace {
 

@@ -2,9 +2,9 @@
 
 #include <stdlib.h>
 
-#include "temporary_directory.hpp"
 #include "mlchain/chain/registry_admin.hpp"
 #include "mlchain/repo/repository.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;

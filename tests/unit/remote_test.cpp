@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "temporary_directory.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/remote/verified_content.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/repository.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 namespace stdfs = std::filesystem;
@@ -34,8 +34,8 @@ Bytes pattern(std::size_t size) {
 
 codec::Cid cid_of(const stdfs::path& directory, const Bytes& contents, const unixfs::Profile& profile) {
   const auto path = directory / "probe.bin";
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(contents.data()),
-                                               static_cast<std::streamsize>(contents.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(contents.data()), static_cast<std::streamsize>(contents.size()));
   unixfs::DiscardingBlockSink nowhere;
   auto imported = fs::import_file(path, profile, nowhere);
   REQUIRE(imported.ok());
@@ -55,7 +55,8 @@ std::size_t stored_files(const repo::Repository& repository) {
 TEST_CASE("remote URLs and names are checked") {
   CHECK(remote::check_remote_url("--ipfs", "http://127.0.0.1:5001").ok());
   CHECK(remote::check_remote_url("--ipfs", "https://user:token@pin.example/api").ok());
-  for (const auto* bad : {"127.0.0.1:5001", "http://", "ftp://host", "http://:5001", "http://host name", "https:///x"}) {
+  for (const auto* bad :
+       {"127.0.0.1:5001", "http://", "ftp://host", "http://:5001", "http://host name", "https:///x"}) {
     INFO(bad);
     const auto checked = remote::check_remote_url("--ipfs", bad);
     REQUIRE_FALSE(checked.ok());
@@ -131,7 +132,8 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
     auto writer = remote::VerifiedContentWriter::begin(repository.contents(), repository.objects(), root, *profile);
     REQUIRE(writer.ok());
     for (std::size_t at = 0; at < contents.size(); at += 100'003)
-      REQUIRE(writer->append(ByteView(contents).subspan(at, std::min<std::size_t>(100'003, contents.size() - at))).ok());
+      REQUIRE(
+          writer->append(ByteView(contents).subspan(at, std::min<std::size_t>(100'003, contents.size() - at))).ok());
     REQUIRE(writer->finish("from a test").ok());
     CHECK(repository.contents().contains(root).value());
     CHECK(repository.objects().contains(root).value());

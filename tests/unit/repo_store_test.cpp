@@ -8,9 +8,6 @@
 #include <fstream>
 #include <functional>
 
-#include "temporary_directory.hpp"
-#include "test_files.hpp"
-#include "unsigned_commit.hpp"
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/core/tree.hpp"
@@ -20,10 +17,13 @@
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
+#include "temporary_directory.hpp"
+#include "test_files.hpp"
+#include "unsigned_commit.hpp"
 
 using namespace mlchain;
-using mlchain::testing::TemporaryDirectory;
 using mlchain::testing::read_text;
+using mlchain::testing::TemporaryDirectory;
 using mlchain::testing::write_text;
 namespace stdfs = std::filesystem;
 
@@ -56,7 +56,8 @@ codec::Cid store_commit(repo::Repository& repository, const codec::Cid& tree, st
 TEST_CASE("storage keys are CIDv1 base32, fanned out by the two characters before the last", "[repo][store]") {
   const auto v1 = codec::Cid::parse("bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am").value();
   CHECK(repo::storage_key(v1) == v1.to_string());
-  CHECK(repo::fanned_out_path("/r", v1) == stdfs::path("/r/6a/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am"));
+  CHECK(repo::fanned_out_path("/r", v1) ==
+        stdfs::path("/r/6a/bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am"));
   // A v0 CID is kept under its v1 form: base58's case would collide on case-insensitive file systems.
   const auto v0 = codec::Cid::parse("QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN").value();
   const auto key = repo::storage_key(v0);
@@ -179,8 +180,7 @@ TEST_CASE("content writers commit under the computed CID or leave nothing", "[re
   // store_copy refuses a source that does not hash to the CID it is given.
   write_text(dir.path / "liar.txt", "not the contents");
   const auto claimed = unixfs::make_leaf(unixfs::unixfs_v1_2025, as_bytes("something else")).cid;
-  CHECK(contents.store_copy(dir.path / "liar.txt", claimed, unixfs::unixfs_v1_2025).error().kind ==
-        ErrorKind::corrupt);
+  CHECK(contents.store_copy(dir.path / "liar.txt", claimed, unixfs::unixfs_v1_2025).error().kind == ErrorKind::corrupt);
   CHECK_FALSE(contents.contains(claimed).value());
 }
 
@@ -243,7 +243,8 @@ TEST_CASE("HEAD names a branch or a commit; advance_head and switch_head compare
   REQUIRE(refs.advance_head(a, b));
   CHECK(refs.head_commit().value() == b);
   CHECK(refs.read("refs/heads/main").value() == a);  // a detached HEAD moves alone
-  CHECK(refs.switch_head(detached_at_a, a, on_main).error().kind == ErrorKind::changed_concurrently);  // HEAD moved to b
+  CHECK(refs.switch_head(detached_at_a, a, on_main).error().kind ==
+        ErrorKind::changed_concurrently);  // HEAD moved to b
   REQUIRE(refs.switch_head({std::nullopt, b}, b, on_main));
   CHECK(read_text(dir.path / ".mlchain/HEAD") == "ref: refs/heads/main\n");
 }
@@ -356,7 +357,8 @@ TEST_CASE("config keeps comments, replaces settings in place and refuses unknown
   CHECK(read_text(path) == "# settings\nuser.name = Grace Hopper\n\n  user.key=main-key  \n");
 
   CHECK(config.set("user.email", "x").error().kind == ErrorKind::invalid_argument);
-  CHECK_THAT(config.set("user.email", "x").error().message, Catch::Contains("user.key") && Catch::Contains("user.name"));
+  CHECK_THAT(config.set("user.email", "x").error().message,
+             Catch::Contains("user.key") && Catch::Contains("user.name"));
   CHECK(config.set("User.name", "x").error().kind == ErrorKind::invalid_argument);
   CHECK(config.set("user.name", "a\nb").error().kind == ErrorKind::invalid_argument);
   CHECK(repo::check_config_key("user.name"));

@@ -31,8 +31,9 @@ TEST_CASE("branch and tag names follow git's rules", "[revision]") {
     INFO(good);
     CHECK(check_ref_name(good));
   }
-  for (const char* bad : {"", "HEAD", "@", "a..b", ".hidden", "x/.y", "end.", "end/", "/start", "a//b", "x.lock",
-                          "sp ace", "-f", "t~1", "c^", "a:b", "q?", "st*r", "br[", "back\\slash", "at@{", "tab\t"}) {
+  for (const char* bad :
+       {"",       "HEAD", "@",   "a..b", ".hidden", "x/.y", "end.", "end/", "/start",      "a//b", "x.lock",
+        "sp ace", "-f",   "t~1", "c^",   "a:b",     "q?",   "st*r", "br[",  "back\\slash", "at@{", "tab\t"}) {
     INFO(bad);
     CHECK_FALSE(check_ref_name(bad));
   }

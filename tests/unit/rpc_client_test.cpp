@@ -53,20 +53,25 @@ struct Fixture {
   // A well-formed answer to whatever was asked, with `result` (JSON text).
   void answer(const std::string& result) {
     script.push_back([result](const json& request) -> Result<RpcTransport::Answer> {
-      return RpcTransport::Answer{200, R"({"jsonrpc":"2.0","id":)" + request["id"].dump() + R"(,"result":)" + result + "}"};
+      return RpcTransport::Answer{200,
+                                  R"({"jsonrpc":"2.0","id":)" + request["id"].dump() + R"(,"result":)" + result + "}"};
     });
   }
   void error(const std::string& error_object, long status = 200) {
     script.push_back([error_object, status](const json& request) -> Result<RpcTransport::Answer> {
-      return RpcTransport::Answer{status, R"({"jsonrpc":"2.0","id":)" + request["id"].dump() + R"(,"error":)" + error_object + "}"};
+      return RpcTransport::Answer{
+          status, R"({"jsonrpc":"2.0","id":)" + request["id"].dump() + R"(,"error":)" + error_object + "}"};
     });
   }
   void raw(long status, std::string body) {
-    script.push_back([status, body](const json&) -> Result<RpcTransport::Answer> { return RpcTransport::Answer{status, body}; });
+    script.push_back([status, body](const json&) -> Result<RpcTransport::Answer> {
+      return RpcTransport::Answer{status, body};
+    });
   }
   void unreachable() {
     script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-      return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+      return make_error(ErrorKind::remote_unavailable,
+                        "cannot connect to https://rpc.example/v3/abc: connection refused");
     });
   }
 };
@@ -92,7 +97,8 @@ TEST_CASE("rpc client sends JSON-RPC 2.0 requests and reads quantities", "[rpc]"
   REQUIRE(chain.ok());
   CHECK(*chain == 31337);
   REQUIRE(fixture.requests.size() == 1);
-  CHECK(fixture.requests[0] == json({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "eth_chainId"}, {"params", json::array()}}));
+  CHECK(fixture.requests[0] ==
+        json({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "eth_chainId"}, {"params", json::array()}}));
 
   fixture.answer(R"("0x0")");
   const auto address = codec::parse_address("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
@@ -193,7 +199,8 @@ TEST_CASE("rpc client retries transport failures only, and sends a transaction o
   fixture.unreachable();
   fixture.unreachable();
   fixture.unreachable();
-  expect_remote_failure(fixture.client.block_number(), "eth_blockNumber: cannot connect to https://rpc.example/v3/abc: connection refused (4 tries)");
+  expect_remote_failure(fixture.client.block_number(),
+                        "eth_blockNumber: cannot connect to https://rpc.example/v3/abc: connection refused (4 tries)");
   CHECK(fixture.script.empty());
 
   fixture.raw(401, "unauthorized");
@@ -230,7 +237,8 @@ TEST_CASE("rpc client waits between tries, doubling from the first backoff up to
   RpcClient client(options, std::make_unique<ScriptedTransport>(script, requests), clock);
   for (int i = 0; i < 5; ++i) {
     script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-      return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+      return make_error(ErrorKind::remote_unavailable,
+                        "cannot connect to https://rpc.example/v3/abc: connection refused");
     });
   }
   expect_remote_failure(client.block_number(), "(5 tries)");
@@ -240,7 +248,8 @@ TEST_CASE("rpc client waits between tries, doubling from the first backoff up to
 
   // A transaction is sent once unless asked: no wait at all.
   script.push_back([](const json&) -> Result<RpcTransport::Answer> {
-    return make_error(ErrorKind::remote_unavailable, "cannot connect to https://rpc.example/v3/abc: connection refused");
+    return make_error(ErrorKind::remote_unavailable,
+                      "cannot connect to https://rpc.example/v3/abc: connection refused");
   });
   expect_remote_failure(client.send_raw_transaction(Bytes{0x02, 0xc0}), "connection refused");
   CHECK(clock.sleeps().size() == 4);
@@ -258,12 +267,15 @@ TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions
 
   const std::string log = R"({"address":"0x5fbdb2315678afecb367f032d93f642f64180aa3","topics":[")" + zero_hash +
                           R"("],"data":"0x01","blockNumber":"0x2","blockHash":")" + zero_hash +
-                          R"(","transactionHash":")" + a_hash + R"(","transactionIndex":"0x0","logIndex":"0x0","removed":false})";
-  const std::string receipt = R"({"transactionHash":")" + a_hash + R"(","transactionIndex":"0x0","blockHash":")" + zero_hash +
+                          R"(","transactionHash":")" + a_hash +
+                          R"(","transactionIndex":"0x0","logIndex":"0x0","removed":false})";
+  const std::string receipt = R"({"transactionHash":")" + a_hash + R"(","transactionIndex":"0x0","blockHash":")" +
+                              zero_hash +
                               R"(","blockNumber":"0x2","from":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266","to":null,)"
                               R"("contractAddress":"0x5fbdb2315678afecb367f032d93f642f64180aa3","status":"0x1",)"
                               R"("gasUsed":"0x5208","cumulativeGasUsed":"0x5208","effectiveGasPrice":"0x3b9aca00",)"
-                              R"("logs":[)" + log + "]}";
+                              R"("logs":[)" +
+                              log + "]}";
   fixture.answer(receipt);
   const auto mined = fixture.client.transaction_receipt(transaction);
   REQUIRE(mined.ok());
@@ -295,11 +307,10 @@ TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions
   const auto logs = fixture.client.logs(filter);
   REQUIRE(logs.ok());
   CHECK(logs->size() == 2);
-  CHECK(fixture.requests.back()["params"][0] ==
-        json({{"address", {"0x5fbdb2315678afecb367f032d93f642f64180aa3"}},
-              {"topics", {{zero_hash}, nullptr}},
-              {"fromBlock", "0x1"},
-              {"toBlock", "latest"}}));
+  CHECK(fixture.requests.back()["params"][0] == json({{"address", {"0x5fbdb2315678afecb367f032d93f642f64180aa3"}},
+                                                      {"topics", {{zero_hash}, nullptr}},
+                                                      {"fromBlock", "0x1"},
+                                                      {"toBlock", "latest"}}));
   fixture.answer(R"([{"address":"0x5fbdb2315678afecb367f032d93f642f64180aa3","topics":[]}])");
   expect_remote_failure(fixture.client.logs(filter), "log 0: missing \"data\"");
 
@@ -311,12 +322,14 @@ TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions
   CHECK((*block)->timestamp == 0x6553f100);
   CHECK((*block)->base_fee_per_gas == codec::U256(7));
   CHECK(fixture.requests.back()["params"] == json::array({"0x2", false}));
-  fixture.answer(R"({"number":"0x3","hash":")" + a_hash + R"(","parentHash":")" + zero_hash + R"(","timestamp":"0x1"})");
+  fixture.answer(R"({"number":"0x3","hash":")" + a_hash + R"(","parentHash":")" + zero_hash +
+                 R"(","timestamp":"0x1"})");
   expect_remote_failure(fixture.client.block_by_number(BlockTag::number(2)), "asked for block 0x2");
   fixture.answer(R"({"number":"0x3","hash":"0xaa","parentHash":")" + zero_hash + R"(","timestamp":"0x1"})");
   expect_remote_failure(fixture.client.block_by_number(BlockTag::latest()), "hash: hash of 1 bytes");
 
-  fixture.answer(R"({"oldestBlock":"0x1","baseFeePerGas":["0x3b9aca00","0x342770c0"],"gasUsedRatio":[0.5],"reward":[["0x1","0x2"]]})");
+  fixture.answer(
+      R"({"oldestBlock":"0x1","baseFeePerGas":["0x3b9aca00","0x342770c0"],"gasUsedRatio":[0.5],"reward":[["0x1","0x2"]]})");
   const std::vector<double> percentiles{25, 75};
   const auto history = fixture.client.fee_history(1, BlockTag::latest(), percentiles);
   REQUIRE(history.ok());
@@ -324,7 +337,8 @@ TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions
   CHECK(history->reward == std::vector<std::vector<codec::U256>>{{codec::U256(1), codec::U256(2)}});
   CHECK(fixture.requests.back()["params"] == json::array({"0x1", "latest", {25.0, 75.0}}));
   // anvil answers "reward": [] when no percentiles were asked for.
-  fixture.answer(R"({"oldestBlock":"0x0","baseFeePerGas":["0x3b9aca00","0x3b9aca00"],"gasUsedRatio":[0.0],"reward":[]})");
+  fixture.answer(
+      R"({"oldestBlock":"0x0","baseFeePerGas":["0x3b9aca00","0x3b9aca00"],"gasUsedRatio":[0.0],"reward":[]})");
   const auto no_rewards = fixture.client.fee_history(1, BlockTag::latest(), {});
   REQUIRE(no_rewards.ok());
   CHECK(no_rewards->reward.empty());
@@ -335,9 +349,11 @@ TEST_CASE("rpc client reads receipts, blocks, logs, fee history and transactions
   fixture.answer(R"({"oldestBlock":"0x1","baseFeePerGas":["0x1","0x1"],"gasUsedRatio":[0.5],"reward":[["0x1"]]})");
   expect_remote_failure(fixture.client.fee_history(1, BlockTag::latest(), percentiles), "percentiles");
 
-  fixture.answer(R"({"hash":")" + a_hash + R"(","type":"0x2","from":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",)"
-                 R"("to":"0x5fbdb2315678afecb367f032d93f642f64180aa3","nonce":"0x5","gas":"0x5208","value":"0x0",)"
-                 R"("input":"0x","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1","blockNumber":null,"blockHash":null})");
+  fixture.answer(
+      R"({"hash":")" + a_hash +
+      R"(","type":"0x2","from":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",)"
+      R"("to":"0x5fbdb2315678afecb367f032d93f642f64180aa3","nonce":"0x5","gas":"0x5208","value":"0x0",)"
+      R"("input":"0x","maxFeePerGas":"0x2","maxPriorityFeePerGas":"0x1","blockNumber":null,"blockHash":null})");
   const auto info = fixture.client.transaction_by_hash(transaction);
   REQUIRE(info.ok());
   REQUIRE(info->has_value());

@@ -7,10 +7,10 @@
 #include <fstream>
 #include <optional>
 
-#include "temporary_directory.hpp"
 #include "mlchain/codec/eip191.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/keys/signers.hpp"
+#include "temporary_directory.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <set>
 
-#include "unsigned_commit.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/memory_object_store.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/unixfs/directory_builder.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
+#include "unsigned_commit.hpp"
 
 using namespace mlchain;
 using unixfs::NodeKind;
@@ -131,7 +131,8 @@ TEST_CASE("walk_history gives each ancestor once, newest first, ties by CID text
   const auto history = core::walk_history(objects, {merge});
   REQUIRE(history.ok());
   CHECK(cids_of(*history) == std::vector<std::string>{merge.to_string(), earlier, later, first.to_string()});
-  CHECK(cids_of(core::walk_history(objects, {merge}, 2).value()) == std::vector<std::string>{merge.to_string(), earlier});
+  CHECK(cids_of(core::walk_history(objects, {merge}, 2).value()) ==
+        std::vector<std::string>{merge.to_string(), earlier});
   CHECK(cids_of(core::walk_history(objects, {left, right}).value()) ==
         std::vector<std::string>{earlier, later, first.to_string()});
 }

@@ -7,8 +7,6 @@
 #include <set>
 #include <string>
 
-#include "temporary_directory.hpp"
-#include "test_files.hpp"
 #include "mlchain/core/commit.hpp"
 #include "mlchain/crypto/secp256k1.hpp"
 #include "mlchain/fs/importer.hpp"
@@ -18,6 +16,8 @@
 #include "mlchain/repo/index_file.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/work_tree.hpp"
+#include "temporary_directory.hpp"
+#include "test_files.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
@@ -68,7 +68,8 @@ class CountingHooks : public fs::TreeWalkHooks {
 
 }  // namespace
 
-TEST_CASE("a walk hook leaves entries out: not asked below a left-out directory, not read, not in the tree", "[tree_walk]") {
+TEST_CASE("a walk hook leaves entries out: not asked below a left-out directory, not read, not in the tree",
+          "[tree_walk]") {
   TemporaryDirectory dir;
   const auto root = dir.path / "bundle";
   write_text(root / "a.txt", "a");
@@ -149,7 +150,10 @@ TEST_CASE("a file larger than a chunk reaches the large-file hooks whole, in ord
   struct LargeHooks : fs::TreeWalkHooks {
     std::string seen;
     int begins = 0, ends = 0;
-    Status large_file_begin(fs::WalkedFile&) override { ++begins; return {}; }
+    Status large_file_begin(fs::WalkedFile&) override {
+      ++begins;
+      return {};
+    }
     Status large_file_chunk(fs::WalkedFile&, ByteView chunk) override {
       seen.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
       return {};
@@ -177,8 +181,8 @@ TEST_CASE("cid of a directory and the commit of it give the same tree, odd entri
   write_text(root / "cafe\xcc\x81/decomposed.txt", "the same name, decomposed");   // "café" in NFD
   stdfs::create_directories(root / "empty");
   stdfs::create_directories(root / "nested/empty-too");
-  write_text(root / "nested/.git/HEAD", "ref: refs/heads/main\n");                  // never in a bundle
-  write_text(root / "nested/inner/.mlchain/HEAD", "ref: refs/heads/main\n");        // nor another repository
+  write_text(root / "nested/.git/HEAD", "ref: refs/heads/main\n");            // never in a bundle
+  write_text(root / "nested/inner/.mlchain/HEAD", "ref: refs/heads/main\n");  // nor another repository
   write_text(root / "nested/inner/.hg/store", "x");
   write_text(root / "nested/inner/kept.txt", "kept");
   write_text(root / ".mlchainignore", "# nothing here is ignored by pattern\n*.never\n");
@@ -204,14 +208,15 @@ TEST_CASE("cid of a directory and the commit of it give the same tree, odd entri
 
     repo::SnapshotOptions status;
     status.dereference = dereference;
-    const auto snapshot = repo::snapshot_work_tree(repository, unixfs::default_profile,
-                                                   repo::load_index(repository.paths()), status);
+    const auto snapshot =
+        repo::snapshot_work_tree(repository, unixfs::default_profile, repo::load_index(repository.paths()), status);
     REQUIRE(snapshot);
     CHECK(snapshot->root.cid == commit.tree);
   }
 }
 
-TEST_CASE("the snapshot's ignore rules leave files unread and directories unwalked, nested files included", "[tree_walk]") {
+TEST_CASE("the snapshot's ignore rules leave files unread and directories unwalked, nested files included",
+          "[tree_walk]") {
   TemporaryDirectory dir;
   const auto root = dir.path / "work";
   auto repository = repo::init_repository(root).value();
@@ -230,6 +235,7 @@ TEST_CASE("the snapshot's ignore rules leave files unread and directories unwalk
   REQUIRE(snapshot);
   std::vector<std::string> paths;
   for (const auto& entry : snapshot->entries) paths.push_back(entry.path);
-  CHECK(paths == std::vector<std::string>{".mlchainignore", "model.bin", "sub/.mlchainignore", "sub/deeper", "sub/kept.bin"});
+  CHECK(paths ==
+        std::vector<std::string>{".mlchainignore", "model.bin", "sub/.mlchainignore", "sub/deeper", "sub/kept.bin"});
   CHECK(snapshot->files_read == 4);  // the two ignore files and the two kept files; nothing ignored is read
 }

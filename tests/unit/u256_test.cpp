@@ -29,7 +29,8 @@ TEST_CASE("U256 reads and prints decimal and quantity text", "[u256]") {
   CHECK_FALSE(U256::parse_decimal("01").ok());
   CHECK_FALSE(U256::parse_decimal("1e9").ok());
   CHECK_FALSE(U256::parse_decimal("-1").ok());
-  CHECK_FALSE(U256::parse_decimal("115792089237316195423570985008687907853269984665640564039457584007913129639936").ok());
+  CHECK_FALSE(
+      U256::parse_decimal("115792089237316195423570985008687907853269984665640564039457584007913129639936").ok());
   CHECK_FALSE(U256::parse_quantity("0x").ok());
   CHECK_FALSE(U256::parse_quantity("0x01").ok());
   CHECK_FALSE(U256::parse_quantity("0x00").ok());

@@ -6,8 +6,6 @@
 #include <string>
 
 #include "fakes/memory_node.hpp"
-#include "temporary_directory.hpp"
-#include "unsigned_commit.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/keys/signers.hpp"
 #include "mlchain/remote/car_transfer.hpp"
@@ -15,6 +13,8 @@
 #include "mlchain/repo/commit_work_tree.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/workflow/verify.hpp"
+#include "temporary_directory.hpp"
+#include "unsigned_commit.hpp"
 
 using namespace mlchain;
 using mlchain::testing::TemporaryDirectory;
@@ -72,7 +72,8 @@ Published publish(const stdfs::path& work, const stdfs::path& elsewhere, testing
   REQUIRE(node.import_car([&in](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
                 in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
                 return static_cast<std::size_t>(in.gcount());
-              }).ok());
+              })
+              .ok());
   const auto deploy = elsewhere / "deploy";
   write_file(deploy / "model.bin", "weights");
   write_file(deploy / "config" / "params.json", "{\"lr\": 0.1}");
@@ -89,9 +90,8 @@ workflow::VerifyRequest request_on(testing::MemoryNode& node, const Published& p
 }
 
 bool has_problem(const workflow::VerifyReport& report, repo::ProblemKind kind, const std::string& path) {
-  return std::any_of(report.problems.begin(), report.problems.end(), [&](const repo::VerifyProblem& problem) {
-    return problem.kind == kind && problem.path == path;
-  });
+  return std::any_of(report.problems.begin(), report.problems.end(),
+                     [&](const repo::VerifyProblem& problem) { return problem.kind == kind && problem.path == path; });
 }
 
 }  // namespace

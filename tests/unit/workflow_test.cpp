@@ -25,9 +25,14 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-const remote::Remote origin{.name = "origin", .ipfs = "http://127.0.0.1:5001", .gateway = std::nullopt,
-                            .rpc = std::nullopt, .registry = std::nullopt, .repo = std::nullopt,
-                            .chain_id = std::nullopt, .confirmations = std::nullopt};
+const remote::Remote origin{.name = "origin",
+                            .ipfs = "http://127.0.0.1:5001",
+                            .gateway = std::nullopt,
+                            .rpc = std::nullopt,
+                            .registry = std::nullopt,
+                            .repo = std::nullopt,
+                            .chain_id = std::nullopt,
+                            .confirmations = std::nullopt};
 
 void write_text(const stdfs::path& path, const std::string& text) {
   stdfs::create_directories(path.parent_path());
@@ -83,7 +88,8 @@ struct SourceRepository {
 
   SourceRepository() {
     const auto& root = repository.work_tree();
-    for (int i = 0; i < 4; ++i) write_text(root / "weights" / ("shard-" + std::to_string(i)), "shard " + std::to_string(i));
+    for (int i = 0; i < 4; ++i)
+      write_text(root / "weights" / ("shard-" + std::to_string(i)), "shard " + std::to_string(i));
     first = commit_all(repository, "first", 1000);
     write_text(root / "weights" / "shard-0", "shard 0, retrained");
     write_text(root / "README", "model card");
@@ -161,8 +167,10 @@ TEST_CASE("a push to a chain remote moves the tracking ref only through the chai
   bool pinned_first = false;
   auto options = push_main();
   options.pinned_before_anchoring = [&](const codec::Cid& head) { pinned_first = node.pinned(head); };
-  const workflow::AnchorStep refused = [](repo::Repository&, const std::string&, const codec::Cid&)
-      -> Result<workflow::PushAnchoring> { return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first"); };
+  const workflow::AnchorStep refused = [](repo::Repository&, const std::string&,
+                                          const codec::Cid&) -> Result<workflow::PushAnchoring> {
+    return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first");
+  };
   auto pushed = workflow::push_branch(source.repository, chain_remote, node, options, refused);
   REQUIRE_FALSE(pushed.ok());
   CHECK(pushed.error().kind == ErrorKind::not_fast_forward);

@@ -209,7 +209,8 @@ class Decoder {
   Result<std::size_t> length_at(std::size_t at, const char* what) const {
     MLCHAIN_TRY(const Word word, word_at(at));
     const auto value = U256::from_big_endian(std::span<const std::uint8_t, 32>(word)).to_uint64();
-    if (!value || *value > data_.size()) return malformed(std::string(what) + " beyond the end of the data", origin_ + at);
+    if (!value || *value > data_.size())
+      return malformed(std::string(what) + " beyond the end of the data", origin_ + at);
     return static_cast<std::size_t>(*value);
   }
 
@@ -229,9 +230,8 @@ Result<std::vector<Value>> decode_at(std::span<const Type> types, ByteView data,
 
 bool is_identifier(std::string_view text) {
   if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0]))) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-  });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; });
 }
 
 std::string describe_value(const Value& value) {
@@ -289,13 +289,20 @@ bool Type::is_dynamic() const { return kind_ == Kind::bytes || kind_ == Kind::st
 
 std::string Type::name() const {
   switch (kind_) {
-    case Kind::uint256: return "uint256";
-    case Kind::address: return "address";
-    case Kind::boolean: return "bool";
-    case Kind::bytes32: return "bytes32";
-    case Kind::bytes: return "bytes";
-    case Kind::string: return "string";
-    case Kind::array: return element_->name() + "[]";
+    case Kind::uint256:
+      return "uint256";
+    case Kind::address:
+      return "address";
+    case Kind::boolean:
+      return "bool";
+    case Kind::bytes32:
+      return "bytes32";
+    case Kind::bytes:
+      return "bytes";
+    case Kind::string:
+      return "string";
+    case Kind::array:
+      return element_->name() + "[]";
   }
   return {};
 }
@@ -457,9 +464,12 @@ Result<std::vector<std::optional<Word>>> event_topics(const Signature& event,
 
 std::string Revert::describe() const {
   switch (kind) {
-    case Kind::empty: return "no revert data";
-    case Kind::error_string: return "Error(" + describe_value(Value(message)) + ")";
-    case Kind::panic: return "Panic(" + panic_code.to_quantity() + ")";
+    case Kind::empty:
+      return "no revert data";
+    case Kind::error_string:
+      return "Error(" + describe_value(Value(message)) + ")";
+    case Kind::panic:
+      return "Panic(" + panic_code.to_quantity() + ")";
     case Kind::custom: {
       std::string text = error_name + "(";
       for (std::size_t i = 0; i < arguments.size(); ++i) text += (i > 0 ? ", " : "") + describe_value(arguments[i]);

@@ -27,11 +27,13 @@ std::string to_checksum_address(const Address& address) {
 
 Result<Address> parse_address(std::string_view text) {
   if (text.size() != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
-    return make_error(ErrorKind::invalid_input, "address '" + std::string(text) + "' is not 0x followed by 40 hex digits");
+    return make_error(ErrorKind::invalid_input,
+                      "address '" + std::string(text) + "' is not 0x followed by 40 hex digits");
   const std::string_view digits = text.substr(2);
   auto decoded = from_hex(digits);
   if (!decoded)
-    return make_error(ErrorKind::invalid_input, "address '" + std::string(text) + "' is not 0x followed by 40 hex digits");
+    return make_error(ErrorKind::invalid_input,
+                      "address '" + std::string(text) + "' is not 0x followed by 40 hex digits");
   Address address;
   std::copy(decoded->begin(), decoded->end(), address.bytes.begin());
 
@@ -40,9 +42,10 @@ Result<Address> parse_address(std::string_view text) {
   const bool has_lower = std::any_of(digits.begin(), digits.end(), is_lower);
   const bool has_upper = std::any_of(digits.begin(), digits.end(), is_upper);
   if (has_lower && has_upper && to_checksum_address(address).substr(2) != digits)
-    return make_error(ErrorKind::invalid_input, "address '" + std::string(text) +
-                                            "' has an invalid EIP-55 checksum (mistyped? its checksummed form is " +
-                                            to_checksum_address(address) + ")");
+    return make_error(ErrorKind::invalid_input,
+                      "address '" + std::string(text) +
+                          "' has an invalid EIP-55 checksum (mistyped? its checksummed form is " +
+                          to_checksum_address(address) + ")");
   return address;
 }
 

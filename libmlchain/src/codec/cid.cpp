@@ -30,7 +30,8 @@ Result<Cid> Cid::read(ByteView input, std::size_t& consumed) {
   }
   auto version = read_varint(input);
   if (!version) return make_error(ErrorKind::invalid_input, "CID version: " + version.error().message);
-  if (version->value != 1) return make_error(ErrorKind::unsupported, "unsupported CID version " + std::to_string(version->value));
+  if (version->value != 1)
+    return make_error(ErrorKind::unsupported, "unsupported CID version " + std::to_string(version->value));
   auto codec = read_varint(input.subspan(version->length));
   if (!codec) return make_error(ErrorKind::invalid_input, "CID codec: " + codec.error().message);
   const std::size_t header = version->length + codec->length;
@@ -50,18 +51,22 @@ Result<Cid> Cid::from_bytes(ByteView bytes) {
 Result<Cid> Cid::parse(std::string_view text) {
   if (text.size() == 46 && text.substr(0, 2) == "Qm") {
     auto bytes = base58btc_decode(text);
-    if (!bytes) return make_error(ErrorKind::invalid_input, "CIDv0 '" + std::string(text) + "': " + bytes.error().message);
+    if (!bytes)
+      return make_error(ErrorKind::invalid_input, "CIDv0 '" + std::string(text) + "': " + bytes.error().message);
     auto cid = from_bytes(*bytes);
     if (!cid || cid->version() != 0)
       return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a valid CIDv0");
     return cid;
   }
   auto bytes = multibase_decode(text);
-  if (!bytes) return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a CID: " + bytes.error().message);
+  if (!bytes)
+    return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a CID: " + bytes.error().message);
   auto cid = from_bytes(*bytes);
-  if (!cid) return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a CID: " + cid.error().message);
+  if (!cid)
+    return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "' is not a CID: " + cid.error().message);
   if (cid->version() == 0)
-    return make_error(ErrorKind::invalid_input, "'" + std::string(text) + "': a CIDv0 is written bare in base58btc (Qm…), not in multibase");
+    return make_error(ErrorKind::invalid_input,
+                      "'" + std::string(text) + "': a CIDv0 is written bare in base58btc (Qm…), not in multibase");
   return cid;
 }
 

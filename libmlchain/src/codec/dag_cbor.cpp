@@ -76,14 +76,17 @@ void append_head(Bytes& out, Major major, std::uint64_t argument) {
     out.push_back(initial | 27);
     length = 8;
   }
-  for (int shift = 8 * (length - 1); shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(argument >> shift));
+  for (int shift = 8 * (length - 1); shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(argument >> shift));
 }
 
 class Encoder {
  public:
   Status write(const Value& value) {
     switch (value.kind()) {
-      case Value::Kind::null: out_.push_back((simple << 5) | simple_null); break;
+      case Value::Kind::null:
+        out_.push_back((simple << 5) | simple_null);
+        break;
       case Value::Kind::boolean:
         out_.push_back(static_cast<std::uint8_t>((simple << 5) | (*value.get_if<bool>() ? simple_true : simple_false)));
         break;
@@ -100,8 +103,12 @@ class Encoder {
         for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(bits >> shift));
         break;
       }
-      case Value::Kind::bytes: write_bytes(*value.get_if<Bytes>()); break;
-      case Value::Kind::text: MLCHAIN_TRY_STATUS(write_text(*value.get_if<std::string>())); break;
+      case Value::Kind::bytes:
+        write_bytes(*value.get_if<Bytes>());
+        break;
+      case Value::Kind::text:
+        MLCHAIN_TRY_STATUS(write_text(*value.get_if<std::string>()));
+        break;
       case Value::Kind::list: {
         const auto& list = *value.get_if<List>();
         append_head(out_, array, list.size());
@@ -148,8 +155,8 @@ class Encoder {
 
 struct Head {
   Major major;
-  std::uint8_t info;        // the low five bits of the initial byte
-  std::uint64_t argument;   // for major type 7, the raw bits that follow (float64's payload)
+  std::uint8_t info;       // the low five bits of the initial byte
+  std::uint64_t argument;  // for major type 7, the raw bits that follow (float64's payload)
 };
 
 class Decoder {
@@ -216,8 +223,10 @@ class Decoder {
     const std::size_t start = pos_;
     MLCHAIN_TRY(auto head, read_head());
     switch (head.major) {
-      case unsigned_integer: return Value(Integer{false, head.argument});
-      case negative_integer: return Value(Integer{true, head.argument});
+      case unsigned_integer:
+        return Value(Integer{false, head.argument});
+      case negative_integer:
+        return Value(Integer{true, head.argument});
       case byte_string: {
         MLCHAIN_TRY(auto payload, read_payload(head.argument));
         return Value(Bytes(payload.begin(), payload.end()));
@@ -236,7 +245,8 @@ class Decoder {
         }
         return Value(std::move(list));
       }
-      case map: return read_map(head.argument, depth);
+      case map:
+        return read_map(head.argument, depth);
       case tag: {
         if (head.argument != cid_tag) {
           pos_ = start;
@@ -244,7 +254,8 @@ class Decoder {
         }
         return read_link();
       }
-      default: return read_simple(head, start);  // major type 7, the last of the eight
+      default:
+        return read_simple(head, start);  // major type 7, the last of the eight
     }
   }
 
@@ -291,9 +302,12 @@ class Decoder {
 
   Result<Value> read_simple(const Head& head, std::size_t start) {
     switch (head.info) {
-      case simple_false: return Value(false);
-      case simple_true: return Value(true);
-      case simple_null: return Value(nullptr);
+      case simple_false:
+        return Value(false);
+      case simple_true:
+        return Value(true);
+      case simple_null:
+        return Value(nullptr);
       case float64: {
         const auto number = std::bit_cast<double>(head.argument);
         if (!std::isfinite(number)) {
@@ -302,7 +316,8 @@ class Decoder {
         }
         return Value(number);
       }
-      default: break;
+      default:
+        break;
     }
     pos_ = start;
     if (head.info == 25 || head.info == 26) return fail("16- or 32-bit float (floats are always 64-bit)");

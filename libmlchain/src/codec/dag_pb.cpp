@@ -28,11 +28,13 @@ Result<PbLink> decode_link(ByteView bytes) {
   std::uint32_t last_field = 0;
   while (!reader.done()) {
     MLCHAIN_TRY(auto tag, reader.read_tag());
-    if (tag.field <= last_field) return make_error(ErrorKind::invalid_input, "dag-pb link fields are repeated or out of order");
+    if (tag.field <= last_field)
+      return make_error(ErrorKind::invalid_input, "dag-pb link fields are repeated or out of order");
     last_field = tag.field;
     switch (tag.field) {
       case link_hash: {
-        if (tag.type != WireType::length_delimited) return make_error(ErrorKind::invalid_input, "dag-pb link Hash has the wrong wire type");
+        if (tag.type != WireType::length_delimited)
+          return make_error(ErrorKind::invalid_input, "dag-pb link Hash has the wrong wire type");
         MLCHAIN_TRY(auto raw, reader.read_bytes());
         auto cid = Cid::from_bytes(raw);
         if (!cid) return make_error(ErrorKind::invalid_input, "dag-pb link Hash: " + cid.error().message);
@@ -41,13 +43,15 @@ Result<PbLink> decode_link(ByteView bytes) {
         break;
       }
       case link_name: {
-        if (tag.type != WireType::length_delimited) return make_error(ErrorKind::invalid_input, "dag-pb link Name has the wrong wire type");
+        if (tag.type != WireType::length_delimited)
+          return make_error(ErrorKind::invalid_input, "dag-pb link Name has the wrong wire type");
         MLCHAIN_TRY(auto raw, reader.read_bytes());
         link.name = std::string(raw.begin(), raw.end());
         break;
       }
       case link_tsize: {
-        if (tag.type != WireType::varint) return make_error(ErrorKind::invalid_input, "dag-pb link Tsize has the wrong wire type");
+        if (tag.type != WireType::varint)
+          return make_error(ErrorKind::invalid_input, "dag-pb link Tsize has the wrong wire type");
         MLCHAIN_TRY(auto tsize, reader.read_varint());
         link.tsize = tsize;
         break;

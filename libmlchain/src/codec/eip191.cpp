@@ -8,7 +8,9 @@ namespace mlchain::codec {
 
 Keccak256Digest personal_message_digest(ByteView message) {
   Keccak256 hasher;
-  hasher.update(as_bytes("\x19" "Ethereum Signed Message:\n"));
+  hasher.update(
+      as_bytes("\x19"
+               "Ethereum Signed Message:\n"));
   hasher.update(as_bytes(std::to_string(message.size())));
   hasher.update(message);
   return hasher.finish();

@@ -27,7 +27,8 @@ Result<Bytes> from_hex(std::string_view text) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     int hi = util::hex_digit_value(text[2 * i]);
     int lo = util::hex_digit_value(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return make_error(ErrorKind::invalid_input, "hex string has a character that is not a hex digit");
+    if (hi < 0 || lo < 0)
+      return make_error(ErrorKind::invalid_input, "hex string has a character that is not a hex digit");
     out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
   }
   return out;

@@ -43,14 +43,16 @@ std::string base32_encode(ByteView bytes) {
 Result<Bytes> base32_decode(std::string_view text) {
   // Lengths of 1, 3 and 6 mod 8 cannot come from whole bytes.
   const std::size_t rem = text.size() % 8;
-  if (rem == 1 || rem == 3 || rem == 6) return make_error(ErrorKind::invalid_input, "base32 text has an impossible length");
+  if (rem == 1 || rem == 3 || rem == 6)
+    return make_error(ErrorKind::invalid_input, "base32 text has an impossible length");
   Bytes out;
   out.reserve(text.size() * 5 / 8);
   std::uint32_t buffer = 0;
   int bits = 0;
   for (char c : text) {
     const int v = base32_values[static_cast<unsigned char>(c)];
-    if (v < 0) return make_error(ErrorKind::invalid_input, "base32 text has a character outside the lowercase alphabet");
+    if (v < 0)
+      return make_error(ErrorKind::invalid_input, "base32 text has a character outside the lowercase alphabet");
     buffer = (buffer << 5) | static_cast<std::uint32_t>(v);
     bits += 5;
     if (bits >= 8) {
@@ -114,9 +116,15 @@ Result<Bytes> base58btc_decode(std::string_view text) {
 std::string multibase_encode(Multibase base, ByteView bytes) {
   std::string out(1, static_cast<char>(base));
   switch (base) {
-    case Multibase::base16: out += to_hex(bytes); break;
-    case Multibase::base32: out += base32_encode(bytes); break;
-    case Multibase::base58btc: out += base58btc_encode(bytes); break;
+    case Multibase::base16:
+      out += to_hex(bytes);
+      break;
+    case Multibase::base32:
+      out += base32_encode(bytes);
+      break;
+    case Multibase::base58btc:
+      out += base58btc_encode(bytes);
+      break;
   }
   return out;
 }
@@ -125,15 +133,18 @@ Result<Bytes> multibase_decode(std::string_view text) {
   if (text.empty()) return make_error(ErrorKind::invalid_input, "empty multibase text");
   const std::string_view body = text.substr(1);
   switch (text[0]) {
-    case 'b': return base32_decode(body);
-    case 'z': return base58btc_decode(body);
+    case 'b':
+      return base32_decode(body);
+    case 'z':
+      return base58btc_decode(body);
     case 'f':
       for (char c : body)
-        if (c >= 'A' && c <= 'F') return make_error(ErrorKind::invalid_input, "base16 multibase text must be lowercase");
+        if (c >= 'A' && c <= 'F')
+          return make_error(ErrorKind::invalid_input, "base16 multibase text must be lowercase");
       return from_hex(body);
     default:
       return make_error(ErrorKind::unsupported, std::string("unsupported multibase prefix '") + text[0] +
-                                              "' (mlchain reads 'b' base32, 'z' base58btc, 'f' base16)");
+                                                    "' (mlchain reads 'b' base32, 'z' base58btc, 'f' base16)");
   }
 }
 

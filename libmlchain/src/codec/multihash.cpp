@@ -38,7 +38,8 @@ Result<Multihash> Multihash::read(ByteView input, std::size_t& consumed) {
     return make_error(ErrorKind::invalid_input, "sha2-256 multihash must have a 32-byte digest");
   if (code->value == multihash_code::identity && length->value > max_identity_length)
     return make_error(ErrorKind::invalid_input, "identity multihash is longer than 128 bytes");
-  if (length->value > input.size() - header) return make_error(ErrorKind::invalid_input, "multihash digest is truncated");
+  if (length->value > input.size() - header)
+    return make_error(ErrorKind::invalid_input, "multihash digest is truncated");
   const auto digest = input.subspan(header, static_cast<std::size_t>(length->value));
   consumed = header + digest.size();
   return Multihash{code->value, Bytes(digest.begin(), digest.end())};

@@ -28,7 +28,8 @@ Result<Reader::Tag> Reader::read_tag() {
   MLCHAIN_TRY(auto key, read_varint());
   const auto type = key & 7;
   const auto field = key >> 3;
-  if (field == 0 || field > 0x1fffffff) return make_error(ErrorKind::invalid_input, "protobuf field number out of range");
+  if (field == 0 || field > 0x1fffffff)
+    return make_error(ErrorKind::invalid_input, "protobuf field number out of range");
   if (type != 0 && type != 2 && type != 5)
     return make_error(ErrorKind::invalid_input, "protobuf wire type " + std::to_string(type) + " is not allowed here");
   return Tag{static_cast<std::uint32_t>(field), static_cast<WireType>(type)};
@@ -42,7 +43,8 @@ Result<std::uint64_t> Reader::read_varint() {
   for (std::size_t i = 0;; ++i) {
     if (pos_ + i == input_.size()) return make_error(ErrorKind::invalid_input, "protobuf varint is truncated");
     const std::uint8_t byte = input_[pos_ + i];
-    if (i == max_bytes - 1 && byte > 1) return make_error(ErrorKind::invalid_input, "protobuf varint overflows 64 bits");
+    if (i == max_bytes - 1 && byte > 1)
+      return make_error(ErrorKind::invalid_input, "protobuf varint overflows 64 bits");
     value |= static_cast<std::uint64_t>(byte & 0x7f) << (7 * i);
     if ((byte & 0x80) == 0) {
       if (byte == 0 && i > 0) return make_error(ErrorKind::invalid_input, "protobuf varint is not minimally encoded");

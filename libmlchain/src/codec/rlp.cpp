@@ -114,8 +114,8 @@ Result<Item> decode(ByteView bytes) {
   MLCHAIN_TRY(Item item, decoder.item(0, bytes.size()));
   if (decoder.position() != bytes.size()) {
     return make_error(ErrorKind::invalid_input, "rlp: " + std::to_string(bytes.size() - decoder.position()) +
-                                            " bytes left over after the item at byte " +
-                                            std::to_string(decoder.position()));
+                                                    " bytes left over after the item at byte " +
+                                                    std::to_string(decoder.position()));
   }
   return item;
 }
@@ -129,11 +129,13 @@ Result<std::uint64_t> to_uint64(const Item& item, std::string_view what) {
 
 Result<U256> to_u256(const Item& item, std::string_view what) {
   const Bytes* bytes = item.bytes();
-  if (bytes == nullptr) return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " is a list, not an integer");
+  if (bytes == nullptr)
+    return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " is a list, not an integer");
   if (!bytes->empty() && (*bytes)[0] == 0) {
     return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " has a leading zero byte");
   }
-  if (bytes->size() > 32) return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " does not fit 256 bits");
+  if (bytes->size() > 32)
+    return make_error(ErrorKind::invalid_input, "rlp: " + std::string(what) + " does not fit 256 bits");
   return U256::from_big_endian(*bytes);
 }
 

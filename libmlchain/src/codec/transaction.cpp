@@ -32,7 +32,8 @@ rlp::Item access_list_item(const std::vector<AccessListEntry>& access_list) {
 
 Status check_fields(const Transaction& transaction) {
   if (transaction.type == TransactionType::eip1559) {
-    if (!transaction.gas_price.is_zero()) return usage("gas_price is set on a type 2 transaction (it has two fee fields)");
+    if (!transaction.gas_price.is_zero())
+      return usage("gas_price is set on a type 2 transaction (it has two fee fields)");
     return {};
   }
   if (transaction.type != TransactionType::legacy) {

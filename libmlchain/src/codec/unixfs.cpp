@@ -9,7 +9,16 @@ namespace {
 
 using protobuf::WireType;
 
-enum Field : std::uint32_t { type = 1, data = 2, filesize = 3, blocksizes = 4, hash_type = 5, fanout = 6, mode = 7, mtime = 8 };
+enum Field : std::uint32_t {
+  type = 1,
+  data = 2,
+  filesize = 3,
+  blocksizes = 4,
+  hash_type = 5,
+  fanout = 6,
+  mode = 7,
+  mtime = 8
+};
 enum TimeField : std::uint32_t { seconds = 1, nanos = 2 };
 
 Bytes encode_time(const UnixfsTime& time) {
@@ -26,7 +35,8 @@ Result<UnixfsTime> decode_time(ByteView bytes) {
   std::uint32_t last_field = 0;
   while (!reader.done()) {
     MLCHAIN_TRY(auto tag, reader.read_tag());
-    if (tag.field <= last_field) return make_error(ErrorKind::invalid_input, "UnixFS mtime fields are repeated or out of order");
+    if (tag.field <= last_field)
+      return make_error(ErrorKind::invalid_input, "UnixFS mtime fields are repeated or out of order");
     last_field = tag.field;
     if (tag.field == TimeField::seconds && tag.type == WireType::varint) {
       MLCHAIN_TRY(auto seconds, reader.read_varint());
@@ -34,7 +44,8 @@ Result<UnixfsTime> decode_time(ByteView bytes) {
       has_seconds = true;
     } else if (tag.field == TimeField::nanos && tag.type == WireType::fixed32) {
       MLCHAIN_TRY(auto nanos, reader.read_fixed32());
-      if (nanos == 0 || nanos > 999999999) return make_error(ErrorKind::invalid_input, "UnixFS mtime nanoseconds out of range");
+      if (nanos == 0 || nanos > 999999999)
+        return make_error(ErrorKind::invalid_input, "UnixFS mtime nanoseconds out of range");
       time.nanos = nanos;
     } else {
       return make_error(ErrorKind::invalid_input, "UnixFS mtime is malformed");
@@ -72,7 +83,8 @@ Result<UnixfsData> UnixfsData::decode(ByteView bytes) {
     last_field = tag.field;
     const bool wants_bytes = tag.field == Field::data || tag.field == Field::mtime;
     if (tag.type != (wants_bytes ? WireType::length_delimited : WireType::varint))
-      return make_error(ErrorKind::invalid_input, "UnixFS field " + std::to_string(tag.field) + " has the wrong wire type");
+      return make_error(ErrorKind::invalid_input,
+                        "UnixFS field " + std::to_string(tag.field) + " has the wrong wire type");
     switch (tag.field) {
       case Field::type: {
         MLCHAIN_TRY(auto value, reader.read_varint());

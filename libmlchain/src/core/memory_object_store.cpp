@@ -4,7 +4,8 @@ namespace mlchain::core {
 
 Status MemoryObjectStore::put(const codec::Cid& cid, ByteView block) {
   if (!cid.matches(block))
-    return make_error(ErrorKind::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
+    return make_error(ErrorKind::internal,
+                      "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
   blocks_.try_emplace(cid, block.begin(), block.end());
   return {};
 }

@@ -39,7 +39,7 @@ inline Error make_error(ErrorKind kind, std::string message) { return Error{kind
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const noexcept { return state_.index() == 0; }
@@ -83,13 +83,13 @@ using Status = Result<void>;
 // Propagates the error of a Result-returning expression; otherwise binds its value.
 #define MLCHAIN_CONCAT_INNER(a, b) a##b
 #define MLCHAIN_CONCAT(a, b) MLCHAIN_CONCAT_INNER(a, b)
-#define MLCHAIN_TRY_IMPL(tmp, decl, expr) \
-  auto tmp = (expr);                      \
+#define MLCHAIN_TRY_IMPL(tmp, decl, expr)       \
+  auto tmp = (expr);                            \
   if (!tmp.ok()) return std::move(tmp).error(); \
   decl = std::move(tmp).value()
 #define MLCHAIN_TRY(decl, expr) MLCHAIN_TRY_IMPL(MLCHAIN_CONCAT(mlchain_try_, __LINE__), decl, expr)
-#define MLCHAIN_TRY_STATUS(expr)                              \
-  do {                                                        \
-    auto mlchain_status_ = (expr);                            \
+#define MLCHAIN_TRY_STATUS(expr)                                          \
+  do {                                                                    \
+    auto mlchain_status_ = (expr);                                        \
     if (!mlchain_status_.ok()) return std::move(mlchain_status_).error(); \
   } while (false)

@@ -84,8 +84,8 @@ bool has_chain(const remote::Remote& remote) { return remote.rpc.has_value() || 
 Result<ChainRemote> chain_remote_of(const remote::Remote& remote) {
   auto missing = [&](const char* setting) {
     return make_error(ErrorKind::invalid_argument, "remote '" + remote.name + "' has no " + setting +
-                                            ": set it with 'mlchain config set remote." + remote.name + "." + setting +
-                                            " …' (a chain remote needs rpc, registry and repo)");
+                                                       ": set it with 'mlchain config set remote." + remote.name + "." +
+                                                       setting + " …' (a chain remote needs rpc, registry and repo)");
   };
   if (!remote.rpc) return missing("rpc");
   if (!remote.registry) return missing("registry");
@@ -95,7 +95,8 @@ Result<ChainRemote> chain_remote_of(const remote::Remote& remote) {
   chain.rpc = *remote.rpc;
   auto registry_address = codec::parse_address(*remote.registry);
   if (!registry_address)
-    return make_error(ErrorKind::invalid_input, "remote '" + remote.name + "': registry " + registry_address.error().message);
+    return make_error(ErrorKind::invalid_input,
+                      "remote '" + remote.name + "': registry " + registry_address.error().message);
   chain.registry = *registry_address;
   chain.repo = *remote.repo;
   chain.chain_id = remote.chain_id;
@@ -116,7 +117,7 @@ bool is_clone_url(std::string_view text) { return text.starts_with(url_scheme); 
 Result<CloneTarget> parse_clone_url(std::string_view url) {
   auto bad = [&](const std::string& why) {
     return make_error(ErrorKind::invalid_input, "'" + std::string(url) + "' is not a clone URL (" + why +
-                                            "); expected mlchain://[CHAIN-ID@]REGISTRY-ADDRESS/REPO[#BRANCH]");
+                                                    "); expected mlchain://[CHAIN-ID@]REGISTRY-ADDRESS/REPO[#BRANCH]");
   };
   if (!is_clone_url(url)) return bad("it does not start with mlchain://");
   std::string_view rest = url.substr(url_scheme.size());
@@ -181,17 +182,17 @@ Result<AnchorReport> anchor_branch(repo::Repository& repository, const ChainRemo
   }
   const std::string target = remote.repo + "/" + std::string(branch);
   if (on_chain != last_seen)
-    return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first — " + target + " is at " + head_text(on_chain) +
-                                               " on chain " + std::to_string(chain_id) + ", but " + tracking +
-                                               " is at " + head_text(last_seen) + " ('mlchain pull " + remote.name +
-                                               " " + std::string(branch) + "', then push again)");
+    return make_error(ErrorKind::not_fast_forward,
+                      "the remote moved: fetch first — " + target + " is at " + head_text(on_chain) + " on chain " +
+                          std::to_string(chain_id) + ", but " + tracking + " is at " + head_text(last_seen) +
+                          " ('mlchain pull " + remote.name + " " + std::string(branch) + "', then push again)");
   if (on_chain) {
     MLCHAIN_TRY(const bool fast_forward, is_ancestor_or_same(repository, *on_chain, local_head));
     if (!fast_forward)
       return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first — " + target + " is at " +
-                                                 on_chain->to_string() + ", which is not an ancestor of " +
-                                                 local_head.to_string() + " ('mlchain pull " + remote.name + " " +
-                                                 std::string(branch) + "', then push again)");
+                                                         on_chain->to_string() + ", which is not an ancestor of " +
+                                                         local_head.to_string() + " ('mlchain pull " + remote.name +
+                                                         " " + std::string(branch) + "', then push again)");
   }
 
   registry::Head expected_old{};
@@ -221,12 +222,11 @@ Result<AnchorReport> speed_up_push(repo::Repository& repository, const ChainRemo
   MLCHAIN_TRY(const auto entries, journal.entries());
   auto open = open_transactions(entries_of_remote(entries, remote.name, true));
   if (open.empty())
-    return make_error(ErrorKind::not_found, "the journal holds no open push to remote '" + remote.name +
-                                                "': nothing to speed up");
+    return make_error(ErrorKind::not_found,
+                      "the journal holds no open push to remote '" + remote.name + "': nothing to speed up");
   OpenTransaction stuck = std::move(open.back());
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
-  Transactor transactor(rpc, journal, settings_for(remote, options),
-                        explainer_for(remote.repo, stuck.latest().branch));
+  Transactor transactor(rpc, journal, settings_for(remote, options), explainer_for(remote.repo, stuck.latest().branch));
   if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
   MLCHAIN_TRY(auto replacement, transactor.speed_up(stuck, signer));
   stuck.attempts.push_back(std::move(replacement));

@@ -11,9 +11,9 @@ namespace {
 Status check_chain_id(eth::RpcClient& rpc, const ChainRemote& remote, std::uint64_t& chain_id) {
   MLCHAIN_TRY(chain_id, rpc.chain_id());
   if (remote.chain_id && *remote.chain_id != chain_id)
-    return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
-                                            ", not chain " + std::to_string(*remote.chain_id) + " as remote '" +
-                                            remote.name + "' says");
+    return make_error(ErrorKind::invalid_input,
+                      "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
+                          ", not chain " + std::to_string(*remote.chain_id) + " as remote '" + remote.name + "' says");
   return {};
 }
 
@@ -25,8 +25,9 @@ Result<std::vector<TimedUpdate>> timed(eth::RpcClient& rpc, std::vector<HeadUpda
     if (known == times.end()) {
       MLCHAIN_TRY(auto block, rpc.block_by_number(eth::BlockTag::number(update.block_number)));
       if (!block)
-        return make_error(ErrorKind::remote_unavailable, rpc.display_url() + " has no block " +
-                                                             std::to_string(update.block_number) + " that its logs name");
+        return make_error(
+            ErrorKind::remote_unavailable,
+            rpc.display_url() + " has no block " + std::to_string(update.block_number) + " that its logs name");
       known = times.emplace(update.block_number, block->timestamp).first;
     }
     result.push_back(TimedUpdate{std::move(update), known->second});
@@ -80,8 +81,8 @@ Result<AnchorCheck> check_anchored(repo::Repository& repository, const ChainRemo
     }
     MLCHAIN_TRY(const auto block, rpc.block_by_number(eth::BlockTag::number(receipt->block_number)));
     if (!block || block->hash != receipt->block_hash) {
-      check.detail = "block " + std::to_string(receipt->block_number) + " that anchored " + update.new_head.to_string() +
-                     " is no longer canonical";
+      check.detail = "block " + std::to_string(receipt->block_number) + " that anchored " +
+                     update.new_head.to_string() + " is no longer canonical";
       continue;
     }
     const std::uint64_t confirmations = latest >= block->number ? latest - block->number + 1 : 0;

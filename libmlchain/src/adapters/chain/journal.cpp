@@ -21,9 +21,7 @@ constexpr std::string_view file_suffix = ".json";
 
 Error malformed(const std::string& what) { return make_error(ErrorKind::corrupt, what); }
 
-std::string_view state_name(JournalState state) {
-  return state == JournalState::sent ? "sent" : "signed";
-}
+std::string_view state_name(JournalState state) { return state == JournalState::sent ? "sent" : "signed"; }
 
 std::optional<Purpose> purpose_from(std::string_view name) {
   for (const Purpose purpose : {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke})
@@ -125,10 +123,14 @@ bool is_entry_file(const stdfs::path& path) {
 
 std::string_view purpose_name(Purpose purpose) {
   switch (purpose) {
-    case Purpose::deploy: return "deploy";
-    case Purpose::push: return "push";
-    case Purpose::grant: return "grant";
-    case Purpose::revoke: return "revoke";
+    case Purpose::deploy:
+      return "deploy";
+    case Purpose::push:
+      return "push";
+    case Purpose::grant:
+      return "grant";
+    case Purpose::revoke:
+      return "revoke";
   }
   return "push";
 }
@@ -163,8 +165,10 @@ Result<JournalEntry> decode_journal_entry(ByteView file) {
   auto sender = eth::recover_sender(*decoded);
   if (!sender || *sender != entry.from) return malformed("\"raw\" is not signed by \"from\"");
   MLCHAIN_TRY(std::string state, text_field(document, "state"));
-  if (state == "sent") entry.state = JournalState::sent;
-  else if (state != "signed") return malformed("unknown state \"" + state + "\"");
+  if (state == "sent")
+    entry.state = JournalState::sent;
+  else if (state != "signed")
+    return malformed("unknown state \"" + state + "\"");
   const auto created = document.find("created");
   if (created == document.end() || !created->is_number_integer()) return malformed("\"created\" is not a time");
   entry.created = created->get<std::int64_t>();
@@ -244,10 +248,10 @@ Result<JournalScan> Journal::scan() const {
 Result<std::vector<JournalEntry>> Journal::entries() const {
   MLCHAIN_TRY(auto scan, this->scan());
   if (!scan.problems.empty())
-    return make_error(ErrorKind::corrupt,
-                      "journal entry " + scan.problems.front().file.string() + " is malformed: " +
-                          scan.problems.front().detail + " (run 'mlchain fsck'; move it away only once its "
-                          "transaction is known to be settled)");
+    return make_error(ErrorKind::corrupt, "journal entry " + scan.problems.front().file.string() +
+                                              " is malformed: " + scan.problems.front().detail +
+                                              " (run 'mlchain fsck'; move it away only once its "
+                                              "transaction is known to be settled)");
   return std::move(scan.entries);
 }
 

@@ -10,8 +10,9 @@ namespace mlchain::chain {
 namespace {
 
 Error deploy_refused(ByteView revert_data) {
-  return make_error(ErrorKind::internal, "the registry's creation code reverted (revert data " +
-                                             (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
+  return make_error(ErrorKind::internal,
+                    "the registry's creation code reverted (revert data " +
+                        (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
 }
 
 Result<Deployed> deployed_from(Settled settled, bool resumed) {

@@ -24,13 +24,14 @@ Status RegistryClient::check_deployed() {
   MLCHAIN_TRY(const Bytes code, rpc_.code(registry_));
   const std::string where = codec::to_checksum_address(registry_) + " at " + rpc_.display_url();
   if (code.empty())
-    return make_error(ErrorKind::not_found, "no contract at " + where + " (is the registry address right, and the "
-                                                                        "chain the one it was deployed on?)");
+    return make_error(ErrorKind::not_found, "no contract at " + where +
+                                                " (is the registry address right, and the "
+                                                "chain the one it was deployed on?)");
   const ByteView expected = eth::registry_artifact().runtime_code;
   if (!std::equal(code.begin(), code.end(), expected.begin(), expected.end()))
-    return make_error(ErrorKind::corrupt,
-                      "the contract at " + where + " is not the mlchain registry (its code differs from the registry "
-                                                   "this mlchain embeds)");
+    return make_error(ErrorKind::corrupt, "the contract at " + where +
+                                              " is not the mlchain registry (its code differs from the registry "
+                                              "this mlchain embeds)");
   return {};
 }
 
@@ -50,8 +51,8 @@ namespace {
 template <class T>
 Result<T> from_node(Result<T> decoded, const eth::RpcClient& rpc, std::string_view what) {
   if (!decoded)
-    return make_error(ErrorKind::remote_unavailable,
-                      rpc.display_url() + " answered " + std::string(what) + " with malformed data: " + decoded.error().message);
+    return make_error(ErrorKind::remote_unavailable, rpc.display_url() + " answered " + std::string(what) +
+                                                         " with malformed data: " + decoded.error().message);
   return decoded;
 }
 
@@ -129,24 +130,27 @@ Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::
   const std::string target = std::string(repo) + (branch.empty() ? "" : "/" + std::string(branch));
   auto decoded = registry::decode_error(revert_data);
   if (!decoded || !*decoded)
-    return make_error(ErrorKind::refused_by_contract, "the registry refused the transaction for " + target + " (revert data " +
-                                               (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
+    return make_error(ErrorKind::refused_by_contract,
+                      "the registry refused the transaction for " + target + " (revert data " +
+                          (revert_data.empty() ? std::string("empty") : codec::to_0x_hex(revert_data)) + ")");
   return std::visit(
       [&](const auto& error) -> Error {
         using Kind = std::decay_t<decltype(error)>;
         const std::string reason = " (" + registry::describe(error) + ")";
         if constexpr (std::is_same_v<Kind, registry::StaleHead>) {
           return make_error(ErrorKind::not_fast_forward, "the remote moved: fetch first — " + target + " is at " +
-                                                     head_text(error.actual) + ", not " + head_text(error.expected) +
-                                                     reason);
+                                                             head_text(error.actual) + ", not " +
+                                                             head_text(error.expected) + reason);
         } else if constexpr (std::is_same_v<Kind, registry::NotWriter>) {
-          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) + " may not push to " +
-                                                     std::string(repo) + ": ask its owner to run 'mlchain registry "
-                                                     "grant' for it" + reason);
+          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) +
+                                                                " may not push to " + std::string(repo) +
+                                                                ": ask its owner to run 'mlchain registry "
+                                                                "grant' for it" +
+                                                                reason);
         } else if constexpr (std::is_same_v<Kind, registry::NotOwner>) {
           return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) +
-                                                     " does not own " + std::string(repo) +
-                                                     ": only its owner grants and revokes" + reason);
+                                                                " does not own " + std::string(repo) +
+                                                                ": only its owner grants and revokes" + reason);
         } else if constexpr (std::is_same_v<Kind, registry::UnknownRepository>) {
           return make_error(ErrorKind::not_found, "repository " + std::string(repo) +
                                                       " does not exist on the registry yet: its first push creates it" +

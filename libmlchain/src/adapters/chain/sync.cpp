@@ -27,9 +27,10 @@ Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, 
   if (remote.chain_id) {
     MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
     if (chain_id != *remote.chain_id)
-      return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
-                                              ", not chain " + std::to_string(*remote.chain_id) + " as remote '" +
-                                              remote.name + "' says");
+      return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " +
+                                                      std::to_string(chain_id) + ", not chain " +
+                                                      std::to_string(*remote.chain_id) + " as remote '" + remote.name +
+                                                      "' says");
   }
   RegistryClient registry(rpc, remote.registry);
   MLCHAIN_TRY_STATUS(registry.check_deployed());
@@ -75,9 +76,9 @@ Result<PullOutcome> fast_forward(repo::Repository& repository, std::string_view 
                         "branch " + std::string(branch) + " has diverged: local " + local->to_string() + ", " +
                             std::string(remote_name) + " " + head.to_string() +
                             "; pull only fast-forwards — keep your work on another branch ('mlchain branch NAME'), "
-                            "then 'mlchain checkout --force " + std::string(repo::remotes_prefix) +
-                            std::string(remote_name) + "/" + std::string(branch) + "' and move " + std::string(branch) +
-                            " there, or merge and push");
+                            "then 'mlchain checkout --force " +
+                            std::string(repo::remotes_prefix) + std::string(remote_name) + "/" + std::string(branch) +
+                            "' and move " + std::string(branch) + " there, or merge and push");
     }
   }
   outcome.kind = local ? PullOutcome::Kind::fast_forward : PullOutcome::Kind::created;
@@ -109,8 +110,9 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
   eth::RpcClient rpc(eth::rpc_options_for(request.rpc));
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
   if (chain.chain_id && *chain.chain_id != chain_id)
-    return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
-                                            ", but the clone URL names chain " + std::to_string(*chain.chain_id));
+    return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " +
+                                                    std::to_string(chain_id) + ", but the clone URL names chain " +
+                                                    std::to_string(*chain.chain_id));
   chain.chain_id = chain_id;
   RegistryClient registry(rpc, chain.registry);
   MLCHAIN_TRY_STATUS(registry.check_deployed());
@@ -122,9 +124,10 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
   std::string branch = request.branch.value_or(request.target.branch.value_or(""));
   if (branch.empty())
     branch = std::find(branches.begin(), branches.end(), repo::initial_branch) != branches.end() ? repo::initial_branch
-                                                                                                  : branches.front();
+                                                                                                 : branches.front();
   MLCHAIN_TRY(const auto head, registry.head_of(chain.repo, branch));
-  if (!head) return make_error(ErrorKind::not_found, "branch " + branch + " of " + chain.repo + " has never been pushed");
+  if (!head)
+    return make_error(ErrorKind::not_found, "branch " + branch + " of " + chain.repo + " has never been pushed");
 
   remote::CloneRequest clone_request;
   clone_request.head = *head;
@@ -136,12 +139,13 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
   auto complete = [&]() -> Result<ChainCloneOutcome> {
     MLCHAIN_TRY(auto repository, repo::discover_repository(cloned.work_tree));
     MLCHAIN_TRY_STATUS(remote::set_remote_setting(repository, chain.name, "rpc", chain.rpc));
-    MLCHAIN_TRY_STATUS(remote::set_remote_setting(repository, chain.name, "registry",
-                                                  codec::to_checksum_address(chain.registry)));
+    MLCHAIN_TRY_STATUS(
+        remote::set_remote_setting(repository, chain.name, "registry", codec::to_checksum_address(chain.registry)));
     MLCHAIN_TRY_STATUS(remote::set_remote_setting(repository, chain.name, "repo", chain.repo));
     MLCHAIN_TRY_STATUS(remote::set_remote_setting(repository, chain.name, "chain-id", std::to_string(chain_id)));
     if (branch != repo::initial_branch) {
-      MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(std::string(repo::heads_prefix) + branch, std::nullopt, *head));
+      MLCHAIN_TRY_STATUS(
+          repository.refs().compare_and_swap(std::string(repo::heads_prefix) + branch, std::nullopt, *head));
       repo::Head initial;
       initial.branch = std::string(repo::initial_branch);
       repo::Head named;

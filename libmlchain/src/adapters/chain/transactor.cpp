@@ -34,7 +34,7 @@ enum class Broadcast { accepted, in_flight, nonce_used, rejected, unreachable };
 
 struct BroadcastOutcome {
   Broadcast kind = Broadcast::accepted;
-  std::optional<Error> error;  // rejected, unreachable
+  std::optional<Error> error;    // rejected, unreachable
   bool maybe_delivered = false;  // an earlier try may have reached the node before its answer was lost
 };
 
@@ -63,8 +63,8 @@ codec::Transaction raised_fees(const codec::Transaction& stuck, const codec::Tra
   if (stuck.type == codec::TransactionType::eip1559) {
     raised.max_priority_fee_per_gas =
         std::max(ten_percent_more(stuck.max_priority_fee_per_gas), market.max_priority_fee_per_gas);
-    raised.max_fee_per_gas = std::max({ten_percent_more(stuck.max_fee_per_gas), market.max_fee_per_gas,
-                                       raised.max_priority_fee_per_gas});
+    raised.max_fee_per_gas =
+        std::max({ten_percent_more(stuck.max_fee_per_gas), market.max_fee_per_gas, raised.max_priority_fee_per_gas});
   } else {
     raised.gas_price = std::max(ten_percent_more(stuck.gas_price), market.gas_price);
   }
@@ -78,20 +78,21 @@ Transactor::Transactor(eth::RpcClient& rpc, Journal& journal, ChainSettings sett
 Result<std::uint64_t> Transactor::check_chain() {
   MLCHAIN_TRY(const std::uint64_t actual, rpc_.chain_id());
   if (settings_.chain_id && *settings_.chain_id != actual)
-    return make_error(ErrorKind::invalid_input, "the node at " + rpc_.display_url() + " serves chain " + std::to_string(actual) +
-                                            ", not chain " + std::to_string(*settings_.chain_id) +
-                                            " as configured: refusing to sign (fix the remote's rpc or chain-id)");
+    return make_error(ErrorKind::invalid_input,
+                      "the node at " + rpc_.display_url() + " serves chain " + std::to_string(actual) + ", not chain " +
+                          std::to_string(*settings_.chain_id) +
+                          " as configured: refusing to sign (fix the remote's rpc or chain-id)");
   return actual;
 }
 
 Result<codec::Transaction> Transactor::market_fees(codec::Transaction transaction) {
   MLCHAIN_TRY(auto latest, rpc_.block_by_number(eth::BlockTag::latest()));
-  if (!latest)
-    return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " has no latest block");
+  if (!latest) return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " has no latest block");
   if (latest->base_fee_per_gas) {
     MLCHAIN_TRY(auto history, rpc_.fee_history(4, eth::BlockTag::latest(), {}));
     if (history.base_fee_per_gas.empty())
-      return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " answered eth_feeHistory without base fees");
+      return make_error(ErrorKind::remote_unavailable,
+                        rpc_.display_url() + " answered eth_feeHistory without base fees");
     MLCHAIN_TRY(const codec::U256 tip, rpc_.max_priority_fee_per_gas());
     const codec::U256 next_base = history.base_fee_per_gas.back();
     transaction.type = codec::TransactionType::eip1559;
@@ -137,7 +138,8 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
     if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_(refusal->revert_data);
     if (refusal->kind() == eth::RpcError::Kind::insufficient_funds)
       return make_error(ErrorKind::invalid_input, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
-                                              std::to_string(chain_id) + " (" + refusal->describe() + "): fund it first");
+                                                      std::to_string(chain_id) + " (" + refusal->describe() +
+                                                      "): fund it first");
     return make_error(ErrorKind::remote_unavailable,
                       "eth_estimateGas at " + rpc_.display_url() + ": " + refusal->describe());
   }
@@ -161,7 +163,8 @@ Status Transactor::broadcast(JournalEntry& entry) {
   for (unsigned attempt = 1;; ++attempt) {
     auto reply = rpc_.send_raw_transaction(entry.raw, eth::Retry::never);
     if (!reply) {
-      const bool unreachable = reply.error().kind == ErrorKind::remote_unavailable || reply.error().kind == ErrorKind::timeout;
+      const bool unreachable =
+          reply.error().kind == ErrorKind::remote_unavailable || reply.error().kind == ErrorKind::timeout;
       if (!unreachable || attempt == attempts) {
         if (!maybe_delivered && !unreachable) return std::move(reply).error();
         // The bytes may have arrived: they stay journaled and settle() looks for the receipt.
@@ -178,12 +181,15 @@ Status Transactor::broadcast(JournalEntry& entry) {
         case eth::RpcError::Kind::nonce_too_low:
           break;  // in flight, or mined (perhaps ours): settle() looks for the receipt
         case eth::RpcError::Kind::replacement_underpriced:
-          if (entry.replaces) return make_error(ErrorKind::refused, "the node refused the replacement " + hash_text(entry.hash()) + ": " + refusal->describe());
+          if (entry.replaces)
+            return make_error(ErrorKind::refused, "the node refused the replacement " + hash_text(entry.hash()) + ": " +
+                                                      refusal->describe());
           break;  // a transaction of ours at this nonce is already pooled
         case eth::RpcError::Kind::insufficient_funds:
           if (maybe_delivered) return {};
-          return make_error(ErrorKind::invalid_input, codec::to_checksum_address(entry.from) + " cannot pay for transaction " +
-                                                  hash_text(entry.hash()) + " (" + refusal->describe() + "): fund it first");
+          return make_error(ErrorKind::invalid_input, codec::to_checksum_address(entry.from) +
+                                                          " cannot pay for transaction " + hash_text(entry.hash()) +
+                                                          " (" + refusal->describe() + "): fund it first");
         case eth::RpcError::Kind::execution_reverted:
         case eth::RpcError::Kind::other:
           if (maybe_delivered) return {};
@@ -213,7 +219,8 @@ Result<std::optional<eth::Receipt>> Transactor::find_receipt(const OpenTransacti
 
 Error Transactor::explain_failure(const JournalEntry& entry, const eth::Receipt& receipt) {
   const std::string where = "transaction " + hash_text(entry.hash()) + " reverted in block " +
-                            std::to_string(receipt.block_number) + " (gas used " + std::to_string(receipt.gas_used) + ")";
+                            std::to_string(receipt.block_number) + " (gas used " + std::to_string(receipt.gas_used) +
+                            ")";
   // Replaying the call on the state after its block reproduces why (e.g. the head another push set).
   eth::CallRequest replay{entry.from, entry.transaction.to, entry.transaction.data, std::nullopt, std::nullopt};
   auto answer = rpc_.call(replay, eth::BlockTag::number(receipt.block_number));
@@ -233,8 +240,8 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc_.chain_id());
   if (chain_id != latest.transaction.chain_id)
     return make_error(ErrorKind::invalid_input, "journaled transaction " + hash_text(latest.hash()) + " is for chain " +
-                                            std::to_string(latest.transaction.chain_id) + " but " +
-                                            rpc_.display_url() + " serves chain " + std::to_string(chain_id));
+                                                    std::to_string(latest.transaction.chain_id) + " but " +
+                                                    rpc_.display_url() + " serves chain " + std::to_string(chain_id));
   const auto deadline = clock_.now() + settings_.receipt_timeout;
   unsigned polls = 0;
   unsigned nonce_used_polls = 0;
@@ -264,17 +271,20 @@ Result<Settled> Transactor::settle(const OpenTransaction& open) {
       // Receipts may trail the nonce for a moment; three polls in a row settle it.
       if (mined_count > latest.transaction.nonce && ++nonce_used_polls >= 3) {
         for (const auto& attempt : open.attempts) MLCHAIN_TRY_STATUS(journal_.remove(attempt.hash()));
-        return make_error(ErrorKind::changed_concurrently,
-                          "nonce " + std::to_string(latest.transaction.nonce) + " of " +
-                              codec::to_checksum_address(latest.from) + " was used by a transaction mlchain did not "
-                              "journal; " + hash_text(latest.hash()) + " can never be mined (nothing changed: run the "
-                              "command again)");
+        return make_error(ErrorKind::changed_concurrently, "nonce " + std::to_string(latest.transaction.nonce) +
+                                                               " of " + codec::to_checksum_address(latest.from) +
+                                                               " was used by a transaction mlchain did not "
+                                                               "journal; " +
+                                                               hash_text(latest.hash()) +
+                                                               " can never be mined (nothing changed: run the "
+                                                               "command again)");
       }
     }
     if (clock_.now() >= deadline)
       return make_error(ErrorKind::timeout,
-                        "transaction " + hash_text(latest.hash()) + " (nonce " + std::to_string(latest.transaction.nonce) +
-                            ") is not " + (receipt ? "confirmed" : "mined") + " yet at " + rpc_.display_url() +
+                        "transaction " + hash_text(latest.hash()) + " (nonce " +
+                            std::to_string(latest.transaction.nonce) + ") is not " + (receipt ? "confirmed" : "mined") +
+                            " yet at " + rpc_.display_url() +
                             (last_refusal ? " (" + last_refusal->message + ")" : std::string()) +
                             "; it stays in the journal: run the command again to keep waiting (for a push, "
                             "'mlchain push --speed-up' raises its fees)");
@@ -286,12 +296,13 @@ Result<JournalEntry> Transactor::speed_up(const OpenTransaction& open, core::Sig
   const JournalEntry& stuck = open.latest();
   if (signer.address() != stuck.from)
     return make_error(ErrorKind::invalid_input, "transaction " + hash_text(stuck.hash()) + " was signed by " +
-                                            codec::to_checksum_address(stuck.from) + "; only that key can replace it (--key)");
+                                                    codec::to_checksum_address(stuck.from) +
+                                                    "; only that key can replace it (--key)");
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc_.chain_id());
   if (chain_id != stuck.transaction.chain_id)
     return make_error(ErrorKind::invalid_input, "transaction " + hash_text(stuck.hash()) + " is for chain " +
-                                            std::to_string(stuck.transaction.chain_id) + " but " + rpc_.display_url() +
-                                            " serves chain " + std::to_string(chain_id));
+                                                    std::to_string(stuck.transaction.chain_id) + " but " +
+                                                    rpc_.display_url() + " serves chain " + std::to_string(chain_id));
   MLCHAIN_TRY(auto market, market_fees(stuck.transaction));
   JournalEntry replacement = stuck;
   replacement.replaces = stuck.hash();

@@ -28,7 +28,9 @@ const secp256k1_context* context() {
   return shared;
 }
 
-Error not_a_key(std::string what) { return make_error(ErrorKind::invalid_input, "not a secp256k1 private key: " + what); }
+Error not_a_key(std::string what) {
+  return make_error(ErrorKind::invalid_input, "not a secp256k1 private key: " + what);
+}
 
 }  // namespace
 
@@ -78,8 +80,7 @@ codec::Address PrivateKey::address() const {
 Result<codec::RecoverableSignature> sign_digest(const PrivateKey& key, const codec::Keccak256Digest& digest) {
   secp256k1_ecdsa_recoverable_signature signature;
   // A null nonce function is libsecp256k1's RFC 6979 default; its signatures are always low-s.
-  if (secp256k1_ecdsa_sign_recoverable(context(), &signature, digest.data(), key.bytes().data(), nullptr,
-                                       nullptr) != 1)
+  if (secp256k1_ecdsa_sign_recoverable(context(), &signature, digest.data(), key.bytes().data(), nullptr, nullptr) != 1)
     return make_error(ErrorKind::internal, "secp256k1 signing failed");
   codec::RecoverableSignature out;
   int recovery_id = 0;
@@ -95,8 +96,7 @@ Result<codec::Address> recover_address(const codec::Keccak256Digest& digest,
   const int recovery_id = signature.recovery_id();
   secp256k1_ecdsa_recoverable_signature parsed;
   if (recovery_id < 0 || recovery_id > 1 ||
-      secp256k1_ecdsa_recoverable_signature_parse_compact(context(), &parsed, signature.bytes.data(),
-                                                          recovery_id) != 1)
+      secp256k1_ecdsa_recoverable_signature_parse_compact(context(), &parsed, signature.bytes.data(), recovery_id) != 1)
     return make_error(ErrorKind::bad_signature, "signature is malformed");
   secp256k1_pubkey public_key;
   if (secp256k1_ecdsa_recover(context(), &public_key, &parsed, digest.data()) != 1)

@@ -12,7 +12,8 @@ constexpr std::chrono::milliseconds max_connect_timeout{10'000};
 
 class HttpTransport final : public RpcTransport {
  public:
-  explicit HttpTransport(const RpcOptions& options) : url_(options.url), client_(http_options(options)), timeout_(options.timeout) {}
+  explicit HttpTransport(const RpcOptions& options)
+      : url_(options.url), client_(http_options(options)), timeout_(options.timeout) {}
 
   Result<Answer> post(std::string_view json_body) override {
     net::HttpRequest request;

@@ -111,11 +111,13 @@ Result<Reply<json>> envelope(std::string_view body, std::uint64_t expected_id) {
   if (parsed.is_discarded()) return malformed("answer is not JSON: \"" + excerpt(body) + "\"");
   if (!parsed.is_object()) return malformed("answer is not a JSON-RPC response object: \"" + excerpt(body) + "\"");
   const auto version = parsed.find("jsonrpc");
-  if (version == parsed.end() || *version != "2.0") return malformed("answer is not JSON-RPC 2.0 (\"jsonrpc\" is not \"2.0\")");
+  if (version == parsed.end() || *version != "2.0")
+    return malformed("answer is not JSON-RPC 2.0 (\"jsonrpc\" is not \"2.0\")");
   const auto id = parsed.find("id");
   if (id == parsed.end() || !id->is_number_unsigned() || id->get<std::uint64_t>() != expected_id) {
-    return malformed("answer is for another request (id " + (id == parsed.end() ? std::string("missing") : excerpt(id->dump())) +
-                     ", expected " + std::to_string(expected_id) + ")");
+    return malformed("answer is for another request (id " +
+                     (id == parsed.end() ? std::string("missing") : excerpt(id->dump())) + ", expected " +
+                     std::to_string(expected_id) + ")");
   }
   const auto result = parsed.find("result");
   const auto error = parsed.find("error");

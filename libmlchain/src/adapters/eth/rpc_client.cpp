@@ -196,9 +196,9 @@ Result<FeeHistory> RpcClient::fee_history(std::uint64_t block_count, const Block
                                           std::span<const double> reward_percentiles) {
   json percentiles = json::array();
   for (const double percentile : reward_percentiles) percentiles.push_back(percentile);
-  auto history = state_->typed("eth_feeHistory",
-                               json::array({codec::U256(block_count).to_quantity(), newest.text(), percentiles}),
-                               answers::fee_history);
+  auto history =
+      state_->typed("eth_feeHistory", json::array({codec::U256(block_count).to_quantity(), newest.text(), percentiles}),
+                    answers::fee_history);
   if (history && history->reward.size() != (reward_percentiles.empty() ? 0 : history->gas_used_ratio.size())) {
     return state_->failure("eth_feeHistory", "malformed answer: \"reward\" does not match the percentiles asked for");
   }
@@ -236,18 +236,18 @@ Result<Reply<Hash>> RpcClient::send_raw_transaction(ByteView raw, Retry retry) {
 }
 
 Result<std::optional<Receipt>> RpcClient::transaction_receipt(const Hash& transaction) {
-  auto receipt = state_->typed("eth_getTransactionReceipt", json::array({hex_of(transaction)}),
-                               nullable(answers::receipt));
+  auto receipt =
+      state_->typed("eth_getTransactionReceipt", json::array({hex_of(transaction)}), nullable(answers::receipt));
   if (receipt && receipt->has_value() && (*receipt)->transaction_hash != transaction) {
-    return state_->failure("eth_getTransactionReceipt", "the receipt is for another transaction " +
-                                                            hex_of((*receipt)->transaction_hash));
+    return state_->failure("eth_getTransactionReceipt",
+                           "the receipt is for another transaction " + hex_of((*receipt)->transaction_hash));
   }
   return receipt;
 }
 
 Result<std::optional<TransactionInfo>> RpcClient::transaction_by_hash(const Hash& transaction) {
-  auto info = state_->typed("eth_getTransactionByHash", json::array({hex_of(transaction)}),
-                            nullable(answers::transaction));
+  auto info =
+      state_->typed("eth_getTransactionByHash", json::array({hex_of(transaction)}), nullable(answers::transaction));
   if (info && info->has_value() && (*info)->hash != transaction) {
     return state_->failure("eth_getTransactionByHash", "the answer is another transaction " + hex_of((*info)->hash));
   }
@@ -258,8 +258,8 @@ Result<std::optional<Block>> RpcClient::block_by_number(const BlockTag& block) {
   auto found = state_->typed("eth_getBlockByNumber", json::array({block.text(), false}), nullable(answers::block));
   const std::string asked = block.text();
   if (found && found->has_value() && asked.starts_with("0x") && codec::U256((*found)->number).to_quantity() != asked) {
-    return state_->failure("eth_getBlockByNumber", "asked for block " + asked + ", the answer is block " +
-                                                       std::to_string((*found)->number));
+    return state_->failure("eth_getBlockByNumber",
+                           "asked for block " + asked + ", the answer is block " + std::to_string((*found)->number));
   }
   return found;
 }

@@ -27,9 +27,8 @@ std::string BlockTag::text() const {
 RpcError::Kind RpcError::kind() const {
   // Wordings seen from geth, anvil/reth, erigon, nethermind, besu and hosted providers.
   const std::string text = lowercase(message);
-  if (contains(text, "already known") || contains(text, "already imported") ||
-      contains(text, "known transaction") || contains(text, "already in mempool") ||
-      contains(text, "alreadyknown")) {
+  if (contains(text, "already known") || contains(text, "already imported") || contains(text, "known transaction") ||
+      contains(text, "already in mempool") || contains(text, "alreadyknown")) {
     return Kind::already_known;
   }
   if (contains(text, "nonce too low") || contains(text, "nonce is too low") || contains(text, "oldnonce")) {

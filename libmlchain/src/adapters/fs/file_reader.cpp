@@ -16,7 +16,8 @@ Result<FileReader> FileReader::open(const std::filesystem::path& path, ErrorKind
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     const int error = errno;
-    if (error == ENOENT || error == ENOTDIR) return make_error(ErrorKind::not_found, "cannot open " + path.string() + ": " + std::strerror(error));
+    if (error == ENOENT || error == ENOTDIR)
+      return make_error(ErrorKind::not_found, "cannot open " + path.string() + ": " + std::strerror(error));
     if (error == ELOOP) return make_error(refusal, path.string() + " is a symlink, not a regular file");
     return make_error(refusal, "cannot open " + path.string() + ": " + std::strerror(error));
   }
@@ -38,7 +39,8 @@ Result<FileReader> FileReader::open(const std::filesystem::path& path, ErrorKind
 Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t max_bytes, ErrorKind refusal) {
   MLCHAIN_TRY(const auto reader, FileReader::open(path, refusal));
   auto too_large = [&] {
-    return make_error(refusal, path.string() + " is larger than the " + std::to_string(max_bytes) + " bytes it may hold");
+    return make_error(refusal,
+                      path.string() + " is larger than the " + std::to_string(max_bytes) + " bytes it may hold");
   };
   if (reader.size() > max_bytes) return too_large();
   // One byte more than the cap tells a file that grew past it from one that fits exactly.
@@ -49,7 +51,8 @@ Result<Bytes> read_whole_file(const std::filesystem::path& path, std::uint64_t m
       if (contents.size() > max_bytes) return too_large();
       contents.resize(static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes + 1, contents.size() * 2)));
     }
-    const ssize_t n = ::pread(reader.fd_, contents.data() + filled, contents.size() - filled, static_cast<off_t>(filled));
+    const ssize_t n =
+        ::pread(reader.fd_, contents.data() + filled, contents.size() - filled, static_cast<off_t>(filled));
     if (n < 0) {
       const int error = errno;
       if (error == EINTR) continue;
@@ -85,8 +88,7 @@ FileReader::~FileReader() {
 Result<std::size_t> FileReader::read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) const {
   std::size_t filled = 0;
   while (filled < buffer.size()) {
-    const ssize_t n = ::pread(fd_, buffer.data() + filled, buffer.size() - filled,
-                              static_cast<off_t>(offset + filled));
+    const ssize_t n = ::pread(fd_, buffer.data() + filled, buffer.size() - filled, static_cast<off_t>(offset + filled));
     if (n < 0) {
       if (errno == EINTR) continue;
       return make_error(ErrorKind::internal, "cannot read " + path_.string() + ": " + std::strerror(errno));

@@ -31,7 +31,8 @@ struct ChunkPlan {
 Result<LeafView> read_leaf(const FileReader& reader, const ChunkPlan& plan, std::uint64_t index, LeafBuffer& buffer) {
   const std::size_t length = plan.length(index);
   MLCHAIN_TRY(auto filled, reader.read_at(plan.offset(index), buffer.chunk_space().first(length)));
-  if (filled != length) return make_error(ErrorKind::changed_concurrently, reader.path().string() + " shrank while it was being read");
+  if (filled != length)
+    return make_error(ErrorKind::changed_concurrently, reader.path().string() + " shrank while it was being read");
   return buffer.seal(length);
 }
 

@@ -31,7 +31,8 @@ std::string read_holder(int fd) {
 // The lock is ours only if the file we locked is still the one at the path: a holder that was
 // finishing may have unlinked it between our open() and our flock().
 bool still_at_path(int fd, const std::filesystem::path& path) {
-  struct stat by_fd {}, by_path {};
+  struct stat by_fd {
+  }, by_path{};
   if (::fstat(fd, &by_fd) != 0 || ::stat(path.c_str(), &by_path) != 0) return false;
   return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
 }
@@ -42,9 +43,8 @@ Result<int> open_lock_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0) {
     const int error = errno;
-    const auto kind = (error == ELOOP || error == EISDIR || error == EACCES || error == ENXIO)
-                          ? ErrorKind::corrupt
-                          : ErrorKind::internal;
+    const auto kind = (error == ELOOP || error == EISDIR || error == EACCES || error == ENXIO) ? ErrorKind::corrupt
+                                                                                               : ErrorKind::internal;
     return make_error(kind, "cannot open lock " + path.string() + ": " +
                                 (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
   }

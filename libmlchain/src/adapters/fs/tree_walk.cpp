@@ -131,8 +131,8 @@ class TreeWalk {
       if (child.kind != Kind::directory) continue;
       const Subdirectory& subdirectory = subdirectories[child.index];
       child.index = tree_.directories.size();
-      MLCHAIN_TRY_STATUS(walk(join(relative, child.name), path / child.name, subdirectory.source, subdirectory.stat,
-                              depth + 1));
+      MLCHAIN_TRY_STATUS(
+          walk(join(relative, child.name), path / child.name, subdirectory.source, subdirectory.stat, depth + 1));
     }
     ancestors_.pop_back();
     tree_.directories[index].entries = children.size();
@@ -290,8 +290,9 @@ class TreeWalk {
   TreeWalkHooks& hooks_;
   const WalkOptions& options_;
   WalkedTree tree_;
-  std::vector<std::vector<Child>> children_;        // by directory index
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> ancestors_;  // (device, inode) of the directories being walked, root first
+  std::vector<std::vector<Child>> children_;  // by directory index
+  std::vector<std::pair<std::uint64_t, std::uint64_t>>
+      ancestors_;  // (device, inode) of the directories being walked, root first
   std::atomic<std::uint64_t> bytes_read_{0};
 };
 
@@ -308,7 +309,8 @@ Error TreeWalkHooks::refuse(WalkRefusal why, const WalkSite& site) {
     case WalkRefusal::dangling_symlink:
       return make_error(ErrorKind::invalid_input, "symlink " + path + " points to nothing (dangling)");
     case WalkRefusal::directory_loop:
-      return make_error(ErrorKind::invalid_input, path + " leads back to a directory that contains it (a symlink loop)");
+      return make_error(ErrorKind::invalid_input,
+                        path + " leads back to a directory that contains it (a symlink loop)");
     case WalkRefusal::link_into_forbidden:
       return make_error(ErrorKind::invalid_input, "symlink " + path + " points into " + site.source.string());
     case WalkRefusal::unsupported_type:
@@ -326,7 +328,8 @@ Status TreeWalkHooks::large_file_begin(WalkedFile&) { return {}; }
 Status TreeWalkHooks::large_file_chunk(WalkedFile&, ByteView) { return {}; }
 Status TreeWalkHooks::large_file_end(WalkedFile&) { return {}; }
 
-Result<FollowedSymlink> follow_symlink(const WalkSite& link, TreeWalkHooks& hooks, const stdfs::path& refuse_links_into) {
+Result<FollowedSymlink> follow_symlink(const WalkSite& link, TreeWalkHooks& hooks,
+                                       const stdfs::path& refuse_links_into) {
   char* real = ::realpath(link.source.c_str(), nullptr);
   if (real == nullptr) {
     const int error = errno;

@@ -28,8 +28,9 @@ void ensure_initialised() {
 
 Error git_failure(std::string_view what, const std::filesystem::path& where) {
   const git_error* error = git_error_last();
-  return make_error(ErrorKind::internal, "cannot " + std::string(what) + " of the git repository at " + where.string() +
-                                             ": " + (error != nullptr && error->message != nullptr ? error->message : "unknown error"));
+  return make_error(ErrorKind::internal,
+                    "cannot " + std::string(what) + " of the git repository at " + where.string() + ": " +
+                        (error != nullptr && error->message != nullptr ? error->message : "unknown error"));
 }
 
 // A path git reports ("sub/.mlchain/", "sub/.mlchain/x") inside some mlchain repository's own directory.
@@ -57,7 +58,8 @@ Result<bool> is_dirty(git_repository* repository, const std::filesystem::path& w
     const git_status_entry* entry = git_status_byindex(list.get(), i);
     if (entry == nullptr || entry->status == GIT_STATUS_CURRENT || (entry->status & GIT_STATUS_IGNORED) != 0) continue;
     const git_diff_delta* delta = entry->index_to_workdir != nullptr ? entry->index_to_workdir : entry->head_to_index;
-    const char* path = delta != nullptr ? (delta->new_file.path != nullptr ? delta->new_file.path : delta->old_file.path) : nullptr;
+    const char* path =
+        delta != nullptr ? (delta->new_file.path != nullptr ? delta->new_file.path : delta->old_file.path) : nullptr;
     if (path != nullptr && inside_mlchain_directory(path)) continue;
     return true;
   }

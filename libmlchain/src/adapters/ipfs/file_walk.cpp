@@ -43,7 +43,7 @@ Status walk_file(const codec::Cid& root, const std::function<Result<Bytes>(const
       if (!data) return malformed(cid, node_url, data.error().message);
       if (data->type != codec::UnixfsType::file && data->type != codec::UnixfsType::raw) {
         return make_error(ErrorKind::invalid_input, cid.to_string() + " is not a file (UnixFS type " +
-                                                std::to_string(static_cast<int>(data->type)) + ")");
+                                                        std::to_string(static_cast<int>(data->type)) + ")");
       }
       if (data->blocksizes.size() != node->links.size()) {
         return malformed(cid, node_url, "its blocksizes do not match its links");
@@ -65,8 +65,8 @@ Status walk_file(const codec::Cid& root, const std::function<Result<Bytes>(const
         stack.push_back(std::move(level));
       }
     } else {
-      return make_error(ErrorKind::invalid_input, cid.to_string() + " is not a UnixFS file (multicodec " +
-                                              std::to_string(cid.codec()) + ")");
+      return make_error(ErrorKind::invalid_input,
+                        cid.to_string() + " is not a UnixFS file (multicodec " + std::to_string(cid.codec()) + ")");
     }
     if (expected_size && total != *expected_size) {
       return malformed(cid, node_url, "its size differs from what its parent says");

@@ -1,7 +1,7 @@
 #include "mlchain/ipfs/gateway_client.hpp"
 
-#include "mlchain/ipfs/file_walk.hpp"
 #include "mlchain/codec/car.hpp"
+#include "mlchain/ipfs/file_walk.hpp"
 
 namespace mlchain::ipfs {
 namespace {
@@ -31,9 +31,10 @@ Status GatewayClient::check_answer(const net::HttpResponse& response, std::strin
   if (!type.starts_with(expected_type)) {
     // A gateway that answers with the file's contents instead is not wrong, but its answer cannot be
     // checked block by block: refuse it rather than trust it.
-    return make_error(ErrorKind::remote_unavailable,
-                      what + ": " + display_url_ + " is not a trustless gateway (asked for " + std::string(expected_type) +
-                          ", got " + (type.empty() ? std::string("no Content-Type") : type) + ")");
+    return make_error(ErrorKind::remote_unavailable, what + ": " + display_url_ +
+                                                         " is not a trustless gateway (asked for " +
+                                                         std::string(expected_type) + ", got " +
+                                                         (type.empty() ? std::string("no Content-Type") : type) + ")");
   }
   return {};
 }
@@ -50,8 +51,8 @@ Status GatewayClient::refuse_untrusted_answer(long status, const std::vector<net
 }
 
 Result<bool> GatewayClient::has_block(const codec::Cid& cid) {
-  return make_error(ErrorKind::unsupported, "gateway " + display_url_ + " cannot say whether it holds " + cid.to_string() +
-                                          " without fetching it");
+  return make_error(ErrorKind::unsupported, "gateway " + display_url_ + " cannot say whether it holds " +
+                                                cid.to_string() + " without fetching it");
 }
 
 Result<Bytes> GatewayClient::get_block(const codec::Cid& cid) {
@@ -71,8 +72,8 @@ Result<Bytes> GatewayClient::get_block(const codec::Cid& cid) {
 
 Status GatewayClient::read_file(const codec::Cid& root, const unixfs::Profile&,
                                 const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress) {
-  return walk_file(root, [this](const codec::Cid& cid) { return get_block(cid); }, on_bytes, progress,
-                   display_url_);
+  return walk_file(
+      root, [this](const codec::Cid& cid) { return get_block(cid); }, on_bytes, progress, display_url_);
 }
 
 Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_block,
@@ -107,13 +108,14 @@ Status GatewayClient::read_dag(const codec::Cid& root, const BlockCallback& on_b
 }
 
 Status GatewayClient::put_block(const codec::Cid& cid, ByteView) {
-  return make_error(ErrorKind::unsupported, "cannot store block " + cid.to_string() + ": " + display_url_ +
-                                          " is a read-only gateway");
+  return make_error(ErrorKind::unsupported,
+                    "cannot store block " + cid.to_string() + ": " + display_url_ + " is a read-only gateway");
 }
 
 Result<codec::Cid> GatewayClient::add_file(const std::filesystem::path& path, const unixfs::Profile&,
                                            const ProgressCallback&) {
-  return make_error(ErrorKind::unsupported, "cannot upload " + path.string() + ": " + display_url_ + " is a read-only gateway");
+  return make_error(ErrorKind::unsupported,
+                    "cannot upload " + path.string() + ": " + display_url_ + " is a read-only gateway");
 }
 
 Status GatewayClient::import_car(const ByteSource&, const ProgressCallback&) {
@@ -121,7 +123,8 @@ Status GatewayClient::import_car(const ByteSource&, const ProgressCallback&) {
 }
 
 Status GatewayClient::pin(const codec::Cid& root) {
-  return make_error(ErrorKind::unsupported, "cannot pin " + root.to_string() + ": " + display_url_ + " is a read-only gateway");
+  return make_error(ErrorKind::unsupported,
+                    "cannot pin " + root.to_string() + ": " + display_url_ + " is a read-only gateway");
 }
 
 }  // namespace mlchain::ipfs

@@ -31,10 +31,14 @@ std::string base_of(std::string url) {
 
 std::string codec_name(std::uint64_t codec) {
   switch (codec) {
-    case codec::multicodec::raw: return "raw";
-    case codec::multicodec::dag_pb: return "dag-pb";
-    case codec::multicodec::dag_cbor: return "dag-cbor";
-    default: return {};
+    case codec::multicodec::raw:
+      return "raw";
+    case codec::multicodec::dag_pb:
+      return "dag-pb";
+    case codec::multicodec::dag_cbor:
+      return "dag-cbor";
+    default:
+      return {};
   }
 }
 
@@ -69,8 +73,8 @@ Result<json> last_json_line(const Bytes& body, const std::string& what) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     auto parsed = json::parse(line, nullptr, false);
     if (!parsed.is_object()) {
-      return make_error(ErrorKind::remote_unavailable, what + ": the node's answer is not JSON: " +
-                                                           net::body_excerpt(as_bytes(line)));
+      return make_error(ErrorKind::remote_unavailable,
+                        what + ": the node's answer is not JSON: " + net::body_excerpt(as_bytes(line)));
     }
     last = std::move(parsed);
   }
@@ -83,7 +87,8 @@ Result<codec::Cid> cid_field(const json& object, const char* field, const std::s
     return make_error(ErrorKind::remote_unavailable, what + ": the node's answer has no \"" + field + "\" CID");
   }
   auto cid = codec::Cid::parse(object[field].get_ref<const std::string&>());
-  if (!cid) return make_error(ErrorKind::remote_unavailable, what + ": the node answered a bad CID: " + cid.error().message);
+  if (!cid)
+    return make_error(ErrorKind::remote_unavailable, what + ": the node answered a bad CID: " + cid.error().message);
   return cid;
 }
 
@@ -120,8 +125,8 @@ net::HttpRequest KuboClient::request(const std::string& command, const std::stri
 Result<bool> KuboClient::has_block(const codec::Cid& cid) {
   const auto what = "block/stat " + cid.to_string();
   // offline=true is Kubo's way to say "only look locally"; js-ipfs ignores it but honours timeout.
-  auto req = request("block/stat", "arg=" + cid.to_string() + "&offline=true&timeout=" +
-                                       duration_text(options_.has_block_timeout));
+  auto req = request("block/stat",
+                     "arg=" + cid.to_string() + "&offline=true&timeout=" + duration_text(options_.has_block_timeout));
   req.total_timeout = options_.has_block_timeout + std::chrono::milliseconds(10'000);
   req.method = "POST";
   MLCHAIN_TRY(auto response, http_.send(req));
@@ -213,10 +218,9 @@ Status KuboClient::read_file(const codec::Cid& root, const unixfs::Profile& prof
   if (filled > 0) MLCHAIN_TRY_STATUS(seal_chunk());
   MLCHAIN_TRY(auto imported, builder.finish());
   if (imported.cid != root) {
-    return make_error(ErrorKind::corrupt,
-                      "file " + root.to_string() + " from IPFS node " + display_url_ + ": its " +
-                          std::to_string(received) + " bytes are " + imported.cid.to_string() + " under " +
-                          std::string(profile.name));
+    return make_error(ErrorKind::corrupt, "file " + root.to_string() + " from IPFS node " + display_url_ + ": its " +
+                                              std::to_string(received) + " bytes are " + imported.cid.to_string() +
+                                              " under " + std::string(profile.name));
   }
   return {};
 }
@@ -238,7 +242,8 @@ Status KuboClient::read_dag(const codec::Cid& root, const BlockCallback& on_bloc
   MLCHAIN_TRY(auto response, call(std::move(req), what));
   auto finished = reader.finish();
   if (!finished.ok()) {
-    return make_error(finished.error().kind, what + " from IPFS node " + display_url_ + ": " + finished.error().message);
+    return make_error(finished.error().kind,
+                      what + " from IPFS node " + display_url_ + ": " + finished.error().message);
   }
   return {};
 }
@@ -254,8 +259,8 @@ Status KuboClient::put_block(const codec::Cid& cid, ByteView block) {
   }
   MLCHAIN_TRY(auto upload, MultipartUpload::make());
   // Kubo reads cid-codec; js-ipfs 0.66 reads format and version (and ignores cid-codec).
-  auto req = request("block/put", "cid-codec=" + codec + "&format=" + codec + "&mhtype=sha2-256&version=" +
-                                      std::to_string(cid.version()) + "&pin=false");
+  auto req = request("block/put", "cid-codec=" + codec + "&format=" + codec +
+                                      "&mhtype=sha2-256&version=" + std::to_string(cid.version()) + "&pin=false");
   req.headers.push_back({"Content-Type", upload.content_type()});
   std::size_t sent = 0;
   req.body_reader = upload.body([&sent, block](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
@@ -269,8 +274,7 @@ Status KuboClient::put_block(const codec::Cid& cid, ByteView block) {
   MLCHAIN_TRY(auto answer, last_json_line(response.body, what));
   MLCHAIN_TRY(auto stored, cid_field(answer, "Key", what));
   if (!same_block(stored, cid)) {
-    return make_error(ErrorKind::corrupt,
-                      what + ": IPFS node " + display_url_ + " stored it as " + stored.to_string());
+    return make_error(ErrorKind::corrupt, what + ": IPFS node " + display_url_ + " stored it as " + stored.to_string());
   }
   return {};
 }
@@ -282,9 +286,8 @@ Result<codec::Cid> KuboClient::add_file(const std::filesystem::path& path, const
   MLCHAIN_TRY(auto upload, MultipartUpload::make());
   const auto size = file.size();
   auto query = "cid-version=" + std::to_string(profile.cid_version) +
-               "&raw-leaves=" + (profile.raw_leaves ? "true" : "false") +
-               "&chunker=size-" + std::to_string(profile.chunk_size) +
-               "&max-file-links=" + std::to_string(profile.max_links_per_node) +
+               "&raw-leaves=" + (profile.raw_leaves ? "true" : "false") + "&chunker=size-" +
+               std::to_string(profile.chunk_size) + "&max-file-links=" + std::to_string(profile.max_links_per_node) +
                "&hash=sha2-256&trickle=false&inline=false&wrap-with-directory=false&preserve-mode=false"
                "&preserve-mtime=false&pin=false&quieter=true&progress=false";
   // js-ipfs answers in base58btc unless asked; a v0 CID has no base32 form (js-ipfs refuses the request).
@@ -297,7 +300,8 @@ Result<codec::Cid> KuboClient::add_file(const std::filesystem::path& path, const
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
     MLCHAIN_TRY(auto n, file.read_at(offset, buffer.first(wanted)));
     if (n == 0) {
-      return make_error(ErrorKind::changed_concurrently, path.string() + " shrank while it was uploaded to " + display_url_);
+      return make_error(ErrorKind::changed_concurrently,
+                        path.string() + " shrank while it was uploaded to " + display_url_);
     }
     offset += n;
     return n;

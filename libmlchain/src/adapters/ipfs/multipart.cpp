@@ -36,8 +36,8 @@ net::BodyReader MultipartUpload::body(net::BodyReader part) const {
     std::size_t offset = 0;  // in head or tail
   };
   auto state = std::make_shared<State>();
-  return [state, content = std::move(part), head = head_, tail = tail_](
-             std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+  return [state, content = std::move(part), head = head_,
+          tail = tail_](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
     auto copy_text = [&](const std::string& text, Part next) -> std::size_t {
       const auto n = std::min(buffer.size(), text.size() - state->offset);
       std::memcpy(buffer.data(), text.data() + state->offset, n);

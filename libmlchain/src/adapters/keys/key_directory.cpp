@@ -72,15 +72,17 @@ Status check_key_name(std::string_view name) {
   };
   if (name.empty() || name.size() > 64 || name.front() == '.' || name.front() == '-' ||
       !std::all_of(name.begin(), name.end(), allowed))
-    return make_error(ErrorKind::invalid_argument, "key name '" + std::string(name) +
-                                            "' is not 1 to 64 of A-Z a-z 0-9 . _ - (not starting with . or -)");
+    return make_error(
+        ErrorKind::invalid_argument,
+        "key name '" + std::string(name) + "' is not 1 to 64 of A-Z a-z 0-9 . _ - (not starting with . or -)");
   return {};
 }
 
 Result<stdfs::path> mlchain_home() {
   if (const char* home = std::getenv("MLCHAIN_HOME"); home != nullptr && *home != '\0') return stdfs::path(home);
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return stdfs::path(home) / ".mlchain";
-  return make_error(ErrorKind::invalid_argument, "neither MLCHAIN_HOME nor HOME is set: set MLCHAIN_HOME to where keys live");
+  return make_error(ErrorKind::invalid_argument,
+                    "neither MLCHAIN_HOME nor HOME is set: set MLCHAIN_HOME to where keys live");
 }
 
 Result<KeyDirectory> KeyDirectory::from_environment() {
@@ -114,9 +116,9 @@ Result<std::vector<KeyListing>> KeyDirectory::list() const {
     if (!keystore) {
       listing.problem = keystore.error();
     } else if (!keystore->address) {
-      listing.problem = make_error(ErrorKind::corrupt,
-                                   file.string() + ": the keystore does not state its address; import it with "
-                                                   "'mlchain key import' instead of copying it");
+      listing.problem = make_error(ErrorKind::corrupt, file.string() +
+                                                           ": the keystore does not state its address; import it with "
+                                                           "'mlchain key import' instead of copying it");
     } else {
       listing.address = keystore->address;
     }
@@ -151,8 +153,8 @@ Result<StoredKey> KeyDirectory::add(std::string_view name, const Keystore& keyst
   const auto written = fs::write_file_atomically(file, as_bytes(json), {0600, fs::IfExists::fail});
   if (!written) {
     if (written.error().kind == ErrorKind::exists)
-      return make_error(ErrorKind::exists, "a key named '" + std::string(name) + "' already exists (" +
-                                                 file.string() + "); choose another --name");
+      return make_error(ErrorKind::exists, "a key named '" + std::string(name) + "' already exists (" + file.string() +
+                                               "); choose another --name");
     return written.error();
   }
   MLCHAIN_TRY(std::optional<std::string> current_default, default_name());

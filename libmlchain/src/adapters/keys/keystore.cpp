@@ -28,9 +28,12 @@ bool nesting_within_limit(std::string_view text) {
   bool escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -108,7 +111,8 @@ Result<crypto::ScryptParams> parse_scrypt(const json& params) {
 Result<Pbkdf2Params> parse_pbkdf2(const json& params) {
   const std::string where = "\"kdfparams\"";
   MLCHAIN_TRY(std::string prf, string_member(params, "prf", where));
-  if (prf != "hmac-sha256") return corrupt("pbkdf2 prf \"" + prf.substr(0, 32) + "\" is not supported (only hmac-sha256)");
+  if (prf != "hmac-sha256")
+    return corrupt("pbkdf2 prf \"" + prf.substr(0, 32) + "\" is not supported (only hmac-sha256)");
   MLCHAIN_TRY(std::uint64_t c, unsigned_member(params, "c", where));
   if (c == 0 || c > KdfBounds::pbkdf2_max_iterations)
     return corrupt("pbkdf2 c=" + std::to_string(c) + " refused: it must be from 1 to 10^7");
@@ -224,15 +228,14 @@ std::string serialize_keystore(const Keystore& keystore) {
     kdf_params["c"] = std::get<Pbkdf2Params>(keystore.kdf).iterations;
     kdf_params["prf"] = "hmac-sha256";
   }
-  json document = {
-      {"crypto",
-       {{"cipher", "aes-128-ctr"},
-        {"cipherparams", {{"iv", codec::to_hex(keystore.iv)}}},
-        {"ciphertext", codec::to_hex(keystore.ciphertext)},
-        {"kdf", kdf_name},
-        {"kdfparams", kdf_params},
-        {"mac", codec::to_hex(keystore.mac)}}},
-      {"version", 3}};
+  json document = {{"crypto",
+                    {{"cipher", "aes-128-ctr"},
+                     {"cipherparams", {{"iv", codec::to_hex(keystore.iv)}}},
+                     {"ciphertext", codec::to_hex(keystore.ciphertext)},
+                     {"kdf", kdf_name},
+                     {"kdfparams", kdf_params},
+                     {"mac", codec::to_hex(keystore.mac)}}},
+                   {"version", 3}};
   if (keystore.address) document["address"] = codec::to_hex(keystore.address->bytes);
   if (!keystore.id.empty()) document["id"] = keystore.id;
   return document.dump();
@@ -245,8 +248,8 @@ Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView p
   MLCHAIN_TRY(crypto::SecretBytes derived, derive_key(keystore, passphrase));
   const auto mac = compute_mac(derived, keystore.ciphertext);
   if (CRYPTO_memcmp(mac.data(), keystore.mac.data(), mac.size()) != 0)
-    return make_error(ErrorKind::bad_signature, "wrong passphrase for key " + std::string(key_name) + " (or " +
-                                                          source + " was altered: its MAC does not match)");
+    return make_error(ErrorKind::bad_signature, "wrong passphrase for key " + std::string(key_name) + " (or " + source +
+                                                    " was altered: its MAC does not match)");
   crypto::SecretBytes plain(keystore.ciphertext.size());
   MLCHAIN_TRY_STATUS(aes_128_ctr(derived.view().first(16), keystore.iv, keystore.ciphertext, plain.data()));
   auto key = crypto::PrivateKey::from_bytes(plain.view());
@@ -254,16 +257,17 @@ Result<crypto::PrivateKey> decrypt_keystore(const Keystore& keystore, ByteView p
     return make_error(ErrorKind::corrupt,
                       prefix + "corrupt keystore: it decrypts to a value that is not a secp256k1 key");
   if (keystore.address && key->address() != *keystore.address)
-    return make_error(ErrorKind::corrupt,
-                      prefix + "corrupt keystore: it states address " + codec::to_checksum_address(*keystore.address) +
-                          " but its key belongs to " + codec::to_checksum_address(key->address()));
+    return make_error(ErrorKind::corrupt, prefix + "corrupt keystore: it states address " +
+                                              codec::to_checksum_address(*keystore.address) +
+                                              " but its key belongs to " + codec::to_checksum_address(key->address()));
   return key;
 }
 
 Result<Keystore> encrypt_keystore(const crypto::PrivateKey& key, ByteView passphrase, KdfStrength strength) {
   Keystore keystore;
   keystore.address = key.address();
-  keystore.kdf = strength == KdfStrength::standard ? crypto::ScryptParams{262144, 8, 1} : crypto::ScryptParams{4096, 8, 6};
+  keystore.kdf =
+      strength == KdfStrength::standard ? crypto::ScryptParams{262144, 8, 1} : crypto::ScryptParams{4096, 8, 6};
   keystore.salt.resize(32);
   std::array<std::uint8_t, 16> uuid_bytes{};
   MLCHAIN_TRY_STATUS(crypto::fill_random(keystore.salt));

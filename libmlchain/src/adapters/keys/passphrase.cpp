@@ -80,7 +80,8 @@ Result<crypto::SecretBytes> from_terminal(const PassphraseRequest& request) {
   auto first = prompt(tty, (request.new_key ? "New passphrase" : "Passphrase") + label + ": ");
   if (first && request.new_key) {
     auto second = prompt(tty, "Repeat the passphrase: ");
-    if (!second) first = std::move(second).error();
+    if (!second)
+      first = std::move(second).error();
     else if (second->text() != first->text())
       first = make_error(ErrorKind::invalid_input, "the two passphrases differ; nothing was written");
   }
@@ -105,7 +106,8 @@ Result<crypto::SecretBytes> read_secret_file(const std::filesystem::path& path) 
     filled += static_cast<std::size_t>(n);
   }
   ::close(fd);
-  if (filled > max_passphrase_bytes) return make_error(ErrorKind::invalid_input, path.string() + " is larger than 4 KiB");
+  if (filled > max_passphrase_bytes)
+    return make_error(ErrorKind::invalid_input, path.string() + " is larger than 4 KiB");
   buffer.truncate(filled);
   return buffer;
 }
@@ -140,12 +142,12 @@ Result<crypto::SecretBytes> read_passphrase(const PassphraseRequest& request) {
     passphrase = from_terminal(request);
   } else {
     return make_error(ErrorKind::invalid_argument, "a passphrase is needed for key " + request.key_name +
-                                            " and stdin is not a terminal: use --password-file FILE or set "
-                                            "MLCHAIN_PASSWORD");
+                                                       " and stdin is not a terminal: use --password-file FILE or set "
+                                                       "MLCHAIN_PASSWORD");
   }
   if (passphrase && request.new_key && passphrase->empty())
-    return make_error(ErrorKind::invalid_input, "refusing an empty passphrase: it would leave key " + request.key_name +
-                                            " unprotected");
+    return make_error(ErrorKind::invalid_input,
+                      "refusing an empty passphrase: it would leave key " + request.key_name + " unprotected");
   return passphrase;
 }
 

@@ -18,9 +18,9 @@ PassphraseSource standard_passphrase_source(std::optional<std::filesystem::path>
 
 Result<std::unique_ptr<KeystoreSigner>> KeystoreSigner::create(StoredKey key, PassphraseSource passphrase) {
   if (!key.keystore.address)
-    return make_error(ErrorKind::corrupt,
-                      key.file.string() + ": the keystore does not state its address; import it with "
-                                          "'mlchain key import' instead of copying it");
+    return make_error(ErrorKind::corrupt, key.file.string() +
+                                              ": the keystore does not state its address; import it with "
+                                              "'mlchain key import' instead of copying it");
   const codec::Address address = *key.keystore.address;
   return std::unique_ptr<KeystoreSigner>(new KeystoreSigner(std::move(key), std::move(passphrase), address));
 }
@@ -54,8 +54,9 @@ Result<SignerChoice> choose_signer(const KeyDirectory& keys, const std::optional
                           std::nullopt};
     MLCHAIN_TRY(name, keys.default_name());
     if (!name)
-      return make_error(ErrorKind::not_found, "no signing key: create one with 'mlchain key new', import one with "
-                                              "'mlchain key import', or set MLCHAIN_PRIVATE_KEY");
+      return make_error(ErrorKind::not_found,
+                        "no signing key: create one with 'mlchain key new', import one with "
+                        "'mlchain key import', or set MLCHAIN_PRIVATE_KEY");
   }
   MLCHAIN_TRY(StoredKey stored, keys.load(*name));
   MLCHAIN_TRY(std::unique_ptr<KeystoreSigner> signer, KeystoreSigner::create(stored, std::move(passphrase)));
@@ -67,8 +68,8 @@ Result<codec::Address> check_message_signature(ByteView message, const codec::Re
   MLCHAIN_TRY(const auto signer, crypto::recover_address(codec::personal_message_digest(message), signature));
   if (signer != expected)
     return make_error(ErrorKind::bad_signature, "signature does not verify: it was made by " +
-                                                          codec::to_checksum_address(signer) + ", not " +
-                                                          codec::to_checksum_address(expected));
+                                                    codec::to_checksum_address(signer) + ", not " +
+                                                    codec::to_checksum_address(expected));
   return signer;
 }
 

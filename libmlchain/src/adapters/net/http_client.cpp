@@ -28,7 +28,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-
 // What one transfer shares with the libcurl callbacks.
 struct Transfer {
   CURL* handle = nullptr;
@@ -74,8 +73,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     if (!transfer.streaming_decided) {
       long status = 0;
       curl_easy_getinfo(transfer.handle, CURLINFO_RESPONSE_CODE, &status);
-      transfer.streaming =
-          request.on_body && (!request.stream_only_success || (status >= 200 && status < 300));
+      transfer.streaming = request.on_body && (!request.stream_only_success || (status >= 200 && status < 300));
       transfer.streaming_decided = true;
       if (request.on_headers) {
         auto accepted = request.on_headers(status, transfer.response->headers);
@@ -96,9 +94,9 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
     auto& body = transfer.response->body;
     if (body.size() + length > request.max_response_bytes) {
-      transfer.fail(make_error(ErrorKind::remote_unavailable,
-                               "the answer of " + transfer.display_url + " exceeds " +
-                                   std::to_string(request.max_response_bytes) + " bytes"));
+      transfer.fail(make_error(ErrorKind::remote_unavailable, "the answer of " + transfer.display_url + " exceeds " +
+                                                                  std::to_string(request.max_response_bytes) +
+                                                                  " bytes"));
       return 0;
     }
     append(body, bytes);
@@ -107,8 +105,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     transfer.fail(make_error(ErrorKind::internal, "out of memory reading the answer of " + transfer.display_url));
     return 0;
   } catch (const std::exception& error) {
-    transfer.fail(make_error(ErrorKind::internal,
-                             "reading the answer of " + transfer.display_url + ": " + error.what()));
+    transfer.fail(
+        make_error(ErrorKind::internal, "reading the answer of " + transfer.display_url + ": " + error.what()));
     return 0;
   }
 }
@@ -160,8 +158,8 @@ struct HeaderList {
 
 bool is_secret_parameter(std::string_view name) {
   const auto key = lower(name);
-  for (const std::string_view marker : {"token", "key", "secret", "password", "passwd", "auth", "signature",
-                                        "sig", "credential", "session"}) {
+  for (const std::string_view marker :
+       {"token", "key", "secret", "password", "passwd", "auth", "signature", "sig", "credential", "session"}) {
     if (key.find(marker) != std::string::npos) return true;
   }
   return false;
@@ -220,7 +218,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   HeaderList headers;
   bool headers_ok = headers.add("Expect:");  // no 100-continue round trip before each upload
   for (const auto& header : request.headers) headers_ok = headers_ok && headers.add(header.name + ": " + header.value);
-  if (!options.bearer_token.empty()) headers_ok = headers_ok && headers.add("Authorization: Bearer " + options.bearer_token);
+  if (!options.bearer_token.empty())
+    headers_ok = headers_ok && headers.add("Authorization: Bearer " + options.bearer_token);
   const bool has_body = request.body_reader || !request.body.empty();
   if (request.body_reader && !request.body_length) headers_ok = headers_ok && headers.add("Transfer-Encoding: chunked");
   if (!headers_ok) return make_error(ErrorKind::internal, "out of memory building a request to " + display_url);

@@ -25,7 +25,8 @@ namespace stdfs = std::filesystem;
 using codec::Cid;
 
 Error system_error(std::string_view what, const stdfs::path& path, int error) {
-  return make_error(ErrorKind::internal, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  return make_error(ErrorKind::internal,
+                    "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 std::string unique_suffix() {
@@ -158,7 +159,8 @@ class LeafDirectory {
     Bytes block(reader->size());
     MLCHAIN_TRY(const auto read, reader->read_at(0, block));
     if (read != block.size() || !cid.matches(block))
-      return make_error(ErrorKind::internal, "the import's copy of block " + cid.to_string() + " changed on disk: " + path.string());
+      return make_error(ErrorKind::internal,
+                        "the import's copy of block " + cid.to_string() + " changed on disk: " + path.string());
     return block;
   }
 
@@ -180,14 +182,16 @@ class CarSource final : public BlockSource {
  private:
   // In DAG order: a node's own data, then its children's.
   Status emit(const Cid& cid, const std::function<Status(ByteView)>& on_bytes, std::size_t depth) {
-    if (depth > 64) return make_error(ErrorKind::corrupt, "file DAG at " + cid.to_string() + " " + where_ + " is too deep");
+    if (depth > 64)
+      return make_error(ErrorKind::corrupt, "file DAG at " + cid.to_string() + " " + where_ + " is too deep");
     auto block = leaves_.get(cid);
     if (!block) return make_error(ErrorKind::not_found, "block " + cid.to_string() + " of a file is not " + where_);
     if (cid.codec() == codec::multicodec::raw) return on_bytes(*block);
     if (cid.codec() != codec::multicodec::dag_pb)
       return make_error(ErrorKind::corrupt, "block " + cid.to_string() + " " + where_ + " is not part of a file");
     MLCHAIN_TRY(const auto node, codec::PbNode::decode(*block));
-    if (!node.data) return make_error(ErrorKind::corrupt, "file node " + cid.to_string() + " " + where_ + " has no UnixFS data");
+    if (!node.data)
+      return make_error(ErrorKind::corrupt, "file node " + cid.to_string() + " " + where_ + " has no UnixFS data");
     MLCHAIN_TRY(const auto data, codec::UnixfsData::decode(*node.data));
     if (data.type != codec::UnixfsType::file && data.type != codec::UnixfsType::raw)
       return make_error(ErrorKind::corrupt, "node " + cid.to_string() + " " + where_ + " is not a UnixFS file");
@@ -219,15 +223,20 @@ Result<CarExport> export_car(repo::Repository& repository, const Cid& commit, st
   for (const auto& root : reach.file_roots) {
     const auto path = repository.contents().path_of(root);
     MLCHAIN_TRY(const bool stored, repository.contents().contains(root));
-    if (!stored) return make_error(ErrorKind::not_found, "the contents of " + root.to_string() + " are not stored (" + path.string() + ")");
+    if (!stored)
+      return make_error(ErrorKind::not_found,
+                        "the contents of " + root.to_string() + " are not stored (" + path.string() + ")");
     MLCHAIN_TRY(const auto imported, fs::import_file(path, repo::profile_of_cid(root), sections));
     if (imported.cid != root)
       return make_error(ErrorKind::corrupt, "stored contents " + path.string() + " no longer hash to " +
-                                                            root.to_string() + "; run 'mlchain fsck'");
+                                                root.to_string() + "; run 'mlchain fsck'");
   }
   MLCHAIN_TRY_STATUS(sections.flush());
-  CarExport exported{.root = commit, .commits = reach.commits.size(), .blocks = sections.sections(),
-                     .bytes = file.written(), .cut_parents = reach.cut_parents};
+  CarExport exported{.root = commit,
+                     .commits = reach.commits.size(),
+                     .blocks = sections.sections(),
+                     .bytes = file.written(),
+                     .cut_parents = reach.cut_parents};
   MLCHAIN_TRY_STATUS(file.commit());
   return exported;
 }
@@ -240,8 +249,10 @@ Result<CarImport> import_car(repo::Repository& repository, const stdfs::path& ca
   codec::CarReader reader([&](const Cid& cid, ByteView block) -> Status {
     ++imported.blocks;
     switch (cid.codec()) {
-      case codec::multicodec::dag_cbor: return repository.objects().put(cid, block);
-      case codec::multicodec::raw: return leaves.put(cid, block);
+      case codec::multicodec::dag_cbor:
+        return repository.objects().put(cid, block);
+      case codec::multicodec::raw:
+        return leaves.put(cid, block);
       case codec::multicodec::dag_pb:
         MLCHAIN_TRY_STATUS(leaves.put(cid, block));
         return repository.objects().put(cid, block);

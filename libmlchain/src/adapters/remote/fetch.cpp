@@ -76,7 +76,8 @@ Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address) {
 Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
                                    std::optional<std::uint64_t> depth, const FetchProgress& progress) {
   if (head.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorKind::invalid_argument, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument,
+                      head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   if (node.writable()) {
     MLCHAIN_TRY(const bool held, node.has_block(head));
     if (!held) return make_error(ErrorKind::not_found, "commit " + head.to_string() + " not found on " + node.url());
@@ -87,8 +88,12 @@ Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& nod
   options.depth = depth;
   options.progress = progress;
   MLCHAIN_TRY(const auto transfer, complete_history(repository, source, head, options));
-  return FetchOutcome{.head = head, .commits = transfer.commits, .cut_parents = transfer.cut_parents,
-                      .blocks = transfer.blocks, .files = transfer.files, .file_bytes = transfer.file_bytes};
+  return FetchOutcome{.head = head,
+                      .commits = transfer.commits,
+                      .cut_parents = transfer.cut_parents,
+                      .blocks = transfer.blocks,
+                      .files = transfer.files,
+                      .file_bytes = transfer.file_bytes};
 }
 
 Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress) {
@@ -112,9 +117,11 @@ Result<CloneOutcome> clone(const CloneRequest& request, ipfs::Node& node, const 
   if (!request.address.ipfs) origin.gateway = request.address.gateway;
   MLCHAIN_TRY_STATUS(add_remote(repository, origin));
   MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(
-      std::string(repo::remotes_prefix) + default_remote + "/" + request.head.to_string(), std::nullopt, request.head, "clone"));
+      std::string(repo::remotes_prefix) + default_remote + "/" + request.head.to_string(), std::nullopt, request.head,
+      "clone"));
   created.keep();
-  return CloneOutcome{.fetched = std::move(fetched), .work_tree = directory, .files_written = checked_out.files_written};
+  return CloneOutcome{
+      .fetched = std::move(fetched), .work_tree = directory, .files_written = checked_out.files_written};
 }
 
 }  // namespace mlchain::remote

@@ -64,7 +64,9 @@ class DagLister {
 class FileBlocksCar {
  public:
   FileBlocksCar(std::vector<Section> sections, fs::FileReader reader, const Cid& root, ipfs::ProgressCallback progress)
-      : sections_(std::move(sections)), reader_(std::move(reader)), progress_(std::move(progress)),
+      : sections_(std::move(sections)),
+        reader_(std::move(reader)),
+        progress_(std::move(progress)),
         pending_(codec::encode_car_header({root})) {}
 
   Result<std::size_t> read(std::span<std::uint8_t> buffer) {
@@ -90,8 +92,8 @@ class FileBlocksCar {
     MLCHAIN_TRY(const auto read, reader_.read_at(leaf.offset, leaf_));
     if (read != leaf.size || !leaf.cid.matches(leaf_))
       return make_error(ErrorKind::corrupt, "stored contents " + reader_.path().string() + " no longer hold leaf " +
-                                                            leaf.cid.to_string() + " at byte " + std::to_string(leaf.offset) +
-                                                            "; run 'mlchain fsck'");
+                                                leaf.cid.to_string() + " at byte " + std::to_string(leaf.offset) +
+                                                "; run 'mlchain fsck'");
     pending_ = codec::encode_car_section(leaf.cid, leaf_);
     content_sent_ += leaf.size;
     if (progress_) progress_(content_sent_);
@@ -118,7 +120,7 @@ Result<ipfs::ByteSource> file_blocks_car(repo::Repository& repository, const Cid
   MLCHAIN_TRY_STATUS(lister.list(root, reader.size(), 0));
   if (lister.size() != reader.size())
     return make_error(ErrorKind::corrupt, "the DAG of " + root.to_string() + " holds " + std::to_string(lister.size()) +
-                                                          " bytes, its stored contents " + std::to_string(reader.size()));
+                                              " bytes, its stored contents " + std::to_string(reader.size()));
   auto car = std::make_shared<FileBlocksCar>(std::move(sections), std::move(reader), root, progress);
   return ipfs::ByteSource([car](std::span<std::uint8_t> buffer) { return car->read(buffer); });
 }

@@ -42,7 +42,8 @@ Status check_signature(const codec::Cid& cid, const core::Commit& commit, const 
 Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
                                          const TransferOptions& options) {
   if (head.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorKind::invalid_argument, head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument,
+                      head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   SourcedObjects objects(repository.objects(), source);
   HistoryTransfer transfer;
   std::map<codec::Cid, std::uint64_t> file_sizes;  // every file root of the history, with its size

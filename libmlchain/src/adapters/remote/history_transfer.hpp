@@ -51,13 +51,13 @@ struct HistoryTransfer {
   std::vector<codec::Cid> cut_parents;  // parents beyond `depth`, or (when allowed) not in the source
   std::uint64_t blocks = 0;             // blocks received (commits, tree blocks)
   std::uint64_t block_bytes = 0;
-  std::uint64_t files = 0;              // file contents received
+  std::uint64_t files = 0;  // file contents received
   std::uint64_t file_bytes = 0;
 };
 
 struct TransferOptions {
-  std::optional<std::uint64_t> depth;       // generations, the head being 1
-  bool missing_parents_are_cut = false;     // a CAR may end anywhere; a node must hold what it announces
+  std::optional<std::uint64_t> depth;    // generations, the head being 1
+  bool missing_parents_are_cut = false;  // a CAR may end anywhere; a node must hold what it announces
   // (bytes of file contents so far, bytes of file contents to receive in all)
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };

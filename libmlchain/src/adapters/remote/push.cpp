@@ -36,9 +36,8 @@ Status upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpl
   }
   MLCHAIN_TRY(const auto cid, node.add_file(file.path, repo::profile_of_cid(file.root), on_bytes));
   if (cid != file.root)
-    return make_error(ErrorKind::corrupt,
-                      node.url() + " computed " + cid.to_string() + " for " + file.path.string() + ", not " +
-                          file.root.to_string() + "; push stopped, nothing recorded");
+    return make_error(ErrorKind::corrupt, node.url() + " computed " + cid.to_string() + " for " + file.path.string() +
+                                              ", not " + file.root.to_string() + "; push stopped, nothing recorded");
   return {};
 }
 
@@ -46,7 +45,8 @@ Status upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpl
 
 Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head) {
   if (!node.writable())
-    return make_error(ErrorKind::unsupported, node.url() + " is a read-only gateway; push needs a Kubo RPC API (--ipfs)");
+    return make_error(ErrorKind::unsupported,
+                      node.url() + " is a read-only gateway; push needs a Kubo RPC API (--ipfs)");
   MLCHAIN_TRY(const auto reach, reach_of_history(repository.objects(), head));
   PushPlan plan;
   plan.head = head;

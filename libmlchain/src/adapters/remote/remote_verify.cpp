@@ -27,7 +27,8 @@ Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& com
                                          const std::vector<codec::Address>& signers,
                                          const std::filesystem::path& directory) {
   if (commit.codec() != codec::multicodec::dag_cbor)
-    return make_error(ErrorKind::invalid_argument, commit.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+    return make_error(ErrorKind::invalid_argument,
+                      commit.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
   std::error_code error;
   if (!std::filesystem::is_directory(directory, error))
     return make_error(ErrorKind::not_found, directory.string() + " is not a directory");
@@ -47,7 +48,8 @@ Result<repo::VerifyReport> verify_remote(ipfs::Node& node, const codec::Cid& com
   report.block_bytes = objects.bytes_received();
   const auto profile = unixfs::find_profile(loaded.profile);
   if (!profile) {
-    report.problems.push_back({repo::ProblemKind::corrupt, std::nullopt, commit.to_string(), "unknown profile " + loaded.profile});
+    report.problems.push_back(
+        {repo::ProblemKind::corrupt, std::nullopt, commit.to_string(), "unknown profile " + loaded.profile});
     return report;
   }
   MLCHAIN_TRY_STATUS(repo::compare_directory(expected, directory, *profile, report));

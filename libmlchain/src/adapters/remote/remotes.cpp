@@ -31,33 +31,44 @@ Status check_setting(std::string_view setting, std::string_view value) {
   if (setting == "rpc") return check_remote_url("--rpc", value);
   if (setting == "registry") {
     if (!codec::parse_address(value))
-      return make_error(ErrorKind::invalid_argument, "--registry '" + std::string(value) + "' is not an Ethereum address (0x and 40 hex digits)");
+      return make_error(ErrorKind::invalid_argument,
+                        "--registry '" + std::string(value) + "' is not an Ethereum address (0x and 40 hex digits)");
     return {};
   }
   if (setting == "repo") {
     if (value.empty() || value.find_first_of(" \t") != std::string_view::npos)
-      return make_error(ErrorKind::invalid_argument, "--repo '" + std::string(value) + "' must be a non-empty name without spaces");
+      return make_error(ErrorKind::invalid_argument,
+                        "--repo '" + std::string(value) + "' must be a non-empty name without spaces");
     return {};
   }
   if (setting == "chain-id" || setting == "confirmations") {
     const auto count = parse_count(value);
     if (!count || (setting == "chain-id" && *count == 0))
-      return make_error(ErrorKind::invalid_argument, "--" + std::string(setting) + " '" + std::string(value) + "' is not a " +
-                                              (setting == "chain-id" ? "positive integer" : "non-negative integer"));
+      return make_error(ErrorKind::invalid_argument,
+                        "--" + std::string(setting) + " '" + std::string(value) + "' is not a " +
+                            (setting == "chain-id" ? "positive integer" : "non-negative integer"));
     return {};
   }
-  return make_error(ErrorKind::invalid_argument, "unknown remote setting '" + std::string(setting) +
-                                          "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations)");
+  return make_error(ErrorKind::invalid_argument,
+                    "unknown remote setting '" + std::string(setting) +
+                        "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations)");
 }
 
 void assign(Remote& remote, std::string_view setting, const std::string& value) {
-  if (setting == "ipfs") remote.ipfs = value;
-  else if (setting == "gateway") remote.gateway = value;
-  else if (setting == "rpc") remote.rpc = value;
-  else if (setting == "registry") remote.registry = value;
-  else if (setting == "repo") remote.repo = value;
-  else if (setting == "chain-id") remote.chain_id = parse_count(value);
-  else if (setting == "confirmations") remote.confirmations = parse_count(value);
+  if (setting == "ipfs")
+    remote.ipfs = value;
+  else if (setting == "gateway")
+    remote.gateway = value;
+  else if (setting == "rpc")
+    remote.rpc = value;
+  else if (setting == "registry")
+    remote.registry = value;
+  else if (setting == "repo")
+    remote.repo = value;
+  else if (setting == "chain-id")
+    remote.chain_id = parse_count(value);
+  else if (setting == "confirmations")
+    remote.confirmations = parse_count(value);
 }
 
 std::vector<std::pair<std::string, std::string>> settings_of(const Remote& remote) {
@@ -79,22 +90,26 @@ Status check_remote_name(std::string_view name) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
   if (!valid)
-    return make_error(ErrorKind::invalid_argument, "'" + std::string(name) +
-                                            "' is not a valid remote name (lowercase letters, digits, '-', '_'; not starting with '-')");
+    return make_error(ErrorKind::invalid_argument,
+                      "'" + std::string(name) +
+                          "' is not a valid remote name (lowercase letters, digits, '-', '_'; not starting with '-')");
   return {};
 }
 
 Status check_remote_url(std::string_view what, std::string_view url) {
   std::string_view rest;
-  if (url.starts_with("http://")) rest = url.substr(7);
-  else if (url.starts_with("https://")) rest = url.substr(8);
+  if (url.starts_with("http://"))
+    rest = url.substr(7);
+  else if (url.starts_with("https://"))
+    rest = url.substr(8);
   const auto host_end = rest.find_first_of("/?#");
   const auto authority = rest.substr(0, host_end);
   const auto at = authority.rfind('@');
   const auto host = at == std::string_view::npos ? authority : authority.substr(at + 1);
   if (rest.empty() || host.empty() || host.front() == ':' || url.find_first_of(" \t\r\n") != std::string_view::npos)
-    return make_error(ErrorKind::invalid_argument, std::string(what) + " '" + net::redact_url(url) +
-                                            "' is not an http:// or https:// URL with a host (e.g. http://127.0.0.1:5001)");
+    return make_error(ErrorKind::invalid_argument,
+                      std::string(what) + " '" + net::redact_url(url) +
+                          "' is not an http:// or https:// URL with a host (e.g. http://127.0.0.1:5001)");
   return {};
 }
 
@@ -122,14 +137,16 @@ Result<Remote> find_remote(const repo::Repository& repository, std::string_view 
   for (auto& remote : remotes)
     if (remote.name == name) return std::move(remote);
   return make_error(ErrorKind::not_found, "no remote named '" + std::string(name) +
-                                              "'; add one with 'mlchain remote add " + std::string(name) + " --ipfs URL'");
+                                              "'; add one with 'mlchain remote add " + std::string(name) +
+                                              " --ipfs URL'");
 }
 
 Status add_remote(repo::Repository& repository, const Remote& remote) {
   MLCHAIN_TRY_STATUS(check_remote_name(remote.name));
   const auto settings = settings_of(remote);
   if (settings.empty())
-    return make_error(ErrorKind::invalid_argument, "remote '" + remote.name + "' needs at least one of --ipfs, --gateway, --rpc");
+    return make_error(ErrorKind::invalid_argument,
+                      "remote '" + remote.name + "' needs at least one of --ipfs, --gateway, --rpc");
   for (const auto& [setting, value] : settings) MLCHAIN_TRY_STATUS(check_setting(setting, value));
   const bool chain_named = remote.rpc || remote.registry || remote.repo || remote.chain_id;
   if (chain_named && !(remote.rpc && remote.registry && remote.repo))
@@ -138,9 +155,11 @@ Status add_remote(repo::Repository& repository, const Remote& remote) {
   for (const auto& key : config.keys())
     if (key.starts_with(key_of(remote.name, ""))) {
       auto existing = find_remote(repository, remote.name);
-      return make_error(ErrorKind::exists, "remote '" + remote.name + "' already exists" +
-                                                 (existing && existing->ipfs ? " (ipfs " + net::redact_url(*existing->ipfs) + ")" : std::string()) +
-                                                 "; remove it first with 'mlchain remote remove " + remote.name + "'");
+      return make_error(
+          ErrorKind::exists,
+          "remote '" + remote.name + "' already exists" +
+              (existing && existing->ipfs ? " (ipfs " + net::redact_url(*existing->ipfs) + ")" : std::string()) +
+              "; remove it first with 'mlchain remote remove " + remote.name + "'");
     }
   for (const auto& [setting, value] : settings) MLCHAIN_TRY_STATUS(config.set(key_of(remote.name, setting), value));
   return config.save();

@@ -25,7 +25,8 @@ class InnerNodeSink final : public unixfs::BlockSink {
 }  // namespace
 
 struct VerifiedContentWriter::State {
-  State(repo::ContentWriter content_writer, core::ObjectStore& objects, const codec::Cid& root, const unixfs::Profile& p)
+  State(repo::ContentWriter content_writer, core::ObjectStore& objects, const codec::Cid& root,
+        const unixfs::Profile& p)
       : writer(std::move(content_writer)), expected(root), profile(p), sink(objects), leaves(p), builder(p, sink) {}
 
   Status flush_chunk() {
@@ -74,10 +75,9 @@ Status VerifiedContentWriter::finish(std::string_view source) {
   MLCHAIN_TRY(const auto root, state_->builder.finish());
   if (root.cid != state_->expected) {
     state_->writer.abort();
-    return make_error(ErrorKind::corrupt,
-                      "the contents " + std::string(source) + " served for " + state_->expected.to_string() +
-                          " re-import to " + root.cid.to_string() + " under " + std::string(state_->profile.name) +
-                          "; nothing stored");
+    return make_error(ErrorKind::corrupt, "the contents " + std::string(source) + " served for " +
+                                              state_->expected.to_string() + " re-import to " + root.cid.to_string() +
+                                              " under " + std::string(state_->profile.name) + "; nothing stored");
   }
   return state_->writer.commit(state_->expected);
 }

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -221,7 +221,8 @@ class Writer {
     for (const auto& entry : entries) {
       if (entry.kind == NodeKind::directory) continue;
       MLCHAIN_TRY(const auto directory, staging_directory(entry.path));
-      staged_.push_back({&entry, directory / disk::work_tree_temporary_name(stdfs::path(entry.path).filename().string())});
+      staged_.push_back(
+          {&entry, directory / disk::work_tree_temporary_name(stdfs::path(entry.path).filename().string())});
       total += entry.size;
     }
     std::atomic<std::size_t> next{0};
@@ -269,7 +270,8 @@ class Writer {
   Status remove_obstruction(const std::string& relative) {
     std::error_code error;
     stdfs::remove_all(root_ / relative, error);
-    if (error) return make_error(ErrorKind::internal, "cannot remove " + (root_ / relative).string() + ": " + error.message());
+    if (error)
+      return make_error(ErrorKind::internal, "cannot remove " + (root_ / relative).string() + ": " + error.message());
     touched(parent_of(relative));
     prune_candidates_.insert(parent_of(relative));
     return {};
@@ -419,7 +421,8 @@ Status require_stored(Repository& repository, const std::vector<TreeEntry>& entr
 
 // The stat cache learns the files just written, so the next status reads none of them; it is only a
 // cache, so a failure to save it undoes nothing. `kept` holds entries of files not written.
-void remember_written(Repository& repository, const std::vector<TreeEntry>& written, std::vector<core::StatEntry> kept) {
+void remember_written(Repository& repository, const std::vector<TreeEntry>& written,
+                      std::vector<core::StatEntry> kept) {
   for (const auto& entry : written) {
     if (entry.kind != NodeKind::file) continue;
     struct stat info {};
@@ -427,7 +430,8 @@ void remember_written(Repository& repository, const std::vector<TreeEntry>& writ
     if (::lstat((repository.work_tree() / entry.path).c_str(), &info) != 0 || !tsize) continue;
     kept.push_back({entry.path, fs::file_stat_of(info), entry.cid, *tsize});
   }
-  std::sort(kept.begin(), kept.end(), [](const core::StatEntry& a, const core::StatEntry& b) { return a.path < b.path; });
+  std::sort(kept.begin(), kept.end(),
+            [](const core::StatEntry& a, const core::StatEntry& b) { return a.path < b.path; });
   (void)save_index(repository.paths(), kept);
 }
 
@@ -463,8 +467,8 @@ Result<CheckoutOutcome> switch_work_tree(Repository& repository, const codec::Ci
     std::vector<std::string> paths = plan.refused;
     for (const auto& path : plan.obstructions) paths.push_back(path + " (untracked)");
     return make_error(ErrorKind::refused, "checkout of " + target_cid.to_string() +
-                                               " would overwrite or remove local changes: " + listed(paths) +
-                                               "; commit them, or use --force to discard them");
+                                              " would overwrite or remove local changes: " + listed(paths) +
+                                              "; commit them, or use --force to discard them");
   }
 
   Writer writer(repository, target);
@@ -535,10 +539,12 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
     if (switched.error().kind == ErrorKind::changed_concurrently)
       return make_error(ErrorKind::changed_concurrently, "HEAD moved while checking out " + target_cid.to_string() +
                                                              " (another process committed); the work tree holds " +
-                                                             target_cid.to_string() + "'s files, HEAD was left as the other process set it");
+                                                             target_cid.to_string() +
+                                                             "'s files, HEAD was left as the other process set it");
     if (switched.error().kind == ErrorKind::locked)
-      return make_error(ErrorKind::locked, "HEAD was not moved to " + target_cid.to_string() + ": " + switched.error().message +
-                                               " (the work tree holds " + target_cid.to_string() + "'s files)");
+      return make_error(ErrorKind::locked, "HEAD was not moved to " + target_cid.to_string() + ": " +
+                                               switched.error().message + " (the work tree holds " +
+                                               target_cid.to_string() + "'s files)");
     return switched;
   };
   MLCHAIN_TRY(auto outcome, switch_work_tree(repository, target_cid, target, force, progress, switch_head));
@@ -556,7 +562,7 @@ Result<ResetOutcome> reset(Repository& repository, std::string_view revision, Re
     auto moved = repository.refs().advance_head(head_cid, target_cid, "reset: moving to " + std::string(revision));
     if (moved.ok() || moved.error().kind != ErrorKind::changed_concurrently) return moved;
     return make_error(ErrorKind::changed_concurrently, "HEAD moved while resetting to " + target_cid.to_string() +
-                                               " (another process committed): " + moved.error().message);
+                                                           " (another process committed): " + moved.error().message);
   };
   if (mode == ResetMode::soft) {
     MLCHAIN_TRY(auto writing, lock_for_writing(repository));
@@ -574,8 +580,8 @@ Result<ResetOutcome> reset(Repository& repository, std::string_view revision, Re
   return outcome;
 }
 
-Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::string>& paths,
-                               std::string_view source, const CheckoutProgress& progress) {
+Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::string>& paths, std::string_view source,
+                               const CheckoutProgress& progress) {
   MLCHAIN_TRY(const auto source_cid, resolve_revision(repository, source));
   MLCHAIN_TRY(const auto entries, safe_files_of(repository, source_cid));
   Listing chosen;
@@ -588,8 +594,8 @@ Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::st
       chosen.emplace(entry.path, entry);
     }
     if (!found)
-      return make_error(ErrorKind::not_found, "'" + given + "' is not in " + std::string(source) + " (" +
-                                                  source_cid.to_string() + ")");
+      return make_error(ErrorKind::not_found,
+                        "'" + given + "' is not in " + std::string(source) + " (" + source_cid.to_string() + ")");
   }
   std::vector<TreeEntry> writes;
   for (const auto& [path, entry] : chosen) writes.push_back(entry);
@@ -616,7 +622,7 @@ Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::st
   }
   if (!in_the_way.empty())
     return make_error(ErrorKind::refused, "restore from " + source_cid.to_string() + " would replace " +
-                                               listed(in_the_way) + "; move them away first");
+                                              listed(in_the_way) + "; move them away first");
 
   Writer writer(repository, chosen);
   MLCHAIN_TRY_STATUS(writer.stage(writes, progress));

@@ -15,8 +15,9 @@ Result<unixfs::Profile> repository_profile(const Repository& repository) {
   if (!name) return unixfs::default_profile;
   auto profile = unixfs::find_profile(*name);
   if (!profile)
-    return make_error(ErrorKind::invalid_input, "core.profile '" + *name + "' in " + repository.paths().config().string() +
-                                            " is not a profile (unixfs-v1-2025 or unixfs-v0-2015)");
+    return make_error(ErrorKind::invalid_input, "core.profile '" + *name + "' in " +
+                                                    repository.paths().config().string() +
+                                                    " is not a profile (unixfs-v1-2025 or unixfs-v0-2015)");
   return *profile;
 }
 
@@ -65,8 +66,9 @@ Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& sig
     MLCHAIN_TRY_STATUS(repository.objects().put(tree_block.cid, tree_block.block));
   const auto cid = codec::Cid::of_block(1, codec::multicodec::dag_cbor, block);
   MLCHAIN_TRY_STATUS(repository.objects().put(cid, block));
-  MLCHAIN_TRY_STATUS(repository.refs().advance_head(parent, cid, std::string(parent ? "commit: " : "commit (initial): ") +
-                                                                     commit.message.substr(0, commit.message.find('\n'))));
+  MLCHAIN_TRY_STATUS(repository.refs().advance_head(
+      parent, cid,
+      std::string(parent ? "commit: " : "commit (initial): ") + commit.message.substr(0, commit.message.find('\n'))));
   outcome.commit = cid;
 
   // The index is only a cache: a commit that moved its branch has succeeded even if it cannot be saved.

@@ -60,27 +60,33 @@ const std::vector<ConfigKey>& known_config_keys() {
 
 Status check_config_key(std::string_view key) {
   if (!well_formed_key(key))
-    return make_error(ErrorKind::invalid_argument, "'" + std::string(key) +
-                                            "' is not a valid setting name (section.name: lowercase letters, digits, "
-                                            "'.', '-', '_'); known: " + known_list());
+    return make_error(ErrorKind::invalid_argument,
+                      "'" + std::string(key) +
+                          "' is not a valid setting name (section.name: lowercase letters, digits, "
+                          "'.', '-', '_'); known: " +
+                          known_list());
   for (const auto& known : known_config_keys())
     if (matches(known.pattern, key)) return {};
-  return make_error(ErrorKind::invalid_argument, "unknown setting '" + std::string(key) + "' (known: " + known_list() + ")");
+  return make_error(ErrorKind::invalid_argument,
+                    "unknown setting '" + std::string(key) + "' (known: " + known_list() + ")");
 }
 
 Result<std::optional<std::int64_t>> parse_reflog_expire_seconds(std::string_view value) {
   if (value == "never") return std::optional<std::int64_t>();
   if (value == "now") return std::optional<std::int64_t>(0);
   std::string_view days = value;
-  if (days.ends_with(".days")) days.remove_suffix(5);
-  else if (days.ends_with(".day")) days.remove_suffix(4);
+  if (days.ends_with(".days"))
+    days.remove_suffix(5);
+  else if (days.ends_with(".day"))
+    days.remove_suffix(4);
   std::int64_t count = -1;
   const auto [end, error] = std::from_chars(days.data(), days.data() + days.size(), count);
   constexpr std::int64_t seconds_per_day = 86400;
   if (days.empty() || error != std::errc() || end != days.data() + days.size() || count < 0 ||
       count > std::int64_t{1} << 40)
-    return make_error(ErrorKind::invalid_argument, "'" + std::string(value) + "' is not a valid " + std::string(reflog_expire_key) +
-                                            " (a number of days such as 30 or 90.days, never, or now)");
+    return make_error(ErrorKind::invalid_argument, "'" + std::string(value) + "' is not a valid " +
+                                                       std::string(reflog_expire_key) +
+                                                       " (a number of days such as 30 or 90.days, never, or now)");
   return std::optional<std::int64_t>(count * seconds_per_day);
 }
 
@@ -109,8 +115,8 @@ Result<Config> Config::load(const std::filesystem::path& path) {
     const auto equals = content.find('=');
     const auto key = equals == std::string_view::npos ? std::string_view{} : util::trim(content.substr(0, equals));
     if (!well_formed_key(key))
-      return make_error(ErrorKind::corrupt, path.string() + ":" + std::to_string(number) +
-                                                            ": not a `key = value` line; fix or remove it");
+      return make_error(ErrorKind::corrupt,
+                        path.string() + ":" + std::to_string(number) + ": not a `key = value` line; fix or remove it");
     config.lines_.push_back({std::string(line), std::string(key), std::string(util::trim(content.substr(equals + 1)))});
   }
   return config;
@@ -125,7 +131,8 @@ std::optional<std::string> Config::get(std::string_view key) const {
 Status Config::set(std::string_view key, std::string_view value) {
   MLCHAIN_TRY_STATUS(check_config_key(key));
   if (value.find_first_of("\n\r") != std::string_view::npos)
-    return make_error(ErrorKind::invalid_argument, "the value of " + std::string(key) + " may not contain a line break");
+    return make_error(ErrorKind::invalid_argument,
+                      "the value of " + std::string(key) + " may not contain a line break");
   const std::string trimmed(util::trim(value));
   if (key == reflog_expire_key) MLCHAIN_TRY_STATUS(parse_reflog_expire_seconds(trimmed));
   // A value every later command would refuse is refused here, while it can still be typed again: there is

@@ -49,7 +49,8 @@ Status copy_contents(int from, int to, const std::filesystem::path& source, cons
         remaining -= static_cast<std::uint64_t>(n);
         continue;
       }
-      if (n == 0) return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
+      if (n == 0)
+        return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
       if (errno == EINTR) continue;
       if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
         return disk::system_error(errno, "copy into", target);
@@ -61,7 +62,8 @@ Status copy_contents(int from, int to, const std::filesystem::path& source, cons
       if (errno == EINTR) continue;
       return disk::system_error(errno, "read", source);
     }
-    if (n == 0) return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
+    if (n == 0)
+      return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
     MLCHAIN_TRY_STATUS(write_all(to, ByteView(buffer).first(static_cast<std::size_t>(n)), target));
     remaining -= static_cast<std::uint64_t>(n);
   }
@@ -74,7 +76,9 @@ Result<codec::Cid> cid_of_file(const std::filesystem::path& path, const unixfs::
   return node.cid;
 }
 
-bool same_contents_key(const codec::Cid& a, const codec::Cid& b) { return a.codec() == b.codec() && a.hash() == b.hash(); }
+bool same_contents_key(const codec::Cid& a, const codec::Cid& b) {
+  return a.codec() == b.codec() && a.hash() == b.hash();
+}
 
 // Copies `source` into a new file at `target` (which must not exist), flushed and with `mode`. A source
 // that is not a regular file is `refusal` (a symlink is not followed, a FIFO not waited on).
@@ -84,8 +88,9 @@ Status copy_to_new_file(const std::filesystem::path& source, const std::filesyst
   if (from < 0) {
     const int error = errno;
     if (error == ENOENT || error == ENOTDIR) return disk::system_error(error, "read", source);
-    return make_error(refusal, "cannot read " + source.string() + ": " +
-                                   (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
+    return make_error(refusal,
+                      "cannot read " + source.string() + ": " +
+                          (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
   }
   struct stat source_info {};
   if (::fstat(from, &source_info) != 0 || !S_ISREG(source_info.st_mode)) {
@@ -99,7 +104,8 @@ Status copy_to_new_file(const std::filesystem::path& source, const std::filesyst
     return disk::system_error(error, "create", target);
   }
   Status status = copy_contents(from, to, source, target);
-  if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0) status = disk::system_error(errno, "set the mode of", target);
+  if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0)
+    status = disk::system_error(errno, "set the mode of", target);
   if (status.ok() && ::fsync(to) != 0) status = disk::system_error(errno, "flush", target);
   ::close(from);
   if (::close(to) != 0 && status.ok()) status = disk::system_error(errno, "close", target);
@@ -114,8 +120,11 @@ const unixfs::Profile& profile_of_cid(const codec::Cid& cid) {
 }
 
 ContentWriter::ContentWriter(ContentWriter&& other) noexcept
-    : store_(other.store_), temporary_(std::move(other.temporary_)), fd_(std::exchange(other.fd_, -1)),
-      size_(other.size_), writeback_started_(other.writeback_started_) {}
+    : store_(other.store_),
+      temporary_(std::move(other.temporary_)),
+      fd_(std::exchange(other.fd_, -1)),
+      size_(other.size_),
+      writeback_started_(other.writeback_started_) {}
 
 ContentWriter::~ContentWriter() { abort(); }
 
@@ -209,12 +218,13 @@ Status ContentStore::store_copy(const std::filesystem::path& source, const codec
   if (!copied || !same_contents_key(*copied, cid)) {
     ::unlink(temporary.c_str());
     if (!copied) return std::move(copied).error();
-    return make_error(ErrorKind::corrupt,
-                      source.string() + " no longer hashes to " + cid.to_string() + " (it changed while it was stored)");
+    return make_error(ErrorKind::corrupt, source.string() + " no longer hashes to " + cid.to_string() +
+                                              " (it changed while it was stored)");
   }
   const auto target = path_of(cid);
   Status status = disk::make_directories(target.parent_path());
-  if (status.ok() && ::rename(temporary.c_str(), target.c_str()) != 0) status = disk::system_error(errno, "store", target);
+  if (status.ok() && ::rename(temporary.c_str(), target.c_str()) != 0)
+    status = disk::system_error(errno, "store", target);
   if (!status.ok()) {
     ::unlink(temporary.c_str());
     return status;
@@ -227,14 +237,15 @@ Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& p
                                  const std::filesystem::path& destination, unsigned mode) const {
   const auto source = path_of(cid);
   MLCHAIN_TRY(const bool stored, contains(cid));
-  if (!stored) return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  if (!stored)
+    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
   MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode, ErrorKind::corrupt));
   auto written = cid_of_file(destination, profile);
   if (!written || !same_contents_key(*written, cid)) {
     ::unlink(destination.c_str());
     if (!written) return std::move(written).error();
-    return make_error(ErrorKind::corrupt,
-                      "the stored contents of " + cid.to_string() + " are corrupt: " + source.string() + " does not hash to it");
+    return make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
+                                              " are corrupt: " + source.string() + " does not hash to it");
   }
   return {};
 }
@@ -251,8 +262,8 @@ Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile
                       "the stored contents of " + cid.to_string() + " cannot be checked: " + actual.error().message);
   }
   if (!same_contents_key(*actual, cid))
-    return make_error(ErrorKind::corrupt,
-                      "the stored contents of " + cid.to_string() + " are corrupt: " + path.string() + " does not hash to it");
+    return make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
+                                              " are corrupt: " + path.string() + " does not hash to it");
   return {};
 }
 

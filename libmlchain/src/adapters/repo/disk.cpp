@@ -25,7 +25,8 @@ Error system_error(int error, std::string_view what, const std::filesystem::path
 Error stored_file_error(int error, std::string_view what, const std::filesystem::path& path) {
   if (error == ENOENT || error == ENOTDIR || error == ENOMEM || error == EMFILE || error == ENFILE)
     return system_error(error, what, path);
-  return make_error(ErrorKind::corrupt, "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
+  return make_error(ErrorKind::corrupt,
+                    "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(error));
 }
 
 Result<Bytes> read_file(const std::filesystem::path& path) {
@@ -99,15 +100,15 @@ Result<std::vector<std::pair<std::string, bool>>> list_directory(const std::file
     const int error = errno;
     if (fd >= 0) ::close(fd);
     if (error == ENOENT) return make_error(ErrorKind::not_found, directory.string() + " does not exist");
-    return make_error(ErrorKind::corrupt,
-                      "cannot list " + directory.string() + ": " + std::strerror(error));
+    return make_error(ErrorKind::corrupt, "cannot list " + directory.string() + ": " + std::strerror(error));
   }
   errno = 0;
   while (const dirent* item = ::readdir(stream)) {
     const std::string name = item->d_name;
     if (name == "." || name == "..") continue;
     struct stat info {};
-    const bool directory_entry = ::fstatat(::dirfd(stream), item->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(info.st_mode);
+    const bool directory_entry =
+        ::fstatat(::dirfd(stream), item->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(info.st_mode);
     entries.emplace_back(name, directory_entry);
     errno = 0;
   }

@@ -11,13 +11,13 @@
 #include <limits>
 #include <set>
 
+#include "disk.hpp"
 #include "mlchain/chain/journal.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/repo/commit_signature.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/index_file.hpp"
-#include "disk.hpp"
 
 namespace mlchain::repo {
 namespace {
@@ -43,7 +43,7 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
   };
   std::error_code error;
   for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
-                            repository.paths().journal(), repository.paths().dir / "logs"})
+                           repository.paths().journal(), repository.paths().dir / "logs"})
     for (stdfs::recursive_directory_iterator walk(root, error), end; !error && walk != end; walk.increment(error))
       note(walk->path());
   for (stdfs::directory_iterator walk(repository.paths().dir, error), end; !error && walk != end; walk.increment(error))
@@ -52,7 +52,8 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
     if (walk->path().filename().string().rfind(std::string(".") + repository_directory_name + ".tmp-", 0) == 0)
       note(walk->path());
   // Checkout's temporaries sit beside the files they become, anywhere in the work tree.
-  stdfs::recursive_directory_iterator walk(repository.work_tree(), stdfs::directory_options::skip_permission_denied, error);
+  stdfs::recursive_directory_iterator walk(repository.work_tree(), stdfs::directory_options::skip_permission_denied,
+                                           error);
   for (stdfs::recursive_directory_iterator end; !error && walk != end; walk.increment(error)) {
     if (walk->path().filename() == repository_directory_name) {
       walk.disable_recursion_pending();
@@ -94,7 +95,8 @@ class Marker {
       if (!reachable_.blocks.insert(storage_key(cid)).second) continue;
       auto commit = core::load_commit(repository_.objects(), cid);
       if (!commit) {
-        const auto kind = commit.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+        const auto kind =
+            commit.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
         std::string detail = commit.error().message;
         if (child) detail += " (parent of " + child->to_string() + ")";
         MLCHAIN_TRY_STATUS(on_problem({kind, cid.to_string(), detail}));
@@ -139,8 +141,10 @@ class Marker {
     if (!trees_.insert(storage_key(tree)).second) return {};
     auto reach = core::reach_of_tree(repository_.objects(), tree);
     if (!reach) {
-      const auto kind = reach.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
-      return on_problem({kind, tree.to_string(), reach.error().message + " (tree of commit " + commit.to_string() + ")"});
+      const auto kind =
+          reach.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+      return on_problem(
+          {kind, tree.to_string(), reach.error().message + " (tree of commit " + commit.to_string() + ")"});
     }
     for (const auto& block : reach->blocks) reachable_.blocks.insert(storage_key(block));
     for (const auto& file : reach->file_roots)
@@ -184,9 +188,9 @@ struct LayoutEntry {
   const char* name;
   bool directory;
 };
-constexpr LayoutEntry layout[] = {{"HEAD", false},   {"config", false},  {"index", false}, {"gc.lock", false},
-                                  {"refs", true},    {"objects", true},  {"files", true},  {"journal", true},
-                                  {"logs", true}};
+constexpr LayoutEntry layout[] = {{"HEAD", false},    {"config", false}, {"index", false},
+                                  {"gc.lock", false}, {"refs", true},    {"objects", true},
+                                  {"files", true},    {"journal", true}, {"logs", true}};
 
 std::optional<std::string> wrong_type(const stdfs::path& path, bool directory) {
   struct stat info {};
@@ -284,8 +288,8 @@ Result<FsckReport> fsck(Repository& repository) {
           report.problems.push_back({FsckProblem::Kind::bad_ref, name, target.error().message});
       auto entries = repository.refs().reflog(name);
       if (!entries) {
-        report.problems.push_back({FsckProblem::Kind::malformed, repository.refs().reflog_path_of(name).string(),
-                                   entries.error().message});
+        report.problems.push_back(
+            {FsckProblem::Kind::malformed, repository.refs().reflog_path_of(name).string(), entries.error().message});
         continue;
       }
       for (std::size_t i = 0; i < entries->size(); ++i)
@@ -308,8 +312,9 @@ Result<FsckReport> fsck(Repository& repository) {
     ++report.refs_checked;
     auto commit = core::load_commit(repository.objects(), target);
     if (!commit) {
-      MLCHAIN_TRY_STATUS(problem({FsckProblem::Kind::bad_ref, name, name + " names " + target.to_string() + ", which " +
-                                                                        "is not a stored commit: " + commit.error().message}));
+      MLCHAIN_TRY_STATUS(problem(
+          {FsckProblem::Kind::bad_ref, name,
+           name + " names " + target.to_string() + ", which " + "is not a stored commit: " + commit.error().message}));
       continue;
     }
     MLCHAIN_TRY_STATUS(marker.mark_commit(target, problem));
@@ -318,9 +323,11 @@ Result<FsckReport> fsck(Repository& repository) {
   for (const auto& [name, target] : logged) {
     if (!logged_checked.insert(storage_key(target)).second) continue;
     if (auto commit = core::load_commit(repository.objects(), target); !commit) {
-      const auto kind = commit.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
-      MLCHAIN_TRY_STATUS(problem({kind, target.to_string(), "reflog entry " + name + " names " + target.to_string() +
-                                                                  ", which is not a stored commit: " + commit.error().message}));
+      const auto kind =
+          commit.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+      MLCHAIN_TRY_STATUS(problem({kind, target.to_string(),
+                                  "reflog entry " + name + " names " + target.to_string() +
+                                      ", which is not a stored commit: " + commit.error().message}));
       continue;
     }
     MLCHAIN_TRY_STATUS(marker.mark_commit(target, problem));
@@ -328,8 +335,9 @@ Result<FsckReport> fsck(Repository& repository) {
   if (!unusable.contains("journal")) {
     MLCHAIN_TRY(const auto journal, chain::Journal(repository.paths().journal()).scan());
     for (const auto& bad : journal.problems)
-      MLCHAIN_TRY_STATUS(problem({FsckProblem::Kind::corrupt, bad.file.string(),
-                                  "malformed journal entry: " + bad.detail + " (its transaction may still be in flight)"}));
+      MLCHAIN_TRY_STATUS(
+          problem({FsckProblem::Kind::corrupt, bad.file.string(),
+                   "malformed journal entry: " + bad.detail + " (its transaction may still be in flight)"}));
     // An open transaction's commits must be whole and signed: the next push anchors them.
     for (const auto& commit : chain::journal_commits(journal.entries))
       if (auto stored = repository.objects().contains(commit); stored && *stored)
@@ -379,8 +387,9 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   // reflog knew better) holds nothing to keep.
   auto logs = repository.refs().scan_reflogs();
   if (!logs) return refuse(logs.error());
-  if (!logs->damaged.empty()) return refuse(make_error(ErrorKind::corrupt, "a reflog cannot be read: " + logs->damaged.front().describe() +
-                                                                 " (move it away, then run 'mlchain fsck')"));
+  if (!logs->damaged.empty())
+    return refuse(make_error(ErrorKind::corrupt, "a reflog cannot be read: " + logs->damaged.front().describe() +
+                                                     " (move it away, then run 'mlchain fsck')"));
   for (const auto& name : logs->names) {
     if (name != "HEAD")
       if (auto target = repository.refs().read(name); !target) return refuse(target.error());
@@ -418,7 +427,8 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   }));
   for (const auto& cid : unreachable_objects) {
     if (cid.codec() != codec::multicodec::dag_cbor) continue;
-    if (auto commit = core::load_commit(repository.objects(), cid)) report.commits_removed.push_back({cid, std::move(commit).value()});
+    if (auto commit = core::load_commit(repository.objects(), cid))
+      report.commits_removed.push_back({cid, std::move(commit).value()});
   }
   std::sort(report.commits_removed.begin(), report.commits_removed.end(), [](const auto& a, const auto& b) {
     return a.commit.time != b.commit.time ? a.commit.time > b.commit.time : a.cid.to_string() < b.cid.to_string();
@@ -430,8 +440,8 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   for (const auto& name : logs->names) {
     if (options.dry_run) {
       MLCHAIN_TRY(const auto entries, repository.refs().reflog(name));
-      report.reflog_entries_expired += static_cast<std::uint64_t>(
-          std::count_if(entries.begin(), entries.end(), [&](const ReflogEntry& entry) { return entry.time <= cutoff; }));
+      report.reflog_entries_expired += static_cast<std::uint64_t>(std::count_if(
+          entries.begin(), entries.end(), [&](const ReflogEntry& entry) { return entry.time <= cutoff; }));
     } else {
       // Before anything is removed: an entry left naming a removed commit would be a reflog that lies.
       MLCHAIN_TRY(const auto dropped, repository.refs().expire_reflog(name, cutoff));

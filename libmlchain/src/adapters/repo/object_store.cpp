@@ -26,7 +26,8 @@ bool is_dag_pb_leaf(ByteView block) {
   const std::size_t type_at = 1 + length->length;
   if (block.size() < type_at + 2 || block[type_at] != 0x08) return false;
   const auto type = block[type_at + 1];
-  return type == static_cast<std::uint8_t>(codec::UnixfsType::file) || type == static_cast<std::uint8_t>(codec::UnixfsType::raw);
+  return type == static_cast<std::uint8_t>(codec::UnixfsType::file) ||
+         type == static_cast<std::uint8_t>(codec::UnixfsType::raw);
 }
 
 bool is_file_leaf(const codec::Cid& cid, ByteView block) {
@@ -60,7 +61,8 @@ std::optional<codec::Cid> cid_of_storage_key(std::string_view name) {
 
 Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
   if (!cid.matches(block))
-    return make_error(ErrorKind::internal, "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
+    return make_error(ErrorKind::internal,
+                      "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
   if (is_file_leaf(cid, block)) return {};
   const auto path = path_of(cid);
   struct stat info {};

@@ -13,7 +13,8 @@ bool exists_in_work_tree(const std::filesystem::path& current_directory, const s
 
 }  // namespace
 
-Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository, const std::filesystem::path& current_directory,
+Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository,
+                                                    const std::filesystem::path& current_directory,
                                                     const std::vector<std::string>& arguments,
                                                     std::optional<std::size_t> first_path, std::size_t max_revisions) {
   RevisionsAndPaths split;
@@ -25,13 +26,15 @@ Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository, cons
       auto inside = core::work_tree_path(repository.work_tree(), current_directory, argument);
       is_path = inside.ok() && exists_in_work_tree(current_directory, argument);
       if (is_path && resolve_revision(repository, argument).ok())
-        return make_error(ErrorKind::invalid_argument, "'" + argument +
-                                                "' is both a revision and a path in the work tree; put '--' before "
-                                                "the paths");
+        return make_error(ErrorKind::invalid_argument,
+                          "'" + argument +
+                              "' is both a revision and a path in the work tree; put '--' before "
+                              "the paths");
       if (!is_path && !paths.empty())
-        return make_error(ErrorKind::invalid_argument, "'" + argument +
-                                                "' is not in the work tree, and revisions come before paths; put "
-                                                "'--' before paths that no longer exist");
+        return make_error(ErrorKind::invalid_argument,
+                          "'" + argument +
+                              "' is not in the work tree, and revisions come before paths; put "
+                              "'--' before paths that no longer exist");
     }
     if (is_path) {
       MLCHAIN_TRY(auto path, core::work_tree_path(repository.work_tree(), current_directory, argument));
@@ -42,8 +45,8 @@ Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository, cons
   }
   if (split.revisions.size() > max_revisions)
     return make_error(ErrorKind::invalid_argument, "at most " + std::to_string(max_revisions) + " revision" +
-                                            (max_revisions == 1 ? "" : "s") + " can be given, not '" +
-                                            split.revisions[max_revisions] + "'; put '--' before paths");
+                                                       (max_revisions == 1 ? "" : "s") + " can be given, not '" +
+                                                       split.revisions[max_revisions] + "'; put '--' before paths");
   split.limited = !paths.empty();
   split.paths = core::PathFilter(std::move(paths));
   return split;

@@ -27,8 +27,8 @@ Status check_full_name(std::string_view name) {
 }
 
 Error malformed(std::string_view what, const std::filesystem::path& path) {
-  return make_error(ErrorKind::corrupt, std::string(what) + " is malformed: " + path.string() +
-                                                        " should hold one CID and a newline");
+  return make_error(ErrorKind::corrupt,
+                    std::string(what) + " is malformed: " + path.string() + " should hold one CID and a newline");
 }
 
 Result<std::optional<std::string>> read_text(const std::filesystem::path& path) {
@@ -79,8 +79,8 @@ std::optional<std::string> not_a_directory(const std::filesystem::path& path) {
 }
 
 Error not_a_file(std::string_view what, const std::filesystem::path& path, const std::string& found) {
-  return make_error(ErrorKind::corrupt, std::string(what) + " cannot be read: " + path.string() + " is " +
-                                                        found + ", not a file (move it away, then run 'mlchain fsck')");
+  return make_error(ErrorKind::corrupt, std::string(what) + " cannot be read: " + path.string() + " is " + found +
+                                            ", not a file (move it away, then run 'mlchain fsck')");
 }
 
 // The directories between the .mlchain directory `dir` and `path` must be directories: a FIFO or a
@@ -89,8 +89,8 @@ Status check_parents(const std::filesystem::path& dir, const std::filesystem::pa
   for (auto parent = path.parent_path(); parent != dir && parent.has_relative_path() && parent != parent.parent_path();
        parent = parent.parent_path())
     if (auto found = not_a_directory(parent))
-      return make_error(ErrorKind::corrupt, path.string() + " cannot be read: " + parent.string() + " is " +
-                                                            *found + ", not a directory (move it away, then run 'mlchain fsck')");
+      return make_error(ErrorKind::corrupt, path.string() + " cannot be read: " + parent.string() + " is " + *found +
+                                                ", not a directory (move it away, then run 'mlchain fsck')");
   return {};
 }
 
@@ -106,7 +106,8 @@ std::string optional_cid_text(const std::optional<codec::Cid>& cid) { return cid
 Result<std::optional<codec::Cid>> parse_optional_cid(std::string_view text) {
   if (text == "-") return std::optional<codec::Cid>();
   auto cid = codec::Cid::parse(text);
-  if (!cid || cid->to_string() != text) return make_error(ErrorKind::corrupt, "'" + std::string(text) + "' is not a CID");
+  if (!cid || cid->to_string() != text)
+    return make_error(ErrorKind::corrupt, "'" + std::string(text) + "' is not a CID");
   return std::optional<codec::Cid>(*cid);
 }
 
@@ -125,8 +126,8 @@ std::string current_user() {
 
 ReflogEntry entry_now(const std::optional<codec::Cid>& old_target, const std::optional<codec::Cid>& new_target,
                       std::string message) {
-  ReflogEntry entry{old_target, new_target, current_user(), static_cast<std::int64_t>(std::time(nullptr)), 0,
-                    std::move(message)};
+  ReflogEntry entry{old_target, new_target,        current_user(), static_cast<std::int64_t>(std::time(nullptr)),
+                    0,          std::move(message)};
   const std::time_t now = static_cast<std::time_t>(entry.time);
   struct tm local {};
   if (::localtime_r(&now, &local)) entry.utc_offset_minutes = static_cast<int>(local.tm_gmtoff / 60);
@@ -214,7 +215,8 @@ std::string format_reflog_entry(const ReflogEntry& entry) {
     if (static_cast<unsigned char>(c) < ' ' || c == 0x7f) c = ' ';
   const int offset = entry.utc_offset_minutes < 0 ? -entry.utc_offset_minutes : entry.utc_offset_minutes;
   char zone[8];
-  std::snprintf(zone, sizeof zone, "%c%02d%02d", entry.utc_offset_minutes < 0 ? '-' : '+', (offset / 60) % 100, offset % 60);
+  std::snprintf(zone, sizeof zone, "%c%02d%02d", entry.utc_offset_minutes < 0 ? '-' : '+', (offset / 60) % 100,
+                offset % 60);
   return optional_cid_text(entry.old_target) + " " + optional_cid_text(entry.new_target) + " " + entry.user + " " +
          std::to_string(entry.time) + " " + zone + "\t" + message;
 }
@@ -242,7 +244,8 @@ Result<ReflogEntry> parse_reflog_entry(std::string_view line) {
   if (fields[2].empty()) return bad("no user");
   entry.user = std::string(fields[2]);
   const auto time = fields[3];
-  if (time.empty() || std::from_chars(time.data(), time.data() + time.size(), entry.time).ptr != time.data() + time.size())
+  if (time.empty() ||
+      std::from_chars(time.data(), time.data() + time.size(), entry.time).ptr != time.data() + time.size())
     return bad("the time is not a number");
   const auto zone = fields[4];
   if (zone.size() != 5 || (zone[0] != '+' && zone[0] != '-') ||
@@ -276,8 +279,9 @@ Status RefStore::compare_and_swap(std::string_view name, const std::optional<cod
   MLCHAIN_TRY(auto lock, fs::LockFile::acquire(path));
   MLCHAIN_TRY(auto current, read(name));
   if (current != expected)
-    return make_error(ErrorKind::changed_concurrently, "ref " + std::string(name) + " holds " + describe(current) + ", not " +
-                                               describe(expected) + " as expected (it moved meanwhile); nothing was written");
+    return make_error(ErrorKind::changed_concurrently, "ref " + std::string(name) + " holds " + describe(current) +
+                                                           ", not " + describe(expected) +
+                                                           " as expected (it moved meanwhile); nothing was written");
   // The log is written first: an entry for a move that then failed only keeps more for gc.
   const auto entry = entry_now(current, target, reason.empty() ? (current ? "update" : "create") : std::string(reason));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of(name), format_reflog_entry(entry) + "\n"));
@@ -295,8 +299,9 @@ Status RefStore::remove(std::string_view name, const codec::Cid& expected, std::
   MLCHAIN_TRY(auto current, read(name));
   if (!current) return make_error(ErrorKind::not_found, "ref " + std::string(name) + " does not exist");
   if (*current != expected)
-    return make_error(ErrorKind::changed_concurrently, "ref " + std::string(name) + " holds " + describe(current) + ", not " +
-                                               expected.to_string() + " as expected (it moved meanwhile); nothing was deleted");
+    return make_error(ErrorKind::changed_concurrently, "ref " + std::string(name) + " holds " + describe(current) +
+                                                           ", not " + expected.to_string() +
+                                                           " as expected (it moved meanwhile); nothing was deleted");
   const auto entry = entry_now(current, std::nullopt, reason.empty() ? "delete" : std::string(reason));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of(name), format_reflog_entry(entry) + "\n"));
   if (::unlink(path.c_str()) != 0) return disk::system_error(errno, "delete", path);
@@ -305,7 +310,8 @@ Status RefStore::remove(std::string_view name, const codec::Cid& expected, std::
 
 Result<RefListing> RefStore::scan(std::string_view prefix) const {
   MLCHAIN_TRY(auto listing, walk_names(dir_, dir_ / "refs"));
-  std::erase_if(listing.names, [&](const std::string& name) { return !name.starts_with(prefix) || !is_ref_name(name); });
+  std::erase_if(listing.names,
+                [&](const std::string& name) { return !name.starts_with(prefix) || !is_ref_name(name); });
   // A file where a directory of `prefix` belongs (refs/heads a regular file) hides every ref below it.
   for (auto slash = prefix.find('/'); slash != std::string_view::npos; slash = prefix.find('/', slash + 1)) {
     const auto directory = dir_ / std::string(prefix.substr(0, slash));
@@ -321,7 +327,7 @@ Result<std::vector<std::string>> RefStore::names(std::string_view prefix) const 
   MLCHAIN_TRY(auto listing, scan(prefix));
   if (!listing.damaged.empty())
     return make_error(ErrorKind::corrupt, "a ref cannot be read: " + listing.damaged.front().describe() +
-                                                          " (move it away, then run 'mlchain fsck')");
+                                              " (move it away, then run 'mlchain fsck')");
   return std::move(listing.names);
 }
 
@@ -352,8 +358,8 @@ Result<Head> RefStore::read_head() const {
   return Head{std::nullopt, *cid};
 }
 
-Status RefStore::switch_head(const Head& expected, const std::optional<codec::Cid>& expected_commit,
-                             const Head& head, std::string_view reason) {
+Status RefStore::switch_head(const Head& expected, const std::optional<codec::Cid>& expected_commit, const Head& head,
+                             std::string_view reason) {
   std::string text;
   if (head.branch) {
     MLCHAIN_TRY_STATUS(core::check_ref_name(*head.branch));
@@ -368,16 +374,18 @@ Status RefStore::switch_head(const Head& expected, const std::optional<codec::Ci
   MLCHAIN_TRY(const auto current, read_head());
   MLCHAIN_TRY(const auto current_commit, head_commit());
   if (current != expected || current_commit != expected_commit)
-    return make_error(ErrorKind::changed_concurrently, "HEAD moved meanwhile (now at " + describe(current_commit) + ", expected " +
-                                               describe(expected_commit) + "); HEAD was not changed");
+    return make_error(ErrorKind::changed_concurrently, "HEAD moved meanwhile (now at " + describe(current_commit) +
+                                                           ", expected " + describe(expected_commit) +
+                                                           "); HEAD was not changed");
   std::optional<codec::Cid> new_commit = head.detached;
   if (head.branch) {
     MLCHAIN_TRY(auto branch_target, read(std::string(heads_prefix) + *head.branch));
     new_commit = branch_target;
   }
-  const auto entry = entry_now(current_commit, new_commit,
-                               reason.empty() ? "checkout: moving from " + head_description(current) + " to " + head_description(head)
-                                              : std::string(reason));
+  const auto entry =
+      entry_now(current_commit, new_commit,
+                reason.empty() ? "checkout: moving from " + head_description(current) + " to " + head_description(head)
+                               : std::string(reason));
   MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of("HEAD")));
   MLCHAIN_TRY_STATUS(append_line(reflog_path_of("HEAD"), format_reflog_entry(entry) + "\n"));
   return fs::write_file_atomically(path, as_bytes(text));
@@ -397,10 +405,12 @@ Status RefStore::advance_head(const std::optional<codec::Cid>& expected, const c
   const std::string message = reason.empty() ? "commit" : std::string(reason);
   if (head.branch) return compare_and_swap(std::string(heads_prefix) + *head.branch, expected, target, message);
   if (head.detached != expected)
-    return make_error(ErrorKind::changed_concurrently, "HEAD holds " + describe(head.detached) + ", not " + describe(expected) +
-                                               " as expected (it moved meanwhile); nothing was written");
+    return make_error(ErrorKind::changed_concurrently, "HEAD holds " + describe(head.detached) + ", not " +
+                                                           describe(expected) +
+                                                           " as expected (it moved meanwhile); nothing was written");
   MLCHAIN_TRY_STATUS(check_parents(dir_, reflog_path_of("HEAD")));
-  MLCHAIN_TRY_STATUS(append_line(reflog_path_of("HEAD"), format_reflog_entry(entry_now(expected, target, message)) + "\n"));
+  MLCHAIN_TRY_STATUS(
+      append_line(reflog_path_of("HEAD"), format_reflog_entry(entry_now(expected, target, message)) + "\n"));
   return fs::write_file_atomically(path, as_bytes(target.to_string() + "\n"));
 }
 
@@ -414,11 +424,12 @@ Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
   for (std::size_t number = 1; start < text->size(); ++number) {
     const auto end = text->find('\n', start);
     if (end == std::string::npos)
-      return make_error(ErrorKind::corrupt,
-                        path.string() + ":" + std::to_string(number) + ": malformed reflog entry (cut short: no newline)");
+      return make_error(ErrorKind::corrupt, path.string() + ":" + std::to_string(number) +
+                                                ": malformed reflog entry (cut short: no newline)");
     auto entry = parse_reflog_entry(std::string_view(*text).substr(start, end - start));
     if (!entry)
-      return make_error(ErrorKind::corrupt, path.string() + ":" + std::to_string(number) + ": " + entry.error().message);
+      return make_error(ErrorKind::corrupt,
+                        path.string() + ":" + std::to_string(number) + ": " + entry.error().message);
     entries.push_back(std::move(entry).value());
     start = end + 1;
   }

@@ -49,7 +49,8 @@ Status create_layout(const stdfs::path& work_tree) {
     for (const auto& directory : {staged.objects(), staged.files(), staged.refs() / "heads", staged.refs() / "tags",
                                   staged.refs() / "remotes", staged.journal()})
       MLCHAIN_TRY_STATUS(disk::make_directories(directory));
-    MLCHAIN_TRY_STATUS(fs::write_file_atomically(staged.head(), as_bytes(std::string("ref: refs/heads/") + initial_branch + "\n")));
+    MLCHAIN_TRY_STATUS(
+        fs::write_file_atomically(staged.head(), as_bytes(std::string("ref: refs/heads/") + initial_branch + "\n")));
     MLCHAIN_TRY_STATUS(fs::write_file_atomically(
         staged.config(), as_bytes("# mlchain repository settings: `mlchain config set KEY VALUE`\n")));
     return disk::sync_directory(staging);
@@ -78,7 +79,8 @@ Result<int> acquire_flock(const stdfs::path& path, int operation, std::chrono::m
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);
-      return make_error(ErrorKind::locked, busy_message + " (" + path.string() + " is held); try again when it has finished");
+      return make_error(ErrorKind::locked,
+                        busy_message + " (" + path.string() + " is held); try again when it has finished");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -87,10 +89,7 @@ Result<int> acquire_flock(const stdfs::path& path, int operation, std::chrono::m
 }  // namespace
 
 Repository::Repository(RepositoryPaths paths)
-    : paths_(std::move(paths)),
-      contents_(paths_.files()),
-      objects_(paths_.objects(), contents_),
-      refs_(paths_.dir) {}
+    : paths_(std::move(paths)), contents_(paths_.files()), objects_(paths_.objects(), contents_), refs_(paths_.dir) {}
 
 Result<Repository> discover_repository(const stdfs::path& start) {
   MLCHAIN_TRY(auto absolute, absolute_path(start));
@@ -105,10 +104,11 @@ Result<Repository> init_repository(const stdfs::path& work_tree) {
   MLCHAIN_TRY(auto absolute, absolute_path(work_tree));
   if (auto existing = enclosing_repository(absolute))
     return make_error(ErrorKind::exists, absolute.string() + " is already inside the mlchain repository at " +
-                                               (*existing / repository_directory_name).string());
+                                             (*existing / repository_directory_name).string());
   std::error_code error;
   stdfs::create_directories(absolute, error);
-  if (error) return make_error(ErrorKind::invalid_argument, "cannot create " + absolute.string() + ": " + error.message());
+  if (error)
+    return make_error(ErrorKind::invalid_argument, "cannot create " + absolute.string() + ": " + error.message());
   MLCHAIN_TRY_STATUS(create_layout(absolute));
   return Repository(paths_for(absolute));
 }

@@ -12,9 +12,8 @@ namespace {
 constexpr std::size_t minimum_prefix = 4;
 
 bool looks_like_cid_prefix(std::string_view text) {
-  return text.size() >= minimum_prefix && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7');
-         });
+  return text.size() >= minimum_prefix &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); });
 }
 
 Result<std::optional<codec::Cid>> read_named(RefStore& refs, std::string_view base) {
@@ -35,7 +34,8 @@ Result<std::optional<codec::Cid>> resolve_reflog_selector(Repository& repository
   std::size_t moves = 0;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), moves);
   if (digits.empty() || error != std::errc() || end != digits.data() + digits.size())
-    return make_error(ErrorKind::invalid_argument, "bad revision '" + std::string(base) + "': REF@{N} takes a number of moves");
+    return make_error(ErrorKind::invalid_argument,
+                      "bad revision '" + std::string(base) + "': REF@{N} takes a number of moves");
   std::string ref(base.substr(0, at));
   if (ref.empty()) ref = "HEAD";
   std::string name = ref;

@@ -71,7 +71,8 @@ ProblemKind kind_at(const Error& error, const stdfs::path& path) {
 
 VerifyProblem problem_at(const Error& error, const stdfs::path& path, const Cid& cid) {
   const auto kind = kind_at(error, path);
-  return {kind, path.string(), cid.to_string(), kind == ProblemKind::unreadable ? std::optional(error.message) : std::nullopt};
+  return {kind, path.string(), cid.to_string(),
+          kind == ProblemKind::unreadable ? std::optional(error.message) : std::nullopt};
 }
 
 // What a revision leads to: the commit it names, or the problem with the ref that should name it.
@@ -91,7 +92,8 @@ Result<Target> commit_to_verify(Repository& repository, std::string_view revisio
   if (auto cid = Cid::parse(revision)) {
     MLCHAIN_TRY(const bool stored, repository.objects().contains(*cid));
     if (!stored)
-      return make_error(ErrorKind::not_found, "commit " + cid->to_string() + " is not in the repository; fetch it first");
+      return make_error(ErrorKind::not_found,
+                        "commit " + cid->to_string() + " is not in the repository; fetch it first");
     return Target{*cid, std::nullopt};
   }
   auto resolved = resolve_revision(repository, revision);
@@ -229,12 +231,13 @@ class Verifier {
         continue;
       }
       // The block hashes to its CID (get checked it): what does not decode as a commit is something else.
-      auto commit = cid.codec() == codec::multicodec::dag_cbor
-                        ? core::decode_commit(*block)
-                        : Result<core::Commit>(
-                              make_error(ErrorKind::corrupt, "a dag-pb block (a directory or a file)"));
+      auto commit =
+          cid.codec() == codec::multicodec::dag_cbor
+              ? core::decode_commit(*block)
+              : Result<core::Commit>(make_error(ErrorKind::corrupt, "a dag-pb block (a directory or a file)"));
       if (!commit) {
-        report_.problems.push_back({ProblemKind::not_a_commit, store_path(cid), cid.to_string(), commit.error().message});
+        report_.problems.push_back(
+            {ProblemKind::not_a_commit, store_path(cid), cid.to_string(), commit.error().message});
         continue;
       }
       ++report_.commits;
@@ -324,12 +327,14 @@ class Verifier {
 };
 
 // The work tree's files, every one read and hashed: the stat cache is not trusted here.
-Result<std::vector<TreeEntry>> list_work_tree(Repository& repository, const unixfs::Profile& profile, VerifyReport& report) {
+Result<std::vector<TreeEntry>> list_work_tree(Repository& repository, const unixfs::Profile& profile,
+                                              VerifyReport& report) {
   MLCHAIN_TRY(const bool dereference, repository_dereferences(repository));
-  MLCHAIN_TRY(auto snapshot,
-              snapshot_work_tree(repository, profile, LoadedIndex{},
-                                 SnapshotOptions{.mode = SnapshotMode::hash_only, .dereference = dereference,
-                                                 .list_unsupported = true, .on_progress = {}}));
+  MLCHAIN_TRY(auto snapshot, snapshot_work_tree(repository, profile, LoadedIndex{},
+                                                SnapshotOptions{.mode = SnapshotMode::hash_only,
+                                                                .dereference = dereference,
+                                                                .list_unsupported = true,
+                                                                .on_progress = {}}));
   for (auto& path : snapshot.unsupported)
     report.problems.push_back({ProblemKind::extra, std::move(path), std::nullopt, "not a file, directory or symlink"});
   for (const auto& entry : snapshot.entries) {
@@ -340,7 +345,8 @@ Result<std::vector<TreeEntry>> list_work_tree(Repository& repository, const unix
   return std::move(snapshot.entries);
 }
 
-void add_differences(const std::vector<TreeEntry>& expected, const std::vector<TreeEntry>& found, VerifyReport& report) {
+void add_differences(const std::vector<TreeEntry>& expected, const std::vector<TreeEntry>& found,
+                     VerifyReport& report) {
   for (const auto& change : core::diff_trees(expected, found)) {
     switch (change.kind) {
       case core::ChangeKind::deleted:
@@ -362,18 +368,30 @@ void add_differences(const std::vector<TreeEntry>& expected, const std::vector<T
 
 std::string_view problem_kind_name(ProblemKind kind) {
   switch (kind) {
-    case ProblemKind::missing: return "missing";
-    case ProblemKind::extra: return "extra";
-    case ProblemKind::modified: return "modified";
-    case ProblemKind::bad_signature: return "bad-signature";
-    case ProblemKind::untrusted_signer: return "untrusted-signer";
-    case ProblemKind::corrupt: return "corrupt";
-    case ProblemKind::missing_object: return "missing-object";
-    case ProblemKind::not_anchored: return "not-anchored";
-    case ProblemKind::unreadable: return "unreadable";
-    case ProblemKind::not_a_commit: return "not-a-commit";
-    case ProblemKind::bad_ref: return "bad-ref";
-    case ProblemKind::unsafe_path: return "unsafe-path";
+    case ProblemKind::missing:
+      return "missing";
+    case ProblemKind::extra:
+      return "extra";
+    case ProblemKind::modified:
+      return "modified";
+    case ProblemKind::bad_signature:
+      return "bad-signature";
+    case ProblemKind::untrusted_signer:
+      return "untrusted-signer";
+    case ProblemKind::corrupt:
+      return "corrupt";
+    case ProblemKind::missing_object:
+      return "missing-object";
+    case ProblemKind::not_anchored:
+      return "not-anchored";
+    case ProblemKind::unreadable:
+      return "unreadable";
+    case ProblemKind::not_a_commit:
+      return "not-a-commit";
+    case ProblemKind::bad_ref:
+      return "bad-ref";
+    case ProblemKind::unsafe_path:
+      return "unsafe-path";
   }
   return "corrupt";
 }

@@ -84,7 +84,8 @@ class Snapshotter final : public fs::TreeWalkHooks {
     WorkTreeSnapshot snapshot;
     std::optional<CollectingSink> collecting;
     if (mode_ == SnapshotMode::store) collecting.emplace(snapshot.tree_blocks);
-    unixfs::BlockSink& file_sink = mode_ == SnapshotMode::store ? static_cast<unixfs::BlockSink&>(storing_sink_) : discarding_sink_;
+    unixfs::BlockSink& file_sink =
+        mode_ == SnapshotMode::store ? static_cast<unixfs::BlockSink&>(storing_sink_) : discarding_sink_;
     unixfs::BlockSink& tree_sink = collecting ? static_cast<unixfs::BlockSink&>(*collecting) : discarding_sink_;
     MLCHAIN_TRY(auto tree, fs::walk_tree(root, info, profile_, file_sink, tree_sink, *this, walk));
     describe(tree, snapshot);
@@ -109,10 +110,10 @@ class Snapshotter final : public fs::TreeWalkHooks {
         return false;
       }
       if (mode_ == SnapshotMode::store && depth > core::max_tree_depth)
-        return make_error(ErrorKind::invalid_input, "'" + std::string(relative) + "' lies deeper than " +
-                                                std::to_string(core::max_tree_depth) +
-                                                " directories, which checkout refuses; move it up or leave it out with "
-                                                "a .mlchainignore pattern");
+        return make_error(ErrorKind::invalid_input,
+                          "'" + std::string(relative) + "' lies deeper than " + std::to_string(core::max_tree_depth) +
+                              " directories, which checkout refuses; move it up or leave it out with "
+                              "a .mlchainignore pattern");
     }
     return rules_.empty() || !rules_.ignored(std::string(relative), is_directory);
   }
@@ -121,21 +122,25 @@ class Snapshotter final : public fs::TreeWalkHooks {
     const std::string named = "symlink '" + std::string(site.relative) + "' -> '" + std::string(site.target) + "'";
     switch (why) {
       case fs::WalkRefusal::symlink_loop:
-        return make_error(ErrorKind::invalid_input, named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
+        return make_error(ErrorKind::invalid_input,
+                          named + " is a symlink loop; remove it or leave it out with a .mlchainignore pattern");
       case fs::WalkRefusal::dangling_symlink:
-        return make_error(ErrorKind::invalid_input, named + " points to nothing (dangling); remove it or leave it out with a "
-                                                    ".mlchainignore pattern");
+        return make_error(ErrorKind::invalid_input,
+                          named +
+                              " points to nothing (dangling); remove it or leave it out with a "
+                              ".mlchainignore pattern");
       case fs::WalkRefusal::link_into_forbidden:
         return make_error(ErrorKind::invalid_input, named + " points into the repository's own " +
-                                                std::string(repository_directory_name) + "; remove it");
+                                                        std::string(repository_directory_name) + "; remove it");
       case fs::WalkRefusal::directory_loop:
         return make_error(ErrorKind::invalid_input, "symlink '" + std::string(site.relative) +
-                                                "' leads back to a directory that contains it (a loop); "
-                                                "remove it or leave it out with a .mlchainignore pattern");
+                                                        "' leads back to a directory that contains it (a loop); "
+                                                        "remove it or leave it out with a .mlchainignore pattern");
       case fs::WalkRefusal::unsupported_type:
-        return make_error(ErrorKind::invalid_input, site.source.string() +
-                                                " is not a regular file, directory or symlink; leave it out with a "
-                                                ".mlchainignore pattern");
+        return make_error(ErrorKind::invalid_input,
+                          site.source.string() +
+                              " is not a regular file, directory or symlink; leave it out with a "
+                              ".mlchainignore pattern");
     }
     return TreeWalkHooks::refuse(why, site);
   }
@@ -163,9 +168,11 @@ class Snapshotter final : public fs::TreeWalkHooks {
     if (!unsafe) return {};
     if (!unsafe->symlink_target)
       return make_error(ErrorKind::invalid_input, "'" + unsafe->path + "' cannot be checked out: " + unsafe->why +
-                                              "; rename it or leave it out with a .mlchainignore pattern");
-    return make_error(ErrorKind::invalid_input, "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
-                                            "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
+                                                      "; rename it or leave it out with a .mlchainignore pattern");
+    return make_error(
+        ErrorKind::invalid_input,
+        "symlink '" + unsafe->path + "' cannot be checked out: " + unsafe->why +
+            "; commit with --dereference (or set core.dereference = true) to store what it points to, or remove it");
   }
 
   // The CID the stat cache gives for `file`, if it may be trusted: same stat, not racily clean, made
@@ -237,15 +244,18 @@ class Snapshotter final : public fs::TreeWalkHooks {
   // The tree as core::list_files lists it, and the refreshed stat cache.
   void describe(fs::WalkedTree& tree, WorkTreeSnapshot& snapshot) {
     for (auto& file : tree.files) {
-      snapshot.entries.push_back({file.relative, file.node.cid, file.node.content_size, unixfs::NodeKind::file, std::nullopt});
+      snapshot.entries.push_back(
+          {file.relative, file.node.cid, file.node.content_size, unixfs::NodeKind::file, std::nullopt});
       if (!file.changed_while_read)
         snapshot.index.push_back({std::move(file.relative), file.stat, file.node.cid, file.node.tsize});
     }
     for (auto& link : tree.symlinks)
-      snapshot.entries.push_back({std::move(link.relative), link.node.cid, 0, unixfs::NodeKind::symlink, std::move(link.target)});
+      snapshot.entries.push_back(
+          {std::move(link.relative), link.node.cid, 0, unixfs::NodeKind::symlink, std::move(link.target)});
     for (auto& directory : tree.directories)
       if (directory.entries == 0 && !directory.relative.empty())
-        snapshot.entries.push_back({std::move(directory.relative), directory.node.cid, 0, unixfs::NodeKind::directory, std::nullopt});
+        snapshot.entries.push_back(
+            {std::move(directory.relative), directory.node.cid, 0, unixfs::NodeKind::directory, std::nullopt});
     const auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
     std::sort(snapshot.entries.begin(), snapshot.entries.end(), by_path);
     std::sort(snapshot.index.begin(), snapshot.index.end(), by_path);
@@ -291,8 +301,8 @@ Result<bool> repository_dereferences(const Repository& repository) {
   const auto value = config.get("core.dereference");
   if (!value || *value == "false") return false;
   if (*value == "true") return true;
-  return make_error(ErrorKind::invalid_input, "core.dereference '" + *value + "' in " + repository.paths().config().string() +
-                                          " is neither true nor false");
+  return make_error(ErrorKind::invalid_input, "core.dereference '" + *value + "' in " +
+                                                  repository.paths().config().string() + " is neither true nor false");
 }
 
 }  // namespace mlchain::repo

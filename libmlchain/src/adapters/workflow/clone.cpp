@@ -8,13 +8,15 @@ std::optional<std::string> given(const std::string& text) {
 }
 
 Status check_depth(const CloneOptions& options) {
-  if (options.depth && *options.depth == 0) return make_error(ErrorKind::invalid_argument, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0)
+    return make_error(ErrorKind::invalid_argument, "--depth must be at least 1");
   return {};
 }
 
 Result<remote::CloneRequest> commit_request(const CloneOptions& options) {
   if (options.ipfs.empty() == options.gateway.empty())
-    return make_error(ErrorKind::invalid_argument, "name exactly one source: --ipfs URL (Kubo RPC API) or --gateway URL");
+    return make_error(ErrorKind::invalid_argument,
+                      "name exactly one source: --ipfs URL (Kubo RPC API) or --gateway URL");
   auto head = codec::Cid::parse(options.source);
   if (!head) return make_error(ErrorKind::invalid_argument, "'" + options.source + "' is not a CID");
   return remote::CloneRequest{
@@ -27,7 +29,8 @@ Result<remote::CloneRequest> commit_request(const CloneOptions& options) {
 Result<CloneReport> clone_from_chain(const CloneOptions& options) {
   MLCHAIN_TRY(auto target, chain::parse_clone_url(options.source));
   if (options.rpc.empty())
-    return make_error(ErrorKind::invalid_argument, "cloning " + options.source + " needs --rpc URL (the chain's JSON-RPC)");
+    return make_error(ErrorKind::invalid_argument,
+                      "cloning " + options.source + " needs --rpc URL (the chain's JSON-RPC)");
   if (options.ipfs.empty())
     return make_error(ErrorKind::invalid_argument, "cloning " + options.source + " needs --ipfs URL (a Kubo RPC API)");
   chain::ChainCloneRequest request;

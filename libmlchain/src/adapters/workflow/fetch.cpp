@@ -6,7 +6,8 @@ namespace mlchain::workflow {
 namespace {
 
 Status check_depth(const FetchOptions& options) {
-  if (options.depth && *options.depth == 0) return make_error(ErrorKind::invalid_argument, "--depth must be at least 1");
+  if (options.depth && *options.depth == 0)
+    return make_error(ErrorKind::invalid_argument, "--depth must be at least 1");
   return {};
 }
 
@@ -19,7 +20,8 @@ Result<codec::Cid> commit_of(const FetchOptions& options) {
 Result<FetchReport> fetch_branches(repo::Repository& repository, const remote::Remote& source, ipfs::Node& node,
                                    const FetchOptions& options, const BranchFetch& branches) {
   if (!branches)
-    return make_error(ErrorKind::invalid_argument, "remote '" + source.name + "' has no chain to name its branches; name a CID");
+    return make_error(ErrorKind::invalid_argument,
+                      "remote '" + source.name + "' has no chain to name its branches; name a CID");
   FetchReport report{.remote = source, .node_url = node.url(), .commit = std::nullopt, .ref_name = {}, .branches = {}};
   MLCHAIN_TRY(report.branches, branches(repository, node, std::nullopt, options.depth));
   return report;
@@ -27,8 +29,11 @@ Result<FetchReport> fetch_branches(repo::Repository& repository, const remote::R
 
 Result<FetchReport> fetch_commit(repo::Repository& repository, const remote::Remote& source, ipfs::Node& node,
                                  const FetchOptions& options, const codec::Cid& head) {
-  FetchReport report{.remote = source, .node_url = node.url(), .commit = std::nullopt,
-                     .ref_name = remote::remote_ref_name(source.name, head.to_string()), .branches = {}};
+  FetchReport report{.remote = source,
+                     .node_url = node.url(),
+                     .commit = std::nullopt,
+                     .ref_name = remote::remote_ref_name(source.name, head.to_string()),
+                     .branches = {}};
   MLCHAIN_TRY(const auto tracked, repository.refs().read(report.ref_name));
   MLCHAIN_TRY(report.commit, remote::fetch_history(repository, node, head, options.depth, options.progress));
   MLCHAIN_TRY_STATUS(remote::record_remote_ref(repository, source.name, head.to_string(), tracked, head));
@@ -51,7 +56,8 @@ Result<FetchReport> fetch(repo::Repository& repository, const FetchOptions& opti
   if (options.commit.empty()) {
     MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(source));
     if (!source.ipfs && !source.gateway)
-      return make_error(ErrorKind::invalid_argument, "remote '" + source.name + "' has no IPFS node or gateway to fetch from");
+      return make_error(ErrorKind::invalid_argument,
+                        "remote '" + source.name + "' has no IPFS node or gateway to fetch from");
     MLCHAIN_TRY(auto node, remote::open_node({.ipfs = source.ipfs, .gateway = source.gateway}));
     return fetch_branches(repository, source, *node, options, chain_branch_fetch(chain_remote));
   }

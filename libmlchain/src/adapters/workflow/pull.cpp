@@ -14,10 +14,13 @@ Result<PullReport> pull_branch(repo::Repository& repository, ipfs::Node& node, c
                                const std::string& branch, const BranchFetch& branches) {
   MLCHAIN_TRY(auto fetched, branches(repository, node, branch, std::nullopt));
   if (fetched.size() != 1)
-    return make_error(ErrorKind::internal, "fetching branch " + branch + " gave " + std::to_string(fetched.size()) +
-                                               " branches");
-  PullReport report{.remote = options.remote, .branch = branch, .head = fetched.front().head,
-                    .fetched = std::move(fetched.front()), .outcome = {}};
+    return make_error(ErrorKind::internal,
+                      "fetching branch " + branch + " gave " + std::to_string(fetched.size()) + " branches");
+  PullReport report{.remote = options.remote,
+                    .branch = branch,
+                    .head = fetched.front().head,
+                    .fetched = std::move(fetched.front()),
+                    .outcome = {}};
   MLCHAIN_TRY(report.outcome, chain::fast_forward(repository, options.remote, branch, report.head));
   return report;
 }

@@ -13,10 +13,12 @@ struct PushTarget {
   std::optional<codec::Cid> tracked;  // refs/remotes/<remote>/<branch> before the push
 };
 
-Result<PushTarget> resolve_target(repo::Repository& repository, const remote::Remote& target, const PushOptions& options) {
+Result<PushTarget> resolve_target(repo::Repository& repository, const remote::Remote& target,
+                                  const PushOptions& options) {
   if (!target.ipfs)
-    return make_error(ErrorKind::invalid_argument, "remote '" + target.name + "' has no IPFS API to push to; set one with "
-                                                                    "'mlchain remote add' (--ipfs URL)");
+    return make_error(ErrorKind::invalid_argument, "remote '" + target.name +
+                                                       "' has no IPFS API to push to; set one with "
+                                                       "'mlchain remote add' (--ipfs URL)");
   std::string branch = options.branch;
   if (branch.empty()) {
     MLCHAIN_TRY(const auto head, repository.refs().read_head());
@@ -31,7 +33,11 @@ Result<PushTarget> resolve_target(repo::Repository& repository, const remote::Re
 
 Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remote& target, ipfs::Node& node,
                                 const PushOptions& options, const AnchorStep& anchor, const PushTarget& push) {
-  PushReport report{.remote = target, .branch = push.branch, .head = push.tip, .node_url = node.url(), .plan = {},
+  PushReport report{.remote = target,
+                    .branch = push.branch,
+                    .head = push.tip,
+                    .node_url = node.url(),
+                    .plan = {},
                     .anchoring = std::nullopt};
   MLCHAIN_TRY(report.plan, remote::plan_push(repository, node, push.tip));
   MLCHAIN_TRY_STATUS(remote::upload(repository, node, report.plan, options.progress));
@@ -39,7 +45,8 @@ Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remo
   if (chain::has_chain(target)) {
     if (options.pinned_before_anchoring) options.pinned_before_anchoring(push.tip);
     if (!anchor)
-      return make_error(ErrorKind::internal, "push to chain remote '" + target.name + "' was given no chain to anchor on");
+      return make_error(ErrorKind::internal,
+                        "push to chain remote '" + target.name + "' was given no chain to anchor on");
     MLCHAIN_TRY(report.anchoring, anchor(repository, push.branch, push.tip));
     return report;
   }
@@ -63,7 +70,8 @@ Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& 
                                 const codec::Cid& head) -> Result<PushAnchoring> {
     MLCHAIN_TRY(auto chain_remote, chain::chain_remote_of(target));
     MLCHAIN_TRY(auto signer, signer_for(&anchored_in, options.key));
-    MLCHAIN_TRY(auto report, chain::anchor_branch(anchored_in, chain_remote, branch, head, *signer.signer, options.chain));
+    MLCHAIN_TRY(auto report,
+                chain::anchor_branch(anchored_in, chain_remote, branch, head, *signer.signer, options.chain));
     return PushAnchoring{std::move(chain_remote), std::move(report)};
   };
   return push_to_node(repository, target, *node, options, anchor, push);

@@ -34,7 +34,8 @@ Result<repo::VerifyReport> verify_on_node(const VerifyRequest& request) {
   if (!commit)
     return make_error(ErrorKind::invalid_argument,
                       "verify with --ipfs or --gateway needs a commit CID, not '" + request.revision + "'");
-  if (request.node != nullptr) return remote::verify_remote(*request.node, *commit, request.signers, *request.directory);
+  if (request.node != nullptr)
+    return remote::verify_remote(*request.node, *commit, request.signers, *request.directory);
   MLCHAIN_TRY(auto node, remote::open_node(request.source));
   return remote::verify_remote(*node, *commit, request.signers, *request.directory);
 }

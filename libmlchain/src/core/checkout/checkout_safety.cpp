@@ -67,8 +67,7 @@ std::optional<std::string> unsafe_target(std::string_view path, std::string_view
   for (const auto part : split(target)) {
     if (part.empty() || part == ".") continue;
     if (part == "..") {
-      if (resolved.empty())
-        return "the symlink's target '" + std::string(target) + "' climbs out of the work tree";
+      if (resolved.empty()) return "the symlink's target '" + std::string(target) + "' climbs out of the work tree";
       for (std::size_t count = 1; count <= resolved.size(); ++count)
         if (symlinks.contains(join(resolved, count)))
           return "the symlink's target '" + std::string(target) + "' climbs ('..') after passing through '" +

@@ -37,20 +37,35 @@ std::size_t utf8_sequence(std::string_view text, std::size_t at, char32_t& code_
 // What a terminal may act on instead of printing: C0 and C1 controls, DEL, and the bidirectional
 // embeddings, overrides and isolates that make text read in another order than it is stored.
 bool is_control(char32_t code_point) {
-  return code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f) || (code_point >= 0x202a && code_point <= 0x202e) ||
-         (code_point >= 0x2066 && code_point <= 0x2069);
+  return code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f) ||
+         (code_point >= 0x202a && code_point <= 0x202e) || (code_point >= 0x2066 && code_point <= 0x2069);
 }
 
 void append_escape(std::string& out, unsigned char byte) {
   switch (byte) {
-    case '\a': out += "\\a"; return;
-    case '\b': out += "\\b"; return;
-    case '\t': out += "\\t"; return;
-    case '\n': out += "\\n"; return;
-    case '\v': out += "\\v"; return;
-    case '\f': out += "\\f"; return;
-    case '\r': out += "\\r"; return;
-    default: break;
+    case '\a':
+      out += "\\a";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\v':
+      out += "\\v";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    default:
+      break;
   }
   out += '\\';
   out += static_cast<char>('0' + (byte >> 6));
@@ -71,8 +86,10 @@ void classify(std::string_view text, OnPlain&& on_plain, OnEscape&& on_escape) {
       continue;
     }
     const auto sequence = text.substr(at, length);
-    if (is_control(code_point)) on_escape(sequence);
-    else on_plain(sequence);
+    if (is_control(code_point))
+      on_escape(sequence);
+    else
+      on_plain(sequence);
     at += length;
   }
 }
@@ -81,8 +98,9 @@ void classify(std::string_view text, OnPlain&& on_plain, OnEscape&& on_escape) {
 
 std::string quote_path(std::string_view path) {
   bool needs_quotes = false;
-  classify(path, [&](std::string_view plain) { needs_quotes |= plain == "\"" || plain == "\\"; },
-           [&](std::string_view) { needs_quotes = true; });
+  classify(
+      path, [&](std::string_view plain) { needs_quotes |= plain == "\"" || plain == "\\"; },
+      [&](std::string_view) { needs_quotes = true; });
   if (!needs_quotes) return std::string(path);
   std::string out = "\"";
   classify(

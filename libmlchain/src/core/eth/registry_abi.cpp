@@ -22,8 +22,8 @@ Parameter indexed(Type type) { return Parameter{std::move(type), true}; }
 // The declarations of contracts/MlchainRegistry.sol; the unit tests pin their selectors and topics against
 // Foundry's cast and check that the embedded bytecode dispatches on these selectors.
 const Signature& push_function() {
-  static const Signature function{"push", {plain(Type::string()), plain(Type::string()), plain(Type::bytes32()),
-                                           plain(Type::bytes32())}};
+  static const Signature function{
+      "push", {plain(Type::string()), plain(Type::string()), plain(Type::bytes32()), plain(Type::bytes32())}};
   return function;
 }
 const Signature& grant_function() {
@@ -57,10 +57,10 @@ const Signature& repository_created_event() {
   return event;
 }
 const Signature& head_updated_event() {
-  static const Signature event{"HeadUpdated",
-                               {indexed(Type::bytes32()), indexed(Type::bytes32()), indexed(Type::address()),
-                                plain(Type::string()), plain(Type::string()), plain(Type::bytes32()),
-                                plain(Type::bytes32())}};
+  static const Signature event{
+      "HeadUpdated",
+      {indexed(Type::bytes32()), indexed(Type::bytes32()), indexed(Type::address()), plain(Type::string()),
+       plain(Type::string()), plain(Type::bytes32()), plain(Type::bytes32())}};
   return event;
 }
 const Signature& writer_granted_event() {
@@ -95,23 +95,24 @@ Result<Bytes> call(const Signature& function, std::vector<Value> arguments) {
 template <class T>
 Result<T> take(const std::vector<Value>& values, std::size_t index, std::string_view what) {
   const T* value = index < values.size() ? values[index].get_if<T>() : nullptr;
-  if (value == nullptr) return make_error(ErrorKind::internal, "registry: decoded " + std::string(what) + " has the wrong type");
+  if (value == nullptr)
+    return make_error(ErrorKind::internal, "registry: decoded " + std::string(what) + " has the wrong type");
   return *value;
 }
 
 Result<std::vector<Value>> decode_return(const Signature& function, std::vector<Type> types, ByteView data) {
   auto values = abi::decode(types, data);
   if (!values) {
-    return make_error(ErrorKind::invalid_input, "registry: return data of " + function.canonical() + ": " +
-                                            values.error().message);
+    return make_error(ErrorKind::invalid_input,
+                      "registry: return data of " + function.canonical() + ": " + values.error().message);
   }
   return std::move(values).value();
 }
 
 Status check_event_id(const Word& id, std::string_view name, std::string_view what) {
   if (id != codec::keccak256(as_bytes(name))) {
-    return make_error(ErrorKind::invalid_input, "registry: a log's " + std::string(what) + " id is not the hash of its name '" +
-                                            std::string(name) + "'");
+    return make_error(ErrorKind::invalid_input, "registry: a log's " + std::string(what) +
+                                                    " id is not the hash of its name '" + std::string(name) + "'");
   }
   return {};
 }
@@ -137,8 +138,8 @@ Result<Event> decode_head_updated(const std::vector<Value>& values) {
   MLCHAIN_TRY_STATUS(check_event_id(event.repo_id, event.repo, "repository"));
   MLCHAIN_TRY_STATUS(check_event_id(event.branch_id, event.branch, "branch"));
   if (is_empty(event.new_head)) {
-    return make_error(ErrorKind::invalid_input, "registry: a HeadUpdated log of '" + event.repo + "' moves '" + event.branch +
-                                            "' to the empty head, which the contract refuses");
+    return make_error(ErrorKind::invalid_input, "registry: a HeadUpdated log of '" + event.repo + "' moves '" +
+                                                    event.branch + "' to the empty head, which the contract refuses");
   }
   return Event{std::move(event)};
 }
@@ -162,8 +163,8 @@ Status check_repository_name(std::string_view repo) {
            c == '-';
   });
   if (!valid) {
-    return make_error(ErrorKind::invalid_argument, "repository name '" + std::string(repo) +
-                                            "' is not 1 to 64 characters of A-Z a-z 0-9 . _ -");
+    return make_error(ErrorKind::invalid_argument,
+                      "repository name '" + std::string(repo) + "' is not 1 to 64 characters of A-Z a-z 0-9 . _ -");
   }
   return {};
 }
@@ -180,8 +181,9 @@ Result<Head> head_of(const codec::Cid& commit) {
   const auto& hash = commit.hash();
   if (commit.version() != 1 || commit.codec() != codec::multicodec::dag_cbor ||
       hash.code != codec::multihash_code::sha2_256 || hash.digest.size() != Head{}.size()) {
-    return make_error(ErrorKind::invalid_input, "registry: " + commit.to_string() +
-                                            " is not a commit CID (CIDv1 dag-cbor sha2-256), so it cannot be a head");
+    return make_error(
+        ErrorKind::invalid_input,
+        "registry: " + commit.to_string() + " is not a commit CID (CIDv1 dag-cbor sha2-256), so it cannot be a head");
   }
   Head head;
   std::copy(hash.digest.begin(), hash.digest.end(), head.begin());
@@ -233,8 +235,7 @@ Result<bool> decode_is_writer(ByteView return_data) {
 }
 
 Result<std::vector<std::string>> decode_branches_of(ByteView return_data) {
-  MLCHAIN_TRY(auto values,
-              decode_return(branches_of_function(), {Type::array_of(Type::string())}, return_data));
+  MLCHAIN_TRY(auto values, decode_return(branches_of_function(), {Type::array_of(Type::string())}, return_data));
   MLCHAIN_TRY(auto list, take<abi::List>(values, 0, "branch list"));
   std::vector<std::string> branches;
   branches.reserve(list.size());
@@ -251,9 +252,10 @@ Word writer_granted_topic() { return writer_granted_event().topic(); }
 Word writer_revoked_topic() { return writer_revoked_event().topic(); }
 
 Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
-  if (topics.empty()) return make_error(ErrorKind::invalid_input, "registry: a log without topics is none of its events");
-  for (const Signature* event : {&repository_created_event(), &head_updated_event(), &writer_granted_event(),
-                                 &writer_revoked_event()}) {
+  if (topics.empty())
+    return make_error(ErrorKind::invalid_input, "registry: a log without topics is none of its events");
+  for (const Signature* event :
+       {&repository_created_event(), &head_updated_event(), &writer_granted_event(), &writer_revoked_event()}) {
     if (topics[0] != event->topic()) continue;
     auto values = abi::decode_log(*event, topics, data);
     if (!values) {
@@ -264,7 +266,8 @@ Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
     if (event == &writer_granted_event()) return decode_writer_change<WriterGranted>(*values);
     return decode_writer_change<WriterRevoked>(*values);
   }
-  return make_error(ErrorKind::invalid_input, "registry: a log with topic " + hex(topics[0]) + " is none of its events");
+  return make_error(ErrorKind::invalid_input,
+                    "registry: a log with topic " + hex(topics[0]) + " is none of its events");
 }
 
 std::vector<std::vector<Word>> head_updates_filter(std::string_view repo, std::optional<std::string_view> branch) {
@@ -301,7 +304,9 @@ Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
 
 std::string describe(const RegistryError& error) {
   struct Describe {
-    std::string operator()(const NotWriter& e) const { return "NotWriter(" + codec::to_checksum_address(e.caller) + ")"; }
+    std::string operator()(const NotWriter& e) const {
+      return "NotWriter(" + codec::to_checksum_address(e.caller) + ")";
+    }
     std::string operator()(const NotOwner& e) const { return "NotOwner(" + codec::to_checksum_address(e.caller) + ")"; }
     std::string operator()(const StaleHead& e) const {
       return "StaleHead(expected " + hex(e.expected) + ", actual " + hex(e.actual) + ")";

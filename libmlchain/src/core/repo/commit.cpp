@@ -128,10 +128,14 @@ Result<CommitMeta> read_meta(const cbor::Value& value) {
   if (const auto* v = map->count("params") ? &map->at("params") : nullptr) {
     MLCHAIN_TRY(const cbor::Map* params, as_map(v, "meta.params"));
     for (const auto& [key, entry] : *params) {
-      if (const auto* text = entry.get_if<std::string>()) meta.params.emplace(key, *text);
-      else if (const auto* number = entry.get_if<double>()) meta.params.emplace(key, *number);
-      else if (auto integer = entry.as_int64()) meta.params.emplace(key, *integer);
-      else return malformed("param '" + key + "' is not text, an integer or a float");
+      if (const auto* text = entry.get_if<std::string>())
+        meta.params.emplace(key, *text);
+      else if (const auto* number = entry.get_if<double>())
+        meta.params.emplace(key, *number);
+      else if (auto integer = entry.as_int64())
+        meta.params.emplace(key, *integer);
+      else
+        return malformed("param '" + key + "' is not text, an integer or a float");
     }
   }
   if (const auto* v = map->count("tags") ? &map->at("tags") : nullptr) {
@@ -173,9 +177,7 @@ Result<const Bytes*> sized_bytes(const cbor::Map& map, const char* key, std::siz
 
 }  // namespace
 
-Result<Bytes> encode_unsigned(const Commit& commit) {
-  return cbor::encode(unsigned_map(commit));
-}
+Result<Bytes> encode_unsigned(const Commit& commit) { return cbor::encode(unsigned_map(commit)); }
 
 codec::Sha256Digest signing_digest(ByteView unsigned_block) { return codec::sha256(unsigned_block); }
 

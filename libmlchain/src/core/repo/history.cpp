@@ -10,8 +10,7 @@ Result<Commit> load_commit(ObjectStore& objects, const codec::Cid& cid) {
     return make_error(ErrorKind::corrupt, cid.to_string() + " is not a commit (not a dag-cbor block)");
   MLCHAIN_TRY(auto block, objects.get(cid));
   auto commit = decode_commit(block);
-  if (!commit)
-    return make_error(ErrorKind::corrupt, cid.to_string() + " is not a commit: " + commit.error().message);
+  if (!commit) return make_error(ErrorKind::corrupt, cid.to_string() + " is not a commit: " + commit.error().message);
   return std::move(commit).value();
 }
 
@@ -31,8 +30,8 @@ Result<std::vector<StoredCommit>> walk_history(ObjectStore& objects, const std::
     auto commit = load_commit(objects, cid);
     if (!commit) {
       if (child && commit.error().kind == ErrorKind::not_found)
-        return make_error(ErrorKind::not_found,
-                          "parent " + cid.to_string() + " of commit " + child->to_string() + " is not in the repository");
+        return make_error(ErrorKind::not_found, "parent " + cid.to_string() + " of commit " + child->to_string() +
+                                                    " is not in the repository");
       return std::move(commit).error();
     }
     frontier.push({cid, std::move(commit).value()});

@@ -8,23 +8,26 @@
 namespace mlchain::core {
 
 PathFilter::PathFilter(std::vector<std::string> paths) : paths_(std::move(paths)) {
-  everything_ = paths_.empty() || std::any_of(paths_.begin(), paths_.end(), [](const auto& path) { return path.empty(); });
+  everything_ =
+      paths_.empty() || std::any_of(paths_.begin(), paths_.end(), [](const auto& path) { return path.empty(); });
 }
 
 bool PathFilter::selects(std::string_view path) const {
   if (everything_) return true;
   return std::any_of(paths_.begin(), paths_.end(), [&](const std::string& selected) {
-    return path == selected || (path.size() > selected.size() && path.starts_with(selected) && path[selected.size()] == '/');
+    return path == selected ||
+           (path.size() > selected.size() && path.starts_with(selected) && path[selected.size()] == '/');
   });
 }
 
-Result<std::string> work_tree_path(const std::filesystem::path& work_tree, const std::filesystem::path& current_directory,
-                                   std::string_view argument) {
+Result<std::string> work_tree_path(const std::filesystem::path& work_tree,
+                                   const std::filesystem::path& current_directory, std::string_view argument) {
   const auto absolute = (current_directory / std::filesystem::path(argument)).lexically_normal();
   const auto relative = absolute.lexically_relative(work_tree.lexically_normal());
   const auto first = relative.begin();
   if (relative.empty() || (first != relative.end() && *first == ".."))
-    return make_error(ErrorKind::invalid_argument, "'" + std::string(argument) + "' is outside the work tree " + work_tree.string());
+    return make_error(ErrorKind::invalid_argument,
+                      "'" + std::string(argument) + "' is outside the work tree " + work_tree.string());
   std::string path = relative.generic_string();
   if (path == ".") return std::string();
   while (path.ends_with('/')) path.pop_back();
@@ -37,7 +40,7 @@ std::vector<TreeChange> selected_changes(std::vector<TreeChange> changes, const 
 }
 
 Result<std::vector<StoredCommit>> walk_history_of_paths(ObjectStore& objects, const std::vector<codec::Cid>& starts,
-                                                         const PathFilter& filter, std::optional<std::size_t> limit) {
+                                                        const PathFilter& filter, std::optional<std::size_t> limit) {
   if (filter.selects_everything()) return walk_history(objects, starts, limit);
   MLCHAIN_TRY(auto history, walk_history(objects, starts));
   // Each tree is listed once, however many commits share it or name it as a parent's.

@@ -29,8 +29,8 @@ Result<Revision> parse_revision(std::string_view text) {
     if (op == '^' && end > pos && count == 0) return bad_revision(text, "'^0' is not supported");
     if (end < text.size() && text[end] != '^' && text[end] != '~')
       return bad_revision(text, "unexpected '" + std::string(1, text[end]) + "'");
-    revision.steps.push_back({op == '^' ? RevisionStep::Kind::nth_parent : RevisionStep::Kind::first_parent_ancestor,
-                              count});
+    revision.steps.push_back(
+        {op == '^' ? RevisionStep::Kind::nth_parent : RevisionStep::Kind::first_parent_ancestor, count});
     pos = end;
   }
   return revision;
@@ -38,7 +38,8 @@ Result<Revision> parse_revision(std::string_view text) {
 
 Status check_ref_name(std::string_view name) {
   auto bad = [&](std::string_view why) {
-    return make_error(ErrorKind::invalid_argument, "'" + std::string(name) + "' is not a valid name: " + std::string(why));
+    return make_error(ErrorKind::invalid_argument,
+                      "'" + std::string(name) + "' is not a valid name: " + std::string(why));
   };
   if (name.empty()) return bad("it is empty");
   if (name == "@" || name == "HEAD") return bad("it is reserved");

@@ -70,7 +70,8 @@ Status for_each_entry(ObjectStore& objects, const Cid& cid, const Node& node, st
     if (!link.name || link.name->size() < prefix) return malformed(cid, "has a HAMT link without its index");
     if (link.name->size() == prefix) {
       MLCHAIN_TRY(auto shard, load_node(objects, link.hash));
-      if (shard.data.type != UnixfsType::hamt_shard) return malformed(link.hash, "is linked as a HAMT shard but is not one");
+      if (shard.data.type != UnixfsType::hamt_shard)
+        return malformed(link.hash, "is linked as a HAMT shard but is not one");
       on_shard(link.hash);
       MLCHAIN_TRY_STATUS(for_each_entry(objects, link.hash, shard, depth + 1, on_entry, on_shard));
       continue;
@@ -109,8 +110,8 @@ class Lister {
     switch (node.data.type) {
       case UnixfsType::file:
       case UnixfsType::raw: {
-        const std::uint64_t size = node.data.filesize ? *node.data.filesize
-                                                      : (node.data.data ? node.data.data->size() : 0);
+        const std::uint64_t size =
+            node.data.filesize ? *node.data.filesize : (node.data.data ? node.data.data->size() : 0);
         entries_.push_back({path, cid, size, NodeKind::file, std::nullopt});
         return {};
       }
@@ -122,11 +123,14 @@ class Lister {
       case UnixfsType::directory:
       case UnixfsType::hamt_shard: {
         bool empty = true;
-        MLCHAIN_TRY_STATUS(for_each_entry(objects_, cid, node, depth, [&](const std::string& name, const codec::PbLink& link) {
-          empty = false;
-          const bool raw = link.hash.codec() == codec::multicodec::raw;
-          return visit(link.hash, raw ? link.tsize : std::nullopt, join(path, name), depth + 1);
-        }, [](const Cid&) {}));
+        MLCHAIN_TRY_STATUS(for_each_entry(
+            objects_, cid, node, depth,
+            [&](const std::string& name, const codec::PbLink& link) {
+              empty = false;
+              const bool raw = link.hash.codec() == codec::multicodec::raw;
+              return visit(link.hash, raw ? link.tsize : std::nullopt, join(path, name), depth + 1);
+            },
+            [](const Cid&) {}));
         if (empty) entries_.push_back({path, cid, 0, NodeKind::directory, std::nullopt});
         return {};
       }
@@ -160,7 +164,8 @@ class Reacher {
     if (is_directory(node)) {
       reach_.blocks.push_back(cid);
       return for_each_entry(
-          objects_, cid, node, depth, [&](const std::string&, const codec::PbLink& link) { return visit(link.hash, depth + 1); },
+          objects_, cid, node, depth,
+          [&](const std::string&, const codec::PbLink& link) { return visit(link.hash, depth + 1); },
           [&](const Cid& shard) { reach_.blocks.push_back(shard); });
     }
     if (node.data.type == UnixfsType::symlink) {

@@ -12,15 +12,16 @@ namespace {
 
 std::size_t encoded_size(const codec::Cid& cid) {
   const auto& hash = cid.hash();
-  const std::size_t multihash = codec::varint_size(hash.code) + codec::varint_size(hash.digest.size()) + hash.digest.size();
+  const std::size_t multihash =
+      codec::varint_size(hash.code) + codec::varint_size(hash.digest.size()) + hash.digest.size();
   if (cid.version() == 0) return multihash;
   return codec::varint_size(cid.version()) + codec::varint_size(cid.codec()) + multihash;
 }
 
 // Bytes one link adds to an encoded dag-pb node: the Links field around Hash, Name and Tsize.
 std::size_t encoded_link_size(std::size_t name_size, std::size_t cid_size, std::uint64_t tsize) {
-  const std::size_t link = 1 + codec::varint_size(cid_size) + cid_size + 1 + codec::varint_size(name_size) +
-                           name_size + 1 + codec::varint_size(tsize);
+  const std::size_t link = 1 + codec::varint_size(cid_size) + cid_size + 1 + codec::varint_size(name_size) + name_size +
+                           1 + codec::varint_size(tsize);
   return 1 + codec::varint_size(link) + link;
 }
 
@@ -73,7 +74,8 @@ bool needs_sharding(const Profile& profile, const std::vector<DirectoryEntry>& s
   return false;
 }
 
-Result<ImportedNode> build_flat_directory(const Profile& profile, std::vector<DirectoryEntry> entries, BlockSink& sink) {
+Result<ImportedNode> build_flat_directory(const Profile& profile, std::vector<DirectoryEntry> entries,
+                                          BlockSink& sink) {
   codec::PbNode node;
   node.links.reserve(entries.size());
   std::uint64_t children_tsize = 0;

@@ -56,7 +56,9 @@ struct Member {
 class ShardBuilder {
  public:
   ShardBuilder(const Profile& profile, BlockSink& sink)
-      : profile_(profile), sink_(sink), fanout_(std::uint64_t{1} << profile.shard_fanout_bits),
+      : profile_(profile),
+        sink_(sink),
+        fanout_(std::uint64_t{1} << profile.shard_fanout_bits),
         label_width_(hex_digits(fanout_ - 1)) {}
 
   Result<ImportedNode> build(std::span<Member> members, unsigned level) {

@@ -8,7 +8,6 @@
 namespace mlchain::unixfs {
 
 // `entries` are sorted bytewise by name, names unique. Sub-shards reach the sink before their parents.
-Result<ImportedNode> build_hamt_directory(const Profile& profile, std::vector<DirectoryEntry> entries,
-                                          BlockSink& sink);
+Result<ImportedNode> build_hamt_directory(const Profile& profile, std::vector<DirectoryEntry> entries, BlockSink& sink);
 
 }  // namespace mlchain::unixfs

@@ -29,15 +29,16 @@ bool is_decimal_integer(std::string_view text) {
 Result<Assignment> parse_assignment(std::string_view argument, std::string_view flag) {
   const auto equals = argument.find('=');
   if (equals == std::string_view::npos || equals == 0)
-    return make_error(ErrorKind::invalid_argument, std::string(flag) + " '" + std::string(argument) + "' is not KEY=VALUE");
+    return make_error(ErrorKind::invalid_argument,
+                      std::string(flag) + " '" + std::string(argument) + "' is not KEY=VALUE");
   return Assignment{std::string(argument.substr(0, equals)), std::string(argument.substr(equals + 1))};
 }
 
 Result<double> parse_metric_value(std::string_view name, std::string_view text) {
   double value = 0;
   if (!parse_whole(text, value) || !std::isfinite(value))
-    return make_error(ErrorKind::invalid_argument,
-                      "metric '" + std::string(name) + "' has value '" + std::string(text) + "', which is not a finite number");
+    return make_error(ErrorKind::invalid_argument, "metric '" + std::string(name) + "' has value '" +
+                                                       std::string(text) + "', which is not a finite number");
   return value;
 }
 
@@ -45,9 +46,10 @@ Result<ParamValue> parse_param_value(std::string_view name, std::string_view tex
   std::int64_t integer = 0;
   if (parse_whole(text, integer)) return ParamValue{integer};
   if (is_decimal_integer(text))
-    return make_error(ErrorKind::invalid_argument, "param '" + std::string(name) + "' has value '" + std::string(text) +
-                                            "', an integer outside -2^63..2^63-1 that cannot be stored exactly; "
-                                            "record it as text with --tag");
+    return make_error(ErrorKind::invalid_argument,
+                      "param '" + std::string(name) + "' has value '" + std::string(text) +
+                          "', an integer outside -2^63..2^63-1 that cannot be stored exactly; "
+                          "record it as text with --tag");
   double number = 0;
   if (parse_whole(text, number) && std::isfinite(number)) return ParamValue{number};
   return ParamValue{std::string(text)};
@@ -63,7 +65,8 @@ Result<DataArgument> parse_data_argument(std::string_view argument) {
     data.role = data.name.substr(colon + 1);
     data.name.resize(colon);
     if (data.name.empty() || data.role.empty())
-      return make_error(ErrorKind::invalid_argument, "--data '" + std::string(argument) + "' is not NAME=PATH or NAME:ROLE=PATH");
+      return make_error(ErrorKind::invalid_argument,
+                        "--data '" + std::string(argument) + "' is not NAME=PATH or NAME:ROLE=PATH");
   }
   return data;
 }

@@ -44,8 +44,7 @@ bool match_from(std::string_view p, std::size_t pi, std::string_view t, std::siz
     if (c == '*') {
       std::size_t pj = pi;
       while (pj < p.size() && p[pj] == '*') ++pj;
-      const bool across_directories =
-          pj - pi >= 2 && (pi == 0 || p[pi - 1] == '/') && (pj == p.size() || p[pj] == '/');
+      const bool across_directories = pj - pi >= 2 && (pi == 0 || p[pi - 1] == '/') && (pj == p.size() || p[pj] == '/');
       if (across_directories) {
         if (pj == p.size()) return true;
         if (match_from(p, pj + 1, t, ti)) return true;
@@ -143,8 +142,8 @@ bool IgnoreRules::ignored(std::string_view path, bool is_directory) const {
         continue;
       below = path.substr(pattern.base.size() + 1);
     }
-    const bool matched = pattern.anchored ? glob_matches(pattern.glob, below)
-                                          : glob_matches(pattern.glob, last_component(below));
+    const bool matched =
+        pattern.anchored ? glob_matches(pattern.glob, below) : glob_matches(pattern.glob, last_component(below));
     if (matched) return !pattern.negated;
   }
   return false;

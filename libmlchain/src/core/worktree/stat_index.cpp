@@ -89,7 +89,8 @@ Result<std::vector<StatEntry>> decode_stat_index(ByteView bytes) {
     MLCHAIN_TRY(auto path, reader.take(static_cast<std::size_t>(path_length)));
     entry.path.assign(path.begin(), path.end());
     if (entry.path.empty()) return damaged("an entry has an empty path");
-    if (!entries.empty() && !(entries.back().path < entry.path)) return damaged("entries are out of order at " + entry.path);
+    if (!entries.empty() && !(entries.back().path < entry.path))
+      return damaged("entries are out of order at " + entry.path);
     MLCHAIN_TRY(entry.stat.size, reader.uint(8));
     MLCHAIN_TRY(const auto mtime, reader.uint(8));
     MLCHAIN_TRY(const auto ctime, reader.uint(8));

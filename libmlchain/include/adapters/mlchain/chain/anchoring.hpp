@@ -23,7 +23,7 @@ struct TimedUpdate {
 Result<std::vector<TimedUpdate>> remote_history(const ChainRemote& remote);
 
 struct Anchoring {
-  TimedUpdate anchored_by;       // the earliest update whose head is the commit or a descendant of it
+  TimedUpdate anchored_by;  // the earliest update whose head is the commit or a descendant of it
   std::uint64_t confirmations = 0;
   std::uint64_t chain_id = 0;
 };

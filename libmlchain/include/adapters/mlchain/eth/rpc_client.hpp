@@ -40,10 +40,10 @@ namespace mlchain::eth {
 
 struct RpcOptions {
   std::string url;
-  std::string bearer_token;                           // empty: no Authorization header
-  std::chrono::milliseconds timeout{30'000};          // per HTTP request, connection included
-  unsigned attempts = 4;                              // tries per call when the transport fails
-  std::chrono::milliseconds first_backoff{250};       // doubled after each failed try
+  std::string bearer_token;                      // empty: no Authorization header
+  std::chrono::milliseconds timeout{30'000};     // per HTTP request, connection included
+  unsigned attempts = 4;                         // tries per call when the transport fails
+  std::chrono::milliseconds first_backoff{250};  // doubled after each failed try
 };
 
 // Options for `url`, with the bearer token from MLCHAIN_RPC_TOKEN when that is set and not empty.

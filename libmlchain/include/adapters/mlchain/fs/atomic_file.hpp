@@ -25,7 +25,6 @@ Status sync_directory(const std::filesystem::path& directory);
 
 // The target's directory must exist. On any failure the temporary file is removed and the target is
 // untouched.
-Status write_file_atomically(const std::filesystem::path& target, ByteView contents,
-                             AtomicWriteOptions options = {});
+Status write_file_atomically(const std::filesystem::path& target, ByteView contents, AtomicWriteOptions options = {});
 
 }  // namespace mlchain::fs

@@ -122,8 +122,8 @@ struct WalkOptions {
 // The tree below the directory `root` (`root_info` its stat). `file_sink` receives the files' blocks from
 // several threads at once, so it must take that; `tree_sink` the directories' and symlinks'.
 Result<WalkedTree> walk_tree(const std::filesystem::path& root, const struct stat& root_info,
-                             const unixfs::Profile& profile, unixfs::BlockSink& file_sink,
-                             unixfs::BlockSink& tree_sink, TreeWalkHooks& hooks, const WalkOptions& options = {});
+                             const unixfs::Profile& profile, unixfs::BlockSink& file_sink, unixfs::BlockSink& tree_sink,
+                             TreeWalkHooks& hooks, const WalkOptions& options = {});
 
 // Where a symlink leads (realpath(3)) and what lies there; a loop, a dangling link or a link into
 // `refuse_links_into` is the error `hooks` words for it.

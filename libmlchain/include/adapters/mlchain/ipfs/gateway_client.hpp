@@ -24,8 +24,7 @@ class GatewayClient final : public Node {
   Result<bool> has_block(const codec::Cid& cid) override;
   Result<Bytes> get_block(const codec::Cid& cid) override;
   Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
-                   const std::function<Status(ByteView)>& on_bytes,
-                   const ProgressCallback& progress = {}) override;
+                   const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress = {}) override;
   Status read_dag(const codec::Cid& root, const BlockCallback& on_block,
                   const ProgressCallback& progress = {}) override;
 

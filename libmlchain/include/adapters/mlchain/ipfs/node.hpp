@@ -64,8 +64,7 @@ class Node {
   // `profile` and the root compared): the caller learns of a mismatch as an error before or at the end,
   // so it must write to a temporary place and rename only on success.
   virtual Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
-                           const std::function<Status(ByteView)>& on_bytes,
-                           const ProgressCallback& progress = {}) = 0;
+                           const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress = {}) = 0;
 
   // Every block of the DAG under `root` in one stream (Kubo: dag/export; gateway: ?format=car), each
   // re-hashed against its CID before `on_block` sees it, in the order the node sends them (a CAR names

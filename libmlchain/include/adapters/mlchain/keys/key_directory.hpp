@@ -20,8 +20,8 @@ struct StoredKey {
   std::string name;
   std::filesystem::path file;
   Keystore keystore;
-  std::string json;          // the file's contents, which are what `key export` prints
-  bool exposed = false;      // readable by group or others: the caller should warn
+  std::string json;      // the file's contents, which are what `key export` prints
+  bool exposed = false;  // readable by group or others: the caller should warn
 };
 
 struct KeyListing {

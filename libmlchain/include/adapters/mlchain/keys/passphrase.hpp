@@ -14,8 +14,8 @@ namespace mlchain::keys {
 
 struct PassphraseRequest {
   std::optional<std::filesystem::path> password_file;  // its first line is the passphrase
-  std::string key_name;                                 // named in the prompt and in errors
-  bool new_key = false;                                 // prompt twice and refuse an empty passphrase
+  std::string key_name;                                // named in the prompt and in errors
+  bool new_key = false;                                // prompt twice and refuse an empty passphrase
 };
 
 Result<crypto::SecretBytes> read_passphrase(const PassphraseRequest& request);

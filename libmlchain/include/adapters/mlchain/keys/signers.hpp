@@ -57,8 +57,8 @@ Result<std::optional<crypto::PrivateKey>> private_key_from_environment();
 
 struct SignerChoice {
   std::shared_ptr<core::Signer> signer;
-  std::string description;                // "key NAME" or "MLCHAIN_PRIVATE_KEY", for messages
-  std::optional<StoredKey> stored;        // set when a keystore was chosen (for its file and mode)
+  std::string description;          // "key NAME" or "MLCHAIN_PRIVATE_KEY", for messages
+  std::optional<StoredKey> stored;  // set when a keystore was chosen (for its file and mode)
 };
 
 // --key NAME → MLCHAIN_PRIVATE_KEY → the default key. No key at all is "not found" with what to do.

@@ -7,10 +7,10 @@
 // comes from a read callback, a response body goes to a sink callback. A response collected in memory has
 // a size cap, so a hostile server cannot make us allocate without bound.
 //
-// Errors: a transport failure is ErrorKind::remote_unavailable (a timeout ErrorKind::timeout) "… <URL>: <reason>". An HTTP
-// status is not an error here: it is returned, and the caller decides (expect_success() makes a non-2xx
-// status an error). An error returned by a body callback stops the transfer and is returned as it is.
-// No message ever carries a credential: URLs are shown through redact_url().
+// Errors: a transport failure is ErrorKind::remote_unavailable (a timeout ErrorKind::timeout) "… <URL>: <reason>". An
+// HTTP status is not an error here: it is returned, and the caller decides (expect_success() makes a non-2xx status an
+// error). An error returned by a body callback stops the transfer and is returned as it is. No message ever carries a
+// credential: URLs are shown through redact_url().
 
 #include <chrono>
 #include <cstdint>

@@ -24,13 +24,13 @@ namespace mlchain::remote {
 struct CarExport {
   codec::Cid root;
   std::uint64_t commits = 0;
-  std::uint64_t blocks = 0;  // sections written
-  std::uint64_t bytes = 0;   // size of the CAR
+  std::uint64_t blocks = 0;             // sections written
+  std::uint64_t bytes = 0;              // size of the CAR
   std::vector<codec::Cid> cut_parents;  // parents left out by `depth`
 };
 
-Result<CarExport> export_car(repo::Repository& repository, const codec::Cid& commit,
-                             std::optional<std::uint64_t> depth, const std::filesystem::path& destination);
+Result<CarExport> export_car(repo::Repository& repository, const codec::Cid& commit, std::optional<std::uint64_t> depth,
+                             const std::filesystem::path& destination);
 
 struct CarImport {
   std::vector<codec::Cid> roots;

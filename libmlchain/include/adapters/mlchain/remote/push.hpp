@@ -31,11 +31,11 @@ struct FileUpload {
 
 struct PushPlan {
   codec::Cid head;
-  std::uint64_t commits = 0;             // in the history
-  std::vector<codec::Cid> blocks;        // commit and tree blocks the node lacks
-  std::vector<FileUpload> files;         // files the node lacks
-  std::uint64_t file_bytes = 0;          // sum of their sizes
-  std::uint64_t blocks_present = 0;      // on the node already
+  std::uint64_t commits = 0;         // in the history
+  std::vector<codec::Cid> blocks;    // commit and tree blocks the node lacks
+  std::vector<FileUpload> files;     // files the node lacks
+  std::uint64_t file_bytes = 0;      // sum of their sizes
+  std::uint64_t blocks_present = 0;  // on the node already
   std::uint64_t files_present = 0;
 };
 
@@ -43,7 +43,8 @@ struct PushPlan {
 using UploadProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head);
-Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& plan, const UploadProgress& progress = {});
+Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& plan,
+              const UploadProgress& progress = {});
 Status pin_head(ipfs::Node& node, const codec::Cid& head);
 // The remote-tracking ref's full name, e.g. "refs/remotes/origin/main".
 std::string remote_ref_name(std::string_view remote, std::string_view branch);

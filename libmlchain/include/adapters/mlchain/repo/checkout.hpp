@@ -35,8 +35,8 @@ struct CheckoutOutcome {
   std::optional<std::string> branch;  // HEAD names this branch now; nothing when HEAD is detached at `commit`
   std::uint64_t files_written = 0;    // files and symlinks written
   std::uint64_t bytes_written = 0;
-  std::uint64_t removed = 0;          // files, symlinks and directories removed
-  std::uint64_t unchanged = 0;        // entries already as REV has them
+  std::uint64_t removed = 0;    // files, symlinks and directories removed
+  std::uint64_t unchanged = 0;  // entries already as REV has them
 };
 
 // Errors, all before the work tree changes unless said otherwise:
@@ -59,8 +59,8 @@ enum class ResetMode {
 
 struct ResetOutcome {
   codec::Cid commit;
-  std::optional<codec::Cid> previous;       // what HEAD stood for before; nothing on an unborn branch
-  std::optional<std::string> branch;        // the branch moved; nothing when HEAD is detached
+  std::optional<codec::Cid> previous;        // what HEAD stood for before; nothing on an unborn branch
+  std::optional<std::string> branch;         // the branch moved; nothing when HEAD is detached
   std::optional<CheckoutOutcome> work_tree;  // ResetMode::hard only
 };
 
@@ -81,7 +81,7 @@ struct RestoreOutcome {
 // Errors: not_found for a path `source` does not hold (naming it and the commit) and as checkout's;
 // invalid_argument for a path outside the work tree; refused when something other than an empty directory stands
 // where `source` puts a file, or a file where it needs a directory.
-Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::string>& paths,
-                               std::string_view source, const CheckoutProgress& progress = {});
+Result<RestoreOutcome> restore(Repository& repository, const std::vector<std::string>& paths, std::string_view source,
+                               const CheckoutProgress& progress = {});
 
 }  // namespace mlchain::repo

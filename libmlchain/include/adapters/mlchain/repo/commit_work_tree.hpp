@@ -20,7 +20,7 @@ struct CommitRequest {
   std::string message;
   core::CommitMeta meta;  // metrics, params, tags, license, data, env; the code provenance is read here
   bool allow_empty = false;
-  std::int64_t time = 0;  // seconds since the epoch
+  std::int64_t time = 0;     // seconds since the epoch
   bool dereference = false;  // symlinks are stored as what they point to (SnapshotOptions::dereference)
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;  // bytes hashed, of how many
 };
@@ -39,8 +39,8 @@ Result<unixfs::Profile> repository_profile(const Repository& repository);
 
 // Nothing to commit (same tree as HEAD, or an empty first tree) without `allow_empty` is success with no
 // commit and nothing written. A work tree that checkout could not write back (a symlink leaving it, a tree
-// too deep) is an invalid_input error naming the path, with nothing written. Another writer moving the branch first is changed_concurrently naming the ref; the
-// objects this one stored stay for gc.
+// too deep) is an invalid_input error naming the path, with nothing written. Another writer moving the branch first is
+// changed_concurrently naming the ref; the objects this one stored stay for gc.
 Result<CommitOutcome> commit_work_tree(Repository& repository, core::Signer& signer, CommitRequest request);
 
 // `--data NAME[:ROLE]=PATH`: the CID of a file or directory anywhere (inside the work tree or not),

@@ -68,8 +68,8 @@ class ContentStore {
   // final one: the caller renames it into place): FICLONE reflink when the file system supports it, else
   // copy_file_range in large pieces; then fsync, re-import under `profile` and compare CIDs. On any
   // failure `destination` is removed; a mismatch is corrupt naming the CID and the store path.
-  Status materialize(const codec::Cid& cid, const unixfs::Profile& profile,
-                     const std::filesystem::path& destination, unsigned mode = 0644) const;
+  Status materialize(const codec::Cid& cid, const unixfs::Profile& profile, const std::filesystem::path& destination,
+                     unsigned mode = 0644) const;
 
   // Re-imports the stored contents under `profile`: corrupt naming the CID and path when
   // they no longer hash to `cid`.

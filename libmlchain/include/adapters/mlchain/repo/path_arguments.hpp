@@ -22,7 +22,8 @@ struct RevisionsAndPaths {
 // `first_path`: the index of the first argument that followed "--", when there was one. Usage errors
 // naming the argument: more than `max_revisions` revisions, a path outside the work tree, an argument
 // that is both a revision and a file, a revision after a path.
-Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository, const std::filesystem::path& current_directory,
+Result<RevisionsAndPaths> split_revisions_and_paths(Repository& repository,
+                                                    const std::filesystem::path& current_directory,
                                                     const std::vector<std::string>& arguments,
                                                     std::optional<std::size_t> first_path, std::size_t max_revisions);
 

@@ -76,8 +76,8 @@ class RefStore {
   // Sets `name` to `target` if it currently holds `expected` (nothing: it must not exist). Otherwise
   // changed_concurrently naming the ref, its actual value, and nothing written. `reason` is the reflog message
   // (empty: "create"/"update"); HEAD's reflog gets the entry too when HEAD names this branch.
-  Status compare_and_swap(std::string_view name, const std::optional<codec::Cid>& expected,
-                          const codec::Cid& target, std::string_view reason = {});
+  Status compare_and_swap(std::string_view name, const std::optional<codec::Cid>& expected, const codec::Cid& target,
+                          std::string_view reason = {});
 
   // Deletes `name` if it holds `expected`; changed_concurrently otherwise, not_found when it does not exist. Its
   // reflog stays, ending in the deletion, so what the ref reached outlives it until the entries expire.

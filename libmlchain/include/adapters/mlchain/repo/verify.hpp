@@ -57,8 +57,8 @@ struct VerifyProblem {
 };
 
 struct VerifyRequest {
-  std::string revision = "HEAD";          // a revision (repo/revisions.hpp) or a full commit CID
-  std::vector<codec::Address> signers;    // empty: any author whose signature holds
+  std::string revision = "HEAD";                   // a revision (repo/revisions.hpp) or a full commit CID
+  std::vector<codec::Address> signers;             // empty: any author whose signature holds
   std::optional<std::filesystem::path> directory;  // nothing: the work tree
   // Called as the stored file contents are re-hashed (the bulk of the work): bytes done and in all.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
@@ -69,15 +69,15 @@ struct VerifyReport {
   // The key that signed that commit, recovered from its signature (its author when the signature holds);
   // nothing when no key can have made it, or the commit could not be read.
   std::optional<codec::Address> signer = std::nullopt;
-  std::uint64_t commits = 0;         // commit blocks checked (ancestry included)
-  std::uint64_t signatures = 0;      // signatures recovered
-  std::uint64_t blocks = 0;          // distinct blocks re-hashed, commits included
+  std::uint64_t commits = 0;     // commit blocks checked (ancestry included)
+  std::uint64_t signatures = 0;  // signatures recovered
+  std::uint64_t blocks = 0;      // distinct blocks re-hashed, commits included
   std::uint64_t block_bytes = 0;
-  std::uint64_t contents = 0;        // distinct stored file contents re-hashed
+  std::uint64_t contents = 0;  // distinct stored file contents re-hashed
   std::uint64_t content_bytes = 0;
-  std::uint64_t files = 0;           // files of the directory hashed
+  std::uint64_t files = 0;  // files of the directory hashed
   std::uint64_t file_bytes = 0;
-  bool directory_compared = false;   // false when the commit's tree could not be read
+  bool directory_compared = false;  // false when the commit's tree could not be read
   std::vector<VerifyProblem> problems;
 
   bool ok() const { return problems.empty(); }
@@ -87,7 +87,9 @@ struct VerifyReport {
 // the commit's signature recovers to its author (bad-signature otherwise) and, when `signers` are given,
 // the author is one of them (untrusted-signer otherwise); counts the signature in the report and returns
 // the key that signed, when one can have.
-Result<std::optional<codec::Address>> check_commit_author(const core::Commit& commit, const std::vector<codec::Address>& signers, VerifyReport& report);
+Result<std::optional<codec::Address>> check_commit_author(const core::Commit& commit,
+                                                          const std::vector<codec::Address>& signers,
+                                                          VerifyReport& report);
 // Hashes every file under `directory` (every file counts, nothing is stored) and adds a missing, extra or
 // modified problem for each difference from `expected` (a tree listing, core::list_files); sets files,
 // file_bytes and directory_compared.

@@ -61,8 +61,8 @@ struct SnapshotOptions {
 
 // Files of another type (fifos, sockets, devices) are an invalid_input error naming them and pointing at
 // .mlchainignore, unless SnapshotOptions::list_unsupported; a file that changes size while it is read
-// is changed_concurrently naming it. In SnapshotMode::store, before anything is stored, a tree that checkout would refuse
-// (core::find_unsafe_entry: a symlink leaving the work tree or reaching into `.mlchain/`; deeper than
+// is changed_concurrently naming it. In SnapshotMode::store, before anything is stored, a tree that checkout would
+// refuse (core::find_unsafe_entry: a symlink leaving the work tree or reaching into `.mlchain/`; deeper than
 // core::max_tree_depth) is an invalid_input error naming the path and the way out.
 Result<WorkTreeSnapshot> snapshot_work_tree(Repository& repository, const unixfs::Profile& profile,
                                             const LoadedIndex& index, const SnapshotOptions& options);

@@ -19,11 +19,11 @@
 namespace mlchain::workflow {
 
 struct CloneOptions {
-  std::string source;               // a commit CID, or an mlchain:// clone URL
-  std::filesystem::path directory;  // empty: the CID, or the repository's name
-  std::string ipfs;                 // Kubo RPC API URL
-  std::string gateway;              // trustless gateway URL (a CID source only)
-  std::string rpc;                  // chain JSON-RPC URL (an mlchain:// source only)
+  std::string source;                 // a commit CID, or an mlchain:// clone URL
+  std::filesystem::path directory;    // empty: the CID, or the repository's name
+  std::string ipfs;                   // Kubo RPC API URL
+  std::string gateway;                // trustless gateway URL (a CID source only)
+  std::string rpc;                    // chain JSON-RPC URL (an mlchain:// source only)
   std::optional<std::string> branch;  // an mlchain:// source's branch to check out
   std::optional<std::uint64_t> depth;
   remote::FetchProgress progress;  // a CID source

@@ -20,7 +20,7 @@ namespace mlchain::workflow {
 
 struct FetchOptions {
   std::string remote = remote::default_remote;
-  std::string commit;  // a commit CID; empty: every branch head on the remote's chain
+  std::string commit;                  // a commit CID; empty: every branch head on the remote's chain
   std::optional<std::uint64_t> depth;  // generations of history (the head is 1); at least 1
   remote::FetchProgress progress;      // fetching by CID
 };

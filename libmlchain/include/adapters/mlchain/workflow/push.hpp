@@ -41,7 +41,7 @@ struct PushReport {
   std::string branch;
   codec::Cid head;
   std::string node_url;
-  remote::PushPlan plan;  // what was uploaded (blocks, files, file_bytes) and what was there already
+  remote::PushPlan plan;                   // what was uploaded (blocks, files, file_bytes) and what was there already
   std::optional<PushAnchoring> anchoring;  // a chain remote's
 };
 

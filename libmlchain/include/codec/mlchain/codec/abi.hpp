@@ -8,8 +8,9 @@
 // the data, offsets point where the standard layout puts them, padding bytes are zero, a bool is 0 or 1,
 // an address's upper 12 bytes are zero, and nothing follows the encoded values. So an accepted input
 // re-encodes to itself. Strings are not checked for UTF-8: Solidity does not enforce it, and one odd name
-// in an event must not make a whole history unreadable; callers that print them escape what they print. Errors are ErrorKind::invalid_input, "abi: … at byte N"; a caller that got
-// the bytes from a remote reports its own remote error around them.
+// in an event must not make a whole history unreadable; callers that print them escape what they print. Errors are
+// ErrorKind::invalid_input, "abi: … at byte N"; a caller that got the bytes from a remote reports its own remote error
+// around them.
 
 #include <array>
 #include <concepts>
@@ -73,20 +74,21 @@ class Value {
  public:
   Value(U256 value) : data_(value) {}  // NOLINT: implicit by design
   template <std::unsigned_integral T>
-    requires(!std::same_as<T, bool>)
-  Value(T value) : data_(U256(std::uint64_t{value})) {}  // NOLINT
-  Value(Address value) : data_(value) {}                 // NOLINT
-  Value(bool value) : data_(value) {}                    // NOLINT
-  Value(Word value) : data_(value) {}                    // NOLINT
-  Value(Bytes value) : data_(std::move(value)) {}        // NOLINT
-  Value(std::string value) : data_(std::move(value)) {}  // NOLINT
-  Value(std::string_view value) : data_(std::string(value)) {}  // NOLINT
-  Value(const char* value) : data_(std::string(value)) {}       // NOLINT: not bool
-  Value(List value) : data_(std::move(value)) {}         // NOLINT
+  requires(!std::same_as<T, bool>) Value(T value) : data_(U256(std::uint64_t{value})) {}  // NOLINT
+  Value(Address value) : data_(value) {}                                                  // NOLINT
+  Value(bool value) : data_(value) {}                                                     // NOLINT
+  Value(Word value) : data_(value) {}                                                     // NOLINT
+  Value(Bytes value) : data_(std::move(value)) {}                                         // NOLINT
+  Value(std::string value) : data_(std::move(value)) {}                                   // NOLINT
+  Value(std::string_view value) : data_(std::string(value)) {}                            // NOLINT
+  Value(const char* value) : data_(std::string(value)) {}                                 // NOLINT: not bool
+  Value(List value) : data_(std::move(value)) {}                                          // NOLINT
 
   // The alternative held, or null: T is one of U256, Address, bool, Word, Bytes, std::string, List.
   template <class T>
-  const T* get_if() const { return std::get_if<T>(&data_); }
+  const T* get_if() const {
+    return std::get_if<T>(&data_);
+  }
 
   friend bool operator==(const Value&, const Value&) = default;
 
@@ -149,11 +151,11 @@ struct Revert {
     unknown,       // a selector the caller does not know, or data too short for one
   };
   Kind kind = Kind::empty;
-  std::string message;          // error_string: the message
-  U256 panic_code;              // panic: 0x01 assert, 0x11 overflow, 0x12 division by zero …
-  std::string error_name;       // custom: the error's name
-  std::vector<Value> arguments; // custom: its arguments
-  Bytes data;                   // always: the revert data as received
+  std::string message;           // error_string: the message
+  U256 panic_code;               // panic: 0x01 assert, 0x11 overflow, 0x12 division by zero …
+  std::string error_name;        // custom: the error's name
+  std::vector<Value> arguments;  // custom: its arguments
+  Bytes data;                    // always: the revert data as received
 
   // One line for messages: "StaleHead(0x…, 0x…)", "Error(\"not a writer\")", "Panic(0x11)", "no data".
   std::string describe() const;

@@ -40,8 +40,7 @@ class CarReader {
  public:
   // `on_block` is called once per section in order, after its block re-hashed to its CID; an error it
   // returns stops the reading and is returned by feed(). After an error the reader takes no more input.
-  explicit CarReader(std::function<Status(const Cid&, ByteView block)> on_block)
-      : on_block_(std::move(on_block)) {}
+  explicit CarReader(std::function<Status(const Cid&, ByteView block)> on_block) : on_block_(std::move(on_block)) {}
   // As above, for a CAR that must have exactly `root` as its only root (a DAG asked for by its root):
   // a header naming other roots is corrupt, before any block is handed out.
   CarReader(std::function<Status(const Cid&, ByteView block)> on_block, const Cid& root)

@@ -52,9 +52,9 @@ class Value {
   Value(std::nullptr_t) {}
   Value(bool value) : data_(value) {}
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  Value(T value) : data_(std::signed_integral<T> ? Integer::of(static_cast<std::int64_t>(value))
-                                                  : Integer::of(static_cast<std::uint64_t>(value))) {}
+  requires(!std::same_as<T, bool>) Value(T value)
+      : data_(std::signed_integral<T> ? Integer::of(static_cast<std::int64_t>(value))
+                                      : Integer::of(static_cast<std::uint64_t>(value))) {}
   Value(Integer value) : data_(value) {}
   Value(double value) : data_(value) {}
   Value(Bytes value) : data_(std::move(value)) {}
@@ -70,9 +70,13 @@ class Value {
 
   // The alternative held, or null: T is one of bool, Integer, double, Bytes, std::string, List, Map, Cid.
   template <class T>
-  const T* get_if() const { return std::get_if<T>(&data_); }
+  const T* get_if() const {
+    return std::get_if<T>(&data_);
+  }
   template <class T>
-  T* get_if() { return std::get_if<T>(&data_); }
+  T* get_if() {
+    return std::get_if<T>(&data_);
+  }
 
   std::optional<std::int64_t> as_int64() const;
   std::optional<std::uint64_t> as_uint64() const;

@@ -25,9 +25,9 @@ using List = std::vector<Item>;
 
 class Item {
  public:
-  Item() = default;  // the empty byte string
-  Item(Bytes bytes) : data_(std::move(bytes)) {}  // NOLINT: implicit, a byte string is an item
-  Item(List items) : data_(std::move(items)) {}   // NOLINT
+  Item() = default;                                                   // the empty byte string
+  Item(Bytes bytes) : data_(std::move(bytes)) {}                      // NOLINT: implicit, a byte string is an item
+  Item(List items) : data_(std::move(items)) {}                       // NOLINT
   Item(ByteView bytes) : data_(Bytes(bytes.begin(), bytes.end())) {}  // NOLINT
 
   // Integers as big-endian bytes without leading zeros (zero is the empty string), as Ethereum writes them.

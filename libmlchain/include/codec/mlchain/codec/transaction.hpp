@@ -45,7 +45,7 @@ struct Transaction {
   U256 max_fee_per_gas;           // type 2 only
   U256 gas_price;                 // legacy only
   std::uint64_t gas_limit = 0;
-  std::optional<Address> to;      // nothing: contract creation, `data` is the init code
+  std::optional<Address> to;  // nothing: contract creation, `data` is the init code
   U256 value;
   Bytes data;
   std::vector<AccessListEntry> access_list;  // type 2 only
@@ -58,8 +58,8 @@ struct SignedTransaction {
   std::uint8_t y_parity = 0;  // 0 or 1
   std::array<std::uint8_t, 32> r{};
   std::array<std::uint8_t, 32> s{};
-  Bytes raw;                  // what eth_sendRawTransaction takes
-  Keccak256Digest hash{};     // keccak256(raw)
+  Bytes raw;               // what eth_sendRawTransaction takes
+  Keccak256Digest hash{};  // keccak256(raw)
 
   // r ‖ s ‖ (27 + y_parity), as crypto::recover_address takes it.
   RecoverableSignature signature() const;

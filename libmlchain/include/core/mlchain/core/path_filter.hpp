@@ -31,8 +31,8 @@ class PathFilter {
 // `argument` (as typed, relative to `current_directory`) as a path relative to `work_tree`, found lexically:
 // a symlink in the work tree is an entry of its own, not followed. Both directories absolute. invalid_argument error
 // naming it when it lies outside the work tree.
-Result<std::string> work_tree_path(const std::filesystem::path& work_tree, const std::filesystem::path& current_directory,
-                                   std::string_view argument);
+Result<std::string> work_tree_path(const std::filesystem::path& work_tree,
+                                   const std::filesystem::path& current_directory, std::string_view argument);
 
 // The changes at the paths `filter` selects, in their order.
 std::vector<TreeChange> selected_changes(std::vector<TreeChange> changes, const PathFilter& filter);
@@ -41,7 +41,7 @@ std::vector<TreeChange> selected_changes(std::vector<TreeChange> changes, const 
 // those of every parent (a merge that took one side as it was changes nothing there), and a root commit
 // that holds any. At most `limit` of them, newest first.
 Result<std::vector<StoredCommit>> walk_history_of_paths(ObjectStore& objects, const std::vector<codec::Cid>& starts,
-                                                         const PathFilter& filter,
-                                                         std::optional<std::size_t> limit = std::nullopt);
+                                                        const PathFilter& filter,
+                                                        std::optional<std::size_t> limit = std::nullopt);
 
 }  // namespace mlchain::core

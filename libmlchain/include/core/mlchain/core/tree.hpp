@@ -17,8 +17,8 @@ namespace mlchain::core {
 inline constexpr std::size_t max_tree_depth = 512;
 
 struct TreeEntry {
-  std::string path;  // relative, '/'-separated, bytes as recorded; never empty, never "..", never absolute
-  codec::Cid cid;    // a file's root CID (its key in the content store), or the node's CID
+  std::string path;        // relative, '/'-separated, bytes as recorded; never empty, never "..", never absolute
+  codec::Cid cid;          // a file's root CID (its key in the content store), or the node's CID
   std::uint64_t size = 0;  // file content bytes; 0 for directories and symlinks
   unixfs::NodeKind kind = unixfs::NodeKind::file;
   std::optional<std::string> symlink_target;  // symlinks only

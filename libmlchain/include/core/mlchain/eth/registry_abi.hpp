@@ -120,8 +120,8 @@ struct EmptyHead {};
 struct UnknownRepository {};
 struct InvalidRepositoryName {};
 struct EmptyBranchName {};
-using RegistryError = std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository,
-                                   InvalidRepositoryName, EmptyBranchName>;
+using RegistryError =
+    std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName, EmptyBranchName>;
 
 // The registry's error in revert data; nothing when the data is something else (empty, Error(string), a
 // panic, an unknown selector: codec::abi::decode_revert tells those apart). Usage error for data that

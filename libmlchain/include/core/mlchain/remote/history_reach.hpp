@@ -13,10 +13,10 @@
 namespace mlchain::remote {
 
 struct HistoryReach {
-  std::vector<codec::Cid> commits;         // head first, breadth first
-  std::vector<codec::Cid> tree_blocks;     // children before the directories that link them
+  std::vector<codec::Cid> commits;      // head first, breadth first
+  std::vector<codec::Cid> tree_blocks;  // children before the directories that link them
   std::vector<codec::Cid> file_roots;
-  std::vector<codec::Cid> cut_parents;     // parents left out because of `depth`
+  std::vector<codec::Cid> cut_parents;  // parents left out because of `depth`
 };
 
 // not_found / corrupt naming the CID when a block within reach is missing or corrupt.

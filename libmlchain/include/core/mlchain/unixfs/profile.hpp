@@ -24,10 +24,10 @@ struct Profile {
   unsigned shard_fanout_bits;
 };
 
-inline constexpr Profile unixfs_v1_2025{"unixfs-v1-2025", 1, true, 1024 * 1024, 1024,
-                                         ShardSplitStrategy::block_bytes, 256 * 1024, 8};
-inline constexpr Profile unixfs_v0_2015{"unixfs-v0-2015", 0, false, 256 * 1024, 174,
-                                         ShardSplitStrategy::links_bytes, 256 * 1024, 8};
+inline constexpr Profile unixfs_v1_2025{"unixfs-v1-2025", 1, true, 1024 * 1024, 1024, ShardSplitStrategy::block_bytes,
+                                        256 * 1024,       8};
+inline constexpr Profile unixfs_v0_2015{"unixfs-v0-2015", 0, false, 256 * 1024, 174, ShardSplitStrategy::links_bytes,
+                                        256 * 1024,       8};
 inline constexpr const Profile& default_profile = unixfs_v1_2025;
 
 // The profile of that name, or nothing for an unknown name.
