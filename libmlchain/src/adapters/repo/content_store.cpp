@@ -269,20 +269,9 @@ Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile
 
 Status ContentStore::for_each(const std::function<Status(const codec::Cid&)>& on_file,
                               const std::function<void(const std::filesystem::path&)>& on_other) const {
-  return disk::for_each_stored_file(root_, [&](const std::filesystem::path& path, const std::string& name) -> Status {
-    if (auto cid = cid_of_storage_key(name)) return on_file(*cid);
-    if (on_other) on_other(path);
-    return {};
-  });
+  return for_each_stored_cid(root_, on_file, on_other);
 }
 
-Status ContentStore::remove(const codec::Cid& cid) const {
-  const auto path = path_of(cid);
-  std::error_code error;
-  std::filesystem::remove(path, error);
-  // A non-empty directory where a stored file belongs is damage, not a failure of the machine.
-  if (error) return disk::stored_file_error(error.value(), "remove", path);
-  return {};
-}
+Status ContentStore::remove(const codec::Cid& cid) const { return remove_stored(root_, cid); }
 
 }  // namespace mlchain::repo

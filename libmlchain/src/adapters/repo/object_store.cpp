@@ -107,15 +107,22 @@ Result<bool> DiskObjectStore::contains(const codec::Cid& cid) {
 
 Status DiskObjectStore::for_each(const std::function<Status(const codec::Cid&)>& on_block,
                                  const std::function<void(const std::filesystem::path&)>& on_other) const {
-  return disk::for_each_stored_file(root_, [&](const std::filesystem::path& path, const std::string& name) -> Status {
-    if (auto cid = cid_of_storage_key(name)) return on_block(*cid);
+  return for_each_stored_cid(root_, on_block, on_other);
+}
+
+Status DiskObjectStore::remove(const codec::Cid& cid) { return remove_stored(root_, cid); }
+
+Status for_each_stored_cid(const std::filesystem::path& root, const std::function<Status(const codec::Cid&)>& on_cid,
+                           const std::function<void(const std::filesystem::path&)>& on_other) {
+  return disk::for_each_stored_file(root, [&](const std::filesystem::path& path, const std::string& name) -> Status {
+    if (auto cid = cid_of_storage_key(name)) return on_cid(*cid);
     if (on_other) on_other(path);
     return {};
   });
 }
 
-Status DiskObjectStore::remove(const codec::Cid& cid) {
-  const auto path = path_of(cid);
+Status remove_stored(const std::filesystem::path& root, const codec::Cid& cid) {
+  const auto path = fanned_out_path(root, cid);
   std::error_code error;
   std::filesystem::remove(path, error);
   // A non-empty directory where a stored file belongs is damage, not a failure of the machine.

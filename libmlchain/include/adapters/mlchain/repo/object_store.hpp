@@ -20,6 +20,12 @@ std::string storage_key(const codec::Cid& cid);
 std::filesystem::path fanned_out_path(const std::filesystem::path& root, const codec::Cid& cid);
 // The CID a stored file's name stands for, or nothing for names that are not storage keys.
 std::optional<codec::Cid> cid_of_storage_key(std::string_view name);
+// Every file a CID-keyed store under `root` holds, by its CID; any other entry goes to `on_other` (fsck
+// reports it, gc leaves it alone).
+Status for_each_stored_cid(const std::filesystem::path& root, const std::function<Status(const codec::Cid&)>& on_cid,
+                           const std::function<void(const std::filesystem::path&)>& on_other);
+// Removes what a CID-keyed store under `root` holds for `cid` (gc).
+Status remove_stored(const std::filesystem::path& root, const codec::Cid& cid);
 
 // Every write is atomic (temp file in the fan-out directory, fsync, rename, fsync the directory).
 class DiskObjectStore final : public core::ObjectStore {
