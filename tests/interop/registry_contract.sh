@@ -11,9 +11,9 @@ set -euo pipefail
 : "${MLCHAIN_PEERS:?path to tests/peers}" "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 [ -x "$cast" ] || { echo "FAIL: $cast is not installed (run cmake/install-deps.sh test)" >&2; exit 1; }
-at_exit '"$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil"'
 source "$(dirname "$0")/../integration/lib/expect.sh"
 make_workspace
+at_exit '"$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil"'
 json() { python3 -c 'import json, sys; print(eval(sys.argv[1], {"d": json.load(sys.stdin)}))' "$1"; }
 same() { [ "$2" = "$3" ] || fail "$1: expected $3, got $2"; echo "  $1: $2"; }
 lower() { tr 'A-F' 'a-f' <<< "$1"; }
