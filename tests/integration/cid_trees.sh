@@ -56,4 +56,14 @@ if [ "$(id -u)" -ne 0 ]; then
   grep -q 'locked/inner' "$work/err" || fail "unreadable directory message: $(cat "$work/err")"
 fi
 
+# Two entries cid refuses in one directory: the error names the first in name order, whatever order the
+# directory lists them in, so the same tree always gives the same message.
+mkdir -p refused/fifo_first refused/link_first
+mkfifo refused/fifo_first/a && ln -s /nonexistent refused/fifo_first/b
+ln -s /nonexistent refused/link_first/a && mkfifo refused/link_first/b
+expect 2 "$MLCHAIN" cid --dereference refused/fifo_first
+[[ "$err" == *"refused/fifo_first/a is not a regular file"* ]] || fail "not the first refused entry: $err"
+expect 2 "$MLCHAIN" cid --dereference refused/link_first
+[[ "$err" == *"symlink refused/link_first/a points to nothing"* ]] || fail "not the first refused entry: $err"
+
 echo "cid trees: ok"
