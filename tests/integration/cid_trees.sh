@@ -66,4 +66,15 @@ expect 2 "$MLCHAIN" cid --dereference refused/fifo_first
 expect 2 "$MLCHAIN" cid --dereference refused/link_first
 [[ "$err" == *"symlink refused/link_first/a points to nothing"* ]] || fail "not the first refused entry: $err"
 
+# cid applies no .mlchainignore (man/mlchain-cid.1): a file the rules leave out is in cid's tree, though
+# a commit of the same work tree leaves it out.
+mkdir ignoring && cd ignoring
+printf 'weights\n' > model.bin && printf '*.tmp\n' > .mlchainignore
+without=$(cid .)
+printf 'scratch\n' > scratch.tmp
+[ "$(cid .)" != "$without" ] || fail "cid left out a file .mlchainignore names"
+"$MLCHAIN" init >/dev/null && MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d "$MLCHAIN" commit -m ignoring >/dev/null
+[ "$("$MLCHAIN" show | awk '$1 == "Tree:" { print $2 }')" = "$without" ] || fail "the commit kept a file .mlchainignore names"
+cd "$work"
+
 echo "cid trees: ok"
