@@ -56,4 +56,25 @@ if [ "$(id -u)" -ne 0 ]; then
   grep -q 'locked/inner' "$work/err" || fail "unreadable directory message: $(cat "$work/err")"
 fi
 
+# Two entries cid refuses in one directory: the error names the first in name order, whatever order the
+# directory lists them in, so the same tree always gives the same message.
+mkdir -p refused/fifo_first refused/link_first
+mkfifo refused/fifo_first/a && ln -s /nonexistent refused/fifo_first/b
+ln -s /nonexistent refused/link_first/a && mkfifo refused/link_first/b
+expect 2 "$MLCHAIN" cid --dereference refused/fifo_first
+[[ "$err" == *"refused/fifo_first/a is not a regular file"* ]] || fail "not the first refused entry: $err"
+expect 2 "$MLCHAIN" cid --dereference refused/link_first
+[[ "$err" == *"symlink refused/link_first/a points to nothing"* ]] || fail "not the first refused entry: $err"
+
+# cid applies no .mlchainignore (man/mlchain-cid.1): a file the rules leave out is in cid's tree, though
+# a commit of the same work tree leaves it out.
+mkdir ignoring && cd ignoring
+printf 'weights\n' > model.bin && printf '*.tmp\n' > .mlchainignore
+without=$(cid .)
+printf 'scratch\n' > scratch.tmp
+[ "$(cid .)" != "$without" ] || fail "cid left out a file .mlchainignore names"
+"$MLCHAIN" init >/dev/null && MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d "$MLCHAIN" commit -m ignoring >/dev/null
+[ "$("$MLCHAIN" show | awk '$1 == "Tree:" { print $2 }')" = "$without" ] || fail "the commit kept a file .mlchainignore names"
+cd "$work"
+
 echo "cid trees: ok"
