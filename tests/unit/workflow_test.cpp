@@ -227,19 +227,24 @@ TEST_CASE("a fetch from a node that lies fails naming the CID, moves no ref and 
   REQUIRE_FALSE(pushed->plan.files.empty());
   REQUIRE_FALSE(pushed->plan.blocks.empty());
 
-  SECTION("a file's bytes are not the file's") {
-    const auto lied_about = pushed->plan.files.front().root;
-    node.tamper(lied_about, to_bytes("not the shard"));
+  // A fetch by CID that the node lies to fails naming what it lied about, and leaves the target as it was:
+  // no tracking ref, nothing stored under that CID, no temporary file.
+  const auto fetch_fails_naming = [&](const codec::Cid& lied_about, bool is_file) {
     auto target = new_repository(source.directory.path / "target");
     workflow::FetchOptions options;
     options.commit = source.second.to_string();
     auto fetched = workflow::fetch(target, origin, node, options, {});
     REQUIRE_FALSE(fetched.ok());
-    CHECK(fetched.error().kind == ErrorKind::corrupt);
     CHECK(fetched.error().message.find(lied_about.to_string()) != std::string::npos);
     CHECK_FALSE(ref(target, "refs/remotes/origin/" + source.second.to_string()));
-    CHECK_FALSE(target.contents().contains(lied_about).value());
+    CHECK_FALSE((is_file ? target.contents().contains(lied_about) : target.objects().contains(lied_about)).value());
     CHECK(temporary_files(target) == 0);
+    return fetched.error().kind;
+  };
+  SECTION("a file's bytes are not the file's") {
+    const auto lied_about = pushed->plan.files.front().root;
+    node.tamper(lied_about, to_bytes("not the shard"));
+    CHECK(fetch_fails_naming(lied_about, true) == ErrorKind::corrupt);
   }
   SECTION("a tree block is not the tree") {
     const auto lied_about = pushed->plan.blocks.back();
@@ -247,29 +252,12 @@ TEST_CASE("a fetch from a node that lies fails naming the CID, moves no ref and 
     REQUIRE(block.ok());
     block->back() ^= 1;
     node.tamper(lied_about, *block);
-    auto target = new_repository(source.directory.path / "target");
-    workflow::FetchOptions options;
-    options.commit = source.second.to_string();
-    auto fetched = workflow::fetch(target, origin, node, options, {});
-    REQUIRE_FALSE(fetched.ok());
-    CHECK(fetched.error().kind == ErrorKind::corrupt);
-    CHECK(fetched.error().message.find(lied_about.to_string()) != std::string::npos);
-    CHECK_FALSE(ref(target, "refs/remotes/origin/" + source.second.to_string()));
-    CHECK_FALSE(target.objects().contains(lied_about).value());
-    CHECK(temporary_files(target) == 0);
+    CHECK(fetch_fails_naming(lied_about, false) == ErrorKind::corrupt);
   }
   SECTION("a file is gone") {
     const auto lost = pushed->plan.files.front().root;
     node.drop(lost);
-    auto target = new_repository(source.directory.path / "target");
-    workflow::FetchOptions options;
-    options.commit = source.second.to_string();
-    auto fetched = workflow::fetch(target, origin, node, options, {});
-    REQUIRE_FALSE(fetched.ok());
-    CHECK(fetched.error().message.find(lost.to_string()) != std::string::npos);
-    CHECK_FALSE(ref(target, "refs/remotes/origin/" + source.second.to_string()));
-    CHECK_FALSE(target.contents().contains(lost).value());
-    CHECK(temporary_files(target) == 0);
+    fetch_fails_naming(lost, true);
   }
 }
 
