@@ -525,17 +525,16 @@ Result<Signature> parse_signature(std::string_view text) {
   if (!is_identifier(signature.name)) return bad("the name is not an identifier");
   MLCHAIN_TRY(const auto pieces, split_parameters(text.substr(open + 1, text.size() - open - 2)));
   for (const std::string_view piece : pieces) {
-    auto words = parameter_words(piece);
-    if (!words) return bad(words.error().message);
-    MLCHAIN_TRY(Type type, Type::parse((*words)[0]));
+    MLCHAIN_TRY(const auto words, parameter_words(piece));
+    MLCHAIN_TRY(Type type, Type::parse(words[0]));
     Parameter parameter{std::move(type), false};
     std::size_t next = 1;
-    if (next < words->size() && (*words)[next] == "indexed") {
+    if (next < words.size() && words[next] == "indexed") {
       parameter.indexed = true;
       ++next;
     }
-    if (next < words->size() && is_identifier((*words)[next])) ++next;  // a parameter name, which the ABI ignores
-    if (next != words->size()) return bad("unexpected \"" + std::string((*words)[next]) + "\"");
+    if (next < words.size() && is_identifier(words[next])) ++next;  // a parameter name, which the ABI ignores
+    if (next != words.size()) return bad("unexpected \"" + std::string(words[next]) + "\"");
     signature.parameters.push_back(std::move(parameter));
   }
   return signature;
