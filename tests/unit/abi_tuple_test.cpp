@@ -215,11 +215,11 @@ TEST_CASE("abi encodes sized integers as cast does and checks their range", "[ab
 
   // Decoding is strict: a uint8 word with a bit above 8, an int8 word that is not a sign extension.
   const abi::Type uint8 = abi::Type::uint(8);
-  for (const auto& [type, word] : std::vector<std::pair<abi::Type, std::string>>{
-           {uint8, "0x" + std::string(60, '0') + "0100"},
-           {int8, "0x" + std::string(62, '0') + "80"},
-           {int8, "0x" + std::string(60, 'f') + "7f7f"},
-           {abi::Type::int_(16), "0x" + std::string(60, '0') + "8000"}}) {
+  for (const auto& [type, word] :
+       std::vector<std::pair<abi::Type, std::string>>{{uint8, "0x" + std::string(60, '0') + "0100"},
+                                                      {int8, "0x" + std::string(62, '0') + "80"},
+                                                      {int8, "0x" + std::string(60, 'f') + "7f7f"},
+                                                      {abi::Type::int_(16), "0x" + std::string(60, '0') + "8000"}}) {
     const auto refused = abi::decode({&type, 1}, hex_bytes(word));
     INFO(type.name() << " " << word);
     REQUIRE_FALSE(refused.ok());
@@ -235,10 +235,10 @@ TEST_CASE("abi encodes static and dynamic tuples as cast does", "[abi][abi-tuple
   CHECK(*abi::decode(inline_types, hex_bytes(static_tuple)) == inline_values);
 
   const abi::Type nested = type_of("(address,(uint8,bytes32)[])[]");
-  const abi::Value nested_value = abi::List{
-      abi::Tuple{{address_of(evaluator_one), abi::List{abi::Tuple{{std::uint64_t{1}, repeated(0xaa)}},
-                                                       abi::Tuple{{std::uint64_t{2}, repeated(0xbb)}}}}},
-      abi::Tuple{{address_of(evaluator_two), abi::List{}}}};
+  const abi::Value nested_value =
+      abi::List{abi::Tuple{{address_of(evaluator_one), abi::List{abi::Tuple{{std::uint64_t{1}, repeated(0xaa)}},
+                                                                 abi::Tuple{{std::uint64_t{2}, repeated(0xbb)}}}}},
+                abi::Tuple{{address_of(evaluator_two), abi::List{}}}};
   CHECK(to_0x_hex(*abi::encode({&nested, 1}, {&nested_value, 1})) == nested_tuples);
   CHECK(*abi::decode({&nested, 1}, hex_bytes(nested_tuples)) == std::vector<abi::Value>{nested_value});
 
@@ -300,7 +300,8 @@ TEST_CASE("abi encodes EAS's multiAttestByDelegation and decodes getAttestation 
 }
 
 TEST_CASE("abi decodes events with tuple parameters", "[abi][abi-tuple]") {
-  const auto event = signature("Checked(bytes32 indexed stage, (bytes32,uint8,int256) rule, (uint8,bytes32) indexed key)");
+  const auto event =
+      signature("Checked(bytes32 indexed stage, (bytes32,uint8,int256) rule, (uint8,bytes32) indexed key)");
   const abi::Type rule_type = type_of("(bytes32,uint8,int256)");
   const abi::Value rule = abi::Tuple{{repeated(0x01), std::uint64_t{2}, fixed("-0.5")}};
   const auto data = abi::encode({&rule_type, 1}, {&rule, 1});

@@ -93,7 +93,8 @@ const std::string attest_document = R"json({
     "expirationTime": "0",
     "revocable": false,
     "refUID": "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
-    "data": ")json" + evaluation_data + R"json(",
+    "data": ")json" + evaluation_data +
+                                    R"json(",
     "value": "0",
     "nonce": "3",
     "deadline": "1700604800"
@@ -238,7 +239,8 @@ std::string replaced(std::string text, std::string_view from, std::string_view t
 }  // namespace
 
 TEST_CASE("EIP-712 hashes the specification's Mail example to its published values", "[eip712]") {
-  CHECK(*encode_type(mail_document, "Mail") == "Mail(Person from,Person to,string contents)Person(string name,address wallet)");
+  CHECK(*encode_type(mail_document, "Mail") ==
+        "Mail(Person from,Person to,string contents)Person(string name,address wallet)");
   CHECK(to_0x_hex(keccak256(as_bytes(*encode_type(mail_document, "Mail")))) ==
         "0xa0cedeb2dc280ba39b857546d74f5549c3a1d7bdc2dd96bf881f76108e23dac2");
   CHECK(to_0x_hex(*domain_separator(mail_document)) ==
@@ -296,10 +298,13 @@ TEST_CASE("EIP-712 refuses malformed documents and says what is wrong", "[eip712
                 R"({"name": "wallet", "type": "address"}, {"name": "wallet", "type": "string"})"),
        "declares field wallet twice"},
       {replaced(mail_document, R"(,
-    "contents": "Hello, Bob!")", ""), "message.contents is missing"},
+    "contents": "Hello, Bob!")",
+                ""),
+       "message.contents is missing"},
       {replaced(mail_document, R"("contents": "Hello, Bob!")", R"("contents": "Hello, Bob!", "cc": "Eve")"),
        "field \"cc\" is not declared in type Mail"},
-      {replaced(mail_document, R"("contents": "Hello, Bob!")", R"("contents": 7)"), "message.contents: expected a string"},
+      {replaced(mail_document, R"("contents": "Hello, Bob!")", R"("contents": 7)"),
+       "message.contents: expected a string"},
       {replaced(mail_document, R"("wallet": "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826")",
                 R"("wallet": "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD827")"),
        "message.from.wallet"},

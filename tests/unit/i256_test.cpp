@@ -39,10 +39,10 @@ TEST_CASE("I256 reads and prints decimal text and two's complement bytes", "[i25
   CHECK(I256::from_big_endian(I256(-42).big_endian()) == I256(-42));
   CHECK(I256::min().magnitude().to_decimal() == min_decimal.substr(1));
 
-  for (const std::string& bad : {std::string(""), std::string("-"), std::string("+1"), std::string("01"),
-                                 std::string("-01"), std::string("-0"), std::string("1.5"), std::string("1e3"),
-                                 std::string(" 1"), std::string("0x10"), max_decimal.substr(0, 76) + "8",
-                                 "-" + max_decimal.substr(0, 76) + "9"}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("-"), std::string("+1"), std::string("01"), std::string("-01"), std::string("-0"),
+        std::string("1.5"), std::string("1e3"), std::string(" 1"), std::string("0x10"), max_decimal.substr(0, 76) + "8",
+        "-" + max_decimal.substr(0, 76) + "9"}) {
     const auto refused = I256::parse_decimal(bad);
     INFO(bad);
     REQUIRE_FALSE(refused.ok());
@@ -90,8 +90,9 @@ TEST_CASE("fixed point with 18 decimals reads plain decimals and prints the shor
   CHECK(value("57896044618658097711785492504343953926634992332820282019728.792003956564819967") == max_decimal);
   CHECK(value("-57896044618658097711785492504343953926634992332820282019728.792003956564819968") == min_decimal);
 
-  for (const char* bad : {"", "-", ".5", "5.", "+1", "01.5", "1e-3", "1E3", "0.1234567890123456789", "1,5", " 1",
-                          "1.2.3", "0x10", "NaN", "inf", "57896044618658097711785492504343953926634992332820282019728.8"}) {
+  for (const char* bad :
+       {"", "-", ".5", "5.", "+1", "01.5", "1e-3", "1E3", "0.1234567890123456789", "1,5", " 1", "1.2.3", "0x10", "NaN",
+        "inf", "57896044618658097711785492504343953926634992332820282019728.8"}) {
     const auto refused = parse_fixed18(bad);
     INFO(bad);
     REQUIRE_FALSE(refused.ok());

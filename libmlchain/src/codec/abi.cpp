@@ -203,7 +203,9 @@ class Decoder {
     MLCHAIN_TRY(const Word word, word_at(at));
     switch (type.kind()) {
       case Type::Kind::uint:
-        if (!fits_unsigned(word, type.bits())) return malformed(type.name() + " with bits above its width", origin_ + at);
+        if (!fits_unsigned(word, type.bits())) {
+          return malformed(type.name() + " with bits above its width", origin_ + at);
+        }
         return Value(U256::from_big_endian(std::span<const std::uint8_t, 32>(word)));
       case Type::Kind::int_:
         if (!fits_signed(word, type.bits())) {
@@ -329,7 +331,9 @@ Result<std::vector<std::string_view>> parameter_words(std::string_view piece) {
       if (piece[type_end] == '(') ++depth;
       if (piece[type_end] == ')' && --depth == 0) break;
     }
-    if (type_end == piece.size()) return usage("unbalanced parentheses in \"" + std::string(piece.substr(0, 200)) + "\"");
+    if (type_end == piece.size()) {
+      return usage("unbalanced parentheses in \"" + std::string(piece.substr(0, 200)) + "\"");
+    }
   }
   type_end = std::min(piece.find(' ', type_end), piece.size());
   std::vector<std::string_view> words{piece.substr(0, type_end)};
@@ -378,13 +382,9 @@ std::string describe_value(const Value& value) {
 
 }  // namespace
 
-Type Type::uint(unsigned bits) {
-  return Type(Kind::uint, bits >= 8 && bits <= 256 && bits % 8 == 0 ? bits : 256);
-}
+Type Type::uint(unsigned bits) { return Type(Kind::uint, bits >= 8 && bits <= 256 && bits % 8 == 0 ? bits : 256); }
 
-Type Type::int_(unsigned bits) {
-  return Type(Kind::int_, bits >= 8 && bits <= 256 && bits % 8 == 0 ? bits : 256);
-}
+Type Type::int_(unsigned bits) { return Type(Kind::int_, bits >= 8 && bits <= 256 && bits % 8 == 0 ? bits : 256); }
 
 Type Type::array_of(Type element) {
   Type type(Kind::array);

@@ -12,7 +12,8 @@
 #include "mlchain/codec/i256.hpp"
 #include "mlchain/codec/u256.hpp"
 
-namespace mlchain::codec::eip712 {
+namespace mlchain::codec {
+inline namespace eip712 {
 namespace {
 
 using nlohmann::json;
@@ -105,7 +106,9 @@ class Document {
       }
     }
     const auto primary = document.root_.find("primaryType");
-    if (primary == document.root_.end() || !primary->is_string()) return invalid("\"primaryType\" is missing or not a string");
+    if (primary == document.root_.end() || !primary->is_string()) {
+      return invalid("\"primaryType\" is missing or not a string");
+    }
     document.primary_ = primary->get<std::string>();
     MLCHAIN_TRY_STATUS(document.read_types());
     if (!document.types_.contains(document.primary_)) {
@@ -133,9 +136,12 @@ class Document {
   Result<Keccak256Digest> hash_struct(std::string_view name, const json& value, const std::string& path) const {
     if (!value.is_object()) return invalid(path + ": expected an object of type " + std::string(name));
     const auto& fields = types_.find(name)->second;
-    for (const auto& [key, unused] : value.items()) {
+    for (const auto& item : value.items()) {
+      const std::string& key = item.key();
       const bool declared = std::any_of(fields.begin(), fields.end(), [&](const Field& f) { return f.name == key; });
-      if (!declared) return invalid(path + ": field " + in_quotes(key) + " is not declared in type " + std::string(name));
+      if (!declared) {
+        return invalid(path + ": field " + in_quotes(key) + " is not declared in type " + std::string(name));
+      }
     }
     Bytes encoded;
     append(encoded, keccak256(as_bytes(encode_type(name))));
@@ -152,7 +158,9 @@ class Document {
  private:
   Status read_types() {
     for (const auto& [name, fields] : root_["types"].items()) {
-      if (!is_identifier(name) || is_atomic(name)) return invalid("type name " + in_quotes(name) + " is not a struct name");
+      if (!is_identifier(name) || is_atomic(name)) {
+        return invalid("type name " + in_quotes(name) + " is not a struct name");
+      }
       if (!fields.is_array()) return invalid("type " + name + " is not a list of fields");
       std::vector<Field> parsed;
       for (const json& field : fields) {
@@ -343,7 +351,8 @@ class Document {
     const bool negative = text.starts_with('-');
     std::string_view digits = std::string_view(text).substr(negative ? 1 : 0);
     if (!digits.starts_with("0x") && !digits.starts_with("0X") && digits.size() > 1) {
-      digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size() - 1));  // "007" is 7, as ethers reads it
+      // "007" is 7, as ethers reads it.
+      digits.remove_prefix(std::min(digits.find_first_not_of('0'), digits.size() - 1));
     }
     const auto magnitude = U256::parse(digits);
     if (!magnitude) return invalid(path + ": not an integer: " + in_quotes(text));
@@ -385,4 +394,5 @@ Result<std::string> encode_type(std::string_view json, std::string_view type_nam
   return document.encode_type(type_name);
 }
 
-}  // namespace mlchain::codec::eip712
+}  // namespace eip712
+}  // namespace mlchain::codec

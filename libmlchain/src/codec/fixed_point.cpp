@@ -33,7 +33,8 @@ Result<I256> parse_fixed18(std::string_view text) {
   if (fraction.size() > fixed18_decimals) {
     return bad_decimal("more than " + std::to_string(fixed18_decimals) + " decimal places", text);
   }
-  std::string scaled = std::string(whole) + std::string(fraction) + std::string(fixed18_decimals - fraction.size(), '0');
+  std::string scaled =
+      std::string(whole) + std::string(fraction) + std::string(fixed18_decimals - fraction.size(), '0');
   scaled.erase(0, std::min(scaled.find_first_not_of('0'), scaled.size() - 1));
   if (negative && scaled != "0") scaled.insert(0, "-");
   auto value = I256::parse_decimal(scaled);

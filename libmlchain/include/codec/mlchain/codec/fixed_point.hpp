@@ -1,6 +1,6 @@
 #pragma once
 // Decimal numbers as int256 with 18 fractional digits (value · 10^18), the fixed point the governance contract
-// compares metric values in (docs/format.md): "0.95" is 950000000000000000, "-1.5" is -1500000000000000000.
+// compares metric values in: "0.95" is 950000000000000000, "-1.5" is -1500000000000000000.
 // Only text converts: a double would round, and two parties must agree on the exact integer.
 
 #include <string>
