@@ -4,8 +4,8 @@
 #include <type_traits>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
-#include "mlchain/eth/registry_artifact.hpp"
 
 namespace mlchain::chain {
 namespace {
