@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "chain_support.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 #include "governance_support.hpp"

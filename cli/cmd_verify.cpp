@@ -34,6 +34,16 @@ struct VerifyOptions {
 
 json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
 
+json stage_json(const workflow::StageCheck& stage) {
+  auto attestations = json::array();
+  for (const auto& uid : stage.attestations) attestations.push_back(codec::to_0x_hex(uid));
+  return {{"stage", stage.stage},
+          {"holder", stage.holder ? json(stage.holder->to_string()) : json(nullptr)},
+          {"since_block", stage.since_block},
+          {"attestations", attestations},
+          {"governance", codec::to_checksum_address(stage.governance)}};
+}
+
 void print_json(const workflow::VerifyReport& report, Context& context) {
   auto problems = json::array();
   for (const auto& problem : report.problems)
@@ -46,16 +56,6 @@ void print_json(const workflow::VerifyReport& report, Context& context) {
   if (report.anchoring) document["anchoring"] = anchoring_json(*report.anchoring);
   if (report.stage) document["stage"] = stage_json(*report.stage);
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
-}
-
-json stage_json(const workflow::StageCheck& stage) {
-  auto attestations = json::array();
-  for (const auto& uid : stage.attestations) attestations.push_back(codec::to_0x_hex(uid));
-  return {{"stage", stage.stage},
-          {"holder", stage.holder ? json(stage.holder->to_string()) : json(nullptr)},
-          {"since_block", stage.since_block},
-          {"attestations", attestations},
-          {"governance", codec::to_checksum_address(stage.governance)}};
 }
 
 std::string counted(std::uint64_t count, const std::string& noun) {

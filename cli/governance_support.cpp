@@ -21,10 +21,9 @@ Result<codec::Cid> resolve_commit(repo::Repository& repository, const std::strin
   return repo::resolve_revision(repository, expanded);
 }
 
-Result<std::string> expand_revision(const std::string& revision) {
-  if (!revision.starts_with('@')) return revision;
-  MLCHAIN_TRY(const auto repository, repo::discover_repository(std::filesystem::current_path()));
-  return chain::expand_stage_revision(repository, revision);
+Result<codec::Cid> resolve_local_commit(repo::Repository& repository, const std::string& revision) {
+  MLCHAIN_TRY(const auto expanded, chain::expand_stage_revision(repository, revision));
+  return repo::resolve_revision(repository, expanded);
 }
 
 std::string word_hex(const chain::GovernanceWord& word) { return codec::to_0x_hex(word); }

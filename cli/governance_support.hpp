@@ -20,10 +20,8 @@ Result<GovernanceTarget> governance_target(const std::optional<std::string>& nam
 
 // REV as a commit: a revision of the repository, or "@STAGE[~N…]" for the stage's holder on origin.
 Result<codec::Cid> resolve_commit(repo::Repository& repository, const std::string& revision);
-// The revision text with "@STAGE" replaced by its holder's CID (other text as it is); for commands that
-// take a revision text.
-Result<std::string> expand_revision(const std::string& revision);
-
+// REV as a stored commit: a revision of the repository, or "@STAGE[~N…]" for the stage's holder on origin.
+Result<codec::Cid> resolve_local_commit(repo::Repository& repository, const std::string& revision);
 std::string word_hex(const chain::GovernanceWord& word);
 
 }  // namespace mlchain::cli

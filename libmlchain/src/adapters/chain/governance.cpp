@@ -261,7 +261,9 @@ Result<std::optional<std::uint64_t>> GovernanceClient::anchored_at(const codec::
 Result<std::vector<LedgerEntry>> GovernanceClient::ledger(const std::optional<codec::Cid>& commit) {
   MLCHAIN_TRY(const auto site, locate());
   std::optional<GovernanceWord> wanted;
-  if (commit) MLCHAIN_TRY(wanted, eth::registry::head_of(*commit));
+  if (commit) {
+    MLCHAIN_TRY(wanted, eth::registry::head_of(*commit));
+  }
   eth::LogFilter filter;
   filter.addresses = {site.governance};
   filter.topics = {gov::event_topics(), {eth::registry::repository_id(remote_.repo)}};
@@ -599,7 +601,9 @@ Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& r
                                                           "' refused by policy: " + failing);
   MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
   GovernanceWord expected{};
-  if (state.holder) MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));
+  if (state.holder) {
+    MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));
+  }
   MLCHAIN_TRY(Bytes data, gov::promote_calldata(remote.repo, stage, head, expected));
   (void)site;
   MLCHAIN_TRY(auto settled, send(repository, remote, "promote", site.governance, std::move(data), signer, options));

@@ -193,7 +193,9 @@ Result<JournalEntry> decode_journal_entry(ByteView file) {
     MLCHAIN_TRY(auto writer, address_field(document, "writer"));
     entry.writer = writer;
   }
-  if (entry.purpose == Purpose::governance) MLCHAIN_TRY(entry.action, text_field(document, "action"));
+  if (entry.purpose == Purpose::governance) {
+    MLCHAIN_TRY(entry.action, text_field(document, "action"));
+  }
   const json rebuilt = document_of(entry);
   if (rebuilt != document) return malformed(first_difference(rebuilt, document));
   return entry;

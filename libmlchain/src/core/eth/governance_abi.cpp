@@ -238,7 +238,7 @@ Result<std::string> word_name(const Word& word) {
   const auto end = std::find(word.begin(), word.end(), std::uint8_t{0});
   std::string name(word.begin(), end);
   const bool padded = std::all_of(end, word.end(), [](std::uint8_t byte) { return byte == 0; });
-  if (!padded || !name_word(name, "a").has_value())
+  if (!padded || !name_word(name, "a").ok())
     return make_error(ErrorKind::invalid_input, "governance: " + codec::to_0x_hex(word) + " is not a valid name");
   return name;
 }
@@ -362,7 +362,9 @@ Result<Bytes> set_evaluators_calldata(std::string_view repo, std::span<const cod
 Result<Bytes> set_stage_policy_calldata(std::string_view repo, std::string_view stage, const StagePolicy& policy) {
   MLCHAIN_TRY(const Word stage_word, name_word(stage, "stage"));
   Word after{};
-  if (!policy.after_stage.empty()) MLCHAIN_TRY(after, name_word(policy.after_stage, "stage"));
+  if (!policy.after_stage.empty()) {
+    MLCHAIN_TRY(after, name_word(policy.after_stage, "stage"));
+  }
   MLCHAIN_TRY(auto requirements, rules_value(policy.requirements));
   MLCHAIN_TRY(auto improves, rules_value(policy.improves));
   MLCHAIN_TRY(auto retrain, rules_value(policy.retrain_when));
@@ -465,7 +467,9 @@ Result<StagePolicy> decode_stage_policy(ByteView data) {
   MLCHAIN_TRY(policy.requirements, rules_of(fields[0]));
   MLCHAIN_TRY(policy.improves, rules_of(fields[1]));
   MLCHAIN_TRY(const auto after, take<abi::Word>(fields, 2, "after"));
-  if (after != Word{}) MLCHAIN_TRY(policy.after_stage, word_name(after));
+  if (after != Word{}) {
+    MLCHAIN_TRY(policy.after_stage, word_name(after));
+  }
   MLCHAIN_TRY(const auto approvals, take_u64(fields, 3, "approvals"));
   policy.approvals = static_cast<std::uint8_t>(approvals);
   MLCHAIN_TRY(policy.approvers, list_of<codec::Address>(fields[4], "approvers"));
@@ -503,7 +507,9 @@ Result<std::vector<RuleCheck>> decode_check(ByteView data) {
     if (kind > 5) return make_error(ErrorKind::invalid_input, "governance: unknown check kind " + std::to_string(kind));
     check.kind = static_cast<CheckKind>(kind);
     MLCHAIN_TRY(const auto metric, take<abi::Word>(f, 1, "check metric"));
-    if (metric != Word{}) MLCHAIN_TRY(check.metric, word_name(metric));
+    if (metric != Word{}) {
+      MLCHAIN_TRY(check.metric, word_name(metric));
+    }
     MLCHAIN_TRY(const auto op, take_u64(f, 2, "check operator"));
     MLCHAIN_TRY(check.op, op_of(op));
     MLCHAIN_TRY(check.threshold, take<I256>(f, 3, "threshold"));
