@@ -88,7 +88,7 @@ signature=$(json_field "$work/a-e1.json" signature)
   fail "cast wallet verify --data refuses e1's result"
 [ "$("$cast" wallet sign --private-key "$e1_key" --data "$typed")" = "$signature" ] ||
   fail "cast signs e1's typed data to other bytes than mlchain"
-[ "$(json_field "$work/a-e1.json" signer)" = "$e1" ] || fail "signer field"
+[ "$(json_field "$work/a-e1.json" signer | tr A-F a-f)" = "$(tr A-F a-f <<< "$e1")" ] || fail "signer field"
 [ "$(json_field "$work/a-e1.json" typed_data message data | cut -c1-66)" = "$(digest_of "$A")" ] ||
   fail "the attested data does not start with A's digest"
 
@@ -110,7 +110,7 @@ python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["signature"] =
   "$work/forged.json" "$forged_signature"
 expect 0 "$MLCHAIN" submit "$work/a-e1.json" "$work/forged.json" "$work/a-e2.json"
 has "^submitted 2 evaluations in transaction 0x" <<< "$out" || fail "submit: $out"
-has "dropped $work/forged.json: $outsider is not an evaluator" <<< "$out" || fail "submit did not drop the forgery: $out"
+has -i "dropped $work/forged.json: $outsider is not an evaluator" <<< "$out" || fail "submit did not drop the forgery: $out"
 
 echo "2 of 3 passing: promoted"
 expect 0 "$MLCHAIN" promote "$A" --stage production
@@ -187,14 +187,17 @@ for racer in a b; do
     "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo model --chain-id 31337)
 done
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
-(cd "$work/racer-a" && MLCHAIN_PRIVATE_KEY=$racer_a_key "$MLCHAIN" promote "$D" --stage staging > "$work/race-a.out" 2>&1; echo $? > "$work/race-a.rc") &
-(cd "$work/racer-b" && MLCHAIN_PRIVATE_KEY=$racer_b_key "$MLCHAIN" promote "$E" --stage staging > "$work/race-b.out" 2>&1; echo $? > "$work/race-b.rc") &
-for _ in $(seq 200); do
+(set +e; cd "$work/racer-a" && MLCHAIN_PRIVATE_KEY=$racer_a_key "$MLCHAIN" promote "$D" --stage staging > "$work/race-a.out" 2>&1; echo $? > "$work/race-a.rc") &
+(set +e; cd "$work/racer-b" && MLCHAIN_PRIVATE_KEY=$racer_b_key "$MLCHAIN" promote "$E" --stage staging > "$work/race-b.out" 2>&1; echo $? > "$work/race-b.rc") &
+# The loser is refused either when its transaction is mined after the winner's (reverted) or, when the
+# winner's is already pending as it prices its own, before it signs: both are exit 5 "the stage moved".
+for _ in $(seq 300); do
   pending=$("$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["pending"], 16))')
-  [ "$pending" -ge 2 ] && break
+  finished=$(ls "$work"/race-*.rc 2> /dev/null | wc -l)
+  [ "$pending" -ge 2 ] || { [ "$pending" -ge 1 ] && [ "$finished" -ge 1 ]; } && break
   sleep 0.1
 done
-[ "$pending" -ge 2 ] || fail "the racing promotions did not both reach the pool: $(cat "$work"/race-*.out)"
+[ "$pending" -ge 1 ] || fail "no racing promotion reached the pool: $(cat "$work"/race-*.out)"
 "$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
 wait

@@ -174,6 +174,7 @@ bool valid_name_byte(char c) {
 }
 
 std::string cid_text(const Word& commit) {
+  if (registry::is_empty(commit)) return "no commit";
   auto cid = registry::commit_of(commit);
   return cid ? cid->to_string() : codec::to_0x_hex(commit);
 }
