@@ -175,16 +175,22 @@ Result<Bytes> GovernanceClient::view(const codec::Address& contract, const Resul
   return std::get<Bytes>(std::move(reply));
 }
 
-Result<GovernanceSite> GovernanceClient::locate() {
-  if (site_) return *site_;
+Result<codec::Address> GovernanceClient::governance() {
+  if (governance_) return *governance_;
   RegistryClient registry(rpc_, remote_.registry);
   MLCHAIN_TRY(const auto governance, registry.governance_of(remote_.repo));
   if (!governance)
     return make_error(ErrorKind::not_found, "repository '" + remote_.repo + "' on registry " +
                                                 address_text(remote_.registry) +
                                                 " has no governance: its owner runs 'mlchain governance deploy'");
+  governance_ = *governance;
+  return *governance;
+}
+
+Result<GovernanceSite> GovernanceClient::locate() {
+  if (site_) return *site_;
   GovernanceSite site;
-  site.governance = *governance;
+  MLCHAIN_TRY(site.governance, governance());
   MLCHAIN_TRY(const Bytes eas_answer, view(site.governance, gov::eas_calldata(), "eas()"));
   MLCHAIN_TRY(site.eas, from_node(gov::decode_address(eas_answer), rpc_, "eas()"));
   MLCHAIN_TRY(const Bytes schema_answer, view(site.governance, gov::evaluation_schema_calldata(), "evaluationSchema()"));
@@ -195,26 +201,26 @@ Result<GovernanceSite> GovernanceClient::locate() {
 }
 
 Result<gov::Round> GovernanceClient::round() {
-  MLCHAIN_TRY(const auto site, locate());
-  MLCHAIN_TRY(const Bytes data, view(site.governance, gov::round_of_calldata(remote_.repo), "roundOf"));
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::round_of_calldata(remote_.repo), "roundOf"));
   return from_node(gov::decode_round_of(data), rpc_, "roundOf");
 }
 
 Result<std::vector<std::string>> GovernanceClient::stages() {
-  MLCHAIN_TRY(const auto site, locate());
-  MLCHAIN_TRY(const Bytes data, view(site.governance, gov::stages_of_calldata(remote_.repo), "stagesOf"));
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::stages_of_calldata(remote_.repo), "stagesOf"));
   return from_node(gov::decode_stages_of(data), rpc_, "stagesOf");
 }
 
 Result<gov::StagePolicy> GovernanceClient::stage_policy(std::string_view stage) {
-  MLCHAIN_TRY(const auto site, locate());
-  MLCHAIN_TRY(const Bytes data, view(site.governance, gov::stage_policy_calldata(remote_.repo, stage), "stagePolicy"));
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::stage_policy_calldata(remote_.repo, stage), "stagePolicy"));
   return from_node(gov::decode_stage_policy(data), rpc_, "stagePolicy");
 }
 
 Result<StageState> GovernanceClient::stage(std::string_view stage) {
-  MLCHAIN_TRY(const auto site, locate());
-  MLCHAIN_TRY(const Bytes data, view(site.governance, gov::holder_of_calldata(remote_.repo, stage), "holderOf"));
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::holder_of_calldata(remote_.repo, stage), "holderOf"));
   MLCHAIN_TRY(const auto holder, from_node(gov::decode_holder_of(data), rpc_, "holderOf"));
   StageState state;
   state.stage = std::string(stage);
@@ -226,9 +232,9 @@ Result<StageState> GovernanceClient::stage(std::string_view stage) {
 }
 
 Result<std::vector<gov::RuleCheck>> GovernanceClient::check(std::string_view stage, const codec::Cid& commit) {
-  MLCHAIN_TRY(const auto site, locate());
+  MLCHAIN_TRY(const auto governance_address, governance());
   MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
-  MLCHAIN_TRY(const Bytes data, view(site.governance, gov::check_calldata(remote_.repo, stage, head), "check"));
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::check_calldata(remote_.repo, stage, head), "check"));
   return from_node(gov::decode_check(data), rpc_, "check");
 }
 

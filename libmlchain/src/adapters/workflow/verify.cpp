@@ -56,14 +56,14 @@ Anchoring anchoring_of(const chain::Anchoring& found, const chain::ChainRemote& 
                    .confirmations = found.confirmations};
 }
 
-// The stage's holder, read from the governance's view (one call after locating it): a commit that does not
+// The stage's holder, read from the governance's view (two calls: the registry names the governance, the governance its holder): a commit that does not
 // hold the stage now is a not-stage-holder problem.
 Status check_stage(const chain::ChainRemote& remote, const std::string& stage, VerifyReport& report) {
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   chain::GovernanceClient governance(rpc, remote);
-  MLCHAIN_TRY(const auto site, governance.locate());
+  MLCHAIN_TRY(const auto contract, governance.governance());
   MLCHAIN_TRY(const auto state, governance.stage(stage));
-  report.stage = StageCheck{stage, state.holder, state.since_block, state.attestations, site.governance};
+  report.stage = StageCheck{stage, state.holder, state.since_block, state.attestations, contract};
   if (!state.holder || *state.holder != *report.commit)
     report.problems.push_back(repo::VerifyProblem{
         repo::ProblemKind::not_stage_holder, std::nullopt,

@@ -61,6 +61,8 @@ class GovernanceClient {
 
   // not_found naming the repository when its owner set no governance ("mlchain governance deploy").
   Result<GovernanceSite> locate();
+  // Only the contract's address (one call): what the views need.
+  Result<codec::Address> governance();
 
   Result<eth::governance::Round> round();
   Result<std::vector<std::string>> stages();
@@ -80,6 +82,7 @@ class GovernanceClient {
   Result<Bytes> view(const codec::Address& contract, const Result<Bytes>& calldata, std::string_view what);
   eth::RpcClient& rpc_;
   ChainRemote remote_;
+  std::optional<codec::Address> governance_;
   std::optional<GovernanceSite> site_;
 };
 
