@@ -87,7 +87,8 @@ contract MlchainGovernance is ISchemaResolver {
     struct Round {
         bytes32 repoId;
         uint64 number;
-        mapping(address => bool) isEvaluator;
+        // evaluator => repoId (0: not an evaluator of the round): one read both admits and locates.
+        mapping(address => bytes32) repoOf;
     }
 
     struct Stage {
@@ -225,7 +226,7 @@ contract MlchainGovernance is ISchemaResolver {
         Round storage record = rounds[roundUid];
         record.repoId = repoId;
         record.number = round;
-        for (uint256 i = 0; i < n; ++i) record.isEvaluator[evaluators[i]] = true;
+        for (uint256 i = 0; i < n; ++i) record.repoOf[evaluators[i]] = repoId;
         repository.roundUid = roundUid;
         emit RoundStarted(repoId, round, roundUid, evaluators, quorum);
     }
@@ -295,19 +296,6 @@ contract MlchainGovernance is ISchemaResolver {
     /// @notice See revoke.
     function multiRevoke(Attestation[] calldata, uint256[] calldata) external payable returns (bool) {
         return false;
-    }
-
-    /// @notice Decodes evaluation data `abi.encode(bytes32 commit, bytes32 suite, string[] metrics,
-    /// int256[] values)`, reverting MalformedEvaluation unless it has 1 to 16 metrics, as many values,
-    /// names of 1 to 32 bytes each named once, and values of magnitude at most 1e57.
-    /// @dev External so the resolver can call it with try/catch: a malformed ABI encoding reverts inside
-    /// abi.decode without data, and the caller turns that into MalformedEvaluation too.
-    function decodeEvaluation(bytes calldata data)
-        external
-        pure
-        returns (bytes32 commit, bytes32 suite, bytes32[] memory metrics, int256[] memory values)
-    {
-        return decodeData(data);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -429,25 +417,27 @@ contract MlchainGovernance is ISchemaResolver {
     function recordEvaluation(Attestation calldata attestation) private {
         if (attestation.schema != evaluationSchema) revert WrongSchema(attestation.schema);
         bytes32 roundUid = attestation.refUID;
-        Round storage round = rounds[roundUid];
-        bytes32 repoId = round.repoId;
-        if (repoId == bytes32(0)) revert UnknownRound(roundUid);
+        address evaluator = attestation.attester;
+        bytes32 repoId = rounds[roundUid].repoOf[evaluator];
+        if (repoId == bytes32(0)) refuseAttester(roundUid, evaluator);
         Repository storage repository = repositories[repoId];
         bytes32 current = repository.roundUid;
         if (roundUid != current) revert StaleRound(roundUid, current);
-        address evaluator = attestation.attester;
-        if (!round.isEvaluator[evaluator]) revert NotEvaluator(evaluator);
-        bytes32 commit;
-        bytes32 suite;
-        try this.decodeEvaluation(attestation.data) returns (bytes32 c, bytes32 s, bytes32[] memory, int256[] memory) {
-            (commit, suite) = (c, s);
-        } catch {
-            revert MalformedEvaluation();
-        }
+        (bytes32 commit, bytes32 suite,,) = parseEvaluation(attestation.data);
         if (registry.anchoredAtId(repoId, commit) == 0) revert NotAnchored(commit);
         repository.evaluations[commit][evaluator] = attestation.uid;
         emit Evaluated(repoId, commit, evaluator, attestation.uid, repository.round, suite);
         if (repository.stagesHeld[commit] != 0 || repository.autoPromotes) afterChange(repoId, repository, commit, true);
+    }
+
+    /// @dev Why `evaluator` is not an evaluator of round `roundUid`: the round is unknown, or stale (checked
+    /// before membership, so a former evaluator learns its round is over), or it is not in the set.
+    function refuseAttester(bytes32 roundUid, address evaluator) private view {
+        bytes32 repoId = rounds[roundUid].repoId;
+        if (repoId == bytes32(0)) revert UnknownRound(roundUid);
+        bytes32 current = repositories[repoId].roundUid;
+        if (roundUid != current) revert StaleRound(roundUid, current);
+        revert NotEvaluator(evaluator);
     }
 
     /// @dev After an evaluation (monitor = true) or an approval of `commit`: the stages `commit` holds are
@@ -675,7 +665,7 @@ contract MlchainGovernance is ISchemaResolver {
             if (uid == bytes32(0)) continue;
             Attestation memory attestation = eas.getAttestation(uid);
             if (currentRoundOnly && attestation.refUID != currentRound) continue;
-            (,, reports.metrics[i], reports.values[i]) = decodeData(attestation.data);
+            (,, reports.metrics[i], reports.values[i]) = parseEvaluation(attestation.data);
             reports.present[i] = true;
             uids[reports.count++] = uid;
         }
@@ -687,29 +677,60 @@ contract MlchainGovernance is ISchemaResolver {
         reports.uids = uids;
     }
 
-    function decodeData(bytes memory data)
+    /// @dev Parses evaluation data, `abi.encode(bytes32 commit, bytes32 suite, string[] metrics,
+    /// int256[] values)`, reverting MalformedEvaluation unless it has 1 to 16 metrics and as many values,
+    /// names of 1 to 32 bytes not ending in a zero byte (so a name and its bytes32 form are one-to-one),
+    /// each named once, and values of magnitude at most MAX_MAGNITUDE. Every offset and length is checked
+    /// against the data's size before it is followed, so no encoding reverts any other way: data accepted
+    /// when an evaluation is recorded always parses again when a rule is checked. Parsed by hand rather
+    /// than by abi.decode, which copies each name into its own string: this is the resolver's hot path.
+    function parseEvaluation(bytes memory data)
         private
         pure
         returns (bytes32 commit, bytes32 suite, bytes32[] memory metrics, int256[] memory values)
     {
-        string[] memory names;
-        (commit, suite, names, values) = abi.decode(data, (bytes32, bytes32, string[], int256[]));
-        metrics = checkedNames(names, values);
+        uint256 size = data.length;
+        if (size < 128) revert MalformedEvaluation();
+        commit = wordAt(data, 0);
+        suite = wordAt(data, 32);
+        uint256 namesBase = uint256(wordAt(data, 64));
+        uint256 valuesBase = uint256(wordAt(data, 96));
+        if (namesBase > size - 32 || valuesBase > size - 32) revert MalformedEvaluation();
+        uint256 n = uint256(wordAt(data, namesBase));
+        if (n == 0 || n > MAX_METRICS || uint256(wordAt(data, valuesBase)) != n) revert MalformedEvaluation();
+        metrics = new bytes32[](n);
+        values = new int256[](n);
+        // Unchecked: every sum below adds terms already checked to be at most `size` (or 32 * 16), so none
+        // can overflow.
+        unchecked {
+            // The arrays' elements (name offsets, values) follow their lengths.
+            namesBase += 32;
+            valuesBase += 32;
+            if (namesBase + 32 * n > size || valuesBase + 32 * n > size) revert MalformedEvaluation();
+            for (uint256 i = 0; i < n; ++i) {
+                uint256 nameAt = uint256(wordAt(data, namesBase + 32 * i));
+                if (nameAt > size) revert MalformedEvaluation();
+                nameAt += namesBase;
+                if (nameAt + 64 > size) revert MalformedEvaluation();
+                uint256 length = uint256(wordAt(data, nameAt));
+                if (length == 0 || length > 32) revert MalformedEvaluation();
+                bytes32 metric = wordAt(data, nameAt + 32) & ~bytes32(type(uint256).max >> (8 * length));
+                if (metric[length - 1] == 0) revert MalformedEvaluation();
+                for (uint256 j = 0; j < i; ++j) {
+                    if (metrics[j] == metric) revert MalformedEvaluation();
+                }
+                metrics[i] = metric;
+                int256 value = int256(uint256(wordAt(data, valuesBase + 32 * i)));
+                if (value > MAX_MAGNITUDE || value < -MAX_MAGNITUDE) revert MalformedEvaluation();
+                values[i] = value;
+            }
+        }
     }
 
-    function checkedNames(string[] memory names, int256[] memory values) private pure returns (bytes32[] memory metrics) {
-        uint256 n = names.length;
-        if (n == 0 || n > MAX_METRICS || values.length != n) revert MalformedEvaluation();
-        metrics = new bytes32[](n);
-        for (uint256 i = 0; i < n; ++i) {
-            bytes memory name = bytes(names[i]);
-            if (name.length == 0 || name.length > 32) revert MalformedEvaluation();
-            if (values[i] > MAX_MAGNITUDE || values[i] < -MAX_MAGNITUDE) revert MalformedEvaluation();
-            bytes32 metric = bytes32(name);
-            for (uint256 j = 0; j < i; ++j) {
-                if (metrics[j] == metric) revert MalformedEvaluation();
-            }
-            metrics[i] = metric;
+    /// @dev The 32 bytes of `data` at offset `at`; the caller has checked that at + 32 <= data.length.
+    function wordAt(bytes memory data, uint256 at) private pure returns (bytes32 word) {
+        assembly ("memory-safe") {
+            word := mload(add(add(data, 32), at))
         }
     }
 
