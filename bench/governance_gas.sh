@@ -98,6 +98,7 @@ done
 one_metric=$(evaluation_data "$c1" "$suite" '[accuracy]' '[950000000000000000]')
 four_metrics=$(evaluation_data "$c2" "$suite" '[accuracy,precision,recall,f1]' \
   '[950000000000000000,940000000000000000,930000000000000000,935000000000000000]')
+sixteen_metrics=$(evaluation_data "$c4" "$suite" "[$(seq -s, -f 'metric%g' 0 15)]" "[$(seq -s, -f '9%g00000000000000000' 0 15)]")
 
 # Each resolver attestation is measured next to a bare one with byte-identical data and refUID.
 direct_bare=$(direct "$bare_schema" "${keys[0]}" "$one_metric")
@@ -106,6 +107,8 @@ direct_again_bare=$(direct "$bare_schema" "${keys[0]}" "$one_metric")
 direct_again_resolver=$(direct "$resolver_schema" "${keys[0]}" "$one_metric")
 direct4_bare=$(direct "$bare_schema" "${keys[0]}" "$four_metrics")
 direct4_resolver=$(direct "$resolver_schema" "${keys[0]}" "$four_metrics")
+direct16_bare=$(direct "$bare_schema" "${keys[1]}" "$sixteen_metrics")
+direct16_resolver=$(direct "$resolver_schema" "${keys[1]}" "$sixteen_metrics")
 delegated_bare=$(single_delegated "$bare_schema" 1 "$one_metric")
 delegated_resolver=$(single_delegated "$resolver_schema" 1 "$one_metric")
 batch_bare=$(batch "$bare_schema" "$c3")
@@ -124,6 +127,7 @@ echo "|---|---:|---:|---:|"
 row "attest, evaluator's first result for the commit (1 metric)" "$direct_resolver" "$direct_bare" "$(overhead "$direct_bare" "$direct_resolver" 1)"
 row "attest, evaluator's new result for the same commit" "$direct_again_resolver" "$direct_again_bare" "$(overhead "$direct_again_bare" "$direct_again_resolver" 1)"
 row "attest, first result, 4 metrics" "$direct4_resolver" "$direct4_bare" "$(overhead "$direct4_bare" "$direct4_resolver" 1)"
+row "attest, first result, 16 metrics (the most allowed)" "$direct16_resolver" "$direct16_bare" "$(overhead "$direct16_bare" "$direct16_resolver" 1)"
 row "attestByDelegation (relayer), first result" "$delegated_resolver" "$delegated_bare" "$(overhead "$delegated_bare" "$delegated_resolver" 1)"
 row "multiAttestByDelegation, k = 3 evaluators" "$batch_resolver" "$batch_bare" "$(overhead "$batch_bare" "$batch_resolver" 3)"
 row "attest, new result for the commit holding production (monitoring, no rules)" "$direct_holder_resolver" "$direct_holder_bare" "$(overhead "$direct_holder_bare" "$direct_holder_resolver" 1)"
