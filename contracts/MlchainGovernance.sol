@@ -180,12 +180,16 @@ contract MlchainGovernance is ISchemaResolver {
         eas = eas_;
         registry = registry_;
         ISchemaRegistry schemas = eas_.getSchemaRegistry();
-        evaluationSchema = schemas.register(EVALUATION_SCHEMA, address(this), false);
-        // The round schema has no resolver, so its UID is the same for every deployment on this EAS and
-        // registering it twice would revert.
-        bytes32 round = keccak256(abi.encodePacked(ROUND_SCHEMA, address(0), false));
-        if (schemas.getSchema(round).uid == bytes32(0)) round = schemas.register(ROUND_SCHEMA, address(0), false);
-        roundSchema = round;
+        evaluationSchema = registerOnce(schemas, EVALUATION_SCHEMA, address(this));
+        roundSchema = registerOnce(schemas, ROUND_SCHEMA, address(0));
+    }
+
+    /// @dev Registers `schema` (not revocable) unless it exists: the round schema's UID is the same for
+    /// every deployment on one EAS, and anyone could register the evaluation schema naming this contract's
+    /// address before it is deployed; SchemaRegistry would refuse either a second time.
+    function registerOnce(ISchemaRegistry schemas, string memory schema, address resolver) private returns (bytes32 uid) {
+        uid = keccak256(abi.encodePacked(schema, resolver, false));
+        if (schemas.getSchema(uid).uid == bytes32(0)) uid = schemas.register(schema, resolver, false);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -312,7 +316,7 @@ contract MlchainGovernance is ISchemaResolver {
         if (commit == actual) revert AlreadyHolds(commit);
         (RuleCheck[] memory checks, bytes32[] memory uids) = checkStage(repoId, repository, target, commit);
         if (!allHold(checks)) revert PolicyNotMet(stage, commit);
-        moveTo(repoId, repository, stage, target, commit, uids);
+        moveTo(repoId, repository, stage, target, commit, uids, msg.sender);
     }
 
     /// @notice Records the caller's approval of `commit` for `stage`; the caller must be one of its approvers.
@@ -326,7 +330,7 @@ contract MlchainGovernance is ISchemaResolver {
         target.approved[commit][msg.sender] = true;
         target.approvals[commit].push(msg.sender);
         emit Approved(repoId, stage, commit, msg.sender);
-        afterChange(repoId, repository, commit, false);
+        afterChange(repoId, repository, commit, false, msg.sender);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -427,7 +431,7 @@ contract MlchainGovernance is ISchemaResolver {
         if (registry.anchoredAtId(repoId, commit) == 0) revert NotAnchored(commit);
         repository.evaluations[commit][evaluator] = attestation.uid;
         emit Evaluated(repoId, commit, evaluator, attestation.uid, repository.round, suite);
-        if (repository.stagesHeld[commit] != 0 || repository.autoPromotes) afterChange(repoId, repository, commit, true);
+        if (repository.stagesHeld[commit] != 0 || repository.autoPromotes) afterChange(repoId, repository, commit, true, evaluator);
     }
 
     /// @dev Why `evaluator` is not an evaluator of round `roundUid`: the round is unknown, or stale (checked
@@ -440,10 +444,13 @@ contract MlchainGovernance is ISchemaResolver {
         revert NotEvaluator(evaluator);
     }
 
-    /// @dev After an evaluation (monitor = true) or an approval of `commit`: the stages `commit` holds are
+    /// @dev After an evaluation (monitor = true) or an approval of `commit` by `by` (the evaluator or the
+    /// approver, named as the promoter of any automatic promotion): the stages `commit` holds are
     /// checked against their monitoring rules (evaluations only), the others with autoPromote are promoted
     /// to it if every rule holds. A stage just rolled back from `commit` is not promoted back to it.
-    function afterChange(bytes32 repoId, Repository storage repository, bytes32 commit, bool monitor) private {
+    function afterChange(bytes32 repoId, Repository storage repository, bytes32 commit, bool monitor, address by)
+        private
+    {
         bytes32[] storage stages = repository.stages;
         for (uint256 i = 0; i < stages.length; ++i) {
             bytes32 stage = stages[i];
@@ -452,7 +459,7 @@ contract MlchainGovernance is ISchemaResolver {
                 if (monitor) watch(repoId, repository, stage, target, commit);
             } else if (target.policy.autoPromote) {
                 (RuleCheck[] memory checks, bytes32[] memory uids) = checkStage(repoId, repository, target, commit);
-                if (allHold(checks)) moveTo(repoId, repository, stage, target, commit, uids);
+                if (allHold(checks)) moveTo(repoId, repository, stage, target, commit, uids, by);
             }
         }
     }
@@ -486,7 +493,8 @@ contract MlchainGovernance is ISchemaResolver {
         bytes32 stage,
         Stage storage target,
         bytes32 commit,
-        bytes32[] memory uids
+        bytes32[] memory uids,
+        address by
     ) private {
         bytes32 previous = target.holder;
         if (previous != bytes32(0)) {
@@ -498,7 +506,7 @@ contract MlchainGovernance is ISchemaResolver {
         target.everHeld[commit] = true;
         target.promotedWith[commit] = uids;
         ++repository.stagesHeld[commit];
-        emit Promoted(repoId, stage, commit, previous, uids, msg.sender);
+        emit Promoted(repoId, stage, commit, previous, uids, by);
     }
 
     function rollBack(

@@ -46,6 +46,16 @@ same "the schema registry's record of it" \
   "$("$cast" call "$schema_registry" 'getSchema(bytes32)((bytes32,address,bool,string))' "$evaluation_schema" --json | json "d[0][1].lower(), d[0][2], d[0][3]")" \
   "('$governance', False, 'bytes32 commit,bytes32 suite,string[] metrics,int256[] values')"
 
+echo "a second governance on the same EAS, its evaluation schema registered by someone else beforehand"
+next_address=$("$cast" compute-address --nonce "$("$cast" nonce "$stranger")" "$stranger" | awk '{print $NF}')
+"$cast" send --private-key "$owner_key" "$schema_registry" 'register(string,address,bool)' \
+  'bytes32 commit,bytes32 suite,string[] metrics,int256[] values' "$next_address" false > /dev/null
+second=$(deploy "$stranger_key" "$MLCHAIN_SOURCE_DIR/contracts/MlchainGovernance.json" 'constructor(address,address)' "$eas" "$registry")
+same "its address" "$second" "$(lower "$next_address")"
+same "its round schema (shared)" "$("$cast" call "$second" 'roundSchema()(bytes32)')" "$("$cast" call "$governance" 'roundSchema()(bytes32)')"
+same "its evaluation schema (the one registered for it)" "$("$cast" call "$second" 'evaluationSchema()(bytes32)')" \
+  "$("$cast" keccak "$("$cast" abi-encode --packed 'f(string,address,bool)' 'bytes32 commit,bytes32 suite,string[] metrics,int256[] values' "$second" false)")"
+
 # send KEY TARGET SIG ARGS…: a transaction that must succeed; its receipt is left in $work/receipt.json.
 send() {
   local signing_key=$1 target=$2
@@ -260,6 +270,9 @@ send "$approver_key" "$governance" 'approve(string,bytes32,bytes32)' demo "$rele
 same "Approved, Promoted events of the approval" \
   "$(count_logs 'Approved(bytes32,bytes32,bytes32,address)') $(count_logs 'Promoted(bytes32,bytes32,bytes32,bytes32,bytes32[],address)')" "1 1"
 same "holderOf(release)" "$(holder "$release")" "$c1"
+same "Promoted data (previous, by the approver)" \
+  "$("$cast" decode-abi --input 'f(bytes32,bytes32[],address)' "$(json "[l['data'] for l in d['logs'] if l['address'].lower() == '$governance'][-1]" < "$work/receipt.json")" --json | json "d[0], d[2].lower()")" \
+  "('$zero', '$approver')"
 same "approvalsOf(release, c1)" "$(lower "$("$cast" call "$governance" 'approvalsOf(string,bytes32,bytes32)(address[])' demo "$release" "$c1")")" "[$approver]"
 expect_revert "$approver" "$approver_key" "$governance" 'AlreadyApproved(address)' "$approver" -- \
   'approve(string,bytes32,bytes32)' demo "$release" "$c1"
