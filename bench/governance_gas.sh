@@ -103,8 +103,11 @@ sixteen_metrics=$(evaluation_data "$c4" "$suite" "[$(seq -s, -f 'metric%g' 0 15)
 # Each resolver attestation is measured next to a bare one with byte-identical data and refUID.
 direct_bare=$(direct "$bare_schema" "${keys[0]}" "$one_metric")
 direct_resolver=$(direct "$resolver_schema" "${keys[0]}" "$one_metric")
-direct_again_bare=$(direct "$bare_schema" "${keys[0]}" "$one_metric")
-direct_again_resolver=$(direct "$resolver_schema" "${keys[0]}" "$one_metric")
+# A new value: the same data again within one second would collide with the first attestation's UID,
+# and EAS would pay to derive another.
+new_value=$(evaluation_data "$c1" "$suite" '[accuracy]' '[951000000000000000]')
+direct_again_bare=$(direct "$bare_schema" "${keys[0]}" "$new_value")
+direct_again_resolver=$(direct "$resolver_schema" "${keys[0]}" "$new_value")
 direct4_bare=$(direct "$bare_schema" "${keys[0]}" "$four_metrics")
 direct4_resolver=$(direct "$resolver_schema" "${keys[0]}" "$four_metrics")
 direct16_bare=$(direct "$bare_schema" "${keys[1]}" "$sixteen_metrics")
