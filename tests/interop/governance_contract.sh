@@ -46,6 +46,16 @@ same "the schema registry's record of it" \
   "$("$cast" call "$schema_registry" 'getSchema(bytes32)((bytes32,address,bool,string))' "$evaluation_schema" --json | json "d[0][1].lower(), d[0][2], d[0][3]")" \
   "('$governance', False, 'bytes32 commit,bytes32 suite,string[] metrics,int256[] values')"
 
+echo "a second governance on the same EAS, its evaluation schema registered by someone else beforehand"
+next_address=$("$cast" compute-address --nonce "$("$cast" nonce "$stranger")" "$stranger" | awk '{print $NF}')
+"$cast" send --private-key "$owner_key" "$schema_registry" 'register(string,address,bool)' \
+  'bytes32 commit,bytes32 suite,string[] metrics,int256[] values' "$next_address" false > /dev/null
+second=$(deploy "$stranger_key" "$MLCHAIN_SOURCE_DIR/contracts/MlchainGovernance.json" 'constructor(address,address)' "$eas" "$registry")
+same "its address" "$second" "$(lower "$next_address")"
+same "its round schema (shared)" "$("$cast" call "$second" 'roundSchema()(bytes32)')" "$("$cast" call "$governance" 'roundSchema()(bytes32)')"
+same "its evaluation schema (the one registered for it)" "$("$cast" call "$second" 'evaluationSchema()(bytes32)')" \
+  "$("$cast" keccak "$("$cast" abi-encode --packed 'f(string,address,bool)' 'bytes32 commit,bytes32 suite,string[] metrics,int256[] values' "$second" false)")"
+
 # send KEY TARGET SIG ARGS…: a transaction that must succeed; its receipt is left in $work/receipt.json.
 send() {
   local signing_key=$1 target=$2
@@ -189,6 +199,13 @@ expect_revert "$stranger" "$stranger_key" "$governance" 'OnlyEAS()' -- \
   'attest((bytes32,bytes32,uint64,uint64,uint64,bytes32,address,address,bool,bytes))' \
   "($zero,$evaluation_schema,0,0,0,$round1,$zero_address,$e1,false,0x)"
 attest_refused "$e1" "$k1" "$c2" '[accuracy,accuracy]' "[1,2]" 'MalformedEvaluation()'
+attest_refused "$e1" "$k1" "$c2" '[accuracy,drift]' "[1]" 'MalformedEvaluation()'
+attest_refused "$e1" "$k1" "$c2" "[$(printf 'm%.0s' $(seq 33))]" "[1]" 'MalformedEvaluation()'
+attest_refused "$e1" "$k1" "$c2" '[accuracy]' "[$(python3 -c 'print(10**57 + 1)')]" 'MalformedEvaluation()'
+# Not an ABI encoding at all: still MalformedEvaluation, never a bare revert.
+expect_revert "$e1" "$k1" "$eas" 'MalformedEvaluation()' -- "$attest_sig" "($evaluation_schema,$(request_data 0x1234 "$round1"))"
+expect_revert "$e1" "$k1" "$eas" 'MalformedEvaluation()' -- "$attest_sig" \
+  "($evaluation_schema,$(request_data "$("$cast" abi-encode 'f(bytes32,bytes32,uint256,uint256)' "$c2" "$suite" 4096 4096)" "$round1"))"
 
 echo "the same evaluator twice is counted once (its latest result counts)"
 attest "$k1" "$c2" '[accuracy]' "[$(e18 0.97)]"
@@ -198,6 +215,14 @@ same "evaluationOf(c2, e1)" "$("$cast" call "$governance" 'evaluationOf(string,b
   "('$uid', 1)"
 expect_revert "$stranger" "$stranger_key" "$governance" 'PolicyNotMet(bytes32,bytes32)' "$production" "$c2" -- \
   'promote(string,bytes32,bytes32,bytes32)' demo "$production" "$c2" "$c1"
+
+echo "a refUID that is not a round, and another schema naming the governance contract as its resolver"
+expect_revert "$e1" "$k1" "$eas" 'UnknownRound(bytes32)' "$uid" -- "$attest_sig" \
+  "($evaluation_schema,$(request_data "$(evaluation_data "$c2" "$suite" '[accuracy]' "[1]")" "$uid"))"
+send "$stranger_key" "$schema_registry" 'register(string,address,bool)' 'uint256 x' "$governance" false
+other_schema=$("$cast" keccak "$("$cast" abi-encode --packed 'f(string,address,bool)' 'uint256 x' "$governance" false)")
+expect_revert "$e1" "$k1" "$eas" 'WrongSchema(bytes32)' "$other_schema" -- "$attest_sig" \
+  "($other_schema,$(request_data "$(evaluation_data "$c2" "$suite" '[accuracy]' "[1]")" "$round1"))"
 
 echo "improves accuracy by 0.01 over the holder c1 (0.95 and 0.93 by e1 and e2)"
 attest "$k1" "$c3" '[accuracy]' "[$(e18 0.955)]"
@@ -245,6 +270,9 @@ send "$approver_key" "$governance" 'approve(string,bytes32,bytes32)' demo "$rele
 same "Approved, Promoted events of the approval" \
   "$(count_logs 'Approved(bytes32,bytes32,bytes32,address)') $(count_logs 'Promoted(bytes32,bytes32,bytes32,bytes32,bytes32[],address)')" "1 1"
 same "holderOf(release)" "$(holder "$release")" "$c1"
+same "Promoted data (previous, by the approver)" \
+  "$("$cast" decode-abi --input 'f(bytes32,bytes32[],address)' "$(json "[l['data'] for l in d['logs'] if l['address'].lower() == '$governance'][-1]" < "$work/receipt.json")" --json | json "d[0], d[2].lower()")" \
+  "('$zero', '$approver')"
 same "approvalsOf(release, c1)" "$(lower "$("$cast" call "$governance" 'approvalsOf(string,bytes32,bytes32)(address[])' demo "$release" "$c1")")" "[$approver]"
 expect_revert "$approver" "$approver_key" "$governance" 'AlreadyApproved(address)' "$approver" -- \
   'approve(string,bytes32,bytes32)' demo "$release" "$c1"
