@@ -539,6 +539,12 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
                                        std::to_string(evaluation.chain_id) + ", not this repository's governance"});
       continue;
     }
+    if (evaluation.repo != remote.repo || evaluation.governance != site.governance) {
+      report.dropped.push_back({i, "made for repository '" + evaluation.repo + "' of governance " +
+                                       address_text(evaluation.governance) + ", not '" + remote.repo + "' of " +
+                                       address_text(site.governance)});
+      continue;
+    }
     if (!seen.insert({request.attester, request.nonce}).second) {
       report.dropped.push_back({i, "the same signed request twice in one batch (it can be submitted only once)"});
       continue;
