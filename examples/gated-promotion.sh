@@ -66,18 +66,25 @@ fail() {
 as() {
   local party=$1
   shift 2
-  { printf '[%s] $ mlchain' "$party"; printf ' %q' "$@"; printf '\n'; } >&2
+  show_command "$party" "$@"
   MLCHAIN_HOME="$work/homes/$party" "$mlchain" "$@"
 }
-# `as_refused CODE PATTERN PARTY ARGS…`: a step that must be refused with exit CODE and a message that
-# matches PATTERN (grep -E). Shows the refusal; anything else stops the script.
+show_command() {
+  local party=$1
+  shift
+  { printf '[%s] $ mlchain' "$party"; printf ' %q' "$@"; printf '\n'; } >&2
+}
+# `as_refused CODE PATTERN PARTY mlchain ARGS…`: a step that must be refused with exit CODE and say PATTERN
+# (grep -E, on stdout and stderr). Shows the refusal; anything else stops the script.
 as_refused() {
   local code=$1 pattern=$2 party=$3 status=0
-  shift 3
-  as "$party" mlchain "$@" 2> "$work/refusal" || status=$?
-  cat "$work/refusal" >&2
+  shift 4
+  show_command "$party" "$@"
+  MLCHAIN_HOME="$work/homes/$party" "$mlchain" "$@" > "$work/refusal" 2>&1 || status=$?
+  cat "$work/refusal"
   [[ $status -eq $code ]] || fail "'mlchain $*' by $party exited $status, not $code"
   grep -Eq "$pattern" "$work/refusal" || fail "'mlchain $*' by $party: the message does not say /$pattern/"
+  echo "-> refused (exit $status), as it should be"
 }
 # json_field KEY…: the value at KEY… of the JSON on stdin (strings as they are, the rest as JSON).
 json_field() {
@@ -200,7 +207,7 @@ as alice mlchain push
 for e in evaluator-1 evaluator-3; do evaluate "$e" v2 "$v2" holdout; done
 submit "$work"/results/v2-holdout-*.json
 expect_holder staging "$v2" v2
-as_refused 5 'accuracy' alice promote "$v2" --stage production
+as_refused 5 'accuracy>=0[.]9' alice mlchain promote "$v2" --stage production
 expect_holder production "$v1" "v1 (unchanged)"
 
 step "v3: with the sensor reading x3 as well, better on the held-out set: promoted over v1"
@@ -229,7 +236,7 @@ as deployer mlchain clone "$name" "$work/deploy" --rpc "$rpc" --ipfs "$ipfs"
 cd "$work/deploy"
 as deployer mlchain checkout @production
 as deployer mlchain verify @production --chain --stage production
-as_refused 1 'production' deployer verify "$v3" --chain --stage production
+as_refused 1 "held by $v1" deployer mlchain verify "$v3" --chain --stage production
 [[ $(json_field features < config.json) == '["x1", "x2"]' ]] || fail "@production did not check out v1"
 echo "-> the work tree is v1, the version production rolled back to"
 
