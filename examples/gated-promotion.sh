@@ -231,13 +231,14 @@ as alice mlchain ledger | tee "$work/ledger.txt"
 grep -Eiq 'roll' "$work/ledger.txt" || fail "the ledger does not show the rollback"
 grep -Eiq 'retrain' "$work/ledger.txt" || fail "the ledger does not show the retraining request"
 
-step "a deploy pipeline: does this exact content hold production now?"
+step "a deploy pipeline asks before it ships: does this exact content hold production now?"
 as deployer mlchain clone "$name" "$work/deploy" --rpc "$rpc" --ipfs "$ipfs"
 cd "$work/deploy"
+# The branch head is v3, which no longer holds production: the chain says no, naming the holder.
+as_refused 1 "held by $v1" deployer mlchain verify --chain --stage production
 as deployer mlchain checkout @production
 as deployer mlchain verify @production --chain --stage production
-as_refused 1 "held by $v1" deployer mlchain verify "$v3" --chain --stage production
 [[ $(json_field features < config.json) == '["x1", "x2"]' ]] || fail "@production did not check out v1"
-echo "-> the work tree is v1, the version production rolled back to"
+echo "-> the work tree is v1, the version production rolled back to: ship it"
 
 step "done: the work is in $work"
