@@ -48,11 +48,13 @@ cast="$peers/node_modules/.bin/cast"
 work=${EXAMPLE_DIR:-$(mktemp -d -t mlchain-gated-promotion.XXXXXX)}
 mkdir -p "$work"
 # Run as a test (MLCHAIN set) in a directory of its own making, a successful run leaves nothing behind.
+keep_work=true
+[[ -n ${MLCHAIN:-} && -z ${EXAMPLE_DIR:-} ]] && keep_work=false
 finish() {
   local status=$?
   "$peers/ipfs-daemon.sh" stop "$work/ipfs" >/dev/null 2>&1 || true
   "$peers/anvil.sh" stop "$work/anvil" >/dev/null 2>&1 || true
-  if [[ $status -eq 0 && -n ${MLCHAIN:-} && -z ${EXAMPLE_DIR:-} ]]; then rm -rf "$work"; fi
+  if [[ $status -eq 0 && $keep_work == false ]]; then rm -rf "$work"; fi
 }
 trap finish EXIT
 
@@ -227,9 +229,17 @@ for e in evaluator-1 evaluator-2; do evaluate "$e" v3-live "$v3" drift; done
 submit "$work"/results/v3-live-drift-*.json
 expect_holder production "$v1" "v1 again: rolled back to its previous holder"
 as alice mlchain stage
-as alice mlchain ledger | tee "$work/ledger.txt"
-grep -Eiq 'roll' "$work/ledger.txt" || fail "the ledger does not show the rollback"
-grep -Eiq 'retrain' "$work/ledger.txt" || fail "the ledger does not show the retraining request"
+as alice mlchain ledger
+# The ledger holds both monitoring decisions about v3: the retraining request and the rollback to v1.
+MLCHAIN_HOME="$work/homes/alice" "$mlchain" ledger --json | python3 -c '
+import json, sys
+v1, v3 = sys.argv[1:]
+events = json.load(sys.stdin)
+retrain = [e for e in events if e["event"] == "retrain" and e["commit"] == v3]
+rollback = [e for e in events if e["event"] == "rolled-back" and (e["from"], e["to"]) == (v3, v1)]
+sys.exit(None if len(retrain) == 1 and len(rollback) == 1 else
+         "gated-promotion.sh: the ledger does not show one retraining request and one rollback from v3 to v1")
+' "$v1" "$v3"
 
 step "a deploy pipeline asks before it ships: does this exact content hold production now?"
 as deployer mlchain clone "$name" "$work/deploy" --rpc "$rpc" --ipfs "$ipfs"
@@ -241,4 +251,4 @@ as deployer mlchain verify @production --chain --stage production
 [[ $(json_field features < config.json) == '["x1", "x2"]' ]] || fail "@production did not check out v1"
 echo "-> the work tree is v1, the version production rolled back to: ship it"
 
-step "done: the work is in $work"
+if [[ $keep_work == true ]]; then step "done: the work is in $work"; else step "done"; fi
