@@ -64,6 +64,8 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
       .add_option("--min-confirmations", options.min_confirmations,
                   "Confirmations the anchoring block must have (default 1)")
       ->check(positive_whole_number);
+  command.add_option("--stage", options.stage,
+                     "With --chain: REV must hold this stage now on the remote's governance (one view call)");
 }
 
 json anchoring_json(const workflow::Anchoring& anchoring) {

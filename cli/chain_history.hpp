@@ -23,6 +23,7 @@ struct ChainVerifyOptions {
   bool enabled = false;  // --chain
   std::string remote;    // --remote (default origin)
   std::uint64_t min_confirmations = 1;
+  std::optional<std::string> stage;  // --stage S
 };
 // --chain, --remote NAME, --min-confirmations N.
 void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/core/revision.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
@@ -37,7 +38,7 @@ void list_branches(repo::Repository& repository, Context& context) {
 
 void create_branch(repo::Repository& repository, const BranchOptions& options, Context& context) {
   if (auto valid = core::check_ref_name(options.name); !valid) return context.fail(valid.error());
-  auto target = repo::resolve_revision(repository, options.revision);
+  auto target = resolve_local_commit(repository, options.revision);
   if (!target) return context.fail(target.error());
   auto existing = repository.refs().read(full_name(options.name));
   if (!existing) return context.fail(existing.error());

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
@@ -42,10 +43,13 @@ void warn_left_behind(repo::Repository& repository, const codec::Cid& old_head, 
 void run_checkout(const CheckoutOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
+  // "@STAGE" is read from the chain before anything local moves.
+  auto revision = chain::expand_stage_revision(*repository, options.revision);
+  if (!revision) return context.fail(revision.error());
   auto before = repository->refs().read_head();
   auto outcome = [&] {
     ProgressBar bar(context.err, "checkout");
-    return repo::checkout(*repository, options.revision, options.force,
+    return repo::checkout(*repository, *revision, options.force,
                           [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   }();
   if (!outcome) return context.fail(outcome.error());

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/remote/car_transfer.hpp"
 #include "mlchain/repo/revisions.hpp"
 
@@ -24,7 +25,7 @@ void run_export(const ExportOptions& options, Context& context) {
     return context.fail(ErrorKind::invalid_argument, "--depth must be at least 1");
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  auto commit = repo::resolve_revision(*repository, options.revision);
+  auto commit = resolve_local_commit(*repository, options.revision);
   if (!commit) return context.fail(commit.error());
   auto exported = remote::export_car(*repository, *commit, options.depth, options.car);
   if (!exported) return context.fail(exported.error());

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "count_option.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
@@ -63,7 +64,7 @@ void run_log(const LogOptions& options, Context& context) {
   const auto first_path = first_path_argument(options.arguments, context);
   auto split = repo::split_revisions_and_paths(*repository, current_directory, options.arguments, first_path, 1);
   if (!split) return context.fail(split.error());
-  auto start = repo::resolve_revision(*repository, split->revisions.empty() ? "HEAD" : split->revisions.front());
+  auto start = resolve_local_commit(*repository, split->revisions.empty() ? "HEAD" : split->revisions.front());
   if (!start) return context.fail(start.error());
   auto history = core::walk_history_of_paths(repository->objects(), {*start}, split->paths, options.limit);
   if (!history) return context.fail(history.error());

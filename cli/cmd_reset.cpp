@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/repo/checkout.hpp"
@@ -26,9 +27,11 @@ void run_reset(const ResetOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
   const auto mode = options.hard ? repo::ResetMode::hard : repo::ResetMode::soft;
+  auto revision = chain::expand_stage_revision(*repository, options.revision);
+  if (!revision) return context.fail(revision.error());
   auto outcome = [&] {
     ProgressBar bar(context.err, "reset");
-    return repo::reset(*repository, options.revision, mode,
+    return repo::reset(*repository, *revision, mode,
                        [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   }();
   if (!outcome) return context.fail(outcome.error());

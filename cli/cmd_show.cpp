@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
@@ -74,7 +75,7 @@ void print_text(const CommitView& view, const std::vector<core::TreeEntry>& file
 void run_show(const ShowOptions& options, Context& context) {
   auto repository = repo::discover_repository(std::filesystem::current_path());
   if (!repository) return context.fail(repository.error());
-  auto cid = repo::resolve_revision(*repository, options.revision);
+  auto cid = resolve_local_commit(*repository, options.revision);
   if (!cid) return context.fail(cid.error());
   auto commit = core::load_commit(repository->objects(), *cid);
   if (!commit) return context.fail(commit.error());

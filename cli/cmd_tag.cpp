@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/core/revision.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/repo/revisions.hpp"
@@ -30,7 +31,7 @@ void run_tag(const TagOptions& options, Context& context) {
     return;
   }
   if (auto valid = core::check_ref_name(options.name); !valid) return context.fail(valid.error());
-  auto target = repo::resolve_revision(*repository, options.revision);
+  auto target = resolve_local_commit(*repository, options.revision);
   if (!target) return context.fail(target.error());
   const std::string name = std::string(repo::tags_prefix) + options.name;
   auto existing = repository->refs().read(name);

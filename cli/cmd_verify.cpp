@@ -10,7 +10,10 @@
 #include "chain_history.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/chain/governance.hpp"
+#include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
+#include "mlchain/repo/repository.hpp"
 #include "mlchain/workflow/verify.hpp"
 #include "progress_bar.hpp"
 
@@ -31,6 +34,16 @@ struct VerifyOptions {
 
 json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
 
+json stage_json(const workflow::StageCheck& stage) {
+  auto attestations = json::array();
+  for (const auto& uid : stage.attestations) attestations.push_back(codec::to_0x_hex(uid));
+  return {{"stage", stage.stage},
+          {"holder", stage.holder ? json(stage.holder->to_string()) : json(nullptr)},
+          {"since_block", stage.since_block},
+          {"attestations", attestations},
+          {"governance", codec::to_checksum_address(stage.governance)}};
+}
+
 void print_json(const workflow::VerifyReport& report, Context& context) {
   auto problems = json::array();
   for (const auto& problem : report.problems)
@@ -41,6 +54,7 @@ void print_json(const workflow::VerifyReport& report, Context& context) {
   const json commit = report.commit ? json(report.commit->to_string()) : json(nullptr);
   json document{{"ok", report.ok()}, {"commit", commit}, {"problems", problems}};
   if (report.anchoring) document["anchoring"] = anchoring_json(*report.anchoring);
+  if (report.stage) document["stage"] = stage_json(*report.stage);
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -73,8 +87,17 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
 }
 
 void run_verify(const VerifyOptions& options, Context& context) {
+  if (options.chain.stage && !options.chain.enabled)
+    return context.fail(ErrorKind::invalid_argument, "--stage needs --chain: the stage is read from the chain");
   workflow::VerifyRequest request;
   request.revision = options.revision;
+  if (options.revision.starts_with('@')) {
+    auto repository = repo::discover_repository(std::filesystem::current_path());
+    if (!repository) return context.fail(repository.error());
+    auto expanded = chain::expand_stage_revision(*repository, options.revision);
+    if (!expanded) return context.fail(expanded.error());
+    request.revision = *expanded;
+  }
   for (const auto& text : options.signers) {
     auto address = codec::parse_address(text);
     if (!address)
@@ -88,7 +111,8 @@ void run_verify(const VerifyOptions& options, Context& context) {
   if (options.chain.enabled)
     request.chain =
         workflow::ChainCheck{.remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
-                             .min_confirmations = options.chain.min_confirmations};
+                             .min_confirmations = options.chain.min_confirmations,
+                             .stage = options.chain.stage};
   auto report = [&request, &context] {
     ProgressBar bar(context.err, "verify");
     request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -100,6 +124,10 @@ void run_verify(const VerifyOptions& options, Context& context) {
   else
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && report->anchoring) context.out << anchoring_line(*report->anchoring) << '\n';
+  if (!options.json && report->stage && report->stage->holder && report->ok())
+    context.out << "holds stage '" << report->stage->stage << "' since block " << report->stage->since_block << " ("
+                << report->stage->attestations.size() << " attestation"
+                << (report->stage->attestations.size() == 1 ? "" : "s") << ")\n";
   if (!report->ok())
     context.fail(ErrorKind::corrupt, "verification of " +
                                          (report->commit ? report->commit->to_string() : options.revision) +

@@ -29,6 +29,12 @@ void register_commands(CLI::App& app, Context& context) {
   register_clone(app, context);
   register_registry(app, context);
   register_pull(app, context);
+  register_governance(app, context);
+  register_policy(app, context);
+  register_evaluate(app, context);
+  register_submit(app, context);
+  register_promote(app, context);
+  register_stage(app, context);
   register_help(app, context);
 }
 

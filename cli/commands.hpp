@@ -38,6 +38,12 @@ void register_fetch(CLI::App& app, Context& context);
 void register_clone(CLI::App& app, Context& context);
 void register_registry(CLI::App& app, Context& context);
 void register_pull(CLI::App& app, Context& context);
+void register_governance(CLI::App& app, Context& context);
+void register_policy(CLI::App& app, Context& context);
+void register_evaluate(CLI::App& app, Context& context);
+void register_submit(CLI::App& app, Context& context);
+void register_promote(CLI::App& app, Context& context);
+void register_stage(CLI::App& app, Context& context);
 void register_help(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

@@ -16,6 +16,12 @@ contract MlchainRegistry {
         mapping(bytes32 => bytes32) heads;
         // Kept so a clone can find the branches of a repository from the chain alone.
         string[] branches;
+        // The first block at which each commit became a head of some branch: contracts (the governance
+        // contract) accept evaluations and promotions only of commits the repository actually published.
+        mapping(bytes32 => uint256) anchoredAt;
+        // Contracts the owner attached to the repository, so a client finds them from the registry alone.
+        address governance;
+        address catalogue;
     }
 
     mapping(bytes32 => Repository) private repositories;
@@ -41,6 +47,12 @@ contract MlchainRegistry {
 
     /// @notice The owner `by` took the right to push away from `writer`.
     event WriterRevoked(bytes32 indexed repoId, address indexed writer, address indexed by);
+
+    /// @notice The owner `by` named `governance` as the contract that holds the repository's stages.
+    event GovernanceSet(bytes32 indexed repoId, address indexed governance, address indexed by);
+
+    /// @notice The owner `by` named `catalogue` as the repository's catalogue contract.
+    event CatalogueSet(bytes32 indexed repoId, address indexed catalogue, address indexed by);
 
     /// @notice The caller is neither the repository's owner nor one of its writers.
     error NotWriter(address caller);
@@ -81,6 +93,9 @@ contract MlchainRegistry {
         repository.heads[branchId] = newHead;
         // A stored head is never 0 again once set, so 0 marks exactly a branch's first push.
         if (actual == bytes32(0)) repository.branches.push(branch);
+        // Only the first anchoring counts: a commit pushed again to another branch keeps its block, so
+        // "anchored since" never moves forward.
+        if (repository.anchoredAt[newHead] == 0) repository.anchoredAt[newHead] = block.number;
         emit HeadUpdated(repoId, branchId, msg.sender, repo, branch, actual, newHead);
     }
 
@@ -98,6 +113,45 @@ contract MlchainRegistry {
         Repository storage repository = ownedByCaller(repoId);
         repository.writers[writer] = false;
         emit WriterRevoked(repoId, writer, msg.sender);
+    }
+
+    /// @notice Names `governance` as the contract holding `repo`'s stages (0 detaches it); only the owner may.
+    function setGovernance(string calldata repo, address governance) external {
+        bytes32 repoId = keccak256(bytes(repo));
+        ownedByCaller(repoId).governance = governance;
+        emit GovernanceSet(repoId, governance, msg.sender);
+    }
+
+    /// @notice Names `catalogue` as `repo`'s catalogue contract (0 detaches it); only the owner may.
+    function setCatalogue(string calldata repo, address catalogue) external {
+        bytes32 repoId = keccak256(bytes(repo));
+        ownedByCaller(repoId).catalogue = catalogue;
+        emit CatalogueSet(repoId, catalogue, msg.sender);
+    }
+
+    /// @return the governance contract the owner named for `repo`, the zero address if none
+    function governanceOf(string calldata repo) external view returns (address) {
+        return repositories[keccak256(bytes(repo))].governance;
+    }
+
+    /// @return the catalogue contract the owner named for `repo`, the zero address if none
+    function catalogueOf(string calldata repo) external view returns (address) {
+        return repositories[keccak256(bytes(repo))].catalogue;
+    }
+
+    /// @return the first block at which `commit` was pushed as a head of `repo`, 0 if it never was
+    function anchoredAt(string calldata repo, bytes32 commit) external view returns (uint256) {
+        return repositories[keccak256(bytes(repo))].anchoredAt[commit];
+    }
+
+    /// @return anchoredAt for a repository named by its id (keccak256 of its name), for contracts
+    function anchoredAtId(bytes32 repoId, bytes32 commit) external view returns (uint256) {
+        return repositories[repoId].anchoredAt[commit];
+    }
+
+    /// @return ownerOf for a repository named by its id (keccak256 of its name), for contracts
+    function ownerOfId(bytes32 repoId) external view returns (address) {
+        return repositories[repoId].owner;
     }
 
     /// @return the head of `branch` in `repo`, 0 if it was never pushed

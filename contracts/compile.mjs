@@ -1,7 +1,8 @@
-// Compiles MlchainRegistry.sol with the solc pinned in tests/peers and writes the artifact that mlchain
-// embeds (the build needs no compiler and no network).
+// Compiles mlchain's contracts (MlchainRegistry.sol, MlchainGovernance.sol) with the solc pinned in
+// tests/peers and writes the artifacts that mlchain embeds (the build needs no compiler and no network).
 //
-//   node contracts/compile.mjs [OUTPUT]      (OUTPUT defaults to contracts/MlchainRegistry.json)
+//   node contracts/compile.mjs                     writes contracts/MlchainRegistry.json and MlchainGovernance.json
+//   node contracts/compile.mjs CONTRACT OUTPUT     writes CONTRACT's artifact to OUTPUT (to compare it)
 //
 // The output is a function of the source text and the settings below only: the source enters the
 // standard JSON under a fixed name (not its path on this machine), so the metadata hash appended to the
@@ -16,15 +17,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', 'tests', 'peers', 'package.json'));
 const solc = require('solc');
 
-const sourceName = 'contracts/MlchainRegistry.sol';
-const contractName = 'MlchainRegistry';
 const pinnedVersion = '0.8.28+commit.7893614a';
+// Every contract mlchain embeds, with the sources it needs (entered under fixed names, see above).
+const contracts = [
+  { contractName: 'MlchainRegistry', sources: ['MlchainRegistry.sol'] },
+  { contractName: 'MlchainGovernance', sources: ['MlchainGovernance.sol', 'GovernanceInterfaces.sol'] },
+];
 // paris: the last EVM version without PUSH0, which some L2s and older chains still reject.
-const settings = {
+const baseSettings = {
   evmVersion: 'paris',
   optimizer: { enabled: true, runs: 200 },
   metadata: { bytecodeHash: 'ipfs' },
-  outputSelection: { [sourceName]: { [contractName]: ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] } },
 };
 
 const version = solc.version();
@@ -33,32 +36,50 @@ if (!version.startsWith(pinnedVersion)) {
   process.exit(1);
 }
 
-const input = {
-  language: 'Solidity',
-  sources: { [sourceName]: { content: readFileSync(join(here, 'MlchainRegistry.sol'), 'utf8') } },
-  settings,
-};
-const output = JSON.parse(solc.compile(JSON.stringify(input)));
-// Warnings fail the build too: the artifact is committed, so it should come from a source that compiles cleanly.
-const problems = output.errors ?? [];
-if (problems.length > 0) {
-  for (const problem of problems) console.error(problem.formattedMessage);
-  process.exit(1);
+// Each contract is compiled on its own, from exactly its sources, so its metadata (and bytecode) does not
+// change when another contract's source does.
+function compile({ contractName, sources }) {
+  const sourceName = `contracts/${sources[0]}`;
+  const settings = {
+    ...baseSettings,
+    outputSelection: { [sourceName]: { [contractName]: ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] } },
+  };
+  const input = {
+    language: 'Solidity',
+    sources: Object.fromEntries(sources.map((file) => [`contracts/${file}`, { content: readFileSync(join(here, file), 'utf8') }])),
+    settings,
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input)));
+  // Warnings fail the build too: the artifact is committed, so it should come from a source that compiles cleanly.
+  const problems = output.errors ?? [];
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(problem.formattedMessage);
+    process.exit(1);
+  }
+  const contract = output.contracts[sourceName][contractName];
+  return {
+    contractName,
+    sourceName,
+    compiler: { name: 'solc', version },
+    settings: baseSettings,
+    abi: contract.abi,
+    methodIdentifiers: contract.evm.methodIdentifiers,
+    bytecode: '0x' + contract.evm.bytecode.object,
+    deployedBytecode: '0x' + contract.evm.deployedBytecode.object,
+  };
 }
-const contract = output.contracts[sourceName][contractName];
 
-const { outputSelection, ...recordedSettings } = settings;
-const artifact = {
-  contractName,
-  sourceName,
-  compiler: { name: 'solc', version },
-  settings: recordedSettings,
-  abi: contract.abi,
-  methodIdentifiers: contract.evm.methodIdentifiers,
-  bytecode: '0x' + contract.evm.bytecode.object,
-  deployedBytecode: '0x' + contract.evm.deployedBytecode.object,
-};
-const target = process.argv[2] ?? join(here, 'MlchainRegistry.json');
-writeFileSync(target, JSON.stringify(artifact, null, 2) + '\n');
-console.log(`${target}: ${contract.evm.bytecode.object.length / 2} bytes of creation code, ` +
-            `${contract.evm.deployedBytecode.object.length / 2} deployed, solc ${version}`);
+// With no argument every artifact is written next to its source; `CONTRACT OUTPUT` writes one elsewhere.
+const [only, target] = process.argv.slice(2);
+if (only !== undefined && !contracts.some((c) => c.contractName === only)) {
+  console.error(`compile.mjs: no contract ${only}; known: ${contracts.map((c) => c.contractName).join(', ')}`);
+  process.exit(2);
+}
+for (const entry of contracts) {
+  if (only !== undefined && entry.contractName !== only) continue;
+  const artifact = compile(entry);
+  const path = target ?? join(here, `${entry.contractName}.json`);
+  writeFileSync(path, JSON.stringify(artifact, null, 2) + '\n');
+  console.log(`${path}: ${(artifact.bytecode.length - 2) / 2} bytes of creation code, ` +
+              `${(artifact.deployedBytecode.length - 2) / 2} deployed, solc ${version}`);
+}

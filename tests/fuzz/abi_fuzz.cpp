@@ -17,6 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {Type::string(), Type::string(), Type::bytes32(), Type::bytes32()},
       {Type::array_of(Type::string()), Type::bytes()},
       {Type::array_of(Type::array_of(Type::uint256())), Type::array_of(Type::string())},
+      {Type::uint(8), Type::int_(8), Type::uint(64), Type::int_(16), Type::int256()},
+      {*Type::parse("(bytes32,uint8)"), *Type::parse("(address,(uint8,bytes32)[])[]")},
+      // EAS's multiAttestByDelegation argument and getAttestation's answer.
+      {*Type::parse(
+          "(bytes32,(address,uint64,bool,bytes32,bytes,uint256)[],(uint8,bytes32,bytes32)[],address,uint64)[]")},
+      {*Type::parse("(bytes32,bytes32,uint64,uint64,uint64,bytes32,address,address,bool,bytes)")},
   };
   for (const auto& types : type_lists) {
     const auto decoded = codec::abi::decode(types, in);

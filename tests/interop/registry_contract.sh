@@ -6,7 +6,9 @@
 # as mined transactions that fail and change nothing); only the owner grants and revokes; a granted writer
 # pushes, a revoked one cannot; every event carries repo, branch, old, new and pusher as `log --remote`
 # needs them; branchesOf lists branches in first-push order; the gas of a repository's first push and of a
-# push moving an existing branch (target: under 80,000, checked with the longest names allowed) is printed.
+# push moving an existing branch (target: under 80,000, checked with the longest names allowed) is printed;
+# v2: anchoredAt keeps the block of a commit's first push in the repository, ownerOfId answers by id, and
+# only the owner sets the governance and catalogue pointers (GovernanceSet, CatalogueSet).
 set -euo pipefail
 : "${MLCHAIN_PEERS:?path to tests/peers}" "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
@@ -107,6 +109,7 @@ same "ownerOf(models) after the refusals" "$(lower "$("$cast" call "$registry" '
 echo "the first push creates the repository, owned by its pusher"
 send "$owner_key" "$push_sig" models main "$zero" "$head1"
 echo "  gas of the first push of a repository: $(gas_used)"
+head1_block=$(($(json "d['blockNumber']" < "$work/receipt.json")))
 same "log 0 topics (RepositoryCreated)" "$(json "' '.join(d['logs'][0]['topics'])" < "$work/receipt.json")" \
   "$("$cast" sig-event 'RepositoryCreated(bytes32 indexed,string,address indexed)') $("$cast" keccak models) $("$cast" abi-encode 'f(address)' "$owner")"
 same "log 0 data (repo)" "$(decode_data string "$(json "d['logs'][0]['data']" < "$work/receipt.json")")" models
@@ -179,4 +182,23 @@ long_gas=$(gas_used)
 echo "  gas of a push moving the branch: $long_gas"
 [ "$long_gas" -lt 80000 ] || fail "a push moving a branch with the longest names used $long_gas gas, over 80,000"
 same "branchesOf(long repository)" "$("$cast" call "$registry" 'branchesOf(string)(string[])' "$long_repo")" "[\"$long_branch\"]"
+echo "v2: the block each commit was first anchored at, the owner by id, governance and catalogue pointers"
+models_id=$("$cast" keccak models)
+send "$owner_key" "$push_sig" models again "$zero" "$head1"
+same "anchoredAt(models, head1) (first push's block, not the later push to 'again')" \
+  "$("$cast" call "$registry" 'anchoredAt(string,bytes32)(uint256)' models "$head1")" "$head1_block"
+same "anchoredAtId(keccak(models), head1)" "$("$cast" call "$registry" 'anchoredAtId(bytes32,bytes32)(uint256)' "$models_id" "$head1")" "$head1_block"
+same "anchoredAt(models, a commit never pushed)" "$("$cast" call "$registry" 'anchoredAt(string,bytes32)(uint256)' models "$(digest never)")" 0
+same "anchoredAt(other repository, head1)" "$("$cast" call "$registry" 'anchoredAt(string,bytes32)(uint256)' nothing "$head1")" 0
+same "ownerOfId(keccak(models))" "$(lower "$("$cast" call "$registry" 'ownerOfId(bytes32)(address)' "$models_id")")" "$owner"
+for pointer in Governance Catalogue; do
+  contract=0x00000000000000000000000000000000000000$([ $pointer = Governance ] && echo 01 || echo 02)
+  expect_revert "$stranger" "$stranger_key" "NotOwner(address)" "$stranger" -- "set$pointer(string,address)" models "$contract"
+  expect_revert "$owner" "$owner_key" "UnknownRepository()" -- "set$pointer(string,address)" nothing "$contract"
+  send "$owner_key" "set$pointer(string,address)" models "$contract"
+  same "$pointer""Set topics" "$(json "' '.join(d['logs'][0]['topics'])" < "$work/receipt.json")" \
+    "$("$cast" sig-event "${pointer}Set(bytes32 indexed,address indexed,address indexed)") $models_id $("$cast" abi-encode 'f(address)' "$contract") $("$cast" abi-encode 'f(address)' "$owner")"
+  getter=$(tr 'GC' 'gc' <<< "${pointer:0:1}")${pointer:1}Of
+  same "$getter(models)" "$(lower "$("$cast" call "$registry" "$getter(string)(address)" models)")" "$contract"
+done
 echo "registry contract: all checks passed"

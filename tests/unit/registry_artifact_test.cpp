@@ -7,8 +7,8 @@
 #include <string>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
-#include "mlchain/eth/registry_artifact.hpp"
 
 using mlchain::Bytes;
 using mlchain::ByteView;
@@ -54,5 +54,20 @@ TEST_CASE("the embedded registry dispatches on the selectors the ABI layer encod
     const Bytes push4{0x63, (*calldata)[0], (*calldata)[1], (*calldata)[2], (*calldata)[3]};
     INFO("selector " << mlchain::codec::to_hex(ByteView(*calldata).first(4)));
     CHECK(contains(runtime, push4));
+  }
+}
+
+TEST_CASE("the embedded governance contract is the pinned compiler's paris build, EAS's carry no compiler", "[registry]") {
+  const auto& governance = mlchain::eth::governance_artifact();
+  CHECK(governance.compiler_version == "0.8.28+commit.7893614a.Emscripten.clang");
+  CHECK(governance.evm_version == "paris");
+  const Bytes tail{0x64, 0x73, 0x6f, 0x6c, 0x63, 0x43, 0x00, 0x08, 0x1c, 0x00, 0x33};
+  REQUIRE(governance.runtime_code.size() > tail.size());
+  CHECK(std::equal(tail.begin(), tail.end(), governance.runtime_code.end() - static_cast<std::ptrdiff_t>(tail.size())));
+  // EAS's artifacts record no compiler; tests/interop/eas_artifacts.sh compares their bytes with the package.
+  for (const auto* artifact : {&mlchain::eth::eas_artifact(), &mlchain::eth::schema_registry_artifact()}) {
+    CHECK(artifact->compiler_version.empty());
+    CHECK(artifact->creation_code.size() > artifact->runtime_code.size());
+    CHECK_FALSE(artifact->runtime_code.empty());
   }
 }

@@ -23,6 +23,34 @@ Error malformed(std::string what, std::size_t offset) {
 void append_word(Bytes& out, const Word& word) { out.insert(out.end(), word.begin(), word.end()); }
 void append_length(Bytes& out, std::size_t length) { append_word(out, U256(std::uint64_t{length}).big_endian()); }
 
+// The bytes a value of `type` takes in the head of its enclosing tuple: an offset word for a dynamic type,
+// the whole inline encoding for a static tuple, one word for everything else.
+std::size_t head_size(const Type& type) {
+  if (type.is_dynamic() || type.kind() != Type::Kind::tuple) return word_size;
+  std::size_t size = 0;
+  for (const Type& component : type.components()) size += head_size(component);
+  return size;
+}
+
+std::size_t head_size(std::span<const Type> types) {
+  std::size_t size = 0;
+  for (const Type& type : types) size += head_size(type);
+  return size;
+}
+
+// Whether a 32-byte word is a uintN: every byte above the low N bits is zero.
+bool fits_unsigned(const Word& word, unsigned bits) {
+  return std::all_of(word.begin(), word.end() - bits / 8, [](std::uint8_t b) { return b == 0; });
+}
+
+// Whether a 32-byte word is an intN: the bytes above the low N bits repeat its sign bit.
+bool fits_signed(const Word& word, unsigned bits) {
+  const std::size_t first = word_size - bits / 8;
+  const std::uint8_t fill = (word[first] & 0x80) != 0 ? 0xff : 0x00;
+  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(first),
+                     [&](std::uint8_t b) { return b == fill; });
+}
+
 Word address_word(const Address& address) {
   Word word{};
   std::copy(address.bytes.begin(), address.bytes.end(), word.begin() + 12);
@@ -35,9 +63,21 @@ Result<Bytes> encode_value(const Type& type, const Value& value) {
   Bytes out;
   auto mismatch = [&] { return usage("value does not match its type " + type.name()); };
   switch (type.kind()) {
-    case Type::Kind::uint256: {
+    case Type::Kind::uint: {
       const auto* number = value.get_if<U256>();
       if (number == nullptr) return mismatch();
+      if (!fits_unsigned(number->big_endian(), type.bits())) {
+        return usage(number->to_decimal() + " does not fit " + type.name());
+      }
+      append_word(out, number->big_endian());
+      break;
+    }
+    case Type::Kind::int_: {
+      const auto* number = value.get_if<I256>();
+      if (number == nullptr) return mismatch();
+      if (!fits_signed(number->big_endian(), type.bits())) {
+        return usage(number->to_decimal() + " does not fit " + type.name());
+      }
       append_word(out, number->big_endian());
       break;
     }
@@ -85,6 +125,12 @@ Result<Bytes> encode_value(const Type& type, const Value& value) {
       append(out, body);
       break;
     }
+    case Type::Kind::tuple: {
+      const auto* tuple = value.get_if<Tuple>();
+      if (tuple == nullptr) return mismatch();
+      MLCHAIN_TRY(out, encode_tuple(type.components(), tuple->fields));
+      break;
+    }
   }
   return out;
 }
@@ -95,11 +141,11 @@ Result<Bytes> encode_tuple(std::span<const Type> types, std::span<const Value> v
   }
   Bytes head;
   Bytes tail;
-  const std::size_t head_size = types.size() * word_size;  // every type here has a one-word head
+  const std::size_t heads = head_size(types);
   for (std::size_t i = 0; i < types.size(); ++i) {
     MLCHAIN_TRY(const Bytes encoded, encode_value(types[i], values[i]));
     if (types[i].is_dynamic()) {
-      append_length(head, head_size + tail.size());
+      append_length(head, heads + tail.size());
       append(tail, encoded);
     } else {
       append(head, encoded);
@@ -117,16 +163,19 @@ class Decoder {
 
   // The tuple that starts at `at`; returns its values and sets `size` to the bytes it spans.
   Result<std::vector<Value>> tuple(std::span<const Type> types, std::size_t at, std::size_t& size) {
-    if (types.size() > (data_.size() - std::min(at, data_.size())) / word_size) {
+    const std::size_t heads = head_size(types);
+    if (heads > data_.size() - std::min(at, data_.size())) {
       return malformed("data too short for " + std::to_string(types.size()) + " values", origin_ + at);
     }
     std::vector<Value> values;
     values.reserve(types.size());
-    std::size_t end = types.size() * word_size;  // where the next dynamic value must start, from `at`
-    for (std::size_t i = 0; i < types.size(); ++i) {
-      const std::size_t head = at + i * word_size;
-      if (!types[i].is_dynamic()) {
-        MLCHAIN_TRY(Value value, static_value(types[i], head));
+    std::size_t end = heads;  // where the next dynamic value must start, from `at`
+    std::size_t next_head = at;
+    for (const Type& type : types) {
+      const std::size_t head = next_head;
+      next_head += head_size(type);
+      if (!type.is_dynamic()) {
+        MLCHAIN_TRY(Value value, static_value(type, head));
         values.push_back(std::move(value));
         continue;
       }
@@ -137,7 +186,7 @@ class Decoder {
                          origin_ + head);
       }
       std::size_t value_size = 0;
-      MLCHAIN_TRY(Value value, dynamic_value(types[i], at + offset, value_size));
+      MLCHAIN_TRY(Value value, dynamic_value(type, at + offset, value_size));
       end += value_size;
       values.push_back(std::move(value));
     }
@@ -146,10 +195,23 @@ class Decoder {
   }
 
   Result<Value> static_value(const Type& type, std::size_t at) {
+    if (type.kind() == Type::Kind::tuple) {
+      std::size_t size = 0;
+      MLCHAIN_TRY(std::vector<Value> fields, tuple(type.components(), at, size));
+      return Value(Tuple{std::move(fields)});
+    }
     MLCHAIN_TRY(const Word word, word_at(at));
     switch (type.kind()) {
-      case Type::Kind::uint256:
+      case Type::Kind::uint:
+        if (!fits_unsigned(word, type.bits())) {
+          return malformed(type.name() + " with bits above its width", origin_ + at);
+        }
         return Value(U256::from_big_endian(std::span<const std::uint8_t, 32>(word)));
+      case Type::Kind::int_:
+        if (!fits_signed(word, type.bits())) {
+          return malformed(type.name() + " that is not the sign extension of its width", origin_ + at);
+        }
+        return Value(I256::from_big_endian(std::span<const std::uint8_t, 32>(word)));
       case Type::Kind::bytes32:
         return Value(word);
       case Type::Kind::address: {
@@ -172,10 +234,14 @@ class Decoder {
 
  private:
   Result<Value> dynamic_value(const Type& type, std::size_t at, std::size_t& size) {
+    if (type.kind() == Type::Kind::tuple) {
+      MLCHAIN_TRY(std::vector<Value> fields, tuple(type.components(), at, size));
+      return Value(Tuple{std::move(fields)});
+    }
     MLCHAIN_TRY(const std::size_t length, length_at(at, "length"));
     const std::size_t body = at + word_size;
     if (type.kind() == Type::Kind::array) {
-      // Every element takes at least a word, so a length beyond that cannot be honest.
+      // Every element takes at least a word (there is no empty tuple), so a length beyond that cannot be honest.
       if (length > (data_.size() - body) / word_size) {
         return malformed("array of " + std::to_string(length) + " elements longer than the data", origin_ + at);
       }
@@ -234,8 +300,54 @@ bool is_identifier(std::string_view text) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; });
 }
 
+// The comma-separated parameters of a list "T1 a,(T2,T3) b", split at the commas outside parentheses and
+// trimmed; an empty (or all-blank) list has none.
+Result<std::vector<std::string_view>> split_parameters(std::string_view list) {
+  std::vector<std::string_view> pieces;
+  if (util::trim(list, " ").empty()) return pieces;
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= list.size(); ++i) {
+    if (i < list.size() && list[i] == '(') ++depth;
+    if (i < list.size() && list[i] == ')' && --depth < 0) break;
+    if (i == list.size() || (list[i] == ',' && depth == 0)) {
+      const auto piece = util::trim(list.substr(start, i - start), " ");
+      if (piece.empty()) return usage("an empty parameter in \"" + std::string(list.substr(0, 200)) + "\"");
+      pieces.push_back(piece);
+      start = i + 1;
+    }
+  }
+  if (depth != 0) return usage("unbalanced parentheses in \"" + std::string(list.substr(0, 200)) + "\"");
+  return pieces;
+}
+
+// One parameter "TYPE[ WORD…]": the type (a tuple type with what follows its closing parenthesis up to the
+// next blank, "(T1,T2)[]"), then the blank-separated words after it.
+Result<std::vector<std::string_view>> parameter_words(std::string_view piece) {
+  std::size_t type_end = 0;
+  if (piece.starts_with('(')) {
+    int depth = 0;
+    for (; type_end < piece.size(); ++type_end) {
+      if (piece[type_end] == '(') ++depth;
+      if (piece[type_end] == ')' && --depth == 0) break;
+    }
+    if (type_end == piece.size()) {
+      return usage("unbalanced parentheses in \"" + std::string(piece.substr(0, 200)) + "\"");
+    }
+  }
+  type_end = std::min(piece.find(' ', type_end), piece.size());
+  std::vector<std::string_view> words{piece.substr(0, type_end)};
+  for (std::size_t at = type_end; at < piece.size();) {
+    const auto space = std::min(piece.find(' ', at), piece.size());
+    if (space > at) words.push_back(piece.substr(at, space - at));
+    at = space + 1;
+  }
+  return words;
+}
+
 std::string describe_value(const Value& value) {
   if (const auto* number = value.get_if<U256>()) return number->to_decimal();
+  if (const auto* number = value.get_if<I256>()) return number->to_decimal();
   if (const auto* address = value.get_if<Address>()) return to_checksum_address(*address);
   if (const auto* flag = value.get_if<bool>()) return *flag ? "true" : "false";
   if (const auto* word = value.get_if<Word>()) return to_0x_hex(*word);
@@ -258,6 +370,11 @@ std::string describe_value(const Value& value) {
     }
     return quoted + "\"";
   }
+  if (const auto* tuple = value.get_if<Tuple>()) {
+    std::string text = "(";
+    for (const Value& field : tuple->fields) text += (text.size() > 1 ? ", " : "") + describe_value(field);
+    return text + ")";
+  }
   std::string list = "[";
   for (const Value& element : *value.get_if<List>()) list += (list.size() > 1 ? ", " : "") + describe_value(element);
   return list + "]";
@@ -265,32 +382,89 @@ std::string describe_value(const Value& value) {
 
 }  // namespace
 
+Type Type::uint(unsigned bits) { return Type(Kind::uint, bits >= 8 && bits <= 256 && bits % 8 == 0 ? bits : 256); }
+
+Type Type::int_(unsigned bits) { return Type(Kind::int_, bits >= 8 && bits <= 256 && bits % 8 == 0 ? bits : 256); }
+
 Type Type::array_of(Type element) {
   Type type(Kind::array);
   type.element_ = std::make_shared<const Type>(std::move(element));
   return type;
 }
 
+Type Type::tuple(std::vector<Type> components) {
+  Type type(Kind::tuple);
+  type.components_ = std::make_shared<const std::vector<Type>>(std::move(components));
+  return type;
+}
+
+const std::vector<Type>& Type::components() const {
+  static const std::vector<Type> none;
+  return components_ ? *components_ : none;
+}
+
 Result<Type> Type::parse(std::string_view text) {
+  auto unsupported = [&](std::string why) {
+    return usage("unsupported type \"" + std::string(text.substr(0, 200)) + "\" (" + std::move(why) + ")");
+  };
   if (text.ends_with("[]")) {
     MLCHAIN_TRY(Type element, parse(text.substr(0, text.size() - 2)));
     return array_of(std::move(element));
   }
-  if (text == "uint256" || text == "uint") return uint256();
+  if (text.starts_with('(')) {
+    if (!text.ends_with(')')) return unsupported("a tuple ends with ')'");
+    MLCHAIN_TRY(const auto pieces, split_parameters(text.substr(1, text.size() - 2)));
+    if (pieces.empty()) return unsupported("a tuple has at least one component");
+    std::vector<Type> components;
+    for (const std::string_view piece : pieces) {
+      MLCHAIN_TRY(const auto words, parameter_words(piece));
+      if (words.size() > 2 || (words.size() == 2 && !is_identifier(words[1]))) {
+        return unsupported("a tuple component is a type and an optional name");
+      }
+      MLCHAIN_TRY(Type component, parse(words[0]));
+      components.push_back(std::move(component));
+    }
+    return tuple(std::move(components));
+  }
+  if (text == "uint" || text == "int") return text == "uint" ? uint256() : int256();
+  for (const bool is_signed : {false, true}) {
+    const std::string_view prefix = is_signed ? "int" : "uint";
+    if (!text.starts_with(prefix)) continue;
+    const std::string_view digits = text.substr(prefix.size());
+    unsigned bits = 0;
+    const bool numeric = !digits.empty() && digits.size() <= 3 && digits[0] != '0' &&
+                         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (numeric) bits = static_cast<unsigned>(std::stoul(std::string(digits)));
+    if (!numeric || bits > 256 || bits % 8 != 0) return unsupported("widths are 8, 16, … 256");
+    return is_signed ? int_(bits) : uint(bits);
+  }
   if (text == "address") return address();
   if (text == "bool") return boolean();
   if (text == "bytes32") return bytes32();
   if (text == "bytes") return bytes();
   if (text == "string") return string();
-  return usage("unsupported type \"" + std::string(text) + "\" (uint256, address, bool, bytes32, bytes, string, T[])");
+  return unsupported("uintN, intN, address, bool, bytes32, bytes, string, T[], (T1,T2,…)");
 }
 
-bool Type::is_dynamic() const { return kind_ == Kind::bytes || kind_ == Kind::string || kind_ == Kind::array; }
+bool Type::is_dynamic() const {
+  switch (kind_) {
+    case Kind::bytes:
+    case Kind::string:
+    case Kind::array:
+      return true;
+    case Kind::tuple:
+      return std::any_of(components().begin(), components().end(), [](const Type& c) { return c.is_dynamic(); });
+    default:
+      return false;
+  }
+}
 
 std::string Type::name() const {
   switch (kind_) {
-    case Kind::uint256:
-      return "uint256";
+    case Kind::uint:
+      return "uint" + std::to_string(bits_);
+    case Kind::int_:
+      return "int" + std::to_string(bits_);
     case Kind::address:
       return "address";
     case Kind::boolean:
@@ -303,13 +477,19 @@ std::string Type::name() const {
       return "string";
     case Kind::array:
       return element_->name() + "[]";
+    case Kind::tuple: {
+      std::string text = "(";
+      for (const Type& component : components()) text += (text.size() > 1 ? "," : "") + component.name();
+      return text + ")";
+    }
   }
   return {};
 }
 
 bool operator==(const Type& a, const Type& b) {
-  if (a.kind_ != b.kind_) return false;
-  return a.kind_ != Type::Kind::array || *a.element_ == *b.element_;
+  if (a.kind_ != b.kind_ || a.bits_ != b.bits_) return false;
+  if (a.kind_ == Type::Kind::array) return *a.element_ == *b.element_;
+  return a.kind_ != Type::Kind::tuple || a.components() == b.components();
 }
 
 Keccak256Digest signature_hash(std::string_view signature) { return keccak256(as_bytes(signature)); }
@@ -343,19 +523,9 @@ Result<Signature> parse_signature(std::string_view text) {
   Signature signature;
   signature.name = std::string(util::trim(text.substr(0, open), " "));
   if (!is_identifier(signature.name)) return bad("the name is not an identifier");
-  const auto inside = util::trim(text.substr(open + 1, text.size() - open - 2), " ");
-  if (inside.empty()) return signature;
-  std::size_t start = 0;
-  while (start <= inside.size()) {
-    const auto comma = std::min(inside.find(',', start), inside.size());
-    const auto piece = util::trim(inside.substr(start, comma - start), " ");
-    std::vector<std::string_view> words;
-    for (std::size_t at = 0; at < piece.size();) {
-      const auto space = std::min(piece.find(' ', at), piece.size());
-      if (space > at) words.push_back(piece.substr(at, space - at));
-      at = space + 1;
-    }
-    if (words.empty()) return bad("an empty parameter");
+  MLCHAIN_TRY(const auto pieces, split_parameters(text.substr(open + 1, text.size() - open - 2)));
+  for (const std::string_view piece : pieces) {
+    MLCHAIN_TRY(const auto words, parameter_words(piece));
     MLCHAIN_TRY(Type type, Type::parse(words[0]));
     Parameter parameter{std::move(type), false};
     std::size_t next = 1;
@@ -366,7 +536,6 @@ Result<Signature> parse_signature(std::string_view text) {
     if (next < words.size() && is_identifier(words[next])) ++next;  // a parameter name, which the ABI ignores
     if (next != words.size()) return bad("unexpected \"" + std::string(words[next]) + "\"");
     signature.parameters.push_back(std::move(parameter));
-    start = comma + 1;
   }
   return signature;
 }
@@ -413,7 +582,7 @@ Result<std::vector<Value>> decode_log(const Signature& event, std::span<const Wo
       continue;
     }
     const Word& topic = topics[next_topic++];
-    if (parameter.type.is_dynamic()) {
+    if (parameter.type.is_dynamic() || parameter.type.kind() == Type::Kind::tuple) {
       values.emplace_back(topic);
       continue;
     }
@@ -443,7 +612,9 @@ Result<std::vector<std::optional<Word>>> event_topics(const Signature& event,
       continue;
     }
     const Type& type = indexed[i]->type;
-    if (type.kind() == Type::Kind::array) return usage("indexed array parameters are not supported");
+    if (type.kind() == Type::Kind::array || type.kind() == Type::Kind::tuple) {
+      return usage("indexed array and tuple parameters are not supported");
+    }
     if (type.is_dynamic()) {
       // The EVM hashes an indexed string or bytes value's contents, unpadded.
       const auto* text = value->get_if<std::string>();

@@ -2,8 +2,8 @@
 
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
-#include "mlchain/eth/registry_artifact.hpp"
 #include "mlchain/keys/key_directory.hpp"
 
 namespace mlchain::chain {

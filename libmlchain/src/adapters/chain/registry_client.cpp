@@ -4,8 +4,8 @@
 #include <type_traits>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
-#include "mlchain/eth/registry_artifact.hpp"
 
 namespace mlchain::chain {
 namespace {
@@ -88,6 +88,21 @@ Result<bool> RegistryClient::is_writer(std::string_view repo, const codec::Addre
 Result<std::vector<std::string>> RegistryClient::branches_of(std::string_view repo) {
   MLCHAIN_TRY(const Bytes answer, view(registry::branches_of_calldata(repo), "branchesOf"));
   return from_node(registry::decode_branches_of(answer), rpc_, "branchesOf");
+}
+
+Result<std::optional<codec::Address>> RegistryClient::governance_of(std::string_view repo) {
+  MLCHAIN_TRY(const Bytes data, view(eth::registry::governance_of_calldata(repo), "governanceOf"));
+  MLCHAIN_TRY(const auto governance, from_node(eth::registry::decode_governance_of(data), rpc_, "governanceOf"));
+  if (governance == codec::Address{}) return std::optional<codec::Address>{};
+  return std::optional<codec::Address>{governance};
+}
+
+Result<std::optional<std::uint64_t>> RegistryClient::anchored_at(std::string_view repo, const codec::Cid& commit) {
+  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
+  MLCHAIN_TRY(const Bytes data, view(eth::registry::anchored_at_calldata(repo, head), "anchoredAt"));
+  MLCHAIN_TRY(const auto block, from_node(eth::registry::decode_anchored_at(data), rpc_, "anchoredAt"));
+  if (block == 0) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>{block};
 }
 
 Result<std::vector<HeadUpdate>> RegistryClient::head_updates(std::string_view repo,

@@ -384,6 +384,8 @@ std::string_view problem_kind_name(ProblemKind kind) {
       return "missing-object";
     case ProblemKind::not_anchored:
       return "not-anchored";
+    case ProblemKind::not_stage_holder:
+      return "not-stage-holder";
     case ProblemKind::unreadable:
       return "unreadable";
     case ProblemKind::not_a_commit:

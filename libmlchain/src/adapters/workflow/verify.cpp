@@ -4,6 +4,7 @@
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/anchoring.hpp"
+#include "mlchain/chain/governance.hpp"
 #include "mlchain/remote/remote_verify.hpp"
 
 namespace mlchain::workflow {
@@ -55,17 +56,35 @@ Anchoring anchoring_of(const chain::Anchoring& found, const chain::ChainRemote& 
                    .confirmations = found.confirmations};
 }
 
+// The stage's holder, read from the governance's view (two calls: the registry names the governance, the governance its holder): a commit that does not
+// hold the stage now is a not-stage-holder problem.
+Status check_stage(const chain::ChainRemote& remote, const std::string& stage, VerifyReport& report) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  chain::GovernanceClient governance(rpc, remote);
+  MLCHAIN_TRY(const auto contract, governance.governance());
+  MLCHAIN_TRY(const auto state, governance.stage(stage));
+  report.stage = StageCheck{stage, state.holder, state.since_block, state.attestations, contract};
+  if (!state.holder || *state.holder != *report.commit)
+    report.problems.push_back(repo::VerifyProblem{
+        repo::ProblemKind::not_stage_holder, std::nullopt,
+        state.holder ? "stage '" + stage + "' held by " + state.holder->to_string()
+                     : "stage '" + stage + "' held by no commit",
+        report.commit->to_string()});
+  return {};
+}
+
 // Anchored: the report carries the push that did it; not anchored: a not-anchored problem saying why.
 Status check_chain(repo::Repository& repository, const ChainCheck& check, VerifyReport& report) {
   MLCHAIN_TRY(auto remote, chain::find_chain_remote(repository, check.remote));
   MLCHAIN_TRY(auto found, chain::check_anchored(repository, remote, *report.commit, check.min_confirmations));
   if (found.anchoring) {
     report.anchoring = anchoring_of(*found.anchoring, remote);
-    return {};
+  } else {
+    report.problems.push_back(repo::VerifyProblem{
+        repo::ProblemKind::not_anchored, std::nullopt,
+        "anchored with at least " + std::to_string(check.min_confirmations) + " confirmation(s)", found.detail});
   }
-  report.problems.push_back(repo::VerifyProblem{
-      repo::ProblemKind::not_anchored, std::nullopt,
-      "anchored with at least " + std::to_string(check.min_confirmations) + " confirmation(s)", found.detail});
+  if (check.stage) MLCHAIN_TRY_STATUS(check_stage(remote, *check.stage, report));
   return {};
 }
 
@@ -79,7 +98,7 @@ Result<VerifyReport> verify(const VerifyRequest& request) {
   }
   auto checked = repository ? repo::verify(*repository, repository_request(request)) : verify_on_node(request);
   if (!checked) return checked.error();
-  VerifyReport report{std::move(checked).value(), std::nullopt};
+  VerifyReport report{std::move(checked).value(), std::nullopt, std::nullopt};
   if (!request.chain || !report.commit) return report;
   // A commit read from a node is looked up in the repository here, whose remote names the chain.
   if (!repository) {

@@ -51,6 +51,19 @@ const Signature& branches_of_function() {
   return function;
 }
 
+const Signature& set_governance_function() {
+  static const Signature function{"setGovernance", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& governance_of_function() {
+  static const Signature function{"governanceOf", {plain(Type::string())}};
+  return function;
+}
+const Signature& anchored_at_function() {
+  static const Signature function{"anchoredAt", {plain(Type::string()), plain(Type::bytes32())}};
+  return function;
+}
+
 const Signature& repository_created_event() {
   static const Signature event{"RepositoryCreated",
                                {indexed(Type::bytes32()), plain(Type::string()), indexed(Type::address())}};
@@ -218,6 +231,27 @@ Result<Bytes> is_writer_calldata(std::string_view repo, const codec::Address& wh
   return call(is_writer_function(), {repo, who});
 }
 Result<Bytes> branches_of_calldata(std::string_view repo) { return call(branches_of_function(), {repo}); }
+
+Result<Bytes> set_governance_calldata(std::string_view repo, const codec::Address& governance) {
+  return call(set_governance_function(), {repo, governance});
+}
+Result<Bytes> governance_of_calldata(std::string_view repo) { return call(governance_of_function(), {repo}); }
+Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit) {
+  return call(anchored_at_function(), {repo, commit});
+}
+
+Result<codec::Address> decode_governance_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(governance_of_function(), {Type::address()}, return_data));
+  return take<codec::Address>(values, 0, "governance");
+}
+
+Result<std::uint64_t> decode_anchored_at(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(anchored_at_function(), {Type::uint256()}, return_data));
+  MLCHAIN_TRY(const auto block, take<codec::U256>(values, 0, "block"));
+  const auto small = block.to_uint64();
+  if (!small) return make_error(ErrorKind::invalid_input, "registry: anchoredAt answered a block beyond 64 bits");
+  return *small;
+}
 
 Result<Head> decode_head_of(ByteView return_data) {
   MLCHAIN_TRY(auto values, decode_return(head_of_function(), {Type::bytes32()}, return_data));

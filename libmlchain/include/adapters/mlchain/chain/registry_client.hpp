@@ -45,6 +45,10 @@ class RegistryClient {
   Result<std::optional<codec::Address>> owner_of(std::string_view repo);
   Result<bool> is_writer(std::string_view repo, const codec::Address& who);
   Result<std::vector<std::string>> branches_of(std::string_view repo);
+  // The governance contract the repository's owner chose; nothing when none.
+  Result<std::optional<codec::Address>> governance_of(std::string_view repo);
+  // The first block at which `commit` was pushed as a head of `repo`; nothing when it never was.
+  Result<std::optional<std::uint64_t>> anchored_at(std::string_view repo, const codec::Cid& commit);
 
   // Every head update of `repo` (or of one branch), oldest first; logs a reorg removed are left out.
   Result<std::vector<HeadUpdate>> head_updates(std::string_view repo,

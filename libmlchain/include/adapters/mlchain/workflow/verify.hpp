@@ -27,6 +27,8 @@ namespace mlchain::workflow {
 struct ChainCheck {
   std::string remote = remote::default_remote;  // whose chain is asked (its rpc, registry and repo)
   std::uint64_t min_confirmations = 1;          // of the anchoring block, itself included
+  // --stage S: the commit must hold S now on the repository's governance (a not-stage-holder problem if not).
+  std::optional<std::string> stage;
 };
 
 struct VerifyRequest {
@@ -59,8 +61,18 @@ struct Anchoring {
   std::uint64_t confirmations = 0;
 };
 
+// What the governance says about the stage asked for.
+struct StageCheck {
+  std::string stage;
+  std::optional<codec::Cid> holder;  // nothing: no commit holds the stage
+  std::uint64_t since_block = 0;
+  std::vector<std::array<std::uint8_t, 32>> attestations;  // the evaluation UIDs the promotion rests on
+  codec::Address governance;
+};
+
 struct VerifyReport : repo::VerifyReport {
   std::optional<Anchoring> anchoring;  // set when the chain was asked and anchors the commit
+  std::optional<StageCheck> stage;     // set when a stage was asked
 };
 
 // Errors only when verification cannot start or the chain cannot be asked: invalid_argument (both ipfs

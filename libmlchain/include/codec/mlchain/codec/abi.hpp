@@ -1,12 +1,14 @@
 #pragma once
 // The Solidity contract ABI (docs.soliditylang.org, "Contract ABI Specification") for the types the
-// registry uses and a few more: uint256, address, bool, bytes32, bytes, string and dynamic arrays T[] of
-// any of them. Function calls (selector ‖ arguments), return data, event logs (topics and data) and revert
-// data (Error(string), Panic(uint256), custom errors by selector).
+// registry, EAS and the governance contract use: uintN and intN (N = 8 … 256), address, bool, bytes32, bytes,
+// string, dynamic arrays T[] and tuples (T1,T2,…) of any of them. Function calls (selector ‖ arguments),
+// return data, event logs (topics and data) and revert data (Error(string), Panic(uint256), custom errors
+// by selector).
 //
 // encode() writes the standard (canonical) layout. decode() is strict: every offset and length lies inside
 // the data, offsets point where the standard layout puts them, padding bytes are zero, a bool is 0 or 1,
-// an address's upper 12 bytes are zero, and nothing follows the encoded values. So an accepted input
+// an address's upper 12 bytes are zero, a uintN word has no bit above its N, an intN word is the sign
+// extension of its N bits, and nothing follows the encoded values. So an accepted input
 // re-encodes to itself. Strings are not checked for UTF-8: Solidity does not enforce it, and one odd name
 // in an event must not make a whole history unreadable; callers that print them escape what they print. Errors are
 // ErrorKind::invalid_input, "abi: … at byte N"; a caller that got the bytes from a remote reports its own remote error
@@ -25,6 +27,7 @@
 
 #include "mlchain/bytes.hpp"
 #include "mlchain/codec/address.hpp"
+#include "mlchain/codec/i256.hpp"
 #include "mlchain/codec/keccak.hpp"
 #include "mlchain/codec/u256.hpp"
 #include "mlchain/result.hpp"
@@ -36,45 +39,66 @@ using Word = std::array<std::uint8_t, 32>;  // bytes32, and a topic
 
 class Type {
  public:
-  enum class Kind { uint256, address, boolean, bytes32, bytes, string, array };
+  enum class Kind { uint, int_, address, boolean, bytes32, bytes, string, array, tuple };
 
-  static Type uint256() { return Type(Kind::uint256); }
+  static Type uint256() { return Type(Kind::uint, 256); }
+  static Type int256() { return Type(Kind::int_, 256); }
+  // bits: 8, 16, … 256; anything else is a programming error and yields uint256 / int256.
+  static Type uint(unsigned bits);
+  static Type int_(unsigned bits);
   static Type address() { return Type(Kind::address); }
   static Type boolean() { return Type(Kind::boolean); }
   static Type bytes32() { return Type(Kind::bytes32); }
   static Type bytes() { return Type(Kind::bytes); }
   static Type string() { return Type(Kind::string); }
   static Type array_of(Type element);
-  // "uint256", "address", "bool", "bytes32", "bytes", "string", "T[]" ("uint" means uint256). Anything else
-  // is an invalid_input error naming the text.
+  static Type tuple(std::vector<Type> components);
+  // "uint256", "uint8", "int256", "address", "bool", "bytes32", "bytes", "string", "T[]", "(T1,T2)" ("uint"
+  // and "int" mean the 256-bit ones). A tuple component may carry a name, which is ignored, as in the
+  // signatures Solidity prints: "(address recipient,uint64 expirationTime)". The empty tuple "()" is
+  // refused (Solidity has no empty struct). Anything else is an invalid_input error naming the text.
   static Result<Type> parse(std::string_view text);
 
   Kind kind() const { return kind_; }
+  // The width of a uint or int; 0 for the other kinds.
+  unsigned bits() const { return bits_; }
   // The element type of an array; null for the other kinds.
   const Type* element() const { return element_.get(); }
-  // Whether values live in the tail (bytes, string, arrays), so the head holds an offset.
+  // The component types of a tuple; empty for the other kinds.
+  const std::vector<Type>& components() const;
+  // Whether values live in the tail (bytes, string, arrays, tuples with a dynamic component), so the head
+  // holds an offset.
   bool is_dynamic() const;
-  // The canonical name used in signatures: "uint256", "string[]".
+  // The canonical name used in signatures: "uint256", "string[]", "(address,(uint8,bytes32)[])".
   std::string name() const;
 
   friend bool operator==(const Type& a, const Type& b);
 
  private:
-  explicit Type(Kind kind) : kind_(kind) {}
+  explicit Type(Kind kind, unsigned bits = 0) : kind_(kind), bits_(bits) {}
   Kind kind_;
+  unsigned bits_;
   std::shared_ptr<const Type> element_;
+  std::shared_ptr<const std::vector<Type>> components_;
 };
 
 class Value;
 using List = std::vector<Value>;
+// The value of a tuple type: one field per component, in order.
+struct Tuple {
+  std::vector<Value> fields;
+  friend bool operator==(const Tuple&, const Tuple&) = default;
+};
 
-// One value of one of the types above: a U256 (uint256), Address (address), bool, Word (bytes32), Bytes
-// (bytes), std::string (string) or List (T[]). encode() checks that each value matches its type.
+// One value of one of the types above: a U256 (uintN), I256 (intN), Address (address), bool, Word (bytes32),
+// Bytes (bytes), std::string (string), List (T[]) or Tuple ((T1,T2,…)). encode() checks that each value matches
+// its type and that a number fits its width.
 class Value {
  public:
   Value(U256 value) : data_(value) {}  // NOLINT: implicit by design
   template <std::unsigned_integral T>
   requires(!std::same_as<T, bool>) Value(T value) : data_(U256(std::uint64_t{value})) {}  // NOLINT
+  Value(I256 value) : data_(value) {}                                                     // NOLINT
   Value(Address value) : data_(value) {}                                                  // NOLINT
   Value(bool value) : data_(value) {}                                                     // NOLINT
   Value(Word value) : data_(value) {}                                                     // NOLINT
@@ -83,8 +107,9 @@ class Value {
   Value(std::string_view value) : data_(std::string(value)) {}                            // NOLINT
   Value(const char* value) : data_(std::string(value)) {}                                 // NOLINT: not bool
   Value(List value) : data_(std::move(value)) {}                                          // NOLINT
+  Value(Tuple value) : data_(std::move(value)) {}                                         // NOLINT
 
-  // The alternative held, or null: T is one of U256, Address, bool, Word, Bytes, std::string, List.
+  // The alternative held, or null: T is one of U256, I256, Address, bool, Word, Bytes, std::string, List, Tuple.
   template <class T>
   const T* get_if() const {
     return std::get_if<T>(&data_);
@@ -93,7 +118,7 @@ class Value {
   friend bool operator==(const Value&, const Value&) = default;
 
  private:
-  std::variant<U256, Address, bool, Word, Bytes, std::string, List> data_;
+  std::variant<U256, I256, Address, bool, Word, Bytes, std::string, List, Tuple> data_;
 };
 
 // keccak256 of the text, as it is (no normalisation).
@@ -132,8 +157,8 @@ Result<Bytes> encode_call(const Signature& function, std::span<const Value> argu
 Result<std::vector<Value>> decode_call(const Signature& function, ByteView calldata);
 
 // One log of `event` (topics[0] must be its topic): the values of all parameters in declaration order.
-// An indexed parameter of a dynamic type (string, bytes, array) is only its keccak-256 in the topics, so
-// its value is that Word.
+// An indexed parameter of a dynamic type (string, bytes, array) or a tuple is only its keccak-256 in the
+// topics, so its value is that Word.
 Result<std::vector<Value>> decode_log(const Signature& event, std::span<const Word> topics, ByteView data);
 // The topics a log of `event` carries when its indexed parameters have these values (nothing means any):
 // topic 0, then one per indexed parameter, for an eth_getLogs filter. A dynamic value is hashed as the

@@ -56,6 +56,11 @@ Result<Bytes> head_of_calldata(std::string_view repo, std::string_view branch);
 Result<Bytes> owner_of_calldata(std::string_view repo);
 Result<Bytes> is_writer_calldata(std::string_view repo, const codec::Address& who);
 Result<Bytes> branches_of_calldata(std::string_view repo);
+// The repository's governance contract, chosen by its owner (zero: none), and the first block at which a
+// head was pushed in the repository (0: never: such a commit cannot be evaluated or promoted).
+Result<Bytes> set_governance_calldata(std::string_view repo, const codec::Address& governance);
+Result<Bytes> governance_of_calldata(std::string_view repo);
+Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit);
 
 // The return data of the views, as eth_call answers it.
 Result<Head> decode_head_of(ByteView return_data);
@@ -63,6 +68,8 @@ Result<Head> decode_head_of(ByteView return_data);
 Result<codec::Address> decode_owner_of(ByteView return_data);
 Result<bool> decode_is_writer(ByteView return_data);
 Result<std::vector<std::string>> decode_branches_of(ByteView return_data);
+Result<codec::Address> decode_governance_of(ByteView return_data);
+Result<std::uint64_t> decode_anchored_at(ByteView return_data);
 
 // The events. Each log carries its ids and addresses in indexed topics and the names and heads in its data.
 struct RepositoryCreated {

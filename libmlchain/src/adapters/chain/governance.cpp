@@ -1,0 +1,644 @@
+#include "mlchain/chain/governance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "mlchain/chain/registry_client.hpp"
+#include "mlchain/codec/abi.hpp"
+#include "mlchain/codec/eip712.hpp"
+#include "mlchain/codec/fixed_point.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/crypto/secp256k1.hpp"
+#include "mlchain/eth/registry_abi.hpp"
+#include "mlchain/remote/remotes.hpp"
+
+namespace mlchain::chain {
+namespace {
+
+namespace gov = eth::governance;
+namespace eas = eth::eas;
+using json = nlohmann::ordered_json;
+
+std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
+
+template <class T>
+Result<T> from_node(Result<T> decoded, const eth::RpcClient& rpc, std::string_view what) {
+  if (!decoded)
+    return make_error(ErrorKind::remote_unavailable, rpc.display_url() + " answered " + std::string(what) +
+                                                         " with malformed data: " + decoded.error().message);
+  return decoded;
+}
+
+// Why a governance, EAS or registry call reverted, as the error to report.
+Error explain_revert(ByteView revert_data, std::string_view repo) {
+  if (auto refusal = gov::decode_refusal(revert_data)) return make_error(refusal->kind, refusal->message);
+  if (auto refusal = eas::describe_error(revert_data)) return make_error(ErrorKind::refused_by_contract, *refusal);
+  if (auto registry_error = eth::registry::decode_error(revert_data); registry_error && *registry_error)
+    return explain_registry_revert(revert_data, repo, {});
+  const auto revert = codec::abi::decode_revert(revert_data, {});
+  return make_error(ErrorKind::refused_by_contract,
+                    "the contract refused the transaction (" +
+                        (revert ? revert->describe() : std::string("revert data ") + codec::to_0x_hex(revert_data)) +
+                        ")");
+}
+
+Result<GovernanceWord> digest_of(const codec::Cid& cid, std::string_view what) {
+  const auto& hash = cid.hash();
+  if (hash.code != codec::multihash_code::sha2_256 || hash.digest.size() != 32)
+    return make_error(ErrorKind::invalid_argument,
+                      std::string(what) + " " + cid.to_string() + " is not addressed by a sha2-256 digest");
+  GovernanceWord word;
+  std::copy(hash.digest.begin(), hash.digest.end(), word.begin());
+  return word;
+}
+
+std::optional<codec::Cid> commit_or_none(const GovernanceWord& word) {
+  if (eth::registry::is_empty(word)) return std::nullopt;
+  auto cid = eth::registry::commit_of(word);
+  if (!cid) return std::nullopt;
+  return *cid;
+}
+
+// One transaction about the remote's governance: the remote's earlier transactions are finished first, then
+// this one is journaled, sent and settled.
+Result<Settled> send(repo::Repository& repository, const ChainRemote& remote, std::string action,
+                     std::optional<codec::Address> to, Bytes data, core::Signer& signer, const ChainOptions& options) {
+  Journal journal = journal_of(repository);
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  Transactor transactor(rpc, journal, settings_for(remote, options),
+                        [repo = remote.repo](ByteView revert_data) { return explain_revert(revert_data, repo); });
+  if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
+  if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
+    return std::move(finished).error();
+  Intent intent;
+  intent.entry.purpose = Purpose::governance;
+  intent.entry.remote = remote.name;
+  intent.entry.rpc = rpc.display_url();
+  intent.entry.repo = remote.repo;
+  intent.entry.action = std::move(action);
+  intent.to = to;
+  intent.data = std::move(data);
+  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), signer));
+  return transactor.settle(OpenTransaction{{sent}});
+}
+
+Result<codec::Address> created_contract(const Settled& settled, std::string_view what) {
+  if (!settled.receipt.contract_address)
+    return make_error(ErrorKind::remote_unavailable, "the receipt of the " + std::string(what) + " deployment " +
+                                                         codec::to_0x_hex(settled.receipt.transaction_hash) +
+                                                         " names no contract");
+  return *settled.receipt.contract_address;
+}
+
+// An EAS this mlchain can sign for: code at the address that answers version() "1.4.0".
+Status check_eas(eth::RpcClient& rpc, const codec::Address& address) {
+  const std::string where = address_text(address) + " at " + rpc.display_url();
+  MLCHAIN_TRY(const Bytes code, rpc.code(address));
+  if (code.empty()) return make_error(ErrorKind::not_found, "no EAS contract at " + where);
+  MLCHAIN_TRY(const Bytes calldata, eas::version_calldata());
+  MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{std::nullopt, address, calldata, std::nullopt, std::nullopt}));
+  const auto* answer = std::get_if<Bytes>(&reply);
+  auto version = answer != nullptr ? eas::decode_version(*answer) : Result<std::string>(make_error(ErrorKind::invalid_input, "no answer"));
+  if (!version || *version != eas::domain_version)
+    return make_error(ErrorKind::unsupported, "the contract at " + where + " is not EAS " +
+                                                  std::string(eas::domain_version) +
+                                                  (version ? " (it reports version " + *version + ")" : "") +
+                                                  ": pass --eas with an EAS 1.4.0 deployment");
+  return {};
+}
+
+json typed_data_json(const std::string& text) { return json::parse(text); }
+
+Result<std::string> string_field(const json& document, const char* name) {
+  const auto found = document.find(name);
+  if (found == document.end() || !found->is_string())
+    return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\" is missing or not a string");
+  return found->get<std::string>();
+}
+
+Result<std::uint64_t> uint_field(const json& document, const char* name) {
+  const auto found = document.find(name);
+  if (found != document.end() && found->is_number_unsigned()) return found->get<std::uint64_t>();
+  if (found != document.end() && found->is_string()) {
+    auto value = codec::U256::parse_decimal(found->get<std::string>());
+    if (value && value->to_uint64()) return *value->to_uint64();
+  }
+  return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\" is not a number");
+}
+
+Result<GovernanceWord> word_field(const json& document, const char* name) {
+  MLCHAIN_TRY(const auto text, string_field(document, name));
+  auto bytes = codec::from_0x_hex(text);
+  if (!bytes || bytes->size() != 32)
+    return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\" is not 32 bytes of 0x hex");
+  GovernanceWord word;
+  std::copy(bytes->begin(), bytes->end(), word.begin());
+  return word;
+}
+
+Result<codec::Address> address_field(const json& document, const char* name) {
+  MLCHAIN_TRY(const auto text, string_field(document, name));
+  auto address = codec::parse_address(text);
+  if (!address)
+    return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\": " + address.error().message);
+  return *address;
+}
+
+Result<codec::Cid> cid_field(const json& document, const char* name) {
+  MLCHAIN_TRY(const auto text, string_field(document, name));
+  auto cid = codec::Cid::parse(text);
+  if (!cid) return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\": " + cid.error().message);
+  return *cid;
+}
+
+std::string reason_of(const eth::RpcError& error, std::string_view repo) {
+  if (error.kind() == eth::RpcError::Kind::execution_reverted) return explain_revert(error.revert_data, repo).message;
+  return error.describe();
+}
+
+}  // namespace
+
+Result<Bytes> GovernanceClient::view(const codec::Address& contract, const Result<Bytes>& calldata,
+                                     std::string_view what) {
+  if (!calldata) return calldata.error();
+  MLCHAIN_TRY(auto reply, rpc_.call(eth::CallRequest{std::nullopt, contract, *calldata, std::nullopt, std::nullopt}));
+  if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
+    if (refusal->kind() == eth::RpcError::Kind::execution_reverted) {
+      if (auto known = gov::decode_refusal(refusal->revert_data)) return make_error(known->kind, known->message);
+    }
+    return make_error(ErrorKind::remote_unavailable, std::string(what) + " on " + address_text(contract) + " at " +
+                                                         rpc_.display_url() + ": " + refusal->describe());
+  }
+  return std::get<Bytes>(std::move(reply));
+}
+
+Result<codec::Address> GovernanceClient::governance() {
+  if (governance_) return *governance_;
+  RegistryClient registry(rpc_, remote_.registry);
+  MLCHAIN_TRY(const auto governance, registry.governance_of(remote_.repo));
+  if (!governance)
+    return make_error(ErrorKind::not_found, "repository '" + remote_.repo + "' on registry " +
+                                                address_text(remote_.registry) +
+                                                " has no governance: its owner runs 'mlchain governance deploy'");
+  governance_ = *governance;
+  return *governance;
+}
+
+Result<GovernanceSite> GovernanceClient::locate() {
+  if (site_) return *site_;
+  GovernanceSite site;
+  MLCHAIN_TRY(site.governance, governance());
+  MLCHAIN_TRY(const Bytes eas_answer, view(site.governance, gov::eas_calldata(), "eas()"));
+  MLCHAIN_TRY(site.eas, from_node(gov::decode_address(eas_answer), rpc_, "eas()"));
+  MLCHAIN_TRY(const Bytes schema_answer, view(site.governance, gov::evaluation_schema_calldata(), "evaluationSchema()"));
+  MLCHAIN_TRY(site.evaluation_schema, from_node(gov::decode_word(schema_answer), rpc_, "evaluationSchema()"));
+  MLCHAIN_TRY(site.chain_id, rpc_.chain_id());
+  site_ = site;
+  return site;
+}
+
+Result<gov::Round> GovernanceClient::round() {
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::round_of_calldata(remote_.repo), "roundOf"));
+  return from_node(gov::decode_round_of(data), rpc_, "roundOf");
+}
+
+Result<std::vector<std::string>> GovernanceClient::stages() {
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::stages_of_calldata(remote_.repo), "stagesOf"));
+  return from_node(gov::decode_stages_of(data), rpc_, "stagesOf");
+}
+
+Result<gov::StagePolicy> GovernanceClient::stage_policy(std::string_view stage) {
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::stage_policy_calldata(remote_.repo, stage), "stagePolicy"));
+  return from_node(gov::decode_stage_policy(data), rpc_, "stagePolicy");
+}
+
+Result<StageState> GovernanceClient::stage(std::string_view stage) {
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::holder_of_calldata(remote_.repo, stage), "holderOf"));
+  MLCHAIN_TRY(const auto holder, from_node(gov::decode_holder_of(data), rpc_, "holderOf"));
+  StageState state;
+  state.stage = std::string(stage);
+  state.holder = commit_or_none(holder.commit);
+  state.since_block = holder.since_block;
+  state.previous = commit_or_none(holder.previous);
+  state.attestations = holder.attestations;
+  return state;
+}
+
+Result<std::vector<gov::RuleCheck>> GovernanceClient::check(std::string_view stage, const codec::Cid& commit) {
+  MLCHAIN_TRY(const auto governance_address, governance());
+  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
+  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::check_calldata(remote_.repo, stage, head), "check"));
+  return from_node(gov::decode_check(data), rpc_, "check");
+}
+
+Result<RecordedEvaluation> GovernanceClient::evaluation(const GovernanceWord& uid) {
+  MLCHAIN_TRY(const auto site, locate());
+  MLCHAIN_TRY(const Bytes data, view(site.eas, eas::get_attestation_calldata(uid), "getAttestation"));
+  MLCHAIN_TRY(const auto attestation, from_node(eas::decode_get_attestation(data), rpc_, "getAttestation"));
+  if (attestation.uid != uid)
+    return make_error(ErrorKind::not_found, "EAS at " + address_text(site.eas) + " has no attestation " +
+                                                codec::to_0x_hex(uid));
+  RecordedEvaluation recorded;
+  recorded.uid = uid;
+  recorded.evaluator = attestation.attester;
+  recorded.time = attestation.time;
+  MLCHAIN_TRY(recorded.evaluation, from_node(gov::decode_evaluation(attestation.data), rpc_, "getAttestation"));
+  return recorded;
+}
+
+Result<codec::U256> GovernanceClient::nonce(const codec::Address& attester) {
+  MLCHAIN_TRY(const auto site, locate());
+  MLCHAIN_TRY(const Bytes data, view(site.eas, eas::get_nonce_calldata(attester), "getNonce"));
+  return from_node(eas::decode_get_nonce(data), rpc_, "getNonce");
+}
+
+Result<std::optional<std::uint64_t>> GovernanceClient::anchored_at(const codec::Cid& commit) {
+  RegistryClient registry(rpc_, remote_.registry);
+  return registry.anchored_at(remote_.repo, commit);
+}
+
+Result<std::vector<LedgerEntry>> GovernanceClient::ledger(const std::optional<codec::Cid>& commit) {
+  MLCHAIN_TRY(const auto site, locate());
+  std::optional<GovernanceWord> wanted;
+  if (commit) {
+    MLCHAIN_TRY(wanted, eth::registry::head_of(*commit));
+  }
+  eth::LogFilter filter;
+  filter.addresses = {site.governance};
+  filter.topics = {gov::event_topics(), {eth::registry::repository_id(remote_.repo)}};
+  MLCHAIN_TRY(auto logs, rpc_.logs(filter));
+  std::vector<LedgerEntry> entries;
+  for (const auto& log : logs) {
+    if (log.removed) continue;
+    if (log.address != site.governance)
+      return make_error(ErrorKind::remote_unavailable,
+                        rpc_.display_url() + " answered eth_getLogs with a log of another contract");
+    LedgerEntry entry;
+    entry.block = log.block_number;
+    entry.transaction = log.transaction_hash;
+    entry.log_index = log.log_index;
+    MLCHAIN_TRY(entry.event, from_node(gov::decode_event(log.topics, log.data), rpc_, "eth_getLogs"));
+    if (wanted) {
+      const bool about = std::visit(
+          [&](const auto& event) {
+            using Event = std::decay_t<decltype(event)>;
+            if constexpr (std::is_same_v<Event, gov::RolledBack>) return event.from == *wanted || event.to == *wanted;
+            else if constexpr (requires { event.commit; }) return event.commit == *wanted;
+            else return false;
+          },
+          entry.event);
+      if (!about) continue;
+    }
+    if (const auto* evaluated = std::get_if<gov::Evaluated>(&entry.event)) {
+      MLCHAIN_TRY(auto recorded, evaluation(evaluated->uid));
+      entry.evaluation = std::move(recorded);
+    }
+    entries.push_back(std::move(entry));
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) {
+    return std::tie(a.block, a.log_index) < std::tie(b.block, b.log_index);
+  });
+  return entries;
+}
+
+Result<GovernanceDeployment> deploy_governance(repo::Repository& repository, const ChainRemote& remote,
+                                               std::optional<codec::Address> eas_address, core::Signer& signer,
+                                               const ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  RegistryClient registry(rpc, remote.registry);
+  MLCHAIN_TRY_STATUS(registry.check_deployed());
+  MLCHAIN_TRY(const auto owner, registry.owner_of(remote.repo));
+  if (!owner)
+    return make_error(ErrorKind::not_found, "repository '" + remote.repo +
+                                                "' does not exist on the registry yet: push it first (its first push "
+                                                "creates it, owned by the pusher)");
+  if (*owner != signer.address())
+    return make_error(ErrorKind::refused_by_contract, address_text(signer.address()) + " does not own '" + remote.repo +
+                                                          "' (its owner is " + address_text(*owner) +
+                                                          "): only the owner chooses its governance");
+  MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
+
+  GovernanceDeployment deployment;
+  if (!eas_address) eas_address = eas::known_deployment(chain_id);
+  if (eas_address) {
+    MLCHAIN_TRY_STATUS(check_eas(rpc, *eas_address));
+    deployment.eas = *eas_address;
+  } else {
+    MLCHAIN_TRY(auto schema_settled, send(repository, remote, "deploy-schema-registry", std::nullopt,
+                                          eas::schema_registry_deployment(), signer, options));
+    MLCHAIN_TRY(const auto schema_registry, created_contract(schema_settled, "SchemaRegistry"));
+    deployment.transactions.push_back(std::move(schema_settled));
+    deployment.schema_registry = schema_registry;
+    MLCHAIN_TRY(Bytes eas_code, eas::eas_deployment(schema_registry));
+    MLCHAIN_TRY(auto eas_settled, send(repository, remote, "deploy-eas", std::nullopt, std::move(eas_code), signer, options));
+    MLCHAIN_TRY(deployment.eas, created_contract(eas_settled, "EAS"));
+    deployment.transactions.push_back(std::move(eas_settled));
+  }
+  MLCHAIN_TRY(Bytes governance_code, gov::deployment(deployment.eas, remote.registry));
+  MLCHAIN_TRY(auto governance_settled,
+              send(repository, remote, "deploy-governance", std::nullopt, std::move(governance_code), signer, options));
+  MLCHAIN_TRY(deployment.governance, created_contract(governance_settled, "governance"));
+  deployment.transactions.push_back(std::move(governance_settled));
+  MLCHAIN_TRY(Bytes set_call, eth::registry::set_governance_calldata(remote.repo, deployment.governance));
+  MLCHAIN_TRY(auto set_settled,
+              send(repository, remote, "set-governance", remote.registry, std::move(set_call), signer, options));
+  deployment.transactions.push_back(std::move(set_settled));
+  return deployment;
+}
+
+Result<Settled> set_evaluators(repo::Repository& repository, const ChainRemote& remote,
+                               std::span<const codec::Address> evaluators, std::uint8_t quorum, core::Signer& signer,
+                               const ChainOptions& options) {
+  if (evaluators.empty() || evaluators.size() > 32)
+    return make_error(ErrorKind::invalid_argument, "--evaluator: name 1 to 32 evaluators");
+  if (quorum == 0 || quorum > evaluators.size())
+    return make_error(ErrorKind::invalid_argument, "--quorum " + std::to_string(quorum) + ": must be 1 to the number of evaluators (" +
+                                                       std::to_string(evaluators.size()) + ")");
+  std::set<codec::Address> distinct(evaluators.begin(), evaluators.end());
+  if (distinct.size() != evaluators.size())
+    return make_error(ErrorKind::invalid_argument, "--evaluator: an address is named twice");
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto site, client.locate());
+  MLCHAIN_TRY(Bytes data, gov::set_evaluators_calldata(remote.repo, evaluators, quorum));
+  return send(repository, remote, "set-evaluators", site.governance, std::move(data), signer, options);
+}
+
+Result<Settled> set_stage_policy(repo::Repository& repository, const ChainRemote& remote, std::string_view stage,
+                                 const gov::StagePolicy& policy, core::Signer& signer, const ChainOptions& options) {
+  if (policy.approvals > policy.approvers.size())
+    return make_error(ErrorKind::invalid_argument, "--approvals " + std::to_string(policy.approvals) +
+                                                       " needs at least that many --approver addresses");
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto site, client.locate());
+  MLCHAIN_TRY(Bytes data, gov::set_stage_policy_calldata(remote.repo, stage, policy));
+  return send(repository, remote, "set-stage-policy", site.governance, std::move(data), signer, options);
+}
+
+Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec::Cid& commit, const codec::Cid& suite,
+                                         std::vector<std::pair<std::string, codec::I256>> metrics,
+                                         std::uint64_t deadline, core::Signer& signer) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto site, client.locate());
+  MLCHAIN_TRY(const auto round, client.round());
+  const codec::Address evaluator = signer.address();
+  if (round.number == 0)
+    return make_error(ErrorKind::refused_by_contract, "repository '" + remote.repo +
+                                                          "' has no evaluators yet: its owner runs 'mlchain policy set "
+                                                          "--evaluator ADDR… --quorum K'");
+  if (std::find(round.evaluators.begin(), round.evaluators.end(), evaluator) == round.evaluators.end())
+    return make_error(ErrorKind::refused_by_contract, address_text(evaluator) + " is not an evaluator of '" + remote.repo +
+                                                          "' (round " + std::to_string(round.number) +
+                                                          "): the governance would refuse its result");
+  MLCHAIN_TRY(const auto anchored, client.anchored_at(commit));
+  if (!anchored)
+    return make_error(ErrorKind::refused_by_contract, "commit " + commit.to_string() + " was never anchored in '" +
+                                                          remote.repo + "' by the registry: push it first");
+  MLCHAIN_TRY(const auto nonce, client.nonce(evaluator));
+
+  gov::Evaluation evaluation;
+  MLCHAIN_TRY(evaluation.commit, eth::registry::head_of(commit));
+  MLCHAIN_TRY(evaluation.suite, digest_of(suite, "suite"));
+  evaluation.metrics = metrics;
+  MLCHAIN_TRY(Bytes data, gov::encode_evaluation(evaluation));
+
+  SignedEvaluation signed_evaluation;
+  auto& request = signed_evaluation.attestation.request;
+  request.schema = site.evaluation_schema;
+  request.ref_uid = round.uid;
+  request.data = std::move(data);
+  request.attester = evaluator;
+  request.nonce = nonce;
+  request.deadline = deadline;
+  MLCHAIN_TRY(const auto digest, eas::attest_digest(request, site.chain_id, site.eas));
+  MLCHAIN_TRY(signed_evaluation.attestation.signature, signer.sign_digest(digest));
+  signed_evaluation.typed_data = eas::attest_typed_data(request, site.chain_id, site.eas);
+  signed_evaluation.chain_id = site.chain_id;
+  signed_evaluation.eas = site.eas;
+  signed_evaluation.governance = site.governance;
+  signed_evaluation.repo = remote.repo;
+  signed_evaluation.round = round.number;
+  signed_evaluation.commit = commit;
+  signed_evaluation.suite = suite;
+  signed_evaluation.metrics = std::move(metrics);
+  return signed_evaluation;
+}
+
+std::string evaluation_file(const SignedEvaluation& evaluation) {
+  json metrics = json::object();
+  for (const auto& [name, value] : evaluation.metrics)
+    metrics[name] = json::parse(codec::format_fixed18(value));
+  const json document{{"typed_data", typed_data_json(evaluation.typed_data)},
+                      {"signature", codec::to_0x_hex(evaluation.attestation.signature.bytes)},
+                      {"signer", address_text(evaluation.attestation.request.attester)},
+                      {"commit", evaluation.commit.to_string()},
+                      {"suite", evaluation.suite.to_string()},
+                      {"metrics", metrics},
+                      {"repo", evaluation.repo},
+                      {"governance", address_text(evaluation.governance)},
+                      {"round", evaluation.round}};
+  return document.dump(2) + "\n";
+}
+
+Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
+  const json document = json::parse(text.begin(), text.end(), nullptr, false);
+  if (document.is_discarded() || !document.is_object())
+    return make_error(ErrorKind::invalid_input, "evaluation file: not a JSON object");
+  const auto typed = document.find("typed_data");
+  if (typed == document.end() || !typed->is_object())
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"typed_data\" is missing");
+  const auto message = typed->find("message");
+  const auto domain = typed->find("domain");
+  if (message == typed->end() || !message->is_object() || domain == typed->end() || !domain->is_object())
+    return make_error(ErrorKind::invalid_input, "evaluation file: typed_data has no message or domain");
+
+  SignedEvaluation evaluation;
+  auto& request = evaluation.attestation.request;
+  MLCHAIN_TRY(request.attester, address_field(*message, "attester"));
+  MLCHAIN_TRY(request.schema, word_field(*message, "schema"));
+  MLCHAIN_TRY(request.recipient, address_field(*message, "recipient"));
+  MLCHAIN_TRY(request.expiration_time, uint_field(*message, "expirationTime"));
+  const auto revocable = message->find("revocable");
+  if (revocable == message->end() || !revocable->is_boolean())
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"revocable\" is not a boolean");
+  request.revocable = revocable->get<bool>();
+  MLCHAIN_TRY(request.ref_uid, word_field(*message, "refUID"));
+  MLCHAIN_TRY(const auto data_text, string_field(*message, "data"));
+  auto data = codec::from_0x_hex(data_text);
+  if (!data) return make_error(ErrorKind::invalid_input, "evaluation file: \"data\" is not 0x hex");
+  request.data = std::move(data).value();
+  MLCHAIN_TRY(const auto value_text, string_field(*message, "value"));
+  MLCHAIN_TRY(const auto nonce_text, string_field(*message, "nonce"));
+  auto value = codec::U256::parse_decimal(value_text);
+  auto nonce = codec::U256::parse_decimal(nonce_text);
+  if (!value || !nonce) return make_error(ErrorKind::invalid_input, "evaluation file: \"value\" or \"nonce\" is not a decimal");
+  request.value = *value;
+  request.nonce = *nonce;
+  MLCHAIN_TRY(request.deadline, uint_field(*message, "deadline"));
+  MLCHAIN_TRY(evaluation.chain_id, uint_field(*domain, "chainId"));
+  MLCHAIN_TRY(evaluation.eas, address_field(*domain, "verifyingContract"));
+
+  // The document must be exactly the one these fields give: what cast verifies is what EAS will check.
+  evaluation.typed_data = eas::attest_typed_data(request, evaluation.chain_id, evaluation.eas);
+  MLCHAIN_TRY(const auto digest, eas::attest_digest(request, evaluation.chain_id, evaluation.eas));
+  auto file_digest = codec::eip712::typed_data_digest(typed->dump());
+  if (!file_digest || *file_digest != digest)
+    return make_error(ErrorKind::invalid_input,
+                      "evaluation file: typed_data is not the EAS 1.4.0 Attest document of its own message");
+
+  MLCHAIN_TRY(const auto signature_text, string_field(document, "signature"));
+  auto signature_bytes = codec::from_0x_hex(signature_text);
+  if (!signature_bytes) return make_error(ErrorKind::invalid_input, "evaluation file: \"signature\" is not 0x hex");
+  auto signature = codec::parse_signature(*signature_bytes);
+  if (!signature) return make_error(ErrorKind::bad_signature, "evaluation file: " + signature.error().message);
+  evaluation.attestation.signature = *signature;
+  auto recovered = crypto::recover_address(digest, *signature);
+  MLCHAIN_TRY(const auto signer, address_field(document, "signer"));
+  if (!recovered || *recovered != request.attester || signer != request.attester)
+    return make_error(ErrorKind::bad_signature, "evaluation file: the signature is not " + address_text(request.attester) +
+                                                    "'s over the typed data");
+
+  MLCHAIN_TRY(const auto decoded, gov::decode_evaluation(request.data));
+  MLCHAIN_TRY(evaluation.commit, cid_field(document, "commit"));
+  MLCHAIN_TRY(evaluation.suite, cid_field(document, "suite"));
+  MLCHAIN_TRY(const auto commit_digest, eth::registry::head_of(evaluation.commit));
+  MLCHAIN_TRY(const auto suite_digest, digest_of(evaluation.suite, "suite"));
+  if (commit_digest != decoded.commit || suite_digest != decoded.suite)
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"commit\" or \"suite\" is not what the signed data names");
+  evaluation.metrics = decoded.metrics;
+  MLCHAIN_TRY(evaluation.repo, string_field(document, "repo"));
+  MLCHAIN_TRY(evaluation.governance, address_field(document, "governance"));
+  MLCHAIN_TRY(evaluation.round, uint_field(document, "round"));
+  return evaluation;
+}
+
+Result<SubmitReport> submit_evaluations(repo::Repository& repository, const ChainRemote& remote,
+                                        std::span<const SignedEvaluation> evaluations, core::Signer& signer,
+                                        const ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto site, client.locate());
+  SubmitReport report;
+  std::vector<eas::SignedAttestation> batch;
+  std::vector<std::size_t> batch_index;
+  std::set<std::pair<codec::Address, codec::U256>> seen;
+  for (std::size_t i = 0; i < evaluations.size(); ++i) {
+    const auto& evaluation = evaluations[i];
+    const auto& request = evaluation.attestation.request;
+    if (evaluation.chain_id != site.chain_id || evaluation.eas != site.eas) {
+      report.dropped.push_back({i, "signed for EAS " + address_text(evaluation.eas) + " on chain " +
+                                       std::to_string(evaluation.chain_id) + ", not this repository's governance"});
+      continue;
+    }
+    if (!seen.insert({request.attester, request.nonce}).second) {
+      report.dropped.push_back({i, "the same signed request twice in one batch (it can be submitted only once)"});
+      continue;
+    }
+    MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
+    MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
+    if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
+      report.dropped.push_back({i, reason_of(*refusal, remote.repo)});
+      continue;
+    }
+    batch.push_back(evaluation.attestation);
+    batch_index.push_back(i);
+  }
+  if (batch.empty()) {
+    std::string reasons;
+    for (const auto& dropped : report.dropped)
+      reasons += (reasons.empty() ? "" : "; ") + std::string("#") + std::to_string(dropped.index + 1) + ": " + dropped.reason;
+    return make_error(ErrorKind::refused_by_contract, "nothing to submit, every result was refused: " + reasons);
+  }
+  MLCHAIN_TRY(Bytes data, eas::multi_attest_by_delegation_calldata(batch));
+  MLCHAIN_TRY(auto settled, send(repository, remote, "submit", site.eas, std::move(data), signer, options));
+  std::vector<GovernanceWord> uids;
+  for (const auto& log : settled.receipt.logs) {
+    if (log.address != site.eas || log.topics.empty() || log.topics[0] != eas::attested_topic()) continue;
+    MLCHAIN_TRY(const auto attested, from_node(eas::decode_attested(log.topics, log.data), rpc, "the receipt"));
+    uids.push_back(attested.uid);
+  }
+  if (uids.size() != batch.size())
+    return make_error(ErrorKind::remote_unavailable, "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) +
+                                                         " holds " + std::to_string(uids.size()) + " attestations, not " +
+                                                         std::to_string(batch.size()));
+  for (std::size_t j = 0; j < uids.size(); ++j) report.accepted.push_back({batch_index[j], uids[j]});
+  report.settled = std::move(settled);
+  return report;
+}
+
+std::string failing_rules(std::span<const gov::RuleCheck> checks, std::span<const codec::Address> evaluators) {
+  std::string text;
+  for (const auto& check : checks) {
+    if (check.holds) continue;
+    text += (text.empty() ? "" : "; ") + gov::describe(check, evaluators);
+  }
+  return text;
+}
+
+Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& remote, std::string_view stage,
+                              const codec::Cid& commit, core::Signer& signer, const ChainOptions& options) {
+  MLCHAIN_TRY(const auto stage_word, gov::name_word(stage, "stage"));
+  (void)stage_word;
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto site, client.locate());
+  MLCHAIN_TRY(const auto stages, client.stages());
+  if (std::find(stages.begin(), stages.end(), stage) == stages.end())
+    return make_error(ErrorKind::not_found, "stage '" + std::string(stage) + "' of '" + remote.repo +
+                                                "' has no policy: its owner runs 'mlchain policy set --stage " +
+                                                std::string(stage) + " …'");
+  MLCHAIN_TRY(const auto state, client.stage(stage));
+  if (state.holder && *state.holder == commit)
+    return make_error(ErrorKind::refused_by_contract, commit.to_string() + " holds '" + std::string(stage) + "' already");
+  MLCHAIN_TRY(const auto round, client.round());
+  MLCHAIN_TRY(auto checks, client.check(stage, commit));
+  const std::string failing = failing_rules(checks, round.evaluators);
+  if (!failing.empty())
+    return make_error(ErrorKind::refused_by_contract, "promotion of " + commit.to_string() + " to '" + std::string(stage) +
+                                                          "' refused by policy: " + failing);
+  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
+  GovernanceWord expected{};
+  if (state.holder) {
+    MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));
+  }
+  MLCHAIN_TRY(Bytes data, gov::promote_calldata(remote.repo, stage, head, expected));
+  (void)site;
+  MLCHAIN_TRY(auto settled, send(repository, remote, "promote", site.governance, std::move(data), signer, options));
+  return PromoteReport{commit, state.holder, std::move(checks), std::move(settled)};
+}
+
+Result<Settled> approve(repo::Repository& repository, const ChainRemote& remote, std::string_view stage,
+                        const codec::Cid& commit, core::Signer& signer, const ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto site, client.locate());
+  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
+  MLCHAIN_TRY(Bytes data, gov::approve_calldata(remote.repo, stage, head));
+  return send(repository, remote, "approve", site.governance, std::move(data), signer, options);
+}
+
+Result<std::string> expand_stage_revision(const repo::Repository& repository, std::string_view text) {
+  if (text.size() < 2 || text[0] != '@' || text[1] == '{') return std::string(text);
+  const auto end = text.find_first_of("~^");
+  const std::string_view stage = text.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+  if (auto valid = gov::name_word(stage, "stage"); !valid) return valid.error();
+  MLCHAIN_TRY(const auto remote, find_chain_remote(repository, remote::default_remote));
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto state, client.stage(stage));
+  if (!state.holder)
+    return make_error(ErrorKind::not_found, "'@" + std::string(stage) + "': no commit holds stage '" +
+                                                std::string(stage) + "' of '" + remote.repo + "' now");
+  return state.holder->to_string() + std::string(end == std::string_view::npos ? "" : text.substr(end));
+}
+
+}  // namespace mlchain::chain
