@@ -47,6 +47,8 @@ cast="$peers/node_modules/.bin/cast"
 
 work=${EXAMPLE_DIR:-$(mktemp -d -t mlchain-gated-promotion.XXXXXX)}
 mkdir -p "$work"
+# What an earlier run in EXAMPLE_DIR left (its peers are stopped; their directories are reused).
+rm -rf "$work/homes" "$work/results" "$work/alice" "$work"/evaluator-* "$work/deploy"
 # Run as a test (MLCHAIN set) in a directory of its own making, a successful run leaves nothing behind.
 keep_work=true
 [[ -n ${MLCHAIN:-} && -z ${EXAMPLE_DIR:-} ]] && keep_work=false
