@@ -2,7 +2,8 @@
 # Installs what mlchain needs and is missing, and nothing else.
 #   cmake/install-deps.sh build   the Debian packages to build mlchain
 #   cmake/install-deps.sh peers   those, plus Node.js/npm and the pinned peers from tests/peers/package-lock.json
-#                                 (anvil, the js-ipfs daemon, solc…): what examples/push-and-clone.sh runs
+#                                 (anvil, the js-ipfs daemon, solc…), and Python 3 for the model and the
+#                                 evaluation of examples/gated-promotion.sh: what the examples run
 #   cmake/install-deps.sh test    all of that, plus what only the tests need: clang for the fuzzers,
 #                                 Debian's ipfs-cid, and the pinned EAS contracts package (its compiled
 #                                 artifacts, which contracts/eas/ embeds, compared by tests/interop/eas_artifacts.sh)
@@ -14,8 +15,8 @@ packages=(g++ cmake make pkg-config libcli11-dev libgit2-dev libssl-dev nlohmann
           libcurl4-openssl-dev catch2 libsecp256k1-dev)
 case "$mode" in
   build) ;;
-  peers) packages+=(nodejs npm) ;;
-  test) packages+=(clang libclang-rt-14-dev ipfs-cid nodejs npm) ;;
+  peers) packages+=(nodejs npm python3) ;;
+  test) packages+=(clang libclang-rt-14-dev ipfs-cid nodejs npm python3) ;;
   *) echo "usage: $0 build|peers|test" >&2; exit 2 ;;
 esac
 
