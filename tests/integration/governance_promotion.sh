@@ -193,7 +193,8 @@ done
 # winner's is already pending as it prices its own, before it signs: both are exit 5 "the stage moved".
 for _ in $(seq 300); do
   pending=$("$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["pending"], 16))')
-  finished=$(ls "$work"/race-*.rc 2> /dev/null | wc -l)
+  finished=0
+  for rc in "$work"/race-a.rc "$work"/race-b.rc; do [ ! -e "$rc" ] || finished=$((finished + 1)); done
   [ "$pending" -ge 2 ] || { [ "$pending" -ge 1 ] && [ "$finished" -ge 1 ]; } && break
   sleep 0.1
 done

@@ -65,11 +65,9 @@ Status check_stage(const chain::ChainRemote& remote, const std::string& stage, V
   MLCHAIN_TRY(const auto state, governance.stage(stage));
   report.stage = StageCheck{stage, state.holder, state.since_block, state.attestations, contract};
   if (!state.holder || *state.holder != *report.commit)
-    report.problems.push_back(repo::VerifyProblem{
-        repo::ProblemKind::not_stage_holder, std::nullopt,
-        state.holder ? "stage '" + stage + "' held by " + state.holder->to_string()
-                     : "stage '" + stage + "' held by no commit",
-        report.commit->to_string()});
+    report.problems.push_back(repo::VerifyProblem{repo::ProblemKind::not_stage_holder, "@" + stage,
+                                                  state.holder ? state.holder->to_string() : "no commit",
+                                                  report.commit->to_string()});
   return {};
 }
 

@@ -35,7 +35,8 @@ enum class ProblemKind {
   corrupt,           // a stored block or file content no longer hashes to its CID (path: where it is stored)
   missing_object,    // a block or file content the ancestry needs is not stored (expected: its CID)
   not_anchored,      // verify --chain: no confirmed push on the remote's chain holds the commit (actual: why)
-  not_stage_holder,  // verify --chain --stage S: the commit does not hold S now (expected: the holder, or none)
+  not_stage_holder,  // verify --chain --stage S: the commit does not hold S now (path: @S; expected: the holder,
+                     // or "no commit"; actual: the commit)
   unreadable,        // what is stored for a CID is not a readable regular file: a symlink, a FIFO, a directory,
                      // no permission (path; expected: the CID; actual: what is wrong)
   not_a_commit,      // a ref, a parent link or the CID asked for names a stored block that is not a commit
