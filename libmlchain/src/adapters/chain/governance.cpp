@@ -100,9 +100,11 @@ Status check_eas(eth::RpcClient& rpc, const codec::Address& address) {
   if (code.empty()) return make_error(ErrorKind::not_found, "no EAS contract at " + where);
   MLCHAIN_TRY(const Bytes calldata, eas::version_calldata());
   MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{std::nullopt, address, calldata, std::nullopt, std::nullopt}));
-  const auto* answer = std::get_if<Bytes>(&reply);
-  auto version = answer != nullptr ? eas::decode_version(*answer) : Result<std::string>(make_error(ErrorKind::invalid_input, "no answer"));
-  if (!version || *version != eas::domain_version)
+  std::optional<std::string> version;
+  if (const auto* answer = std::get_if<Bytes>(&reply)) {
+    if (auto decoded = eas::decode_version(*answer)) version = *decoded;
+  }
+  if (version != eas::domain_version)
     return make_error(ErrorKind::unsupported, "the contract at " + where + " is not EAS " +
                                                   std::string(eas::domain_version) +
                                                   (version ? " (it reports version " + *version + ")" : "") +
@@ -592,8 +594,7 @@ std::string failing_rules(std::span<const gov::RuleCheck> checks, std::span<cons
 
 Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& remote, std::string_view stage,
                               const codec::Cid& commit, core::Signer& signer, const ChainOptions& options) {
-  MLCHAIN_TRY(const auto stage_word, gov::name_word(stage, "stage"));
-  (void)stage_word;
+  if (auto valid = gov::name_word(stage, "stage"); !valid) return valid.error();
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   GovernanceClient client(rpc, remote);
   MLCHAIN_TRY(const auto site, client.locate());
@@ -617,7 +618,6 @@ Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& r
     MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));
   }
   MLCHAIN_TRY(Bytes data, gov::promote_calldata(remote.repo, stage, head, expected));
-  (void)site;
   MLCHAIN_TRY(auto settled, send(repository, remote, "promote", site.governance, std::move(data), signer, options));
   return PromoteReport{commit, state.holder, std::move(checks), std::move(settled)};
 }
