@@ -81,12 +81,19 @@ std::string metrics_text(const std::vector<std::pair<std::string, codec::I256>>&
   return text;
 }
 
-void print_report(const chain::SubmitReport& report, const std::vector<std::string>& names, bool as_json,
-                  Context& context) {
+// A file dropped before anything was asked of the chain: it does not read as a signed evaluation.
+struct Unreadable {
+  std::string file;
+  std::string reason;
+};
+
+void print_report(const chain::SubmitReport& report, const std::vector<std::string>& names,
+                  const std::vector<Unreadable>& unreadable, bool as_json, Context& context) {
   if (as_json) {
     auto accepted = json::array();
     for (const auto& entry : report.accepted) accepted.push_back({{"file", names[entry.index]}, {"uid", word_hex(entry.uid)}});
     auto dropped = json::array();
+    for (const auto& entry : unreadable) dropped.push_back({{"file", entry.file}, {"reason", entry.reason}});
     for (const auto& entry : report.dropped) dropped.push_back({{"file", names[entry.index]}, {"reason", entry.reason}});
     json document{{"accepted", accepted}, {"dropped", dropped}};
     if (report.settled) {
@@ -102,6 +109,7 @@ void print_report(const chain::SubmitReport& report, const std::vector<std::stri
                 << " in transaction " << hash_hex(report.settled->receipt.transaction_hash) << ", block "
                 << report.settled->receipt.block_number << ", gas used " << report.settled->receipt.gas_used << '\n';
   for (const auto& entry : report.accepted) context.out << "  attested " << names[entry.index] << ": " << word_hex(entry.uid) << '\n';
+  for (const auto& entry : unreadable) context.out << "  dropped " << entry.file << ": " << entry.reason << '\n';
   for (const auto& entry : report.dropped) context.out << "  dropped " << names[entry.index] << ": " << entry.reason << '\n';
 }
 
@@ -139,7 +147,7 @@ void run_evaluate(const EvaluateOptions& options, Context& context) {
                                           *signer->signer, options.wait.chain_options());
   if (!report) return context.fail(report.error());
   context.out << "signed " << summary << '\n';
-  print_report(*report, {"the evaluation"}, false, context);
+  print_report(*report, {"the evaluation"}, {}, false, context);
 }
 
 void run_submit(const SubmitOptions& options, Context& context) {
@@ -151,16 +159,27 @@ void run_submit(const SubmitOptions& options, Context& context) {
     remote = files.front();
     files.erase(files.begin());
   }
+  // A file that is not a signed evaluation (tampered, badly signed) is dropped like a result the chain
+  // refuses, so the others still count; when none is left, the first such file's error is the answer.
   std::vector<chain::SignedEvaluation> evaluations;
+  std::vector<std::string> names;
+  std::vector<Unreadable> unreadable;
+  std::optional<Error> first_problem;
   for (const auto& file : files) {
     std::ifstream stream(file, std::ios::binary);
     if (!stream) return context.fail(ErrorKind::not_found, "cannot read evaluation file '" + file + "'");
     std::ostringstream text;
     text << stream.rdbuf();
     auto evaluation = chain::parse_evaluation_file(text.str());
-    if (!evaluation) return context.fail(evaluation.error().kind, file + ": " + evaluation.error().message);
+    if (!evaluation) {
+      unreadable.push_back({file, evaluation.error().message});
+      if (!first_problem) first_problem = make_error(evaluation.error().kind, file + ": " + evaluation.error().message);
+      continue;
+    }
     evaluations.push_back(std::move(evaluation).value());
+    names.push_back(file);
   }
+  if (evaluations.empty()) return context.fail(*first_problem);
   auto target = governance_target(remote);
   if (!target) return context.fail(target.error());
   auto signer = workflow::signer_for(&target->repository, options.key);
@@ -168,7 +187,7 @@ void run_submit(const SubmitOptions& options, Context& context) {
   auto report = chain::submit_evaluations(target->repository, target->remote, evaluations, *signer->signer,
                                           options.wait.chain_options());
   if (!report) return context.fail(report.error());
-  print_report(*report, files, options.json, context);
+  print_report(*report, names, unreadable, options.json, context);
 }
 
 }  // namespace

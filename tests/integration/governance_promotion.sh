@@ -108,8 +108,21 @@ forged_typed=$(json_field "$work/forged.json" typed_data)
 forged_signature=$("$cast" wallet sign --private-key "$outsider_key" --data "$forged_typed")
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["signature"] = sys.argv[2]; json.dump(d, open(sys.argv[1], "w"))' \
   "$work/forged.json" "$forged_signature"
-expect 0 "$MLCHAIN" submit "$work/a-e1.json" "$work/forged.json" "$work/a-e2.json"
+# A result whose signed data was edited afterwards (0.93 -> 0.99): its signature no longer holds.
+python3 - "$work/a-e2.json" "$work/tampered.json" << 'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["typed_data"]["message"]
+edited = m["data"].replace("ce80612991d0000", "dbd2fc137a30000")
+assert edited != m["data"]
+m["data"] = edited
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+expect 1 "$MLCHAIN" submit "$work/tampered.json"
+has "tampered.json: evaluation file: the signature is not" <<< "$err" || fail "a lone tampered result: $err"
+expect 0 "$MLCHAIN" submit "$work/a-e1.json" "$work/forged.json" "$work/tampered.json" "$work/a-e2.json"
 has "^submitted 2 evaluations in transaction 0x" <<< "$out" || fail "submit: $out"
+has "dropped $work/tampered.json: evaluation file: the signature is not" <<< "$out" || fail "submit kept the tampered result: $out"
 has -i "dropped $work/forged.json: $outsider is not an evaluator" <<< "$out" || fail "submit did not drop the forgery: $out"
 
 echo "2 of 3 passing: promoted"
