@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
@@ -154,9 +155,39 @@ Result<codec::Cid> cid_field(const json& document, const char* name) {
   return *cid;
 }
 
+// The "metrics" a reader sees must be the values signed: the same names, each the number evaluation_file
+// writes for the signed value (a JSON number, so compared as one).
+Status check_metrics_field(const json& document, const std::vector<std::pair<std::string, codec::I256>>& signed_metrics) {
+  const auto found = document.find("metrics");
+  if (found == document.end() || !found->is_object())
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"metrics\" is missing or not an object");
+  bool same = found->size() == signed_metrics.size();
+  for (const auto& [name, value] : signed_metrics) {
+    const auto shown = found->find(name);
+    same = same && shown != found->end() && shown->is_number() && *shown == json::parse(codec::format_fixed18(value));
+  }
+  if (!same)
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"metrics\" is not what the signed data names");
+  return {};
+}
+
 std::string reason_of(const eth::RpcError& error, std::string_view repo) {
   if (error.kind() == eth::RpcError::Kind::execution_reverted) return explain_revert(error.revert_data, repo).message;
   return error.describe();
+}
+
+// Why EAS or the governance refused one request. EAS reports a used nonce as a bad signature: the nonce
+// tells a request submitted already (or superseded by another signed with the same nonce) from a forgery.
+Result<std::string> refusal_reason(GovernanceClient& client, const eth::RpcError& refusal,
+                                   const eas::DelegatedAttestation& request, std::string_view repo) {
+  std::string reason = reason_of(refusal, repo);
+  if (refusal.kind() != eth::RpcError::Kind::execution_reverted) return reason;
+  MLCHAIN_TRY(const auto nonce, client.nonce(request.attester));
+  if (request.nonce < nonce)
+    return "submitted already: it was signed with EAS nonce " + request.nonce.to_decimal() + " and " +
+           address_text(request.attester) + "'s nonce is now " + nonce.to_decimal() +
+           " (a signed request counts once; a result signed with the same nonce may have been submitted instead)";
+  return reason;
 }
 
 }  // namespace
@@ -183,6 +214,14 @@ Result<codec::Address> GovernanceClient::governance() {
     return make_error(ErrorKind::not_found, "repository '" + remote_.repo + "' on registry " +
                                                 address_text(remote_.registry) +
                                                 " has no governance: its owner runs 'mlchain governance deploy'");
+  // The registry holds whatever address the owner set: only the contract this mlchain embeds, bound to
+  // this registry, answers views and refuses results the way docs/format.md describes.
+  MLCHAIN_TRY(const Bytes code, rpc_.code(*governance));
+  if (!gov::is_governance_code(code, remote_.registry))
+    return make_error(ErrorKind::corrupt, "registry " + address_text(remote_.registry) + " names " +
+                                              address_text(*governance) + " as the governance of '" + remote_.repo +
+                                              "', but " + (code.empty() ? "there is no contract there" : "the contract there is not the mlchain governance of this registry") +
+                                              " at " + rpc_.display_url() + ": its owner runs 'mlchain governance deploy'");
   governance_ = *governance;
   return *governance;
 }
@@ -450,7 +489,9 @@ std::string evaluation_file(const SignedEvaluation& evaluation) {
 }
 
 Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
-  const json document = json::parse(text.begin(), text.end(), nullptr, false);
+  // The JSON parser takes a NUL byte for the end of its input: bytes after one would pass unseen.
+  const json document = text.find('\0') == std::string_view::npos ? json::parse(text.begin(), text.end(), nullptr, false)
+                                                                   : json(json::value_t::discarded);
   if (document.is_discarded() || !document.is_object())
     return make_error(ErrorKind::invalid_input, "evaluation file: not a JSON object");
   const auto typed = document.find("typed_data");
@@ -515,6 +556,7 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   if (commit_digest != decoded.commit || suite_digest != decoded.suite)
     return make_error(ErrorKind::invalid_input, "evaluation file: \"commit\" or \"suite\" is not what the signed data names");
   evaluation.metrics = decoded.metrics;
+  MLCHAIN_TRY_STATUS(check_metrics_field(document, evaluation.metrics));
   MLCHAIN_TRY(evaluation.repo, string_field(document, "repo"));
   MLCHAIN_TRY(evaluation.governance, address_field(document, "governance"));
   MLCHAIN_TRY(evaluation.round, uint_field(document, "round"));
@@ -530,7 +572,9 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   SubmitReport report;
   std::vector<eas::SignedAttestation> batch;
   std::vector<std::size_t> batch_index;
-  std::set<std::pair<codec::Address, codec::U256>> seen;
+  // EAS takes one request per attester and nonce: a second with the same pair is either the same file
+  // twice or another result signed before the first was submitted.
+  std::map<std::pair<codec::Address, codec::U256>, std::size_t> seen;
   for (std::size_t i = 0; i < evaluations.size(); ++i) {
     const auto& evaluation = evaluations[i];
     const auto& request = evaluation.attestation.request;
@@ -539,14 +583,26 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
                                        std::to_string(evaluation.chain_id) + ", not this repository's governance"});
       continue;
     }
-    if (!seen.insert({request.attester, request.nonce}).second) {
-      report.dropped.push_back({i, "the same signed request twice in one batch (it can be submitted only once)"});
+    if (evaluation.repo != remote.repo || evaluation.governance != site.governance) {
+      report.dropped.push_back({i, "a result for repository '" + evaluation.repo + "' of governance " +
+                                       address_text(evaluation.governance) + ", not '" + remote.repo + "' of " +
+                                       address_text(site.governance)});
+      continue;
+    }
+    if (const auto [first, inserted] = seen.emplace(std::pair{request.attester, request.nonce}, i); !inserted) {
+      const bool same = evaluations[first->second].attestation.signature.bytes == evaluation.attestation.signature.bytes;
+      report.dropped.push_back(
+          {i, same ? "the same signed request twice in one batch (it can be submitted only once)"
+                   : "signed with the same EAS nonce as #" + std::to_string(first->second + 1) + " by " +
+                         address_text(request.attester) +
+                         ": only one of them can be submitted (sign it again once the other is on chain)"});
       continue;
     }
     MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
     MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
     if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
-      report.dropped.push_back({i, reason_of(*refusal, remote.repo)});
+      MLCHAIN_TRY(std::string reason, refusal_reason(client, *refusal, request, remote.repo));
+      report.dropped.push_back({i, std::move(reason)});
       continue;
     }
     batch.push_back(evaluation.attestation);
