@@ -63,17 +63,38 @@ std::optional<codec::Cid> commit_or_none(const GovernanceWord& word) {
   return *cid;
 }
 
+Transactor governance_transactor(eth::RpcClient& rpc, Journal& journal, const ChainRemote& remote,
+                                 const ChainOptions& options) {
+  return Transactor(rpc, journal, settings_for(remote, options),
+                    [repo = remote.repo](ByteView revert_data) { return explain_revert(revert_data, repo); });
+}
+
+// Settles the remote's transactions that an earlier run left open (killed, or its node gone mid-way), and
+// returns the governance ones: a rerun finds what it was asked to do already done, and signs nothing again.
+Result<std::vector<Settled>> finish_interrupted(repo::Repository& repository, const ChainRemote& remote,
+                                                Transactor& transactor, Journal& journal) {
+  MLCHAIN_TRY_STATUS(transactor.check_chain());
+  MLCHAIN_TRY(const auto entries, journal.entries());
+  std::vector<JournalEntry> governance_entries;
+  for (const auto& entry : entries)
+    if (entry.purpose == Purpose::governance && entry.remote == remote.name) governance_entries.push_back(entry);
+  std::vector<Settled> finished;
+  for (const auto& open : open_transactions(governance_entries)) {
+    MLCHAIN_TRY(auto settled, transactor.settle(open));
+    finished.push_back(std::move(settled));
+  }
+  MLCHAIN_TRY_STATUS(finish_journal(repository, remote, transactor, journal));
+  return finished;
+}
+
 // One transaction about the remote's governance: the remote's earlier transactions are finished first, then
 // this one is journaled, sent and settled.
 Result<Settled> send(repo::Repository& repository, const ChainRemote& remote, std::string action,
                      std::optional<codec::Address> to, Bytes data, core::Signer& signer, const ChainOptions& options) {
   Journal journal = journal_of(repository);
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
-  Transactor transactor(rpc, journal, settings_for(remote, options),
-                        [repo = remote.repo](ByteView revert_data) { return explain_revert(revert_data, repo); });
-  if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
-  if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
-    return std::move(finished).error();
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY_STATUS(finish_interrupted(repository, remote, transactor, journal));
   Intent intent;
   intent.entry.purpose = Purpose::governance;
   intent.entry.remote = remote.name;
@@ -647,21 +668,34 @@ Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& r
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   GovernanceClient client(rpc, remote);
   MLCHAIN_TRY(const auto site, client.locate());
+  Journal journal = journal_of(repository);
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY(auto interrupted, finish_interrupted(repository, remote, transactor, journal));
   MLCHAIN_TRY(const auto stages, client.stages());
   if (std::find(stages.begin(), stages.end(), stage) == stages.end())
     return make_error(ErrorKind::not_found, "stage '" + std::string(stage) + "' of '" + remote.repo +
                                                 "' has no policy: its owner runs 'mlchain policy set --stage " +
                                                 std::string(stage) + " …'");
   MLCHAIN_TRY(const auto state, client.stage(stage));
-  if (state.holder && *state.holder == commit)
+  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
+  if (state.holder && *state.holder == commit) {
+    // The promotion an interrupted run of this same command sent, now settled, is this one.
+    GovernanceWord before{};
+    if (state.previous) {
+      MLCHAIN_TRY(before, eth::registry::head_of(*state.previous));
+    }
+    MLCHAIN_TRY(const Bytes same_call, gov::promote_calldata(remote.repo, stage, head, before));
+    for (auto& settled : interrupted)
+      if (settled.entry.transaction.to == site.governance && settled.entry.transaction.data == same_call)
+        return PromoteReport{commit, state.previous, {}, std::move(settled)};
     return make_error(ErrorKind::refused_by_contract, commit.to_string() + " holds '" + std::string(stage) + "' already");
+  }
   MLCHAIN_TRY(const auto round, client.round());
   MLCHAIN_TRY(auto checks, client.check(stage, commit));
   const std::string failing = failing_rules(checks, round.evaluators);
   if (!failing.empty())
     return make_error(ErrorKind::refused_by_contract, "promotion of " + commit.to_string() + " to '" + std::string(stage) +
                                                           "' refused by policy: " + failing);
-  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
   GovernanceWord expected{};
   if (state.holder) {
     MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));
