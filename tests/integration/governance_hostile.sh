@@ -4,8 +4,8 @@
 # edited after signing (metrics, data, signature, typed data, another repository, bytes after a NUL) are
 # refused, naming what differs; a replayed result and a second result the same evaluator signed with the same
 # EAS nonce are dropped saying so; a registry that names something else than the embedded governance contract
-# is not trusted (exit 1), whatever the command; a promotion interrupted by kill -9 is finished by its rerun,
-# which signs no second transaction.
+# is not trusted (exit 1), whatever the command; a submission whose RPC dies and a promotion killed with -9
+# while their transactions wait to be mined are finished by their reruns, which sign no second transaction.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
@@ -104,6 +104,30 @@ expect 5 "$MLCHAIN" submit "$work/e2-second.json"
 has "submitted already" <<< "$err" || fail "the second result after the first: $err"
 expect 5 "$MLCHAIN" submit "$work/e1.json"
 has "submitted already" <<< "$err" || fail "a replay: $err"
+
+echo "the RPC dies while a submission waits for its receipt: the rerun finishes it, with no second transaction"
+expect 0 as_key "$e1_key" "$MLCHAIN" evaluate "$A" --suite "$work/suite" --metric accuracy=0.96 --out "$work/r1.json"
+expect 0 as_key "$e2_key" "$MLCHAIN" evaluate "$A" --suite "$work/suite" --metric accuracy=0.97 --out "$work/r2.json"
+start_proxy rpc-drop-proxy.mjs "$rpc"
+expect 0 "$MLCHAIN" remote add flaky --ipfs "$api" --rpc "$proxy" --registry "$registry" --repo model --chain-id 31337
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
+"$MLCHAIN" submit flaky "$work/r1.json" "$work/r2.json" > "$work/cut.out" 2>&1 &
+submitter=$!
+for _ in $(seq 100); do
+  [ "$("$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["pending"], 16))')" -ge 1 ] && break
+  sleep 0.1
+done
+kill "${proxy_pids[-1]}"
+wait "$submitter" && fail "the submission whose RPC died succeeded: $(cat "$work/cut.out")"
+nonce_before=$("$cast" nonce --rpc-url "$rpc" "$(account available_accounts 0)" --block pending)
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
+"$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
+expect 0 "$MLCHAIN" config set remote.flaky.rpc "$rpc"
+expect 0 "$MLCHAIN" submit flaky "$work/r1.json" "$work/r2.json"
+has "^submitted 2 evaluations in transaction" <<< "$out" || fail "the rerun of the submission: $out"
+[ "$("$cast" nonce --rpc-url "$rpc" "$(account available_accounts 0)")" = "$nonce_before" ] ||
+  fail "the rerun of the submission signed a second transaction"
+[ -z "$(ls .mlchain/journal)" ] || fail "the journal still holds $(ls .mlchain/journal)"
 
 echo "a promotion interrupted by kill -9 is finished by its rerun, with no second transaction"
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null

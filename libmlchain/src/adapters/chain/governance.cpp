@@ -584,15 +584,39 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   return evaluation;
 }
 
+namespace {
+
+// The report's accepted results: the receipt's Attested events, in the order of the batch it carried.
+Status record_accepted(Settled settled, const GovernanceSite& site, const std::vector<std::size_t>& batch_index,
+                       const eth::RpcClient& rpc, SubmitReport& report) {
+  std::vector<GovernanceWord> uids;
+  for (const auto& log : settled.receipt.logs) {
+    if (log.address != site.eas || log.topics.empty() || log.topics[0] != eas::attested_topic()) continue;
+    MLCHAIN_TRY(const auto attested, from_node(eas::decode_attested(log.topics, log.data), rpc, "the receipt"));
+    uids.push_back(attested.uid);
+  }
+  if (uids.size() != batch_index.size())
+    return make_error(ErrorKind::remote_unavailable, "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) +
+                                                         " holds " + std::to_string(uids.size()) + " attestations, not " +
+                                                         std::to_string(batch_index.size()));
+  for (std::size_t j = 0; j < uids.size(); ++j) report.accepted.push_back({batch_index[j], uids[j]});
+  report.settled = std::move(settled);
+  return {};
+}
+
+}  // namespace
+
 Result<SubmitReport> submit_evaluations(repo::Repository& repository, const ChainRemote& remote,
                                         std::span<const SignedEvaluation> evaluations, core::Signer& signer,
                                         const ChainOptions& options) {
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   GovernanceClient client(rpc, remote);
   MLCHAIN_TRY(const auto site, client.locate());
+  Journal journal = journal_of(repository);
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY(auto interrupted, finish_interrupted(repository, remote, transactor, journal));
   SubmitReport report;
-  std::vector<eas::SignedAttestation> batch;
-  std::vector<std::size_t> batch_index;
+  std::vector<std::size_t> candidates;
   // EAS takes one request per attester and nonce: a second with the same pair is either the same file
   // twice or another result signed before the first was submitted.
   std::map<std::pair<codec::Address, codec::U256>, std::size_t> seen;
@@ -619,16 +643,35 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
                          ": only one of them can be submitted (sign it again once the other is on chain)"});
       continue;
     }
+    candidates.push_back(i);
+  }
+  // A rerun after an interrupted run of the same submission: its settled transaction is this submission.
+  std::vector<eas::SignedAttestation> all;
+  for (const auto i : candidates) all.push_back(evaluations[i].attestation);
+  if (!all.empty()) {
+    MLCHAIN_TRY(const Bytes same_call, eas::multi_attest_by_delegation_calldata(all));
+    for (auto& settled : interrupted) {
+      if (settled.entry.transaction.to != site.eas || settled.entry.transaction.data != same_call) continue;
+      MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, candidates, rpc, report));
+      return report;
+    }
+  }
+  std::vector<eas::SignedAttestation> batch;
+  std::vector<std::size_t> batch_index;
+  for (const auto i : candidates) {
+    const auto& evaluation = evaluations[i];
     MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
     MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
     if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
-      MLCHAIN_TRY(std::string reason, refusal_reason(client, *refusal, request, remote.repo));
+      MLCHAIN_TRY(std::string reason, refusal_reason(client, *refusal, evaluation.attestation.request, remote.repo));
       report.dropped.push_back({i, std::move(reason)});
       continue;
     }
     batch.push_back(evaluation.attestation);
     batch_index.push_back(i);
   }
+  std::sort(report.dropped.begin(), report.dropped.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
   if (batch.empty()) {
     std::string reasons;
     for (const auto& dropped : report.dropped)
@@ -637,18 +680,7 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   }
   MLCHAIN_TRY(Bytes data, eas::multi_attest_by_delegation_calldata(batch));
   MLCHAIN_TRY(auto settled, send(repository, remote, "submit", site.eas, std::move(data), signer, options));
-  std::vector<GovernanceWord> uids;
-  for (const auto& log : settled.receipt.logs) {
-    if (log.address != site.eas || log.topics.empty() || log.topics[0] != eas::attested_topic()) continue;
-    MLCHAIN_TRY(const auto attested, from_node(eas::decode_attested(log.topics, log.data), rpc, "the receipt"));
-    uids.push_back(attested.uid);
-  }
-  if (uids.size() != batch.size())
-    return make_error(ErrorKind::remote_unavailable, "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) +
-                                                         " holds " + std::to_string(uids.size()) + " attestations, not " +
-                                                         std::to_string(batch.size()));
-  for (std::size_t j = 0; j < uids.size(); ++j) report.accepted.push_back({batch_index[j], uids[j]});
-  report.settled = std::move(settled);
+  MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, batch_index, rpc, report));
   return report;
 }
 
