@@ -163,4 +163,23 @@ for impostor in "$stranger" "$registry"; do
 done
 "$cast" send --rpc-url "$rpc" --private-key "$owner_key" "$registry" "setGovernance(string,address)" model "$governance" > /dev/null
 expect 0 "$MLCHAIN" stage production
+
+echo "a new evaluator set interrupted by kill -9: the rerun starts one new round, not two"
+expect 0 "$MLCHAIN" policy show --json
+round_before=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["round"])' <<< "$out")
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
+"$MLCHAIN" policy set --evaluator "$e1" --evaluator "$e2" --quorum 2 > "$work/killed.out" 2>&1 &
+setter=$!
+for _ in $(seq 100); do
+  [ "$("$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["pending"], 16))')" -ge 1 ] && break
+  sleep 0.1
+done
+kill -9 "$setter"
+{ wait "$setter"; } 2> /dev/null || true
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
+"$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
+expect 0 "$MLCHAIN" policy set --evaluator "$e1" --evaluator "$e2" --quorum 2
+expect 0 "$MLCHAIN" policy show --json
+[ "$(python3 -c 'import json, sys; print(json.load(sys.stdin)["round"])' <<< "$out")" = $((round_before + 1)) ] ||
+  fail "the rerun of policy set started another round: $out"
 echo "ok"

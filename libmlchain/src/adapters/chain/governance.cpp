@@ -94,7 +94,10 @@ Result<Settled> send(repo::Repository& repository, const ChainRemote& remote, st
   Journal journal = journal_of(repository);
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   Transactor transactor = governance_transactor(rpc, journal, remote, options);
-  MLCHAIN_TRY_STATUS(finish_interrupted(repository, remote, transactor, journal));
+  MLCHAIN_TRY(auto interrupted, finish_interrupted(repository, remote, transactor, journal));
+  // The rerun of a command that was interrupted once its transaction was sent: that transaction is this one.
+  for (auto& settled : interrupted)
+    if (settled.entry.transaction.to == to && settled.entry.transaction.data == data) return std::move(settled);
   Intent intent;
   intent.entry.purpose = Purpose::governance;
   intent.entry.remote = remote.name;
