@@ -29,6 +29,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Far above what an evaluation (at most 16 metrics) takes, a few KiB; far below a relayer's memory.
+constexpr std::uintmax_t max_evaluation_file_bytes = 1024 * 1024;
+
 // Long enough for a relayer to gather k results; short enough that a forgotten file stops counting.
 constexpr std::uint64_t default_deadline_seconds = 7 * 24 * 3600;
 
@@ -166,6 +169,10 @@ void run_submit(const SubmitOptions& options, Context& context) {
   for (const auto& file : files) {
     std::ifstream stream(file, std::ios::binary);
     if (!stream) return context.fail(ErrorKind::not_found, "cannot read evaluation file '" + file + "'");
+    // Read whole: a file from a hostile evaluator must not take the relayer's memory.
+    if (const auto size = std::filesystem::file_size(file, error); !error && size > max_evaluation_file_bytes)
+      return context.fail(ErrorKind::invalid_input, file + ": " + std::to_string(size) + " bytes, more than an evaluation file (at most " +
+                                                        std::to_string(max_evaluation_file_bytes) + ")");
     std::ostringstream text;
     text << stream.rdbuf();
     auto evaluation = chain::parse_evaluation_file(text.str());

@@ -78,11 +78,14 @@ edit "$work/e1.json" "$work/nonce-number.json" 'd["typed_data"]["message"]["nonc
 edit "$work/e1.json" "$work/other-repo.json" 'd["repo"] = "other"'
 { cat "$work/e1.json"; printf '\0{"metrics": {"accuracy": 0.99}}'; } > "$work/nul.json"
 echo "not json" > "$work/text.json"
+{ head -c 2000000 /dev/zero | tr '\0' ' '; cat "$work/e1.json"; } > "$work/padded.json"
 for name in metrics no-metrics more-metrics; do
   expect 2 "$MLCHAIN" submit "$work/$name.json"
   has '"metrics" is missing or not an object\|"metrics" is not what the signed data names' <<< "$err" || fail "$name: $err"
 done
 expect 2 "$MLCHAIN" submit "$work/nul.json"
+expect 2 "$MLCHAIN" submit "$work/padded.json"
+has "more than an evaluation file" <<< "$err" || fail "a 2 MB file: $err"
 expect 2 "$MLCHAIN" submit "$work/text.json"
 expect 2 "$MLCHAIN" submit "$work/revoke.json"
 expect 2 "$MLCHAIN" submit "$work/nonce-number.json"
