@@ -152,6 +152,13 @@ has "^promoted $A to 'production'" <<< "$out" || fail "the rerun of the promotio
 [ -z "$(ls .mlchain/journal)" ] || fail "the journal still holds $(ls .mlchain/journal)"
 expect 0 "$MLCHAIN" verify "$A" --chain --stage production
 
+echo "@STAGE is a revision for diff too"
+echo "weights B" > weights.bin
+expect 0 "$MLCHAIN" commit -m "candidate B"
+expect 0 "$MLCHAIN" diff @production HEAD
+has "changed  weights.bin" <<< "$out" || fail "diff @production HEAD: $out"
+expect 3 "$MLCHAIN" diff @nosuch HEAD
+
 echo "a registry naming something else than the governance contract is not trusted"
 for impostor in "$stranger" "$registry"; do
   "$cast" send --rpc-url "$rpc" --private-key "$owner_key" "$registry" "setGovernance(string,address)" model "$impostor" > /dev/null
