@@ -66,6 +66,13 @@ for seconds in 0 18446744073709551615 99999999999999999999; do
   [ ! -e "$work/wrapped.json" ] || fail "--valid-for $seconds wrote a result"
 done
 
+echo "a result whose deadline has passed is dropped, saying so"
+expect 0 as_key "$e1_key" "$MLCHAIN" evaluate "$A" --suite "$work/suite" --metric accuracy=0.95 --valid-for 60 --out "$work/late.json"
+"$cast" rpc --rpc-url "$rpc" evm_increaseTime 120 > /dev/null
+"$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
+expect 5 "$MLCHAIN" submit "$work/late.json"
+has "deadline has passed" <<< "$err" || fail "an expired result: $err"
+
 echo "evaluation files edited after signing are refused, naming what differs"
 expect 0 as_key "$e1_key" "$MLCHAIN" evaluate "$A" --suite "$work/suite" --metric accuracy=0.95 --out "$work/e1.json"
 edit "$work/e1.json" "$work/metrics.json" 'd["metrics"]["accuracy"] = 0.99'
