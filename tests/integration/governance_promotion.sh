@@ -193,7 +193,7 @@ done
 # winner's is already pending as it prices its own, before it signs: both are exit 5 "the stage moved".
 for _ in $(seq 300); do
   pending=$("$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["pending"], 16))')
-  finished=$(ls "$work"/race-*.rc 2> /dev/null | wc -l)
+  finished=$(find "$work" -maxdepth 1 -name "race-*.rc" | wc -l)
   [ "$pending" -ge 2 ] || { [ "$pending" -ge 1 ] && [ "$finished" -ge 1 ]; } && break
   sleep 0.1
 done
