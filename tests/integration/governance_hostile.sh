@@ -121,7 +121,7 @@ expect 0 as_key "$e2_key" "$MLCHAIN" evaluate "$A" --suite "$work/suite" --metri
 start_proxy rpc-drop-proxy.mjs "$rpc"
 expect 0 "$MLCHAIN" remote add flaky --ipfs "$api" --rpc "$proxy" --registry "$registry" --repo model --chain-id 31337
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
-"$MLCHAIN" submit flaky "$work/r1.json" "$work/r2.json" > "$work/cut.out" 2>&1 &
+"$MLCHAIN" submit flaky "$work/r1.json" "$work/late.json" "$work/r2.json" > "$work/cut.out" 2>&1 &
 submitter=$!
 for _ in $(seq 100); do
   [ "$("$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["pending"], 16))')" -ge 1 ] && break
@@ -133,8 +133,9 @@ nonce_before=$("$cast" nonce --rpc-url "$rpc" "$(account available_accounts 0)" 
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
 "$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
 expect 0 "$MLCHAIN" config set remote.flaky.rpc "$rpc"
-expect 0 "$MLCHAIN" submit flaky "$work/r1.json" "$work/r2.json"
+expect 0 "$MLCHAIN" submit flaky "$work/r1.json" "$work/late.json" "$work/r2.json"
 has "^submitted 2 evaluations in transaction" <<< "$out" || fail "the rerun of the submission: $out"
+has "dropped $work/late.json: .*deadline has passed" <<< "$out" || fail "the rerun's dropped result: $out"
 [ "$("$cast" nonce --rpc-url "$rpc" "$(account available_accounts 0)")" = "$nonce_before" ] ||
   fail "the rerun of the submission signed a second transaction"
 [ -z "$(ls .mlchain/journal)" ] || fail "the journal still holds $(ls .mlchain/journal)"

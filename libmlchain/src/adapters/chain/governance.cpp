@@ -200,18 +200,26 @@ std::string reason_of(const eth::RpcError& error, std::string_view repo) {
   return error.describe();
 }
 
+struct Refusal {
+  std::string reason;
+  bool nonce_used = false;  // EAS has taken a request with this attester's nonce
+};
+
 // Why EAS or the governance refused one request. EAS reports a used nonce as a bad signature: the nonce
 // tells a request submitted already (or superseded by another signed with the same nonce) from a forgery.
-Result<std::string> refusal_reason(GovernanceClient& client, const eth::RpcError& refusal,
-                                   const eas::DelegatedAttestation& request, std::string_view repo) {
-  std::string reason = reason_of(refusal, repo);
-  if (refusal.kind() != eth::RpcError::Kind::execution_reverted) return reason;
+Result<Refusal> refusal_of(GovernanceClient& client, const eth::RpcError& refusal,
+                           const eas::DelegatedAttestation& request, std::string_view repo) {
+  Refusal explained{reason_of(refusal, repo)};
+  if (refusal.kind() != eth::RpcError::Kind::execution_reverted || !eas::is_invalid_signature(refusal.revert_data))
+    return explained;
   MLCHAIN_TRY(const auto nonce, client.nonce(request.attester));
   if (request.nonce < nonce)
-    return "submitted already: it was signed with EAS nonce " + request.nonce.to_decimal() + " and " +
-           address_text(request.attester) + "'s nonce is now " + nonce.to_decimal() +
-           " (a signed request counts once; a result signed with the same nonce may have been submitted instead)";
-  return reason;
+    return Refusal{"submitted already: it was signed with EAS nonce " + request.nonce.to_decimal() + " and " +
+                       address_text(request.attester) + "'s nonce is now " + nonce.to_decimal() +
+                       " (a signed request counts once; a result signed with the same nonce may have been submitted "
+                       "instead)",
+                   true};
+  return explained;
 }
 
 }  // namespace
@@ -589,6 +597,10 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
 
 namespace {
 
+void sort_dropped(SubmitReport& report) {
+  std::sort(report.dropped.begin(), report.dropped.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+}
+
 // The report's accepted results: the receipt's Attested events, in the order of the batch it carried.
 Status record_accepted(Settled settled, const GovernanceSite& site, const std::vector<std::size_t>& batch_index,
                        const eth::RpcClient& rpc, SubmitReport& report) {
@@ -648,33 +660,42 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
     }
     candidates.push_back(i);
   }
-  // A rerun after an interrupted run of the same submission: its settled transaction is this submission.
-  std::vector<eas::SignedAttestation> all;
-  for (const auto i : candidates) all.push_back(evaluations[i].attestation);
-  if (!all.empty()) {
-    MLCHAIN_TRY(const Bytes same_call, eas::multi_attest_by_delegation_calldata(all));
-    for (auto& settled : interrupted) {
-      if (settled.entry.transaction.to != site.eas || settled.entry.transaction.data != same_call) continue;
-      MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, candidates, rpc, report));
-      return report;
-    }
-  }
   std::vector<eas::SignedAttestation> batch;
   std::vector<std::size_t> batch_index;
+  std::vector<std::size_t> nonce_used;
   for (const auto i : candidates) {
     const auto& evaluation = evaluations[i];
     MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
     MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
     if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
-      MLCHAIN_TRY(std::string reason, refusal_reason(client, *refusal, evaluation.attestation.request, remote.repo));
-      report.dropped.push_back({i, std::move(reason)});
+      MLCHAIN_TRY(auto explained, refusal_of(client, *refusal, evaluation.attestation.request, remote.repo));
+      if (explained.nonce_used) nonce_used.push_back(i);
+      report.dropped.push_back({i, std::move(explained.reason)});
       continue;
     }
     batch.push_back(evaluation.attestation);
     batch_index.push_back(i);
   }
-  std::sort(report.dropped.begin(), report.dropped.end(),
-            [](const auto& a, const auto& b) { return a.index < b.index; });
+  // The rerun of a submission an earlier run sent before it was interrupted: the results that transaction
+  // carried read as submitted already, and it is this submission.
+  if (batch.empty() && !nonce_used.empty()) {
+    std::vector<eas::SignedAttestation> carried;
+    for (const auto i : nonce_used) carried.push_back(evaluations[i].attestation);
+    MLCHAIN_TRY(const Bytes same_call, eas::multi_attest_by_delegation_calldata(carried));
+    for (auto& settled : interrupted) {
+      if (settled.entry.transaction.to != site.eas || settled.entry.transaction.data != same_call) continue;
+      std::erase_if(report.dropped, [&](const auto& dropped) {
+        return std::find(nonce_used.begin(), nonce_used.end(), dropped.index) != nonce_used.end();
+      });
+      MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, nonce_used, rpc, report));
+      break;
+    }
+    if (report.settled) {
+      sort_dropped(report);
+      return report;
+    }
+  }
+  sort_dropped(report);
   if (batch.empty()) {
     std::string reasons;
     for (const auto& dropped : report.dropped)
