@@ -234,3 +234,11 @@ TEST_CASE("EAS: the schema UID and the Attest type are EAS's", "[governance]") {
   CHECK(dispatches(mlchain::eth::schema_registry_artifact().runtime_code,
                    *eas::register_schema_calldata("x", mlchain::codec::Address{}, false)));
 }
+
+TEST_CASE("EAS's InvalidSignature, and only it, reads as one (a used nonce answers it too)", "[governance]") {
+  // The selectors as `cast sig` gives them.
+  CHECK(eas::is_invalid_signature(hex("0x8baa579f")));
+  CHECK_FALSE(eas::is_invalid_signature(hex("0x1ab7da6b")));  // DeadlineExpired()
+  CHECK_FALSE(eas::is_invalid_signature(hex("0x")));
+  CHECK_FALSE(eas::is_invalid_signature(hex("0x8baa57")));
+}
