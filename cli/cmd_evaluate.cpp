@@ -171,7 +171,8 @@ void run_submit(const SubmitOptions& options, Context& context) {
     if (!stream) return context.fail(ErrorKind::not_found, "cannot read evaluation file '" + file + "'");
     // Read whole: a file from a hostile evaluator must not take the relayer's memory.
     if (const auto size = std::filesystem::file_size(file, error); !error && size > max_evaluation_file_bytes)
-      return context.fail(ErrorKind::invalid_input, file + ": " + std::to_string(size) + " bytes, more than an evaluation file (at most " +
+      return context.fail(ErrorKind::invalid_input, file + ": " + std::to_string(size) +
+                                                        " bytes, more than an evaluation file (at most " +
                                                         std::to_string(max_evaluation_file_bytes) + ")");
     std::ostringstream text;
     text << stream.rdbuf();

@@ -181,7 +181,8 @@ Result<codec::Cid> cid_field(const json& document, const char* name) {
 
 // The "metrics" a reader sees must be the values signed: the same names, each the number evaluation_file
 // writes for the signed value (a JSON number, so compared as one).
-Status check_metrics_field(const json& document, const std::vector<std::pair<std::string, codec::I256>>& signed_metrics) {
+Status check_metrics_field(const json& document,
+                           const std::vector<std::pair<std::string, codec::I256>>& signed_metrics) {
   const auto found = document.find("metrics");
   if (found == document.end() || !found->is_object())
     return make_error(ErrorKind::invalid_input, "evaluation file: \"metrics\" is missing or not an object");
@@ -250,10 +251,12 @@ Result<codec::Address> GovernanceClient::governance() {
   // this registry, answers views and refuses results the way docs/format.md describes.
   MLCHAIN_TRY(const Bytes code, rpc_.code(*governance));
   if (!gov::is_governance_code(code, remote_.registry))
-    return make_error(ErrorKind::corrupt, "registry " + address_text(remote_.registry) + " names " +
-                                              address_text(*governance) + " as the governance of '" + remote_.repo +
-                                              "', but " + (code.empty() ? "there is no contract there" : "the contract there is not the mlchain governance of this registry") +
-                                              " at " + rpc_.display_url() + ": its owner runs 'mlchain governance deploy'");
+    return make_error(ErrorKind::corrupt,
+                      "registry " + address_text(remote_.registry) + " names " + address_text(*governance) +
+                          " as the governance of '" + remote_.repo + "', but " +
+                          (code.empty() ? "there is no contract there"
+                                        : "the contract there is not the mlchain governance of this registry") +
+                          " at " + rpc_.display_url() + ": its owner runs 'mlchain governance deploy'");
   governance_ = *governance;
   return *governance;
 }
@@ -522,8 +525,9 @@ std::string evaluation_file(const SignedEvaluation& evaluation) {
 
 Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   // The JSON parser takes a NUL byte for the end of its input: bytes after one would pass unseen.
-  const json document = text.find('\0') == std::string_view::npos ? json::parse(text.begin(), text.end(), nullptr, false)
-                                                                   : json(json::value_t::discarded);
+  const json document = text.find('\0') == std::string_view::npos
+                            ? json::parse(text.begin(), text.end(), nullptr, false)
+                            : json(json::value_t::discarded);
   if (document.is_discarded() || !document.is_object())
     return make_error(ErrorKind::invalid_input, "evaluation file: not a JSON object");
   const auto typed = document.find("typed_data");
@@ -598,7 +602,8 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
 namespace {
 
 void sort_dropped(SubmitReport& report) {
-  std::sort(report.dropped.begin(), report.dropped.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  std::sort(report.dropped.begin(), report.dropped.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
 }
 
 // The report's accepted results: the receipt's Attested events, in the order of the batch it carried.
@@ -611,9 +616,9 @@ Status record_accepted(Settled settled, const GovernanceSite& site, const std::v
     uids.push_back(attested.uid);
   }
   if (uids.size() != batch_index.size())
-    return make_error(ErrorKind::remote_unavailable, "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) +
-                                                         " holds " + std::to_string(uids.size()) + " attestations, not " +
-                                                         std::to_string(batch_index.size()));
+    return make_error(ErrorKind::remote_unavailable,
+                      "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) + " holds " +
+                          std::to_string(uids.size()) + " attestations, not " + std::to_string(batch_index.size()));
   for (std::size_t j = 0; j < uids.size(); ++j) report.accepted.push_back({batch_index[j], uids[j]});
   report.settled = std::move(settled);
   return {};
@@ -650,7 +655,8 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
       continue;
     }
     if (const auto [first, inserted] = seen.emplace(std::pair{request.attester, request.nonce}, i); !inserted) {
-      const bool same = evaluations[first->second].attestation.signature.bytes == evaluation.attestation.signature.bytes;
+      const bool same =
+          evaluations[first->second].attestation.signature.bytes == evaluation.attestation.signature.bytes;
       report.dropped.push_back(
           {i, same ? "the same signed request twice in one batch (it can be submitted only once)"
                    : "signed with the same EAS nonce as #" + std::to_string(first->second + 1) + " by " +

@@ -446,7 +446,8 @@ bool is_governance_code(ByteView code, const codec::Address& registry) {
   Bytes registry_word(12, 0);
   registry_word.insert(registry_word.end(), registry.bytes.begin(), registry.bytes.end());
   for (std::size_t at = 0; at + 32 <= code.size(); ++at) {
-    if (!std::equal(registry_word.begin(), registry_word.end(), code.begin() + static_cast<std::ptrdiff_t>(at))) continue;
+    if (!std::equal(registry_word.begin(), registry_word.end(), code.begin() + static_cast<std::ptrdiff_t>(at)))
+      continue;
     const auto slot = compiled.subspan(at, 32);
     if (std::all_of(slot.begin(), slot.end(), [](std::uint8_t byte) { return byte == 0; })) return true;
   }
