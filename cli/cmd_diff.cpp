@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "commit_view.hpp"
 #include "context.hpp"
+#include "governance_support.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/path_filter.hpp"
@@ -70,8 +71,8 @@ void print_values(const char* label, const std::vector<core::ValueChange<Value>>
 
 Status diff_revisions(repo::Repository& repository, const std::string& from, const std::string& to,
                       const core::PathFilter& paths, Context& context) {
-  MLCHAIN_TRY(const auto from_cid, repo::resolve_revision(repository, from));
-  MLCHAIN_TRY(const auto to_cid, repo::resolve_revision(repository, to));
+  MLCHAIN_TRY(const auto from_cid, resolve_local_commit(repository, from));
+  MLCHAIN_TRY(const auto to_cid, resolve_local_commit(repository, to));
   MLCHAIN_TRY(const auto before, core::load_commit(repository.objects(), from_cid));
   MLCHAIN_TRY(const auto after, core::load_commit(repository.objects(), to_cid));
   MLCHAIN_TRY(const auto before_files, core::list_files(repository.objects(), before.tree));
@@ -88,7 +89,7 @@ Status diff_work_tree(repo::Repository& repository, const std::string& revision,
   if (revision == "HEAD") {
     MLCHAIN_TRY(commit, repository.refs().head_commit());
   } else {
-    MLCHAIN_TRY(commit, repo::resolve_revision(repository, revision));
+    MLCHAIN_TRY(commit, resolve_local_commit(repository, revision));
   }
   MLCHAIN_TRY(const auto changes, repo::compare_work_tree(repository, commit));
   if (changes.index_warning) context.err << "mlchain: warning: " << core::escape_text(*changes.index_warning) << '\n';

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -27,6 +28,9 @@ namespace mlchain::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// Far above what an evaluation (at most 16 metrics) takes, a few KiB; far below a relayer's memory.
+constexpr std::uintmax_t max_evaluation_file_bytes = 1024 * 1024;
 
 // Long enough for a relayer to gather k results; short enough that a forgotten file stops counting.
 constexpr std::uint64_t default_deadline_seconds = 7 * 24 * 3600;
@@ -63,6 +67,17 @@ Result<std::vector<std::pair<std::string, codec::I256>>> parse_metrics(const std
     metrics.emplace_back(name, *value);
   }
   return metrics;
+}
+
+// EAS's deadline is a uint64 of seconds: a sum that wraps would sign a request that expired already.
+Result<std::uint64_t> deadline_after(std::uint64_t valid_seconds) {
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  if (valid_seconds == 0 || valid_seconds > std::numeric_limits<std::uint64_t>::max() - now)
+    return make_error(ErrorKind::invalid_argument, "--valid-for " + std::to_string(valid_seconds) + ": must be 1 to " +
+                                                       std::to_string(std::numeric_limits<std::uint64_t>::max() - now) +
+                                                       " seconds");
+  return now + valid_seconds;
 }
 
 // A CID as it is; anything else is a path whose CID (as `mlchain cid` prints it) names the suite.
@@ -119,6 +134,8 @@ void run_evaluate(const EvaluateOptions& options, Context& context) {
   if (options.metrics.empty()) return context.fail(ErrorKind::invalid_argument, "evaluate needs at least one --metric K=V");
   auto metrics = parse_metrics(options.metrics);
   if (!metrics) return context.fail(metrics.error());
+  auto deadline = deadline_after(options.valid_seconds);
+  if (!deadline) return context.fail(deadline.error());
   auto suite = suite_cid(options.suite);
   if (!suite) return context.fail(suite.error());
   auto target = governance_target(options.remote);
@@ -127,10 +144,7 @@ void run_evaluate(const EvaluateOptions& options, Context& context) {
   if (!commit) return context.fail(commit.error());
   auto signer = workflow::signer_for(&target->repository, options.key);
   if (!signer) return context.fail(signer.error());
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  auto evaluation = chain::sign_evaluation(target->remote, *commit, *suite, *metrics,
-                                           static_cast<std::uint64_t>(now.count()) + options.valid_seconds,
-                                           *signer->signer);
+  auto evaluation = chain::sign_evaluation(target->remote, *commit, *suite, *metrics, *deadline, *signer->signer);
   if (!evaluation) return context.fail(evaluation.error());
   const std::string summary = "evaluation of " + commit->to_string() + " by " +
                               codec::to_checksum_address(evaluation->attestation.request.attester) + " (suite " +
@@ -168,6 +182,14 @@ void run_submit(const SubmitOptions& options, Context& context) {
   for (const auto& file : files) {
     std::ifstream stream(file, std::ios::binary);
     if (!stream) return context.fail(ErrorKind::not_found, "cannot read evaluation file '" + file + "'");
+    // Not read at all when too large: a file from a hostile evaluator must not take the relayer's memory.
+    if (const auto size = std::filesystem::file_size(file, error); !error && size > max_evaluation_file_bytes) {
+      const std::string reason = std::to_string(size) + " bytes, more than an evaluation file (at most " +
+                                 std::to_string(max_evaluation_file_bytes) + ")";
+      unreadable.push_back({file, reason});
+      if (!first_problem) first_problem = make_error(ErrorKind::invalid_input, file + ": " + reason);
+      continue;
+    }
     std::ostringstream text;
     text << stream.rdbuf();
     auto evaluation = chain::parse_evaluation_file(text.str());

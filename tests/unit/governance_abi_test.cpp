@@ -62,6 +62,35 @@ TEST_CASE("the embedded governance contract dispatches every call mlchain makes"
   }
 }
 
+TEST_CASE("only the embedded governance code, bound to the registry, is the governance", "[governance]") {
+  const auto compiled = mlchain::eth::governance_artifact().runtime_code;
+  const auto registry = mlchain::codec::parse_address("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+  const auto other = mlchain::codec::parse_address("0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc");
+  REQUIRE(registry.ok());
+  REQUIRE(other.ok());
+  // As a deployment fills an immutable in: the registry's word where the compiled code holds zeros.
+  const Bytes zeros(32, 0);
+  const auto slot = std::search(compiled.begin(), compiled.end(), zeros.begin(), zeros.end());
+  REQUIRE(slot != compiled.end());
+  const auto deployed_for = [&](const mlchain::codec::Address& address) {
+    Bytes code(compiled.begin(), compiled.end());
+    std::copy(address.bytes.begin(), address.bytes.end(), code.begin() + (slot - compiled.begin()) + 12);
+    return code;
+  };
+  CHECK(gov::is_governance_code(deployed_for(*registry), *registry));
+  CHECK_FALSE(gov::is_governance_code(deployed_for(*other), *registry));
+  CHECK_FALSE(gov::is_governance_code(Bytes(compiled.begin(), compiled.end()), *registry));
+  CHECK_FALSE(gov::is_governance_code(Bytes{}, *registry));
+  Bytes truncated = deployed_for(*registry);
+  truncated.pop_back();
+  CHECK_FALSE(gov::is_governance_code(truncated, *registry));
+  Bytes altered = deployed_for(*registry);
+  const auto code_byte = std::find_if(altered.begin(), altered.end(), [](std::uint8_t byte) { return byte != 0; });
+  *code_byte ^= 0xff;
+  CHECK_FALSE(gov::is_governance_code(altered, *registry));
+  CHECK_FALSE(gov::is_governance_code(mlchain::eth::registry_artifact().runtime_code, *registry));
+}
+
 TEST_CASE("promote's calldata is what cast calldata gives", "[governance]") {
   // cast calldata "promote(string,bytes32,bytes32,bytes32)" model $(cast format-bytes32-string production) 0x11…11 0x0
   const auto expected = hex(
@@ -204,4 +233,12 @@ TEST_CASE("EAS: the schema UID and the Attest type are EAS's", "[governance]") {
   }
   CHECK(dispatches(mlchain::eth::schema_registry_artifact().runtime_code,
                    *eas::register_schema_calldata("x", mlchain::codec::Address{}, false)));
+}
+
+TEST_CASE("EAS's InvalidSignature, and only it, reads as one (a used nonce answers it too)", "[governance]") {
+  // The selectors as `cast sig` gives them.
+  CHECK(eas::is_invalid_signature(hex("0x8baa579f")));
+  CHECK_FALSE(eas::is_invalid_signature(hex("0x1ab7da6b")));  // DeadlineExpired()
+  CHECK_FALSE(eas::is_invalid_signature(hex("0x")));
+  CHECK_FALSE(eas::is_invalid_signature(hex("0x8baa57")));
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
@@ -62,17 +63,41 @@ std::optional<codec::Cid> commit_or_none(const GovernanceWord& word) {
   return *cid;
 }
 
+Transactor governance_transactor(eth::RpcClient& rpc, Journal& journal, const ChainRemote& remote,
+                                 const ChainOptions& options) {
+  return Transactor(rpc, journal, settings_for(remote, options),
+                    [repo = remote.repo](ByteView revert_data) { return explain_revert(revert_data, repo); });
+}
+
+// Settles the remote's transactions that an earlier run left open (killed, or its node gone mid-way), and
+// returns the governance ones: a rerun finds what it was asked to do already done, and signs nothing again.
+Result<std::vector<Settled>> finish_interrupted(repo::Repository& repository, const ChainRemote& remote,
+                                                Transactor& transactor, Journal& journal) {
+  MLCHAIN_TRY_STATUS(transactor.check_chain());
+  MLCHAIN_TRY(const auto entries, journal.entries());
+  std::vector<JournalEntry> governance_entries;
+  for (const auto& entry : entries)
+    if (entry.purpose == Purpose::governance && entry.remote == remote.name) governance_entries.push_back(entry);
+  std::vector<Settled> finished;
+  for (const auto& open : open_transactions(governance_entries)) {
+    MLCHAIN_TRY(auto settled, transactor.settle(open));
+    finished.push_back(std::move(settled));
+  }
+  MLCHAIN_TRY_STATUS(finish_journal(repository, remote, transactor, journal));
+  return finished;
+}
+
 // One transaction about the remote's governance: the remote's earlier transactions are finished first, then
 // this one is journaled, sent and settled.
 Result<Settled> send(repo::Repository& repository, const ChainRemote& remote, std::string action,
                      std::optional<codec::Address> to, Bytes data, core::Signer& signer, const ChainOptions& options) {
   Journal journal = journal_of(repository);
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
-  Transactor transactor(rpc, journal, settings_for(remote, options),
-                        [repo = remote.repo](ByteView revert_data) { return explain_revert(revert_data, repo); });
-  if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
-  if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
-    return std::move(finished).error();
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY(auto interrupted, finish_interrupted(repository, remote, transactor, journal));
+  // The rerun of a command that was interrupted once its transaction was sent: that transaction is this one.
+  for (auto& settled : interrupted)
+    if (settled.entry.transaction.to == to && settled.entry.transaction.data == data) return std::move(settled);
   Intent intent;
   intent.entry.purpose = Purpose::governance;
   intent.entry.remote = remote.name;
@@ -156,9 +181,48 @@ Result<codec::Cid> cid_field(const json& document, const char* name) {
   return *cid;
 }
 
+// The "metrics" a reader sees must be the values signed: the same names, each the number evaluation_file
+// writes for the signed value (a JSON number, so compared as one).
+Status check_metrics_field(const json& document,
+                           const std::vector<std::pair<std::string, codec::I256>>& signed_metrics) {
+  const auto found = document.find("metrics");
+  if (found == document.end() || !found->is_object())
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"metrics\" is missing or not an object");
+  bool same = found->size() == signed_metrics.size();
+  for (const auto& [name, value] : signed_metrics) {
+    const auto shown = found->find(name);
+    same = same && shown != found->end() && shown->is_number() && *shown == json::parse(codec::format_fixed18(value));
+  }
+  if (!same)
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"metrics\" is not what the signed data names");
+  return {};
+}
+
 std::string reason_of(const eth::RpcError& error, std::string_view repo) {
   if (error.kind() == eth::RpcError::Kind::execution_reverted) return explain_revert(error.revert_data, repo).message;
   return error.describe();
+}
+
+struct Refusal {
+  std::string reason;
+  bool nonce_used = false;  // EAS has taken a request with this attester's nonce
+};
+
+// Why EAS or the governance refused one request. EAS reports a used nonce as a bad signature: the nonce
+// tells a request submitted already (or superseded by another signed with the same nonce) from a forgery.
+Result<Refusal> refusal_of(GovernanceClient& client, const eth::RpcError& refusal,
+                           const eas::DelegatedAttestation& request, std::string_view repo) {
+  Refusal explained{reason_of(refusal, repo)};
+  if (refusal.kind() != eth::RpcError::Kind::execution_reverted || !eas::is_invalid_signature(refusal.revert_data))
+    return explained;
+  MLCHAIN_TRY(const auto nonce, client.nonce(request.attester));
+  if (request.nonce < nonce)
+    return Refusal{"submitted already: it was signed with EAS nonce " + request.nonce.to_decimal() + " and " +
+                       address_text(request.attester) + "'s nonce is now " + nonce.to_decimal() +
+                       " (a signed request counts once; a result signed with the same nonce may have been submitted "
+                       "instead)",
+                   true};
+  return explained;
 }
 
 }  // namespace
@@ -185,6 +249,16 @@ Result<codec::Address> GovernanceClient::governance() {
     return make_error(ErrorKind::not_found, "repository '" + remote_.repo + "' on registry " +
                                                 address_text(remote_.registry) +
                                                 " has no governance: its owner runs 'mlchain governance deploy'");
+  // The registry holds whatever address the owner set: only the contract this mlchain embeds, bound to
+  // this registry, answers views and refuses results the way docs/format.md describes.
+  MLCHAIN_TRY(const Bytes code, rpc_.code(*governance));
+  if (!gov::is_governance_code(code, remote_.registry))
+    return make_error(ErrorKind::corrupt,
+                      "registry " + address_text(remote_.registry) + " names " + address_text(*governance) +
+                          " as the governance of '" + remote_.repo + "', but " +
+                          (code.empty() ? "there is no contract there"
+                                        : "the contract there is not the mlchain governance of this registry") +
+                          " at " + rpc_.display_url() + ": its owner runs 'mlchain governance deploy'");
   governance_ = *governance;
   return *governance;
 }
@@ -452,7 +526,10 @@ std::string evaluation_file(const SignedEvaluation& evaluation) {
 }
 
 Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
-  const json document = json::parse(text.begin(), text.end(), nullptr, false);
+  // The JSON parser takes a NUL byte for the end of its input: bytes after one would pass unseen.
+  const json document = text.find('\0') == std::string_view::npos
+                            ? json::parse(text.begin(), text.end(), nullptr, false)
+                            : json(json::value_t::discarded);
   if (document.is_discarded() || !document.is_object())
     return make_error(ErrorKind::invalid_input, "evaluation file: not a JSON object");
   const auto typed = document.find("typed_data");
@@ -517,11 +594,39 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   if (commit_digest != decoded.commit || suite_digest != decoded.suite)
     return make_error(ErrorKind::invalid_input, "evaluation file: \"commit\" or \"suite\" is not what the signed data names");
   evaluation.metrics = decoded.metrics;
+  MLCHAIN_TRY_STATUS(check_metrics_field(document, evaluation.metrics));
   MLCHAIN_TRY(evaluation.repo, string_field(document, "repo"));
   MLCHAIN_TRY(evaluation.governance, address_field(document, "governance"));
   MLCHAIN_TRY(evaluation.round, uint_field(document, "round"));
   return evaluation;
 }
+
+namespace {
+
+void sort_dropped(SubmitReport& report) {
+  std::sort(report.dropped.begin(), report.dropped.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
+}
+
+// The report's accepted results: the receipt's Attested events, in the order of the batch it carried.
+Status record_accepted(Settled settled, const GovernanceSite& site, const std::vector<std::size_t>& batch_index,
+                       const eth::RpcClient& rpc, SubmitReport& report) {
+  std::vector<GovernanceWord> uids;
+  for (const auto& log : settled.receipt.logs) {
+    if (log.address != site.eas || log.topics.empty() || log.topics[0] != eas::attested_topic()) continue;
+    MLCHAIN_TRY(const auto attested, from_node(eas::decode_attested(log.topics, log.data), rpc, "the receipt"));
+    uids.push_back(attested.uid);
+  }
+  if (uids.size() != batch_index.size())
+    return make_error(ErrorKind::remote_unavailable,
+                      "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) + " holds " +
+                          std::to_string(uids.size()) + " attestations, not " + std::to_string(batch_index.size()));
+  for (std::size_t j = 0; j < uids.size(); ++j) report.accepted.push_back({batch_index[j], uids[j]});
+  report.settled = std::move(settled);
+  return {};
+}
+
+}  // namespace
 
 Result<SubmitReport> submit_evaluations(repo::Repository& repository, const ChainRemote& remote,
                                         std::span<const SignedEvaluation> evaluations, core::Signer& signer,
@@ -529,10 +634,14 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   GovernanceClient client(rpc, remote);
   MLCHAIN_TRY(const auto site, client.locate());
+  Journal journal = journal_of(repository);
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY(auto interrupted, finish_interrupted(repository, remote, transactor, journal));
   SubmitReport report;
-  std::vector<eas::SignedAttestation> batch;
-  std::vector<std::size_t> batch_index;
-  std::set<std::pair<codec::Address, codec::U256>> seen;
+  std::vector<std::size_t> candidates;
+  // EAS takes one request per attester and nonce: a second with the same pair is either the same file
+  // twice or another result signed before the first was submitted.
+  std::map<std::pair<codec::Address, codec::U256>, std::size_t> seen;
   for (std::size_t i = 0; i < evaluations.size(); ++i) {
     const auto& evaluation = evaluations[i];
     const auto& request = evaluation.attestation.request;
@@ -542,24 +651,59 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
       continue;
     }
     if (evaluation.repo != remote.repo || evaluation.governance != site.governance) {
-      report.dropped.push_back({i, "made for repository '" + evaluation.repo + "' of governance " +
+      report.dropped.push_back({i, "a result for repository '" + evaluation.repo + "' of governance " +
                                        address_text(evaluation.governance) + ", not '" + remote.repo + "' of " +
                                        address_text(site.governance)});
       continue;
     }
-    if (!seen.insert({request.attester, request.nonce}).second) {
-      report.dropped.push_back({i, "the same signed request twice in one batch (it can be submitted only once)"});
+    if (const auto [first, inserted] = seen.emplace(std::pair{request.attester, request.nonce}, i); !inserted) {
+      const bool same =
+          evaluations[first->second].attestation.signature.bytes == evaluation.attestation.signature.bytes;
+      report.dropped.push_back(
+          {i, same ? "the same signed request twice in one batch (it can be submitted only once)"
+                   : "signed with the same EAS nonce as #" + std::to_string(first->second + 1) + " by " +
+                         address_text(request.attester) +
+                         ": only one of them can be submitted (sign it again once the other is on chain)"});
       continue;
     }
+    candidates.push_back(i);
+  }
+  std::vector<eas::SignedAttestation> batch;
+  std::vector<std::size_t> batch_index;
+  std::vector<std::size_t> nonce_used;
+  for (const auto i : candidates) {
+    const auto& evaluation = evaluations[i];
     MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
     MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
     if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
-      report.dropped.push_back({i, reason_of(*refusal, remote.repo)});
+      MLCHAIN_TRY(auto explained, refusal_of(client, *refusal, evaluation.attestation.request, remote.repo));
+      if (explained.nonce_used) nonce_used.push_back(i);
+      report.dropped.push_back({i, std::move(explained.reason)});
       continue;
     }
     batch.push_back(evaluation.attestation);
     batch_index.push_back(i);
   }
+  // The rerun of a submission an earlier run sent before it was interrupted: the results that transaction
+  // carried read as submitted already, and it is this submission.
+  if (batch.empty() && !nonce_used.empty()) {
+    std::vector<eas::SignedAttestation> carried;
+    for (const auto i : nonce_used) carried.push_back(evaluations[i].attestation);
+    MLCHAIN_TRY(const Bytes same_call, eas::multi_attest_by_delegation_calldata(carried));
+    for (auto& settled : interrupted) {
+      if (settled.entry.transaction.to != site.eas || settled.entry.transaction.data != same_call) continue;
+      std::erase_if(report.dropped, [&](const auto& dropped) {
+        return std::find(nonce_used.begin(), nonce_used.end(), dropped.index) != nonce_used.end();
+      });
+      MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, nonce_used, rpc, report));
+      break;
+    }
+    if (report.settled) {
+      sort_dropped(report);
+      return report;
+    }
+  }
+  sort_dropped(report);
   if (batch.empty()) {
     std::string reasons;
     for (const auto& dropped : report.dropped)
@@ -568,18 +712,7 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   }
   MLCHAIN_TRY(Bytes data, eas::multi_attest_by_delegation_calldata(batch));
   MLCHAIN_TRY(auto settled, send(repository, remote, "submit", site.eas, std::move(data), signer, options));
-  std::vector<GovernanceWord> uids;
-  for (const auto& log : settled.receipt.logs) {
-    if (log.address != site.eas || log.topics.empty() || log.topics[0] != eas::attested_topic()) continue;
-    MLCHAIN_TRY(const auto attested, from_node(eas::decode_attested(log.topics, log.data), rpc, "the receipt"));
-    uids.push_back(attested.uid);
-  }
-  if (uids.size() != batch.size())
-    return make_error(ErrorKind::remote_unavailable, "the receipt of " + codec::to_0x_hex(settled.receipt.transaction_hash) +
-                                                         " holds " + std::to_string(uids.size()) + " attestations, not " +
-                                                         std::to_string(batch.size()));
-  for (std::size_t j = 0; j < uids.size(); ++j) report.accepted.push_back({batch_index[j], uids[j]});
-  report.settled = std::move(settled);
+  MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, batch_index, rpc, report));
   return report;
 }
 
@@ -598,21 +731,34 @@ Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& r
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   GovernanceClient client(rpc, remote);
   MLCHAIN_TRY(const auto site, client.locate());
+  Journal journal = journal_of(repository);
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY(auto interrupted, finish_interrupted(repository, remote, transactor, journal));
   MLCHAIN_TRY(const auto stages, client.stages());
   if (std::find(stages.begin(), stages.end(), stage) == stages.end())
     return make_error(ErrorKind::not_found, "stage '" + std::string(stage) + "' of '" + remote.repo +
                                                 "' has no policy: its owner runs 'mlchain policy set --stage " +
                                                 std::string(stage) + " …'");
   MLCHAIN_TRY(const auto state, client.stage(stage));
-  if (state.holder && *state.holder == commit)
+  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
+  if (state.holder && *state.holder == commit) {
+    // The promotion an interrupted run of this same command sent, now settled, is this one.
+    GovernanceWord before{};
+    if (state.previous) {
+      MLCHAIN_TRY(before, eth::registry::head_of(*state.previous));
+    }
+    MLCHAIN_TRY(const Bytes same_call, gov::promote_calldata(remote.repo, stage, head, before));
+    for (auto& settled : interrupted)
+      if (settled.entry.transaction.to == site.governance && settled.entry.transaction.data == same_call)
+        return PromoteReport{commit, state.previous, {}, std::move(settled)};
     return make_error(ErrorKind::refused_by_contract, commit.to_string() + " holds '" + std::string(stage) + "' already");
+  }
   MLCHAIN_TRY(const auto round, client.round());
   MLCHAIN_TRY(auto checks, client.check(stage, commit));
   const std::string failing = failing_rules(checks, round.evaluators);
   if (!failing.empty())
     return make_error(ErrorKind::refused_by_contract, "promotion of " + commit.to_string() + " to '" + std::string(stage) +
                                                           "' refused by policy: " + failing);
-  MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
   GovernanceWord expected{};
   if (state.holder) {
     MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));

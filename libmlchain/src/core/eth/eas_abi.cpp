@@ -282,6 +282,11 @@ std::optional<std::string> describe_error(ByteView revert_data) {
   return "EAS refused: " + revert->error_name + "()" + (what.empty() ? "" : " (" + std::string(what) + ")");
 }
 
+bool is_invalid_signature(ByteView revert_data) {
+  const auto revert = abi::decode_revert(revert_data, custom_errors());
+  return revert && revert->kind == abi::Revert::Kind::custom && revert->error_name == "InvalidSignature";
+}
+
 std::optional<codec::Address> known_deployment(std::uint64_t chain_id) {
   // From the deployments/ folder of @ethereum-attestation-service/eas-contracts 1.9.0.
   static constexpr std::array<std::pair<std::uint64_t, std::string_view>, 22> deployments{{

@@ -437,6 +437,23 @@ Result<Bytes> deployment(const codec::Address& eas_address, const codec::Address
   return data;
 }
 
+bool is_governance_code(ByteView code, const codec::Address& registry) {
+  const ByteView compiled = governance_artifact().runtime_code;
+  if (code.size() != compiled.size()) return false;
+  for (std::size_t i = 0; i < code.size(); ++i)
+    if (code[i] != compiled[i] && compiled[i] != 0) return false;
+  // An immutable is a 32-byte word of zeros in the compiled code; the registry's is the address, left-padded.
+  Bytes registry_word(12, 0);
+  registry_word.insert(registry_word.end(), registry.bytes.begin(), registry.bytes.end());
+  for (std::size_t at = 0; at + 32 <= code.size(); ++at) {
+    if (!std::equal(registry_word.begin(), registry_word.end(), code.begin() + static_cast<std::ptrdiff_t>(at)))
+      continue;
+    const auto slot = compiled.subspan(at, 32);
+    if (std::all_of(slot.begin(), slot.end(), [](std::uint8_t byte) { return byte == 0; })) return true;
+  }
+  return false;
+}
+
 Result<Round> decode_round_of(ByteView data) {
   MLCHAIN_TRY(const auto values, decode_types("roundOf's answer", {"uint64", "bytes32", "address[]", "uint8"}, data));
   Round round;

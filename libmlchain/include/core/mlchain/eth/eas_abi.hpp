@@ -107,6 +107,8 @@ Result<Attested> decode_attested(std::span<const Word> topics, ByteView data);
 // EAS's and its signature checker's custom errors by name ("InvalidSignature", "DeadlineExpired", …), as
 // one line for a message, or nothing when the revert data is not one of them.
 std::optional<std::string> describe_error(ByteView revert_data);
+// Whether EAS refused with InvalidSignature(): also what it answers for a request whose nonce it has used.
+bool is_invalid_signature(ByteView revert_data);
 
 // EAS's known deployments by chain id (from the package's deployments/), so `governance deploy` uses the
 // chain's EAS instead of deploying its own. Nothing for a chain without one (anvil, private chains).

@@ -121,6 +121,9 @@ Result<Bytes> evaluation_schema_calldata();
 Result<Bytes> eas_calldata();
 // The creation code of the embedded contract followed by its constructor arguments (eas, registry).
 Result<Bytes> deployment(const codec::Address& eas, const codec::Address& registry);
+// Whether `code` (what eth_getCode answers) is this governance contract deployed for `registry`: the compiled
+// runtime code, except where the compiler left zeros for the immutables, one of which holds the registry.
+bool is_governance_code(ByteView code, const codec::Address& registry);
 
 // The views' answers.
 Result<Round> decode_round_of(ByteView data);
