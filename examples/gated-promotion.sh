@@ -247,7 +247,7 @@ step "a deploy pipeline asks before it ships: does this exact content hold produ
 as deployer mlchain clone "$name" "$work/deploy" --rpc "$rpc" --ipfs "$ipfs"
 cd "$work/deploy"
 # The branch head is v3, which no longer holds production: the chain says no, naming the holder.
-as_refused 1 "held by $v1" deployer mlchain verify --chain --stage production
+as_refused 1 "@production: expected $v1" deployer mlchain verify --chain --stage production
 as deployer mlchain checkout @production
 as deployer mlchain verify @production --chain --stage production
 [[ $(json_field features < config.json) == '["x1", "x2"]' ]] || fail "@production did not check out v1"
