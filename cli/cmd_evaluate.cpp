@@ -59,7 +59,8 @@ Result<std::vector<std::pair<std::string, codec::I256>>> parse_metrics(const std
   for (const auto& text : texts) {
     const auto equals = text.find('=');
     if (equals == std::string::npos)
-      return make_error(ErrorKind::invalid_argument, "--metric '" + text + "': expected NAME=VALUE, e.g. accuracy=0.95");
+      return make_error(ErrorKind::invalid_argument,
+                        "--metric '" + text + "': expected NAME=VALUE, e.g. accuracy=0.95");
     const std::string name = text.substr(0, equals);
     if (auto valid = eth::governance::name_word(name, "metric"); !valid) return valid.error();
     auto value = codec::parse_fixed18(text.substr(equals + 1));
@@ -92,7 +93,8 @@ Result<codec::Cid> suite_cid(const std::string& text) {
 
 std::string metrics_text(const std::vector<std::pair<std::string, codec::I256>>& metrics) {
   std::string text;
-  for (const auto& [name, value] : metrics) text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
+  for (const auto& [name, value] : metrics)
+    text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
   return text;
 }
 
@@ -106,10 +108,12 @@ void print_report(const chain::SubmitReport& report, const std::vector<std::stri
                   const std::vector<Unreadable>& unreadable, bool as_json, Context& context) {
   if (as_json) {
     auto accepted = json::array();
-    for (const auto& entry : report.accepted) accepted.push_back({{"file", names[entry.index]}, {"uid", word_hex(entry.uid)}});
+    for (const auto& entry : report.accepted)
+      accepted.push_back({{"file", names[entry.index]}, {"uid", word_hex(entry.uid)}});
     auto dropped = json::array();
     for (const auto& entry : unreadable) dropped.push_back({{"file", entry.file}, {"reason", entry.reason}});
-    for (const auto& entry : report.dropped) dropped.push_back({{"file", names[entry.index]}, {"reason", entry.reason}});
+    for (const auto& entry : report.dropped)
+      dropped.push_back({{"file", names[entry.index]}, {"reason", entry.reason}});
     json document{{"accepted", accepted}, {"dropped", dropped}};
     if (report.settled) {
       document["transaction"] = hash_hex(report.settled->receipt.transaction_hash);
@@ -123,15 +127,18 @@ void print_report(const chain::SubmitReport& report, const std::vector<std::stri
     context.out << "submitted " << report.accepted.size() << " evaluation" << (report.accepted.size() == 1 ? "" : "s")
                 << " in transaction " << hash_hex(report.settled->receipt.transaction_hash) << ", block "
                 << report.settled->receipt.block_number << ", gas used " << report.settled->receipt.gas_used << '\n';
-  for (const auto& entry : report.accepted) context.out << "  attested " << names[entry.index] << ": " << word_hex(entry.uid) << '\n';
+  for (const auto& entry : report.accepted)
+    context.out << "  attested " << names[entry.index] << ": " << word_hex(entry.uid) << '\n';
   for (const auto& entry : unreadable) context.out << "  dropped " << entry.file << ": " << entry.reason << '\n';
-  for (const auto& entry : report.dropped) context.out << "  dropped " << names[entry.index] << ": " << entry.reason << '\n';
+  for (const auto& entry : report.dropped)
+    context.out << "  dropped " << names[entry.index] << ": " << entry.reason << '\n';
 }
 
 void run_evaluate(const EvaluateOptions& options, Context& context) {
   if (options.out.has_value() == options.submit)
     return context.fail(ErrorKind::invalid_argument, "evaluate needs exactly one of --out FILE and --submit");
-  if (options.metrics.empty()) return context.fail(ErrorKind::invalid_argument, "evaluate needs at least one --metric K=V");
+  if (options.metrics.empty())
+    return context.fail(ErrorKind::invalid_argument, "evaluate needs at least one --metric K=V");
   auto metrics = parse_metrics(options.metrics);
   if (!metrics) return context.fail(metrics.error());
   auto deadline = deadline_after(options.valid_seconds);
@@ -221,12 +228,14 @@ void register_evaluate(CLI::App& app, Context& context) {
   command->add_option("REV", options->revision, "The commit evaluated: a revision, a commit CID or @STAGE")->required();
   command->add_option("--suite", options->suite, "The evaluation suite: its CID, or a path whose CID names it")
       ->required();
-  command->add_option("--metric", options->metrics, "NAME=VALUE, a decimal with at most 18 fractional digits (repeatable)");
+  command->add_option("--metric", options->metrics,
+                      "NAME=VALUE, a decimal with at most 18 fractional digits (repeatable)");
   command->add_option("--remote", options->remote, "Chain remote whose governance the result is for (default origin)");
   command->add_option("--key", options->key, "Stored key of the evaluator (default: as for commit)");
   command->add_option("--out", options->out, "Write the signed result to FILE (for a relayer's mlchain submit)");
   command->add_flag("--submit", options->submit, "Send the result now (the evaluator pays the gas)");
-  command->add_option("--valid-for", options->valid_seconds, "Seconds the signed request may be submitted in (default 7 days)");
+  command->add_option("--valid-for", options->valid_seconds,
+                      "Seconds the signed request may be submitted in (default 7 days)");
   add_wait_options(*command, options->wait);
   command->callback([options, &context] { run_evaluate(*options, context); });
 }

@@ -37,8 +37,8 @@ void run_deploy(const DeployOptions& options, Context& context) {
   if (!target) return context.fail(target.error());
   auto signer = workflow::signer_for(&target->repository, options.key);
   if (!signer) return context.fail(signer.error());
-  auto deployed = chain::deploy_governance(target->repository, target->remote, eas, *signer->signer,
-                                           options.wait.chain_options());
+  auto deployed =
+      chain::deploy_governance(target->repository, target->remote, eas, *signer->signer, options.wait.chain_options());
   if (!deployed) return context.fail(deployed.error());
   std::uint64_t gas = 0;
   for (const auto& settled : deployed->transactions) gas += settled.receipt.gas_used;
@@ -72,7 +72,8 @@ void run_deploy(const DeployOptions& options, Context& context) {
 }  // namespace
 
 void register_governance(CLI::App& app, Context& context) {
-  auto* governance = app.add_subcommand("governance", "Deploy the governance contract that gates a repository's stages");
+  auto* governance =
+      app.add_subcommand("governance", "Deploy the governance contract that gates a repository's stages");
   governance->require_subcommand(1);
   auto options = std::make_shared<DeployOptions>();
   auto* deploy = governance->add_subcommand(

@@ -104,8 +104,7 @@ void run_set(const SetOptions& options, Context& context) {
   const bool has_stage_rules = !options.requirements.empty() || !options.improves.empty() || options.after ||
                                options.auto_promote || options.approvals > 0 || !options.approvers.empty() ||
                                !options.retrain_when.empty() || !options.rollback_when.empty();
-  if (has_stage_rules && !options.stage)
-    return context.fail(ErrorKind::invalid_argument, "stage rules need --stage S");
+  if (has_stage_rules && !options.stage) return context.fail(ErrorKind::invalid_argument, "stage rules need --stage S");
   auto evaluators = addresses(options.evaluators, "--evaluator");
   if (!evaluators) return context.fail(evaluators.error());
   std::optional<gov::StagePolicy> policy;
@@ -126,12 +125,13 @@ void run_set(const SetOptions& options, Context& context) {
                                          static_cast<std::uint8_t>(*options.quorum), *signer->signer,
                                          options.wait.chain_options());
     if (!settled) return context.fail(settled.error());
-    context.out << "evaluators of " << target->remote.repo << ": " << evaluators->size() << ", quorum " << *options.quorum
+    context.out << "evaluators of " << target->remote.repo << ": " << evaluators->size() << ", quorum "
+                << *options.quorum
                 << " (a new round: results signed before it no longer count): " << settled_text(*settled) << '\n';
   }
   if (policy) {
-    auto settled = chain::set_stage_policy(target->repository, target->remote, *options.stage, *policy,
-                                           *signer->signer, options.wait.chain_options());
+    auto settled = chain::set_stage_policy(target->repository, target->remote, *options.stage, *policy, *signer->signer,
+                                           options.wait.chain_options());
     if (!settled) return context.fail(settled.error());
     context.out << "policy of stage '" << *options.stage << "' set: " << settled_text(*settled) << '\n';
   }
@@ -196,7 +196,8 @@ void run_show(const ShowOptions& options, Context& context) {
   } else {
     context.out << "round " << round->number << ": quorum " << static_cast<unsigned>(round->quorum) << " of "
                 << round->evaluators.size() << " evaluators\n";
-    for (const auto& evaluator : round->evaluators) context.out << "  evaluator " << codec::to_checksum_address(evaluator) << '\n';
+    for (const auto& evaluator : round->evaluators)
+      context.out << "  evaluator " << codec::to_checksum_address(evaluator) << '\n';
   }
   for (const auto& [stage, policy] : policies) {
     context.out << "stage " << stage << (policy.auto_promote ? " (auto)" : "") << '\n';
@@ -208,7 +209,8 @@ void run_show(const ShowOptions& options, Context& context) {
       for (const auto& approver : policy.approvers) context.out << ' ' << codec::to_checksum_address(approver);
       context.out << '\n';
     }
-    if (!policy.retrain_when.empty()) context.out << "  retrain when " << join_rules(policy.retrain_when, false) << '\n';
+    if (!policy.retrain_when.empty())
+      context.out << "  retrain when " << join_rules(policy.retrain_when, false) << '\n';
     if (!policy.rollback_when.empty())
       context.out << "  roll back when " << join_rules(policy.rollback_when, false) << '\n';
   }

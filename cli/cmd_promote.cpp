@@ -48,14 +48,16 @@ void run(const StageChangeOptions& options, StageChange change, Context& context
   if (!report) return context.fail(report.error());
   context.out << "promoted " << commit->to_string() << " to '" << options.stage << "' (previous "
               << (report->previous ? report->previous->to_string() : std::string("none")) << "): transaction "
-              << hash_hex(report->settled.receipt.transaction_hash) << ", block " << report->settled.receipt.block_number
-              << ", gas used " << report->settled.receipt.gas_used << '\n';
+              << hash_hex(report->settled.receipt.transaction_hash) << ", block "
+              << report->settled.receipt.block_number << ", gas used " << report->settled.receipt.gas_used << '\n';
 }
 
 void add(CLI::App& app, const char* name, const char* description, StageChange change, Context& context) {
   auto options = std::make_shared<StageChangeOptions>();
   auto* command = app.add_subcommand(name, description);
-  command->add_option("REMOTE_AND_REV", options->arguments, "[REMOTE] REV: the chain remote (default origin) and the commit")
+  command
+      ->add_option("REMOTE_AND_REV", options->arguments,
+                   "[REMOTE] REV: the chain remote (default origin) and the commit")
       ->required()
       ->expected(1, 2);
   command->add_option("--stage", options->stage, "The stage (production, staging, …)")->required();

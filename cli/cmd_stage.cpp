@@ -37,14 +37,17 @@ std::string commit_text(const chain::GovernanceWord& word) {
 
 // [REMOTE] [X]: with two arguments the first is the remote; with one, it is the remote when such a remote
 // is configured, else X.
-void split(const std::vector<std::string>& arguments, std::optional<std::string>& remote, std::optional<std::string>& rest) {
+void split(const std::vector<std::string>& arguments, std::optional<std::string>& remote,
+           std::optional<std::string>& rest) {
   if (arguments.size() == 2) {
     remote = arguments[0];
     rest = arguments[1];
   } else if (arguments.size() == 1) {
     auto target = governance_target(arguments[0]);
-    if (target) remote = arguments[0];
-    else rest = arguments[0];
+    if (target)
+      remote = arguments[0];
+    else
+      rest = arguments[0];
   }
 }
 
@@ -83,10 +86,9 @@ void run_stage(const ReadOptions& options, Context& context) {
       context.out << name << "  (no holder)\n";
       continue;
     }
-    context.out << name << "  " << state->holder->to_string() << "  since block " << state->since_block
-                << "  previous " << (state->previous ? state->previous->to_string() : std::string("none")) << "  "
-                << state->attestations.size() << " attestation" << (state->attestations.size() == 1 ? "" : "s")
-                << '\n';
+    context.out << name << "  " << state->holder->to_string() << "  since block " << state->since_block << "  previous "
+                << (state->previous ? state->previous->to_string() : std::string("none")) << "  "
+                << state->attestations.size() << " attestation" << (state->attestations.size() == 1 ? "" : "s") << '\n';
   }
   if (options.json) context.out << list.dump(2) << '\n';
 }
@@ -99,7 +101,8 @@ json metrics_json(const gov::Evaluation& evaluation) {
 
 std::string metrics_text(const gov::Evaluation& evaluation) {
   std::string text;
-  for (const auto& [name, value] : evaluation.metrics) text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
+  for (const auto& [name, value] : evaluation.metrics)
+    text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
   return text;
 }
 
@@ -162,36 +165,36 @@ json entry_json(const chain::LedgerEntry& entry) {
 
 std::string entry_text(const chain::LedgerEntry& entry) {
   const std::string block = "block " + std::to_string(entry.block) + "  ";
-  return block + std::visit(
-                     [&](const auto& event) -> std::string {
-                       using Event = std::decay_t<decltype(event)>;
-                       if constexpr (std::is_same_v<Event, gov::RoundStarted>) {
-                         return "round " + std::to_string(event.round) + " started: quorum " +
-                                std::to_string(event.quorum) + " of " + std::to_string(event.evaluators.size()) +
-                                " evaluators";
-                       } else if constexpr (std::is_same_v<Event, gov::StagePolicySet>) {
-                         return "policy of stage '" + event.stage + "' set";
-                       } else if constexpr (std::is_same_v<Event, gov::Evaluated>) {
-                         return "evaluated " + commit_text(event.commit) + " by " + address_text(event.evaluator) +
-                                " (round " + std::to_string(event.round) + "): " +
-                                (entry.evaluation ? metrics_text(entry.evaluation->evaluation) : std::string("?")) +
-                                "  uid " + word_hex(event.uid);
-                       } else if constexpr (std::is_same_v<Event, gov::Promoted>) {
-                         return "promoted " + commit_text(event.commit) + " to '" + event.stage + "' (previous " +
-                                commit_text(event.previous) + ", " + std::to_string(event.attestations.size()) +
-                                " attestations) by " + address_text(event.by);
-                       } else if constexpr (std::is_same_v<Event, gov::Approved>) {
-                         return "approved " + commit_text(event.commit) + " for '" + event.stage + "' by " +
-                                address_text(event.approver);
-                       } else if constexpr (std::is_same_v<Event, gov::RetrainRequested>) {
-                         return "retraining requested for " + commit_text(event.commit) + " holding '" + event.stage +
-                                "' (retrain-when rule " + std::to_string(event.rule + 1) + ")";
-                       } else {
-                         return "rolled back '" + event.stage + "' from " + commit_text(event.from) + " to " +
-                                commit_text(event.to) + " (rollback-when rule " + std::to_string(event.rule + 1) + ")";
-                       }
-                     },
-                     entry.event);
+  return block +
+         std::visit(
+             [&](const auto& event) -> std::string {
+               using Event = std::decay_t<decltype(event)>;
+               if constexpr (std::is_same_v<Event, gov::RoundStarted>) {
+                 return "round " + std::to_string(event.round) + " started: quorum " + std::to_string(event.quorum) +
+                        " of " + std::to_string(event.evaluators.size()) + " evaluators";
+               } else if constexpr (std::is_same_v<Event, gov::StagePolicySet>) {
+                 return "policy of stage '" + event.stage + "' set";
+               } else if constexpr (std::is_same_v<Event, gov::Evaluated>) {
+                 return "evaluated " + commit_text(event.commit) + " by " + address_text(event.evaluator) + " (round " +
+                        std::to_string(event.round) +
+                        "): " + (entry.evaluation ? metrics_text(entry.evaluation->evaluation) : std::string("?")) +
+                        "  uid " + word_hex(event.uid);
+               } else if constexpr (std::is_same_v<Event, gov::Promoted>) {
+                 return "promoted " + commit_text(event.commit) + " to '" + event.stage + "' (previous " +
+                        commit_text(event.previous) + ", " + std::to_string(event.attestations.size()) +
+                        " attestations) by " + address_text(event.by);
+               } else if constexpr (std::is_same_v<Event, gov::Approved>) {
+                 return "approved " + commit_text(event.commit) + " for '" + event.stage + "' by " +
+                        address_text(event.approver);
+               } else if constexpr (std::is_same_v<Event, gov::RetrainRequested>) {
+                 return "retraining requested for " + commit_text(event.commit) + " holding '" + event.stage +
+                        "' (retrain-when rule " + std::to_string(event.rule + 1) + ")";
+               } else {
+                 return "rolled back '" + event.stage + "' from " + commit_text(event.from) + " to " +
+                        commit_text(event.to) + " (rollback-when rule " + std::to_string(event.rule + 1) + ")";
+               }
+             },
+             entry.event);
 }
 
 void run_ledger(const ReadOptions& options, Context& context) {

@@ -49,7 +49,8 @@ TEST_CASE("the embedded governance contract dispatches every call mlchain makes"
   policy.requirements.push_back(*gov::parse_rule("accuracy>=0.9"));
   const std::vector<mlchain::codec::Address> evaluators(1);
   for (const auto& calldata :
-       {gov::set_evaluators_calldata("model", evaluators, 1), gov::set_stage_policy_calldata("model", "production", policy),
+       {gov::set_evaluators_calldata("model", evaluators, 1),
+        gov::set_stage_policy_calldata("model", "production", policy),
         gov::promote_calldata("model", "production", commit, gov::Word{}),
         gov::approve_calldata("model", "production", commit), gov::round_of_calldata("model"),
         gov::stages_of_calldata("model"), gov::stage_policy_calldata("model", "production"),
@@ -179,8 +180,7 @@ TEST_CASE("rules parse and print back", "[governance]") {
 TEST_CASE("names are bytes32 words, zero-padded", "[governance]") {
   const auto word = gov::name_word("production", "stage");
   REQUIRE(word.ok());
-  CHECK(mlchain::codec::to_0x_hex(*word) ==
-        "0x70726f64756374696f6e00000000000000000000000000000000000000000000");
+  CHECK(mlchain::codec::to_0x_hex(*word) == "0x70726f64756374696f6e00000000000000000000000000000000000000000000");
   CHECK(*gov::word_name(*word) == "production");
   CHECK_FALSE(gov::name_word("", "stage").ok());
   CHECK_FALSE(gov::name_word(std::string(33, 'a'), "stage").ok());
@@ -190,19 +190,19 @@ TEST_CASE("names are bytes32 words, zero-padded", "[governance]") {
 }
 
 TEST_CASE("refusals name the rule that refused", "[governance]") {
-  const auto stale = mlchain::codec::abi::encode_call(*mlchain::codec::abi::parse_signature("StaleRound(bytes32,bytes32)"),
-                                                      std::vector<mlchain::codec::abi::Value>{
-                                                          mlchain::codec::abi::Word(word_of(1)),
-                                                          mlchain::codec::abi::Word(word_of(2))});
+  const auto stale =
+      mlchain::codec::abi::encode_call(*mlchain::codec::abi::parse_signature("StaleRound(bytes32,bytes32)"),
+                                       std::vector<mlchain::codec::abi::Value>{mlchain::codec::abi::Word(word_of(1)),
+                                                                               mlchain::codec::abi::Word(word_of(2))});
   REQUIRE(stale.ok());
   const auto refusal = gov::decode_refusal(*stale);
   REQUIRE(refusal);
   CHECK(refusal->name == "StaleRound");
   CHECK(refusal->message.find("stale round") != std::string::npos);
-  const auto holder = mlchain::codec::abi::encode_call(
-      *mlchain::codec::abi::parse_signature("StaleHolder(bytes32,bytes32)"),
-      std::vector<mlchain::codec::abi::Value>{mlchain::codec::abi::Word(gov::Word{}),
-                                              mlchain::codec::abi::Word(word_of(3))});
+  const auto holder =
+      mlchain::codec::abi::encode_call(*mlchain::codec::abi::parse_signature("StaleHolder(bytes32,bytes32)"),
+                                       std::vector<mlchain::codec::abi::Value>{mlchain::codec::abi::Word(gov::Word{}),
+                                                                               mlchain::codec::abi::Word(word_of(3))});
   REQUIRE(holder.ok());
   CHECK(gov::decode_refusal(*holder)->kind == mlchain::ErrorKind::not_fast_forward);
   CHECK_FALSE(gov::decode_refusal(hex("0x08c379a0")).has_value());

@@ -57,7 +57,8 @@ TEST_CASE("the embedded registry dispatches on the selectors the ABI layer encod
   }
 }
 
-TEST_CASE("the embedded governance contract is the pinned compiler's paris build, EAS's carry no compiler", "[registry]") {
+TEST_CASE("the embedded governance contract is the pinned compiler's paris build, EAS's carry no compiler",
+          "[registry]") {
   const auto& governance = mlchain::eth::governance_artifact();
   CHECK(governance.compiler_version == "0.8.28+commit.7893614a.Emscripten.clang");
   CHECK(governance.evm_version == "paris");

@@ -15,6 +15,7 @@
 #include "mlchain/crypto/secp256k1.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 #include "mlchain/remote/remotes.hpp"
+#include "node_answer.hpp"
 
 namespace mlchain::chain {
 namespace {
@@ -24,14 +25,6 @@ namespace eas = eth::eas;
 using json = nlohmann::ordered_json;
 
 std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
-
-template <class T>
-Result<T> from_node(Result<T> decoded, const eth::RpcClient& rpc, std::string_view what) {
-  if (!decoded)
-    return make_error(ErrorKind::remote_unavailable, rpc.display_url() + " answered " + std::string(what) +
-                                                         " with malformed data: " + decoded.error().message);
-  return decoded;
-}
 
 // Why a governance, EAS or registry call reverted, as the error to report.
 Error explain_revert(ByteView revert_data, std::string_view repo) {
@@ -142,7 +135,8 @@ json typed_data_json(const std::string& text) { return json::parse(text); }
 Result<std::string> string_field(const json& document, const char* name) {
   const auto found = document.find(name);
   if (found == document.end() || !found->is_string())
-    return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\" is missing or not a string");
+    return make_error(ErrorKind::invalid_input,
+                      std::string("evaluation file: \"") + name + "\" is missing or not a string");
   return found->get<std::string>();
 }
 
@@ -160,7 +154,8 @@ Result<GovernanceWord> word_field(const json& document, const char* name) {
   MLCHAIN_TRY(const auto text, string_field(document, name));
   auto bytes = codec::from_0x_hex(text);
   if (!bytes || bytes->size() != 32)
-    return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\" is not 32 bytes of 0x hex");
+    return make_error(ErrorKind::invalid_input,
+                      std::string("evaluation file: \"") + name + "\" is not 32 bytes of 0x hex");
   GovernanceWord word;
   std::copy(bytes->begin(), bytes->end(), word.begin());
   return word;
@@ -170,14 +165,17 @@ Result<codec::Address> address_field(const json& document, const char* name) {
   MLCHAIN_TRY(const auto text, string_field(document, name));
   auto address = codec::parse_address(text);
   if (!address)
-    return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\": " + address.error().message);
+    return make_error(ErrorKind::invalid_input,
+                      std::string("evaluation file: \"") + name + "\": " + address.error().message);
   return *address;
 }
 
 Result<codec::Cid> cid_field(const json& document, const char* name) {
   MLCHAIN_TRY(const auto text, string_field(document, name));
   auto cid = codec::Cid::parse(text);
-  if (!cid) return make_error(ErrorKind::invalid_input, std::string("evaluation file: \"") + name + "\": " + cid.error().message);
+  if (!cid)
+    return make_error(ErrorKind::invalid_input,
+                      std::string("evaluation file: \"") + name + "\": " + cid.error().message);
   return *cid;
 }
 
@@ -269,7 +267,8 @@ Result<GovernanceSite> GovernanceClient::locate() {
   MLCHAIN_TRY(site.governance, governance());
   MLCHAIN_TRY(const Bytes eas_answer, view(site.governance, gov::eas_calldata(), "eas()"));
   MLCHAIN_TRY(site.eas, from_node(gov::decode_address(eas_answer), rpc_, "eas()"));
-  MLCHAIN_TRY(const Bytes schema_answer, view(site.governance, gov::evaluation_schema_calldata(), "evaluationSchema()"));
+  MLCHAIN_TRY(const Bytes schema_answer,
+              view(site.governance, gov::evaluation_schema_calldata(), "evaluationSchema()"));
   MLCHAIN_TRY(site.evaluation_schema, from_node(gov::decode_word(schema_answer), rpc_, "evaluationSchema()"));
   MLCHAIN_TRY(site.chain_id, rpc_.chain_id());
   site_ = site;
@@ -290,7 +289,8 @@ Result<std::vector<std::string>> GovernanceClient::stages() {
 
 Result<gov::StagePolicy> GovernanceClient::stage_policy(std::string_view stage) {
   MLCHAIN_TRY(const auto governance_address, governance());
-  MLCHAIN_TRY(const Bytes data, view(governance_address, gov::stage_policy_calldata(remote_.repo, stage), "stagePolicy"));
+  MLCHAIN_TRY(const Bytes data,
+              view(governance_address, gov::stage_policy_calldata(remote_.repo, stage), "stagePolicy"));
   return from_node(gov::decode_stage_policy(data), rpc_, "stagePolicy");
 }
 
@@ -319,8 +319,8 @@ Result<RecordedEvaluation> GovernanceClient::evaluation(const GovernanceWord& ui
   MLCHAIN_TRY(const Bytes data, view(site.eas, eas::get_attestation_calldata(uid), "getAttestation"));
   MLCHAIN_TRY(const auto attestation, from_node(eas::decode_get_attestation(data), rpc_, "getAttestation"));
   if (attestation.uid != uid)
-    return make_error(ErrorKind::not_found, "EAS at " + address_text(site.eas) + " has no attestation " +
-                                                codec::to_0x_hex(uid));
+    return make_error(ErrorKind::not_found,
+                      "EAS at " + address_text(site.eas) + " has no attestation " + codec::to_0x_hex(uid));
   RecordedEvaluation recorded;
   recorded.uid = uid;
   recorded.evaluator = attestation.attester;
@@ -365,9 +365,12 @@ Result<std::vector<LedgerEntry>> GovernanceClient::ledger(const std::optional<co
       const bool about = std::visit(
           [&](const auto& event) {
             using Event = std::decay_t<decltype(event)>;
-            if constexpr (std::is_same_v<Event, gov::RolledBack>) return event.from == *wanted || event.to == *wanted;
-            else if constexpr (requires { event.commit; }) return event.commit == *wanted;
-            else return false;
+            if constexpr (std::is_same_v<Event, gov::RolledBack>)
+              return event.from == *wanted || event.to == *wanted;
+            else if constexpr (requires { event.commit; })
+              return event.commit == *wanted;
+            else
+              return false;
           },
           entry.event);
       if (!about) continue;
@@ -413,7 +416,8 @@ Result<GovernanceDeployment> deploy_governance(repo::Repository& repository, con
     deployment.transactions.push_back(std::move(schema_settled));
     deployment.schema_registry = schema_registry;
     MLCHAIN_TRY(Bytes eas_code, eas::eas_deployment(schema_registry));
-    MLCHAIN_TRY(auto eas_settled, send(repository, remote, "deploy-eas", std::nullopt, std::move(eas_code), signer, options));
+    MLCHAIN_TRY(auto eas_settled,
+                send(repository, remote, "deploy-eas", std::nullopt, std::move(eas_code), signer, options));
     MLCHAIN_TRY(deployment.eas, created_contract(eas_settled, "EAS"));
     deployment.transactions.push_back(std::move(eas_settled));
   }
@@ -435,7 +439,8 @@ Result<Settled> set_evaluators(repo::Repository& repository, const ChainRemote& 
   if (evaluators.empty() || evaluators.size() > 32)
     return make_error(ErrorKind::invalid_argument, "--evaluator: name 1 to 32 evaluators");
   if (quorum == 0 || quorum > evaluators.size())
-    return make_error(ErrorKind::invalid_argument, "--quorum " + std::to_string(quorum) + ": must be 1 to the number of evaluators (" +
+    return make_error(ErrorKind::invalid_argument, "--quorum " + std::to_string(quorum) +
+                                                       ": must be 1 to the number of evaluators (" +
                                                        std::to_string(evaluators.size()) + ")");
   std::set<codec::Address> distinct(evaluators.begin(), evaluators.end());
   if (distinct.size() != evaluators.size())
@@ -472,8 +477,8 @@ Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec:
                                                           "' has no evaluators yet: its owner runs 'mlchain policy set "
                                                           "--evaluator ADDR… --quorum K'");
   if (std::find(round.evaluators.begin(), round.evaluators.end(), evaluator) == round.evaluators.end())
-    return make_error(ErrorKind::refused_by_contract, address_text(evaluator) + " is not an evaluator of '" + remote.repo +
-                                                          "' (round " + std::to_string(round.number) +
+    return make_error(ErrorKind::refused_by_contract, address_text(evaluator) + " is not an evaluator of '" +
+                                                          remote.repo + "' (round " + std::to_string(round.number) +
                                                           "): the governance would refuse its result");
   MLCHAIN_TRY(const auto anchored, client.anchored_at(commit));
   if (!anchored)
@@ -511,8 +516,7 @@ Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec:
 
 std::string evaluation_file(const SignedEvaluation& evaluation) {
   json metrics = json::object();
-  for (const auto& [name, value] : evaluation.metrics)
-    metrics[name] = json::parse(codec::format_fixed18(value));
+  for (const auto& [name, value] : evaluation.metrics) metrics[name] = json::parse(codec::format_fixed18(value));
   const json document{{"typed_data", typed_data_json(evaluation.typed_data)},
                       {"signature", codec::to_0x_hex(evaluation.attestation.signature.bytes)},
                       {"signer", address_text(evaluation.attestation.request.attester)},
@@ -559,7 +563,8 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   MLCHAIN_TRY(const auto nonce_text, string_field(*message, "nonce"));
   auto value = codec::U256::parse_decimal(value_text);
   auto nonce = codec::U256::parse_decimal(nonce_text);
-  if (!value || !nonce) return make_error(ErrorKind::invalid_input, "evaluation file: \"value\" or \"nonce\" is not a decimal");
+  if (!value || !nonce)
+    return make_error(ErrorKind::invalid_input, "evaluation file: \"value\" or \"nonce\" is not a decimal");
   request.value = *value;
   request.nonce = *nonce;
   MLCHAIN_TRY(request.deadline, uint_field(*message, "deadline"));
@@ -583,8 +588,8 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   auto recovered = crypto::recover_address(digest, *signature);
   MLCHAIN_TRY(const auto signer, address_field(document, "signer"));
   if (!recovered || *recovered != request.attester || signer != request.attester)
-    return make_error(ErrorKind::bad_signature, "evaluation file: the signature is not " + address_text(request.attester) +
-                                                    "'s over the typed data");
+    return make_error(ErrorKind::bad_signature, "evaluation file: the signature is not " +
+                                                    address_text(request.attester) + "'s over the typed data");
 
   MLCHAIN_TRY(const auto decoded, gov::decode_evaluation(request.data));
   MLCHAIN_TRY(evaluation.commit, cid_field(document, "commit"));
@@ -592,7 +597,8 @@ Result<SignedEvaluation> parse_evaluation_file(std::string_view text) {
   MLCHAIN_TRY(const auto commit_digest, eth::registry::head_of(evaluation.commit));
   MLCHAIN_TRY(const auto suite_digest, digest_of(evaluation.suite, "suite"));
   if (commit_digest != decoded.commit || suite_digest != decoded.suite)
-    return make_error(ErrorKind::invalid_input, "evaluation file: \"commit\" or \"suite\" is not what the signed data names");
+    return make_error(ErrorKind::invalid_input,
+                      "evaluation file: \"commit\" or \"suite\" is not what the signed data names");
   evaluation.metrics = decoded.metrics;
   MLCHAIN_TRY_STATUS(check_metrics_field(document, evaluation.metrics));
   MLCHAIN_TRY(evaluation.repo, string_field(document, "repo"));
@@ -674,7 +680,8 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   for (const auto i : candidates) {
     const auto& evaluation = evaluations[i];
     MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
-    MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
+    MLCHAIN_TRY(auto reply,
+                rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
     if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
       MLCHAIN_TRY(auto explained, refusal_of(client, *refusal, evaluation.attestation.request, remote.repo));
       if (explained.nonce_used) nonce_used.push_back(i);
@@ -707,7 +714,8 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   if (batch.empty()) {
     std::string reasons;
     for (const auto& dropped : report.dropped)
-      reasons += (reasons.empty() ? "" : "; ") + std::string("#") + std::to_string(dropped.index + 1) + ": " + dropped.reason;
+      reasons +=
+          (reasons.empty() ? "" : "; ") + std::string("#") + std::to_string(dropped.index + 1) + ": " + dropped.reason;
     return make_error(ErrorKind::refused_by_contract, "nothing to submit, every result was refused: " + reasons);
   }
   MLCHAIN_TRY(Bytes data, eas::multi_attest_by_delegation_calldata(batch));
@@ -751,14 +759,15 @@ Result<PromoteReport> promote(repo::Repository& repository, const ChainRemote& r
     for (auto& settled : interrupted)
       if (settled.entry.transaction.to == site.governance && settled.entry.transaction.data == same_call)
         return PromoteReport{commit, state.previous, {}, std::move(settled)};
-    return make_error(ErrorKind::refused_by_contract, commit.to_string() + " holds '" + std::string(stage) + "' already");
+    return make_error(ErrorKind::refused_by_contract,
+                      commit.to_string() + " holds '" + std::string(stage) + "' already");
   }
   MLCHAIN_TRY(const auto round, client.round());
   MLCHAIN_TRY(auto checks, client.check(stage, commit));
   const std::string failing = failing_rules(checks, round.evaluators);
   if (!failing.empty())
-    return make_error(ErrorKind::refused_by_contract, "promotion of " + commit.to_string() + " to '" + std::string(stage) +
-                                                          "' refused by policy: " + failing);
+    return make_error(ErrorKind::refused_by_contract, "promotion of " + commit.to_string() + " to '" +
+                                                          std::string(stage) + "' refused by policy: " + failing);
   GovernanceWord expected{};
   if (state.holder) {
     MLCHAIN_TRY(expected, eth::registry::head_of(*state.holder));

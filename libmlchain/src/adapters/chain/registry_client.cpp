@@ -6,6 +6,7 @@
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
+#include "node_answer.hpp"
 
 namespace mlchain::chain {
 namespace {
@@ -45,18 +46,6 @@ Result<Bytes> RegistryClient::view(const Result<Bytes>& calldata, std::string_vi
                                                          rpc_.display_url() + ": " + refusal->describe());
   return std::get<Bytes>(std::move(reply));
 }
-
-namespace {
-
-template <class T>
-Result<T> from_node(Result<T> decoded, const eth::RpcClient& rpc, std::string_view what) {
-  if (!decoded)
-    return make_error(ErrorKind::remote_unavailable, rpc.display_url() + " answered " + std::string(what) +
-                                                         " with malformed data: " + decoded.error().message);
-  return decoded;
-}
-
-}  // namespace
 
 Result<std::optional<codec::Cid>> RegistryClient::head_of(std::string_view repo, std::string_view branch,
                                                           const eth::BlockTag& block) {

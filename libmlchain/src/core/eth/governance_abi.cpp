@@ -27,65 +27,102 @@ constexpr std::size_t max_metrics = 16;
 
 // The declarations of contracts/MlchainGovernance.sol; the unit tests pin them against the compiled
 // artifact's method identifiers. Each parses: they are constants of this file.
-const Signature& set_evaluators() { static const Signature declaration = *abi::parse_signature("setEvaluators(string,address[],uint8)");
-  return declaration; }
-const Signature& set_stage_policy() { static const Signature declaration = *abi::parse_signature("setStagePolicy(string,bytes32," POLICY ")");
-  return declaration; }
-const Signature& promote() { static const Signature declaration = *abi::parse_signature("promote(string,bytes32,bytes32,bytes32)");
-  return declaration; }
-const Signature& approve() { static const Signature declaration = *abi::parse_signature("approve(string,bytes32,bytes32)");
-  return declaration; }
-const Signature& round_of() { static const Signature declaration = *abi::parse_signature("roundOf(string)");
-  return declaration; }
-const Signature& stages_of() { static const Signature declaration = *abi::parse_signature("stagesOf(string)");
-  return declaration; }
-const Signature& stage_policy() { static const Signature declaration = *abi::parse_signature("stagePolicy(string,bytes32)");
-  return declaration; }
-const Signature& holder_of() { static const Signature declaration = *abi::parse_signature("holderOf(string,bytes32)");
-  return declaration; }
-const Signature& evaluation_of() { static const Signature declaration = *abi::parse_signature("evaluationOf(string,bytes32,address)");
-  return declaration; }
-const Signature& check() { static const Signature declaration = *abi::parse_signature("check(string,bytes32,bytes32)");
-  return declaration; }
-const Signature& approvals_of() { static const Signature declaration = *abi::parse_signature("approvalsOf(string,bytes32,bytes32)");
-  return declaration; }
-const Signature& evaluation_schema() { static const Signature declaration = *abi::parse_signature("evaluationSchema()");
-  return declaration; }
-const Signature& eas() { static const Signature declaration = *abi::parse_signature("eas()");
-  return declaration; }
+const Signature& set_evaluators() {
+  static const Signature declaration = *abi::parse_signature("setEvaluators(string,address[],uint8)");
+  return declaration;
+}
+const Signature& set_stage_policy() {
+  static const Signature declaration = *abi::parse_signature("setStagePolicy(string,bytes32," POLICY ")");
+  return declaration;
+}
+const Signature& promote() {
+  static const Signature declaration = *abi::parse_signature("promote(string,bytes32,bytes32,bytes32)");
+  return declaration;
+}
+const Signature& approve() {
+  static const Signature declaration = *abi::parse_signature("approve(string,bytes32,bytes32)");
+  return declaration;
+}
+const Signature& round_of() {
+  static const Signature declaration = *abi::parse_signature("roundOf(string)");
+  return declaration;
+}
+const Signature& stages_of() {
+  static const Signature declaration = *abi::parse_signature("stagesOf(string)");
+  return declaration;
+}
+const Signature& stage_policy() {
+  static const Signature declaration = *abi::parse_signature("stagePolicy(string,bytes32)");
+  return declaration;
+}
+const Signature& holder_of() {
+  static const Signature declaration = *abi::parse_signature("holderOf(string,bytes32)");
+  return declaration;
+}
+const Signature& evaluation_of() {
+  static const Signature declaration = *abi::parse_signature("evaluationOf(string,bytes32,address)");
+  return declaration;
+}
+const Signature& check() {
+  static const Signature declaration = *abi::parse_signature("check(string,bytes32,bytes32)");
+  return declaration;
+}
+const Signature& approvals_of() {
+  static const Signature declaration = *abi::parse_signature("approvalsOf(string,bytes32,bytes32)");
+  return declaration;
+}
+const Signature& evaluation_schema() {
+  static const Signature declaration = *abi::parse_signature("evaluationSchema()");
+  return declaration;
+}
+const Signature& eas() {
+  static const Signature declaration = *abi::parse_signature("eas()");
+  return declaration;
+}
 
-const Signature& round_started() { static const Signature declaration = *abi::parse_signature("RoundStarted(bytes32 indexed,uint64,bytes32,address[],uint8)");
-  return declaration; }
-const Signature& stage_policy_set() { static const Signature declaration = *abi::parse_signature("StagePolicySet(bytes32 indexed,bytes32 indexed)");
-  return declaration; }
+const Signature& round_started() {
+  static const Signature declaration =
+      *abi::parse_signature("RoundStarted(bytes32 indexed,uint64,bytes32,address[],uint8)");
+  return declaration;
+}
+const Signature& stage_policy_set() {
+  static const Signature declaration = *abi::parse_signature("StagePolicySet(bytes32 indexed,bytes32 indexed)");
+  return declaration;
+}
 const Signature& evaluated() {
-  static const Signature declaration = *abi::parse_signature("Evaluated(bytes32 indexed,bytes32 indexed,address indexed,bytes32,uint64,bytes32)");
+  static const Signature declaration =
+      *abi::parse_signature("Evaluated(bytes32 indexed,bytes32 indexed,address indexed,bytes32,uint64,bytes32)");
   return declaration;
 }
 const Signature& promoted() {
-  static const Signature declaration = *abi::parse_signature("Promoted(bytes32 indexed,bytes32 indexed,bytes32 indexed,bytes32,bytes32[],address)");
+  static const Signature declaration =
+      *abi::parse_signature("Promoted(bytes32 indexed,bytes32 indexed,bytes32 indexed,bytes32,bytes32[],address)");
   return declaration;
 }
-const Signature& approved() { static const Signature declaration = *abi::parse_signature("Approved(bytes32 indexed,bytes32 indexed,bytes32 indexed,address)");
-  return declaration; }
+const Signature& approved() {
+  static const Signature declaration =
+      *abi::parse_signature("Approved(bytes32 indexed,bytes32 indexed,bytes32 indexed,address)");
+  return declaration;
+}
 const Signature& retrain_requested() {
-  static const Signature declaration = *abi::parse_signature("RetrainRequested(bytes32 indexed,bytes32 indexed,bytes32 indexed,uint256)");
+  static const Signature declaration =
+      *abi::parse_signature("RetrainRequested(bytes32 indexed,bytes32 indexed,bytes32 indexed,uint256)");
   return declaration;
 }
 const Signature& rolled_back() {
-  static const Signature declaration = *abi::parse_signature("RolledBack(bytes32 indexed,bytes32 indexed,bytes32 indexed,bytes32,uint256)");
+  static const Signature declaration =
+      *abi::parse_signature("RolledBack(bytes32 indexed,bytes32 indexed,bytes32 indexed,bytes32,uint256)");
   return declaration;
 }
 
 const std::vector<Signature>& custom_errors() {
   static const std::vector<Signature> errors = [] {
     std::vector<Signature> list;
-    for (const char* text :
-         {"NotOwner(address)", "OnlyEAS()", "WrongSchema(bytes32)", "UnknownRound(bytes32)",
-          "StaleRound(bytes32,bytes32)", "NotEvaluator(address)", "MalformedEvaluation()", "NotAnchored(bytes32)",
-          "UnknownStage(bytes32)", "StaleHolder(bytes32,bytes32)", "AlreadyHolds(bytes32)",
-          "PolicyNotMet(bytes32,bytes32)", "NotApprover(address)", "AlreadyApproved(address)",
-          "InvalidPolicy(string)", "UnknownRepository(string)"})
+    for (const char* text : {"NotOwner(address)", "OnlyEAS()", "WrongSchema(bytes32)", "UnknownRound(bytes32)",
+                             "StaleRound(bytes32,bytes32)", "NotEvaluator(address)", "MalformedEvaluation()",
+                             "NotAnchored(bytes32)", "UnknownStage(bytes32)", "StaleHolder(bytes32,bytes32)",
+                             "AlreadyHolds(bytes32)", "PolicyNotMet(bytes32,bytes32)", "NotApprover(address)",
+                             "AlreadyApproved(address)", "InvalidPolicy(string)", "UnknownRepository(string)"})
       list.push_back(*abi::parse_signature(text));
     return list;
   }();
@@ -115,14 +152,16 @@ Result<std::vector<Value>> decode_types(std::string_view what, std::initializer_
     types.push_back(std::move(type));
   }
   auto values = abi::decode(types, data);
-  if (!values) return make_error(ErrorKind::invalid_input, "governance: " + std::string(what) + ": " + values.error().message);
+  if (!values)
+    return make_error(ErrorKind::invalid_input, "governance: " + std::string(what) + ": " + values.error().message);
   return std::move(values).value();
 }
 
 template <class T>
 Result<std::vector<T>> list_of(const Value& value, std::string_view what) {
   const auto* list = value.get_if<abi::List>();
-  if (list == nullptr) return make_error(ErrorKind::invalid_input, "governance: " + std::string(what) + " is not a list");
+  if (list == nullptr)
+    return make_error(ErrorKind::invalid_input, "governance: " + std::string(what) + " is not a list");
   std::vector<T> items;
   for (std::size_t i = 0; i < list->size(); ++i) {
     MLCHAIN_TRY(auto item, take<T>(*list, i, what));
@@ -135,8 +174,8 @@ Value name_value(const Word& word) { return abi::Word(word); }
 
 Result<Value> rule_value(const Rule& rule) {
   MLCHAIN_TRY(const Word metric, name_word(rule.metric, "metric"));
-  return Value(abi::Tuple{{name_value(metric), codec::U256(std::uint64_t{static_cast<std::uint8_t>(rule.op)}),
-                           rule.value}});
+  return Value(
+      abi::Tuple{{name_value(metric), codec::U256(std::uint64_t{static_cast<std::uint8_t>(rule.op)}), rule.value}});
 }
 
 Result<Value> rules_value(const std::vector<Rule>& rules) {
@@ -149,7 +188,8 @@ Result<Value> rules_value(const std::vector<Rule>& rules) {
 }
 
 Result<Op> op_of(std::uint64_t code) {
-  if (code > 3) return make_error(ErrorKind::invalid_input, "governance: unknown rule operator " + std::to_string(code));
+  if (code > 3)
+    return make_error(ErrorKind::invalid_input, "governance: unknown rule operator " + std::to_string(code));
   return static_cast<Op>(code);
 }
 
@@ -169,8 +209,7 @@ Result<std::vector<Rule>> rules_of(const Value& value) {
 }
 
 bool valid_name_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 std::string cid_text(const Word& commit) {
@@ -371,11 +410,10 @@ Result<Bytes> set_stage_policy_calldata(std::string_view repo, std::string_view 
   MLCHAIN_TRY(auto retrain, rules_value(policy.retrain_when));
   MLCHAIN_TRY(auto rollback, rules_value(policy.rollback_when));
   abi::List approvers(policy.approvers.begin(), policy.approvers.end());
-  const std::vector<Value> arguments{
-      repo, name_value(stage_word),
-      abi::Tuple{{std::move(requirements), std::move(improves), name_value(after),
-                  codec::U256(std::uint64_t{policy.approvals}), std::move(approvers), policy.auto_promote,
-                  std::move(retrain), std::move(rollback)}}};
+  const std::vector<Value> arguments{repo, name_value(stage_word),
+                                     abi::Tuple{{std::move(requirements), std::move(improves), name_value(after),
+                                                 codec::U256(std::uint64_t{policy.approvals}), std::move(approvers),
+                                                 policy.auto_promote, std::move(retrain), std::move(rollback)}}};
   return abi::encode_call(set_stage_policy(), arguments);
 }
 
@@ -498,7 +536,8 @@ Result<StagePolicy> decode_stage_policy(ByteView data) {
 }
 
 Result<Holder> decode_holder_of(ByteView data) {
-  MLCHAIN_TRY(const auto values, decode_types("holderOf's answer", {"bytes32", "uint64", "bytes32", "bytes32[]"}, data));
+  MLCHAIN_TRY(const auto values,
+              decode_types("holderOf's answer", {"bytes32", "uint64", "bytes32", "bytes32[]"}, data));
   Holder holder;
   MLCHAIN_TRY(holder.commit, take<abi::Word>(values, 0, "holder"));
   MLCHAIN_TRY(holder.since_block, take_u64(values, 1, "since"));
@@ -562,7 +601,7 @@ Result<codec::Address> decode_address(ByteView data) {
 }
 
 std::vector<Word> event_topics() {
-  return {round_started().topic(), stage_policy_set().topic(), evaluated().topic(),    promoted().topic(),
+  return {round_started().topic(), stage_policy_set().topic(),  evaluated().topic(),  promoted().topic(),
           approved().topic(),      retrain_requested().topic(), rolled_back().topic()};
 }
 
@@ -570,7 +609,8 @@ Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
   if (topics.empty()) return make_error(ErrorKind::invalid_input, "governance: a log without topics");
   const auto decode = [&](const Signature& event) -> Result<std::vector<Value>> {
     auto values = abi::decode_log(event, topics, data);
-    if (!values) return make_error(ErrorKind::invalid_input, "governance: a " + event.name + " log: " + values.error().message);
+    if (!values)
+      return make_error(ErrorKind::invalid_input, "governance: a " + event.name + " log: " + values.error().message);
     return std::move(values).value();
   };
   const Word& topic = topics[0];
@@ -647,8 +687,8 @@ Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
     MLCHAIN_TRY(event.rule, take_u64(v, 4, "rule"));
     return Event{std::move(event)};
   }
-  return make_error(ErrorKind::invalid_input, "governance: a log with topic " + codec::to_0x_hex(topic) +
-                                                  " is none of its events");
+  return make_error(ErrorKind::invalid_input,
+                    "governance: a log with topic " + codec::to_0x_hex(topic) + " is none of its events");
 }
 
 std::optional<Refusal> decode_refusal(ByteView revert_data) {
@@ -691,8 +731,8 @@ std::optional<Refusal> decode_refusal(ByteView revert_data) {
     refusal.message = "stage '" + stage(0) + "' has no policy (set one with mlchain policy set --stage)";
   } else if (name == "StaleHolder") {
     refusal.kind = ErrorKind::not_fast_forward;
-    refusal.message = "the stage moved: it was expected to hold " + cid_text(word(0)) + " but holds " +
-                      cid_text(word(1)) + " now";
+    refusal.message =
+        "the stage moved: it was expected to hold " + cid_text(word(0)) + " but holds " + cid_text(word(1)) + " now";
   } else if (name == "AlreadyHolds") {
     refusal.message = cid_text(word(0)) + " holds the stage already";
   } else if (name == "PolicyNotMet") {

@@ -88,7 +88,14 @@ struct Holder {
   std::vector<Word> attestations;
 };
 
-enum class CheckKind : std::uint8_t { requirement = 0, improves = 1, after = 2, approvals = 3, quorum = 4, anchored = 5 };
+enum class CheckKind : std::uint8_t {
+  requirement = 0,
+  improves = 1,
+  after = 2,
+  approvals = 3,
+  quorum = 4,
+  anchored = 5
+};
 struct RuleCheck {
   CheckKind kind = CheckKind::requirement;
   std::string metric;  // requirement, improves: the metric; after: the stage
