@@ -11,6 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/governance.sh"
 
 start_anvil
 start_ipfs
@@ -21,23 +22,11 @@ e2_key=$(account private_keys 2); e2=$(account available_accounts 2)
 e3=$(account available_accounts 3)
 stranger=$(account available_accounts 4)
 export MLCHAIN_PRIVATE_KEY=$owner_key
-as_key() { local key=$1; shift; MLCHAIN_PRIVATE_KEY=$key "$@"; }
 # edit FILE OUT PYTHON: OUT is FILE's JSON document `d` after the Python statement.
 edit() { python3 -c "import json, sys; d = json.load(open(sys.argv[1])); $3; open(sys.argv[2], 'w').write(json.dumps(d))" "$1" "$2"; }
 
 echo "a repository with governance, three evaluators, quorum 2"
-expect 0 "$MLCHAIN" registry deploy --rpc "$rpc" --chain-id 31337
-registry=$(head -n 1 <<< "$out" | cut -d' ' -f2)
-mkdir "$work/suite" && echo "x,y" > "$work/suite/test.csv"
-mkdir "$work/a" && cd "$work/a"
-expect 0 "$MLCHAIN" init
-expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo model --chain-id 31337
-echo "weights A" > weights.bin
-expect 0 "$MLCHAIN" commit -m "candidate A"
-A=$(cat .mlchain/refs/heads/main)
-expect 0 "$MLCHAIN" push
-expect 0 "$MLCHAIN" governance deploy --json
-governance=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["governance"])' <<< "$out")
+governed_repository
 expect 0 "$MLCHAIN" policy set --evaluator "$e1" --evaluator "$e2" --evaluator "$e3" --quorum 2
 expect 0 "$MLCHAIN" policy set --stage production --require 'accuracy>=0.9'
 

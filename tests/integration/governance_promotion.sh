@@ -13,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
 cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/governance.sh"
 
 start_anvil
 start_ipfs
@@ -27,14 +28,6 @@ racer_a_key=$(account private_keys 6)
 racer_b_key=$(account private_keys 7)
 export MLCHAIN_PRIVATE_KEY=$owner_key
 
-json_field() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
-for k in sys.argv[2:]: d = d[int(k)] if isinstance(d, list) else d[k]
-print(json.dumps(d) if isinstance(d, (dict, list)) else d)' "$@"; }
-digest_of() { python3 -c '
-import base64, sys
-cid = sys.argv[1][1:].upper()
-print("0x" + base64.b32decode(cid + "=" * (-len(cid) % 8))[-32:].hex())' "$1"; }
-as_key() { local key=$1; shift; MLCHAIN_PRIVATE_KEY=$key "$@"; }
 # evaluate KEY REV METRIC=V… > FILE, through mlchain evaluate --out.
 evaluate() {
   local key=$1 rev=$2 file=$3
@@ -44,22 +37,8 @@ evaluate() {
   expect 0 as_key "$key" "$MLCHAIN" evaluate "$rev" --suite "$work/suite" "${metrics[@]}" --out "$file"
 }
 
-echo "registry, repository, first candidate"
-expect 0 "$MLCHAIN" registry deploy --rpc "$rpc" --chain-id 31337
-registry=$(head -n 1 <<< "$out" | cut -d' ' -f2)
-mkdir "$work/suite" && echo "x,y" > "$work/suite/test.csv"
-mkdir "$work/a" && cd "$work/a"
-expect 0 "$MLCHAIN" init
-expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo model --chain-id 31337
-echo "weights A" > weights.bin
-expect 0 "$MLCHAIN" commit -m "candidate A"
-A=$(cat .mlchain/refs/heads/main)
-expect 0 "$MLCHAIN" push
-
-echo "governance deploy"
-expect 0 "$MLCHAIN" governance deploy --json
-governance=$(json_field <(echo "$out") governance)
-eas=$(json_field <(echo "$out") eas)
+echo "registry, repository, first candidate, governance deploy"
+governed_repository
 [ "$("$cast" call --rpc-url "$rpc" "$registry" "governanceOf(string)(address)" model)" = "$governance" ] ||
   fail "the registry does not name $governance as model's governance"
 [ "$("$cast" call --rpc-url "$rpc" "$eas" "version()(string)")" = '"1.4.0"' ] || fail "no EAS 1.4.0 at $eas"
