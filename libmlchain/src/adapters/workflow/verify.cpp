@@ -56,8 +56,8 @@ Anchoring anchoring_of(const chain::Anchoring& found, const chain::ChainRemote& 
                    .confirmations = found.confirmations};
 }
 
-// The stage's holder, read from the governance's view (two calls: the registry names the governance, the governance its
-// holder): a commit that does not hold the stage now is a not-stage-holder problem.
+// The stage's holder, read from views (three calls: the registry names the governance, its code is checked, the
+// governance names the holder): a commit that does not hold the stage now is a not-stage-holder problem.
 Status check_stage(const chain::ChainRemote& remote, const std::string& stage, VerifyReport& report) {
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   chain::GovernanceClient governance(rpc, remote);
