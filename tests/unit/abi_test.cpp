@@ -3,19 +3,16 @@
 #include <string>
 #include <vector>
 
+#include "hex_bytes.hpp"
 #include "mlchain/codec/abi.hpp"
 #include "mlchain/codec/hex.hpp"
 
 using namespace mlchain;
 using namespace mlchain::codec;
 
-namespace {
+using mlchain::testing::hex_bytes;
 
-Bytes hex_bytes(std::string_view text) {
-  auto bytes = from_0x_hex(text);
-  REQUIRE(bytes.ok());
-  return *bytes;
-}
+namespace {
 
 abi::Word word_of(std::string_view text) {
   const Bytes bytes = hex_bytes(text);

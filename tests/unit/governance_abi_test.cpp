@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "evaluation_vector.hpp"
+#include "hex_bytes.hpp"
 #include "mlchain/codec/abi.hpp"
 #include "mlchain/codec/eip712.hpp"
 #include "mlchain/codec/fixed_point.hpp"
@@ -20,13 +22,9 @@ namespace gov = mlchain::eth::governance;
 namespace eas = mlchain::eth::eas;
 using mlchain::codec::I256;
 
-namespace {
+using mlchain::testing::hex_bytes;
 
-Bytes hex(std::string_view text) {
-  auto bytes = mlchain::codec::from_0x_hex(text);
-  REQUIRE(bytes.ok());
-  return *bytes;
-}
+namespace {
 
 gov::Word word_of(std::uint8_t fill) {
   gov::Word word;
@@ -94,7 +92,7 @@ TEST_CASE("only the embedded governance code, bound to the registry, is the gove
 
 TEST_CASE("promote's calldata is what cast calldata gives", "[governance]") {
   // cast calldata "promote(string,bytes32,bytes32,bytes32)" model $(cast format-bytes32-string production) 0x11…11 0x0
-  const auto expected = hex(
+  const auto expected = hex_bytes(
       "0xa94534d6000000000000000000000000000000000000000000000000000000000000008070726f64756374696f6e000000000000000000"
       "0000000000000000000000000011111111111111111111111111111111111111111111111111111111111111110000000000000000000000"
       "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000056d6f64"
@@ -105,18 +103,7 @@ TEST_CASE("promote's calldata is what cast calldata gives", "[governance]") {
 }
 
 TEST_CASE("an evaluation's data is the schema's standard encoding", "[governance]") {
-  // cast abi-encode "f(bytes32,bytes32,string[],int256[])" 0x11…11 0x22…22 '["accuracy","drift"]'
-  //   '[950000000000000000,-1500000000000000000]'
-  const auto expected = hex(
-      "0x11111111111111111111111111111111111111111111111111111111111111112222222222222222222222222222222222222222222222"
-      "2222222222222222220000000000000000000000000000000000000000000000000000000000000080000000000000000000000000000000"
-      "0000000000000000000000000000000160000000000000000000000000000000000000000000000000000000000000000200000000000000"
-      "0000000000000000000000000000000000000000000000004000000000000000000000000000000000000000000000000000000000000000"
-      "8000000000000000000000000000000000000000000000000000000000000000086163637572616379000000000000000000000000000000"
-      "0000000000000000000000000000000000000000000000000000000000000000000000000000000005647269667400000000000000000000"
-      "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000200000000000000"
-      "00000000000000000000000000000000000d2f13f7789f0000ffffffffffffffffffffffffffffffffffffffffffffffffeb2eedf284ea00"
-      "00");
+  const auto expected = hex_bytes(mlchain::testing::evaluation_data);
   gov::Evaluation evaluation{word_of(0x11), word_of(0x22), {{"accuracy", I256(0)}, {"drift", I256(0)}}};
   evaluation.metrics[0].second = *mlchain::codec::parse_fixed18("0.95");
   evaluation.metrics[1].second = *mlchain::codec::parse_fixed18("-1.5");
@@ -205,8 +192,8 @@ TEST_CASE("refusals name the rule that refused", "[governance]") {
                                                                                mlchain::codec::abi::Word(word_of(3))});
   REQUIRE(holder.ok());
   CHECK(gov::decode_refusal(*holder)->kind == mlchain::ErrorKind::not_fast_forward);
-  CHECK_FALSE(gov::decode_refusal(hex("0x08c379a0")).has_value());
-  CHECK(eas::describe_error(hex("0x8baa579f"))->find("InvalidSignature") != std::string::npos);
+  CHECK_FALSE(gov::decode_refusal(hex_bytes("0x08c379a0")).has_value());
+  CHECK(eas::describe_error(hex_bytes("0x8baa579f"))->find("InvalidSignature") != std::string::npos);
 }
 
 TEST_CASE("EAS: the schema UID and the Attest type are EAS's", "[governance]") {
@@ -237,8 +224,8 @@ TEST_CASE("EAS: the schema UID and the Attest type are EAS's", "[governance]") {
 
 TEST_CASE("EAS's InvalidSignature, and only it, reads as one (a used nonce answers it too)", "[governance]") {
   // The selectors as `cast sig` gives them.
-  CHECK(eas::is_invalid_signature(hex("0x8baa579f")));
-  CHECK_FALSE(eas::is_invalid_signature(hex("0x1ab7da6b")));  // DeadlineExpired()
-  CHECK_FALSE(eas::is_invalid_signature(hex("0x")));
-  CHECK_FALSE(eas::is_invalid_signature(hex("0x8baa57")));
+  CHECK(eas::is_invalid_signature(hex_bytes("0x8baa579f")));
+  CHECK_FALSE(eas::is_invalid_signature(hex_bytes("0x1ab7da6b")));  // DeadlineExpired()
+  CHECK_FALSE(eas::is_invalid_signature(hex_bytes("0x")));
+  CHECK_FALSE(eas::is_invalid_signature(hex_bytes("0x8baa57")));
 }

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "hex_bytes.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 
@@ -16,16 +17,12 @@ using mlchain::codec::Address;
 using mlchain::codec::Cid;
 using registry::Word;
 
+using mlchain::testing::hex_bytes;
+
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = mlchain::codec::from_0x_hex(text);
-  REQUIRE(bytes.ok());
-  return *bytes;
-}
-
 Word word(std::string_view text) {
-  Bytes bytes = hex(text);
+  Bytes bytes = hex_bytes(text);
   REQUIRE(bytes.size() == 32);
   Word out;
   std::copy(bytes.begin(), bytes.end(), out.begin());
@@ -117,49 +114,49 @@ TEST_CASE("registry calldata is what cast calldata encodes", "[registry]") {
 }
 
 TEST_CASE("registry view results decode as cast abi-encode writes them", "[registry]") {
-  auto head = registry::decode_head_of(hex(one));
+  auto head = registry::decode_head_of(hex_bytes(one));
   REQUIRE(head.ok());
   CHECK(*head == word(one));
 
-  auto owner_of = registry::decode_owner_of(hex(owner_topic));
+  auto owner_of = registry::decode_owner_of(hex_bytes(owner_topic));
   REQUIRE(owner_of.ok());
   CHECK(*owner_of == address(owner));
 
   auto is_writer =
-      registry::decode_is_writer(hex("0x0000000000000000000000000000000000000000000000000000000000000001"));
+      registry::decode_is_writer(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000001"));
   REQUIRE(is_writer.ok());
   CHECK(*is_writer);
 
   auto branches =
-      registry::decode_branches_of(hex("0x0000000000000000000000000000000000000000000000000000000000000020"
-                                       "0000000000000000000000000000000000000000000000000000000000000002"
-                                       "0000000000000000000000000000000000000000000000000000000000000040"
-                                       "0000000000000000000000000000000000000000000000000000000000000080"
-                                       "0000000000000000000000000000000000000000000000000000000000000004"
-                                       "6d61696e00000000000000000000000000000000000000000000000000000000"
-                                       "0000000000000000000000000000000000000000000000000000000000000003"
-                                       "6465760000000000000000000000000000000000000000000000000000000000"));
+      registry::decode_branches_of(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000020"
+                                             "0000000000000000000000000000000000000000000000000000000000000002"
+                                             "0000000000000000000000000000000000000000000000000000000000000040"
+                                             "0000000000000000000000000000000000000000000000000000000000000080"
+                                             "0000000000000000000000000000000000000000000000000000000000000004"
+                                             "6d61696e00000000000000000000000000000000000000000000000000000000"
+                                             "0000000000000000000000000000000000000000000000000000000000000003"
+                                             "6465760000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(branches.ok());
   CHECK(*branches == std::vector<std::string>{"main", "dev"});
 
   auto none =
-      registry::decode_branches_of(hex("0x0000000000000000000000000000000000000000000000000000000000000020"
-                                       "0000000000000000000000000000000000000000000000000000000000000000"));
+      registry::decode_branches_of(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000020"
+                                             "0000000000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(none.ok());
   CHECK(none->empty());
 }
 
 TEST_CASE("registry view results that are not what the view returns are refused", "[registry]") {
-  CHECK(registry::decode_head_of(hex("0x")).error().kind == ErrorKind::invalid_input);
-  CHECK(registry::decode_head_of(hex(one + "00")).error().kind == ErrorKind::invalid_input);  // leftover byte
+  CHECK(registry::decode_head_of(hex_bytes("0x")).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::decode_head_of(hex_bytes(one + "00")).error().kind == ErrorKind::invalid_input);  // leftover byte
   // An address with non-zero upper bytes, a bool that is 2.
-  CHECK(registry::decode_owner_of(hex(head_a)).error().kind == ErrorKind::invalid_input);
-  CHECK(registry::decode_is_writer(hex("0x0000000000000000000000000000000000000000000000000000000000000002"))
+  CHECK(registry::decode_owner_of(hex_bytes(head_a)).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::decode_is_writer(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000002"))
             .error()
             .kind == ErrorKind::invalid_input);
   // A branch list whose length runs past the data.
-  CHECK(registry::decode_branches_of(hex("0x0000000000000000000000000000000000000000000000000000000000000020"
-                                         "0000000000000000000000000000000000000000000000000000000000000002"))
+  CHECK(registry::decode_branches_of(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000020"
+                                               "0000000000000000000000000000000000000000000000000000000000000002"))
             .error()
             .kind == ErrorKind::invalid_input);
 }
@@ -181,7 +178,7 @@ TEST_CASE("registry event topics are cast sig-event's", "[registry]") {
 
 TEST_CASE("registry logs recorded on anvil decode to the push that emitted them", "[registry]") {
   const std::vector<Word> moved_topics{word(head_updated_topic), word(models_id), word(main_id), word(owner_topic)};
-  auto moved = registry::decode_event(moved_topics, hex(moved_data));
+  auto moved = registry::decode_event(moved_topics, hex_bytes(moved_data));
   REQUIRE(moved.ok());
   const auto* update = std::get_if<registry::HeadUpdated>(&*moved);
   REQUIRE(update != nullptr);
@@ -194,7 +191,7 @@ TEST_CASE("registry logs recorded on anvil decode to the push that emitted them"
   CHECK(update->new_head == word(head_b));
 
   const std::vector<Word> created_topics{word(repository_created_topic), word(models_id), word(owner_topic)};
-  auto created = registry::decode_event(created_topics, hex(created_data));
+  auto created = registry::decode_event(created_topics, hex_bytes(created_data));
   REQUIRE(created.ok());
   const auto* creation = std::get_if<registry::RepositoryCreated>(&*created);
   REQUIRE(creation != nullptr);
@@ -223,32 +220,32 @@ TEST_CASE("registry logs recorded on anvil decode to the push that emitted them"
 TEST_CASE("registry logs that the contract cannot have emitted are refused", "[registry]") {
   const std::vector<Word> moved_topics{word(head_updated_topic), word(models_id), word(main_id), word(owner_topic)};
   SECTION("no topics, or another event's") {
-    CHECK(registry::decode_event({}, hex(moved_data)).error().kind == ErrorKind::invalid_input);
+    CHECK(registry::decode_event({}, hex_bytes(moved_data)).error().kind == ErrorKind::invalid_input);
     std::vector<Word> foreign = moved_topics;
     foreign[0] = word(one);
-    CHECK(registry::decode_event(foreign, hex(moved_data)).error().kind == ErrorKind::invalid_input);
+    CHECK(registry::decode_event(foreign, hex_bytes(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a topic missing") {
     const std::vector<Word> three(moved_topics.begin(), moved_topics.end() - 1);
-    CHECK(registry::decode_event(three, hex(moved_data)).error().kind == ErrorKind::invalid_input);
+    CHECK(registry::decode_event(three, hex_bytes(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a repository id that is not the hash of the repository named in the data") {
     std::vector<Word> wrong = moved_topics;
     wrong[1] = registry::repository_id("other");
-    CHECK(registry::decode_event(wrong, hex(moved_data)).error().kind == ErrorKind::invalid_input);
+    CHECK(registry::decode_event(wrong, hex_bytes(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a branch id that is not the hash of the branch named in the data") {
     std::vector<Word> wrong = moved_topics;
     wrong[2] = registry::branch_id("dev");
-    CHECK(registry::decode_event(wrong, hex(moved_data)).error().kind == ErrorKind::invalid_input);
+    CHECK(registry::decode_event(wrong, hex_bytes(moved_data)).error().kind == ErrorKind::invalid_input);
   }
   SECTION("a move to the empty head") {
-    Bytes data = hex(moved_data);
+    Bytes data = hex_bytes(moved_data);
     std::fill(data.begin() + 96, data.begin() + 128, std::uint8_t{0});
     CHECK(registry::decode_event(moved_topics, data).error().kind == ErrorKind::invalid_input);
   }
   SECTION("truncated or padded data") {
-    Bytes data = hex(moved_data);
+    Bytes data = hex_bytes(moved_data);
     data.pop_back();
     CHECK(registry::decode_event(moved_topics, data).error().kind == ErrorKind::invalid_input);
     data.push_back(0);
@@ -258,7 +255,7 @@ TEST_CASE("registry logs that the contract cannot have emitted are refused", "[r
 }
 
 TEST_CASE("registry revert data is what cast calldata encodes for each custom error", "[registry]") {
-  auto stale = registry::decode_error(hex("0x7fe83496" + one.substr(2) + two.substr(2)));
+  auto stale = registry::decode_error(hex_bytes("0x7fe83496" + one.substr(2) + two.substr(2)));
   REQUIRE(stale.ok());
   REQUIRE(stale->has_value());
   const auto* stale_head = std::get_if<registry::StaleHead>(&**stale);
@@ -267,14 +264,14 @@ TEST_CASE("registry revert data is what cast calldata encodes for each custom er
   CHECK(stale_head->actual == word(two));
   CHECK(registry::describe(**stale) == "StaleHead(expected " + one + ", actual " + two + ")");
 
-  auto not_writer = registry::decode_error(hex("0x5d94d23c" + writer_topic.substr(2)));
+  auto not_writer = registry::decode_error(hex_bytes("0x5d94d23c" + writer_topic.substr(2)));
   REQUIRE(not_writer.ok());
   REQUIRE(not_writer->has_value());
   REQUIRE(std::holds_alternative<registry::NotWriter>(**not_writer));
   CHECK(std::get<registry::NotWriter>(**not_writer).caller == address(writer));
   CHECK(registry::describe(**not_writer) == "NotWriter(" + writer + ")");
 
-  auto not_owner = registry::decode_error(hex("0x245aecd3" + writer_topic.substr(2)));
+  auto not_owner = registry::decode_error(hex_bytes("0x245aecd3" + writer_topic.substr(2)));
   REQUIRE(not_owner.ok());
   REQUIRE(not_owner->has_value());
   CHECK(std::get<registry::NotOwner>(**not_owner).caller == address(writer));
@@ -284,7 +281,7 @@ TEST_CASE("registry revert data is what cast calldata encodes for each custom er
                                                               {"0x7fbdbf74", "InvalidRepositoryName()"},
                                                               {"0x82276c71", "EmptyBranchName()"}};
   for (const auto& [selector, name] : bare) {
-    auto error = registry::decode_error(hex(selector));
+    auto error = registry::decode_error(hex_bytes(selector));
     REQUIRE(error.ok());
     REQUIRE(error->has_value());
     CHECK(registry::describe(**error) == name);
@@ -297,16 +294,16 @@ TEST_CASE("revert data that is not a registry error is told apart from one that 
   CHECK(!empty->has_value());
   // Error("x") as `cast calldata "Error(string)" x` encodes it.
   auto message =
-      registry::decode_error(hex("0x08c379a0"
-                                 "0000000000000000000000000000000000000000000000000000000000000020"
-                                 "0000000000000000000000000000000000000000000000000000000000000001"
-                                 "7800000000000000000000000000000000000000000000000000000000000000"));
+      registry::decode_error(hex_bytes("0x08c379a0"
+                                       "0000000000000000000000000000000000000000000000000000000000000020"
+                                       "0000000000000000000000000000000000000000000000000000000000000001"
+                                       "7800000000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(message.ok());
   CHECK(!message->has_value());
   // StaleHead's selector with one word instead of two.
-  CHECK(registry::decode_error(hex("0x7fe83496" + one.substr(2))).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::decode_error(hex_bytes("0x7fe83496" + one.substr(2))).error().kind == ErrorKind::invalid_input);
   // EmptyHead() with a stray byte after it.
-  CHECK(registry::decode_error(hex("0x8803b81f00")).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::decode_error(hex_bytes("0x8803b81f00")).error().kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("a head is the digest of a commit CID and gives it back", "[registry]") {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "hex_bytes.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/codec/transaction.hpp"
 #include "mlchain/core/transaction_signing.hpp"
@@ -11,13 +12,9 @@
 using namespace mlchain;
 using namespace mlchain::codec;
 
-namespace {
+using mlchain::testing::hex_bytes;
 
-Bytes hex_bytes(std::string_view text) {
-  auto bytes = from_0x_hex(text);
-  REQUIRE(bytes.ok());
-  return *bytes;
-}
+namespace {
 
 keys::PrivateKeySigner signer_for(std::string_view private_key) {
   auto key = crypto::PrivateKey::from_hex(private_key);
