@@ -91,13 +91,6 @@ Result<codec::Cid> suite_cid(const std::string& text) {
   return node.cid;
 }
 
-std::string metrics_text(const std::vector<std::pair<std::string, codec::I256>>& metrics) {
-  std::string text;
-  for (const auto& [name, value] : metrics)
-    text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
-  return text;
-}
-
 // A file dropped before anything was asked of the chain: it does not read as a signed evaluation.
 struct Unreadable {
   std::string file;
@@ -156,7 +149,7 @@ void run_evaluate(const EvaluateOptions& options, Context& context) {
   const std::string summary = "evaluation of " + commit->to_string() + " by " +
                               codec::to_checksum_address(evaluation->attestation.request.attester) + " (suite " +
                               suite->to_string() + ", round " + std::to_string(evaluation->round) +
-                              "): " + metrics_text(evaluation->metrics);
+                              "): " + eth::governance::metrics_text(evaluation->metrics);
   if (options.out) {
     const std::string text = chain::evaluation_file(*evaluation);
     if (auto written = fs::write_file_atomically(*options.out, as_bytes(text)); !written)

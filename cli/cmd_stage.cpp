@@ -35,28 +35,29 @@ std::string commit_text(const chain::GovernanceWord& word) {
   return cid ? cid->to_string() : word_hex(word);
 }
 
-// [REMOTE] [X]: with two arguments the first is the remote; with one, it is the remote when such a remote
-// is configured, else X.
-void split(const std::vector<std::string>& arguments, std::optional<std::string>& remote,
-           std::optional<std::string>& rest) {
+// [REMOTE] [X]: with two arguments the first is the remote; with one, it is the remote when it names a
+// configured chain remote, else X. The target is the repository and the remote so found.
+struct Arguments {
+  GovernanceTarget target;
+  std::optional<std::string> rest;
+};
+Result<Arguments> split(const std::vector<std::string>& arguments) {
   if (arguments.size() == 2) {
-    remote = arguments[0];
-    rest = arguments[1];
-  } else if (arguments.size() == 1) {
-    auto target = governance_target(arguments[0]);
-    if (target)
-      remote = arguments[0];
-    else
-      rest = arguments[0];
+    MLCHAIN_TRY(auto target, governance_target(arguments[0]));
+    return Arguments{std::move(target), arguments[1]};
   }
+  if (arguments.size() == 1) {
+    if (auto target = governance_target(arguments[0])) return Arguments{std::move(target).value(), std::nullopt};
+  }
+  MLCHAIN_TRY(auto target, governance_target(std::nullopt));
+  return Arguments{std::move(target), arguments.empty() ? std::nullopt : std::optional<std::string>(arguments[0])};
 }
 
 void run_stage(const ReadOptions& options, Context& context) {
-  std::optional<std::string> remote;
-  std::optional<std::string> stage;
-  split(options.arguments, remote, stage);
-  auto target = governance_target(remote);
-  if (!target) return context.fail(target.error());
+  auto arguments = split(options.arguments);
+  if (!arguments) return context.fail(arguments.error());
+  auto* target = &arguments->target;
+  const auto& stage = arguments->rest;
   eth::RpcClient rpc(eth::rpc_options_for(target->remote.rpc));
   chain::GovernanceClient client(rpc, target->remote);
   std::vector<std::string> stages;
@@ -97,13 +98,6 @@ json metrics_json(const gov::Evaluation& evaluation) {
   json metrics = json::object();
   for (const auto& [name, value] : evaluation.metrics) metrics[name] = json::parse(codec::format_fixed18(value));
   return metrics;
-}
-
-std::string metrics_text(const gov::Evaluation& evaluation) {
-  std::string text;
-  for (const auto& [name, value] : evaluation.metrics)
-    text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
-  return text;
 }
 
 std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
@@ -165,44 +159,44 @@ json entry_json(const chain::LedgerEntry& entry) {
 
 std::string entry_text(const chain::LedgerEntry& entry) {
   const std::string block = "block " + std::to_string(entry.block) + "  ";
-  return block +
-         std::visit(
-             [&](const auto& event) -> std::string {
-               using Event = std::decay_t<decltype(event)>;
-               if constexpr (std::is_same_v<Event, gov::RoundStarted>) {
-                 return "round " + std::to_string(event.round) + " started: quorum " + std::to_string(event.quorum) +
-                        " of " + std::to_string(event.evaluators.size()) + " evaluators";
-               } else if constexpr (std::is_same_v<Event, gov::StagePolicySet>) {
-                 return "policy of stage '" + event.stage + "' set";
-               } else if constexpr (std::is_same_v<Event, gov::Evaluated>) {
-                 return "evaluated " + commit_text(event.commit) + " by " + address_text(event.evaluator) + " (round " +
-                        std::to_string(event.round) +
-                        "): " + (entry.evaluation ? metrics_text(entry.evaluation->evaluation) : std::string("?")) +
-                        "  uid " + word_hex(event.uid);
-               } else if constexpr (std::is_same_v<Event, gov::Promoted>) {
-                 return "promoted " + commit_text(event.commit) + " to '" + event.stage + "' (previous " +
-                        commit_text(event.previous) + ", " + std::to_string(event.attestations.size()) +
-                        " attestations) by " + address_text(event.by);
-               } else if constexpr (std::is_same_v<Event, gov::Approved>) {
-                 return "approved " + commit_text(event.commit) + " for '" + event.stage + "' by " +
-                        address_text(event.approver);
-               } else if constexpr (std::is_same_v<Event, gov::RetrainRequested>) {
-                 return "retraining requested for " + commit_text(event.commit) + " holding '" + event.stage +
-                        "' (retrain-when rule " + std::to_string(event.rule + 1) + ")";
-               } else {
-                 return "rolled back '" + event.stage + "' from " + commit_text(event.from) + " to " +
-                        commit_text(event.to) + " (rollback-when rule " + std::to_string(event.rule + 1) + ")";
-               }
-             },
-             entry.event);
+  return block + std::visit(
+                     [&](const auto& event) -> std::string {
+                       using Event = std::decay_t<decltype(event)>;
+                       if constexpr (std::is_same_v<Event, gov::RoundStarted>) {
+                         return "round " + std::to_string(event.round) + " started: quorum " +
+                                std::to_string(event.quorum) + " of " + std::to_string(event.evaluators.size()) +
+                                " evaluators";
+                       } else if constexpr (std::is_same_v<Event, gov::StagePolicySet>) {
+                         return "policy of stage '" + event.stage + "' set";
+                       } else if constexpr (std::is_same_v<Event, gov::Evaluated>) {
+                         return "evaluated " + commit_text(event.commit) + " by " + address_text(event.evaluator) +
+                                " (round " + std::to_string(event.round) + "): " +
+                                (entry.evaluation ? gov::metrics_text(entry.evaluation->evaluation.metrics)
+                                                  : std::string("?")) +
+                                "  uid " + word_hex(event.uid);
+                       } else if constexpr (std::is_same_v<Event, gov::Promoted>) {
+                         return "promoted " + commit_text(event.commit) + " to '" + event.stage + "' (previous " +
+                                commit_text(event.previous) + ", " + std::to_string(event.attestations.size()) +
+                                " attestations) by " + address_text(event.by);
+                       } else if constexpr (std::is_same_v<Event, gov::Approved>) {
+                         return "approved " + commit_text(event.commit) + " for '" + event.stage + "' by " +
+                                address_text(event.approver);
+                       } else if constexpr (std::is_same_v<Event, gov::RetrainRequested>) {
+                         return "retraining requested for " + commit_text(event.commit) + " holding '" + event.stage +
+                                "' (retrain-when rule " + std::to_string(event.rule + 1) + ")";
+                       } else {
+                         return "rolled back '" + event.stage + "' from " + commit_text(event.from) + " to " +
+                                commit_text(event.to) + " (rollback-when rule " + std::to_string(event.rule + 1) + ")";
+                       }
+                     },
+                     entry.event);
 }
 
 void run_ledger(const ReadOptions& options, Context& context) {
-  std::optional<std::string> remote;
-  std::optional<std::string> revision;
-  split(options.arguments, remote, revision);
-  auto target = governance_target(remote);
-  if (!target) return context.fail(target.error());
+  auto arguments = split(options.arguments);
+  if (!arguments) return context.fail(arguments.error());
+  auto* target = &arguments->target;
+  const auto& revision = arguments->rest;
   std::optional<codec::Cid> commit;
   if (revision) {
     auto resolved = resolve_commit(target->repository, *revision);

@@ -283,6 +283,13 @@ Result<std::string> word_name(const Word& word) {
   return name;
 }
 
+std::string metrics_text(const std::vector<std::pair<std::string, I256>>& metrics) {
+  std::string text;
+  for (const auto& [name, value] : metrics)
+    text += (text.empty() ? "" : " ") + name + "=" + codec::format_fixed18(value);
+  return text;
+}
+
 Result<Bytes> encode_evaluation(const Evaluation& evaluation) {
   if (evaluation.metrics.empty() || evaluation.metrics.size() > max_metrics)
     return make_error(ErrorKind::invalid_argument, "an evaluation reports 1 to 16 metrics");

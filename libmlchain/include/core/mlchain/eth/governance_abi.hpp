@@ -42,6 +42,8 @@ struct Evaluation {
   Word suite{};
   std::vector<std::pair<std::string, codec::I256>> metrics;  // in the order attested
 };
+// "accuracy=0.95 drift=0.1": the metrics in their order, each value as its shortest exact decimal.
+std::string metrics_text(const std::vector<std::pair<std::string, codec::I256>>& metrics);
 // invalid_argument when there are no metrics, more than 16, a name twice or an invalid name.
 Result<Bytes> encode_evaluation(const Evaluation& evaluation);
 // Strict: as the contract accepts it (equal lengths, 1 to 16 valid names, none twice).
