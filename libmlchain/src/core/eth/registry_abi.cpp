@@ -86,6 +86,11 @@ const Signature& writer_revoked_event() {
                                {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address())}};
   return event;
 }
+const Signature& governance_set_event() {
+  static const Signature event{"GovernanceSet",
+                               {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address())}};
+  return event;
+}
 
 const std::vector<Signature>& custom_errors() {
   static const std::vector<Signature> errors{
@@ -162,6 +167,14 @@ Result<Event> decode_writer_change(const std::vector<Value>& values) {
   Change event;
   MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
   MLCHAIN_TRY(event.writer, take<codec::Address>(values, 1, "writer"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
+  return Event{std::move(event)};
+}
+
+Result<Event> decode_governance_set(const std::vector<Value>& values) {
+  GovernanceSet event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.governance, take<codec::Address>(values, 1, "governance"));
   MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
   return Event{std::move(event)};
 }
@@ -284,12 +297,14 @@ Word repository_created_topic() { return repository_created_event().topic(); }
 Word head_updated_topic() { return head_updated_event().topic(); }
 Word writer_granted_topic() { return writer_granted_event().topic(); }
 Word writer_revoked_topic() { return writer_revoked_event().topic(); }
+Word governance_set_topic() { return governance_set_event().topic(); }
 
 Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
   if (topics.empty())
     return make_error(ErrorKind::invalid_input, "registry: a log without topics is none of its events");
   for (const Signature* event :
-       {&repository_created_event(), &head_updated_event(), &writer_granted_event(), &writer_revoked_event()}) {
+       {&repository_created_event(), &head_updated_event(), &writer_granted_event(), &writer_revoked_event(),
+        &governance_set_event()}) {
     if (topics[0] != event->topic()) continue;
     auto values = abi::decode_log(*event, topics, data);
     if (!values) {
@@ -298,6 +313,7 @@ Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
     if (event == &repository_created_event()) return decode_repository_created(*values);
     if (event == &head_updated_event()) return decode_head_updated(*values);
     if (event == &writer_granted_event()) return decode_writer_change<WriterGranted>(*values);
+    if (event == &governance_set_event()) return decode_governance_set(*values);
     return decode_writer_change<WriterRevoked>(*values);
   }
   return make_error(ErrorKind::invalid_input,

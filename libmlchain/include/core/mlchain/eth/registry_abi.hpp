@@ -96,13 +96,20 @@ struct WriterRevoked {
   codec::Address writer;
   codec::Address by;
 };
-using Event = std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked>;
+// The owner chose (or, with the zero address, dropped) the repository's governance contract.
+struct GovernanceSet {
+  Word repo_id{};
+  codec::Address governance;
+  codec::Address by;
+};
+using Event = std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked, GovernanceSet>;
 
 // Topic 0 of each event: keccak256 of its canonical signature.
 Word repository_created_topic();
 Word head_updated_topic();
 Word writer_granted_topic();
 Word writer_revoked_topic();
+Word governance_set_topic();
 
 // One log of the registry. Usage error for a log of another event or one that does not decode.
 Result<Event> decode_event(std::span<const Word> topics, ByteView data);

@@ -1,0 +1,162 @@
+#include "mlchain/watch/shell_handler.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <string_view>
+
+extern char** environ;
+
+namespace mlchain::watch {
+namespace {
+
+// Variables the watcher sets for an event; inherited ones of these names are dropped first, so a handler
+// never reads a stage or commit that belongs to no event of its own.
+bool is_event_variable(std::string_view entry) {
+  static const std::set<std::string_view> names{"MLCHAIN_EVENT",  "MLCHAIN_EVENT_ID", "MLCHAIN_REPO",
+                                                "MLCHAIN_BRANCH", "MLCHAIN_STAGE",    "MLCHAIN_COMMIT",
+                                                "MLCHAIN_BLOCK",  "MLCHAIN_TX",       "MLCHAIN_ATTEMPT"};
+  const auto equals = entry.find('=');
+  return equals != std::string_view::npos && names.contains(entry.substr(0, equals));
+}
+
+std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>>& added) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    const bool replaced = equals != std::string_view::npos && [&] {
+      for (const auto& [name, value] : added)
+        if (text.substr(0, equals) == name) return true;
+      return false;
+    }();
+    if (!replaced && !is_event_variable(text)) entries.emplace_back(text);
+  }
+  for (const auto& [name, value] : added) entries.push_back(name + "=" + value);
+  return entries;
+}
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exited with " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "ended with status " + std::to_string(status);
+}
+
+void close_descriptor(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+}  // namespace
+
+Result<HandlerOutcome> run_command(const Command& command, const std::function<void(std::string_view)>& on_line) {
+  int input[2] = {-1, -1};
+  int output[2] = {-1, -1};
+  if (::pipe2(input, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
+    close_descriptor(input[0]);
+    close_descriptor(input[1]);
+    return make_error(ErrorKind::internal, std::string("cannot make a pipe for a handler: ") + std::strerror(errno));
+  }
+  const auto environment = child_environment(command.environment);
+  std::vector<char*> envp;
+  for (const auto& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
+  const std::string directory = command.directory.string();
+  const pid_t child = ::fork();
+  if (child < 0) {
+    for (int fd : {input[0], input[1], output[0], output[1]}) ::close(fd);
+    return make_error(ErrorKind::internal, std::string("cannot start a handler: ") + std::strerror(errno));
+  }
+  if (child == 0) {
+    ::setpgid(0, 0);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::dup2(input[0], STDIN_FILENO);
+    ::dup2(output[1], STDOUT_FILENO);
+    ::dup2(output[1], STDERR_FILENO);
+    if (::chdir(directory.c_str()) != 0) {
+      const std::string message = "mlchain: error: cannot enter " + directory + ": " + std::strerror(errno) + "\n";
+      [[maybe_unused]] auto written = ::write(STDERR_FILENO, message.data(), message.size());
+      ::_exit(127);
+    }
+    const char* argv[] = {"sh", "-c", command.text.c_str(), nullptr};
+    ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
+    ::_exit(127);
+  }
+  ::close(input[0]);
+  ::close(output[1]);
+  // The handler may not read its input at all: what does not fit the pipe is dropped rather than waited for.
+  ::fcntl(input[1], F_SETFL, O_NONBLOCK);
+  std::string_view pending_input = command.input;
+  while (!pending_input.empty()) {
+    const ssize_t written = ::write(input[1], pending_input.data(), pending_input.size());
+    if (written <= 0) break;
+    pending_input.remove_prefix(static_cast<std::size_t>(written));
+  }
+  ::close(input[1]);
+
+  HandlerOutcome outcome;
+  std::string line;
+  auto take = [&](std::string_view bytes) {
+    outcome.output.append(bytes);
+    if (outcome.output.size() > kept_output_bytes) outcome.output.erase(0, outcome.output.size() - kept_output_bytes);
+    for (char c : bytes) {
+      if (c == '\n') {
+        on_line(line);
+        line.clear();
+      } else {
+        line.push_back(c);
+      }
+    }
+  };
+  int status = 0;
+  bool exited = false;
+  char buffer[8192];
+  // Reads until the handler has exited and its output is drained; a process it left behind holding the
+  // pipe open does not keep the watcher waiting.
+  for (;;) {
+    pollfd descriptor{output[0], POLLIN, 0};
+    const int ready = ::poll(&descriptor, 1, exited ? 0 : 100);
+    if (ready > 0) {
+      const ssize_t count = ::read(output[0], buffer, sizeof buffer);
+      if (count > 0) {
+        take(std::string_view(buffer, static_cast<std::size_t>(count)));
+        continue;
+      }
+      if (count == 0 || errno != EINTR) {
+        if (!exited) {
+          while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+          }
+        }
+        break;
+      }
+      continue;
+    }
+    if (exited) break;
+    const pid_t waited = ::waitpid(child, &status, WNOHANG);
+    if (waited == child) exited = true;
+  }
+  ::close(output[0]);
+  if (!line.empty()) on_line(line);
+  outcome.succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (!outcome.succeeded) outcome.failure = describe_status(status);
+  return outcome;
+}
+
+Result<HandlerOutcome> ShellHandler::run(const WatchEvent& event, unsigned attempt, WatchLog& log) {
+  Command command;
+  command.text = command_;
+  command.directory = directory_;
+  command.environment = environment_;
+  for (auto& variable : event_environment(event)) command.environment.push_back(std::move(variable));
+  command.environment.emplace_back("MLCHAIN_ATTEMPT", std::to_string(attempt));
+  command.input = event.json + "\n";
+  return run_command(command, [&](std::string_view line) { log.output(event.id, line); });
+}
+
+}  // namespace mlchain::watch
