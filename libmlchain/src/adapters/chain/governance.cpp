@@ -335,6 +335,17 @@ Result<codec::U256> GovernanceClient::nonce(const codec::Address& attester) {
   return from_node(eas::decode_get_nonce(data), rpc_, "getNonce");
 }
 
+Result<std::optional<std::pair<GovernanceWord, std::uint64_t>>> GovernanceClient::evaluation_of(
+    const codec::Cid& commit, const codec::Address& evaluator) {
+  MLCHAIN_TRY(const auto contract, governance());
+  MLCHAIN_TRY(const auto word, eth::registry::head_of(commit));
+  MLCHAIN_TRY(const Bytes data,
+              view(contract, gov::evaluation_of_calldata(remote_.repo, word, evaluator), "evaluationOf"));
+  MLCHAIN_TRY(const auto found, from_node(gov::decode_evaluation_of(data), rpc_, "evaluationOf"));
+  if (found.first == GovernanceWord{}) return std::optional<std::pair<GovernanceWord, std::uint64_t>>{};
+  return std::optional<std::pair<GovernanceWord, std::uint64_t>>{found};
+}
+
 Result<std::optional<std::uint64_t>> GovernanceClient::anchored_at(const codec::Cid& commit) {
   RegistryClient registry(rpc_, remote_.registry);
   return registry.anchored_at(remote_.repo, commit);

@@ -54,6 +54,13 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"remote.*.repo", "repository name in the remote's registry"},
       {"remote.*.chain-id", "chain id the remote's RPC must report"},
       {"remote.*.confirmations", "confirmations a push to the remote waits for"},
+      {"watch.pushed", "command mlchain watch runs for each push (the event as JSON on stdin)"},
+      {"watch.evaluated", "command mlchain watch runs for each evaluation attested"},
+      {"watch.promoted", "command mlchain watch runs for each promotion"},
+      {"watch.approved", "command mlchain watch runs for each approval"},
+      {"watch.retrain", "command mlchain watch runs for each retraining request"},
+      {"watch.rolled-back", "command mlchain watch runs for each rollback"},
+      {"watch.reverted", "command mlchain watch runs for an event a reorg took off the chain"},
   };
   return keys;
 }

@@ -55,12 +55,20 @@ void close_descriptor(int& fd) {
 
 }  // namespace
 
+// The read end of one of the handler's output pipes, and what becomes of the bytes read from it.
+struct Stream {
+  int fd = -1;
+  std::function<void(std::string_view)> take;
+};
+
 Result<HandlerOutcome> run_command(const Command& command, const std::function<void(std::string_view)>& on_line) {
   int input[2] = {-1, -1};
   int output[2] = {-1, -1};
-  if (::pipe2(input, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
-    close_descriptor(input[0]);
-    close_descriptor(input[1]);
+  int collected[2] = {-1, -1};
+  const bool collect = command.standard_output != nullptr;
+  if (::pipe2(input, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0 ||
+      (collect && ::pipe2(collected, O_CLOEXEC) != 0)) {
+    for (int* fd : {&input[0], &input[1], &output[0], &output[1]}) close_descriptor(*fd);
     return make_error(ErrorKind::internal, std::string("cannot make a pipe for a handler: ") + std::strerror(errno));
   }
   const auto environment = child_environment(command.environment);
@@ -70,14 +78,14 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
   const std::string directory = command.directory.string();
   const pid_t child = ::fork();
   if (child < 0) {
-    for (int fd : {input[0], input[1], output[0], output[1]}) ::close(fd);
+    for (int* fd : {&input[0], &input[1], &output[0], &output[1], &collected[0], &collected[1]}) close_descriptor(*fd);
     return make_error(ErrorKind::internal, std::string("cannot start a handler: ") + std::strerror(errno));
   }
   if (child == 0) {
     ::setpgid(0, 0);
     ::signal(SIGPIPE, SIG_DFL);
     ::dup2(input[0], STDIN_FILENO);
-    ::dup2(output[1], STDOUT_FILENO);
+    ::dup2(collect ? collected[1] : output[1], STDOUT_FILENO);
     ::dup2(output[1], STDERR_FILENO);
     if (::chdir(directory.c_str()) != 0) {
       const std::string message = "mlchain: error: cannot enter " + directory + ": " + std::strerror(errno) + "\n";
@@ -88,8 +96,9 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
     ::_exit(127);
   }
-  ::close(input[0]);
-  ::close(output[1]);
+  close_descriptor(input[0]);
+  close_descriptor(output[1]);
+  close_descriptor(collected[1]);
   // The handler may not read its input at all: what does not fit the pipe is dropped rather than waited for.
   ::fcntl(input[1], F_SETFL, O_NONBLOCK);
   std::string_view pending_input = command.input;
@@ -98,53 +107,73 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     if (written <= 0) break;
     pending_input.remove_prefix(static_cast<std::size_t>(written));
   }
-  ::close(input[1]);
+  close_descriptor(input[1]);
 
   HandlerOutcome outcome;
+  bool overflow = false;
   std::string line;
-  auto take = [&](std::string_view bytes) {
-    outcome.output.append(bytes);
-    if (outcome.output.size() > kept_output_bytes) outcome.output.erase(0, outcome.output.size() - kept_output_bytes);
-    for (char c : bytes) {
-      if (c == '\n') {
-        on_line(line);
-        line.clear();
-      } else {
-        line.push_back(c);
-      }
-    }
-  };
+  std::vector<Stream> streams;
+  streams.push_back({output[0], [&](std::string_view bytes) {
+                       outcome.output.append(bytes);
+                       if (outcome.output.size() > kept_output_bytes)
+                         outcome.output.erase(0, outcome.output.size() - kept_output_bytes);
+                       for (char c : bytes) {
+                         if (c != '\n') {
+                           line.push_back(c);
+                           continue;
+                         }
+                         on_line(line);
+                         line.clear();
+                       }
+                     }});
+  if (collect) {
+    command.standard_output->clear();
+    streams.push_back({collected[0], [&](std::string_view bytes) {
+                         if (command.standard_output->size() + bytes.size() > kept_output_bytes) overflow = true;
+                         else command.standard_output->append(bytes);
+                       }});
+  }
   int status = 0;
   bool exited = false;
   char buffer[8192];
-  // Reads until the handler has exited and its output is drained; a process it left behind holding the
+  // Reads until the handler has exited and its output is drained; a process it left behind holding a
   // pipe open does not keep the watcher waiting.
   for (;;) {
-    pollfd descriptor{output[0], POLLIN, 0};
-    const int ready = ::poll(&descriptor, 1, exited ? 0 : 100);
-    if (ready > 0) {
-      const ssize_t count = ::read(output[0], buffer, sizeof buffer);
-      if (count > 0) {
-        take(std::string_view(buffer, static_cast<std::size_t>(count)));
-        continue;
-      }
-      if (count == 0 || errno != EINTR) {
-        if (!exited) {
-          while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-          }
+    std::vector<pollfd> descriptors;
+    for (const auto& stream : streams) descriptors.push_back({stream.fd, POLLIN, 0});
+    if (descriptors.empty()) {
+      if (!exited) {
+        while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
         }
-        break;
+      }
+      break;
+    }
+    const int ready = ::poll(descriptors.data(), descriptors.size(), exited ? 0 : 100);
+    if (ready > 0) {
+      for (std::size_t i = descriptors.size(); i-- > 0;) {
+        if (descriptors[i].revents == 0) continue;
+        const ssize_t count = ::read(streams[i].fd, buffer, sizeof buffer);
+        if (count > 0) {
+          streams[i].take(std::string_view(buffer, static_cast<std::size_t>(count)));
+        } else if (count == 0 || errno != EINTR) {
+          ::close(streams[i].fd);
+          streams.erase(streams.begin() + static_cast<std::ptrdiff_t>(i));
+        }
       }
       continue;
     }
     if (exited) break;
-    const pid_t waited = ::waitpid(child, &status, WNOHANG);
-    if (waited == child) exited = true;
+    if (::waitpid(child, &status, WNOHANG) == child) exited = true;
   }
-  ::close(output[0]);
+  for (const auto& stream : streams) ::close(stream.fd);
   if (!line.empty()) on_line(line);
   outcome.succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  if (!outcome.succeeded) outcome.failure = describe_status(status);
+  if (!outcome.succeeded) {
+    outcome.failure = describe_status(status);
+  } else if (overflow) {
+    outcome.succeeded = false;
+    outcome.failure = "printed more than " + std::to_string(kept_output_bytes / 1024) + " KiB on stdout";
+  }
   return outcome;
 }
 

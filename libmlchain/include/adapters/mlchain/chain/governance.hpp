@@ -71,6 +71,10 @@ class GovernanceClient {
   Result<std::vector<eth::governance::RuleCheck>> check(std::string_view stage, const codec::Cid& commit);
   Result<RecordedEvaluation> evaluation(const GovernanceWord& uid);
   Result<codec::U256> nonce(const codec::Address& attester);
+  // The latest evaluation `evaluator` made of `commit` that the contract counts, and its round; nothing
+  // when there is none.
+  Result<std::optional<std::pair<GovernanceWord, std::uint64_t>>> evaluation_of(const codec::Cid& commit,
+                                                                                const codec::Address& evaluator);
   Result<std::optional<std::uint64_t>> anchored_at(const codec::Cid& commit);
   // Every event of the repository's governance, oldest first; with `commit`, those about that commit.
   Result<std::vector<LedgerEntry>> ledger(const std::optional<codec::Cid>& commit);

@@ -1,0 +1,323 @@
+#include "mlchain/watch/evaluator.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "mlchain/chain/governance.hpp"
+#include "mlchain/codec/fixed_point.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/core/memory_object_store.hpp"
+#include "mlchain/core/tree.hpp"
+#include "mlchain/eth/governance_abi.hpp"
+#include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/fs/importer.hpp"
+#include "mlchain/ipfs/file_walk.hpp"
+#include "mlchain/unixfs/profile.hpp"
+#include "mlchain/watch/shell_handler.hpp"
+#include "mlchain/workflow/clone.hpp"
+#include "mlchain/workflow/verify.hpp"
+
+namespace mlchain::watch {
+namespace {
+
+using json = nlohmann::json;
+
+// A suite is scripts and held-out data read into memory on its way to the scratch directory: above this,
+// give it as a directory.
+constexpr std::uint64_t max_suite_bytes = 1024ull * 1024 * 1024;
+
+// Long enough for a relayer to gather k results; short enough that a forgotten file stops counting.
+constexpr std::uint64_t evaluation_valid_seconds = 7 * 24 * 3600;
+
+// Reads {"name": number|"decimal", …} keeping each number's text, since a double would round 0.1.
+class MetricsReader : public nlohmann::json_sax<json> {
+ public:
+  std::vector<std::pair<std::string, std::string>> values;
+  std::string error;
+
+  bool null() override { return refuse("null"); }
+  bool boolean(bool) override { return refuse("a boolean"); }
+  bool number_integer(number_integer_t value) override { return take(std::to_string(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return take(std::to_string(value)); }
+  bool number_float(number_float_t, const string_t& text) override { return take(text); }
+  bool string(string_t& text) override { return take(text); }
+  bool binary(binary_t&) override { return refuse("binary"); }
+  bool start_object(std::size_t) override {
+    if (depth_++ != 0) return refuse("an object");
+    return true;
+  }
+  bool key(string_t& name) override {
+    key_ = name;
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override { return refuse("an array"); }
+  bool end_array() override { return false; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+    error = "not one JSON object (at byte " + std::to_string(position) + ")";
+    return false;
+  }
+
+ private:
+  bool take(std::string text) {
+    if (depth_ != 1) return refuse("a bare value");
+    values.emplace_back(key_, std::move(text));
+    return true;
+  }
+  bool refuse(std::string_view what) {
+    error = (key_.empty() ? std::string("the metrics") : "metric \"" + key_ + "\"") + " is " + std::string(what) +
+            "; expected {\"name\": number, …}";
+    return false;
+  }
+  int depth_ = 0;
+  std::string key_;
+};
+
+// A private scratch directory (mode 0700) that goes with this object.
+class ScratchDirectory {
+ public:
+  static Result<ScratchDirectory> make() {
+    std::error_code error;
+    auto base = std::filesystem::temp_directory_path(error);
+    if (error) base = "/tmp";
+    std::string pattern = (base / "mlchain-evaluate-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      return make_error(ErrorKind::internal, "cannot make a scratch directory in " + base.string() + ": " +
+                                                 std::strerror(errno));
+    return ScratchDirectory(pattern);
+  }
+  ScratchDirectory(ScratchDirectory&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  ScratchDirectory& operator=(ScratchDirectory&&) = delete;
+  ~ScratchDirectory() {
+    if (path_.empty()) return;
+    std::error_code error;
+    std::filesystem::remove_all(path_, error);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScratchDirectory(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+Status write_file(const std::filesystem::path& path, const std::function<Status(const std::function<Status(ByteView)>&)>& fill) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return make_error(ErrorKind::internal, "cannot create " + path.string() + ": " + std::strerror(errno));
+  auto status = fill([&](ByteView bytes) -> Status {
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) return make_error(ErrorKind::internal, "cannot write " + path.string() + ": " + std::strerror(errno));
+      bytes = bytes.subspan(static_cast<std::size_t>(written));
+    }
+    return {};
+  });
+  ::close(fd);
+  return status;
+}
+
+// The suite's DAG from the node, every block checked against its CID, written out under `directory`.
+Status checkout_suite(ipfs::Node& node, const codec::Cid& suite, const std::filesystem::path& directory) {
+  core::MemoryObjectStore blocks;
+  std::uint64_t bytes = 0;
+  MLCHAIN_TRY_STATUS(node.read_dag(suite, [&](const codec::Cid& cid, ByteView block) -> Status {
+    bytes += block.size();
+    if (bytes > max_suite_bytes)
+      return make_error(ErrorKind::invalid_input, "suite " + suite.to_string() +
+                                                      " is larger than 1 GiB: give it as a directory (--suite PATH)");
+    return blocks.put(cid, block);
+  }));
+  MLCHAIN_TRY(const auto entries, core::list_files(blocks, suite));
+  if (entries.size() == 1 && entries.front().path.empty())
+    return make_error(ErrorKind::invalid_input, "suite " + suite.to_string() + " is a single file, not a directory");
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  for (const auto& entry : entries) {
+    const auto target = directory / entry.path;
+    std::filesystem::create_directories(entry.kind == unixfs::NodeKind::directory ? target : target.parent_path(),
+                                        error);
+    if (error) return make_error(ErrorKind::internal, "cannot create " + target.parent_path().string() + ": " + error.message());
+    if (entry.kind == unixfs::NodeKind::symlink) {
+      std::filesystem::create_symlink(entry.symlink_target.value_or(""), target, error);
+      if (error) return make_error(ErrorKind::internal, "cannot create " + target.string() + ": " + error.message());
+    } else if (entry.kind == unixfs::NodeKind::file) {
+      MLCHAIN_TRY_STATUS(write_file(target, [&](const std::function<Status(ByteView)>& sink) {
+        return ipfs::walk_file(
+            entry.cid, [&](const codec::Cid& cid) { return blocks.get(cid); }, sink, {}, node.url());
+      }));
+    }
+  }
+  return {};
+}
+
+std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
+
+HandlerOutcome failed(std::string reason) { return HandlerOutcome{false, std::move(reason), {}}; }
+
+}  // namespace
+
+Result<std::pair<codec::Cid, std::optional<std::filesystem::path>>> resolve_suite(const std::string& text) {
+  using Resolved = std::pair<codec::Cid, std::optional<std::filesystem::path>>;
+  if (auto cid = codec::Cid::parse(text)) return Resolved{*cid, std::nullopt};
+  std::error_code error;
+  const auto status = std::filesystem::status(text, error);
+  if (error || !std::filesystem::exists(status))
+    return make_error(ErrorKind::not_found, "--suite '" + text + "' is neither a CID nor an existing directory");
+  if (!std::filesystem::is_directory(status))
+    return make_error(ErrorKind::invalid_argument, "--suite '" + text + "' is not a directory");
+  MLCHAIN_TRY(const auto node, fs::cid_of_path(text, unixfs::default_profile));
+  return Resolved{node.cid, std::filesystem::absolute(text)};
+}
+
+Result<std::vector<std::pair<std::string, codec::I256>>> parse_metrics_object(std::string_view text) {
+  MetricsReader reader;
+  const bool parsed = json::sax_parse(text, &reader);
+  if (!parsed) return make_error(ErrorKind::invalid_input, "metrics: " + (reader.error.empty() ? "not one JSON object" : reader.error));
+  if (reader.values.empty()) return make_error(ErrorKind::invalid_input, "metrics: the object names no metric");
+  std::vector<std::pair<std::string, codec::I256>> metrics;
+  for (const auto& [name, value] : reader.values) {
+    MLCHAIN_TRY(const auto checked, eth::governance::name_word(name, "metric"));
+    static_cast<void>(checked);
+    auto fixed = codec::parse_fixed18(value);
+    if (!fixed) return make_error(ErrorKind::invalid_input, "metric \"" + name + "\": " + fixed.error().message);
+    metrics.emplace_back(name, *fixed);
+  }
+  return metrics;
+}
+
+EvaluatorHandler::EvaluatorHandler(repo::Repository& repository, chain::ChainRemote chain_remote,
+                                   remote::NodeAddress node, EvaluatorSettings settings,
+                                   std::shared_ptr<core::Signer> signer,
+                                   std::vector<std::pair<std::string, std::string>> environment)
+    : repository_(repository),
+      chain_remote_(std::move(chain_remote)),
+      node_(std::move(node)),
+      settings_(std::move(settings)),
+      signer_(std::move(signer)),
+      environment_(std::move(environment)) {}
+
+std::string EvaluatorHandler::describe() const {
+  return "evaluate: " + settings_.command + " (suite " + settings_.suite.to_string() + ")";
+}
+
+Result<HandlerOutcome> EvaluatorHandler::run(const WatchEvent& event, unsigned attempt, WatchLog& log) {
+  if (event.branch != settings_.branch || !event.commit) return HandlerOutcome{true, {}, {}};
+  const codec::Cid& commit = *event.commit;
+  const codec::Address me = signer_->address();
+  const std::string result_name = commit.to_string() + "-" + address_text(me) + ".json";
+  if (settings_.out_directory && std::filesystem::exists(*settings_.out_directory / result_name)) {
+    log.write(LogLevel::info, "already evaluated: " + (*settings_.out_directory / result_name).string(), event.id);
+    return HandlerOutcome{true, {}, {}};
+  }
+  eth::RpcClient rpc(eth::rpc_options_for(chain_remote_.rpc));
+  chain::GovernanceClient governance(rpc, chain_remote_);
+  MLCHAIN_TRY(const auto round, governance.round());
+  if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
+    return failed("key " + address_text(me) + " is not an evaluator of round " + std::to_string(round.number));
+  MLCHAIN_TRY(const auto earlier, governance.evaluation_of(commit, me));
+  if (earlier && earlier->second == round.number) {
+    log.write(LogLevel::info,
+              "already evaluated " + commit.to_string() + " in round " + std::to_string(round.number) + " (" +
+                  codec::to_0x_hex(earlier->first) + ")",
+              event.id);
+    return HandlerOutcome{true, {}, {}};
+  }
+  MLCHAIN_TRY(const auto anchored, governance.anchored_at(commit));
+  if (!anchored)
+    return failed("the registry does not anchor " + commit.to_string() + " in " + chain_remote_.repo);
+  MLCHAIN_TRY(auto scratch, ScratchDirectory::make());
+  return evaluate(event, commit, attempt, scratch.path(), log);
+}
+
+Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const codec::Cid& commit, unsigned attempt,
+                                                  const std::filesystem::path& scratch, WatchLog& log) {
+  const auto model = scratch / "model";
+  workflow::CloneOptions clone;
+  clone.source = commit.to_string();
+  clone.directory = model;
+  clone.ipfs = node_.ipfs.value_or("");
+  clone.gateway = node_.ipfs ? "" : node_.gateway.value_or("");
+  MLCHAIN_TRY(const auto cloned, workflow::clone(clone));
+  static_cast<void>(cloned);
+  workflow::VerifyRequest request;
+  request.revision = commit.to_string();
+  request.start = model;
+  MLCHAIN_TRY(const auto report, workflow::verify(request));
+  if (!report.ok()) {
+    const auto& problem = report.problems.front();
+    return failed("verification of " + commit.to_string() + " failed: " + problem.path.value_or("(commit)") + " " +
+                  std::string(repo::problem_kind_name(problem.kind)) + " (" + std::to_string(report.problems.size()) +
+                  " problems): nothing signed");
+  }
+  log.write(LogLevel::info,
+            "verified " + commit.to_string() + ": " + std::to_string(report.files) + " files, " +
+                std::to_string(report.signatures) + " signatures",
+            event.id);
+
+  std::filesystem::path suite_directory;
+  if (settings_.suite_directory) {
+    MLCHAIN_TRY(const auto now, fs::cid_of_path(*settings_.suite_directory, unixfs::default_profile));
+    if (now.cid != settings_.suite)
+      return failed("suite " + settings_.suite_directory->string() + " changed since the watcher started (now " +
+                    now.cid.to_string() + ", was " + settings_.suite.to_string() + "): nothing signed");
+    suite_directory = *settings_.suite_directory;
+  } else {
+    suite_directory = scratch / "suite";
+    MLCHAIN_TRY(auto node, remote::open_node(node_));
+    MLCHAIN_TRY_STATUS(checkout_suite(*node, settings_.suite, suite_directory));
+  }
+
+  Command command;
+  command.text = settings_.command;
+  command.directory = suite_directory;
+  command.environment = environment_;
+  for (auto& variable : event_environment(event)) command.environment.push_back(std::move(variable));
+  command.environment.emplace_back("MLCHAIN_ATTEMPT", std::to_string(attempt));
+  command.environment.emplace_back("MLCHAIN_MODEL_DIR", model.string());
+  command.environment.emplace_back("MLCHAIN_SUITE_DIR", suite_directory.string());
+  command.environment.emplace_back("MLCHAIN_SUITE", settings_.suite.to_string());
+  command.input = event.json + "\n";
+  std::string printed;
+  command.standard_output = &printed;
+  MLCHAIN_TRY(auto outcome, run_command(command, [&](std::string_view line) { log.output(event.id, line); }));
+  if (!outcome.succeeded) return outcome;
+  auto metrics = parse_metrics_object(printed);
+  if (!metrics) return failed("the evaluation printed no usable metrics: " + metrics.error().message);
+
+  const auto deadline = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                       std::chrono::system_clock::now().time_since_epoch())
+                                                       .count()) +
+                        evaluation_valid_seconds;
+  MLCHAIN_TRY(const auto signed_evaluation,
+              chain::sign_evaluation(chain_remote_, commit, settings_.suite, *metrics, deadline, *signer_));
+  const std::string summary = eth::governance::metrics_text(*metrics);
+  if (settings_.out_directory) {
+    const auto file =
+        *settings_.out_directory / (commit.to_string() + "-" + address_text(signer_->address()) + ".json");
+    const std::string text = chain::evaluation_file(signed_evaluation);
+    MLCHAIN_TRY_STATUS(fs::write_file_atomically(file, as_bytes(text)));
+    log.write(LogLevel::info, "signed " + summary + ": " + file.string(), event.id);
+    return HandlerOutcome{true, {}, {}};
+  }
+  const std::vector<chain::SignedEvaluation> batch{signed_evaluation};
+  MLCHAIN_TRY(const auto submitted, chain::submit_evaluations(repository_, chain_remote_, batch, *signer_, {}));
+  if (!submitted.dropped.empty()) return failed("refused: " + submitted.dropped.front().reason);
+  log.write(LogLevel::info,
+            "attested " + summary + " as " + codec::to_0x_hex(submitted.accepted.front().uid) + " in block " +
+                std::to_string(submitted.settled ? submitted.settled->receipt.block_number : 0),
+            event.id);
+  return HandlerOutcome{true, {}, {}};
+}
+
+}  // namespace mlchain::watch

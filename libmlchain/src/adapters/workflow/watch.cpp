@@ -1,0 +1,182 @@
+#include "mlchain/workflow/watch.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include "mlchain/chain/anchor.hpp"
+#include "mlchain/chain/governance.hpp"
+#include "mlchain/chain/registry_client.hpp"
+#include "mlchain/fs/lock_file.hpp"
+#include "mlchain/repo/config.hpp"
+#include "mlchain/repo/repository.hpp"
+#include "mlchain/watch/evaluator.hpp"
+#include "mlchain/watch/shell_handler.hpp"
+#include "mlchain/workflow/signer_for.hpp"
+
+namespace mlchain::workflow {
+namespace {
+
+std::string known_events() {
+  std::string text;
+  for (const auto name : watch::event_names()) text += (text.empty() ? "" : ", ") + std::string(name);
+  return text;
+}
+
+// The handler commands by event: `watch.<event>` from the config, then --on, which wins.
+Result<std::map<std::string, std::string>> handler_commands(const repo::Repository& repository,
+                                                            const WatchRequest& request) {
+  MLCHAIN_TRY(const auto config, repo::Config::load(repository.paths().config()));
+  std::map<std::string, std::string> commands;
+  for (const auto name : watch::event_names()) {
+    if (auto command = config.get("watch." + std::string(name)); command && !command->empty())
+      commands[std::string(name)] = *command;
+  }
+  std::map<std::string, std::string> given;
+  for (const auto& [name, command] : request.handlers) {
+    if (!given.emplace(name, command).second)
+      return make_error(ErrorKind::invalid_argument, "--on " + name + " is given twice: one handler per event");
+  }
+  for (const auto& [name, command] : given) commands[name] = command;
+  return commands;
+}
+
+Result<watch::Cursor> start_cursor(const repo::Repository& repository, const watch::WatchDirectory& directory,
+                                   const watch::WatchTarget& target, chain::RegistryClient& registry,
+                                   const WatchRequest& request, std::uint64_t confirmations, watch::WatchLog& log) {
+  MLCHAIN_TRY(auto loaded, watch::load_cursor(directory.cursor()));
+  if (loaded) {
+    const auto& known = loaded->target;
+    if (known.chain_id != target.chain_id || known.registry != target.registry || known.repo != target.repo)
+      return make_error(ErrorKind::invalid_argument,
+                        directory.cursor().string() + " follows " + known.repo + " on registry " +
+                            codec::to_checksum_address(known.registry) + " (chain " + std::to_string(known.chain_id) +
+                            "), not remote " + request.remote + "'s " + target.repo +
+                            ": remove it to watch this remote");
+  }
+  static_cast<void>(repository);
+  watch::Cursor cursor;
+  if (loaded && !request.from_block) {
+    cursor = std::move(*loaded);
+    log.write(watch::LogLevel::info, "resuming " + target.repo + " after block " + std::to_string(cursor.position.block) +
+                                         (cursor.position.log_index
+                                              ? " log " + std::to_string(*cursor.position.log_index)
+                                              : std::string()));
+    return cursor;
+  }
+  cursor.target = target;
+  if (loaded) cursor.governances = loaded->governances;
+  if (auto governance = registry.governance_of(target.repo); governance && *governance &&
+      std::find(cursor.governances.begin(), cursor.governances.end(), **governance) == cursor.governances.end()) {
+    cursor.governances.push_back(**governance);
+  } else if (!governance) {
+    return governance.error();
+  }
+  if (request.from_block) {
+    cursor.position = watch::Position{*request.from_block > 0 ? *request.from_block - 1 : 0, {}, std::nullopt};
+    log.write(watch::LogLevel::info, "watching " + target.repo + " from block " + std::to_string(*request.from_block));
+  } else {
+    MLCHAIN_TRY(const std::uint64_t head, registry.rpc().block_number());
+    const std::uint64_t start = head + 1 >= confirmations ? head + 1 - confirmations : 0;
+    MLCHAIN_TRY(const auto block, registry.rpc().block_by_number(eth::BlockTag::number(start)));
+    cursor.position = watch::Position{start, block ? block->hash : eth::Hash{}, std::nullopt};
+    log.write(watch::LogLevel::info, "watching " + target.repo + " for new events after block " + std::to_string(start) +
+                                         " (--from-block N to replay older ones)");
+  }
+  cursor.checkpoints = {cursor.position};
+  return cursor;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::string>> parse_handler(std::string_view text) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos || equals + 1 == text.size())
+    return make_error(ErrorKind::invalid_argument,
+                      "--on '" + std::string(text) + "': expected EVENT=COMMAND (events: " + known_events() + ")");
+  const std::string name(text.substr(0, equals));
+  if (!watch::is_event_name(name))
+    return make_error(ErrorKind::invalid_argument,
+                      "--on '" + std::string(text) + "': unknown event '" + name + "' (events: " + known_events() + ")");
+  return std::pair<std::string, std::string>{name, std::string(text.substr(equals + 1))};
+}
+
+Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal& stop, watch::WatchLog& log) {
+  MLCHAIN_TRY(auto repository, repo::discover_repository(request.start.empty() ? std::filesystem::current_path()
+                                                                                 : request.start));
+  MLCHAIN_TRY(const auto remote, remote::find_remote(repository, request.remote));
+  MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
+  MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
+
+  eth::RpcClient rpc(eth::rpc_options_for(chain_remote.rpc));
+  MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
+  if (chain_remote.chain_id && *chain_remote.chain_id != chain_id)
+    return make_error(ErrorKind::invalid_argument, rpc.display_url() + " serves chain " + std::to_string(chain_id) +
+                                                       ", not remote " + request.remote + "'s chain " +
+                                                       std::to_string(*chain_remote.chain_id));
+  chain::RegistryClient registry(rpc, chain_remote.registry);
+  MLCHAIN_TRY_STATUS(registry.check_deployed());
+  const watch::WatchTarget target{chain_id, chain_remote.registry, chain_remote.repo};
+
+  const std::vector<std::pair<std::string, std::string>> environment{{"MLCHAIN_REMOTE", request.remote}};
+  std::vector<std::unique_ptr<watch::Handler>> owned;
+  std::map<std::string, watch::Handler*> handlers;
+  for (const auto& [name, command] : commands) {
+    owned.push_back(std::make_unique<watch::ShellHandler>(command, repository.work_tree(), environment));
+    handlers[name] = owned.back().get();
+  }
+  if (request.evaluation) {
+    if (handlers.contains("pushed"))
+      return make_error(ErrorKind::invalid_argument,
+                        "--evaluate handles pushed events itself: drop the pushed handler (--on or watch.pushed)");
+    MLCHAIN_TRY(const auto suite, watch::resolve_suite(request.evaluation->suite));
+    MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
+    chain::GovernanceClient governance(rpc, chain_remote);
+    MLCHAIN_TRY(const auto round, governance.round());
+    const auto me = signer.signer->address();
+    if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
+      return make_error(ErrorKind::refused_by_contract,
+                        signer.description + " (" + codec::to_checksum_address(me) + ") is not an evaluator of round " +
+                            std::to_string(round.number) + " of " + chain_remote.repo +
+                            ": the owner adds it with mlchain policy set --evaluator");
+    watch::EvaluatorSettings settings;
+    settings.command = request.evaluation->command;
+    settings.suite = suite.first;
+    settings.suite_directory = suite.second;
+    settings.branch = request.evaluation->branch;
+    if (request.evaluation->out_directory) {
+      std::error_code error;
+      std::filesystem::create_directories(*request.evaluation->out_directory, error);
+      if (error)
+        return make_error(ErrorKind::invalid_argument,
+                          "--out-dir " + request.evaluation->out_directory->string() + ": " + error.message());
+      settings.out_directory = std::filesystem::absolute(*request.evaluation->out_directory);
+    }
+    owned.push_back(std::make_unique<watch::EvaluatorHandler>(
+        repository, chain_remote, remote::NodeAddress{remote.ipfs, remote.gateway}, std::move(settings),
+        signer.signer, environment));
+    handlers["pushed"] = owned.back().get();
+    log.write(watch::LogLevel::info, "evaluating pushes of " + request.evaluation->branch + " as " +
+                                         codec::to_checksum_address(me) + " with suite " +
+                                         suite.first.to_string());
+  }
+  if (handlers.empty())
+    return make_error(ErrorKind::invalid_argument,
+                      "nothing to do: give --on EVENT=CMD, set watch.<event> in the config, or --evaluate");
+
+  const watch::WatchDirectory directory{repository.paths().dir / "watch"};
+  std::error_code error;
+  std::filesystem::create_directories(directory.root, error);
+  if (error) return make_error(ErrorKind::internal, "cannot create " + directory.root.string() + ": " + error.message());
+  MLCHAIN_TRY(const auto lock, fs::LockFile::acquire(directory.cursor(), std::chrono::milliseconds(0)));
+
+  watch::WatchOptions options = request.options;
+  options.confirmations = std::max<std::uint64_t>(request.confirmations.value_or(chain_remote.confirmations), 1);
+  MLCHAIN_TRY(auto cursor,
+              start_cursor(repository, directory, target, registry, request, options.confirmations, log));
+  watch::RpcChainSource source(rpc);
+  watch::Watcher watcher(source, directory, std::move(handlers), options, core::real_clock(), stop, log);
+  return watcher.run(std::move(cursor));
+}
+
+}  // namespace mlchain::workflow
