@@ -47,8 +47,18 @@ bool before_or_at(const WatchEvent& event, const Position& position) {
   return !position.log_index || event.log_index <= *position.log_index;
 }
 
-Result<Cursor> parse(const json& document) {
-  if (!document.is_object() || document.value("version", 0) != cursor_version)
+// The array at `key`; an absent key is an empty array.
+Result<json> array_field(const json& document, const char* key) {
+  const auto found = document.find(key);
+  if (found == document.end()) return json::array();
+  if (!found->is_array()) return make_error(ErrorKind::invalid_input, std::string("\"") + key + "\" is not an array");
+  return *found;
+}
+
+Result<Cursor> parse_document(const json& document) {
+  if (!document.is_object()) return make_error(ErrorKind::invalid_input, "not a JSON object");
+  const auto version = document.find("version");
+  if (version == document.end() || !version->is_number_unsigned() || version->get<std::uint64_t>() != cursor_version)
     return make_error(ErrorKind::invalid_input, "not a version 1 watch cursor");
   Cursor cursor;
   const auto chain_id = document.find("chain_id");
@@ -60,22 +70,32 @@ Result<Cursor> parse(const json& document) {
   cursor.target.chain_id = chain_id->get<std::uint64_t>();
   MLCHAIN_TRY(cursor.target.registry, codec::parse_address(registry->get<std::string>()));
   cursor.target.repo = repo->get<std::string>();
-  MLCHAIN_TRY(cursor.position, position_of(document.value("position", json())));
-  for (const auto& entry : document.value("checkpoints", json::array())) {
+  const auto position = document.find("position");
+  if (position == document.end()) return make_error(ErrorKind::invalid_input, "no position");
+  MLCHAIN_TRY(cursor.position, position_of(*position));
+  MLCHAIN_TRY(const json checkpoints, array_field(document, "checkpoints"));
+  MLCHAIN_TRY(const json governances, array_field(document, "governances"));
+  MLCHAIN_TRY(const json delivered, array_field(document, "delivered"));
+  for (const auto& entry : checkpoints) {
     MLCHAIN_TRY(auto checkpoint, position_of(entry));
     cursor.checkpoints.push_back(checkpoint);
   }
-  for (const auto& entry : document.value("governances", json::array())) {
+  for (const auto& entry : governances) {
     if (!entry.is_string()) return make_error(ErrorKind::invalid_input, "a governance that is not an address");
     MLCHAIN_TRY(auto address, codec::parse_address(entry.get<std::string>()));
     cursor.governances.push_back(address);
   }
-  for (const auto& entry : document.value("delivered", json::array())) {
+  for (const auto& entry : delivered) {
     MLCHAIN_TRY(auto event, event_from_json(entry.dump()));
     cursor.delivered.push_back(std::move(event));
   }
   if (cursor.checkpoints.empty() || !(cursor.checkpoints.back() == cursor.position))
     return make_error(ErrorKind::invalid_input, "the newest checkpoint is not the position");
+  if (cursor.checkpoints.size() > kept_checkpoints || cursor.delivered.size() > kept_deliveries)
+    return make_error(ErrorKind::invalid_input, "more checkpoints or deliveries than a watcher keeps");
+  for (std::size_t i = 1; i < cursor.checkpoints.size(); ++i)
+    if (cursor.checkpoints[i - 1].block >= cursor.checkpoints[i].block)
+      return make_error(ErrorKind::invalid_input, "checkpoints out of block order");
   return cursor;
 }
 
@@ -122,15 +142,18 @@ Result<std::optional<Cursor>> load_cursor(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (!in.good() && !in.eof()) return make_error(ErrorKind::corrupt, "cannot read watch cursor " + path.string());
-  const json document = json::parse(text.str(), nullptr, false);
-  auto cursor = parse(document);
+  auto cursor = parse_cursor(text.str());
   if (!cursor)
     return make_error(ErrorKind::corrupt, "watch cursor " + path.string() + " is damaged (" + cursor.error().message +
                                               "): remove it and restart with --from-block N");
   return std::optional<Cursor>{std::move(cursor).value()};
 }
 
-Status save_cursor(const std::filesystem::path& path, const Cursor& cursor) {
+Result<Cursor> parse_cursor(std::string_view text) {
+  return parse_document(json::parse(text, nullptr, false));
+}
+
+std::string cursor_text(const Cursor& cursor) {
   auto checkpoints = json::array();
   for (const auto& checkpoint : cursor.checkpoints) checkpoints.push_back(position_json(checkpoint));
   auto governances = json::array();
@@ -145,8 +168,11 @@ Status save_cursor(const std::filesystem::path& path, const Cursor& cursor) {
                       {"checkpoints", std::move(checkpoints)},
                       {"governances", std::move(governances)},
                       {"delivered", std::move(delivered)}};
-  const std::string text = document.dump(1) + "\n";
-  return fs::write_file_atomically(path, as_bytes(text));
+  return document.dump(1) + "\n";
+}
+
+Status save_cursor(const std::filesystem::path& path, const Cursor& cursor) {
+  return fs::write_file_atomically(path, as_bytes(cursor_text(cursor)));
 }
 
 }  // namespace mlchain::watch

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlchain/codec/address.hpp"
@@ -48,6 +50,10 @@ struct Cursor {
   // Keeps `event` among the recent deliveries (the oldest goes beyond kept_deliveries).
   void remember(const WatchEvent& event);
 };
+
+// The file's text, and back (invalid_input saying what is wrong).
+std::string cursor_text(const Cursor& cursor);
+Result<Cursor> parse_cursor(std::string_view text);
 
 // Nothing when the file does not exist; corrupt naming the path when it does not read as a cursor.
 Result<std::optional<Cursor>> load_cursor(const std::filesystem::path& path);
