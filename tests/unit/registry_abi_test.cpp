@@ -57,6 +57,8 @@ const std::string head_updated_topic = "0xaf4a73970e84dddf8a8c23fb059a4d02180873
 const std::string repository_created_topic = "0x9ef100b1caf4a00a78f86f211d3432e667beb692e362dc25474b1497bd78b941";
 const std::string writer_granted_topic = "0x674e3639276912416f9906adc3b2e4a3c01cca6c3c52d3a6129ba4df2ffb3636";
 const std::string writer_revoked_topic = "0x81224c8dfa45560e26ebe5ab6a103cc2c26e3b3e8f93a81925345f719a0e8d4f";
+// cast keccak "GovernanceSet(bytes32,address,address)"
+const std::string governance_set_topic = "0x386a172897f57b6c374f3491fe6866832d99456731ada45819ff24f0bc621a88";
 const std::string owner_topic = "0x000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 const std::string writer_topic = "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8";
 
@@ -215,6 +217,18 @@ TEST_CASE("registry logs recorded on anvil decode to the push that emitted them"
   auto revoked = registry::decode_event(revoked_topics, {});
   REQUIRE(revoked.ok());
   CHECK(std::holds_alternative<registry::WriterRevoked>(*revoked));
+
+  // GovernanceSet names the contract (here the writer's address stands in for one) in topic 2.
+  std::vector<Word> governance_topics = granted_topics;
+  governance_topics[0] = word(governance_set_topic);
+  CHECK(registry::governance_set_topic() == word(governance_set_topic));
+  auto governance = registry::decode_event(governance_topics, {});
+  REQUIRE(governance.ok());
+  const auto* set = std::get_if<registry::GovernanceSet>(&*governance);
+  REQUIRE(set != nullptr);
+  CHECK(set->repo_id == word(models_id));
+  CHECK(set->governance == address(writer));
+  CHECK(set->by == address(owner));
 }
 
 TEST_CASE("registry logs that the contract cannot have emitted are refused", "[registry]") {
