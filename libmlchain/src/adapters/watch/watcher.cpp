@@ -253,7 +253,9 @@ Result<Watcher::Step> Watcher::step() {
       if (moved->governance != codec::Address{} && !known) {
         log_.write(LogLevel::info, "following governance " + codec::to_checksum_address(moved->governance));
         cursor_.governances.push_back(moved->governance);
-        // Its events in this range were not asked for: read the range again with it.
+        // Its events in this range were not asked for: read the range again with it, from this log on
+        // (every log before it is handled), so that what it emitted before it was named is not delivered.
+        cursor_.advance(here);
         MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
         return Step::progressed;
       }

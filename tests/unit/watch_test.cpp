@@ -1,0 +1,596 @@
+// The watcher's delivery loop (watch/watcher.hpp) on a chain held in memory: chain order, the durable
+// cursor, confirmations, reorgs, retries and parking, an unreachable node, and a governance named by the
+// registry. The clock is a ManualClock, so retries and backoff take no real time.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "fakes/manual_clock.hpp"
+#include "fakes/memory_chain.hpp"
+#include "mlchain/codec/hex.hpp"
+#include "mlchain/watch/cursor.hpp"
+#include "mlchain/watch/event.hpp"
+#include "mlchain/watch/watcher.hpp"
+#include "temporary_directory.hpp"
+
+namespace watch = mlchain::watch;
+using mlchain::ErrorKind;
+using mlchain::codec::Address;
+using mlchain::eth::registry::Head;
+using mlchain::testing::ManualClock;
+using mlchain::testing::MemoryChain;
+using mlchain::testing::TemporaryDirectory;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using json = nlohmann::json;
+
+namespace {
+
+// Constants of this file, parsed before any test runs (where Catch cannot record a failure): one that does
+// not parse throws, and the test binary says so at its start.
+Address address(std::string_view text) { return mlchain::codec::parse_address(text).value(); }
+
+const Address registry_address = address("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+const Address governance_address = address("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+const Address other_governance = address("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+const std::string repo = "models";
+
+// A commit word (the sha2-256 digest of a commit's CID); any non-zero word names a commit.
+Head commit_word(std::uint8_t seed) {
+  Head word{};
+  word.fill(seed);
+  return word;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class RecordingLog final : public watch::WatchLog {
+ public:
+  struct Line {
+    watch::LogLevel level;
+    std::string message;
+    std::string event_id;
+  };
+  void write(watch::LogLevel level, std::string_view message, std::string_view event_id) override {
+    lines.push_back({level, std::string(message), std::string(event_id)});
+  }
+  void output(std::string_view event_id, std::string_view line) override {
+    outputs.emplace_back(std::string(event_id), std::string(line));
+  }
+  std::size_t count(watch::LogLevel level) const {
+    return static_cast<std::size_t>(
+        std::count_if(lines.begin(), lines.end(), [&](const Line& line) { return line.level == level; }));
+  }
+  bool mentions(std::string_view text) const {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const Line& line) { return line.message.find(text) != std::string::npos; });
+  }
+
+  std::vector<Line> lines;
+  std::vector<std::pair<std::string, std::string>> outputs;
+};
+
+// Records every run with the cursor on disk at that moment (what a watcher killed there would restart
+// from); fails the first `fail_first` runs, and every run of the events in `always_fail`.
+class RecordingHandler final : public watch::Handler {
+ public:
+  struct Run {
+    watch::WatchEvent event;
+    unsigned attempt = 0;
+    std::optional<watch::Position> cursor_on_disk;
+  };
+
+  explicit RecordingHandler(std::filesystem::path cursor_file = {}) : cursor_file_(std::move(cursor_file)) {}
+
+  mlchain::Result<watch::HandlerOutcome> run(const watch::WatchEvent& event, unsigned attempt,
+                                             watch::WatchLog& log) override {
+    Run record{event, attempt, std::nullopt};
+    if (!cursor_file_.empty()) {
+      auto loaded = watch::load_cursor(cursor_file_);
+      REQUIRE(loaded.ok());
+      if (*loaded) record.cursor_on_disk = (*loaded)->position;
+    }
+    runs.push_back(record);
+    if (before_outcome) before_outcome(event);
+    if (runs.size() <= fail_first || always_fail.contains(event.id))
+      return watch::HandlerOutcome{false, "exited with 1", "boom " + event.id};
+    log.output(event.id, "handled " + event.name);
+    ++successes;
+    return watch::HandlerOutcome{true, "", "handled " + event.name};
+  }
+  std::string describe() const override { return "recording handler"; }
+
+  std::vector<std::string> ids() const {
+    std::vector<std::string> out;
+    for (const auto& run : runs) out.push_back(run.event.id);
+    return out;
+  }
+
+  std::size_t fail_first = 0;
+  std::set<std::string> always_fail;
+  std::function<void(const watch::WatchEvent&)> before_outcome;
+  std::vector<Run> runs;
+  std::size_t successes = 0;
+
+ private:
+  std::filesystem::path cursor_file_;
+};
+
+// Stops when `condition` holds. A loop that never ends fails the test (`runaway`) instead of hanging it.
+class StopWhen final : public watch::StopSignal {
+ public:
+  explicit StopWhen(std::function<bool()> condition = {}) : condition_(std::move(condition)) {}
+  bool stop_requested() override {
+    if (++checks_ > 1'000'000) {
+      runaway = true;
+      return true;
+    }
+    return condition_ && condition_();
+  }
+  bool take_health_request() override { return false; }
+  bool runaway = false;
+
+ private:
+  std::function<bool()> condition_;
+  std::uint64_t checks_ = 0;
+};
+
+watch::WatchOptions once_options(std::uint64_t confirmations = 1) {
+  watch::WatchOptions options;
+  options.once = true;
+  options.confirmations = confirmations;
+  options.retries = 2;
+  options.retry_delay = seconds(1);
+  return options;
+}
+
+// One chain, one watch directory, one clock and log: what a watcher needs around it.
+struct Rig {
+  TemporaryDirectory temporary;
+  MemoryChain chain{registry_address, repo};
+  ManualClock clock;
+  RecordingLog log;
+  watch::WatchDirectory directory{temporary.path / "watch"};
+  watch::WatchTarget target{31337, registry_address, repo};
+
+  Rig() { std::filesystem::create_directories(directory.root); }
+
+  // A cursor that stands after every event of `block`.
+  watch::Cursor start(std::uint64_t block = 0) const {
+    watch::Cursor cursor;
+    cursor.target = target;
+    cursor.position = watch::Position{block, chain.blocks().at(block).hash, std::nullopt};
+    cursor.checkpoints = {cursor.position};
+    return cursor;
+  }
+
+  watch::Cursor on_disk() const {
+    auto loaded = watch::load_cursor(directory.cursor());
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded->has_value());
+    return **loaded;
+  }
+
+  mlchain::Result<watch::WatchSummary> run(watch::Cursor cursor, std::map<std::string, watch::Handler*> handlers,
+                                           watch::WatchOptions options, StopWhen&& stop = StopWhen()) {
+    return run_with(std::move(cursor), std::move(handlers), options, stop);
+  }
+  mlchain::Result<watch::WatchSummary> run_with(watch::Cursor cursor, std::map<std::string, watch::Handler*> handlers,
+                                                watch::WatchOptions options, StopWhen& stop) {
+    watch::Watcher watcher(chain, directory, std::move(handlers), options, clock, stop, log);
+    auto summary = watcher.run(std::move(cursor));
+    CHECK_FALSE(stop.runaway);
+    return summary;
+  }
+};
+
+watch::Position position_of(const mlchain::eth::Log& log) {
+  return watch::Position{log.block_number, log.block_hash, log.log_index};
+}
+
+std::string id_of(const mlchain::eth::Log& log) { return watch::event_id(log.transaction_hash, log.log_index); }
+
+// The logs of the chain's block `number`, as mined.
+const std::vector<mlchain::eth::Log>& logs_of(const MemoryChain& chain, std::uint64_t number) {
+  return chain.blocks().at(number).logs;
+}
+
+}  // namespace
+
+TEST_CASE("watch: three pushes are delivered in chain order, the cursor after each names it, and once only",
+          "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.push("dev", commit_word(2));
+  rig.chain.mine();
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(3), commit_word(1));
+  rig.chain.mine();
+  const auto first = logs_of(rig.chain, 1)[0];
+  const auto second = logs_of(rig.chain, 1)[1];
+  const auto third = logs_of(rig.chain, 3)[0];
+
+  RecordingHandler pushed(rig.directory.cursor());
+  // Stopped right after the third delivery: the cursor on disk is the one written for it.
+  auto summary = rig.run(rig.start(), {{"pushed", &pushed}}, once_options(),
+                         StopWhen([&] { return pushed.successes >= 3; }));
+  REQUIRE(summary.ok());
+  CHECK(summary->delivered == 3);
+  REQUIRE(pushed.runs.size() == 3);
+  CHECK(pushed.ids() == std::vector<std::string>{id_of(first), id_of(second), id_of(third)});
+  CHECK(pushed.runs[0].event.name == "pushed");
+  CHECK(pushed.runs[0].event.branch == std::optional<std::string>("main"));
+  CHECK(pushed.runs[1].event.branch == std::optional<std::string>("dev"));
+  CHECK(pushed.runs[2].event.block == 3);
+  CHECK(json::parse(pushed.runs[2].event.json)["previous"] == json::parse(pushed.runs[0].event.json)["commit"]);
+  // While each event is handled, the cursor on disk names the one before it; after the last, the last.
+  CHECK(pushed.runs[0].cursor_on_disk == rig.start().position);
+  CHECK(pushed.runs[1].cursor_on_disk == position_of(first));
+  CHECK(pushed.runs[2].cursor_on_disk == position_of(second));
+  CHECK(rig.on_disk().position == position_of(third));
+
+  // A second watcher from the cursor on disk delivers nothing again.
+  auto again = rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options());
+  REQUIRE(again.ok());
+  CHECK(again->delivered == 0);
+  CHECK(pushed.runs.size() == 3);
+  CHECK(rig.on_disk().position == watch::Position{3, rig.chain.blocks()[3].hash, std::nullopt});
+}
+
+TEST_CASE("watch: a watcher stopped or killed while delivering, restarted from its cursor, loses nothing",
+          "[watch]") {
+  Rig rig;
+  for (std::uint8_t n = 1; n <= 4; ++n) {
+    rig.chain.push("main", commit_word(n));
+    rig.chain.mine();
+  }
+  std::vector<std::string> all;
+  for (std::uint64_t block = 1; block <= 4; ++block) all.push_back(id_of(logs_of(rig.chain, block)[0]));
+
+  SECTION("stopped after the second delivery") {
+    RecordingHandler pushed;
+    auto stopped = rig.run(rig.start(), {{"pushed", &pushed}}, once_options(),
+                           StopWhen([&] { return pushed.successes >= 2; }));
+    REQUIRE(stopped.ok());
+    CHECK(pushed.runs.size() == 2);
+    auto resumed = rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options());
+    REQUIRE(resumed.ok());
+    CHECK(pushed.ids() == all);
+  }
+  SECTION("killed while the second event was being handled") {
+    // What a kill -9 leaves: the cursor as it was on disk when the handler started.
+    const auto snapshot = rig.temporary.path / "cursor-at-kill.json";
+    RecordingHandler pushed;
+    pushed.before_outcome = [&](const watch::WatchEvent& event) {
+      if (event.id == all[1]) std::filesystem::copy_file(rig.directory.cursor(), snapshot);
+    };
+    REQUIRE(rig.run(rig.start(), {{"pushed", &pushed}}, once_options(),
+                    StopWhen([&] { return pushed.successes >= 3; }))
+                .ok());
+    auto loaded = watch::load_cursor(snapshot);
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded->has_value());
+    RecordingHandler restarted;
+    REQUIRE(rig.run(**loaded, {{"pushed", &restarted}}, once_options()).ok());
+    // The in-flight event comes again, with the same id; nothing else does, and nothing is lost.
+    CHECK(pushed.ids() == std::vector<std::string>{all[0], all[1], all[2]});
+    CHECK(restarted.ids() == std::vector<std::string>{all[1], all[2], all[3]});
+    std::set<std::string> delivered;
+    for (const auto& id : pushed.ids()) delivered.insert(id);
+    for (const auto& id : restarted.ids()) delivered.insert(id);
+    CHECK(delivered == std::set<std::string>(all.begin(), all.end()));
+  }
+}
+
+TEST_CASE("watch: with two confirmations an event in the head block waits for the next block", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  RecordingHandler pushed;
+  REQUIRE(rig.run(rig.start(), {{"pushed", &pushed}}, once_options(2)).ok());
+  CHECK(pushed.runs.empty());
+  CHECK(rig.on_disk().position == rig.start().position);
+
+  rig.chain.mine();
+  REQUIRE(rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options(2)).ok());
+  REQUIRE(pushed.runs.size() == 1);
+  CHECK(pushed.runs[0].event.block == 1);
+  CHECK(rig.on_disk().position.block == 1);
+}
+
+TEST_CASE("watch: a reorg reports the dropped events as reverted, once, and does not redeliver re-included ones",
+          "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(2), commit_word(1));
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(3), commit_word(2));
+  rig.chain.mine();
+  const auto kept = logs_of(rig.chain, 1)[0];
+  const auto included_again = logs_of(rig.chain, 2)[0];
+  const auto dropped = logs_of(rig.chain, 3)[0];
+
+  RecordingHandler pushed;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"pushed", &pushed}, {"reverted", &reverted}};
+  REQUIRE(rig.run(rig.start(), handlers, once_options()).ok());
+  REQUIRE(pushed.runs.size() == 3);
+
+  // Blocks 2 and 3 replaced: the second push is mined again (same transaction, same log index), the third
+  // is gone, and the new chain is longer.
+  rig.chain.reorganize(2);
+  rig.chain.include(included_again);
+  rig.chain.mine();
+  rig.chain.mine();
+  rig.chain.mine();
+  REQUIRE(id_of(logs_of(rig.chain, 2)[0]) == id_of(included_again));
+  REQUIRE(logs_of(rig.chain, 2)[0].block_hash != included_again.block_hash);
+
+  auto summary = rig.run(rig.on_disk(), handlers, once_options());
+  REQUIRE(summary.ok());
+  CHECK(summary->reverted == 1);
+  CHECK(pushed.runs.size() == 3);
+  REQUIRE(reverted.runs.size() == 1);
+  const auto& notice = reverted.runs[0].event;
+  CHECK(notice.name == "reverted");
+  CHECK(notice.id == id_of(dropped));
+  const auto document = json::parse(notice.json);
+  CHECK(document["event"] == "reverted");
+  CHECK(document["id"] == id_of(dropped));
+  CHECK(document["reverted"]["event"] == "pushed");
+  CHECK(document["reverted"]["block"] == 3);
+  CHECK(document["reverted"]["block_hash"] == mlchain::codec::to_0x_hex(dropped.block_hash));
+  CHECK(rig.log.count(watch::LogLevel::warning) >= 1);
+  CHECK(rig.on_disk().position == watch::Position{4, rig.chain.blocks()[4].hash, std::nullopt});
+  static_cast<void>(kept);
+
+  // Nothing of it comes again.
+  auto again = rig.run(rig.on_disk(), handlers, once_options());
+  REQUIRE(again.ok());
+  CHECK(pushed.runs.size() == 3);
+  CHECK(reverted.runs.size() == 1);
+}
+
+TEST_CASE("watch: a reorg to a shorter chain reverts the events beyond it", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(2), commit_word(1));
+  rig.chain.mine();
+  rig.chain.mine();
+  const auto dropped = logs_of(rig.chain, 2)[0];
+  RecordingHandler pushed;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"pushed", &pushed}, {"reverted", &reverted}};
+  REQUIRE(rig.run(rig.start(), handlers, once_options()).ok());
+  REQUIRE(pushed.runs.size() == 2);
+
+  rig.chain.reorganize(2);  // head 1: the cursor's block 3 is no longer there
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options()).ok());
+  REQUIRE(reverted.ids() == std::vector<std::string>{id_of(dropped)});
+  CHECK(rig.on_disk().position == watch::Position{1, rig.chain.blocks()[1].hash, std::nullopt});
+
+  // The same push mined again later is a new delivery: it was reverted.
+  rig.chain.include(dropped);
+  rig.chain.mine();
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options()).ok());
+  CHECK(pushed.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[0]), id_of(dropped), id_of(dropped)});
+  CHECK(reverted.runs.size() == 1);
+}
+
+TEST_CASE("watch: with two confirmations an event reorganized away before it was confirmed is never delivered",
+          "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(2), commit_word(1));
+  rig.chain.mine();
+  RecordingHandler pushed;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"pushed", &pushed}, {"reverted", &reverted}};
+  REQUIRE(rig.run(rig.start(), handlers, once_options(2)).ok());
+  REQUIRE(pushed.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[0])});
+
+  rig.chain.reorganize(1);  // the head block, with the second push, is replaced by empty ones
+  rig.chain.mine();
+  rig.chain.mine();
+  rig.chain.mine();
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options(2)).ok());
+  CHECK(pushed.runs.size() == 1);
+  CHECK(reverted.runs.empty());
+  CHECK(rig.on_disk().position.block == 3);
+}
+
+TEST_CASE("watch: a handler that fails twice is retried with growing delays, then never run again", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  RecordingHandler pushed;
+  pushed.fail_first = 2;
+  auto summary = rig.run(rig.start(), {{"pushed", &pushed}}, once_options());
+  REQUIRE(summary.ok());
+  REQUIRE(pushed.runs.size() == 3);
+  const auto id = id_of(logs_of(rig.chain, 1)[0]);
+  for (unsigned attempt = 1; attempt <= 3; ++attempt) {
+    CHECK(pushed.runs[attempt - 1].attempt == attempt);
+    CHECK(pushed.runs[attempt - 1].event.id == id);
+  }
+  CHECK(summary->delivered == 1);
+  CHECK(summary->parked == 0);
+  CHECK(rig.clock.slept() >= seconds(3));  // 1 s, then 2 s
+  CHECK(rig.log.count(watch::LogLevel::warning) == 2);
+  CHECK_FALSE(std::filesystem::exists(rig.directory.failed()));
+
+  REQUIRE(rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options()).ok());
+  CHECK(pushed.runs.size() == 3);
+}
+
+TEST_CASE("watch: an event whose handler always fails is parked with its output, and the next one delivered",
+          "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(2), commit_word(1));
+  rig.chain.mine();
+  const auto failing = id_of(logs_of(rig.chain, 1)[0]);
+  const auto next = id_of(logs_of(rig.chain, 2)[0]);
+  RecordingHandler pushed;
+  pushed.always_fail = {failing};
+  auto summary = rig.run(rig.start(), {{"pushed", &pushed}}, once_options());
+  REQUIRE(summary.ok());
+  CHECK(pushed.ids() == std::vector<std::string>{failing, failing, failing, next});
+  CHECK(summary->parked == 1);
+  CHECK(summary->delivered == 1);
+
+  const auto parked = rig.directory.failed() / "1-0-pushed.json";
+  REQUIRE(std::filesystem::is_regular_file(parked));
+  const auto document = json::parse(read_text(parked));
+  CHECK(document["event"]["id"] == failing);
+  CHECK(document["attempts"] == 3);
+  CHECK(document["failure"] == "exited with 1");
+  CHECK(document["output"] == "boom " + failing);
+  CHECK(document["handler"] == "recording handler");
+  CHECK(rig.log.count(watch::LogLevel::error) == 1);
+
+  // Parked is handled as far as the cursor goes: not retried by the next run.
+  REQUIRE(rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options()).ok());
+  CHECK(pushed.runs.size() == 4);
+}
+
+TEST_CASE("watch: an unreachable node is waited for and logged, then the events are delivered", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+
+  SECTION("a running watcher waits") {
+    rig.chain.set_offline(true);
+    watch::WatchOptions options = once_options();
+    options.once = false;
+    options.poll = seconds(1);
+    options.max_node_backoff = seconds(8);
+    RecordingHandler pushed;
+    const auto began = rig.clock.now();
+    std::string status_while_offline;
+    StopWhen stop([&] {
+      if (rig.clock.now() - began >= seconds(30) && status_while_offline.empty()) {
+        status_while_offline = read_text(rig.directory.status());
+        rig.chain.set_offline(false);
+      }
+      return pushed.successes >= 1;
+    });
+    auto summary = rig.run_with(rig.start(), {{"pushed", &pushed}}, options, stop);
+    REQUIRE(summary.ok());
+    CHECK(pushed.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[0])});
+    CHECK(rig.log.count(watch::LogLevel::warning) >= 3);
+    CHECK(rig.log.mentions("memory://chain"));
+    CHECK(rig.log.mentions("the node answers again"));
+    REQUIRE_FALSE(status_while_offline.empty());
+    CHECK(json::parse(status_while_offline)["last_error"].get<std::string>().find("unreachable") != std::string::npos);
+    CHECK(json::parse(read_text(rig.directory.status()))["last_error"].is_null());
+    // Backoff, not a busy loop: a few dozen calls in 30 s, with no wait above the cap.
+    CHECK(rig.chain.calls() < 40);
+  }
+  SECTION("with once, an unreachable node is the answer") {
+    rig.chain.set_offline(true);
+    RecordingHandler pushed;
+    auto summary = rig.run(rig.start(), {{"pushed", &pushed}}, once_options());
+    REQUIRE_FALSE(summary.ok());
+    CHECK(summary.error().kind == ErrorKind::remote_unavailable);
+    CHECK(pushed.runs.empty());
+  }
+}
+
+TEST_CASE("watch: a governance named by the registry is followed from then on", "[watch]") {
+  Rig rig;
+  rig.chain.promote(governance_address, "staging", commit_word(9));  // not followed yet: a governance unknown
+  rig.chain.mine();
+  rig.chain.set_governance(governance_address);
+  rig.chain.promote(governance_address, "production", commit_word(1));
+  rig.chain.promote(other_governance, "production", commit_word(2));  // never named: never followed
+  rig.chain.mine();
+  rig.chain.promote(governance_address, "staging", commit_word(3));
+  rig.chain.mine();
+
+  RecordingHandler promoted;
+  REQUIRE(rig.run(rig.start(), {{"promoted", &promoted}}, once_options()).ok());
+  CHECK(promoted.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 2)[1]), id_of(logs_of(rig.chain, 3)[0])});
+  REQUIRE(promoted.runs.size() == 2);
+  CHECK(promoted.runs[0].event.stage == std::optional<std::string>("production"));
+  CHECK(promoted.runs[1].event.stage == std::optional<std::string>("staging"));
+  CHECK(json::parse(promoted.runs[0].event.json)["contract"] ==
+        mlchain::codec::to_checksum_address(governance_address));
+  CHECK(rig.on_disk().governances == std::vector<Address>{governance_address});
+  CHECK(rig.log.mentions("following governance"));
+}
+
+TEST_CASE("watch: the cursor survives a save and load; a damaged one is corrupt", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.mine();
+  const auto log = logs_of(rig.chain, 1)[0];
+  auto meaning = watch::interpret_log(log, rig.target);
+  REQUIRE(meaning.ok());
+  REQUIRE(std::holds_alternative<watch::WatchEvent>(*meaning));
+  const auto event = std::get<watch::WatchEvent>(*meaning);
+
+  watch::Cursor cursor = rig.start();
+  cursor.governances = {governance_address};
+  cursor.advance(position_of(log));
+  cursor.remember(event);
+  cursor.advance(watch::Position{2, rig.chain.blocks()[2].hash, std::nullopt});
+  REQUIRE(watch::save_cursor(rig.directory.cursor(), cursor).ok());
+
+  const auto loaded = rig.on_disk();
+  CHECK(loaded.target.chain_id == 31337);
+  CHECK(loaded.target.registry == registry_address);
+  CHECK(loaded.target.repo == repo);
+  CHECK(loaded.position == cursor.position);
+  CHECK(loaded.checkpoints == cursor.checkpoints);
+  CHECK(loaded.governances == cursor.governances);
+  REQUIRE(loaded.delivered.size() == 1);
+  CHECK(loaded.delivered[0].id == event.id);
+  CHECK(loaded.delivered[0].json == event.json);
+  CHECK(loaded.delivered[0].commit == event.commit);
+  CHECK(loaded.delivered[0].block_hash == log.block_hash);
+
+  SECTION("no file: nothing") {
+    auto missing = watch::load_cursor(rig.temporary.path / "none.json");
+    REQUIRE(missing.ok());
+    CHECK_FALSE(missing->has_value());
+  }
+  const std::string text = read_text(rig.directory.cursor());
+  auto damaged = [&](const std::string& bytes) {
+    std::ofstream(rig.directory.cursor(), std::ios::binary | std::ios::trunc) << bytes;
+    auto result = watch::load_cursor(rig.directory.cursor());
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().kind == ErrorKind::corrupt);
+    CHECK(result.error().message.find(rig.directory.cursor().string()) != std::string::npos);
+  };
+  SECTION("cut short") { damaged(text.substr(0, text.size() / 2)); }
+  SECTION("not JSON") { damaged("\x01garbage"); }
+  SECTION("a position that is not the newest checkpoint") {
+    auto document = json::parse(text);
+    document["position"]["block"] = 7;
+    damaged(document.dump());
+  }
+  SECTION("a delivered event with a wrong id") {
+    auto document = json::parse(text);
+    document["delivered"][0]["id"] = "0x00:1";
+    damaged(document.dump());
+  }
+}
