@@ -392,6 +392,27 @@ TEST_CASE("watch: a reorg to a shorter chain reverts the events beyond it", "[wa
   CHECK(reverted.runs.size() == 1);
 }
 
+TEST_CASE("watch: an event no handler was given is not reported as reverted when a reorg drops it", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.promote(governance_address, "production", commit_word(1));
+  rig.chain.mine();
+  watch::Cursor cursor = rig.start();
+  cursor.governances = {governance_address};
+  RecordingHandler promoted;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"promoted", &promoted}, {"reverted", &reverted}};
+  REQUIRE(rig.run(cursor, handlers, once_options()).ok());
+  REQUIRE(promoted.runs.size() == 1);
+
+  rig.chain.reorganize(2);  // both the push (passed over: no pushed handler) and the promotion are gone
+  rig.chain.mine();
+  rig.chain.mine();
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options()).ok());
+  CHECK(reverted.ids() == std::vector<std::string>{promoted.runs[0].event.id});
+}
+
 TEST_CASE("watch: with two confirmations an event reorganized away before it was confirmed is never delivered",
           "[watch]") {
   Rig rig;
@@ -501,8 +522,11 @@ TEST_CASE("watch: an unreachable node is waited for and logged, then the events 
     REQUIRE_FALSE(status_while_offline.empty());
     CHECK(json::parse(status_while_offline)["last_error"].get<std::string>().find("unreachable") != std::string::npos);
     CHECK(json::parse(read_text(rig.directory.status()))["last_error"].is_null());
-    // Backoff, not a busy loop: a few dozen calls in 30 s, with no wait above the cap.
-    CHECK(rig.chain.calls() < 40);
+    // Backoff, not a busy loop: waits that double up to the cap, a handful of calls in 30 s.
+    CHECK(rig.log.mentions("retrying in 2 s"));
+    CHECK(rig.log.mentions("retrying in 8 s"));
+    CHECK_FALSE(rig.log.mentions("retrying in 16 s"));
+    CHECK(rig.chain.calls() < 20);
   }
   SECTION("with once, an unreachable node is the answer") {
     rig.chain.set_offline(true);

@@ -26,6 +26,12 @@ std::string seconds_text(milliseconds duration) {
   return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
 }
 
+// The handler registered for `name`, or null: an event without one is passed over.
+Handler* handler_for(const std::map<std::string, Handler*>& handlers, std::string_view name) {
+  const auto found = handlers.find(std::string(name));
+  return found == handlers.end() ? nullptr : found->second;
+}
+
 std::string now_text() {
   return util::utc_timestamp(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
 }
@@ -112,9 +118,9 @@ Status Watcher::park(const WatchEvent& event, const Handler& handler, unsigned a
 }
 
 Result<bool> Watcher::deliver(const WatchEvent& event) {
-  const auto found = handlers_.find(event.name);
-  if (found == handlers_.end() || found->second == nullptr) return true;
-  Handler& handler = *found->second;
+  Handler* const registered = handler_for(handlers_, event.name);
+  if (registered == nullptr) return true;
+  Handler& handler = *registered;
   milliseconds delay = options_.retry_delay;
   const unsigned attempts = options_.retries + 1;
   for (unsigned attempt = 1;; ++attempt) {
@@ -182,7 +188,7 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
   // killed meanwhile finds the reorg again and hands them over again (at least once).
   for (const auto& event : reverted) {
     const auto notice = reverted_event(event);
-    if (handlers_.contains(std::string(reverted_event_name))) {
+    if (handler_for(handlers_, reverted_event_name) != nullptr) {
       MLCHAIN_TRY(const bool handled, deliver(notice));
       if (!handled) return false;
     } else {
@@ -265,7 +271,10 @@ Result<Watcher::Step> Watcher::step() {
       } else {
         MLCHAIN_TRY(const bool handled, deliver(*event));
         if (!handled) return Step::stopped;
-        if (head - event->block < kept_checkpoints) cursor_.remember(*event);
+        // Only an event a handler was given can be reported as reverted ("reverted" is an event already
+        // delivered that a reorg removed: docs/format.md "Watch events").
+        if (handler_for(handlers_, event->name) != nullptr && head - event->block < kept_checkpoints)
+          cursor_.remember(*event);
       }
     }
     cursor_.advance(here);
