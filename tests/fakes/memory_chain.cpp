@@ -165,6 +165,7 @@ Result<std::vector<eth::Log>> MemoryChain::logs(std::span<const codec::Address> 
       if (matches) found.push_back(log);
     }
   }
+  if (after_logs_query) after_logs_query();
   return found;
 }
 

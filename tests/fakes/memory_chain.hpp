@@ -6,6 +6,7 @@
 // Not thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ class MemoryChain final : public watch::ChainSource {
   std::vector<eth::Log> reorganize(std::uint64_t depth);
 
   void set_offline(bool offline) { offline_ = offline; }
+  // Runs once eth_getLogs has collected its answer and before it returns: a reorg made there is one the
+  // caller cannot see in the logs it gets.
+  std::function<void()> after_logs_query;
   // Calls answered so far (an offline node counts too), and the eth_getLogs ones among them.
   std::uint64_t calls() const { return calls_; }
   std::uint64_t log_queries() const { return log_queries_; }
