@@ -390,6 +390,44 @@ TEST_CASE("watch: a reorg to a shorter chain reverts the events beyond it", "[wa
   CHECK(reverted.runs.size() == 1);
 }
 
+TEST_CASE("watch: with two confirmations a delivered event re-included in a block not yet confirmed, then "
+          "dropped, is reported as reverted",
+          "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.push("main", commit_word(2), commit_word(1));
+  rig.chain.mine();
+  rig.chain.mine();
+  const auto moved = logs_of(rig.chain, 2)[0];
+  RecordingHandler pushed;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"pushed", &pushed}, {"reverted", &reverted}};
+  REQUIRE(rig.run(rig.start(), handlers, once_options(2)).ok());
+  REQUIRE(pushed.runs.size() == 2);
+
+  rig.chain.reorganize(2);  // the second push comes back in the head block, one deep
+  rig.chain.mine();
+  rig.chain.include(moved);
+  rig.chain.mine();
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options(2)).ok());
+
+  SECTION("and dropped again before it was confirmed") {
+    rig.chain.reorganize(1);
+    rig.chain.mine();
+    rig.chain.mine();
+    REQUIRE(rig.run(rig.on_disk(), handlers, once_options(2)).ok());
+    CHECK(reverted.ids() == std::vector<std::string>{id_of(moved)});
+    CHECK(pushed.runs.size() == 2);
+  }
+  SECTION("and confirmed: reverted, then delivered again (at least once)") {
+    rig.chain.mine();
+    REQUIRE(rig.run(rig.on_disk(), handlers, once_options(2)).ok());
+    CHECK(reverted.ids() == std::vector<std::string>{id_of(moved)});
+    CHECK(pushed.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[0]), id_of(moved), id_of(moved)});
+  }
+}
+
 TEST_CASE("watch: an event no handler was given is not reported as reverted when a reorg drops it", "[watch]") {
   Rig rig;
   rig.chain.push("main", commit_word(1));

@@ -169,13 +169,16 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
                                     " is no longer on the chain; rewinding to block " + std::to_string(ancestor->block));
   Cursor rewound = cursor_;
   const auto undone = rewound.rewind_to(*ancestor);
-  // Which undone events the chain still holds, at any depth: those are not delivered again.
+  // Which undone events the chain still holds, confirmed: those are not delivered again. One back only in
+  // a block not yet confirmed counts as reverted (and is delivered again once confirmed): the cursor does
+  // not stand on that block, so nothing would notice a later reorg taking it away again.
   std::set<std::string> on_chain;
   const auto contracts = followed();
   const auto topics = watch_topics(cursor_.target.repo);
-  if (!undone.empty() && ancestor->block + 1 <= head) {
-    for (std::uint64_t from = ancestor->block + 1; from <= head; from += range_) {
-      const std::uint64_t to = std::min(head, from + range_ - 1);
+  const std::uint64_t confirmed = head + 1 >= options_.confirmations ? head + 1 - options_.confirmations : 0;
+  if (!undone.empty() && ancestor->block + 1 <= confirmed) {
+    for (std::uint64_t from = ancestor->block + 1; from <= confirmed; from += range_) {
+      const std::uint64_t to = std::min(confirmed, from + range_ - 1);
       MLCHAIN_TRY(const auto logs, chain_.logs(contracts, topics, from, to));
       for (const auto& log : logs)
         if (!log.removed) on_chain.insert(event_id(log.transaction_hash, log.log_index));
