@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -140,8 +141,9 @@ class StopWhen final : public watch::StopSignal {
     }
     return condition_ && condition_();
   }
-  bool take_health_request() override { return false; }
+  bool take_health_request() override { return std::exchange(health_requested, false); }
   bool runaway = false;
+  bool health_requested = false;
 
  private:
   std::function<bool()> condition_;
@@ -543,6 +545,45 @@ TEST_CASE("watch: an event whose handler always fails is parked with its output,
   // Parked is handled as far as the cursor goes: not retried by the next run.
   REQUIRE(rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options()).ok());
   CHECK(pushed.runs.size() == 4);
+}
+
+TEST_CASE("watch: a stop while a failed handler waits to be retried leaves the event to the next run", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  const auto id = id_of(logs_of(rig.chain, 1)[0]);
+  RecordingHandler pushed;
+  pushed.fail_first = 1;
+  auto stopped = rig.run(rig.start(), {{"pushed", &pushed}}, once_options(),
+                         StopWhen([&] { return !pushed.runs.empty(); }));
+  REQUIRE(stopped.ok());
+  CHECK(stopped->delivered == 0);
+  CHECK(pushed.ids() == std::vector<std::string>{id});
+  CHECK(rig.on_disk().position == rig.start().position);
+
+  REQUIRE(rig.run(rig.on_disk(), {{"pushed", &pushed}}, once_options()).ok());
+  CHECK(pushed.ids() == std::vector<std::string>{id, id});
+  CHECK(pushed.runs[1].attempt == 1);
+  CHECK(pushed.successes == 1);
+}
+
+TEST_CASE("watch: a health request writes one line with the position, head, lag and counts", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  rig.chain.mine();
+  rig.chain.mine();
+  RecordingHandler pushed;
+  watch::WatchOptions options = once_options();
+  options.once = false;
+  StopWhen stop([&] { return rig.log.mentions("health:"); });
+  pushed.before_outcome = [&](const watch::WatchEvent&) { stop.health_requested = true; };
+  REQUIRE(rig.run_with(rig.start(), {{"pushed", &pushed}}, options, stop).ok());
+  const auto health = std::find_if(rig.log.lines.begin(), rig.log.lines.end(), [](const RecordingLog::Line& line) {
+    return line.message.rfind("health:", 0) == 0;
+  });
+  REQUIRE(health != rig.log.lines.end());
+  CHECK(health->message == "health: at block 3, head 3, lag 0 blocks, delivered 1, parked 0, last error: none");
 }
 
 TEST_CASE("watch: an unreachable node is waited for and logged, then the events are delivered", "[watch]") {
