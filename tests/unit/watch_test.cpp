@@ -321,48 +321,55 @@ TEST_CASE("watch: a reorg reports the dropped events as reverted, once, and does
   rig.chain.push("main", commit_word(2), commit_word(1));
   rig.chain.mine();
   rig.chain.push("main", commit_word(3), commit_word(2));
+  rig.chain.push("dev", commit_word(4));
   rig.chain.mine();
   const auto included_again = logs_of(rig.chain, 2)[0];
-  const auto dropped = logs_of(rig.chain, 3)[0];
+  const auto dropped = logs_of(rig.chain, 3);
 
   RecordingHandler pushed;
   RecordingHandler reverted;
   const std::map<std::string, watch::Handler*> handlers{{"pushed", &pushed}, {"reverted", &reverted}};
   REQUIRE(rig.run(rig.start(), handlers, once_options()).ok());
-  REQUIRE(pushed.runs.size() == 3);
+  REQUIRE(pushed.runs.size() == 4);
 
-  // Blocks 2 and 3 replaced: the second push is mined again (same transaction, same log index), the third
-  // is gone, and the new chain is longer.
+  // Blocks 2 and 3 replaced: the second push is mined again (same transaction, same log index), the two of
+  // block 3 are gone, another push takes their place, and the new chain is longer.
   rig.chain.reorganize(2);
   rig.chain.include(included_again);
   rig.chain.mine();
+  rig.chain.push("main", commit_word(5), commit_word(2));
   rig.chain.mine();
   rig.chain.mine();
   REQUIRE(id_of(logs_of(rig.chain, 2)[0]) == id_of(included_again));
   REQUIRE(logs_of(rig.chain, 2)[0].block_hash != included_again.block_hash);
+  const auto replacement = logs_of(rig.chain, 3)[0];
 
   auto summary = rig.run(rig.on_disk(), handlers, once_options());
   REQUIRE(summary.ok());
-  CHECK(summary->reverted == 1);
-  CHECK(pushed.runs.size() == 3);
-  REQUIRE(reverted.runs.size() == 1);
+  CHECK(summary->reverted == 2);
+  CHECK(reverted.ids() == std::vector<std::string>{id_of(dropped[0]), id_of(dropped[1])});
+  REQUIRE(pushed.runs.size() == 5);
+  CHECK(pushed.runs[4].event.id == id_of(replacement));
+  CHECK(pushed.runs[4].event.block_hash == rig.chain.blocks()[3].hash);
+  REQUIRE(reverted.runs.size() == 2);
   const auto& notice = reverted.runs[0].event;
   CHECK(notice.name == "reverted");
-  CHECK(notice.id == id_of(dropped));
   const auto document = json::parse(notice.json);
   CHECK(document["event"] == "reverted");
-  CHECK(document["id"] == id_of(dropped));
+  CHECK(document["id"] == id_of(dropped[0]));
   CHECK(document["reverted"]["event"] == "pushed");
   CHECK(document["reverted"]["block"] == 3);
-  CHECK(document["reverted"]["block_hash"] == mlchain::codec::to_0x_hex(dropped.block_hash));
-  CHECK(rig.log.count(watch::LogLevel::warning) >= 1);
+  CHECK(document["reverted"]["block_hash"] == mlchain::codec::to_0x_hex(dropped[0].block_hash));
+  CHECK(document["reverted"]["branch"] == "main");
+  CHECK(json::parse(reverted.runs[1].event.json)["reverted"]["branch"] == "dev");
+  CHECK(rig.log.mentions("reorg: block 3 is no longer on the chain; rewinding to block 1"));
   CHECK(rig.on_disk().position == watch::Position{4, rig.chain.blocks()[4].hash, std::nullopt});
 
   // Nothing of it comes again.
   auto again = rig.run(rig.on_disk(), handlers, once_options());
   REQUIRE(again.ok());
-  CHECK(pushed.runs.size() == 3);
-  CHECK(reverted.runs.size() == 1);
+  CHECK(pushed.runs.size() == 5);
+  CHECK(reverted.runs.size() == 2);
 }
 
 TEST_CASE("watch: a reorg to a shorter chain reverts the events beyond it", "[watch]") {
