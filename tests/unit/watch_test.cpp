@@ -713,6 +713,11 @@ TEST_CASE("watch: the cursor survives a save and load; a damaged one is corrupt"
     document["position"]["block"] = 7;
     damaged(document.dump());
   }
+  SECTION("a version that is not a number") {
+    auto document = json::parse(text);
+    document["version"] = "1";
+    damaged(document.dump());
+  }
   SECTION("a delivered event with a wrong id") {
     auto document = json::parse(text);
     document["delivered"][0]["id"] = "0x00:1";

@@ -48,7 +48,9 @@ bool before_or_at(const WatchEvent& event, const Position& position) {
 }
 
 Result<Cursor> parse(const json& document) {
-  if (!document.is_object() || document.value("version", 0) != cursor_version)
+  // Not document.value("version", 0): it throws on a version that is not a number.
+  const auto version = document.is_object() ? document.find("version") : document.end();
+  if (version == document.end() || !version->is_number_unsigned() || *version != cursor_version)
     return make_error(ErrorKind::invalid_input, "not a version 1 watch cursor");
   Cursor cursor;
   const auto chain_id = document.find("chain_id");
