@@ -64,7 +64,9 @@ MemoryChain::MemoryChain(codec::Address registry, std::string repo) : registry_(
 }
 
 eth::Hash MemoryChain::fresh_hash(std::string_view what) {
-  const std::string seed = std::string(what) + " " + std::to_string(++serial_);
+  // Counted across every chain of the process, so two chains never share a block or a transaction.
+  static std::uint64_t serial = 0;
+  const std::string seed = std::string(what) + " " + std::to_string(++serial);
   return codec::keccak256(as_bytes(seed));
 }
 

@@ -3,7 +3,7 @@
 // a test mines with the registry's and a governance contract's logs (encoded with the project's ABI codec,
 // as the contracts emit them), reorganizes (the last blocks replaced by others with new hashes) and takes
 // offline (every call fails as an unreachable node does). Block 0 exists from the start and holds no log.
-// Not thread-safe.
+// Every block and transaction hash is new in the process. Not thread-safe.
 
 #include <cstdint>
 #include <functional>
@@ -65,7 +65,6 @@ class MemoryChain final : public watch::ChainSource {
   std::string repo_;
   std::vector<Block> blocks_;
   std::vector<eth::Log> pending_;
-  std::uint64_t serial_ = 0;
   bool offline_ = false;
   std::uint64_t calls_ = 0;
   std::uint64_t log_queries_ = 0;

@@ -458,6 +458,58 @@ TEST_CASE("watch: an event no handler was given is not reported as reverted when
   CHECK(reverted.ids() == std::vector<std::string>{promoted.runs[0].event.id});
 }
 
+TEST_CASE("watch: a reorg deeper than the cursor remembers rewinds to before its oldest block and says so",
+          "[watch]") {
+  Rig rig;
+  const std::uint64_t blocks = watch::kept_checkpoints + 2;
+  for (std::uint64_t n = 1; n <= blocks; ++n) {
+    rig.chain.push("main", commit_word(static_cast<std::uint8_t>(n)));
+    rig.chain.mine();
+  }
+  RecordingHandler pushed;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"pushed", &pushed}, {"reverted", &reverted}};
+  REQUIRE(rig.run(rig.start(), handlers, once_options()).ok());
+  REQUIRE(pushed.runs.size() == blocks);
+  const auto remembered = rig.on_disk();
+  REQUIRE(remembered.checkpoints.size() == watch::kept_checkpoints);
+  const std::uint64_t oldest = remembered.checkpoints.front().block;
+
+  rig.chain.reorganize(blocks);
+  for (std::uint64_t n = 0; n <= blocks; ++n) rig.chain.mine();
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options()).ok());
+  CHECK(rig.log.mentions("reorg deeper than the 128 blocks the cursor remembers: rewinding to block " +
+                         std::to_string(oldest - 1)));
+  // Every delivery it remembers is reported; the older ones it cannot know of.
+  REQUIRE(reverted.runs.size() == blocks - oldest + 1);
+  CHECK(reverted.runs.front().event.block == oldest);
+  CHECK(reverted.runs.back().event.block == blocks);
+  CHECK(pushed.runs.size() == blocks);
+  CHECK(rig.on_disk().position.block == blocks + 1);
+  CHECK(rig.on_disk().position.block_hash == rig.chain.blocks().back().hash);
+}
+
+TEST_CASE("watch: a log the node answers that does not decode is the node's fault", "[watch]") {
+  Rig rig;
+  rig.chain.push("main", commit_word(1));
+  rig.chain.mine();
+  MemoryChain elsewhere(registry_address, repo);  // only to make the log that is then damaged
+  auto log = elsewhere.push("main", commit_word(2), commit_word(1));
+  log.data.resize(log.data.size() - 1);
+  rig.chain.include(log);
+  rig.chain.mine();
+  REQUIRE(id_of(logs_of(rig.chain, 2)[0]) != id_of(logs_of(rig.chain, 1)[0]));
+  RecordingHandler pushed;
+  auto summary = rig.run(rig.start(), {{"pushed", &pushed}}, once_options());
+  REQUIRE_FALSE(summary.ok());
+  CHECK(summary.error().kind == ErrorKind::remote_unavailable);
+  CHECK(summary.error().message.find("memory://chain") != std::string::npos);
+  CHECK(summary.error().message.find(id_of(logs_of(rig.chain, 2)[0])) != std::string::npos);
+  // What came before it is delivered, and the cursor stands after it.
+  CHECK(pushed.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[0])});
+  CHECK(rig.on_disk().position == position_of(logs_of(rig.chain, 1)[0]));
+}
+
 TEST_CASE("watch: with two confirmations an event reorganized away before it was confirmed is never delivered",
           "[watch]") {
   Rig rig;
