@@ -714,6 +714,26 @@ TEST_CASE("watch: a governance named by the registry is followed from then on", 
   CHECK(rig.log.mentions("following governance"));
 }
 
+TEST_CASE("watch: a governance the registry replaced or dropped is no longer followed", "[watch]") {
+  Rig rig;
+  rig.chain.set_governance(governance_address);
+  rig.chain.promote(governance_address, "production", commit_word(1));
+  rig.chain.mine();
+  rig.chain.set_governance(other_governance);
+  rig.chain.promote(governance_address, "production", commit_word(2));  // the replaced one, after it was
+  rig.chain.promote(other_governance, "production", commit_word(3));
+  rig.chain.mine();
+  rig.chain.set_governance(Address{});
+  rig.chain.promote(other_governance, "production", commit_word(4));  // none any more
+  rig.chain.mine();
+
+  RecordingHandler promoted;
+  REQUIRE(rig.run(rig.start(), {{"promoted", &promoted}}, once_options()).ok());
+  CHECK(promoted.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[1]), id_of(logs_of(rig.chain, 2)[2])});
+  CHECK(rig.on_disk().governances.empty());
+  CHECK(rig.log.mentions("following governance " + mlchain::codec::to_checksum_address(other_governance)));
+}
+
 TEST_CASE("watch: the cursor survives a save and load; a damaged one is corrupt", "[watch]") {
   Rig rig;
   rig.chain.push("main", commit_word(1));

@@ -258,12 +258,18 @@ Result<Watcher::Step> Watcher::step() {
                         chain_.describe() + " answered eth_getLogs with " + meaning.error().message);
     const Position here{log.block_number, log.block_hash, log.log_index};
     if (const auto* moved = std::get_if<GovernanceMoved>(&*meaning)) {
-      const bool known = std::find(contracts.begin(), contracts.end(), moved->governance) != contracts.end();
-      if (moved->governance != codec::Address{} && !known) {
-        log_.write(LogLevel::info, "following governance " + codec::to_checksum_address(moved->governance));
-        cursor_.governances.push_back(moved->governance);
-        // Its events in this range were not asked for: read the range again with it, from this log on
-        // (every log before it is handled), so that what it emitted before it was named is not delivered.
+      // The governance the owner chose is the one followed from this log on (man/mlchain-watch.1): one
+      // it replaced or dropped may still emit events for the repository, and they decide nothing.
+      std::vector<codec::Address> governances;
+      if (moved->governance != codec::Address{}) governances.push_back(moved->governance);
+      if (governances != cursor_.governances) {
+        log_.write(LogLevel::info, moved->governance != codec::Address{}
+                                       ? "following governance " + codec::to_checksum_address(moved->governance)
+                                       : std::string("the repository has no governance any more"));
+        cursor_.governances = std::move(governances);
+        // The rest of this range was read for the contracts followed before: read it again from this log on
+        // (every log before it is handled), so that what the new one emitted before it was named is not
+        // delivered.
         cursor_.advance(here);
         MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
         return Step::progressed;
