@@ -3,6 +3,7 @@
 // registry. The clock is a ManualClock, so retries and backoff take no real time.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -170,11 +171,11 @@ struct Rig {
 
   Rig() { std::filesystem::create_directories(directory.root); }
 
-  // A cursor that stands after every event of `block`.
-  watch::Cursor start(std::uint64_t block = 0) const {
+  // A cursor that stands after block 0: every event the chain holds is ahead of it.
+  watch::Cursor start() const {
     watch::Cursor cursor;
     cursor.target = target;
-    cursor.position = watch::Position{block, chain.blocks().at(block).hash, std::nullopt};
+    cursor.position = watch::Position{0, chain.blocks().front().hash, std::nullopt};
     cursor.checkpoints = {cursor.position};
     return cursor;
   }
