@@ -26,6 +26,12 @@ std::string seconds_text(milliseconds duration) {
   return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
 }
 
+// The handler registered for `name`, or null: an event without one is passed over.
+Handler* handler_for(const std::map<std::string, Handler*>& handlers, std::string_view name) {
+  const auto found = handlers.find(std::string(name));
+  return found == handlers.end() ? nullptr : found->second;
+}
+
 std::string now_text() {
   return util::utc_timestamp(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
 }
@@ -112,9 +118,9 @@ Status Watcher::park(const WatchEvent& event, const Handler& handler, unsigned a
 }
 
 Result<bool> Watcher::deliver(const WatchEvent& event) {
-  const auto found = handlers_.find(event.name);
-  if (found == handlers_.end() || found->second == nullptr) return true;
-  Handler& handler = *found->second;
+  Handler* const registered = handler_for(handlers_, event.name);
+  if (registered == nullptr) return true;
+  Handler& handler = *registered;
   milliseconds delay = options_.retry_delay;
   const unsigned attempts = options_.retries + 1;
   for (unsigned attempt = 1;; ++attempt) {
@@ -163,13 +169,16 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
                                     " is no longer on the chain; rewinding to block " + std::to_string(ancestor->block));
   Cursor rewound = cursor_;
   const auto undone = rewound.rewind_to(*ancestor);
-  // Which undone events the chain still holds, at any depth: those are not delivered again.
+  // Which undone events the chain still holds, confirmed: those are not delivered again. One back only in
+  // a block not yet confirmed counts as reverted (and is delivered again once confirmed): the cursor does
+  // not stand on that block, so nothing would notice a later reorg taking it away again.
   std::set<std::string> on_chain;
   const auto contracts = followed();
   const auto topics = watch_topics(cursor_.target.repo);
-  if (!undone.empty() && ancestor->block + 1 <= head) {
-    for (std::uint64_t from = ancestor->block + 1; from <= head; from += range_) {
-      const std::uint64_t to = std::min(head, from + range_ - 1);
+  const std::uint64_t confirmed = head + 1 >= options_.confirmations ? head + 1 - options_.confirmations : 0;
+  if (!undone.empty() && ancestor->block + 1 <= confirmed) {
+    for (std::uint64_t from = ancestor->block + 1; from <= confirmed; from += range_) {
+      const std::uint64_t to = std::min(confirmed, from + range_ - 1);
       MLCHAIN_TRY(const auto logs, chain_.logs(contracts, topics, from, to));
       for (const auto& log : logs)
         if (!log.removed) on_chain.insert(event_id(log.transaction_hash, log.log_index));
@@ -182,7 +191,7 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
   // killed meanwhile finds the reorg again and hands them over again (at least once).
   for (const auto& event : reverted) {
     const auto notice = reverted_event(event);
-    if (handlers_.contains(std::string(reverted_event_name))) {
+    if (handler_for(handlers_, reverted_event_name) != nullptr) {
       MLCHAIN_TRY(const bool handled, deliver(notice));
       if (!handled) return false;
     } else {
@@ -249,11 +258,19 @@ Result<Watcher::Step> Watcher::step() {
                         chain_.describe() + " answered eth_getLogs with " + meaning.error().message);
     const Position here{log.block_number, log.block_hash, log.log_index};
     if (const auto* moved = std::get_if<GovernanceMoved>(&*meaning)) {
-      const bool known = std::find(contracts.begin(), contracts.end(), moved->governance) != contracts.end();
-      if (moved->governance != codec::Address{} && !known) {
-        log_.write(LogLevel::info, "following governance " + codec::to_checksum_address(moved->governance));
-        cursor_.governances.push_back(moved->governance);
-        // Its events in this range were not asked for: read the range again with it.
+      // The governance the owner chose is the one followed from this log on (man/mlchain-watch.1): one
+      // it replaced or dropped may still emit events for the repository, and they decide nothing.
+      std::vector<codec::Address> governances;
+      if (moved->governance != codec::Address{}) governances.push_back(moved->governance);
+      if (governances != cursor_.governances) {
+        log_.write(LogLevel::info, moved->governance != codec::Address{}
+                                       ? "following governance " + codec::to_checksum_address(moved->governance)
+                                       : std::string("the repository has no governance any more"));
+        cursor_.governances = std::move(governances);
+        // The rest of this range was read for the contracts followed before: read it again from this log on
+        // (every log before it is handled), so that what the new one emitted before it was named is not
+        // delivered.
+        cursor_.advance(here);
         MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
         return Step::progressed;
       }
@@ -263,7 +280,10 @@ Result<Watcher::Step> Watcher::step() {
       } else {
         MLCHAIN_TRY(const bool handled, deliver(*event));
         if (!handled) return Step::stopped;
-        if (head - event->block < kept_checkpoints) cursor_.remember(*event);
+        // Only an event a handler was given can be reported as reverted ("reverted" is an event already
+        // delivered that a reorg removed: docs/format.md "Watch events").
+        if (handler_for(handlers_, event->name) != nullptr && head - event->block < kept_checkpoints)
+          cursor_.remember(*event);
       }
     }
     cursor_.advance(here);
