@@ -41,7 +41,7 @@ Result<std::map<std::string, std::string>> handler_commands(const repo::Reposito
   return commands;
 }
 
-Result<watch::Cursor> start_cursor(const repo::Repository& repository, const watch::WatchDirectory& directory,
+Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory,
                                    const watch::WatchTarget& target, chain::RegistryClient& registry,
                                    const WatchRequest& request, std::uint64_t confirmations, watch::WatchLog& log) {
   MLCHAIN_TRY(auto loaded, watch::load_cursor(directory.cursor()));
@@ -54,7 +54,6 @@ Result<watch::Cursor> start_cursor(const repo::Repository& repository, const wat
                             "), not remote " + request.remote + "'s " + target.repo +
                             ": remove it to watch this remote");
   }
-  static_cast<void>(repository);
   watch::Cursor cursor;
   if (loaded && !request.from_block) {
     cursor = std::move(*loaded);
@@ -65,13 +64,9 @@ Result<watch::Cursor> start_cursor(const repo::Repository& repository, const wat
     return cursor;
   }
   cursor.target = target;
-  if (loaded) cursor.governances = loaded->governances;
-  if (auto governance = registry.governance_of(target.repo); governance && *governance &&
-      std::find(cursor.governances.begin(), cursor.governances.end(), **governance) == cursor.governances.end()) {
-    cursor.governances.push_back(**governance);
-  } else if (!governance) {
-    return governance.error();
-  }
+  // The governance the registry names now; a GovernanceSet log read later replaces it (watch/watcher.hpp).
+  MLCHAIN_TRY(const auto governance, registry.governance_of(target.repo));
+  if (governance) cursor.governances = {*governance};
   if (request.from_block) {
     cursor.position = watch::Position{*request.from_block > 0 ? *request.from_block - 1 : 0, {}, std::nullopt};
     log.write(watch::LogLevel::info, "watching " + target.repo + " from block " + std::to_string(*request.from_block));
@@ -173,7 +168,7 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   watch::WatchOptions options = request.options;
   options.confirmations = std::max<std::uint64_t>(request.confirmations.value_or(chain_remote.confirmations), 1);
   MLCHAIN_TRY(auto cursor,
-              start_cursor(repository, directory, target, registry, request, options.confirmations, log));
+              start_cursor(directory, target, registry, request, options.confirmations, log));
   watch::RpcChainSource source(rpc);
   watch::Watcher watcher(source, directory, std::move(handlers), options, core::real_clock(), stop, log);
   return watcher.run(std::move(cursor));
