@@ -1,8 +1,8 @@
 // mlchain watch [REMOTE] [--on EVENT=CMD]… [--evaluate CMD --suite CID|PATH [--branch B] [--out-dir D]]
 //               [--once] [--confirmations N] [--from-block N] [--log-format text|json]: follows the remote's
 // contracts and runs a handler per event (man/mlchain-watch.1), until SIGTERM or SIGINT.
-#include <CLI/CLI.hpp>
 #include <signal.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -166,10 +166,10 @@ void run_watch(const WatchOptions& options, Context& context) {
   StreamLog log(context.err, options.log_format == "json");
   auto summary = workflow::watch(request, stop, log);
   if (!summary) return context.fail(summary.error());
-  log.write(watch::LogLevel::info, "stopped after block " + std::to_string(summary->position.block) + ": delivered " +
-                                       std::to_string(summary->delivered) + ", parked " +
-                                       std::to_string(summary->parked) + ", reverted " +
-                                       std::to_string(summary->reverted),
+  log.write(watch::LogLevel::info,
+            "stopped after block " + std::to_string(summary->position.block) + ": delivered " +
+                std::to_string(summary->delivered) + ", parked " + std::to_string(summary->parked) + ", reverted " +
+                std::to_string(summary->reverted),
             {});
 }
 
@@ -179,11 +179,14 @@ void register_watch(CLI::App& app, Context& context) {
   auto options = std::make_shared<WatchOptions>();
   auto* command = app.add_subcommand("watch", "Run handlers for the chain events of the remote's repository");
   command->add_option("REMOTE", options->remote, "Chain remote to follow (default origin)");
-  command->add_option("--on", options->on, "EVENT=CMD: run CMD for each EVENT (pushed, evaluated, promoted, approved, "
-                                          "retrain, rolled-back, reverted)");
-  command->add_option("--evaluate", options->evaluate, "Evaluator mode: run CMD on each pushed commit and attest its metrics");
+  command->add_option("--on", options->on,
+                      "EVENT=CMD: run CMD for each EVENT (pushed, evaluated, promoted, approved, "
+                      "retrain, rolled-back, reverted)");
+  command->add_option("--evaluate", options->evaluate,
+                      "Evaluator mode: run CMD on each pushed commit and attest its metrics");
   command->add_option("--suite", options->suite, "Evaluator mode: the evaluation suite, a CID or a directory");
-  command->add_option("--branch", options->branch, "Evaluator mode: the branch whose pushes are evaluated (default main)");
+  command->add_option("--branch", options->branch,
+                      "Evaluator mode: the branch whose pushes are evaluated (default main)");
   command->add_option("--out-dir", options->out_dir, "Evaluator mode: write signed results here instead of submitting");
   command->add_option("--key", options->key, "Evaluator mode: the key that signs results");
   command->add_flag("--once", options->once, "Deliver what is confirmed now, then exit");
@@ -192,7 +195,8 @@ void register_watch(CLI::App& app, Context& context) {
   command->add_option("--from-block", options->from_block, "Start (or restart) from this block");
   command->add_option("--log-format", options->log_format, "text (default) or json");
   command->add_option("--poll", options->poll_seconds, "Seconds between polls of the node (default 1)");
-  command->add_option("--retries", options->retries, "Retries of a failing handler before its event is parked (default 5)");
+  command->add_option("--retries", options->retries,
+                      "Retries of a failing handler before its event is parked (default 5)");
   command->add_option("--retry-delay", options->retry_delay_seconds,
                       "Seconds before the first retry, doubled each time up to 60 (default 1)");
   command->callback([options, &context] { run_watch(*options, context); });

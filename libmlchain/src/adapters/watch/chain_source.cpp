@@ -8,9 +8,8 @@ Result<std::optional<eth::Hash>> RpcChainSource::block_hash(std::uint64_t block)
   MLCHAIN_TRY(const auto found, rpc_.block_by_number(eth::BlockTag::number(block)));
   if (!found) return std::optional<eth::Hash>{};
   if (found->number != block)
-    return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " answered block " +
-                                                         std::to_string(block) + " with block " +
-                                                         std::to_string(found->number));
+    return make_error(ErrorKind::remote_unavailable, rpc_.display_url() + " answered block " + std::to_string(block) +
+                                                         " with block " + std::to_string(found->number));
   return std::optional<eth::Hash>{found->hash};
 }
 

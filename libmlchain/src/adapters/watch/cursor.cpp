@@ -136,7 +136,8 @@ Result<std::optional<Cursor>> load_cursor(const std::filesystem::path& path) {
   std::error_code error;
   const auto status = std::filesystem::symlink_status(path, error);
   if (error || status.type() == std::filesystem::file_type::not_found) return std::optional<Cursor>{};
-  if (status.type() != std::filesystem::file_type::regular || std::filesystem::file_size(path, error) > max_cursor_bytes)
+  if (status.type() != std::filesystem::file_type::regular ||
+      std::filesystem::file_size(path, error) > max_cursor_bytes)
     return make_error(ErrorKind::corrupt, "watch cursor " + path.string() + " is not a regular file of at most 64 MiB");
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -149,9 +150,7 @@ Result<std::optional<Cursor>> load_cursor(const std::filesystem::path& path) {
   return std::optional<Cursor>{std::move(cursor).value()};
 }
 
-Result<Cursor> parse_cursor(std::string_view text) {
-  return parse_document(json::parse(text, nullptr, false));
-}
+Result<Cursor> parse_cursor(std::string_view text) { return parse_document(json::parse(text, nullptr, false)); }
 
 std::string cursor_text(const Cursor& cursor) {
   auto checkpoints = json::array();

@@ -93,8 +93,8 @@ class ScratchDirectory {
     if (error) base = "/tmp";
     std::string pattern = (base / "mlchain-evaluate-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr)
-      return make_error(ErrorKind::internal, "cannot make a scratch directory in " + base.string() + ": " +
-                                                 std::strerror(errno));
+      return make_error(ErrorKind::internal,
+                        "cannot make a scratch directory in " + base.string() + ": " + std::strerror(errno));
     return ScratchDirectory(pattern);
   }
   ScratchDirectory(ScratchDirectory&& other) noexcept : path_(std::exchange(other.path_, {})) {}
@@ -111,14 +111,16 @@ class ScratchDirectory {
   std::filesystem::path path_;
 };
 
-Status write_file(const std::filesystem::path& path, const std::function<Status(const std::function<Status(ByteView)>&)>& fill) {
+Status write_file(const std::filesystem::path& path,
+                  const std::function<Status(const std::function<Status(ByteView)>&)>& fill) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return make_error(ErrorKind::internal, "cannot create " + path.string() + ": " + std::strerror(errno));
   auto status = fill([&](ByteView bytes) -> Status {
     while (!bytes.empty()) {
       const ssize_t written = ::write(fd, bytes.data(), bytes.size());
       if (written < 0 && errno == EINTR) continue;
-      if (written <= 0) return make_error(ErrorKind::internal, "cannot write " + path.string() + ": " + std::strerror(errno));
+      if (written <= 0)
+        return make_error(ErrorKind::internal, "cannot write " + path.string() + ": " + std::strerror(errno));
       bytes = bytes.subspan(static_cast<std::size_t>(written));
     }
     return {};
@@ -134,8 +136,8 @@ Status checkout_suite(ipfs::Node& node, const codec::Cid& suite, const std::file
   MLCHAIN_TRY_STATUS(node.read_dag(suite, [&](const codec::Cid& cid, ByteView block) -> Status {
     bytes += block.size();
     if (bytes > max_suite_bytes)
-      return make_error(ErrorKind::invalid_input, "suite " + suite.to_string() +
-                                                      " is larger than 1 GiB: give it as a directory (--suite PATH)");
+      return make_error(ErrorKind::invalid_input,
+                        "suite " + suite.to_string() + " is larger than 1 GiB: give it as a directory (--suite PATH)");
     return blocks.put(cid, block);
   }));
   MLCHAIN_TRY(const auto entries, core::list_files(blocks, suite));
@@ -147,7 +149,8 @@ Status checkout_suite(ipfs::Node& node, const codec::Cid& suite, const std::file
     const auto target = directory / entry.path;
     std::filesystem::create_directories(entry.kind == unixfs::NodeKind::directory ? target : target.parent_path(),
                                         error);
-    if (error) return make_error(ErrorKind::internal, "cannot create " + target.parent_path().string() + ": " + error.message());
+    if (error)
+      return make_error(ErrorKind::internal, "cannot create " + target.parent_path().string() + ": " + error.message());
     if (entry.kind == unixfs::NodeKind::symlink) {
       std::filesystem::create_symlink(entry.symlink_target.value_or(""), target, error);
       if (error) return make_error(ErrorKind::internal, "cannot create " + target.string() + ": " + error.message());
@@ -183,7 +186,9 @@ Result<std::pair<codec::Cid, std::optional<std::filesystem::path>>> resolve_suit
 Result<std::vector<std::pair<std::string, codec::I256>>> parse_metrics_object(std::string_view text) {
   MetricsReader reader;
   const bool parsed = json::sax_parse(text, &reader);
-  if (!parsed) return make_error(ErrorKind::invalid_input, "metrics: " + (reader.error.empty() ? "not one JSON object" : reader.error));
+  if (!parsed)
+    return make_error(ErrorKind::invalid_input,
+                      "metrics: " + (reader.error.empty() ? "not one JSON object" : reader.error));
   if (reader.values.empty()) return make_error(ErrorKind::invalid_input, "metrics: the object names no metric");
   std::vector<std::pair<std::string, codec::I256>> metrics;
   for (const auto& [name, value] : reader.values) {
@@ -234,8 +239,7 @@ Result<HandlerOutcome> EvaluatorHandler::run(const WatchEvent& event, unsigned a
     return HandlerOutcome{true, {}, {}};
   }
   MLCHAIN_TRY(const auto anchored, governance.anchored_at(commit));
-  if (!anchored)
-    return failed("the registry does not anchor " + commit.to_string() + " in " + chain_remote_.repo);
+  if (!anchored) return failed("the registry does not anchor " + commit.to_string() + " in " + chain_remote_.repo);
   MLCHAIN_TRY(auto scratch, ScratchDirectory::make());
   return evaluate(event, commit, attempt, scratch.path(), log);
 }

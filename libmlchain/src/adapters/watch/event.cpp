@@ -185,8 +185,8 @@ std::optional<std::string> text_field(const json& document, const char* key) {
 }  // namespace
 
 const std::vector<std::string_view>& event_names() {
-  static const std::vector<std::string_view> names{"pushed",      "evaluated", "promoted",         "approved",
-                                                   "retrain",     "rolled-back", reverted_event_name};
+  static const std::vector<std::string_view> names{"pushed",  "evaluated",   "promoted",         "approved",
+                                                   "retrain", "rolled-back", reverted_event_name};
   return names;
 }
 

@@ -129,8 +129,10 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
   if (collect) {
     command.standard_output->clear();
     streams.push_back({collected[0], [&](std::string_view bytes) {
-                         if (command.standard_output->size() + bytes.size() > kept_output_bytes) overflow = true;
-                         else command.standard_output->append(bytes);
+                         if (command.standard_output->size() + bytes.size() > kept_output_bytes)
+                           overflow = true;
+                         else
+                           command.standard_output->append(bytes);
                        }});
   }
   int status = 0;

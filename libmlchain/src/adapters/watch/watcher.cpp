@@ -74,8 +74,7 @@ void Watcher::report_health() {
   if (cursor_.position.log_index) line += " log " + std::to_string(*cursor_.position.log_index);
   if (last_head_) {
     line += ", head " + std::to_string(*last_head_) + ", lag " +
-            std::to_string(*last_head_ > cursor_.position.block ? *last_head_ - cursor_.position.block : 0) +
-            " blocks";
+            std::to_string(*last_head_ > cursor_.position.block ? *last_head_ - cursor_.position.block : 0) + " blocks";
   }
   line += ", delivered " + std::to_string(summary_.delivered) + ", parked " + std::to_string(summary_.parked) +
           ", last error: " + (last_error_.empty() ? "none" : last_error_);
@@ -83,17 +82,18 @@ void Watcher::report_health() {
 }
 
 Status Watcher::write_status(std::optional<std::uint64_t> head, const std::string& last_error) {
-  json document{{"pid", static_cast<long>(::getpid())},
-                {"updated", now_text()},
-                {"repo", cursor_.target.repo},
-                {"block", cursor_.position.block},
-                {"log_index", cursor_.position.log_index ? json(*cursor_.position.log_index) : json(nullptr)},
-                {"head", head ? json(*head) : json(nullptr)},
-                {"lag", head ? json(*head > cursor_.position.block ? *head - cursor_.position.block : 0) : json(nullptr)},
-                {"delivered", summary_.delivered},
-                {"parked", summary_.parked},
-                {"reverted", summary_.reverted},
-                {"last_error", last_error.empty() ? json(nullptr) : json(last_error)}};
+  json document{
+      {"pid", static_cast<long>(::getpid())},
+      {"updated", now_text()},
+      {"repo", cursor_.target.repo},
+      {"block", cursor_.position.block},
+      {"log_index", cursor_.position.log_index ? json(*cursor_.position.log_index) : json(nullptr)},
+      {"head", head ? json(*head) : json(nullptr)},
+      {"lag", head ? json(*head > cursor_.position.block ? *head - cursor_.position.block : 0) : json(nullptr)},
+      {"delivered", summary_.delivered},
+      {"parked", summary_.parked},
+      {"reverted", summary_.reverted},
+      {"last_error", last_error.empty() ? json(nullptr) : json(last_error)}};
   const std::string text = document.dump(1) + "\n";
   return fs::write_file_atomically(directory_.status(), as_bytes(text));
 }
@@ -103,17 +103,16 @@ Status Watcher::park(const WatchEvent& event, const Handler& handler, unsigned a
   std::filesystem::create_directories(directory_.failed(), error);
   if (error)
     return make_error(ErrorKind::internal, "cannot create " + directory_.failed().string() + ": " + error.message());
-  const json document{{"event", json::parse(event.json)}, {"handler", handler.describe()},
-                      {"attempts", attempts},             {"failure", last.failure},
-                      {"output", last.output},            {"parked", now_text()}};
-  const auto file = directory_.failed() / (std::to_string(event.block) + "-" + std::to_string(event.log_index) +
-                                           "-" + event.name + ".json");
+  const json document{{"event", json::parse(event.json)}, {"handler", handler.describe()}, {"attempts", attempts},
+                      {"failure", last.failure},          {"output", last.output},         {"parked", now_text()}};
+  const auto file = directory_.failed() /
+                    (std::to_string(event.block) + "-" + std::to_string(event.log_index) + "-" + event.name + ".json");
   const std::string text = document.dump(1) + "\n";
   MLCHAIN_TRY_STATUS(fs::write_file_atomically(file, as_bytes(text)));
-  log_.write(LogLevel::error,
-             event.name + " parked after " + std::to_string(attempts) + " attempts (" + last.failure + "): " +
-                 file.string(),
-             event.id);
+  log_.write(
+      LogLevel::error,
+      event.name + " parked after " + std::to_string(attempts) + " attempts (" + last.failure + "): " + file.string(),
+      event.id);
   return {};
 }
 
@@ -125,7 +124,8 @@ Result<bool> Watcher::deliver(const WatchEvent& event) {
   const unsigned attempts = options_.retries + 1;
   for (unsigned attempt = 1;; ++attempt) {
     log_.write(LogLevel::info,
-               event.name + " block " + std::to_string(event.block) + (event.commit ? " " + event.commit->to_string() : "") +
+               event.name + " block " + std::to_string(event.block) +
+                   (event.commit ? " " + event.commit->to_string() : "") +
                    (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : ""),
                event.id);
     auto outcome = handler.run(event, attempt, log_);
@@ -159,14 +159,16 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
     }
   }
   if (!ancestor) {
-    const std::uint64_t oldest = cursor_.checkpoints.empty() ? cursor_.position.block : cursor_.checkpoints.front().block;
+    const std::uint64_t oldest =
+        cursor_.checkpoints.empty() ? cursor_.position.block : cursor_.checkpoints.front().block;
     ancestor = Position{oldest > 0 ? oldest - 1 : 0, {}, std::nullopt};
     log_.write(LogLevel::error, "reorg deeper than the " + std::to_string(cursor_.checkpoints.size()) +
                                     " blocks the cursor remembers: rewinding to block " +
                                     std::to_string(ancestor->block) + "; events after it may be delivered again");
   }
   log_.write(LogLevel::warning, "reorg: block " + std::to_string(cursor_.position.block) +
-                                    " is no longer on the chain; rewinding to block " + std::to_string(ancestor->block));
+                                    " is no longer on the chain; rewinding to block " +
+                                    std::to_string(ancestor->block));
   Cursor rewound = cursor_;
   const auto undone = rewound.rewind_to(*ancestor);
   // Which undone events the chain still holds, confirmed: those are not delivered again. One back only in
@@ -248,9 +250,9 @@ Result<Watcher::Step> Watcher::step() {
   });
   for (const auto& log : logs) {
     if (std::find(contracts.begin(), contracts.end(), log.address) == contracts.end())
-      return make_error(ErrorKind::remote_unavailable,
-                        chain_.describe() + " answered eth_getLogs with a log of " +
-                            codec::to_checksum_address(log.address) + ", which the filter does not name");
+      return make_error(ErrorKind::remote_unavailable, chain_.describe() + " answered eth_getLogs with a log of " +
+                                                           codec::to_checksum_address(log.address) +
+                                                           ", which the filter does not name");
     if (covered(cursor_.position, log.block_number, log.log_index)) continue;
     auto meaning = interpret_log(log, cursor_.target);
     if (!meaning)

@@ -41,26 +41,25 @@ Result<std::map<std::string, std::string>> handler_commands(const repo::Reposito
   return commands;
 }
 
-Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory,
-                                   const watch::WatchTarget& target, chain::RegistryClient& registry,
-                                   const WatchRequest& request, std::uint64_t confirmations, watch::WatchLog& log) {
+Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const watch::WatchTarget& target,
+                                   chain::RegistryClient& registry, const WatchRequest& request,
+                                   std::uint64_t confirmations, watch::WatchLog& log) {
   MLCHAIN_TRY(auto loaded, watch::load_cursor(directory.cursor()));
   if (loaded) {
     const auto& known = loaded->target;
     if (known.chain_id != target.chain_id || known.registry != target.registry || known.repo != target.repo)
-      return make_error(ErrorKind::invalid_argument,
-                        directory.cursor().string() + " follows " + known.repo + " on registry " +
-                            codec::to_checksum_address(known.registry) + " (chain " + std::to_string(known.chain_id) +
-                            "), not remote " + request.remote + "'s " + target.repo +
-                            ": remove it to watch this remote");
+      return make_error(ErrorKind::invalid_argument, directory.cursor().string() + " follows " + known.repo +
+                                                         " on registry " + codec::to_checksum_address(known.registry) +
+                                                         " (chain " + std::to_string(known.chain_id) +
+                                                         "), not remote " + request.remote + "'s " + target.repo +
+                                                         ": remove it to watch this remote");
   }
   watch::Cursor cursor;
   if (loaded && !request.from_block) {
     cursor = std::move(*loaded);
-    log.write(watch::LogLevel::info, "resuming " + target.repo + " after block " + std::to_string(cursor.position.block) +
-                                         (cursor.position.log_index
-                                              ? " log " + std::to_string(*cursor.position.log_index)
-                                              : std::string()));
+    log.write(watch::LogLevel::info,
+              "resuming " + target.repo + " after block " + std::to_string(cursor.position.block) +
+                  (cursor.position.log_index ? " log " + std::to_string(*cursor.position.log_index) : std::string()));
     return cursor;
   }
   cursor.target = target;
@@ -75,8 +74,8 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory,
     const std::uint64_t start = head + 1 >= confirmations ? head + 1 - confirmations : 0;
     MLCHAIN_TRY(const auto block, registry.rpc().block_by_number(eth::BlockTag::number(start)));
     cursor.position = watch::Position{start, block ? block->hash : eth::Hash{}, std::nullopt};
-    log.write(watch::LogLevel::info, "watching " + target.repo + " for new events after block " + std::to_string(start) +
-                                         " (--from-block N to replay older ones)");
+    log.write(watch::LogLevel::info, "watching " + target.repo + " for new events after block " +
+                                         std::to_string(start) + " (--from-block N to replay older ones)");
   }
   cursor.checkpoints = {cursor.position};
   return cursor;
@@ -91,14 +90,14 @@ Result<std::pair<std::string, std::string>> parse_handler(std::string_view text)
                       "--on '" + std::string(text) + "': expected EVENT=COMMAND (events: " + known_events() + ")");
   const std::string name(text.substr(0, equals));
   if (!watch::is_event_name(name))
-    return make_error(ErrorKind::invalid_argument,
-                      "--on '" + std::string(text) + "': unknown event '" + name + "' (events: " + known_events() + ")");
+    return make_error(ErrorKind::invalid_argument, "--on '" + std::string(text) + "': unknown event '" + name +
+                                                       "' (events: " + known_events() + ")");
   return std::pair<std::string, std::string>{name, std::string(text.substr(equals + 1))};
 }
 
 Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal& stop, watch::WatchLog& log) {
-  MLCHAIN_TRY(auto repository, repo::discover_repository(request.start.empty() ? std::filesystem::current_path()
-                                                                                 : request.start));
+  MLCHAIN_TRY(auto repository,
+              repo::discover_repository(request.start.empty() ? std::filesystem::current_path() : request.start));
   MLCHAIN_TRY(const auto remote, remote::find_remote(repository, request.remote));
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
   MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
@@ -130,10 +129,10 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
     MLCHAIN_TRY(const auto round, governance.round());
     const auto me = signer.signer->address();
     if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
-      return make_error(ErrorKind::refused_by_contract,
-                        signer.description + " (" + codec::to_checksum_address(me) + ") is not an evaluator of round " +
-                            std::to_string(round.number) + " of " + chain_remote.repo +
-                            ": the owner adds it with mlchain policy set --evaluator");
+      return make_error(ErrorKind::refused_by_contract, signer.description + " (" + codec::to_checksum_address(me) +
+                                                            ") is not an evaluator of round " +
+                                                            std::to_string(round.number) + " of " + chain_remote.repo +
+                                                            ": the owner adds it with mlchain policy set --evaluator");
     watch::EvaluatorSettings settings;
     settings.command = request.evaluation->command;
     settings.suite = suite.first;
@@ -147,13 +146,12 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
                           "--out-dir " + request.evaluation->out_directory->string() + ": " + error.message());
       settings.out_directory = std::filesystem::absolute(*request.evaluation->out_directory);
     }
-    owned.push_back(std::make_unique<watch::EvaluatorHandler>(
-        repository, chain_remote, remote::NodeAddress{remote.ipfs, remote.gateway}, std::move(settings),
-        signer.signer, environment));
+    owned.push_back(std::make_unique<watch::EvaluatorHandler>(repository, chain_remote,
+                                                              remote::NodeAddress{remote.ipfs, remote.gateway},
+                                                              std::move(settings), signer.signer, environment));
     handlers["pushed"] = owned.back().get();
     log.write(watch::LogLevel::info, "evaluating pushes of " + request.evaluation->branch + " as " +
-                                         codec::to_checksum_address(me) + " with suite " +
-                                         suite.first.to_string());
+                                         codec::to_checksum_address(me) + " with suite " + suite.first.to_string());
   }
   if (handlers.empty())
     return make_error(ErrorKind::invalid_argument,
@@ -162,13 +160,13 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   const watch::WatchDirectory directory{repository.paths().dir / "watch"};
   std::error_code error;
   std::filesystem::create_directories(directory.root, error);
-  if (error) return make_error(ErrorKind::internal, "cannot create " + directory.root.string() + ": " + error.message());
+  if (error)
+    return make_error(ErrorKind::internal, "cannot create " + directory.root.string() + ": " + error.message());
   MLCHAIN_TRY(const auto lock, fs::LockFile::acquire(directory.cursor(), std::chrono::milliseconds(0)));
 
   watch::WatchOptions options = request.options;
   options.confirmations = std::max<std::uint64_t>(request.confirmations.value_or(chain_remote.confirmations), 1);
-  MLCHAIN_TRY(auto cursor,
-              start_cursor(directory, target, registry, request, options.confirmations, log));
+  MLCHAIN_TRY(auto cursor, start_cursor(directory, target, registry, request, options.confirmations, log));
   watch::RpcChainSource source(rpc);
   watch::Watcher watcher(source, directory, std::move(handlers), options, core::real_clock(), stop, log);
   return watcher.run(std::move(cursor));

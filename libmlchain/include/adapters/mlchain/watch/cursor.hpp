@@ -37,9 +37,9 @@ inline constexpr std::size_t kept_deliveries = 256;
 struct Cursor {
   WatchTarget target;
   Position position;
-  std::vector<Position> checkpoints;          // oldest first, one per block, the newest is `position`
-  std::vector<codec::Address> governances;    // the governance followed besides the registry (none or one)
-  std::vector<WatchEvent> delivered;          // events delivered in the checkpoints' blocks, oldest first
+  std::vector<Position> checkpoints;        // oldest first, one per block, the newest is `position`
+  std::vector<codec::Address> governances;  // the governance followed besides the registry (none or one)
+  std::vector<WatchEvent> delivered;        // events delivered in the checkpoints' blocks, oldest first
 
   // Moves to `next` (a later position), keeping one checkpoint per block and forgetting deliveries older
   // than the oldest checkpoint.

@@ -17,16 +17,16 @@ namespace mlchain::watch {
 inline constexpr std::size_t kept_output_bytes = 64 * 1024;
 
 struct Command {
-  std::string text;                   // for /bin/sh -c
-  std::filesystem::path directory;    // its working directory
+  std::string text;                                              // for /bin/sh -c
+  std::filesystem::path directory;                               // its working directory
   std::vector<std::pair<std::string, std::string>> environment;  // added to the watcher's own
-  std::string input;                  // written to its stdin, which is then closed
+  std::string input;                                             // written to its stdin, which is then closed
   // Set: its stdout is collected here (up to kept_output_bytes; more is a failure) rather than logged.
   std::string* standard_output = nullptr;
 };
 
-// Runs `command` to its end, passing each line of its stdout (unless collected) and stderr to `on_line`. The outcome's output
-// is the last kept_output_bytes of it. An Error only when it could not be started.
+// Runs `command` to its end, passing each line of its stdout (unless collected) and stderr to `on_line`. The outcome's
+// output is the last kept_output_bytes of it. An Error only when it could not be started.
 Result<HandlerOutcome> run_command(const Command& command, const std::function<void(std::string_view)>& on_line);
 
 class ShellHandler final : public Handler {

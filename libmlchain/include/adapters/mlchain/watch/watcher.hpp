@@ -64,8 +64,8 @@ struct WatchSummary {
 class Watcher {
  public:
   // `handlers` by event name; events without one are passed over (the cursor still moves past them).
-  Watcher(ChainSource& chain, WatchDirectory directory, std::map<std::string, Handler*> handlers,
-          WatchOptions options, core::Clock& clock, StopSignal& stop, WatchLog& log);
+  Watcher(ChainSource& chain, WatchDirectory directory, std::map<std::string, Handler*> handlers, WatchOptions options,
+          core::Clock& clock, StopSignal& stop, WatchLog& log);
 
   // Runs from `cursor` until stopped (or, with `once`, caught up). Errors: those of writing the cursor,
   // and with `once` a node that stayed unreachable (remote_unavailable).
