@@ -102,7 +102,12 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
   MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
 
-  eth::RpcClient rpc(eth::rpc_options_for(chain_remote.rpc));
+  // The watcher retries a failed poll itself, with backoff and a log line: a call that hangs must not hold
+  // it (or a SIGTERM) for the client's default minutes.
+  auto rpc_options = eth::rpc_options_for(chain_remote.rpc);
+  rpc_options.timeout = std::chrono::seconds(10);
+  rpc_options.attempts = 2;
+  eth::RpcClient rpc(std::move(rpc_options));
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
   if (chain_remote.chain_id && *chain_remote.chain_id != chain_id)
     return make_error(ErrorKind::invalid_argument, rpc.display_url() + " serves chain " + std::to_string(chain_id) +
