@@ -239,7 +239,14 @@ wait_for 60 "the retraining request's handler" test -d "$work/retrain/candidate"
 request=$(ls "$work"/retrain/requests/*.json)
 [[ $(json_field commit < "$request") == "$v2" && $(json_field stage < "$request") == production ]] ||
   fail "the retraining request is not about production's holder v2: $(cat "$request")"
-echo "-> retraining requested for v2 ($(json_field rule < "$request")); a replacement without x3 is in $work/retrain/candidate"
+# The event names the rule by its index in the stage's retrain-when list.
+rule=$(MLCHAIN_HOME="$work/homes/alice" "$mlchain" policy show --json |
+  python3 -c 'import json, sys; stage = [s for s in json.load(sys.stdin)["stages"] if s["stage"] == "production"][0]
+print(stage["retrain_when"][int(sys.argv[1])])' "$(json_field rule < "$request")")
+[[ $rule == 'drift>0.1' ]] || fail "the retraining request names rule '$rule', not drift>0.1"
+[[ $(json_field features < "$work/retrain/candidate/config.json") == '["x1", "x2"]' ]] ||
+  fail "the retrain handler did not train a replacement on x1, x2"
+echo "-> retraining requested for v2 by rule $rule; a replacement without x3 is in $work/retrain/candidate"
 grep -E 'retrain' "$work/logs/deployer.log" | sed 's/^/deployer.log: /'
 as alice mlchain ledger
 

@@ -12,4 +12,8 @@ request="$retrain/requests/$MLCHAIN_BLOCK-$MLCHAIN_TX.json"
 cat > "$request.tmp"
 mv "$request.tmp" "$request"
 echo "retrain.sh: $MLCHAIN_STAGE's holder $MLCHAIN_COMMIT is flagged for retraining: $request"
-python3 "$here/../gated-promotion/train.py" "$retrain/candidate" --features x1,x2
+# Trained beside it and renamed into place: the candidate directory is whole or absent.
+rm -rf "$retrain/candidate.new"
+python3 "$here/../gated-promotion/train.py" "$retrain/candidate.new" --features x1,x2
+rm -rf "$retrain/candidate"
+mv -T "$retrain/candidate.new" "$retrain/candidate"
