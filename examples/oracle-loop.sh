@@ -10,10 +10,11 @@
 #   1. Alice (the repository's owner) pushes a first model (so the registry records her as owner),
 #      deploys the governance contract, names two evaluators with a quorum of 2, and sets production's
 #      rules: accuracy >= 0.80 promotes by itself (--auto); drift > 0.1 flags retraining.
-#   2. Three watchers start, each in its own repository with its own key, and nothing else happens by hand:
-#      evaluator-1 (`mlchain watch --evaluate … --suite CID`, the suite fetched from IPFS by its CID),
-#      evaluator-2 (`--suite DIR`, its own copy, re-hashed against the same CID), and the deployer
-#      (`--on promoted=deploy.sh --on retrain=retrain.sh`).
+#   2. Three watchers run, each in its own repository, and nothing else happens by hand: the deployer
+#      (`--on promoted=deploy.sh --on retrain=retrain.sh`, started before the governance contract exists:
+#      it follows it once the registry names it), evaluator-1 (`mlchain watch --evaluate … --suite CID`,
+#      the suite fetched from IPFS by its CID) and evaluator-2 (`--suite DIR`, its own copy, re-hashed
+#      against the same CID), each with its own key.
 #   3. Alice pushes a candidate. Each evaluator watcher clones it by CID into a private directory,
 #      verifies every byte, signature and the anchor, runs the suite and submits its signed result; the
 #      second result makes the contract promote the candidate to production; the deployer's handler checks
@@ -167,8 +168,16 @@ as alice mlchain commit -m "classifier v1: logistic regression on x1" --param fe
 as alice mlchain remote add origin --ipfs "$ipfs" --rpc "$rpc" --registry "$registry" --repo classifier --chain-id 31337
 as alice mlchain push
 
+step "the deployer's watcher starts now, in its own clone: it acts on production's promotions and retraining requests"
+mkdir -p "$work/deployer"
+as deployer mlchain clone "$name" "$work/deployer/classifier" --rpc "$rpc" --ipfs "$ipfs"
+start_watcher deployer deployer "$work/deployer/classifier" --poll 0.5 \
+  --on "promoted=$example/deploy.sh $work/deploy" --on "retrain=$example/retrain.sh $work/retrain"
+
 step "Alice deploys the governance contract and sets the rules"
 as alice mlchain governance deploy
+# The registry names the new governance contract: the deployer's watcher follows it from that block on.
+wait_for 30 "the deployer's watcher following the governance contract" logged deployer 'following governance'
 as alice mlchain policy set --evaluator "${address[evaluator-1]}" --evaluator "${address[evaluator-2]}" --quorum 2
 as alice mlchain policy set --stage production --require 'accuracy>=0.80' --auto --retrain-when 'drift>0.1'
 as alice mlchain policy show
@@ -186,8 +195,8 @@ echo "held-out accuracy suite: $holdout (pinned on the IPFS node)"
 drift=$("$mlchain" cid "$model/suites/drift" | cut -d' ' -f1)
 echo "drift suite:             $drift"
 
-step "the watchers: two evaluators (the oracle network) and a deployer, each in its own repository"
-for party in evaluator-1 evaluator-2 deployer; do
+step "the evaluator watchers (the oracle network), each in its own repository with its own key"
+for party in evaluator-1 evaluator-2; do
   mkdir -p "$work/$party"
   as "$party" mlchain clone "$name" "$work/$party/classifier" --rpc "$rpc" --ipfs "$ipfs"
 done
@@ -196,8 +205,6 @@ start_watcher evaluator-1 evaluator-1 "$work/evaluator-1/classifier" \
   --evaluate 'python3 evaluate.py' --suite "$holdout" --key evaluator-1 --poll 0.5
 start_watcher evaluator-2 evaluator-2 "$work/evaluator-2/classifier" \
   --evaluate 'python3 evaluate.py' --suite "$work/evaluator-2/suite-holdout" --key evaluator-2 --poll 0.5
-start_watcher deployer deployer "$work/deployer/classifier" --poll 0.5 \
-  --on "promoted=$example/deploy.sh $work/deploy" --on "retrain=$example/retrain.sh $work/retrain"
 
 step "Alice trains v2 (with the sensor x3), commits and pushes it; from here on, nobody acts by hand"
 python3 "$model/train.py" "$alice_repo" --features x1,x2,x3
