@@ -14,6 +14,7 @@
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/codec/fixed_point.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/core/ignore_rules.hpp"
 #include "mlchain/core/memory_object_store.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/eth/governance_abi.hpp"
@@ -164,6 +165,41 @@ Status checkout_suite(ipfs::Node& node, const codec::Cid& suite, const std::file
   return {};
 }
 
+// The operator's suite directory, copied under `directory` as the suite's CID sees it (without .mlchain and
+// version-control metadata): the evaluation runs in, and may write to, a copy that is hashed after copying,
+// so files it leaves (a cache, a report) change neither the operator's suite nor the next evaluation's CID.
+Status copy_suite(const std::filesystem::path& from, const std::filesystem::path& directory) {
+  namespace stdfs = std::filesystem;
+  std::error_code error;
+  stdfs::create_directory(directory, error);
+  if (error) return make_error(ErrorKind::internal, "cannot create " + directory.string() + ": " + error.message());
+  stdfs::recursive_directory_iterator walk(from, error);
+  for (; !error && walk != stdfs::recursive_directory_iterator(); walk.increment(error)) {
+    const auto& source = walk->path();
+    if (core::is_never_in_bundle(source.filename().string())) {
+      walk.disable_recursion_pending();
+      continue;
+    }
+    const auto target = directory / source.lexically_relative(from);
+    const auto kind = walk->symlink_status(error).type();
+    if (error) break;
+    if (kind == stdfs::file_type::symlink) {
+      stdfs::copy_symlink(source, target, error);
+    } else if (kind == stdfs::file_type::directory) {
+      stdfs::create_directory(target, error);
+    } else if (kind == stdfs::file_type::regular) {
+      stdfs::copy_file(source, target, error);
+    } else {
+      return make_error(ErrorKind::invalid_input,
+                        "suite " + from.string() + ": " + source.string() + " is not a file, directory or symlink");
+    }
+    if (error)
+      return make_error(ErrorKind::invalid_input, "cannot copy suite file " + source.string() + ": " + error.message());
+  }
+  if (error) return make_error(ErrorKind::invalid_input, "cannot read suite " + from.string() + ": " + error.message());
+  return {};
+}
+
 std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
 
 HandlerOutcome failed(std::string reason) { return HandlerOutcome{false, std::move(reason), {}}; }
@@ -269,15 +305,14 @@ Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const
                 std::to_string(report.signatures) + " signatures",
             event.id);
 
-  std::filesystem::path suite_directory;
+  const auto suite_directory = scratch / "suite";
   if (settings_.suite_directory) {
-    MLCHAIN_TRY(const auto now, fs::cid_of_path(*settings_.suite_directory, unixfs::default_profile));
+    MLCHAIN_TRY_STATUS(copy_suite(*settings_.suite_directory, suite_directory));
+    MLCHAIN_TRY(const auto now, fs::cid_of_path(suite_directory, unixfs::default_profile));
     if (now.cid != settings_.suite)
       return failed("suite " + settings_.suite_directory->string() + " changed since the watcher started (now " +
                     now.cid.to_string() + ", was " + settings_.suite.to_string() + "): nothing signed");
-    suite_directory = *settings_.suite_directory;
   } else {
-    suite_directory = scratch / "suite";
     MLCHAIN_TRY(auto node, remote::open_node(node_));
     MLCHAIN_TRY_STATUS(checkout_suite(*node, settings_.suite, suite_directory));
   }

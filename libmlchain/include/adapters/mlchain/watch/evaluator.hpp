@@ -30,7 +30,7 @@ namespace mlchain::watch {
 struct EvaluatorSettings {
   std::string command;
   codec::Cid suite;
-  std::optional<std::filesystem::path> suite_directory;  // a suite given as a directory: run there
+  std::optional<std::filesystem::path> suite_directory;  // a suite given as a directory: copied for each run
   std::string branch = "main";
   std::optional<std::filesystem::path> out_directory;  // write signed results here instead of submitting
 };
