@@ -8,6 +8,7 @@
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/fs/lock_file.hpp"
+#include "mlchain/remote/fetch.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/watch/evaluator.hpp"
@@ -129,6 +130,16 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
       return make_error(ErrorKind::invalid_argument,
                         "--evaluate handles pushed events itself: drop the pushed handler (--on or watch.pushed)");
     MLCHAIN_TRY(const auto suite, watch::resolve_suite(request.evaluation->suite));
+    if (!suite.second) {
+      // Asked once here (block/stat never searches the network): a suite the node lacks would otherwise
+      // stall every evaluation until the node's timeout, then park it.
+      MLCHAIN_TRY(auto node, remote::open_node(remote::NodeAddress{remote.ipfs, remote.gateway}));
+      auto held = node->has_block(suite.first);
+      if (held && !*held)
+        return make_error(ErrorKind::not_found, "suite " + suite.first.to_string() + " is not on " + node->url() +
+                                                    ": add it there (ipfs add -r --cid-version 1) or give --suite DIR");
+      if (!held && held.error().kind != ErrorKind::unsupported) return held.error();
+    }
     MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
     chain::GovernanceClient governance(rpc, chain_remote);
     MLCHAIN_TRY(const auto round, governance.round());
