@@ -34,7 +34,7 @@ Status check_contents(const ContentStore& contents, const codec::Cid& cid) {
   return as_v1;
 }
 
-// Every temporary file a writer of this library may leave: in the stores, under refs/ and logs/, and
+// Every temporary file a writer of this library may leave: in the stores, under refs/, logs/ and watch/, and
 // beside HEAD and config.
 std::vector<stdfs::path> temporaries(const Repository& repository) {
   std::vector<stdfs::path> found;
@@ -43,9 +43,13 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
   };
   std::error_code error;
   for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
-                           repository.paths().journal(), repository.paths().dir / "logs"})
+                           repository.paths().journal(), repository.paths().dir / "logs", repository.paths().watch()}) {
+    // A root that is not a directory of its own (a symlink put there) is not walked: what it points to is
+    // not the repository's.
+    if (stdfs::symlink_status(root, error).type() != stdfs::file_type::directory) continue;
     for (stdfs::recursive_directory_iterator walk(root, error), end; !error && walk != end; walk.increment(error))
       note(walk->path());
+  }
   for (stdfs::directory_iterator walk(repository.paths().dir, error), end; !error && walk != end; walk.increment(error))
     note(walk->path());
   for (stdfs::directory_iterator walk(repository.work_tree(), error), end; !error && walk != end; walk.increment(error))

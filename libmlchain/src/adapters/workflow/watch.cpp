@@ -173,7 +173,7 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
     return make_error(ErrorKind::invalid_argument,
                       "nothing to do: give --on EVENT=CMD, set watch.<event> in the config, or --evaluate");
 
-  const watch::WatchDirectory directory{repository.paths().dir / "watch"};
+  const watch::WatchDirectory directory{repository.paths().watch()};
   std::error_code error;
   std::filesystem::create_directories(directory.root, error);
   if (error)

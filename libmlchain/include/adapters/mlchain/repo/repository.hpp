@@ -32,6 +32,7 @@ struct RepositoryPaths {
   std::filesystem::path files() const { return dir / "files"; }
   std::filesystem::path index() const { return dir / "index"; }
   std::filesystem::path journal() const { return dir / "journal"; }
+  std::filesystem::path watch() const { return dir / "watch"; }  // mlchain watch's cursor and parked events
   std::filesystem::path writers_lock() const { return dir / "gc.lock"; }
 };
 
