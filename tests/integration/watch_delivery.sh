@@ -183,6 +183,8 @@ expect 2 "$MLCHAIN" watch --on pushed=true --log-format xml --once
 expect 3 "$MLCHAIN" watch nosuch --on pushed=true --once
 expect 0 "$MLCHAIN" remote add dead --ipfs "$api" --rpc http://127.0.0.1:1 --registry "$registry" --repo three --chain-id 31337
 expect 4 "$MLCHAIN" watch dead --on pushed=true --once
+expect 2 "$MLCHAIN" watch dead --once
+has "nothing to do" <<< "$err" || fail "no handler, an unreachable node: $err"
 
 echo "kill -9 between pushes and during a handler: every event, only the in-flight one twice"
 new_repository killed
@@ -312,9 +314,25 @@ push_commit "outage 2" direct
 eventually "a warning about the node" log_has "$work/outage.log" ' warning .*retrying in'
 sleep 1
 kill -0 "$watcher" 2>/dev/null || fail "the watcher exited while the node was unreachable: $(cat "$work/outage.log")"
+[ "$(wc -l < "$work/outage.jsonl")" -eq 1 ] || fail "delivered through a proxy that drops everything"
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["last_error"], "no last_error"' .mlchain/watch/status.json ||
+  fail "status.json during the outage: $(cat .mlchain/watch/status.json)"
 push_commit "outage 3" direct
 curl -fsS -X POST "$proxy/__proxy/mode?mode=pass"
 eventually "the deliveries after the outage" lines_at_least "$work/outage.jsonl" 3
+eventually "the node's return in the log" log_has "$work/outage.log" 'the node answers again'
+end_watcher "$watcher"
+# A long-running watcher started while the node is down waits for it too (only --once gives up).
+curl -fsS -X POST "$proxy/__proxy/mode?mode=drop"
+"$MLCHAIN" watch --on "pushed=$(record outage)" --poll 0.2 2> "$work/outage-start.log" &
+watcher=$!
+watcher_pids+=("$watcher")
+eventually "a warning at the start" log_has "$work/outage-start.log" ' warning .*retrying in'
+push_commit "outage 4" direct
+sleep 1
+kill -0 "$watcher" 2>/dev/null || fail "the watcher started while the node was down exited: $(cat "$work/outage-start.log")"
+curl -fsS -X POST "$proxy/__proxy/mode?mode=pass"
+eventually "the delivery after a start during the outage" lines_at_least "$work/outage.jsonl" 4
 end_watcher "$watcher"
 check_records outage pushed "${commits[@]:1}"
 
