@@ -17,7 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 
 start_anvil
 start_ipfs
-export MLCHAIN_PRIVATE_KEY=$(account private_keys 0)
+MLCHAIN_PRIVATE_KEY=$(account private_keys 0)
+export MLCHAIN_PRIVATE_KEY
 pusher=$(account available_accounts 0)
 expect 0 "$MLCHAIN" registry deploy --rpc "$rpc" --chain-id 31337
 registry=$(head -n 1 <<< "$out" | cut -d' ' -f2)
