@@ -1,12 +1,14 @@
 #include "mlchain/workflow/watch.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
+#include "mlchain/core/clock.hpp"
 #include "mlchain/fs/lock_file.hpp"
 #include "mlchain/remote/fetch.hpp"
 #include "mlchain/repo/config.hpp"
@@ -82,6 +84,29 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const
   return cursor;
 }
 
+// The chain id, once the node answers. A long-running watcher started while its node is down (a reboot, a
+// deploy) waits for it with the delivery loop's backoff rather than exiting; --once reports it at once.
+// Nothing when a stop came while waiting.
+Result<std::optional<std::uint64_t>> chain_id_when_reachable(eth::RpcClient& rpc, const watch::WatchOptions& options,
+                                                             watch::StopSignal& stop, watch::WatchLog& log) {
+  auto& clock = core::real_clock();
+  std::chrono::milliseconds backoff = options.poll;
+  for (;;) {
+    auto chain_id = rpc.chain_id();
+    if (chain_id) return std::optional<std::uint64_t>(*chain_id);
+    const auto kind = chain_id.error().kind;
+    if (options.once || (kind != ErrorKind::remote_unavailable && kind != ErrorKind::timeout)) return chain_id.error();
+    log.write(watch::LogLevel::warning, chain_id.error().message + "; retrying in " +
+                                            std::to_string(backoff.count() / 1000) + "." +
+                                            std::to_string(backoff.count() / 100 % 10) + " s");
+    for (const auto end = clock.now() + backoff; clock.now() < end;) {
+      if (stop.stop_requested()) return std::optional<std::uint64_t>();
+      clock.sleep_for(std::chrono::milliseconds(100));
+    }
+    backoff = std::min(backoff * 2, options.max_node_backoff);
+  }
+}
+
 }  // namespace
 
 Result<std::pair<std::string, std::string>> parse_handler(std::string_view text) {
@@ -102,6 +127,9 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(const auto remote, remote::find_remote(repository, request.remote));
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
   MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
+  if (commands.empty() && !request.evaluation)
+    return make_error(ErrorKind::invalid_argument,
+                      "nothing to do: give --on EVENT=CMD, set watch.<event> in the config, or --evaluate");
 
   // The watcher retries a failed poll itself, with backoff and a log line: a call that hangs must not hold
   // it (or a SIGTERM) for the client's default minutes.
@@ -109,7 +137,9 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   rpc_options.timeout = std::chrono::seconds(10);
   rpc_options.attempts = 2;
   eth::RpcClient rpc(std::move(rpc_options));
-  MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
+  MLCHAIN_TRY(const auto reachable, chain_id_when_reachable(rpc, request.options, stop, log));
+  if (!reachable) return watch::WatchSummary{};
+  const std::uint64_t chain_id = *reachable;
   if (chain_remote.chain_id && *chain_remote.chain_id != chain_id)
     return make_error(ErrorKind::invalid_argument, rpc.display_url() + " serves chain " + std::to_string(chain_id) +
                                                        ", not remote " + request.remote + "'s chain " +
@@ -169,10 +199,6 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
     log.write(watch::LogLevel::info, "evaluating pushes of " + request.evaluation->branch + " as " +
                                          codec::to_checksum_address(me) + " with suite " + suite.first.to_string());
   }
-  if (handlers.empty())
-    return make_error(ErrorKind::invalid_argument,
-                      "nothing to do: give --on EVENT=CMD, set watch.<event> in the config, or --evaluate");
-
   const watch::WatchDirectory directory{repository.paths().watch()};
   std::error_code error;
   std::filesystem::create_directories(directory.root, error);
