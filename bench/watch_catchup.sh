@@ -9,7 +9,8 @@
 #     nonces. Two layouts:
 #       dense:  automine off, EVENTS_PER_BLOCK (default 300) transactions then one evm_mine: all the
 #               events fall into one eth_getLogs range (the watcher reads up to 2000 blocks at once);
-#       sparse: automine on, one event per block: 10,000 blocks, five ranges of 2000 events.
+#       sparse: one transaction, then evm_mine, one at a time: one event per block, 10,000 blocks,
+#               five eth_getLogs ranges of 2000 events.
 #   - Heads are sha256 digests (commit words: the watcher reads them as dag-cbor CIDs).
 #   - A second pass with no handler for `pushed` (`--on retrain=true`: the events are read, decoded
 #     and the cursor is written after each, but no process is started) splits the time between the
@@ -39,7 +40,7 @@ registry=$("$mlchain" registry deploy --rpc "$rpc" --chain-id 31337 | awk 'NR ==
 # make_events REPO COUNT LAYOUT: COUNT pushes of REPO's main branch (the first creates the repository).
 make_events() {
   python3 - "$rpc" "$registry" "$owner" "$1" "$2" "$3" "$per_block" <<'PY'
-import hashlib, http.client, json, sys, urllib.parse
+import hashlib, http.client, json, sys, time, urllib.parse
 rpc, registry, owner, repo, count, layout, per_block = sys.argv[1:8]
 count, per_block = int(count), int(per_block)
 url = urllib.parse.urlparse(rpc)
@@ -60,29 +61,29 @@ def push_calldata(old, new):
     return "0x7c2b85ea" + (head + repo_part + branch_part).hex()
 nonce = int(call({"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionCount",
                   "params": [owner, "pending"]})["result"], 16)
+gas = 80000  # a push moving the branch uses about 58,300 (it records anchoredAt)
+first_block = int(call({"jsonrpc": "2.0", "id": 0, "method": "eth_blockNumber", "params": []})["result"], 16) + 1
 heads = [bytes(32)] + [hashlib.sha256(f"{repo} {i}".encode()).digest() for i in range(count)]
-dense = layout == "dense"
-if dense:
-    call({"jsonrpc": "2.0", "id": 0, "method": "evm_setAutomine", "params": [False]})
-batch = per_block if dense else 500
-for start in range(0, count, batch):
-    requests = [{"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction",
-                 "params": [{"from": owner, "to": registry, "gas": hex(200000 if i == 0 else 60000),
-                             "nonce": hex(nonce + i), "data": push_calldata(heads[i], heads[i + 1])}]}
-                for i in range(start, min(count, start + batch))]
-    call(requests)
-    if dense:
-        call({"jsonrpc": "2.0", "id": 0, "method": "evm_mine", "params": []})
-if dense:
-    call({"jsonrpc": "2.0", "id": 0, "method": "evm_setAutomine", "params": [True]})
+def send(first, last):
+    global last_hash
+    last_hash = call([{"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction",
+           "params": [{"from": owner, "to": registry, "gas": hex(200000 if i == 0 else gas),
+                       "nonce": hex(nonce + i), "data": push_calldata(heads[i], heads[i + 1])}]}
+          for i in range(first, last)])[-1]["result"]
+call({"jsonrpc": "2.0", "id": 0, "method": "evm_setAutomine", "params": [False]})
+step = per_block if layout == "dense" else 1
+for start in range(0, count, step):
+    send(start, min(count, start + step))
+    call({"jsonrpc": "2.0", "id": 0, "method": "evm_mine", "params": []})
+call({"jsonrpc": "2.0", "id": 0, "method": "evm_setAutomine", "params": [True]})
+def pool_size():
+    status = call({"jsonrpc": "2.0", "id": 0, "method": "txpool_status", "params": []})["result"]
+    return int(status["pending"], 16) + int(status["queued"], 16)
 # Every transaction succeeded: the last one's receipt says so (each moves the head the previous one set).
-last = call({"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionByBlockNumberAndIndex",
-             "params": ["latest", "0x0"]})
-block = call({"jsonrpc": "2.0", "id": 0, "method": "eth_getBlockByNumber", "params": ["latest", False]})["result"]
-receipt = call({"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionReceipt",
-                "params": [block["transactions"][-1]]})["result"]
-if receipt["status"] != "0x1":
-    sys.exit("the last push of the run failed")
+receipt = call({"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionReceipt", "params": [last_hash]})["result"]
+if pool_size() or not receipt or receipt["status"] != "0x1":
+    sys.exit(f"not every push was mined and succeeded: last receipt {receipt}")
+print(int(receipt["blockNumber"], 16) - first_block + 1)
 PY
 }
 
@@ -112,13 +113,13 @@ printf '%-44s%7s%9s%10s%9s%9s\n' "" events "wall s" "events/s" "CPU s" "RSS MiB"
 for layout in $layouts; do
   for events in 1000 10000; do
     repo="bench-$layout-$events"
-    make_events "$repo" "$events" "$layout"
+    blocks=$(make_events "$repo" "$events" "$layout")
     dir="$work/$repo"
     mkdir "$dir"
     (cd "$dir" && "$mlchain" init > /dev/null &&
       "$mlchain" remote add origin --ipfs http://127.0.0.1:9 --rpc "$rpc" --registry "$registry" --repo "$repo" \
         --chain-id 31337 > /dev/null)
-    catch_up "$dir" "$layout: --on pushed=true" "$events" --on pushed=true
-    catch_up "$dir" "$layout: no pushed handler (cursor only)" "$events" --on retrain=true
+    catch_up "$dir" "$layout ($blocks blocks): --on pushed=true" "$events" --on pushed=true
+    catch_up "$dir" "$layout ($blocks blocks): no handler" "$events" --on retrain=true
   done
 done
