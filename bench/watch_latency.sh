@@ -22,9 +22,12 @@ cast="$peers/node_modules/.bin/cast"
 work=$(mktemp -d)
 watcher_pid= seer_pid=
 cleanup() {
-  [[ -n $watcher_pid ]] && kill "$watcher_pid" 2> /dev/null && wait "$watcher_pid" 2> /dev/null
-  [[ -n $seer_pid ]] && kill "$seer_pid" 2> /dev/null && wait "$seer_pid" 2> /dev/null
-  bash "$peers/anvil.sh" stop "$work/anvil" || true
+  set +e  # a killed child's status must not end the cleanup before anvil is stopped
+  for pid in $watcher_pid $seer_pid; do
+    kill "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+  done
+  bash "$peers/anvil.sh" stop "$work/anvil"
   rm -rf "$work"
 }
 trap cleanup EXIT
