@@ -16,13 +16,16 @@
 #     and the cursor is written after each, but no process is started) splits the time between the
 #     handler's fork/exec and the rest.
 # Usage: bench/watch_catchup.sh [MLCHAIN_BINARY]  (default build/cli/mlchain; anvil from tests/peers,
-# cmake/install-deps.sh test; /usr/bin/time from Debian's `time`). LAYOUTS="dense sparse" (default both).
+# cmake/install-deps.sh test; /usr/bin/time from Debian's `time`). LAYOUTS (default dense, about 3 minutes;
+# "dense sparse" adds 10 minutes or more: anvil mines 11,000 blocks one by one ever more slowly), COUNTS
+# (default "1000 10000").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mlchain=$(realpath "${1:-$root/build/cli/mlchain}")
 peers=${MLCHAIN_PEERS:-$root/tests/peers}  # tests/peers with node_modules (a worktree may borrow another's)
 per_block=${EVENTS_PER_BLOCK:-300}
-layouts=${LAYOUTS:-dense sparse}
+layouts=${LAYOUTS:-dense}
+counts=${COUNTS:-1000 10000}
 [[ -x /usr/bin/time ]] || { echo "watch_catchup.sh: needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 work=$(mktemp -d)
 cleanup() {
@@ -96,22 +99,24 @@ catch_up() {
   start=$(date +%s.%N)
   (cd "$dir" && /usr/bin/time -v -o "$work/time" "$mlchain" watch --once --from-block 0 "$@" 2> "$work/watch.log")
   end=$(date +%s.%N)
-  local handled
+  local handled retried
   handled=$(grep -c ' pushed block ' "$work/watch.log" || true)
+  retried=$(grep -c 'retrying in' "$work/watch.log" || true)
   python3 - "$label" "$events" "$start" "$end" "$(awk -F': ' '/Maximum resident/ {print $2}' "$work/time")" \
-    "$handled" "$(awk -F': ' '/User time/ {print $2}' "$work/time")" "$(awk -F': ' '/System time/ {print $2}' "$work/time")" <<'PY'
+    "$handled" "$retried" "$(awk -F': ' '/User time/ {print $2}' "$work/time")" "$(awk -F': ' '/System time/ {print $2}' "$work/time")" <<'PY'
 import sys
-label, events, start, end, rss_kib, handled, user, system = sys.argv[1:9]
+label, events, start, end, rss_kib, handled, retried, user, system = sys.argv[1:10]
 seconds = float(end) - float(start)
 print(f"{label:<44}{int(events):>7,}{seconds:9.2f}{int(events) / seconds:10.0f}{float(user) + float(system):9.2f}"
-      f"{int(rss_kib) / 1024:9.1f}{'' if handled in ('0', events) else '  logged ' + handled + ' deliveries!'}")
+      f"{int(rss_kib) / 1024:9.1f}{'' if handled in ('0', events) else '  logged ' + handled + ' deliveries!'}"
+      f"{'' if retried == '0' else '  (' + retried + ' node errors retried)'}")
 PY
 }
 
 echo "mlchain watch --once --from-block 0 on anvil $("$peers/node_modules/.bin/anvil" --version | head -n 1 | cut -d' ' -f3)"
 printf '%-44s%7s%9s%10s%9s%9s\n' "" events "wall s" "events/s" "CPU s" "RSS MiB"
 for layout in $layouts; do
-  for events in 1000 10000; do
+  for events in $counts; do
     repo="bench-$layout-$events"
     blocks=$(make_events "$repo" "$events" "$layout")
     dir="$work/$repo"
