@@ -11,11 +11,12 @@
 #     node is needed;
 #   - the watcher is restarted (at a random offset) before each push, so that the phase of its poll
 #     against anvil's block clock is sampled evenly (both tick at 1 s).
-# Usage: bench/watch_latency.sh [PUSHES] [MLCHAIN_BINARY]  (default 20 pushes, build/cli/mlchain;
+# Usage: [POLL=SECONDS] bench/watch_latency.sh [PUSHES] [MLCHAIN_BINARY]  (default 20 pushes, build/cli/mlchain;
 # anvil and cast from tests/peers, cmake/install-deps.sh test)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pushes=${1:-20}
+poll=${POLL:-}  # empty: the watcher's default interval
 mlchain=$(realpath "${2:-$root/build/cli/mlchain}")
 peers=${MLCHAIN_PEERS:-$root/tests/peers}  # tests/peers with node_modules (a worktree may borrow another's)
 cast="$peers/node_modules/.bin/cast"
@@ -66,7 +67,7 @@ PY
 seer_pid=$!
 
 start_watcher() {
-  "$mlchain" watch --on pushed='started=$(date +%s.%N); echo "$MLCHAIN_BLOCK $started" >> ../handled' \
+  "$mlchain" watch ${poll:+--poll "$poll"} --on pushed='started=$(date +%s.%N); echo "$MLCHAIN_BLOCK $started" >> ../handled' \
     2>> "$work/watch.log" &
   watcher_pid=$!
   for _ in $(seq 100); do [[ $(grep -c -E 'watching|resuming' "$work/watch.log") -ge $1 ]] && return 0; sleep 0.02; done
@@ -74,7 +75,7 @@ start_watcher() {
   exit 1
 }
 stop_watcher() { kill "$watcher_pid"; wait "$watcher_pid"; watcher_pid=; }
-echo "mlchain watch (default --poll 1) on anvil $("$peers/node_modules/.bin/anvil" --version | head -n 1 | cut -d' ' -f3) --block-time 1: $pushes pushes"
+echo "mlchain watch (--poll ${poll:-1, the default}) on anvil $("$peers/node_modules/.bin/anvil" --version | head -n 1 | cut -d' ' -f3) --block-time 1: $pushes pushes"
 : > "$work/watch.log"
 : > "$work/handled"
 for i in $(seq "$pushes"); do
