@@ -17,7 +17,7 @@
 #     handler's fork/exec and the rest.
 # Usage: bench/watch_catchup.sh [MLCHAIN_BINARY]  (default build/cli/mlchain; anvil from tests/peers,
 # cmake/install-deps.sh test; /usr/bin/time from Debian's `time`). LAYOUTS (default dense, about 3 minutes;
-# "dense sparse" adds 10 minutes or more: anvil mines 11,000 blocks one by one ever more slowly), COUNTS
+# "dense sparse" adds 8–12 minutes: anvil mines 11,000 blocks one by one ever more slowly), COUNTS
 # (default "1000 10000").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
