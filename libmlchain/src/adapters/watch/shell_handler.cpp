@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,25 +77,37 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
   for (const auto& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
   const std::string directory = command.directory.string();
-  const pid_t child = ::fork();
-  if (child < 0) {
+  // posix_spawn, not fork: glibc starts the child without copying the watcher's page tables, so starting
+  // a handler costs the same however much memory the watcher holds.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input[0], STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, collect ? collected[1] : output[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, output[1], STDERR_FILENO);
+  posix_spawn_file_actions_addchdir_np(&actions, directory.c_str());
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  // Its own process group, so a Ctrl-C meant for the watcher lets it finish; and the signals the watcher
+  // ignores (SIGPIPE) or catches back at their defaults, with none blocked.
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (int signal_number : {SIGPIPE, SIGTERM, SIGINT, SIGUSR1, SIGHUP}) sigaddset(&defaults, signal_number);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  const char* argv[] = {"sh", "-c", command.text.c_str(), nullptr};
+  pid_t child = -1;
+  const int spawned = ::posix_spawn(&child, "/bin/sh", &actions, &attributes, const_cast<char* const*>(argv),
+                                    envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawned != 0) {
     for (int* fd : {&input[0], &input[1], &output[0], &output[1], &collected[0], &collected[1]}) close_descriptor(*fd);
-    return make_error(ErrorKind::internal, std::string("cannot start a handler: ") + std::strerror(errno));
-  }
-  if (child == 0) {
-    ::setpgid(0, 0);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::dup2(input[0], STDIN_FILENO);
-    ::dup2(collect ? collected[1] : output[1], STDOUT_FILENO);
-    ::dup2(output[1], STDERR_FILENO);
-    if (::chdir(directory.c_str()) != 0) {
-      const std::string message = "mlchain: error: cannot enter " + directory + ": " + std::strerror(errno) + "\n";
-      [[maybe_unused]] auto written = ::write(STDERR_FILENO, message.data(), message.size());
-      ::_exit(127);
-    }
-    const char* argv[] = {"sh", "-c", command.text.c_str(), nullptr};
-    ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
-    ::_exit(127);
+    return make_error(ErrorKind::invalid_input,
+                      "cannot start a handler in " + directory + ": " + std::strerror(spawned));
   }
   close_descriptor(input[0]);
   close_descriptor(output[1]);

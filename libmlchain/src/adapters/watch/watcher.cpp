@@ -16,6 +16,9 @@ namespace {
 using json = nlohmann::ordered_json;
 using std::chrono::milliseconds;
 
+// Above this many logs in one eth_getLogs answer, the next range is halved.
+constexpr std::size_t max_logs_per_range = 1000;
+
 bool covered(const Position& position, std::uint64_t block, std::uint64_t log_index) {
   if (block != position.block) return block < position.block;
   return !position.log_index || log_index <= *position.log_index;
@@ -238,7 +241,11 @@ Result<Watcher::Step> Watcher::step() {
     range_ = std::max<std::uint64_t>(range_ / 2, 1);
     return fetched.error();
   }
-  range_ = std::min(range_ * 2, options_.max_range);
+  // The node's answer is held whole: a range that held many logs is read in smaller pieces next time.
+  if (fetched->size() > max_logs_per_range)
+    range_ = std::max<std::uint64_t>(range_ / 2, 1);
+  else
+    range_ = std::min(range_ * 2, options_.max_range);
   MLCHAIN_TRY(const auto hash_after, chain_.block_hash(to));
   // A reorg while the logs were read: they may mix two chains; read them again next time.
   if (!hash_before || hash_before != hash_after) return Step::unsettled;
@@ -248,6 +255,7 @@ Result<Watcher::Step> Watcher::step() {
   std::sort(logs.begin(), logs.end(), [](const eth::Log& a, const eth::Log& b) {
     return std::tie(a.block_number, a.log_index) < std::tie(b.block_number, b.log_index);
   });
+  bool handed = false;
   for (const auto& log : logs) {
     if (std::find(contracts.begin(), contracts.end(), log.address) == contracts.end())
       return make_error(ErrorKind::remote_unavailable, chain_.describe() + " answered eth_getLogs with a log of " +
@@ -279,17 +287,25 @@ Result<Watcher::Step> Watcher::step() {
     } else if (const auto* event = std::get_if<WatchEvent>(&*meaning)) {
       if (cursor_.was_delivered(event->id)) {
         log_.write(LogLevel::info, event->name + " already delivered before a reorg: not again", event->id);
-      } else {
+      } else if (handler_for(handlers_, event->name) != nullptr) {
         MLCHAIN_TRY(const bool handled, deliver(*event));
-        if (!handled) return Step::stopped;
+        if (!handled) {
+          MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
+          return Step::stopped;
+        }
         // Only an event a handler was given can be reported as reverted ("reverted" is an event already
         // delivered that a reorg removed: docs/format.md "Watch events").
-        if (handler_for(handlers_, event->name) != nullptr && head - event->block < kept_checkpoints)
-          cursor_.remember(*event);
+        if (head - event->block < kept_checkpoints) cursor_.remember(*event);
+        handed = true;
       }
     }
     cursor_.advance(here);
-    MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
+    // Written after every event a handler was given; one nobody handles only moves it in memory until the
+    // range ends, since reading it again after a crash does nothing.
+    if (handed || stop_.stop_requested()) {
+      MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
+      handed = false;
+    }
     if (stop_.stop_requested()) return Step::stopped;
   }
   cursor_.advance(Position{to, *hash_after, std::nullopt});
