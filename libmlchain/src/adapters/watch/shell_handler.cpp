@@ -48,6 +48,8 @@ std::string describe_status(int status) {
   return "ended with status " + std::to_string(status);
 }
 
+constexpr std::size_t max_line_bytes = 64 * 1024;
+
 void close_descriptor(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
@@ -118,8 +120,15 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
                        if (outcome.output.size() > kept_output_bytes)
                          outcome.output.erase(0, outcome.output.size() - kept_output_bytes);
                        for (char c : bytes) {
-                         if (c != '\n') {
+                         // A handler printing without end of line must not grow the watcher without bound:
+                         // a line longer than this is logged in pieces.
+                         if (c != '\n' && line.size() < max_line_bytes) {
                            line.push_back(c);
+                           continue;
+                         }
+                         if (c != '\n') {
+                           on_line(line);
+                           line.assign(1, c);
                            continue;
                          }
                          on_line(line);

@@ -306,6 +306,8 @@ Result<WatchSummary> Watcher::run(Cursor cursor) {
     if (stop_.take_health_request()) report_health();
     auto stepped = step();
     if (!stepped) {
+      // The node's call was given up because a stop was asked for: no trouble to report.
+      if (stop_.stop_requested()) break;
       const auto& error = stepped.error();
       const bool node_trouble = error.kind == ErrorKind::remote_unavailable || error.kind == ErrorKind::timeout;
       if (!node_trouble) return error;

@@ -8,6 +8,7 @@
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/fs/lock_file.hpp"
+#include "mlchain/remote/fetch.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/watch/evaluator.hpp"
@@ -67,6 +68,11 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const
   MLCHAIN_TRY(const auto governance, registry.governance_of(target.repo));
   if (governance) cursor.governances = {*governance};
   if (request.from_block) {
+    // A start beyond the head would leave the watcher silent until the chain got there, a typo's lifetime.
+    MLCHAIN_TRY(const std::uint64_t head, registry.rpc().block_number());
+    if (*request.from_block > head + 1)
+      return make_error(ErrorKind::invalid_argument, "--from-block " + std::to_string(*request.from_block) +
+                                                         " is beyond the chain's head, block " + std::to_string(head));
     cursor.position = watch::Position{*request.from_block > 0 ? *request.from_block - 1 : 0, {}, std::nullopt};
     log.write(watch::LogLevel::info, "watching " + target.repo + " from block " + std::to_string(*request.from_block));
   } else {
@@ -79,6 +85,23 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const
   }
   cursor.checkpoints = {cursor.position};
   return cursor;
+}
+
+// A suite given by CID is read from the remote's node for every candidate: one the node lacks would have
+// each of them wait out the node's search and be parked, and a single file can never be checked out.
+Status check_suite_on_node(const codec::Cid& suite, const remote::Remote& remote, const std::string& name) {
+  if (suite.codec() == codec::multicodec::raw)
+    return make_error(ErrorKind::invalid_argument,
+                      "--suite " + suite.to_string() + " is a single file: an evaluation suite is a directory");
+  MLCHAIN_TRY(auto node, remote::open_node(remote::NodeAddress{remote.ipfs, remote.gateway}));
+  auto held = node->has_block(suite);
+  if (!held && held.error().kind == ErrorKind::unsupported) return {};  // a gateway cannot tell; the fetch will
+  MLCHAIN_TRY(const bool present, std::move(held));
+  if (!present)
+    return make_error(ErrorKind::not_found, "--suite " + suite.to_string() + " is not on remote " + name +
+                                                "'s IPFS node " + node->url() +
+                                                ": add it there, or give the suite as a directory");
+  return {};
 }
 
 }  // namespace
@@ -102,7 +125,10 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
   MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
 
-  eth::RpcClient rpc(eth::rpc_options_for(chain_remote.rpc));
+  auto rpc_options = eth::rpc_options_for(chain_remote.rpc);
+  // A node that never answers must not keep a watcher asked to stop waiting (man/mlchain-watch.1).
+  rpc_options.cancelled = [&stop] { return stop.stop_requested(); };
+  eth::RpcClient rpc(rpc_options);
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
   if (chain_remote.chain_id && *chain_remote.chain_id != chain_id)
     return make_error(ErrorKind::invalid_argument, rpc.display_url() + " serves chain " + std::to_string(chain_id) +
@@ -124,6 +150,7 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
       return make_error(ErrorKind::invalid_argument,
                         "--evaluate handles pushed events itself: drop the pushed handler (--on or watch.pushed)");
     MLCHAIN_TRY(const auto suite, watch::resolve_suite(request.evaluation->suite));
+    if (!suite.second) MLCHAIN_TRY_STATUS(check_suite_on_node(suite.first, remote, request.remote));
     MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
     chain::GovernanceClient governance(rpc, chain_remote);
     MLCHAIN_TRY(const auto round, governance.round());
@@ -160,8 +187,15 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   const watch::WatchDirectory directory{repository.paths().dir / "watch"};
   std::error_code error;
   std::filesystem::create_directories(directory.root, error);
-  if (error)
-    return make_error(ErrorKind::internal, "cannot create " + directory.root.string() + ": " + error.message());
+  if (error) {
+    // Something else in its place is a damaged repository (docs/format.md), not a failure of the watcher.
+    std::error_code ignored;
+    const auto type = std::filesystem::symlink_status(directory.root, ignored).type();
+    if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::directory)
+      return make_error(ErrorKind::corrupt, directory.root.string() + " is not a directory: move it away");
+    return make_error(error == std::errc::permission_denied ? ErrorKind::access_denied : ErrorKind::internal,
+                      "cannot create " + directory.root.string() + ": " + error.message());
+  }
   MLCHAIN_TRY(const auto lock, fs::LockFile::acquire(directory.cursor(), std::chrono::milliseconds(0)));
 
   watch::WatchOptions options = request.options;
