@@ -19,6 +19,7 @@
 #include "context.hpp"
 #include "count_option.hpp"
 #include "mlchain/util/utc_time.hpp"
+#include "mlchain/watch/shell_handler.hpp"
 #include "mlchain/workflow/watch.hpp"
 
 namespace mlchain::cli {
@@ -46,9 +47,13 @@ struct WatchOptions {
 volatile sig_atomic_t stop_signal = 0;
 volatile sig_atomic_t health_requests = 0;
 
-// A second SIGTERM or SIGINT does not wait for the handler: the event in hand is delivered again on restart.
+// A second SIGTERM, SIGINT or SIGHUP does not wait for the handler, which is killed: the event in hand is
+// delivered again on restart.
 extern "C" void on_stop_signal(int signal_number) {
-  if (stop_signal != 0) ::_exit(128 + signal_number);
+  if (stop_signal != 0) {
+    watch::kill_running_command();
+    ::_exit(128 + signal_number);
+  }
   stop_signal = signal_number;
 }
 extern "C" void on_health_signal(int) { health_requests = 1; }
@@ -61,6 +66,8 @@ class SignalStop final : public watch::StopSignal {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+    // A closed terminal or session stops the watcher as SIGTERM does, rather than mid-handler.
+    ::sigaction(SIGHUP, &action, nullptr);
     action.sa_handler = on_health_signal;
     ::sigaction(SIGUSR1, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);

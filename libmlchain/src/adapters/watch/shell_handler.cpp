@@ -50,6 +50,9 @@ std::string describe_status(int status) {
 
 constexpr std::size_t max_line_bytes = 64 * 1024;
 
+// The process group of the command running now (0: none), for kill_running_command in a signal handler.
+volatile sig_atomic_t running_group = 0;
+
 void close_descriptor(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
@@ -98,6 +101,9 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
     ::_exit(127);
   }
+  // Also here, not only in the child: the group must exist before anyone is told to kill it.
+  ::setpgid(child, child);
+  running_group = child;
   close_descriptor(input[0]);
   close_descriptor(output[1]);
   close_descriptor(collected[1]);
@@ -176,6 +182,7 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     if (exited) break;
     if (::waitpid(child, &status, WNOHANG) == child) exited = true;
   }
+  running_group = 0;
   for (const auto& stream : streams) ::close(stream.fd);
   if (!line.empty()) on_line(line);
   outcome.succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -186,6 +193,11 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     outcome.failure = "printed more than " + std::to_string(kept_output_bytes / 1024) + " KiB on stdout";
   }
   return outcome;
+}
+
+void kill_running_command() {
+  const pid_t group = running_group;
+  if (group > 0) ::kill(-group, SIGKILL);
 }
 
 Result<HandlerOutcome> ShellHandler::run(const WatchEvent& event, unsigned attempt, WatchLog& log) {
