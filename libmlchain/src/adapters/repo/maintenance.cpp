@@ -43,8 +43,7 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
   };
   std::error_code error;
   for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
-                           repository.paths().journal(), repository.paths().dir / "logs",
-                           repository.paths().dir / "watch"})  // a watcher killed while writing its cursor
+                           repository.paths().journal(), repository.paths().dir / "logs"})
     for (stdfs::recursive_directory_iterator walk(root, error), end; !error && walk != end; walk.increment(error))
       note(walk->path());
   for (stdfs::directory_iterator walk(repository.paths().dir, error), end; !error && walk != end; walk.increment(error))

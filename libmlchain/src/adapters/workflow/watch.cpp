@@ -8,7 +8,6 @@
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/fs/lock_file.hpp"
-#include "mlchain/remote/fetch.hpp"
 #include "mlchain/repo/config.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/watch/evaluator.hpp"
@@ -87,23 +86,6 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const
   return cursor;
 }
 
-// A suite given by CID is read from the remote's node for every candidate: one the node lacks would have
-// each of them wait out the node's search and be parked, and a single file can never be checked out.
-Status check_suite_on_node(const codec::Cid& suite, const remote::Remote& remote, const std::string& name) {
-  if (suite.codec() == codec::multicodec::raw)
-    return make_error(ErrorKind::invalid_argument,
-                      "--suite " + suite.to_string() + " is a single file: an evaluation suite is a directory");
-  MLCHAIN_TRY(auto node, remote::open_node(remote::NodeAddress{remote.ipfs, remote.gateway}));
-  auto held = node->has_block(suite);
-  if (!held && held.error().kind == ErrorKind::unsupported) return {};  // a gateway cannot tell; the fetch will
-  MLCHAIN_TRY(const bool present, std::move(held));
-  if (!present)
-    return make_error(ErrorKind::not_found, "--suite " + suite.to_string() + " is not on remote " + name +
-                                                "'s IPFS node " + node->url() +
-                                                ": add it there, or give the suite as a directory");
-  return {};
-}
-
 }  // namespace
 
 Result<std::pair<std::string, std::string>> parse_handler(std::string_view text) {
@@ -150,7 +132,6 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
       return make_error(ErrorKind::invalid_argument,
                         "--evaluate handles pushed events itself: drop the pushed handler (--on or watch.pushed)");
     MLCHAIN_TRY(const auto suite, watch::resolve_suite(request.evaluation->suite));
-    if (!suite.second) MLCHAIN_TRY_STATUS(check_suite_on_node(suite.first, remote, request.remote));
     MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
     chain::GovernanceClient governance(rpc, chain_remote);
     MLCHAIN_TRY(const auto round, governance.round());
