@@ -90,6 +90,12 @@ expect 2 "$MLCHAIN" watch --once --on pushed=true
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["position"]["block"] = -5
 json.dump(d, open(sys.argv[2], "w"))' "$work/cursor.good" "$W/cursor.json"
 expect 1 "$MLCHAIN" watch --once --on pushed=true
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+d["position"] = {"block": 2 ** 64 - 1, "block_hash": "0x" + "00" * 32, "log_index": None}
+d["checkpoints"] = [d["position"]]; d["delivered"] = []
+json.dump(d, open(sys.argv[2], "w"))' "$work/cursor.good" "$W/cursor.json"
+expect 0 "$MLCHAIN" watch --once --on pushed=true
+has "stopped after block 18446744073709551615:" <<< "$err" || fail "a cursor at the last block went back: $err"
 cp "$work/cursor.good" "$W/cursor.json"
 rm -f "$W/cursor.json.lock" && mkdir "$W/cursor.json.lock"
 expect 1 "$MLCHAIN" watch --once --on pushed=true
