@@ -202,8 +202,8 @@ void register_watch(CLI::App& app, Context& context) {
   command->add_option("--from-block", options->from_block, "Start (or restart) from this block")->check(whole_number);
   command->add_option("--log-format", options->log_format, "text (default) or json");
   command->add_option("--poll", options->poll_seconds, "Seconds between polls of the node (default 1)");
-  command->add_option("--retries", options->retries,
-                      "Retries of a failing handler before its event is parked (default 5)")
+  command
+      ->add_option("--retries", options->retries, "Retries of a failing handler before its event is parked (default 5)")
       ->check(whole_number);
   command->add_option("--retry-delay", options->retry_delay_seconds,
                       "Seconds before the first retry, doubled each time up to 60 (default 1)");
