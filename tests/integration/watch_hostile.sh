@@ -7,8 +7,8 @@
 # meet MLCHAIN_STAGE in the watcher's environment; signals: SIGTERM in a retry backoff, SIGHUP lets the
 # handler finish, a second SIGINT kills the handler's group, SIGUSR1 storms; an RPC node that answers garbage,
 # another chain, logs of another contract or out of range, or hangs (SIGTERM still stops the watcher at once);
-# evaluator mode: a suite CID that is a single file is refused at start, bad metrics and content the IPFS
-# node tampers with are parked with nothing signed.
+# evaluator mode: a suite CID that is a single file is refused at start, bad metrics, content the IPFS node
+# tampers with and a commit it no longer holds are parked with nothing signed.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
@@ -248,6 +248,16 @@ expect 0 "$MLCHAIN" watch tampered --once --from-block 1 --retries 0 --evaluate 
 expect 0 "$MLCHAIN" watch --once --from-block 1 --evaluate 'echo "{\"accuracy\": 1}"' --suite "$work/suite" \
   --out-dir "$work/results"
 [ -n "$(ls "$work/results")" ] || fail "the honest node's commit was not evaluated: $err"
+echo "C" >> weights.bin
+expect 0 "$MLCHAIN" commit -m "candidate C, then dropped by the node"
+expect 0 env MLCHAIN_PRIVATE_KEY="$(account private_keys 0)" "$MLCHAIN" push
+C=$(cat .mlchain/refs/heads/main)
+curl -sf -X POST "$api/api/v0/pin/rm?arg=$C&recursive=true" > /dev/null
+curl -sf -X POST "$api/api/v0/repo/gc" > /dev/null
+expect 0 timeout 30 "$MLCHAIN" watch --once --from-block 1 --retries 0 --evaluate 'echo "{\"accuracy\": 1}"' \
+  --suite "$work/suite" --out-dir "$work/results"
+has "$C not found" <<< "$err" || fail "a commit the node lacks: $err"
+! ls "$work/results" | has "$C" || fail "a commit the node lacks was signed"
 
 mkdir "$work/plain" && cd "$work/plain"
 expect 0 "$MLCHAIN" init
