@@ -19,6 +19,7 @@
 #include "context.hpp"
 #include "count_option.hpp"
 #include "mlchain/util/utc_time.hpp"
+#include "mlchain/watch/shell_handler.hpp"
 #include "mlchain/workflow/watch.hpp"
 
 namespace mlchain::cli {
@@ -46,9 +47,13 @@ struct WatchOptions {
 volatile sig_atomic_t stop_signal = 0;
 volatile sig_atomic_t health_requests = 0;
 
-// A second SIGTERM or SIGINT does not wait for the handler: the event in hand is delivered again on restart.
+// A second SIGTERM, SIGINT or SIGHUP does not wait for the handler, which is killed: the event in hand is
+// delivered again on restart.
 extern "C" void on_stop_signal(int signal_number) {
-  if (stop_signal != 0) ::_exit(128 + signal_number);
+  if (stop_signal != 0) {
+    watch::kill_running_command();
+    ::_exit(128 + signal_number);
+  }
   stop_signal = signal_number;
 }
 extern "C" void on_health_signal(int) { health_requests = 1; }
@@ -61,6 +66,8 @@ class SignalStop final : public watch::StopSignal {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+    // A closed terminal or session stops the watcher as SIGTERM does, rather than mid-handler.
+    ::sigaction(SIGHUP, &action, nullptr);
     action.sa_handler = on_health_signal;
     ::sigaction(SIGUSR1, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
@@ -192,11 +199,12 @@ void register_watch(CLI::App& app, Context& context) {
   command->add_flag("--once", options->once, "Deliver what is confirmed now, then exit");
   command->add_option("--confirmations", options->confirmations, "Act on events this many blocks deep")
       ->check(positive_whole_number);
-  command->add_option("--from-block", options->from_block, "Start (or restart) from this block");
+  command->add_option("--from-block", options->from_block, "Start (or restart) from this block")->check(whole_number);
   command->add_option("--log-format", options->log_format, "text (default) or json");
   command->add_option("--poll", options->poll_seconds, "Seconds between polls of the node (default 1)");
-  command->add_option("--retries", options->retries,
-                      "Retries of a failing handler before its event is parked (default 5)");
+  command
+      ->add_option("--retries", options->retries, "Retries of a failing handler before its event is parked (default 5)")
+      ->check(whole_number);
   command->add_option("--retry-delay", options->retry_delay_seconds,
                       "Seconds before the first retry, doubled each time up to 60 (default 1)");
   command->callback([options, &context] { run_watch(*options, context); });

@@ -15,4 +15,12 @@ inline const CLI::Validator positive_whole_number(
     },
     "N>0", "positive whole number");
 
+// A whole number, 0 included: block numbers. CLI11 would read "-5" into an unsigned as 2^64 - 5.
+inline const CLI::Validator whole_number(
+    [](const std::string& text) -> std::string {
+      if (!text.empty() && text.size() <= 19 && text.find_first_not_of("0123456789") == std::string::npos) return {};
+      return "'" + text + "' is not a whole number below 10^19";
+    },
+    "N>=0", "whole number");
+
 }  // namespace mlchain::cli

@@ -13,7 +13,7 @@ constexpr std::chrono::milliseconds max_connect_timeout{10'000};
 class HttpTransport final : public RpcTransport {
  public:
   explicit HttpTransport(const RpcOptions& options)
-      : url_(options.url), client_(http_options(options)), timeout_(options.timeout) {}
+      : url_(options.url), client_(http_options(options)), timeout_(options.timeout), cancelled_(options.cancelled) {}
 
   Result<Answer> post(std::string_view json_body) override {
     net::HttpRequest request;
@@ -23,6 +23,7 @@ class HttpTransport final : public RpcTransport {
     request.body.assign(json_body.begin(), json_body.end());
     request.max_response_bytes = max_answer_bytes;
     request.total_timeout = timeout_;
+    request.cancelled = cancelled_;
     MLCHAIN_TRY(net::HttpResponse response, client_.send(request));
     return Answer{response.status, std::string(response.body.begin(), response.body.end())};
   }
@@ -39,6 +40,7 @@ class HttpTransport final : public RpcTransport {
   std::string url_;
   net::HttpClient client_;
   std::chrono::milliseconds timeout_;
+  std::function<bool()> cancelled_;
 };
 
 }  // namespace

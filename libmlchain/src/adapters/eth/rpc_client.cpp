@@ -94,6 +94,7 @@ struct RpcClient::State {
     std::string last_failure;
     for (unsigned attempt = 1; attempt <= attempts; ++attempt) {
       if (attempt > 1) {
+        if (options.cancelled && options.cancelled()) break;
         clock->sleep_for(backoff);
         backoff = std::min(backoff * 2, max_backoff);
       }

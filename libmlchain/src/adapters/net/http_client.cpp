@@ -137,6 +137,11 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
 
 int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
   auto& transfer = *static_cast<Transfer*>(user);
+  if (transfer.request->cancelled && transfer.request->cancelled()) {
+    transfer.fail(make_error(ErrorKind::remote_unavailable, "stopped waiting for " + transfer.display_url));
+    return 1;
+  }
+  if (!transfer.request->progress) return 0;
   try {
     transfer.request->progress(static_cast<std::uint64_t>(sent), static_cast<std::uint64_t>(received));
   } catch (...) {
@@ -243,7 +248,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
-  if (request.progress) {
+  if (request.progress || request.cancelled) {
     curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);

@@ -208,7 +208,13 @@ HandlerOutcome failed(std::string reason) { return HandlerOutcome{false, std::mo
 
 Result<std::pair<codec::Cid, std::optional<std::filesystem::path>>> resolve_suite(const std::string& text) {
   using Resolved = std::pair<codec::Cid, std::optional<std::filesystem::path>>;
-  if (auto cid = codec::Cid::parse(text)) return Resolved{*cid, std::nullopt};
+  if (auto cid = codec::Cid::parse(text)) {
+    // A raw block is a file's bytes: it can never be checked out as the directory an evaluation runs in.
+    if (cid->codec() == codec::multicodec::raw)
+      return make_error(ErrorKind::invalid_argument,
+                        "--suite " + text + " is a single file: an evaluation suite is a directory");
+    return Resolved{*cid, std::nullopt};
+  }
   std::error_code error;
   const auto status = std::filesystem::status(text, error);
   if (error || !std::filesystem::exists(status))

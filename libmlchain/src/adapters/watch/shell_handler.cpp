@@ -49,6 +49,11 @@ std::string describe_status(int status) {
   return "ended with status " + std::to_string(status);
 }
 
+constexpr std::size_t max_line_bytes = 64 * 1024;
+
+// The process group of the command running now (0: none), for kill_running_command in a signal handler.
+volatile sig_atomic_t running_group = 0;
+
 void close_descriptor(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
@@ -109,6 +114,9 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     return make_error(ErrorKind::invalid_input,
                       "cannot start a handler in " + directory + ": " + std::strerror(spawned));
   }
+  // Also here, not only in the child: the group must exist before anyone is told to kill it.
+  ::setpgid(child, child);
+  running_group = child;
   close_descriptor(input[0]);
   close_descriptor(output[1]);
   close_descriptor(collected[1]);
@@ -131,8 +139,15 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
                        if (outcome.output.size() > kept_output_bytes)
                          outcome.output.erase(0, outcome.output.size() - kept_output_bytes);
                        for (char c : bytes) {
-                         if (c != '\n') {
+                         // A handler printing without end of line must not grow the watcher without bound:
+                         // a line longer than this is logged in pieces.
+                         if (c != '\n' && line.size() < max_line_bytes) {
                            line.push_back(c);
+                           continue;
+                         }
+                         if (c != '\n') {
+                           on_line(line);
+                           line.assign(1, c);
                            continue;
                          }
                          on_line(line);
@@ -180,6 +195,7 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     if (exited) break;
     if (::waitpid(child, &status, WNOHANG) == child) exited = true;
   }
+  running_group = 0;
   for (const auto& stream : streams) ::close(stream.fd);
   if (!line.empty()) on_line(line);
   outcome.succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -190,6 +206,11 @@ Result<HandlerOutcome> run_command(const Command& command, const std::function<v
     outcome.failure = "printed more than " + std::to_string(kept_output_bytes / 1024) + " KiB on stdout";
   }
   return outcome;
+}
+
+void kill_running_command() {
+  const pid_t group = running_group;
+  if (group > 0) ::kill(-group, SIGKILL);
 }
 
 Result<HandlerOutcome> ShellHandler::run(const WatchEvent& event, unsigned attempt, WatchLog& log) {

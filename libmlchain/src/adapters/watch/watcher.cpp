@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -229,6 +230,9 @@ Result<Watcher::Step> Watcher::step() {
   if (head + 1 < options_.confirmations) return Step::caught_up;
   const std::uint64_t confirmed = head + 1 - options_.confirmations;
   const Position& position = cursor_.position;
+  // A cursor edited to the last block number there is has nothing after it; block + 1 would wrap to 0
+  // and carry the cursor back to the start of the chain.
+  if (!position.log_index && position.block == std::numeric_limits<std::uint64_t>::max()) return Step::caught_up;
   const std::uint64_t from = position.log_index ? position.block : position.block + 1;
   if (from > confirmed) return Step::caught_up;
   const std::uint64_t to = std::min(confirmed, from + range_ - 1);
@@ -322,6 +326,8 @@ Result<WatchSummary> Watcher::run(Cursor cursor) {
     if (stop_.take_health_request()) report_health();
     auto stepped = step();
     if (!stepped) {
+      // The node's call was given up because a stop was asked for: no trouble to report.
+      if (stop_.stop_requested()) break;
       const auto& error = stepped.error();
       const bool node_trouble = error.kind == ErrorKind::remote_unavailable || error.kind == ErrorKind::timeout;
       if (!node_trouble) return error;

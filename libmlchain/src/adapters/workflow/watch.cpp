@@ -70,6 +70,11 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const
   MLCHAIN_TRY(const auto governance, registry.governance_of(target.repo));
   if (governance) cursor.governances = {*governance};
   if (request.from_block) {
+    // A start beyond the head would leave the watcher silent until the chain got there, a typo's lifetime.
+    MLCHAIN_TRY(const std::uint64_t head, registry.rpc().block_number());
+    if (*request.from_block > head + 1)
+      return make_error(ErrorKind::invalid_argument, "--from-block " + std::to_string(*request.from_block) +
+                                                         " is beyond the chain's head, block " + std::to_string(head));
     cursor.position = watch::Position{*request.from_block > 0 ? *request.from_block - 1 : 0, {}, std::nullopt};
     log.write(watch::LogLevel::info, "watching " + target.repo + " from block " + std::to_string(*request.from_block));
   } else {
@@ -94,6 +99,7 @@ Result<std::optional<std::uint64_t>> chain_id_when_reachable(eth::RpcClient& rpc
   for (;;) {
     auto chain_id = rpc.chain_id();
     if (chain_id) return std::optional<std::uint64_t>(*chain_id);
+    if (stop.stop_requested()) return std::optional<std::uint64_t>();
     const auto kind = chain_id.error().kind;
     if (options.once || (kind != ErrorKind::remote_unavailable && kind != ErrorKind::timeout)) return chain_id.error();
     log.write(watch::LogLevel::warning, chain_id.error().message + "; retrying in " +
@@ -132,10 +138,11 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
                       "nothing to do: give --on EVENT=CMD, set watch.<event> in the config, or --evaluate");
 
   // The watcher retries a failed poll itself, with backoff and a log line: a call that hangs must not hold
-  // it (or a SIGTERM) for the client's default minutes.
+  // it for the client's default minutes, nor a watcher asked to stop at all (man/mlchain-watch.1).
   auto rpc_options = eth::rpc_options_for(chain_remote.rpc);
   rpc_options.timeout = std::chrono::seconds(10);
   rpc_options.attempts = 2;
+  rpc_options.cancelled = [&stop] { return stop.stop_requested(); };
   eth::RpcClient rpc(std::move(rpc_options));
   MLCHAIN_TRY(const auto reachable, chain_id_when_reachable(rpc, request.options, stop, log));
   if (!reachable) return watch::WatchSummary{};
@@ -202,8 +209,15 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   const watch::WatchDirectory directory{repository.paths().watch()};
   std::error_code error;
   std::filesystem::create_directories(directory.root, error);
-  if (error)
-    return make_error(ErrorKind::internal, "cannot create " + directory.root.string() + ": " + error.message());
+  if (error) {
+    // Something else in its place is a damaged repository (docs/format.md), not a failure of the watcher.
+    std::error_code ignored;
+    const auto type = std::filesystem::symlink_status(directory.root, ignored).type();
+    if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::directory)
+      return make_error(ErrorKind::corrupt, directory.root.string() + " is not a directory: move it away");
+    return make_error(error == std::errc::permission_denied ? ErrorKind::access_denied : ErrorKind::internal,
+                      "cannot create " + directory.root.string() + ": " + error.message());
+  }
   MLCHAIN_TRY(const auto lock, fs::LockFile::acquire(directory.cursor(), std::chrono::milliseconds(0)));
 
   watch::WatchOptions options = request.options;

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -44,6 +45,8 @@ struct RpcOptions {
   std::chrono::milliseconds timeout{30'000};     // per HTTP request, connection included
   unsigned attempts = 4;                         // tries per call when the transport fails
   std::chrono::milliseconds first_backoff{250};  // doubled after each failed try
+  // Set: asked during each request and before each retry; true gives up the call (remote_unavailable).
+  std::function<bool()> cancelled;
 };
 
 // Options for `url`, with the bearer token from MLCHAIN_RPC_TOKEN when that is set and not empty.

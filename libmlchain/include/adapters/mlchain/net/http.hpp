@@ -66,6 +66,9 @@ struct HttpRequest {
   std::optional<std::chrono::seconds> idle_timeout;
   // Bytes of request and response body moved so far, for progress bars; called often, keep it cheap.
   std::function<void(std::uint64_t sent, std::uint64_t received)> progress;
+  // Asked at least once a second while the transfer runs; true abandons it (remote_unavailable, naming the
+  // URL), so that a process asked to stop does not wait out a node that never answers.
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {

@@ -29,6 +29,11 @@ struct Command {
 // output is the last kept_output_bytes of it. An Error only when it could not be started.
 Result<HandlerOutcome> run_command(const Command& command, const std::function<void(std::string_view)>& on_line);
 
+// Kills (SIGKILL) the process group of the command running now, if one runs. Async-signal-safe: for a
+// watcher told to stop at once, whose event is then delivered again on restart and must not meet the
+// abandoned handler still at work on it.
+void kill_running_command();
+
 class ShellHandler final : public Handler {
  public:
   ShellHandler(std::string command, std::filesystem::path directory,
