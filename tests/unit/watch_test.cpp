@@ -239,10 +239,11 @@ TEST_CASE("watch: three pushes are delivered in chain order, the cursor after ea
   CHECK(pushed.runs[1].event.branch == std::optional<std::string>("dev"));
   CHECK(pushed.runs[2].event.block == 3);
   CHECK(json::parse(pushed.runs[2].event.json)["previous"] == json::parse(pushed.runs[0].event.json)["commit"]);
-  // While each event is handled, the cursor on disk names the one before it; after the last, the last.
+  // While each event is handled, the cursor on disk names the one before it, or the end of the range (here
+  // the first block) that held it; after the last, the last.
   CHECK(pushed.runs[0].cursor_on_disk == rig.start().position);
   CHECK(pushed.runs[1].cursor_on_disk == position_of(first));
-  CHECK(pushed.runs[2].cursor_on_disk == position_of(second));
+  CHECK(pushed.runs[2].cursor_on_disk == watch::Position{second.block_number, second.block_hash, std::nullopt});
   CHECK(rig.on_disk().position == position_of(third));
 
   // A second watcher from the cursor on disk delivers nothing again.
@@ -506,9 +507,10 @@ TEST_CASE("watch: a log the node answers that does not decode is the node's faul
   CHECK(summary.error().kind == ErrorKind::remote_unavailable);
   CHECK(summary.error().message.find("memory://chain") != std::string::npos);
   CHECK(summary.error().message.find(id_of(logs_of(rig.chain, 2)[0])) != std::string::npos);
-  // What came before it is delivered, and the cursor stands after it.
-  CHECK(pushed.ids() == std::vector<std::string>{id_of(logs_of(rig.chain, 1)[0])});
-  CHECK(rig.on_disk().position == position_of(logs_of(rig.chain, 1)[0]));
+  // What came before it is delivered, and the cursor stands after it (at the end of its block's range).
+  const auto before = logs_of(rig.chain, 1)[0];
+  CHECK(pushed.ids() == std::vector<std::string>{id_of(before)});
+  CHECK(rig.on_disk().position == watch::Position{before.block_number, before.block_hash, std::nullopt});
 }
 
 TEST_CASE("watch: with two confirmations an event reorganized away before it was confirmed is never delivered",
@@ -643,7 +645,8 @@ TEST_CASE("watch: a health request writes one line with the position, head, lag 
     return line.message.rfind("health:", 0) == 0;
   });
   REQUIRE(health != rig.log.lines.end());
-  CHECK(health->message == "health: at block 3, head 3, lag 0 blocks, delivered 1, parked 0, last error: none");
+  // Asked during the first range (block 1; ranges start at one block), answered before the next.
+  CHECK(health->message == "health: at block 1, head 3, lag 2 blocks, delivered 1, parked 0, last error: none");
 }
 
 TEST_CASE("watch: an unreachable node is waited for and logged, then the events are delivered", "[watch]") {

@@ -53,7 +53,9 @@ Watcher::Watcher(ChainSource& chain, WatchDirectory directory, std::map<std::str
       log_(log) {
   options_.confirmations = std::max<std::uint64_t>(options_.confirmations, 1);
   options_.max_range = std::max<std::uint64_t>(options_.max_range, 1);
-  range_ = options_.max_range;
+  // Ranges start at one block and double while their answers stay small, so that catching up on a busy
+  // history never holds more than about max_logs_per_range logs at once, however many there are in all.
+  range_ = 1;
 }
 
 std::vector<codec::Address> Watcher::followed() const {

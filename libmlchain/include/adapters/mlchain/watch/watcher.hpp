@@ -34,7 +34,9 @@ struct WatchOptions {
   std::chrono::milliseconds retry_delay{1000};
   std::chrono::milliseconds max_retry_delay{60'000};
   std::chrono::milliseconds max_node_backoff{30'000};
-  std::uint64_t max_range = 2000;  // blocks per eth_getLogs; halved when a node fails one
+  // Blocks per eth_getLogs at most: a range starts at one block, doubles after an answer of at most 1,000
+  // logs, and is halved after a larger one or a failure.
+  std::uint64_t max_range = 2000;
 };
 
 // Asked between steps and during every wait: a stop (SIGTERM, SIGINT) ends the loop once the event in
