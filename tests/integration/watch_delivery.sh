@@ -182,6 +182,9 @@ expect 2 "$MLCHAIN" watch --once
 has "nothing to do" <<< "$err" || fail "no handler: $err"
 expect 2 "$MLCHAIN" watch --on pushed=true --log-format xml --once
 expect 3 "$MLCHAIN" watch nosuch --on pushed=true --once
+# A governance event's handler on a repository with no governance: the log says why nothing will come.
+expect 0 "$MLCHAIN" watch --on promoted=true --once
+has "names no governance for three" <<< "$err" || fail "a promoted handler without governance: $err"
 expect 0 "$MLCHAIN" remote add dead --ipfs "$api" --rpc http://127.0.0.1:1 --registry "$registry" --repo three --chain-id 31337
 expect 4 "$MLCHAIN" watch dead --on pushed=true --once
 expect 2 "$MLCHAIN" watch dead --once

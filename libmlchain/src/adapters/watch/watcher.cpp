@@ -167,7 +167,8 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
   if (!ancestor) {
     const std::uint64_t oldest =
         cursor_.checkpoints.empty() ? cursor_.position.block : cursor_.checkpoints.front().block;
-    ancestor = Position{oldest > 0 ? oldest - 1 : 0, {}, std::nullopt};
+    // Never beyond the head: a chain started afresh (a test node restarted) is read from where it is.
+    ancestor = Position{std::min(oldest > 0 ? oldest - 1 : 0, head), {}, std::nullopt};
     log_.write(LogLevel::error, "reorg deeper than the " + std::to_string(cursor_.checkpoints.size()) +
                                     " blocks the cursor remembers: rewinding to block " +
                                     std::to_string(ancestor->block) + "; events after it may be delivered again");

@@ -223,6 +223,14 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   watch::WatchOptions options = request.options;
   options.confirmations = std::max<std::uint64_t>(request.confirmations.value_or(chain_remote.confirmations), 1);
   MLCHAIN_TRY(auto cursor, start_cursor(directory, target, registry, request, options.confirmations, log));
+  if (cursor.governances.empty()) {
+    for (const auto& [name, handler] : handlers)
+      if (name != "pushed" && name != watch::reverted_event_name) {
+        log.write(watch::LogLevel::warning, "the registry names no governance for " + target.repo + ": " + name +
+                                                " events come once its owner runs mlchain governance deploy");
+        break;
+      }
+  }
   watch::RpcChainSource source(rpc);
   watch::Watcher watcher(source, directory, std::move(handlers), options, core::real_clock(), stop, log);
   return watcher.run(std::move(cursor));
