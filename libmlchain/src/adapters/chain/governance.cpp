@@ -645,6 +645,16 @@ Status record_accepted(Settled settled, const GovernanceSite& site, const std::v
 
 }  // namespace
 
+Status finish_interrupted_governance(repo::Repository& repository, const ChainRemote& remote,
+                                     const ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  Journal journal = journal_of(repository);
+  Transactor transactor = governance_transactor(rpc, journal, remote, options);
+  MLCHAIN_TRY(const auto interrupted, finish_interrupted(repository, remote, transactor, journal));
+  static_cast<void>(interrupted);
+  return {};
+}
+
 Result<SubmitReport> submit_evaluations(repo::Repository& repository, const ChainRemote& remote,
                                         std::span<const SignedEvaluation> evaluations, core::Signer& signer,
                                         const ChainOptions& options) {

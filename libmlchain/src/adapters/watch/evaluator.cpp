@@ -272,6 +272,10 @@ Result<HandlerOutcome> EvaluatorHandler::run(const WatchEvent& event, unsigned a
   MLCHAIN_TRY(const auto round, governance.round());
   if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
     return failed("key " + address_text(me) + " is not an evaluator of round " + std::to_string(round.number));
+  // A watcher killed once its transaction was sent left it in the journal: settled first, its attestation
+  // reads as this evaluation done, and no second result is signed for it (docs/architecture.md, the journal).
+  if (!settings_.out_directory)
+    MLCHAIN_TRY_STATUS(chain::finish_interrupted_governance(repository_, chain_remote_, {}));
   MLCHAIN_TRY(const auto earlier, governance.evaluation_of(commit, me));
   if (earlier && earlier->second == round.number) {
     log.write(LogLevel::info,

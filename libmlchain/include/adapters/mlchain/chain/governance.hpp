@@ -139,6 +139,11 @@ Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec:
 std::string evaluation_file(const SignedEvaluation& evaluation);
 Result<SignedEvaluation> parse_evaluation_file(std::string_view text);
 
+// Settles the remote's governance transactions an earlier run left open (killed once they were sent), so
+// that what they did reads as done on chain before anyone decides whether to do it again.
+Status finish_interrupted_governance(repo::Repository& repository, const ChainRemote& remote,
+                                     const ChainOptions& options);
+
 struct SubmitReport {
   struct Accepted {
     std::size_t index = 0;  // in the input
