@@ -95,3 +95,42 @@ for directory in e1 e1b; do
   [ ! -e "$work/$directory/.mlchain/watch/failed" ] || fail "$directory parked B: $(cat "$work/$directory"/.mlchain/watch/failed/*)"
 done
 echo ok
+
+echo "--out-dir: a restart after the file is written, a file cut short, a round change before relaying"
+cd "$work/a"
+echo "weights C" > weights.bin
+expect 0 "$MLCHAIN" commit -m "candidate C"
+C=$(cat .mlchain/refs/heads/main)
+expect 0 "$MLCHAIN" push
+from=$(cast block-number --rpc-url "$rpc")
+mkdir "$work/results"
+result="$work/results/$C-$(cast to-check-sum-address "$e1").json"
+out_dir_watch() {
+  rm -rf "$work/e1/.mlchain/watch"
+  (cd "$work/e1" && expect 0 as_key "$e1_key" "$MLCHAIN" watch --once --from-block "$from" --retries 0 \
+    --evaluate "echo ran >> $work/runs; $evaluation" --suite "$work/suite" --out-dir "$work/results")
+}
+out_dir_watch
+[ -s "$result" ] || fail "no result file for C: $(ls "$work/results")"
+out_dir_watch
+[ "$(wc -l < "$work/runs")" = 1 ] || fail "C was evaluated again though its result was written"
+head -c 100 "$result" > "$work/cut" && mv "$work/cut" "$result"
+out_dir_watch
+[ "$(wc -l < "$work/runs")" = 2 ] || fail "a result cut short counted as C evaluated"
+expect 0 "$MLCHAIN" submit "$result"
+[ "$(attestations_by "$e1")" = 3 ] || fail "the relayed result of C was not attested"
+# A new round between signing and relaying: the file of the old round is refused, and made again.
+echo "weights D" > weights.bin
+expect 0 "$MLCHAIN" commit -m "candidate D"
+D=$(cat .mlchain/refs/heads/main)
+expect 0 "$MLCHAIN" push
+from=$(cast block-number --rpc-url "$rpc")
+result="$work/results/$D-$(cast to-check-sum-address "$e1").json"
+out_dir_watch
+expect 0 "$MLCHAIN" policy set --evaluator "$e1" --quorum 1
+expect 5 "$MLCHAIN" submit "$result"
+out_dir_watch
+[ "$(wc -l < "$work/runs")" = 4 ] || fail "D was not evaluated again in the new round"
+expect 0 "$MLCHAIN" submit "$result"
+[ "$(attestations_by "$e1")" = 4 ] || fail "D's result of the new round was not attested"
+echo ok

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -263,13 +264,27 @@ Result<HandlerOutcome> EvaluatorHandler::run(const WatchEvent& event, unsigned a
   const codec::Cid& commit = *event.commit;
   const codec::Address me = signer_->address();
   const std::string result_name = commit.to_string() + "-" + address_text(me) + ".json";
-  if (settings_.out_directory && std::filesystem::exists(*settings_.out_directory / result_name)) {
-    log.write(LogLevel::info, "already evaluated: " + (*settings_.out_directory / result_name).string(), event.id);
-    return HandlerOutcome{true, {}, {}};
-  }
   eth::RpcClient rpc(eth::rpc_options_for(chain_remote_.rpc));
   chain::GovernanceClient governance(rpc, chain_remote_);
   MLCHAIN_TRY(const auto round, governance.round());
+  if (settings_.out_directory) {
+    // Only a whole result of this round is this evaluation done: a file cut short (its writer killed, a
+    // disk full) or signed before the evaluator set changed would be refused, so it is made again.
+    const auto file = *settings_.out_directory / result_name;
+    if (std::ifstream stream{file}) {
+      const std::string text{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+      const auto earlier = chain::parse_evaluation_file(text);
+      if (earlier && earlier->round == round.number && earlier->commit == commit) {
+        log.write(LogLevel::info, "already evaluated: " + file.string(), event.id);
+        return HandlerOutcome{true, {}, {}};
+      }
+      log.write(LogLevel::warning,
+                file.string() + " is not a result of round " + std::to_string(round.number) + " (" +
+                    (earlier ? "round " + std::to_string(earlier->round) : earlier.error().message) +
+                    "): evaluating again",
+                event.id);
+    }
+  }
   if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
     return failed("key " + address_text(me) + " is not an evaluator of round " + std::to_string(round.number));
   // A watcher killed once its transaction was sent left it in the journal: settled first, its attestation
@@ -344,6 +359,22 @@ Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const
   auto metrics = parse_metrics_object(printed);
   if (!metrics) return failed("the evaluation printed no usable metrics: " + metrics.error().message);
 
+  if (!settings_.out_directory) {
+    // Another watcher with this key (another directory, another machine) may have attested the commit while
+    // this evaluation ran: a second result would be a second attestation of one evaluation. What is left is
+    // the moment between this read and the signature, where both sign one EAS nonce and one is refused.
+    eth::RpcClient rpc(eth::rpc_options_for(chain_remote_.rpc));
+    chain::GovernanceClient governance(rpc, chain_remote_);
+    MLCHAIN_TRY(const auto round, governance.round());
+    MLCHAIN_TRY(const auto earlier, governance.evaluation_of(commit, signer_->address()));
+    if (earlier && earlier->second == round.number) {
+      log.write(LogLevel::info,
+                "attested meanwhile by another watcher with this key: " + codec::to_0x_hex(earlier->first) +
+                    ", nothing signed",
+                event.id);
+      return HandlerOutcome{true, {}, {}};
+    }
+  }
   const auto deadline = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                                        std::chrono::system_clock::now().time_since_epoch())
                                                        .count()) +
