@@ -134,3 +134,18 @@ out_dir_watch
 expect 0 "$MLCHAIN" submit "$result"
 [ "$(attestations_by "$e1")" = 4 ] || fail "D's result of the new round was not attested"
 echo ok
+
+echo "--out-dir: two candidates signed before a relayer submits both"
+cd "$work/a"
+from=$(($(cast block-number --rpc-url "$rpc") + 1))
+for candidate in E F; do
+  echo "weights $candidate" > weights.bin
+  expect 0 "$MLCHAIN" commit -m "candidate $candidate"
+  expect 0 "$MLCHAIN" push
+done
+rm -f "$work"/results/*
+out_dir_watch
+[ "$(find "$work/results" -name '*.json' | wc -l)" = 2 ] || fail "E and F were not both signed: $(ls "$work/results")"
+expect 0 "$MLCHAIN" submit "$work"/results/*.json
+[ "$(attestations_by "$e1")" = 6 ] || fail "E and F were not both attested: $out"
+echo ok

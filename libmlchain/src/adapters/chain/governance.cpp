@@ -477,7 +477,8 @@ Result<Settled> set_stage_policy(repo::Repository& repository, const ChainRemote
 
 Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec::Cid& commit, const codec::Cid& suite,
                                          std::vector<std::pair<std::string, codec::I256>> metrics,
-                                         std::uint64_t deadline, core::Signer& signer) {
+                                         std::uint64_t deadline, core::Signer& signer,
+                                         std::optional<codec::U256> lowest_nonce) {
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   GovernanceClient client(rpc, remote);
   MLCHAIN_TRY(const auto site, client.locate());
@@ -509,7 +510,7 @@ Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec:
   request.ref_uid = round.uid;
   request.data = std::move(data);
   request.attester = evaluator;
-  request.nonce = nonce;
+  request.nonce = lowest_nonce && *lowest_nonce > nonce ? *lowest_nonce : nonce;
   request.deadline = deadline;
   MLCHAIN_TRY(const auto digest, eas::attest_digest(request, site.chain_id, site.eas));
   MLCHAIN_TRY(signed_evaluation.attestation.signature, signer.sign_digest(digest));
@@ -698,9 +699,19 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   std::vector<eas::SignedAttestation> batch;
   std::vector<std::size_t> batch_index;
   std::vector<std::size_t> nonce_used;
+  // EAS takes an attester's nonces one after the other: results signed ahead (an evaluator writing several
+  // to --out-dir before a relayer comes) are tried in nonce order, each after the ones already kept.
+  std::stable_sort(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) {
+    const auto& left = evaluations[a].attestation.request;
+    const auto& right = evaluations[b].attestation.request;
+    return std::tie(left.attester, left.nonce) < std::tie(right.attester, right.nonce);
+  });
   for (const auto i : candidates) {
     const auto& evaluation = evaluations[i];
-    MLCHAIN_TRY(const Bytes calldata, eas::attest_by_delegation_calldata(evaluation.attestation));
+    std::vector<eas::SignedAttestation> trial = batch;
+    trial.push_back(evaluation.attestation);
+    MLCHAIN_TRY(const Bytes calldata, batch.empty() ? eas::attest_by_delegation_calldata(evaluation.attestation)
+                                                    : eas::multi_attest_by_delegation_calldata(trial));
     MLCHAIN_TRY(auto reply,
                 rpc.call(eth::CallRequest{signer.address(), site.eas, calldata, std::nullopt, std::nullopt}));
     if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {

@@ -268,21 +268,26 @@ Result<HandlerOutcome> EvaluatorHandler::run(const WatchEvent& event, unsigned a
   chain::GovernanceClient governance(rpc, chain_remote_);
   MLCHAIN_TRY(const auto round, governance.round());
   if (settings_.out_directory) {
-    // Only a whole result of this round is this evaluation done: a file cut short (its writer killed, a
-    // disk full) or signed before the evaluator set changed would be refused, so it is made again.
+    // Only a whole, unspent result of this round is this evaluation done: a file cut short (its writer
+    // killed, a disk full), signed before the evaluator set changed, or whose EAS nonce another result used
+    // would be refused, so it is made again.
     const auto file = *settings_.out_directory / result_name;
     if (std::ifstream stream{file}) {
       const std::string text{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
-      const auto earlier = chain::parse_evaluation_file(text);
-      if (earlier && earlier->round == round.number && earlier->commit == commit) {
-        log.write(LogLevel::info, "already evaluated: " + file.string(), event.id);
-        return HandlerOutcome{true, {}, {}};
+      auto earlier = chain::parse_evaluation_file(text);
+      if (earlier && (earlier->round != round.number || earlier->commit != commit))
+        earlier = make_error(ErrorKind::invalid_input, "signed in round " + std::to_string(earlier->round));
+      if (earlier) {
+        MLCHAIN_TRY(const auto next_nonce, governance.nonce(me));
+        MLCHAIN_TRY(const auto attested, governance.evaluation_of(commit, me));
+        if (earlier->attestation.request.nonce >= next_nonce || (attested && attested->second == round.number)) {
+          log.write(LogLevel::info, "already evaluated: " + file.string(), event.id);
+          return HandlerOutcome{true, {}, {}};
+        }
+        earlier = make_error(ErrorKind::invalid_input, "its EAS nonce was used by another result");
       }
-      log.write(LogLevel::warning,
-                file.string() + " is not a result of round " + std::to_string(round.number) + " (" +
-                    (earlier ? "round " + std::to_string(earlier->round) : earlier.error().message) +
-                    "): evaluating again",
-                event.id);
+      log.write(LogLevel::warning, file.string() + " is not a result to relay (" + earlier.error().message +
+                                       "): evaluating again", event.id);
     }
   }
   if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
@@ -303,6 +308,33 @@ Result<HandlerOutcome> EvaluatorHandler::run(const WatchEvent& event, unsigned a
   if (!anchored) return failed("the registry does not anchor " + commit.to_string() + " in " + chain_remote_.repo);
   MLCHAIN_TRY(auto scratch, ScratchDirectory::make());
   return evaluate(event, commit, attempt, scratch.path(), log);
+}
+
+// EAS takes an attester's nonces one after the other: results of several candidates written to --out-dir
+// before a relayer submits them must each hold the next one, not all the chain's current one.
+Result<std::optional<codec::U256>> EvaluatorHandler::next_unrelayed_nonce(const codec::Cid& commit) const {
+  if (!settings_.out_directory) return std::optional<codec::U256>{};
+  const std::string suffix = "-" + address_text(signer_->address()) + ".json";
+  const std::string own_name = commit.to_string() + suffix;
+  eth::RpcClient rpc(eth::rpc_options_for(chain_remote_.rpc));
+  chain::GovernanceClient governance(rpc, chain_remote_);
+  MLCHAIN_TRY(const auto round, governance.round());
+  std::optional<codec::U256> next;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(*settings_.out_directory, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name == own_name || name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+    std::ifstream stream{entry.path()};
+    const std::string text{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+    const auto other = chain::parse_evaluation_file(text);
+    // A result of another round is refused when relayed: the nonce it holds stays free.
+    if (!other || other->repo != chain_remote_.repo || other->round != round.number) continue;
+    auto after = other->attestation.request.nonce.checked_add(codec::U256(1));
+    if (after && (!next || *after > *next)) next = *after;
+  }
+  if (error)
+    return make_error(ErrorKind::internal, "cannot read " + settings_.out_directory->string() + ": " + error.message());
+  return next;
 }
 
 Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const codec::Cid& commit, unsigned attempt,
@@ -379,8 +411,9 @@ Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const
                                                        std::chrono::system_clock::now().time_since_epoch())
                                                        .count()) +
                         evaluation_valid_seconds;
-  MLCHAIN_TRY(const auto signed_evaluation,
-              chain::sign_evaluation(chain_remote_, commit, settings_.suite, *metrics, deadline, *signer_));
+  MLCHAIN_TRY(const auto lowest_nonce, next_unrelayed_nonce(commit));
+  MLCHAIN_TRY(const auto signed_evaluation, chain::sign_evaluation(chain_remote_, commit, settings_.suite, *metrics,
+                                                                   deadline, *signer_, lowest_nonce));
   const std::string summary = eth::governance::metrics_text(*metrics);
   if (settings_.out_directory) {
     const auto file =

@@ -127,11 +127,13 @@ struct SignedEvaluation {
 };
 
 // Signs an evaluation of `commit` with `suite` for the remote's repository: reads the governance, its
-// current round and the signer's EAS nonce from the chain; checks that the commit is anchored and that the
+// current round and the signer's EAS nonce from the chain (or `lowest_nonce` when higher: results signed
+// before and not yet submitted hold the ones in between); checks that the commit is anchored and that the
 // signer is an evaluator of the round (refused_by_contract otherwise: nothing is signed that would be refused).
 Result<SignedEvaluation> sign_evaluation(const ChainRemote& remote, const codec::Cid& commit, const codec::Cid& suite,
                                          std::vector<std::pair<std::string, codec::I256>> metrics,
-                                         std::uint64_t deadline, core::Signer& signer);
+                                         std::uint64_t deadline, core::Signer& signer,
+                                         std::optional<codec::U256> lowest_nonce = std::nullopt);
 
 // The file `mlchain evaluate --out` writes (docs/format.md "Evaluation files"), and reading one back: the
 // typed data must be the one the fields give, and the signature must recover to its signer (invalid_input /

@@ -52,6 +52,7 @@ class EvaluatorHandler final : public Handler {
   std::string describe() const override;
 
  private:
+  Result<std::optional<codec::U256>> next_unrelayed_nonce(const codec::Cid& commit) const;
   Result<HandlerOutcome> evaluate(const WatchEvent& event, const codec::Cid& commit, unsigned attempt,
                                   const std::filesystem::path& scratch, WatchLog& log);
   repo::Repository& repository_;
