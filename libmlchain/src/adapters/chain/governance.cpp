@@ -753,6 +753,9 @@ Result<SubmitReport> submit_evaluations(repo::Repository& repository, const Chai
   MLCHAIN_TRY(Bytes data, eas::multi_attest_by_delegation_calldata(batch));
   MLCHAIN_TRY(auto settled, send(repository, remote, "submit", site.eas, std::move(data), signer, options));
   MLCHAIN_TRY_STATUS(record_accepted(std::move(settled), site, batch_index, rpc, report));
+  // Reported in the order given, whatever order the nonces asked of the transaction.
+  std::sort(report.accepted.begin(), report.accepted.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
   return report;
 }
 
