@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# mlchain watch in evaluator mode against crashes, on one anvil and one js-ipfs daemon (tests/peers): kill -9
-# of an evaluator watcher while its evaluation runs and while its transaction waits to be mined; after the
-# restart the evaluation is attested once, the journal settles the sent transaction and no second one is signed.
+# mlchain watch in evaluator mode against crashes and relayers, on one anvil and one js-ipfs daemon
+# (tests/peers): kill -9 while the evaluation runs, and while its transaction waits to be mined (anvil's
+# automine off): after the restart the journal settles that transaction, the candidate is attested once and
+# not parked, and no second transaction is signed; two watchers with one key in two directories attest a
+# candidate once; --out-dir: a restart after the file is written does not evaluate again, a file cut short
+# or signed before a round change is made again, and results of two candidates signed before a relayer comes
+# hold consecutive EAS nonces that one `mlchain submit` relays together.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
