@@ -15,25 +15,7 @@ make_workspace
 source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/governance.sh"
 
-watchers=()
-stop_watchers() { for pid in "${watchers[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
-at_exit stop_watchers
-
-# wait_for SECONDS COMMAND…: until COMMAND succeeds, or fail after SECONDS.
-wait_for() {
-  local limit=$1
-  shift
-  for _ in $(seq $((limit * 10))); do "$@" && return 0; sleep 0.1; done
-  fail "waited ${limit}s for: $*"
-}
-# watch_in_background LOG ARGS…: a watcher of the repository in the current directory; its pid in $watcher.
-watch_in_background() {
-  local log=$1
-  shift
-  "$MLCHAIN" watch "$@" 2>"$log" &
-  watcher=$!
-  watchers+=("$watcher")
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/watch.sh"
 # stopped_within SECONDS PID: waits for PID to end; its exit code in $code.
 stopped_within() {
   local limit=$1 pid=$2
@@ -43,7 +25,6 @@ stopped_within() {
   code=$?
   set -e
 }
-logged() { [ -f "$1" ] && has "$2" < "$1"; }
 longest_line() { awk '{ if (length($0) > longest) longest = length($0) } END { print longest + 0 }' "$1"; }
 
 start_anvil

@@ -13,25 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/governance.sh"
 cast() { "$MLCHAIN_PEERS/node_modules/.bin/cast" "$@"; }
 
-watchers=()
-stop_watchers() { for pid in "${watchers[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
-at_exit stop_watchers
-
-wait_for() {
-  local limit=$1
-  shift
-  for _ in $(seq $((limit * 10))); do "$@" && return 0; sleep 0.1; done
-  tail -n 5 "$work"/*.log >&2
-  fail "waited ${limit}s for: $*"
-}
-watch_in_background() {
-  local log=$1
-  shift
-  "$MLCHAIN" watch "$@" 2>"$log" &
-  watcher=$!
-  watchers+=("$watcher")
-}
-logged() { [ -f "$1" ] && has "$2" < "$1"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/watch.sh"
 # attestations_by ADDRESS: how many Attested events EAS logged for ADDRESS as attester.
 attestations_by() {
   cast logs --rpc-url "$rpc" --from-block 0 --address "$eas" 'Attested(address,address,bytes32,bytes32)' --json |
