@@ -113,6 +113,67 @@ Result<std::optional<std::uint64_t>> chain_id_when_reachable(eth::RpcClient& rpc
   }
 }
 
+// `.mlchain/watch/`, created when absent.
+Status make_watch_directory(const watch::WatchDirectory& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory.root, error);
+  if (!error) return {};
+  // Something else in its place is a damaged repository (docs/format.md), not a failure of the watcher.
+  std::error_code ignored;
+  const auto type = std::filesystem::symlink_status(directory.root, ignored).type();
+  if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::directory)
+    return make_error(ErrorKind::corrupt, directory.root.string() + " is not a directory: move it away");
+  return make_error(error == std::errc::permission_denied ? ErrorKind::access_denied : ErrorKind::internal,
+                    "cannot create " + directory.root.string() + ": " + error.message());
+}
+
+// Evaluator mode's handler of `pushed`, once what it needs holds: the suite (on the node when given by
+// CID), the key, which must be an evaluator of the current round, and the --out-dir.
+Result<std::unique_ptr<watch::Handler>> evaluator_handler(
+    repo::Repository& repository, const remote::Remote& remote, const chain::ChainRemote& chain_remote,
+    eth::RpcClient& rpc, const WatchRequest& request,
+    const std::vector<std::pair<std::string, std::string>>& environment, watch::WatchLog& log) {
+  const WatchEvaluation& evaluation = *request.evaluation;
+  MLCHAIN_TRY(const auto suite, watch::resolve_suite(evaluation.suite));
+  if (!suite.second) {
+    // Asked once here (block/stat never searches the network): a suite the node lacks would otherwise
+    // stall every evaluation until the node's timeout, then park it.
+    MLCHAIN_TRY(auto node, remote::open_node(remote::NodeAddress{remote.ipfs, remote.gateway}));
+    auto held = node->has_block(suite.first);
+    if (held && !*held)
+      return make_error(ErrorKind::not_found, "suite " + suite.first.to_string() + " is not on " + node->url() +
+                                                  ": add it there (ipfs add -r --cid-version 1) or give --suite DIR");
+    if (!held && held.error().kind != ErrorKind::unsupported) return held.error();
+  }
+  MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
+  chain::GovernanceClient governance(rpc, chain_remote);
+  MLCHAIN_TRY(const auto round, governance.round());
+  const auto me = signer.signer->address();
+  if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
+    return make_error(ErrorKind::refused_by_contract, signer.description + " (" + codec::to_checksum_address(me) +
+                                                          ") is not an evaluator of round " +
+                                                          std::to_string(round.number) + " of " + chain_remote.repo +
+                                                          ": the owner adds it with mlchain policy set --evaluator");
+  watch::EvaluatorSettings settings;
+  settings.command = evaluation.command;
+  settings.suite = suite.first;
+  settings.suite_directory = suite.second;
+  settings.branch = evaluation.branch;
+  if (evaluation.out_directory) {
+    std::error_code error;
+    std::filesystem::create_directories(*evaluation.out_directory, error);
+    if (error)
+      return make_error(ErrorKind::invalid_argument,
+                        "--out-dir " + evaluation.out_directory->string() + ": " + error.message());
+    settings.out_directory = std::filesystem::absolute(*evaluation.out_directory);
+  }
+  log.write(watch::LogLevel::info, "evaluating pushes of " + evaluation.branch + " as " +
+                                       codec::to_checksum_address(me) + " with suite " + suite.first.to_string());
+  return std::unique_ptr<watch::Handler>(std::make_unique<watch::EvaluatorHandler>(
+      repository, chain_remote, remote::NodeAddress{remote.ipfs, remote.gateway}, std::move(settings), signer.signer,
+      environment));
+}
+
 }  // namespace
 
 Result<std::pair<std::string, std::string>> parse_handler(std::string_view text) {
@@ -166,58 +227,12 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
     if (handlers.contains("pushed"))
       return make_error(ErrorKind::invalid_argument,
                         "--evaluate handles pushed events itself: drop the pushed handler (--on or watch.pushed)");
-    MLCHAIN_TRY(const auto suite, watch::resolve_suite(request.evaluation->suite));
-    if (!suite.second) {
-      // Asked once here (block/stat never searches the network): a suite the node lacks would otherwise
-      // stall every evaluation until the node's timeout, then park it.
-      MLCHAIN_TRY(auto node, remote::open_node(remote::NodeAddress{remote.ipfs, remote.gateway}));
-      auto held = node->has_block(suite.first);
-      if (held && !*held)
-        return make_error(ErrorKind::not_found, "suite " + suite.first.to_string() + " is not on " + node->url() +
-                                                    ": add it there (ipfs add -r --cid-version 1) or give --suite DIR");
-      if (!held && held.error().kind != ErrorKind::unsupported) return held.error();
-    }
-    MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
-    chain::GovernanceClient governance(rpc, chain_remote);
-    MLCHAIN_TRY(const auto round, governance.round());
-    const auto me = signer.signer->address();
-    if (std::find(round.evaluators.begin(), round.evaluators.end(), me) == round.evaluators.end())
-      return make_error(ErrorKind::refused_by_contract, signer.description + " (" + codec::to_checksum_address(me) +
-                                                            ") is not an evaluator of round " +
-                                                            std::to_string(round.number) + " of " + chain_remote.repo +
-                                                            ": the owner adds it with mlchain policy set --evaluator");
-    watch::EvaluatorSettings settings;
-    settings.command = request.evaluation->command;
-    settings.suite = suite.first;
-    settings.suite_directory = suite.second;
-    settings.branch = request.evaluation->branch;
-    if (request.evaluation->out_directory) {
-      std::error_code error;
-      std::filesystem::create_directories(*request.evaluation->out_directory, error);
-      if (error)
-        return make_error(ErrorKind::invalid_argument,
-                          "--out-dir " + request.evaluation->out_directory->string() + ": " + error.message());
-      settings.out_directory = std::filesystem::absolute(*request.evaluation->out_directory);
-    }
-    owned.push_back(std::make_unique<watch::EvaluatorHandler>(repository, chain_remote,
-                                                              remote::NodeAddress{remote.ipfs, remote.gateway},
-                                                              std::move(settings), signer.signer, environment));
+    MLCHAIN_TRY(auto evaluator, evaluator_handler(repository, remote, chain_remote, rpc, request, environment, log));
+    owned.push_back(std::move(evaluator));
     handlers["pushed"] = owned.back().get();
-    log.write(watch::LogLevel::info, "evaluating pushes of " + request.evaluation->branch + " as " +
-                                         codec::to_checksum_address(me) + " with suite " + suite.first.to_string());
   }
   const watch::WatchDirectory directory{repository.paths().watch()};
-  std::error_code error;
-  std::filesystem::create_directories(directory.root, error);
-  if (error) {
-    // Something else in its place is a damaged repository (docs/format.md), not a failure of the watcher.
-    std::error_code ignored;
-    const auto type = std::filesystem::symlink_status(directory.root, ignored).type();
-    if (type != std::filesystem::file_type::not_found && type != std::filesystem::file_type::directory)
-      return make_error(ErrorKind::corrupt, directory.root.string() + " is not a directory: move it away");
-    return make_error(error == std::errc::permission_denied ? ErrorKind::access_denied : ErrorKind::internal,
-                      "cannot create " + directory.root.string() + ": " + error.message());
-  }
+  MLCHAIN_TRY_STATUS(make_watch_directory(directory));
   MLCHAIN_TRY(const auto lock, fs::LockFile::acquire(directory.cursor(), std::chrono::milliseconds(0)));
 
   watch::WatchOptions options = request.options;
