@@ -92,31 +92,27 @@ std::string_view level_name(watch::LogLevel level) {
   return "info";
 }
 
-std::string now_text() {
-  return util::utc_timestamp(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
-}
-
 // One line per entry on stderr: "TIME LEVEL [EVENT-ID] message", or one JSON object per line.
 class StreamLog final : public watch::WatchLog {
  public:
   StreamLog(std::ostream& stream, bool as_json) : stream_(stream), json_(as_json) {}
   void write(watch::LogLevel level, std::string_view message, std::string_view event_id) override {
     if (json_) {
-      json entry{{"time", now_text()}, {"level", level_name(level)}, {"message", message}};
+      json entry{{"time", util::utc_timestamp_now()}, {"level", level_name(level)}, {"message", message}};
       if (!event_id.empty()) entry["event_id"] = event_id;
       emit(entry.dump(-1, ' ', false, json::error_handler_t::replace));
       return;
     }
-    emit(now_text() + " " + std::string(level_name(level)) +
+    emit(util::utc_timestamp_now() + " " + std::string(level_name(level)) +
          (event_id.empty() ? std::string() : " [" + std::string(event_id) + "]") + " " + std::string(message));
   }
   void output(std::string_view event_id, std::string_view line) override {
     if (json_) {
-      json entry{{"time", now_text()}, {"level", "info"}, {"event_id", event_id}, {"output", line}};
+      json entry{{"time", util::utc_timestamp_now()}, {"level", "info"}, {"event_id", event_id}, {"output", line}};
       emit(entry.dump(-1, ' ', false, json::error_handler_t::replace));
       return;
     }
-    emit(now_text() + " output [" + std::string(event_id) + "] " + std::string(line));
+    emit(util::utc_timestamp_now() + " output [" + std::string(event_id) + "] " + std::string(line));
   }
 
  private:

@@ -25,22 +25,30 @@ bool covered(const Position& position, std::uint64_t block, std::uint64_t log_in
   return !position.log_index || log_index <= *position.log_index;
 }
 
-std::string seconds_text(milliseconds duration) {
-  const auto tenths = duration.count() / 100;
-  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
-}
-
 // The handler registered for `name`, or null: an event without one is passed over.
 Handler* handler_for(const std::map<std::string, Handler*>& handlers, std::string_view name) {
   const auto found = handlers.find(std::string(name));
   return found == handlers.end() ? nullptr : found->second;
 }
 
-std::string now_text() {
-  return util::utc_timestamp(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
+}  // namespace
+
+std::string seconds_text(milliseconds duration) {
+  const auto tenths = duration.count() / 100;
+  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
 }
 
-}  // namespace
+bool wait_unless_stopped(core::Clock& clock, StopSignal& stop, milliseconds duration,
+                         const std::function<void()>& between) {
+  const auto end = clock.now() + duration;
+  for (;;) {
+    if (stop.stop_requested()) return false;
+    if (between) between();
+    const auto now = clock.now();
+    if (now >= end) return true;
+    clock.sleep_for(std::min<milliseconds>(milliseconds(100), std::chrono::duration_cast<milliseconds>(end - now)));
+  }
+}
 
 Watcher::Watcher(ChainSource& chain, WatchDirectory directory, std::map<std::string, Handler*> handlers,
                  WatchOptions options, core::Clock& clock, StopSignal& stop, WatchLog& log)
@@ -65,14 +73,9 @@ std::vector<codec::Address> Watcher::followed() const {
 }
 
 bool Watcher::wait(milliseconds duration) {
-  const auto end = clock_.now() + duration;
-  for (;;) {
-    if (stop_.stop_requested()) return false;
+  return wait_unless_stopped(clock_, stop_, duration, [this] {
     if (stop_.take_health_request()) report_health();
-    const auto now = clock_.now();
-    if (now >= end) return true;
-    clock_.sleep_for(std::min<milliseconds>(milliseconds(100), std::chrono::duration_cast<milliseconds>(end - now)));
-  }
+  });
 }
 
 void Watcher::report_health() {
@@ -90,7 +93,7 @@ void Watcher::report_health() {
 Status Watcher::write_status(std::optional<std::uint64_t> head, const std::string& last_error) {
   json document{
       {"pid", static_cast<long>(::getpid())},
-      {"updated", now_text()},
+      {"updated", util::utc_timestamp_now()},
       {"repo", cursor_.target.repo},
       {"block", cursor_.position.block},
       {"log_index", cursor_.position.log_index ? json(*cursor_.position.log_index) : json(nullptr)},
@@ -109,8 +112,9 @@ Status Watcher::park(const WatchEvent& event, const Handler& handler, unsigned a
   std::filesystem::create_directories(directory_.failed(), error);
   if (error)
     return make_error(ErrorKind::internal, "cannot create " + directory_.failed().string() + ": " + error.message());
-  const json document{{"event", json::parse(event.json)}, {"handler", handler.describe()}, {"attempts", attempts},
-                      {"failure", last.failure},          {"output", last.output},         {"parked", now_text()}};
+  const json document{
+      {"event", json::parse(event.json)}, {"handler", handler.describe()}, {"attempts", attempts},
+      {"failure", last.failure},          {"output", last.output},         {"parked", util::utc_timestamp_now()}};
   const auto file = directory_.failed() /
                     (std::to_string(event.block) + "-" + std::to_string(event.log_index) + "-" + event.name + ".json");
   const std::string text = document.dump(1) + "\n";

@@ -94,7 +94,6 @@ Result<watch::Cursor> start_cursor(const watch::WatchDirectory& directory, const
 // Nothing when a stop came while waiting.
 Result<std::optional<std::uint64_t>> chain_id_when_reachable(eth::RpcClient& rpc, const watch::WatchOptions& options,
                                                              watch::StopSignal& stop, watch::WatchLog& log) {
-  auto& clock = core::real_clock();
   std::chrono::milliseconds backoff = options.poll;
   for (;;) {
     auto chain_id = rpc.chain_id();
@@ -102,13 +101,8 @@ Result<std::optional<std::uint64_t>> chain_id_when_reachable(eth::RpcClient& rpc
     if (stop.stop_requested()) return std::optional<std::uint64_t>();
     const auto kind = chain_id.error().kind;
     if (options.once || (kind != ErrorKind::remote_unavailable && kind != ErrorKind::timeout)) return chain_id.error();
-    log.write(watch::LogLevel::warning, chain_id.error().message + "; retrying in " +
-                                            std::to_string(backoff.count() / 1000) + "." +
-                                            std::to_string(backoff.count() / 100 % 10) + " s");
-    for (const auto end = clock.now() + backoff; clock.now() < end;) {
-      if (stop.stop_requested()) return std::optional<std::uint64_t>();
-      clock.sleep_for(std::chrono::milliseconds(100));
-    }
+    log.write(watch::LogLevel::warning, chain_id.error().message + "; retrying in " + watch::seconds_text(backoff));
+    if (!watch::wait_unless_stopped(core::real_clock(), stop, backoff)) return std::optional<std::uint64_t>();
     backoff = std::min(backoff * 2, options.max_node_backoff);
   }
 }

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,14 @@ class StopSignal {
   virtual bool stop_requested() = 0;
   virtual bool take_health_request() = 0;
 };
+
+// Sleeps on `clock` up to `duration` in slices of at most 100 ms, calling `between` (if set) before each;
+// false when `stop` asked meanwhile. What the loop and anything waiting before it (the first answer of the
+// node) wait with.
+bool wait_unless_stopped(core::Clock& clock, StopSignal& stop, std::chrono::milliseconds duration,
+                         const std::function<void()>& between = {});
+// "1.5 s": a delay as the log says it.
+std::string seconds_text(std::chrono::milliseconds duration);
 
 // `.mlchain/watch/`: cursor.json, status.json and failed/ (docs/format.md "Watch directory").
 struct WatchDirectory {

@@ -2,6 +2,7 @@
 // Times as the CLI and the library print them (docs/architecture.md, "util"): header-only, no other
 // mlchain header.
 
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <string>
@@ -17,6 +18,11 @@ inline std::string utc_timestamp(std::int64_t seconds) {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
   return text;
+}
+
+// The current time in that form.
+inline std::string utc_timestamp_now() {
+  return utc_timestamp(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()));
 }
 
 }  // namespace mlchain::util
