@@ -12,7 +12,7 @@ mode=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(g++ cmake make pkg-config libcli11-dev libgit2-dev libssl-dev nlohmann-json3-dev
-          libcurl4-openssl-dev catch2 libsecp256k1-dev)
+          libcurl4-openssl-dev catch2 libsecp256k1-dev libsqlite3-dev)
 case "$mode" in
   build) ;;
   peers) packages+=(nodejs npm python3) ;;

@@ -1,7 +1,7 @@
-// Compiles mlchain's contracts (MlchainRegistry.sol, MlchainGovernance.sol) with the solc pinned in
+// Compiles mlchain's contracts (MlchainRegistry.sol, MlchainGovernance.sol, MlchainCatalogue.sol) with the solc pinned in
 // tests/peers and writes the artifacts that mlchain embeds (the build needs no compiler and no network).
 //
-//   node contracts/compile.mjs                     writes contracts/MlchainRegistry.json and MlchainGovernance.json
+//   node contracts/compile.mjs                     writes contracts/<Contract>.json for each of them
 //   node contracts/compile.mjs CONTRACT OUTPUT     writes CONTRACT's artifact to OUTPUT (to compare it)
 //
 // The output is a function of the source text and the settings below only: the source enters the
@@ -22,6 +22,7 @@ const pinnedVersion = '0.8.28+commit.7893614a';
 const contracts = [
   { contractName: 'MlchainRegistry', sources: ['MlchainRegistry.sol'] },
   { contractName: 'MlchainGovernance', sources: ['MlchainGovernance.sol', 'GovernanceInterfaces.sol'] },
+  { contractName: 'MlchainCatalogue', sources: ['MlchainCatalogue.sol'] },
 ];
 // paris: the last EVM version without PUSH0, which some L2s and older chains still reject.
 const baseSettings = {

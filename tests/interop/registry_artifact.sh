@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The committed contract artifacts (contracts/MlchainRegistry.json and contracts/MlchainGovernance.json,
-# embedded in the binary) are what the pinned solc makes of the committed sources: compile each again into
+# The committed contract artifacts (contracts/MlchainRegistry.json, MlchainGovernance.json and
+# MlchainCatalogue.json, embedded in the binary) are what the pinned solc makes of the committed sources: compile each again into
 # a temporary file with contracts/compile.mjs and compare byte for byte.
 set -euo pipefail
 : "${MLCHAIN_PEERS:?path to tests/peers}" "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/../integration/lib/expect.sh"
 make_workspace
 
-for contract in MlchainRegistry MlchainGovernance; do
+for contract in MlchainRegistry MlchainGovernance MlchainCatalogue; do
   committed="$MLCHAIN_SOURCE_DIR/contracts/$contract.json"
   node "$MLCHAIN_SOURCE_DIR/contracts/compile.mjs" "$contract" "$work/$contract.json"
   echo "compare: $committed"
