@@ -278,6 +278,9 @@ same "Updated data (licence, tags, private)" "$(decoded "string,string,$terms_ty
 same "listingOf(tiny-mlp) listed, published at, purchases" \
   "$("$cast" call "$catalogue" "$listing_of_sig" tiny-mlp --json | json "' '.join(str(x).lower() for x in (d[0][3], d[0][4], d[0][6]))")" \
   "true $published_block 1"
+send "$stranger_key" "$catalogue" "buy(string)" tiny-mlp --value "$price"
+buy_again_gas=$(gas_used)
+same "purchases of tiny-mlp after a second buyer" "$("$cast" call "$catalogue" "$listing_of_sig" tiny-mlp --json | json "d[0][6]")" 2
 
 echo "a timed grant extends from its end, or from now once it expired"
 day=86400
@@ -395,8 +398,9 @@ owed=$(py "sum(int(x.split()[0]) for x in a)" "$(credited "$owner")" "$(credited
 same "the catalogue holds exactly what it owes" "$(balance "$catalogue")" "$owed"
 
 echo "gas"
-echo "  deployment: $deployment_gas"
-echo "  publish (3 payees, 2 tags): $publish_gas"
-echo "  buy (3 payees): $buy_gas"
-echo "  withdraw: $withdraw_gas"
+echo "  deployment of the catalogue: $deployment_gas"
+echo "  publish (3 payees, 2 tags, a 36-byte card, no duration): $publish_gas"
+echo "  buy (3 payees, first purchase: every slot new): $buy_gas"
+echo "  buy (3 payees, a later purchase: payees credited before): $buy_again_gas"
+echo "  withdraw (a payee's whole balance): $withdraw_gas"
 echo "catalogue contract: all checks passed"
