@@ -273,8 +273,8 @@ updated_terms="($card,Apache-2.0,[vision],true,$price,0,[$owner,$payee1,$payee2]
 send "$owner_key" "$catalogue" "$publish_sig" tiny-mlp models "$updated_terms"
 same "Updated topics" "$(log_field 0 "' '.join(l['topics'])")" \
   "$("$cast" sig-event "Updated(bytes32 indexed,address indexed,string,string,$terms_type)") $tiny_id $(topic_of "$owner")"
-same "Updated data (licence, tags, private)" "$(decoded "string,string,$terms_type" "$(log_field 0 "l['data']")" | json "json.dumps([d[0], d[2][1], d[2][2], d[2][3]])")" \
-  '["tiny-mlp", "Apache-2.0", ["vision"], true]'
+same "Updated data (name, repo, terms)" "$(decoded "string,string,$terms_type" "$(log_field 0 "l['data']")")" \
+  "[\"tiny-mlp\",\"models\",$(sed 's/"MIT",\["vision","small"\],false/"Apache-2.0",["vision"],true/' <<< "$expected_terms")]"
 same "listingOf(tiny-mlp) listed, published at, purchases" \
   "$("$cast" call "$catalogue" "$listing_of_sig" tiny-mlp --json | json "' '.join(str(x).lower() for x in (d[0][3], d[0][4], d[0][6]))")" \
   "true $published_block 1"
