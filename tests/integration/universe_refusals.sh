@@ -47,6 +47,8 @@ mkdir "$work/b" && cd "$work/b"
 expect 0 as_key "$other_key" "$MLCHAIN" init
 expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo other \
   --universe "$universe"
+expect 0 "$MLCHAIN" remote show origin --json
+[ "$(json_field <(echo "$out") universe)" = "$universe" ] || fail "remote show: $out"
 echo "other weights" > weights.bin
 expect 0 as_key "$other_key" "$MLCHAIN" commit -m "other"
 expect 0 as_key "$other_key" "$MLCHAIN" push
