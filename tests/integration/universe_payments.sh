@@ -112,6 +112,10 @@ expect 0 "$MLCHAIN" earnings --rpc "$rpc" --universe "$universe" --address "$b"
 has "balance 0.4 ether" <<< "$out" || fail "earnings outside: $out"
 expect 0 as_key "$b_key" "$MLCHAIN" withdraw --rpc "$rpc" --universe "$universe"
 has "withdrew 0.4 ether (400000000000000000 wei)" <<< "$out" || fail "withdraw outside: $out"
+expect 0 "$MLCHAIN" publish tiny-elsewhere --rpc "$rpc" --universe "$universe" --repo model --card "$card" --license MIT
+has "published tiny-elsewhere -> model" <<< "$out" || fail "publish outside: $out"
+expect 2 "$MLCHAIN" publish tiny-file --rpc "$rpc" --universe "$universe" --repo model --card "$work/card.md"
+has "pass the card's CID" <<< "$err" || fail "a card file outside a repository: $err"
 expect 2 "$MLCHAIN" earnings --rpc "$rpc"
 has "universe" <<< "$err" || fail "--rpc alone: $err"
 expect 2 "$MLCHAIN" earnings

@@ -113,19 +113,6 @@ Result<std::unique_ptr<Session>> session_for(repo::Repository* repository, const
                                    universe.chain_id, universe.confirmations, options);
 }
 
-// A remote's universe must serve the remote's registry: a listing of the remote's repository in a
-// catalogue of another registry would point at a different repository of the same name.
-Status check_serves_remote(CatalogueClient& client, const Universe& universe) {
-  if (!universe.remote) return {};
-  MLCHAIN_TRY(const auto registry, client.registry());
-  if (registry != universe.remote->registry)
-    return make_error(ErrorKind::invalid_input, "catalogue " + address_text(universe.catalogue) +
-                                                    " serves registry " + address_text(registry) + ", not remote '" +
-                                                    universe.remote->name + "''s registry " +
-                                                    address_text(universe.remote->registry));
-  return {};
-}
-
 // The head commit of the remote's main branch on chain, read from the repository's objects.
 Result<core::Commit> head_commit(repo::Repository& repository, const chain::ChainRemote& remote,
                                  eth::RpcClient& rpc, codec::Cid& head) {
@@ -247,8 +234,14 @@ Result<Published> publish(repo::Repository* repository, const Universe& universe
   MLCHAIN_TRY_STATUS(abi::check_terms(terms));
   MLCHAIN_TRY(auto session, session_for(repository, universe, std::string(repo), options));
   CatalogueClient client(session->rpc(), universe.catalogue);
-  MLCHAIN_TRY_STATUS(check_serves_remote(client, universe));
   MLCHAIN_TRY(const auto registry_address, client.registry());
+  // A listing of the remote's repository in a catalogue of another registry would name a different
+  // repository that happens to have the same name.
+  if (universe.remote && registry_address != universe.remote->registry)
+    return make_error(ErrorKind::invalid_input, "catalogue " + address_text(universe.catalogue) +
+                                                    " serves registry " + address_text(registry_address) +
+                                                    ", not the registry " + address_text(universe.remote->registry) +
+                                                    " of remote '" + universe.remote->name + "'");
   chain::RegistryClient registry(session->rpc(), registry_address);
   MLCHAIN_TRY(const auto owner, registry.owner_of(repo));
   if (!owner)
