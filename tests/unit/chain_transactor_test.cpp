@@ -384,7 +384,8 @@ TEST_CASE("a catalogue purchase carries its value into the estimate and the sign
   CHECK(sent->transaction.value == codec::U256(1000));
   bool estimated_with_value = false;
   for (const auto& request : f.node->requests)
-    if (request["method"] == "eth_estimateGas") estimated_with_value = request["params"][0].value("value", "") == "0x3e8";
+    if (request["method"] == "eth_estimateGas")
+      estimated_with_value = request["params"][0].value("value", "") == "0x3e8";
   CHECK(estimated_with_value);
 
   const Bytes file = chain::encode_journal_entry(*sent);
