@@ -40,7 +40,9 @@ no_journal "a usage error"
 
 echo "listings: a free one, a priced one"
 expect 0 "$MLCHAIN" publish tiny-free --license MIT
-expect 0 "$MLCHAIN" publish tiny-mlp --license MIT --price 5gwei
+expect 0 "$MLCHAIN" publish tiny-mlp --license MIT --price 5gwei --private --duration 30
+listing=$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" tiny-mlp)
+has -F "true, 5000000000 [5e9], 2592000 [2.592e6]," <<< "$listing" || fail "a private listing at 5 gwei for 30 days: $listing"
 
 echo "another owner's repository cannot take the name; a stranger cannot publish ours"
 mkdir "$work/b" && cd "$work/b"
