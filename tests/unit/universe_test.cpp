@@ -1,8 +1,11 @@
 // Which catalogue a command talks to (catalogue/universe.hpp), decided without a node wherever a setting or
 // the flags name it: the local index must work offline.
 #include <catch2/catch.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include "mlchain/catalogue/universe.hpp"
+#include "mlchain/codec/hex.hpp"
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "temporary_directory.hpp"
@@ -37,7 +40,61 @@ remote::Remote chain_remote(std::string name, std::optional<std::string> univers
   return remote;
 }
 
+// A node that answers eth_call and eth_getCode as the test says.
+struct CannedNode final : eth::RpcTransport {
+  std::string call_result;  // 0x hex; empty: a revert with `revert_data`
+  std::string revert_data;
+  std::string code = "0x";
+  Result<Answer> post(std::string_view body) override {
+    const auto request = nlohmann::json::parse(body);
+    nlohmann::json reply{{"jsonrpc", "2.0"}, {"id", request["id"]}};
+    if (request["method"] == "eth_getCode")
+      reply["result"] = code;
+    else if (!call_result.empty())
+      reply["result"] = call_result;
+    else
+      reply["error"] = {{"code", 3}, {"message", "execution reverted"}, {"data", revert_data}};
+    return Answer{200, reply.dump()};
+  }
+};
+
+eth::RpcClient client_for(CannedNode node) {
+  eth::RpcOptions options;
+  options.url = "http://node.test";
+  options.attempts = 1;
+  return eth::RpcClient(options, std::make_unique<CannedNode>(std::move(node)));
+}
+
 }  // namespace
+
+TEST_CASE("the catalogue's views: a malformed answer is the node's fault, an empty one a missing contract",
+          "[universe]") {
+  const auto catalogue = *codec::parse_address(catalogue_text);
+  CannedNode garbage;
+  garbage.call_result = "0x1234";
+  auto rpc = client_for(garbage);
+  auto listing = catalogue::CatalogueClient(rpc, catalogue).listing("tiny-mlp");
+  REQUIRE_FALSE(listing.ok());
+  CHECK(listing.error().kind == ErrorKind::remote_unavailable);
+  CHECK(listing.error().message.find("http://node.test") != std::string::npos);
+
+  CannedNode empty;
+  empty.call_result = "0x";
+  auto no_code = client_for(empty);
+  auto balance = catalogue::CatalogueClient(no_code, catalogue).balance_of(catalogue);
+  REQUIRE_FALSE(balance.ok());
+  CHECK(balance.error().kind == ErrorKind::not_found);
+  CHECK(balance.error().message.find("no contract at " + std::string(catalogue_text)) != std::string::npos);
+  empty.code = "0x6080";
+  auto other_code = client_for(empty);
+  auto registry = catalogue::CatalogueClient(other_code, catalogue).registry();
+  REQUIRE_FALSE(registry.ok());
+  CHECK(registry.error().kind == ErrorKind::invalid_input);
+
+  auto invalid = catalogue::CatalogueClient(rpc, catalogue).listing("Tiny MLP");
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.error().kind == ErrorKind::invalid_argument);
+}
 
 TEST_CASE("--rpc and --universe name a catalogue together, inside a repository or not", "[universe]") {
   catalogue::UniverseFlags flags;
