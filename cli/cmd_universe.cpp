@@ -78,10 +78,11 @@ void run_deploy(const DeployOptions& options, Context& context) {
                         {"remote", site->name.empty() ? json(nullptr) : json(site->name)},
                         {"repo", site->repo.empty() ? json(nullptr) : json(site->repo)},
                         {"set_in_registry", !deployed->registry_unchanged && !site->repo.empty()},
+                        {"recorded_already", deployed->recorded_already},
                         {"transactions", transactions}};
     context.out << document.dump(2) << '\n';
   } else {
-    context.out << "universe " << address << '\n';
+    context.out << "universe " << address << (deployed->recorded_already ? " (recorded already: kept)" : "") << '\n';
     for (const auto& sent : deployed->transactions)
       context.out << sent.settled.entry.action << ": " << transaction_text(sent.settled, sent.resumed) << '\n';
     if (!site->name.empty()) context.out << "remote." << site->name << ".universe = " << address << '\n';
@@ -104,7 +105,8 @@ void register_universe(CLI::App& app, Context& context) {
   deploy->add_option("--registry", options->registry, "Address of the registry it serves, with --rpc");
   deploy->add_option("--chain-id", options->chain_id, "With --rpc: refuse to sign unless the node serves this chain");
   deploy->add_option("--key", options->key, "Stored key that pays for the deployment (default: as for commit)");
-  deploy->add_flag("--json", options->json, "Print {universe, registry, remote, repo, set_in_registry, transactions}");
+  deploy->add_flag("--json", options->json,
+                   "Print {universe, registry, remote, repo, set_in_registry, recorded_already, transactions}");
   add_wait_options(*deploy, options->wait);
   deploy->callback([options, &context] { run_deploy(*options, context); });
 }

@@ -3,7 +3,8 @@
 # journaled for what is refused before signing: an invalid name, splits not summing to 10000, a malformed
 # price, no card; another owner taking a name; a stranger publishing the repository; buying a free, an
 # unknown and an unlisted listing; unlisting twice; withdrawing nothing; a remote without a universe setting
-# finding the catalogue through the registry, and one whose repository names none.
+# finding the catalogue through the registry, and one whose repository names none; `universe deploy` keeping
+# the universe a remote records (naming it in the registry once) and refusing a setting that is no catalogue.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
@@ -91,4 +92,18 @@ expect 3 "$MLCHAIN" earnings stray --address "$a"
 has "mlchain universe deploy" <<< "$err" || fail "a repository that names no catalogue: $err"
 expect 3 "$MLCHAIN" earnings --rpc "$rpc" --universe "$a" --address "$a"
 has "no contract at" <<< "$err" || fail "an address without code: $err"
+
+echo "universe deploy where the remote records a universe: kept, and named in the registry by the owner"
+cd "$work/b"
+expect 0 as_key "$other_key" "$MLCHAIN" universe deploy --json
+[ "$(json_field <(echo "$out") universe)" = "$universe" ] || fail "the recorded universe is not kept: $out"
+[ "$(json_field <(echo "$out") recorded_already)" = True ] || fail "recorded_already: $out"
+[ "$(json_field <(echo "$out") transactions 0 action)" = set-catalogue ] || fail "set-catalogue: $out"
+[ "$("$cast" call --rpc-url "$rpc" "$registry" "catalogueOf(string)(address)" other)" = "$universe" ] ||
+  fail "the registry does not name $universe for other"
+expect 0 as_key "$other_key" "$MLCHAIN" universe deploy --json
+[ "$(json_field <(echo "$out") transactions)" = "[]" ] || fail "a second run sent something: $out"
+expect 0 "$MLCHAIN" config set remote.origin.universe "$registry"
+expect 2 as_key "$other_key" "$MLCHAIN" universe deploy
+has "is not a catalogue of registry" <<< "$err" || fail "a universe setting naming the registry: $err"
 echo "ok"

@@ -152,6 +152,25 @@ Result<codec::Cid> upload_card(repo::Repository* repository, const Universe& uni
   return imported.cid;
 }
 
+// The catalogue the remote's universe setting names, when it is one of the remote's registry.
+Result<std::optional<codec::Address>> recorded_universe(repo::Repository* repository, const chain::ChainRemote& site,
+                                                        eth::RpcClient& rpc) {
+  if (repository == nullptr || site.name.empty()) return std::optional<codec::Address>();
+  MLCHAIN_TRY(const auto configured, remote::find_remote(*repository, site.name));
+  if (!configured.universe) return std::optional<codec::Address>();
+  auto address = codec::parse_address(*configured.universe);
+  if (!address)
+    return make_error(ErrorKind::invalid_input, "remote '" + site.name + "': universe " + address.error().message);
+  MLCHAIN_TRY(const Bytes code, rpc.code(*address));
+  if (!abi::is_catalogue_code(code, site.registry))
+    return make_error(ErrorKind::invalid_input, "remote." + site.name + ".universe " + address_text(*address) +
+                                                    " is not a catalogue of registry " + address_text(site.registry) +
+                                                    " on " + rpc.display_url() +
+                                                    ": correct it with mlchain config set remote." + site.name +
+                                                    ".universe ADDR");
+  return std::optional<codec::Address>(*address);
+}
+
 }  // namespace
 
 Result<Card> find_card(repo::Repository* repository, const Universe& universe, const std::optional<std::string>& card) {
@@ -196,18 +215,24 @@ Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const
 
   CatalogueDeployment deployment;
   deployment.registry = site.registry;
-  MLCHAIN_TRY(Bytes code, abi::deployment(site.registry));
-  MLCHAIN_TRY(auto deployed, session.send("deploy-catalogue", std::nullopt, std::move(code), {}, signer));
-  if (!deployed.settled.receipt.contract_address)
-    return make_error(ErrorKind::remote_unavailable, "the receipt of the catalogue deployment " +
-                                                         codec::to_0x_hex(deployed.settled.receipt.transaction_hash) +
-                                                         " names no contract");
-  deployment.catalogue = *deployed.settled.receipt.contract_address;
-  deployment.transactions.push_back(std::move(deployed));
-  // Recorded before anything else can fail: the catalogue exists now, whatever happens to setCatalogue.
-  if (repository != nullptr && !site.name.empty())
-    MLCHAIN_TRY_STATUS(
-        remote::set_remote_setting(*repository, site.name, "universe", address_text(deployment.catalogue)));
+  MLCHAIN_TRY(const auto recorded, recorded_universe(repository, site, session.rpc()));
+  if (recorded) {
+    deployment.catalogue = *recorded;
+    deployment.recorded_already = true;
+  } else {
+    MLCHAIN_TRY(Bytes code, abi::deployment(site.registry));
+    MLCHAIN_TRY(auto deployed, session.send("deploy-catalogue", std::nullopt, std::move(code), {}, signer));
+    if (!deployed.settled.receipt.contract_address)
+      return make_error(ErrorKind::remote_unavailable, "the receipt of the catalogue deployment " +
+                                                           codec::to_0x_hex(deployed.settled.receipt.transaction_hash) +
+                                                           " names no contract");
+    deployment.catalogue = *deployed.settled.receipt.contract_address;
+    deployment.transactions.push_back(std::move(deployed));
+    // Recorded before anything else can fail: the catalogue exists now, whatever happens to setCatalogue.
+    if (repository != nullptr && !site.name.empty())
+      MLCHAIN_TRY_STATUS(
+          remote::set_remote_setting(*repository, site.name, "universe", address_text(deployment.catalogue)));
+  }
   if (site.repo.empty()) return deployment;
 
   MLCHAIN_TRY(const auto owner, registry.owner_of(site.repo));
@@ -221,6 +246,8 @@ Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const
                                     address_text(*owner) + " names its catalogue in the registry)";
     return deployment;
   }
+  MLCHAIN_TRY(const auto named, registry.catalogue_of(site.repo));
+  if (named == deployment.catalogue) return deployment;
   MLCHAIN_TRY(Bytes set_call, eth::registry::set_catalogue_calldata(site.repo, deployment.catalogue));
   MLCHAIN_TRY(auto set, session.send("set-catalogue", site.registry, std::move(set_call), {}, signer));
   deployment.transactions.push_back(std::move(set));

@@ -26,14 +26,17 @@ struct CatalogueDeployment {
   codec::Address catalogue;
   codec::Address registry;
   std::vector<Sent> transactions;  // "deploy-catalogue", then "set-catalogue" when it was sent
+  bool recorded_already = false;   // the remote's universe setting named it: nothing was deployed
   // Set when the repository's catalogue in the registry was left as it was, saying why (one line).
   std::optional<std::string> registry_unchanged;
 };
 
 // Deploys the embedded catalogue for `site`'s registry. Inside a repository with a remote (`site.name`
 // set) writes remote.<name>.universe, and when the signer owns `site.repo` names the catalogue in the
-// registry (setCatalogue) so a clone finds it from the chain. Outside one, `site` carries only the rpc,
-// registry and chain id (name and repo empty).
+// registry (setCatalogue) so a clone finds it from the chain. A remote whose universe setting names a
+// catalogue of its registry already keeps it: nothing is deployed, and only a registry that does not name
+// it yet is set (a rerun after an interruption completes the work). Outside one, `site` carries only the
+// rpc, registry and chain id (name and repo empty).
 Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const chain::ChainRemote& site,
                                              core::Signer& signer, const chain::ChainOptions& options);
 
