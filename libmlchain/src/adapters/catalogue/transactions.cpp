@@ -113,21 +113,29 @@ Result<std::unique_ptr<Session>> session_for(repo::Repository* repository, const
                                    universe.chain_id, universe.confirmations, options);
 }
 
-// The head commit of the remote's main branch on chain, read from the repository's objects.
-Result<core::Commit> head_commit(repo::Repository& repository, const chain::ChainRemote& remote, eth::RpcClient& rpc,
-                                 codec::Cid& head) {
+struct HeadCommit {
+  codec::Cid cid;
+  core::Commit commit;
+};
+
+// The head commit of the remote's main branch on chain, read from the repository's objects; `instead`
+// names the flag that makes it unnecessary.
+Result<HeadCommit> head_commit(repo::Repository& repository, const chain::ChainRemote& remote,
+                               std::string_view instead) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   chain::RegistryClient registry(rpc, remote.registry);
   MLCHAIN_TRY(const auto on_chain, registry.head_of(remote.repo, repo::initial_branch));
   if (!on_chain)
     return make_error(ErrorKind::not_found, "repository '" + remote.repo + "' has no " + repo::initial_branch +
-                                                " branch on the registry: push it first, or pass --card");
-  head = *on_chain;
-  auto commit = core::load_commit(repository.objects(), head);
+                                                " branch on the registry: push it first, or pass " +
+                                                std::string(instead));
+  auto commit = core::load_commit(repository.objects(), *on_chain);
   if (!commit && commit.error().kind == ErrorKind::not_found)
-    return make_error(ErrorKind::not_found, "commit " + head.to_string() + " (the head of " + remote.repo + " " +
-                                                repo::initial_branch +
-                                                " on chain) is not in this repository: fetch it first, or pass --card");
-  return commit;
+    return make_error(ErrorKind::not_found,
+                      "commit " + on_chain->to_string() + " (the head of " + remote.repo + " " + repo::initial_branch +
+                          " on chain) is not in this repository: " + "fetch it first, or pass " + std::string(instead));
+  if (!commit) return std::move(commit).error();
+  return HeadCommit{*on_chain, std::move(*commit)};
 }
 
 Result<codec::Cid> upload_card(repo::Repository* repository, const Universe& universe, const stdfs::path& path) {
@@ -187,23 +195,19 @@ Result<Card> find_card(repo::Repository* repository, const Universe& universe, c
   if (repository == nullptr || !universe.remote)
     return make_error(ErrorKind::invalid_argument,
                       "no card: outside a repository pass --card CID (the model card's CID)");
-  eth::RpcClient rpc(eth::rpc_options_for(universe.rpc));
-  codec::Cid head;
-  MLCHAIN_TRY(const auto commit, head_commit(*repository, *universe.remote, rpc, head));
-  MLCHAIN_TRY(const auto files, core::list_files(repository->objects(), commit.tree));
+  MLCHAIN_TRY(const auto head, head_commit(*repository, *universe.remote, "--card"));
+  MLCHAIN_TRY(const auto files, core::list_files(repository->objects(), head.commit.tree));
   for (const auto& file : files)
     if (file.path == card_file && file.kind == unixfs::NodeKind::file) return Card{file.cid, false};
-  return make_error(ErrorKind::invalid_argument, "no card: commit " + head.to_string() + " (the head of " +
+  return make_error(ErrorKind::invalid_argument, "no card: commit " + head.cid.to_string() + " (the head of " +
                                                      universe.remote->repo + " " + repo::initial_branch +
                                                      ") has no README.md; pass --card PATH or --card CID");
 }
 
 Result<std::optional<std::string>> head_license(repo::Repository* repository, const Universe& universe) {
   if (repository == nullptr || !universe.remote) return std::optional<std::string>();
-  eth::RpcClient rpc(eth::rpc_options_for(universe.rpc));
-  codec::Cid head;
-  MLCHAIN_TRY(const auto commit, head_commit(*repository, *universe.remote, rpc, head));
-  return commit.meta.license;
+  MLCHAIN_TRY(const auto head, head_commit(*repository, *universe.remote, "--license"));
+  return head.commit.meta.license;
 }
 
 Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const chain::ChainRemote& site,
