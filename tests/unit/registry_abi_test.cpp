@@ -113,6 +113,10 @@ TEST_CASE("registry calldata is what cast calldata encodes", "[registry]") {
       "6d6f64656c730000000000000000000000000000000000000000000000000000";
   CHECK(to_hex(registry::owner_of_calldata("models")) == "0x920ffa26" + repo_only_tail);
   CHECK(to_hex(registry::branches_of_calldata("models")) == "0x4b937789" + repo_only_tail);
+  // The owner naming the repository's catalogue, and reading it back (selectors as solc lists them in
+  // contracts/MlchainRegistry.json).
+  CHECK(to_hex(registry::set_catalogue_calldata("models", address(writer))) == "0x685b462b" + repo_and_address_tail);
+  CHECK(to_hex(registry::catalogue_of_calldata("models")) == "0x1ddb795d" + repo_only_tail);
 }
 
 TEST_CASE("registry view results decode as cast abi-encode writes them", "[registry]") {
@@ -123,6 +127,10 @@ TEST_CASE("registry view results decode as cast abi-encode writes them", "[regis
   auto owner_of = registry::decode_owner_of(hex_bytes(owner_topic));
   REQUIRE(owner_of.ok());
   CHECK(*owner_of == address(owner));
+
+  auto catalogue_of = registry::decode_catalogue_of(hex_bytes(owner_topic));
+  REQUIRE(catalogue_of.ok());
+  CHECK(*catalogue_of == address(owner));
 
   auto is_writer =
       registry::decode_is_writer(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000001"));
