@@ -97,7 +97,6 @@ void run_publish(PublishOptions options, Context& context) {
 
   auto card = catalogue::find_card(repository, universe, options.card);
   if (!card) return context.fail(card.error());
-  terms.card = card->cid;
   if (options.license) {
     terms.license = *options.license;
   } else {
@@ -105,8 +104,8 @@ void run_publish(PublishOptions options, Context& context) {
     if (!license) return context.fail(license.error());
     if (*license) terms.license = **license;
   }
-  auto published =
-      catalogue::publish(repository, universe, name, *repo_name, terms, *signer->signer, options.wait.chain_options());
+  auto published = catalogue::publish(repository, universe, name, *repo_name, terms, *card, *signer->signer,
+                                      options.wait.chain_options());
   if (!published) return context.fail(published.error());
   const auto& settled = published->sent.settled;
   if (terms.license.empty())
@@ -117,8 +116,8 @@ void run_publish(PublishOptions options, Context& context) {
                         {"repo", *repo_name},
                         {"universe", codec::to_checksum_address(universe.catalogue)},
                         {"owner", codec::to_checksum_address(signer->signer->address())},
-                        {"card", terms.card.to_string()},
-                        {"card_uploaded", card->uploaded},
+                        {"card", card->cid.to_string()},
+                        {"card_uploaded", card->file.has_value()},
                         {"license", terms.license},
                         {"price_wei", terms.price.to_decimal()},
                         {"updated", published->updated},
@@ -129,7 +128,7 @@ void run_publish(PublishOptions options, Context& context) {
     return;
   }
   context.out << (published->updated ? "updated " : "published ") << name << " -> " << *repo_name << " (card "
-              << terms.card.to_string() << (card->uploaded ? ", uploaded" : "") << ", licence "
+              << card->cid.to_string() << (card->file ? ", uploaded" : "") << ", licence "
               << (terms.license.empty() ? "none" : terms.license) << ", "
               << (terms.price.is_zero() ? std::string("free") : codec::format_ether(terms.price) + " ether")
               << (terms.is_private ? ", private" : "") << "): " << transaction_text(settled, published->sent.resumed)

@@ -138,26 +138,40 @@ Result<HeadCommit> head_commit(repo::Repository& repository, const chain::ChainR
   return HeadCommit{*on_chain, std::move(*commit)};
 }
 
-Result<codec::Cid> upload_card(repo::Repository* repository, const Universe& universe, const stdfs::path& path) {
+// The IPFS node a card file goes to: the remote's.
+Result<std::string> card_node(repo::Repository* repository, const Universe& universe, const std::string& file) {
   if (repository == nullptr || !universe.remote)
     return make_error(ErrorKind::invalid_argument,
-                      "--card " + path.string() +
+                      "--card " + file +
                           ": a file is uploaded to the remote's IPFS node, and there is no "
                           "remote outside a repository: pass the card's CID instead");
   MLCHAIN_TRY(const auto configured, remote::find_remote(*repository, universe.remote->name));
   if (!configured.ipfs)
-    return make_error(ErrorKind::invalid_argument, "--card " + path.string() + ": remote '" + configured.name +
+    return make_error(ErrorKind::invalid_argument, "--card " + file + ": remote '" + configured.name +
                                                        "' has no IPFS node to upload it to (remote.<name>.ipfs)");
-  MLCHAIN_TRY(const auto imported, fs::cid_of_path(path, unixfs::default_profile));
-  if (imported.kind != unixfs::NodeKind::file)
-    return make_error(ErrorKind::invalid_argument, "--card " + path.string() + " is not a file");
-  MLCHAIN_TRY(auto node, remote::open_node({.ipfs = configured.ipfs, .gateway = std::nullopt}));
-  MLCHAIN_TRY(const auto added, node->add_file(path, unixfs::default_profile));
-  if (added != imported.cid)
-    return make_error(ErrorKind::corrupt, "IPFS node " + node->url() + " stored " + path.string() + " as " +
-                                              added.to_string() + ", not " + imported.cid.to_string());
-  MLCHAIN_TRY_STATUS(node->pin(imported.cid));
-  return imported.cid;
+  return *configured.ipfs;
+}
+
+Status upload_card(repo::Repository* repository, const Universe& universe, const Card& card) {
+  MLCHAIN_TRY(const auto ipfs, card_node(repository, universe, *card.file));
+  MLCHAIN_TRY(auto node, remote::open_node({.ipfs = ipfs, .gateway = std::nullopt}));
+  MLCHAIN_TRY(const auto added, node->add_file(*card.file, unixfs::default_profile));
+  if (added != card.cid)
+    return make_error(ErrorKind::corrupt, "IPFS node " + node->url() + " stored " + *card.file + " as " +
+                                              added.to_string() + ", not " + card.cid.to_string());
+  return node->pin(card.cid);
+}
+
+// What the catalogue would answer `data` from `from` now: its refusal explained before anything is uploaded
+// or signed.
+Status simulate(eth::RpcClient& rpc, const codec::Address& from, const codec::Address& to, const Bytes& data,
+                std::string_view repo) {
+  MLCHAIN_TRY(auto reply, rpc.call(eth::CallRequest{from, to, data, std::nullopt, std::nullopt}));
+  if (const auto* refusal = std::get_if<eth::RpcError>(&reply)) {
+    if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_revert(refusal->revert_data, repo);
+    return make_error(ErrorKind::remote_unavailable, "eth_call at " + rpc.display_url() + ": " + refusal->describe());
+  }
+  return {};
 }
 
 // The catalogue the remote's universe setting names, when it is one of the remote's registry.
@@ -185,12 +199,15 @@ Result<Card> find_card(repo::Repository* repository, const Universe& universe, c
   if (card) {
     std::error_code error;
     if (stdfs::exists(*card, error)) {
-      MLCHAIN_TRY(const auto cid, upload_card(repository, universe, *card));
-      return Card{cid, true};
+      MLCHAIN_TRY_STATUS(card_node(repository, universe, *card));
+      MLCHAIN_TRY(const auto imported, fs::cid_of_path(*card, unixfs::default_profile));
+      if (imported.kind != unixfs::NodeKind::file)
+        return make_error(ErrorKind::invalid_argument, "--card " + *card + " is not a file");
+      return Card{imported.cid, *card};
     }
     auto cid = codec::Cid::parse(*card);
     if (!cid) return make_error(ErrorKind::invalid_argument, "--card '" + *card + "' is neither a file nor a CID");
-    return Card{*cid, false};
+    return Card{*cid, std::nullopt};
   }
   if (repository == nullptr || !universe.remote)
     return make_error(ErrorKind::invalid_argument,
@@ -198,7 +215,7 @@ Result<Card> find_card(repo::Repository* repository, const Universe& universe, c
   MLCHAIN_TRY(const auto head, head_commit(*repository, *universe.remote, "--card"));
   MLCHAIN_TRY(const auto files, core::list_files(repository->objects(), head.commit.tree));
   for (const auto& file : files)
-    if (file.path == card_file && file.kind == unixfs::NodeKind::file) return Card{file.cid, false};
+    if (file.path == card_file && file.kind == unixfs::NodeKind::file) return Card{file.cid, std::nullopt};
   return make_error(ErrorKind::invalid_argument, "no card: commit " + head.cid.to_string() + " (the head of " +
                                                      universe.remote->repo + " " + repo::initial_branch +
                                                      ") has no README.md; pass --card PATH or --card CID");
@@ -259,8 +276,9 @@ Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const
 }
 
 Result<Published> publish(repo::Repository* repository, const Universe& universe, std::string_view name,
-                          std::string_view repo, const eth::catalogue::Terms& terms, core::Signer& signer,
+                          std::string_view repo, eth::catalogue::Terms terms, const Card& card, core::Signer& signer,
                           const chain::ChainOptions& options) {
+  terms.card = card.cid;
   MLCHAIN_TRY_STATUS(abi::check_listing_name(name));
   MLCHAIN_TRY_STATUS(abi::check_terms(terms));
   MLCHAIN_TRY(auto session, session_for(repository, universe, std::string(repo), options));
@@ -283,6 +301,8 @@ Result<Published> publish(repo::Repository* repository, const Universe& universe
   if (!existing && existing.error().kind != ErrorKind::not_found) return std::move(existing).error();
   published.updated = existing.ok();
   MLCHAIN_TRY(Bytes data, abi::publish_calldata(name, repo, terms));
+  MLCHAIN_TRY_STATUS(simulate(session->rpc(), signer.address(), universe.catalogue, data, repo));
+  if (card.file) MLCHAIN_TRY_STATUS(upload_card(repository, universe, card));
   MLCHAIN_TRY(published.sent, session->send("publish", universe.catalogue, std::move(data), {}, signer));
   return published;
 }

@@ -44,11 +44,13 @@ struct Published {
   Sent sent;
   bool updated = false;  // the signer's listing existed: its terms changed
 };
-// Lists `repo` under `name` with `terms` (or changes the terms of the signer's listing). The repository
-// must exist on the catalogue's registry and be the signer's; the catalogue must serve the universe
-// remote's registry.
+struct Card;
+// Lists `repo` under `name` with `terms` and `card` (or changes the terms of the signer's listing). The
+// repository must exist on the catalogue's registry and be the signer's; the catalogue must serve the
+// universe remote's registry. A card file is uploaded only once an eth_call of the publish succeeds, so
+// what the contract refuses leaves nothing on the node.
 Result<Published> publish(repo::Repository* repository, const Universe& universe, std::string_view name,
-                          std::string_view repo, const eth::catalogue::Terms& terms, core::Signer& signer,
+                          std::string_view repo, eth::catalogue::Terms terms, const Card& card, core::Signer& signer,
                           const chain::ChainOptions& options);
 Result<Sent> unlist(repo::Repository* repository, const Universe& universe, std::string_view name, core::Signer& signer,
                     const chain::ChainOptions& options);
@@ -69,12 +71,13 @@ struct Withdrawal {
 Result<Withdrawal> withdraw(repo::Repository* repository, const Universe& universe, core::Signer& signer,
                             const chain::ChainOptions& options);
 
-// The card a listing names: `card` a file (its CID under the default profile, uploaded to and pinned on
-// the remote's IPFS node) or a CID used as it is; without `card`, README.md of the commit the registry
-// holds as the head of the remote's main branch. No card at all: invalid_argument naming --card.
+// The card a listing names: `card` a file (its CID under the default profile; publish uploads it to and
+// pins it on the remote's IPFS node, which must be configured) or a CID used as it is; without `card`,
+// README.md of the commit the registry holds as the head of the remote's main branch. No card at all:
+// invalid_argument naming --card.
 struct Card {
   codec::Cid cid;
-  bool uploaded = false;
+  std::optional<std::string> file;  // to upload
 };
 Result<Card> find_card(repo::Repository* repository, const Universe& universe, const std::optional<std::string>& card);
 // The licence (commit --license) of that head commit; nothing when it has none, or outside a repository.
