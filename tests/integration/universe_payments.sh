@@ -116,6 +116,12 @@ expect 0 "$MLCHAIN" publish tiny-elsewhere --rpc "$rpc" --universe "$universe" -
 has "published tiny-elsewhere -> model" <<< "$out" || fail "publish outside: $out"
 expect 2 "$MLCHAIN" publish tiny-file --rpc "$rpc" --universe "$universe" --repo model --card "$work/card.md"
 has "pass the card's CID" <<< "$err" || fail "a card file outside a repository: $err"
+expect 0 "$MLCHAIN" universe deploy --rpc "$rpc" --registry "$registry" --json
+second=$(json_field <(echo "$out") universe)
+[ "$second" != "$universe" ] && [ "$(json_field <(echo "$out") remote)" = None ] || fail "deploy outside: $out"
+[ "$("$cast" call --rpc-url "$rpc" "$second" "registry()(address)")" = "$registry" ] || fail "$second's registry"
+expect 2 "$MLCHAIN" universe deploy --rpc "$rpc"
+has -- "--registry" <<< "$err" || fail "--rpc without --registry: $err"
 expect 2 "$MLCHAIN" earnings --rpc "$rpc"
 has "universe" <<< "$err" || fail "--rpc alone: $err"
 expect 2 "$MLCHAIN" earnings
