@@ -142,6 +142,7 @@ Result<ListingInfo> listing_info(const Universe& universe, std::string_view name
   MLCHAIN_TRY(info.chain_id, chain_id_of(universe, rpc));
   info.catalogue = universe.catalogue;
   const auto remote = repository_remote(universe, info.chain_id, info.registry, info.listing.repo);
+  info.clone_url = chain::clone_url(remote, std::nullopt);
 
   chain::RegistryClient registry(rpc, info.registry);
   MLCHAIN_TRY(const auto branches, registry.branches_of(info.listing.repo));

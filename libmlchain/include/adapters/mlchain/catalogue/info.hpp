@@ -48,6 +48,7 @@ struct ListingInfo {
   std::uint64_t chain_id = 0;
   codec::Address catalogue;
   codec::Address registry;
+  std::string clone_url;  // the listing's repository: mlchain://<chain id>@<registry>/<repo>
   eth::catalogue::Listing listing;
   std::vector<BranchHead> branches;             // in the registry's order
   std::optional<GovernanceSummary> governance;  // nothing: the repository has no governance
