@@ -83,9 +83,9 @@ Result<CloneReport> clone_listing(const CloneOptions& options) {
   }
   if (!repository && !(flags.rpc && flags.universe && !options.ipfs.empty()))
     return make_error(ErrorKind::invalid_argument,
-                      "cloning listing '" + name +
-                          "' outside a repository needs --rpc URL --universe ADDR --ipfs URL (the catalogue and "
-                          "the node to fetch from)");
+                      "'" + name +
+                          "' is neither a CID nor an mlchain:// URL; as a catalogue listing's name, cloning it outside "
+                          "a repository needs --rpc URL --universe ADDR --ipfs URL");
   MLCHAIN_TRY(const auto universe, catalogue::find_universe(repository ? &*repository : nullptr, flags));
   std::string ipfs = options.ipfs;
   if (ipfs.empty() && repository) {
