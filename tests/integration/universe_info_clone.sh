@@ -4,7 +4,9 @@
 # independent check of what mlchain reads); info shows the listing's terms, the branch head, the stage holder
 # with 2 evaluators and the spread of what they attested, and the author's record; `clone NAME` gives the same
 # head and files as cloning the listing's mlchain:// URL, inside a repository and outside it; an unknown name
-# is not found (exit 3); an unlisted listing still clones, with a warning.
+# is not found (exit 3); an unlisted listing still clones, with a warning. An evaluator's later result
+# replaces its earlier one in the spread; an author's second listing of the same repository counts as a
+# listing, not as more promotions.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
@@ -89,6 +91,23 @@ has "^  production  $B  since block [0-9]*: 2 evaluators; accuracy 0.91..0.95 (2
   fail "info text stage: $out"
 has "^author  .*: 1 listing published, 1 promotion$" <<< "$out" || fail "info text author: $out"
 has "70%" <<< "$out" && has "30%" <<< "$out" || fail "info text splits: $out"
+
+echo "an evaluator's later result replaces its earlier one; a second listing of the same repository"
+cd "$work/a"
+expect 0 as_key "$e1_key" "$MLCHAIN" evaluate "$B" --suite "$work/suite" --metric accuracy=0.97 --metric loss=0.12 \
+  --out "$work/e1-again.json"
+expect 0 "$MLCHAIN" submit "$work/e1-again.json"
+cd "$work"
+"$cast" send --private-key "$owner_key" --rpc-url "$rpc" "$catalogue" "publish(string,string,$terms_type)" \
+  tiny-mlp-2 model "($card,MIT,[],false,0,0,[$owner],[10000])" > /dev/null
+expect 0 "$MLCHAIN" info tiny-mlp --rpc "$rpc" --universe "$catalogue" --json
+echo "$out" > "$work/info.json"
+[ "$(field stages 0 evaluators)" = 2 ] || fail "info counts an evaluator twice: $out"
+[ "$(field stages 0 metrics 0 low)" = 0.91 ] && [ "$(field stages 0 metrics 0 high)" = 0.97 ] ||
+  fail "info's accuracy spread after e1's second result: $out"
+[ "$(field stages 0 metrics 1 low)" = 0.11 ] && [ "$(field stages 0 metrics 1 high)" = 0.12 ] ||
+  fail "info's loss spread after e1's second result: $out"
+[ "$(field author published)" = 2 ] && [ "$(field author promotions)" = 1 ] || fail "info author, two listings: $out"
 
 echo "an unknown name: not found"
 expect 3 "$MLCHAIN" info tiny-mlq --rpc "$rpc" --universe "$catalogue"
