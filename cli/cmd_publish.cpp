@@ -103,16 +103,15 @@ void run_publish(PublishOptions options, Context& context) {
   } else {
     auto license = catalogue::head_license(repository, universe);
     if (!license) return context.fail(license.error());
-    if (*license)
-      terms.license = **license;
-    else
-      context.err << "mlchain: warning: listing '" << name
-                  << "' names no licence: pass --license SPDX (the head commit names none)\n";
+    if (*license) terms.license = **license;
   }
-  auto published = catalogue::publish(repository, universe, name, *repo_name, terms, *signer->signer,
-                                      options.wait.chain_options());
+  auto published =
+      catalogue::publish(repository, universe, name, *repo_name, terms, *signer->signer, options.wait.chain_options());
   if (!published) return context.fail(published.error());
   const auto& settled = published->sent.settled;
+  if (terms.license.empty())
+    context.err << "mlchain: warning: listing '" << name
+                << "' names no licence: publish it again with --license SPDX to name one\n";
   if (options.json) {
     const json document{{"name", name},
                         {"repo", *repo_name},
@@ -133,8 +132,8 @@ void run_publish(PublishOptions options, Context& context) {
               << terms.card.to_string() << (card->uploaded ? ", uploaded" : "") << ", licence "
               << (terms.license.empty() ? "none" : terms.license) << ", "
               << (terms.price.is_zero() ? std::string("free") : codec::format_ether(terms.price) + " ether")
-              << (terms.is_private ? ", private" : "") << "): "
-              << transaction_text(settled, published->sent.resumed) << '\n';
+              << (terms.is_private ? ", private" : "") << "): " << transaction_text(settled, published->sent.resumed)
+              << '\n';
 }
 
 }  // namespace

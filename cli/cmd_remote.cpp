@@ -165,8 +165,9 @@ void register_remote(CLI::App& app, Context& context) {
 
   auto as_json = std::make_shared<bool>(false);
   auto* list_command = command->add_subcommand("list", "List the remotes");
-  list_command->add_flag("--json", *as_json,
-                         "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations, universe}");
+  list_command->add_flag(
+      "--json", *as_json,
+      "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations, universe}");
   list_command->callback([as_json, &context] { run_list(*as_json, context); });
 
   auto shown = std::make_shared<std::string>();

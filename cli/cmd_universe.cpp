@@ -32,7 +32,8 @@ struct DeployOptions {
 };
 
 // The remote's chain (inside a repository), or the one --rpc and --registry name.
-Result<chain::ChainRemote> deploy_site(const DeployOptions& options, const std::optional<repo::Repository>& repository) {
+Result<chain::ChainRemote> deploy_site(const DeployOptions& options,
+                                       const std::optional<repo::Repository>& repository) {
   if (options.rpc || options.registry) {
     if (!options.rpc || !options.registry)
       return make_error(ErrorKind::invalid_argument, "--rpc URL and --registry ADDR go together");

@@ -31,8 +31,7 @@ void run_unlist(UnlistOptions options, Context& context) {
   auto* repository = target->repository ? &*target->repository : nullptr;
   auto signer = workflow::signer_for(repository, options.key);
   if (!signer) return context.fail(signer.error());
-  auto sent =
-      catalogue::unlist(repository, target->universe, name, *signer->signer, options.wait.chain_options());
+  auto sent = catalogue::unlist(repository, target->universe, name, *signer->signer, options.wait.chain_options());
   if (!sent) return context.fail(sent.error());
   context.out << "unlisted " << name << ": " << transaction_text(sent->settled, sent->resumed) << '\n';
 }

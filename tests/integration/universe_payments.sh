@@ -4,8 +4,9 @@
 # `publish` with an uploaded card, licence, tags, a price of 1 ether and a 70/20/10 split (the listing as
 # cast reads it); a second listing takes README.md and the licence of the remote's head; a purchase from
 # another key; `earnings` of each payee; three withdrawals whose `cast balance` deltas (plus their fees) sum
-# to exactly the price; the catalogue's events decoded by cast; buy, earnings and withdraw outside a
-# repository with --rpc/--universe.
+# to exactly the price; the catalogue's events decoded by cast; a purchase interrupted after it was sent
+# finished from the journal by the rerun; buy, earnings and withdraw outside a repository with
+# --rpc/--universe.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
@@ -90,14 +91,31 @@ logs=$("$cast" logs --rpc-url "$rpc" --from-block 0 --address "$universe" "$topi
 data=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["data"])' <<< "$logs")
 "$cast" abi-decode --input "x(string,uint256,uint64)" "$data" | has "^$price" || fail "Purchased data: $data"
 
+echo "a purchase interrupted once sent is finished by the rerun, not bought twice"
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
+expect 4 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp --timeout 1
+entry=$(ls .mlchain/journal/*.json)
+[ "$(json_field "$entry" purpose) $(json_field "$entry" action)" = "catalogue buy" ] || fail "journal: $(cat "$entry")"
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
+"$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
+expect 0 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp
+has "finished the interrupted transaction" <<< "$out" || fail "the rerun: $out"
+[ -z "$(ls -A .mlchain/journal)" ] || fail "the settled purchase is still journaled"
+[ "$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" tiny-mlp | cut -d, -f7)" = " 2" ] ||
+  fail "not exactly two purchases"
+
 echo "outside a repository: --rpc and --universe"
 cd "$work"
 expect 0 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp --rpc "$rpc" --universe "$universe"
 ls "$MLCHAIN_HOME/journal" > /dev/null || fail "no journal in MLCHAIN_HOME"
 expect 0 "$MLCHAIN" earnings --rpc "$rpc" --universe "$universe" --address "$b"
-has "balance 0.2 ether" <<< "$out" || fail "earnings outside: $out"
+has "balance 0.4 ether" <<< "$out" || fail "earnings outside: $out"
 expect 0 as_key "$b_key" "$MLCHAIN" withdraw --rpc "$rpc" --universe "$universe"
-has "withdrew 0.2 ether (200000000000000000 wei)" <<< "$out" || fail "withdraw outside: $out"
+has "withdrew 0.4 ether (400000000000000000 wei)" <<< "$out" || fail "withdraw outside: $out"
+expect 0 "$MLCHAIN" publish tiny-elsewhere --rpc "$rpc" --universe "$universe" --repo model --card "$card" --license MIT
+has "published tiny-elsewhere -> model" <<< "$out" || fail "publish outside: $out"
+expect 2 "$MLCHAIN" publish tiny-file --rpc "$rpc" --universe "$universe" --repo model --card "$work/card.md"
+has "pass the card's CID" <<< "$err" || fail "a card file outside a repository: $err"
 expect 2 "$MLCHAIN" earnings --rpc "$rpc"
 has "universe" <<< "$err" || fail "--rpc alone: $err"
 expect 2 "$MLCHAIN" earnings

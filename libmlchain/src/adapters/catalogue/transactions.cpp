@@ -113,22 +113,9 @@ Result<std::unique_ptr<Session>> session_for(repo::Repository* repository, const
                                    universe.chain_id, universe.confirmations, options);
 }
 
-// A remote's universe must serve the remote's registry: a listing of the remote's repository in a
-// catalogue of another registry would point at a different repository of the same name.
-Status check_serves_remote(CatalogueClient& client, const Universe& universe) {
-  if (!universe.remote) return {};
-  MLCHAIN_TRY(const auto registry, client.registry());
-  if (registry != universe.remote->registry)
-    return make_error(ErrorKind::invalid_input, "catalogue " + address_text(universe.catalogue) +
-                                                    " serves registry " + address_text(registry) + ", not remote '" +
-                                                    universe.remote->name + "''s registry " +
-                                                    address_text(universe.remote->registry));
-  return {};
-}
-
 // The head commit of the remote's main branch on chain, read from the repository's objects.
-Result<core::Commit> head_commit(repo::Repository& repository, const chain::ChainRemote& remote,
-                                 eth::RpcClient& rpc, codec::Cid& head) {
+Result<core::Commit> head_commit(repo::Repository& repository, const chain::ChainRemote& remote, eth::RpcClient& rpc,
+                                 codec::Cid& head) {
   chain::RegistryClient registry(rpc, remote.registry);
   MLCHAIN_TRY(const auto on_chain, registry.head_of(remote.repo, repo::initial_branch));
   if (!on_chain)
@@ -146,8 +133,9 @@ Result<core::Commit> head_commit(repo::Repository& repository, const chain::Chai
 Result<codec::Cid> upload_card(repo::Repository* repository, const Universe& universe, const stdfs::path& path) {
   if (repository == nullptr || !universe.remote)
     return make_error(ErrorKind::invalid_argument,
-                      "--card " + path.string() + ": a file is uploaded to the remote's IPFS node, and there is no "
-                      "remote outside a repository: pass the card's CID instead");
+                      "--card " + path.string() +
+                          ": a file is uploaded to the remote's IPFS node, and there is no "
+                          "remote outside a repository: pass the card's CID instead");
   MLCHAIN_TRY(const auto configured, remote::find_remote(*repository, universe.remote->name));
   if (!configured.ipfs)
     return make_error(ErrorKind::invalid_argument, "--card " + path.string() + ": remote '" + configured.name +
@@ -174,8 +162,7 @@ Result<Card> find_card(repo::Repository* repository, const Universe& universe, c
       return Card{cid, true};
     }
     auto cid = codec::Cid::parse(*card);
-    if (!cid)
-      return make_error(ErrorKind::invalid_argument, "--card '" + *card + "' is neither a file nor a CID");
+    if (!cid) return make_error(ErrorKind::invalid_argument, "--card '" + *card + "' is neither a file nor a CID");
     return Card{*cid, false};
   }
   if (repository == nullptr || !universe.remote)
@@ -212,9 +199,9 @@ Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const
   MLCHAIN_TRY(Bytes code, abi::deployment(site.registry));
   MLCHAIN_TRY(auto deployed, session.send("deploy-catalogue", std::nullopt, std::move(code), {}, signer));
   if (!deployed.settled.receipt.contract_address)
-    return make_error(ErrorKind::remote_unavailable,
-                      "the receipt of the catalogue deployment " +
-                          codec::to_0x_hex(deployed.settled.receipt.transaction_hash) + " names no contract");
+    return make_error(ErrorKind::remote_unavailable, "the receipt of the catalogue deployment " +
+                                                         codec::to_0x_hex(deployed.settled.receipt.transaction_hash) +
+                                                         " names no contract");
   deployment.catalogue = *deployed.settled.receipt.contract_address;
   deployment.transactions.push_back(std::move(deployed));
   // Recorded before anything else can fail: the catalogue exists now, whatever happens to setCatalogue.
@@ -230,8 +217,8 @@ Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const
     return deployment;
   }
   if (*owner != signer.address()) {
-    deployment.registry_unchanged = address_text(signer.address()) + " does not own '" + site.repo +
-                                    "' (its owner " + address_text(*owner) + " names its catalogue in the registry)";
+    deployment.registry_unchanged = address_text(signer.address()) + " does not own '" + site.repo + "' (its owner " +
+                                    address_text(*owner) + " names its catalogue in the registry)";
     return deployment;
   }
   MLCHAIN_TRY(Bytes set_call, eth::registry::set_catalogue_calldata(site.repo, deployment.catalogue));
@@ -247,8 +234,14 @@ Result<Published> publish(repo::Repository* repository, const Universe& universe
   MLCHAIN_TRY_STATUS(abi::check_terms(terms));
   MLCHAIN_TRY(auto session, session_for(repository, universe, std::string(repo), options));
   CatalogueClient client(session->rpc(), universe.catalogue);
-  MLCHAIN_TRY_STATUS(check_serves_remote(client, universe));
   MLCHAIN_TRY(const auto registry_address, client.registry());
+  // A listing of the remote's repository in a catalogue of another registry would name a different
+  // repository that happens to have the same name.
+  if (universe.remote && registry_address != universe.remote->registry)
+    return make_error(ErrorKind::invalid_input, "catalogue " + address_text(universe.catalogue) + " serves registry " +
+                                                    address_text(registry_address) + ", not the registry " +
+                                                    address_text(universe.remote->registry) + " of remote '" +
+                                                    universe.remote->name + "'");
   chain::RegistryClient registry(session->rpc(), registry_address);
   MLCHAIN_TRY(const auto owner, registry.owner_of(repo));
   if (!owner)
@@ -263,8 +256,8 @@ Result<Published> publish(repo::Repository* repository, const Universe& universe
   return published;
 }
 
-Result<Sent> unlist(repo::Repository* repository, const Universe& universe, std::string_view name,
-                    core::Signer& signer, const chain::ChainOptions& options) {
+Result<Sent> unlist(repo::Repository* repository, const Universe& universe, std::string_view name, core::Signer& signer,
+                    const chain::ChainOptions& options) {
   MLCHAIN_TRY_STATUS(abi::check_listing_name(name));
   MLCHAIN_TRY(auto session, session_for(repository, universe, {}, options));
   CatalogueClient client(session->rpc(), universe.catalogue);
@@ -273,8 +266,8 @@ Result<Sent> unlist(repo::Repository* repository, const Universe& universe, std:
   return session->send("unlist", universe.catalogue, std::move(data), {}, signer);
 }
 
-Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::string_view name,
-                   core::Signer& signer, const chain::ChainOptions& options) {
+Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::string_view name, core::Signer& signer,
+                   const chain::ChainOptions& options) {
   MLCHAIN_TRY_STATUS(abi::check_listing_name(name));
   MLCHAIN_TRY(auto session, session_for(repository, universe, {}, options));
   CatalogueClient client(session->rpc(), universe.catalogue);
@@ -282,7 +275,8 @@ Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::
   MLCHAIN_TRY(bought.listing, client.listing(name));
   MLCHAIN_TRY(Bytes data, abi::buy_calldata(name));
   // A free or unlisted listing makes eth_estimateGas revert: the contract's own refusal, before signing.
-  MLCHAIN_TRY(bought.sent, session->send("buy", universe.catalogue, std::move(data), bought.listing.terms.price, signer));
+  MLCHAIN_TRY(bought.sent,
+              session->send("buy", universe.catalogue, std::move(data), bought.listing.terms.price, signer));
   return bought;
 }
 

@@ -47,8 +47,8 @@ struct Published {
 Result<Published> publish(repo::Repository* repository, const Universe& universe, std::string_view name,
                           std::string_view repo, const eth::catalogue::Terms& terms, core::Signer& signer,
                           const chain::ChainOptions& options);
-Result<Sent> unlist(repo::Repository* repository, const Universe& universe, std::string_view name,
-                    core::Signer& signer, const chain::ChainOptions& options);
+Result<Sent> unlist(repo::Repository* repository, const Universe& universe, std::string_view name, core::Signer& signer,
+                    const chain::ChainOptions& options);
 
 struct Bought {
   Sent sent;
@@ -56,8 +56,8 @@ struct Bought {
 };
 // Pays exactly the listing's price; an unknown name is not_found, a free or unlisted one refused before
 // anything is signed.
-Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::string_view name,
-                   core::Signer& signer, const chain::ChainOptions& options);
+Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::string_view name, core::Signer& signer,
+                   const chain::ChainOptions& options);
 
 struct Withdrawal {
   Sent sent;
