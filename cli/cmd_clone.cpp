@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "mlchain/workflow/clone.hpp"
 #include "progress_bar.hpp"
 
@@ -46,7 +47,7 @@ void run_clone(workflow::CloneOptions options, Context& context) {
     if (!cloned->listing->listed)
       context.err << "mlchain: warning: listing '" << cloned->listing->name
                   << "' is unlisted; cloning its repository anyway\n";
-    context.out << "listing " << cloned->listing->name << " is " << *cloned->resolved_url << '\n';
+    context.out << "listing " << cloned->listing->name << " is " << core::escape_text(*cloned->resolved_url) << '\n';
   }
   if (cloned->chain_cloned) return print_chain_clone(*cloned, context);
   print_commit_clone(*cloned, context);

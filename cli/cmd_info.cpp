@@ -13,6 +13,7 @@
 #include "mlchain/catalogue/info.hpp"
 #include "mlchain/codec/ether_amount.hpp"
 #include "mlchain/codec/fixed_point.hpp"
+#include "mlchain/core/display_text.hpp"
 #include "universe_support.hpp"
 
 namespace mlchain::cli {
@@ -52,7 +53,7 @@ std::string price_text(const eth::catalogue::Terms& terms) {
 std::string spread_text(const catalogue::MetricSpread& spread) {
   const std::string low = codec::format_fixed18(spread.low);
   const std::string high = codec::format_fixed18(spread.high);
-  return spread.metric + " " + (low == high ? low : low + ".." + high) + " (" + std::to_string(spread.evaluators) +
+  return core::escape_text(spread.metric) + " " + (low == high ? low : low + ".." + high) + " (" + std::to_string(spread.evaluators) +
          ")";
 }
 
@@ -64,13 +65,14 @@ void print_text(const catalogue::ListingInfo& info, Context& context) {
   const auto& listing = info.listing;
   const auto& terms = listing.terms;
   std::ostringstream out;
+  // Everything but the name (the contract checks it) is text anyone could have written: escaped.
   out << listing.name << (listing.listed ? "" : "  (unlisted)") << '\n';
-  out << "  repository  " << info.clone_url << '\n';
+  out << "  repository  " << core::escape_text(info.clone_url) << '\n';
   out << "  owner       " << address_text(listing.owner) << '\n';
   out << "  card        " << terms.card.to_string() << '\n';
-  out << "  license     " << (terms.license.empty() ? std::string("(none)") : terms.license) << '\n';
+  out << "  license     " << (terms.license.empty() ? std::string("(none)") : core::escape_text(terms.license)) << '\n';
   std::string tags;
-  for (const auto& tag : terms.tags) tags += (tags.empty() ? "" : ", ") + tag;
+  for (const auto& tag : terms.tags) tags += (tags.empty() ? "" : ", ") + core::escape_text(tag);
   out << "  tags        " << (tags.empty() ? std::string("(none)") : tags) << '\n';
   out << "  visibility  " << (terms.is_private ? "private" : "public") << '\n';
   out << "  price       " << price_text(terms) << '\n';
@@ -82,7 +84,7 @@ void print_text(const catalogue::ListingInfo& info, Context& context) {
   out << "  catalogue   " << address_text(info.catalogue) << " on chain " << info.chain_id << '\n';
   out << "branches\n";
   if (info.branches.empty()) out << "  (none pushed)\n";
-  for (const auto& branch : info.branches) out << "  " << branch.branch << "  " << branch.head.to_string() << '\n';
+  for (const auto& branch : info.branches) out << "  " << core::escape_text(branch.branch) << "  " << branch.head.to_string() << '\n';
   if (!info.governance) {
     out << "governance  (none)\n";
   } else {
@@ -92,7 +94,7 @@ void print_text(const catalogue::ListingInfo& info, Context& context) {
         << static_cast<unsigned>(governance.quorum) << '\n';
     if (governance.stages.empty()) out << "  (no stages)\n";
     for (const auto& stage : governance.stages) {
-      out << "  " << stage.stage << "  ";
+      out << "  " << core::escape_text(stage.stage) << "  ";
       if (!stage.holder) {
         out << "(no holder)\n";
         continue;

@@ -98,8 +98,9 @@ expect 0 as_key "$e1_key" "$MLCHAIN" evaluate "$B" --suite "$work/suite" --metri
   --out "$work/e1-again.json"
 expect 0 "$MLCHAIN" submit "$work/e1-again.json"
 cd "$work"
+escape_licence=$'MIT\x1bc'
 "$cast" send --private-key "$owner_key" --rpc-url "$rpc" "$catalogue" "publish(string,string,$terms_type)" \
-  tiny-mlp-2 model "($card,MIT,[],false,0,0,[$owner],[10000])" > /dev/null
+  tiny-mlp-2 model "($card,$escape_licence,[],false,0,0,[$owner],[10000])" > /dev/null
 expect 0 "$MLCHAIN" info tiny-mlp --rpc "$rpc" --universe "$catalogue" --json
 echo "$out" > "$work/info.json"
 [ "$(field stages 0 evaluators)" = 2 ] || fail "info counts an evaluator twice: $out"
@@ -108,6 +109,13 @@ echo "$out" > "$work/info.json"
 [ "$(field stages 0 metrics 1 low)" = 0.11 ] && [ "$(field stages 0 metrics 1 high)" = 0.12 ] ||
   fail "info's loss spread after e1's second result: $out"
 [ "$(field author published)" = 2 ] && [ "$(field author promotions)" = 1 ] || fail "info author, two listings: $out"
+# Its licence holds an ESC (anyone may write one): text output escapes it, JSON keeps the byte.
+expect 0 "$MLCHAIN" info tiny-mlp-2 --rpc "$rpc" --universe "$catalogue"
+has -F '  license     MIT\033c' <<< "$out" || fail "info text does not escape the licence: $out"
+! has $'\x1b' <<< "$out" || fail "info text printed a raw ESC"
+expect 0 "$MLCHAIN" info tiny-mlp-2 --rpc "$rpc" --universe "$catalogue" --json
+[ "$(json_field <(echo "$out") license)" = "$escape_licence" ] || fail "info --json licence: $out"
+[ "$(json_field <(echo "$out") price_ether)" = 0 ] && has '"stages": \[' <<< "$out" || fail "info of a free listing: $out"
 
 echo "an unknown name: not found"
 expect 3 "$MLCHAIN" info tiny-mlq --rpc "$rpc" --universe "$catalogue"
