@@ -3,7 +3,8 @@
 # governed repository promoted on the evaluations of two evaluators, listed in a catalogue by cast (the
 # independent check of what mlchain reads); info shows the listing's terms, the branch head, the stage holder
 # with 2 evaluators and the spread of what they attested, and the author's record; `clone NAME` gives the same
-# head and files as cloning the listing's mlchain:// URL, inside a repository and outside it; an unknown name
+# head and files as cloning the listing's mlchain:// URL, outside a repository, inside one by its universe
+# setting, and inside a clone by the catalogue the owner named in the registry; an unknown name
 # is not found (exit 3); an unlisted listing still clones, with a warning. An evaluator's later result
 # replaces its earlier one in the spread; an author's second listing of the same repository counts as a
 # listing, not as more promotions.
@@ -142,6 +143,13 @@ diff -r -x .mlchain by-url by-name > /dev/null || fail "clone NAME's files diffe
 (cd by-name && expect 0 "$MLCHAIN" config get remote.origin.repo && [ "$out" = model ]) || fail "clone NAME's origin"
 (cd "$work/a" && expect 0 "$MLCHAIN" clone tiny-mlp "$work/from-inside") || fail "clone NAME inside a repository"
 [ "$(cat from-inside/.mlchain/refs/heads/main)" = "$B" ] || fail "clone NAME inside a repository: head"
+
+echo "in a clone without a universe setting: the catalogue the owner named in the registry"
+"$cast" send --private-key "$owner_key" --rpc-url "$rpc" "$registry" "setCatalogue(string,address)" model "$catalogue" \
+  > /dev/null
+(cd by-url && expect 0 "$MLCHAIN" info tiny-mlp --json && [ "$(json_field <(echo "$out") stages 0 commit)" = "$B" ] &&
+  expect 0 "$MLCHAIN" clone tiny-mlp "$work/from-clone") || fail "info and clone NAME in a clone: $out $err"
+[ "$(cat from-clone/.mlchain/refs/heads/main)" = "$B" ] || fail "clone NAME in a clone: head"
 
 echo "clone NAME refusals"
 expect 3 "$MLCHAIN" clone tiny-mlq by-typo --rpc "$rpc" --universe "$catalogue" --ipfs "$api"
