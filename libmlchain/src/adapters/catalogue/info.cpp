@@ -21,6 +21,20 @@ Result<std::uint64_t> chain_id_of(const Universe& universe, eth::RpcClient& rpc)
   return rpc.chain_id();
 }
 
+// A log's event, or the node's fault when the log is of another contract or does not decode.
+template <typename Event>
+Result<Event> decoded_log(const eth::RpcClient& rpc, const codec::Address& contract, Result<Event> event,
+                          const eth::Log& log) {
+  if (log.address != contract)
+    return make_error(ErrorKind::remote_unavailable,
+                      rpc.display_url() + " answered eth_getLogs with a log of another contract");
+  if (!event)
+    return make_error(ErrorKind::remote_unavailable,
+                      rpc.display_url() + " answered eth_getLogs with a log that does not decode: " +
+                          event.error().message);
+  return event;
+}
+
 chain::ChainRemote repository_remote(const Universe& universe, std::uint64_t chain_id,
                                      const codec::Address& registry, const std::string& repo) {
   chain::ChainRemote remote;
@@ -72,16 +86,23 @@ Result<std::optional<GovernanceSummary>> governance_summary(eth::RpcClient& rpc,
   return std::optional<GovernanceSummary>{std::move(summary)};
 }
 
-// Promotions in the governance of `repo`: zero when the repository has none.
+// Promotions in the governance of `remote`'s repository (zero without one), from its events alone: the
+// ledger would also read every evaluation back from EAS, which a count does not need.
 Result<std::size_t> promotions_of(eth::RpcClient& rpc, const chain::ChainRemote& remote) {
   chain::RegistryClient registry(rpc, remote.registry);
   MLCHAIN_TRY(const auto governance, registry.governance_of(remote.repo));
   if (!governance) return std::size_t{0};
-  chain::GovernanceClient client(rpc, remote);
-  MLCHAIN_TRY(const auto entries, client.ledger(std::nullopt));
-  return static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(), [](const chain::LedgerEntry& entry) {
-    return std::holds_alternative<gov::Promoted>(entry.event);
-  }));
+  eth::LogFilter filter;
+  filter.addresses = {*governance};
+  filter.topics = {gov::event_topics(), {eth::registry::repository_id(remote.repo)}};
+  MLCHAIN_TRY(const auto logs, rpc.logs(filter));
+  std::size_t promotions = 0;
+  for (const auto& log : logs) {
+    if (log.removed) continue;
+    MLCHAIN_TRY(const auto event, decoded_log(rpc, *governance, gov::decode_event(log.topics, log.data), log));
+    if (std::holds_alternative<gov::Promoted>(event)) ++promotions;
+  }
+  return promotions;
 }
 
 // The author's Published events (topic 2 is the owner; Purchased events by the author as buyer share that
@@ -99,15 +120,9 @@ Result<AuthorRecord> author_record(const Universe& universe, eth::RpcClient& rpc
   std::set<std::string> repositories;
   for (const auto& log : logs) {
     if (log.removed) continue;
-    if (log.address != universe.catalogue)
-      return make_error(ErrorKind::remote_unavailable,
-                        rpc.display_url() + " answered eth_getLogs with a log of another contract");
-    auto event = cat::decode_event(log.topics, log.data);
-    if (!event)
-      return make_error(ErrorKind::remote_unavailable,
-                        rpc.display_url() + " answered eth_getLogs with a catalogue log that does not decode: " +
-                            event.error().message);
-    const auto* published = std::get_if<cat::Published>(&*event);
+    MLCHAIN_TRY(const auto event,
+                decoded_log(rpc, universe.catalogue, cat::decode_event(log.topics, log.data), log));
+    const auto* published = std::get_if<cat::Published>(&event);
     if (published == nullptr || published->owner != author) continue;
     ++record.published;
     repositories.insert(published->repo);
