@@ -158,6 +158,10 @@ has "tiny-mlq" <<< "$err" || fail "clone of an unknown name: $err"
 expect 2 "$MLCHAIN" clone tiny-mlp no-flags
 has -- "--rpc URL --universe ADDR --ipfs URL" <<< "$err" || fail "clone NAME without flags: $err"
 [ ! -e no-flags ] || fail "a refused clone left no-flags behind"
+expect 2 "$MLCHAIN" clone tiny-mlp no-ipfs --rpc "$rpc" --universe "$catalogue"
+has -- "needs --ipfs URL" <<< "$err" || fail "clone NAME without --ipfs: $err"
+expect 2 "$MLCHAIN" clone tiny-mlp no-rpc --universe "$catalogue" --ipfs "$api"
+has -- "--universe needs --rpc URL" <<< "$err" || fail "clone NAME without --rpc: $err"
 
 echo "an unlisted listing still clones, with a warning"
 "$cast" send --private-key "$owner_key" --rpc-url "$rpc" "$catalogue" "unlist(string)" tiny-mlp > /dev/null

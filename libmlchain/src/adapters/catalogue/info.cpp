@@ -1,7 +1,6 @@
 #include "mlchain/catalogue/info.hpp"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <utility>
 #include <variant>

@@ -81,7 +81,7 @@ Result<CloneReport> clone_listing(const CloneOptions& options) {
       return std::move(found).error();
     }
   }
-  if (!repository && !(flags.rpc && flags.universe && !options.ipfs.empty()))
+  if (!repository && !flags.rpc && !flags.universe)
     return make_error(ErrorKind::invalid_argument,
                       "'" + name +
                           "' is neither a CID nor an mlchain:// URL; as a catalogue listing's name, cloning it outside "
