@@ -162,6 +162,11 @@ expect 2 "$MLCHAIN" clone tiny-mlp no-ipfs --rpc "$rpc" --universe "$catalogue"
 has -- "needs --ipfs URL" <<< "$err" || fail "clone NAME without --ipfs: $err"
 expect 2 "$MLCHAIN" clone tiny-mlp no-rpc --universe "$catalogue" --ipfs "$api"
 has -- "--universe needs --rpc URL" <<< "$err" || fail "clone NAME without --rpc: $err"
+# A name that is also a path here is not taken for a listing.
+mkdir tiny-mlp
+expect 2 "$MLCHAIN" clone tiny-mlp by-path --rpc "$rpc" --universe "$catalogue" --ipfs "$api"
+has "'tiny-mlp' is not a CID" <<< "$err" || fail "clone of an existing path: $err"
+rmdir tiny-mlp
 
 echo "an unlisted listing still clones, with a warning"
 "$cast" send --private-key "$owner_key" --rpc-url "$rpc" "$catalogue" "unlist(string)" tiny-mlp > /dev/null
