@@ -51,6 +51,7 @@ void register_unlist(CLI::App& app, Context& context);
 void register_buy(CLI::App& app, Context& context);
 void register_earnings(CLI::App& app, Context& context);
 void register_withdraw(CLI::App& app, Context& context);
+void register_info(CLI::App& app, Context& context);
 void register_help(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli
