@@ -24,7 +24,8 @@ Error malformed(const std::string& what) { return make_error(ErrorKind::corrupt,
 std::string_view state_name(JournalState state) { return state == JournalState::sent ? "sent" : "signed"; }
 
 std::optional<Purpose> purpose_from(std::string_view name) {
-  for (const Purpose purpose : {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance})
+  for (const Purpose purpose :
+       {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance, Purpose::catalogue})
     if (purpose_name(purpose) == name) return purpose;
   return std::nullopt;
 }
@@ -67,7 +68,7 @@ json document_of(const JournalEntry& entry) {
   }
   if ((entry.purpose == Purpose::grant || entry.purpose == Purpose::revoke) && entry.writer)
     document["writer"] = codec::to_checksum_address(*entry.writer);
-  if (entry.purpose == Purpose::governance) document["action"] = entry.action;
+  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue) document["action"] = entry.action;
   if (entry.replaces) document["replaces"] = codec::to_0x_hex(*entry.replaces);
   return document;
 }
@@ -134,6 +135,8 @@ std::string_view purpose_name(Purpose purpose) {
       return "revoke";
     case Purpose::governance:
       return "governance";
+    case Purpose::catalogue:
+      return "catalogue";
   }
   return "push";
 }
@@ -193,7 +196,7 @@ Result<JournalEntry> decode_journal_entry(ByteView file) {
     MLCHAIN_TRY(auto writer, address_field(document, "writer"));
     entry.writer = writer;
   }
-  if (entry.purpose == Purpose::governance) {
+  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue) {
     MLCHAIN_TRY(entry.action, text_field(document, "action"));
   }
   const json rebuilt = document_of(entry);

@@ -86,6 +86,13 @@ Result<std::optional<codec::Address>> RegistryClient::governance_of(std::string_
   return std::optional<codec::Address>{governance};
 }
 
+Result<std::optional<codec::Address>> RegistryClient::catalogue_of(std::string_view repo) {
+  MLCHAIN_TRY(const Bytes data, view(eth::registry::catalogue_of_calldata(repo), "catalogueOf"));
+  MLCHAIN_TRY(const auto catalogue, from_node(eth::registry::decode_catalogue_of(data), rpc_, "catalogueOf"));
+  if (catalogue == codec::Address{}) return std::optional<codec::Address>{};
+  return std::optional<codec::Address>{catalogue};
+}
+
 Result<std::optional<std::uint64_t>> RegistryClient::anchored_at(std::string_view repo, const codec::Cid& commit) {
   MLCHAIN_TRY(const auto head, eth::registry::head_of(commit));
   MLCHAIN_TRY(const Bytes data, view(eth::registry::anchored_at_calldata(repo, head), "anchoredAt"));

@@ -129,10 +129,11 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
   transaction.chain_id = chain_id;
   transaction.to = intent.to;
   transaction.data = intent.data;
+  transaction.value = intent.value;
   MLCHAIN_TRY(transaction.nonce, rpc_.transaction_count(from, eth::BlockTag::pending()));
   MLCHAIN_TRY(transaction, market_fees(std::move(transaction)));
 
-  eth::CallRequest estimate{from, intent.to, intent.data, std::nullopt, std::nullopt};
+  eth::CallRequest estimate{from, intent.to, intent.data, intent.value, std::nullopt};
   MLCHAIN_TRY(auto estimated, rpc_.estimate_gas(estimate));
   if (const auto* refusal = std::get_if<eth::RpcError>(&estimated)) {
     if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_(refusal->revert_data);

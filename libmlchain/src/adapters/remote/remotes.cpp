@@ -29,10 +29,10 @@ Status check_setting(std::string_view setting, std::string_view value) {
   if (setting == "ipfs") return check_remote_url("--ipfs", value);
   if (setting == "gateway") return check_remote_url("--gateway", value);
   if (setting == "rpc") return check_remote_url("--rpc", value);
-  if (setting == "registry") {
+  if (setting == "registry" || setting == "universe") {
     if (!codec::parse_address(value))
-      return make_error(ErrorKind::invalid_argument,
-                        "--registry '" + std::string(value) + "' is not an Ethereum address (0x and 40 hex digits)");
+      return make_error(ErrorKind::invalid_argument, "--" + std::string(setting) + " '" + std::string(value) +
+                                                         "' is not an Ethereum address (0x and 40 hex digits)");
     return {};
   }
   if (setting == "repo") {
@@ -51,7 +51,7 @@ Status check_setting(std::string_view setting, std::string_view value) {
   }
   return make_error(ErrorKind::invalid_argument,
                     "unknown remote setting '" + std::string(setting) +
-                        "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations)");
+                        "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations, universe)");
 }
 
 void assign(Remote& remote, std::string_view setting, const std::string& value) {
@@ -69,6 +69,8 @@ void assign(Remote& remote, std::string_view setting, const std::string& value) 
     remote.chain_id = parse_count(value);
   else if (setting == "confirmations")
     remote.confirmations = parse_count(value);
+  else if (setting == "universe")
+    remote.universe = value;
 }
 
 std::vector<std::pair<std::string, std::string>> settings_of(const Remote& remote) {
@@ -80,6 +82,7 @@ std::vector<std::pair<std::string, std::string>> settings_of(const Remote& remot
   if (remote.repo) settings.emplace_back("repo", *remote.repo);
   if (remote.chain_id) settings.emplace_back("chain-id", std::to_string(*remote.chain_id));
   if (remote.confirmations) settings.emplace_back("confirmations", std::to_string(*remote.confirmations));
+  if (remote.universe) settings.emplace_back("universe", *remote.universe);
   return settings;
 }
 
@@ -148,7 +151,7 @@ Status add_remote(repo::Repository& repository, const Remote& remote) {
     return make_error(ErrorKind::invalid_argument,
                       "remote '" + remote.name + "' needs at least one of --ipfs, --gateway, --rpc");
   for (const auto& [setting, value] : settings) MLCHAIN_TRY_STATUS(check_setting(setting, value));
-  const bool chain_named = remote.rpc || remote.registry || remote.repo || remote.chain_id;
+  const bool chain_named = remote.rpc || remote.registry || remote.repo || remote.chain_id || remote.universe;
   if (chain_named && !(remote.rpc && remote.registry && remote.repo))
     return make_error(ErrorKind::invalid_argument, "a chain remote needs --rpc, --registry and --repo together");
   MLCHAIN_TRY(auto config, repo::Config::load(repository.paths().config()));

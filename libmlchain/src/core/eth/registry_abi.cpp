@@ -59,6 +59,14 @@ const Signature& governance_of_function() {
   static const Signature function{"governanceOf", {plain(Type::string())}};
   return function;
 }
+const Signature& set_catalogue_function() {
+  static const Signature function{"setCatalogue", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& catalogue_of_function() {
+  static const Signature function{"catalogueOf", {plain(Type::string())}};
+  return function;
+}
 const Signature& anchored_at_function() {
   static const Signature function{"anchoredAt", {plain(Type::string()), plain(Type::bytes32())}};
   return function;
@@ -249,6 +257,10 @@ Result<Bytes> set_governance_calldata(std::string_view repo, const codec::Addres
   return call(set_governance_function(), {repo, governance});
 }
 Result<Bytes> governance_of_calldata(std::string_view repo) { return call(governance_of_function(), {repo}); }
+Result<Bytes> set_catalogue_calldata(std::string_view repo, const codec::Address& catalogue) {
+  return call(set_catalogue_function(), {repo, catalogue});
+}
+Result<Bytes> catalogue_of_calldata(std::string_view repo) { return call(catalogue_of_function(), {repo}); }
 Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit) {
   return call(anchored_at_function(), {repo, commit});
 }
@@ -256,6 +268,11 @@ Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit) {
 Result<codec::Address> decode_governance_of(ByteView return_data) {
   MLCHAIN_TRY(auto values, decode_return(governance_of_function(), {Type::address()}, return_data));
   return take<codec::Address>(values, 0, "governance");
+}
+
+Result<codec::Address> decode_catalogue_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(catalogue_of_function(), {Type::address()}, return_data));
+  return take<codec::Address>(values, 0, "catalogue");
 }
 
 Result<std::uint64_t> decode_anchored_at(ByteView return_data) {

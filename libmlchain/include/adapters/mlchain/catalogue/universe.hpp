@@ -51,6 +51,8 @@ class CatalogueClient {
   const codec::Address& address() const { return catalogue_; }
 
  private:
+  // One eth_call: the contract's refusals explained, an empty answer checked for a missing contract.
+  Result<Bytes> view(const Result<Bytes>& calldata, std::string_view what);
   eth::RpcClient& rpc_;
   codec::Address catalogue_;
 };

@@ -47,6 +47,8 @@ class RegistryClient {
   Result<std::vector<std::string>> branches_of(std::string_view repo);
   // The governance contract the repository's owner chose; nothing when none.
   Result<std::optional<codec::Address>> governance_of(std::string_view repo);
+  // The catalogue the repository's owner named; nothing when none.
+  Result<std::optional<codec::Address>> catalogue_of(std::string_view repo);
   // The first block at which `commit` was pushed as a head of `repo`; nothing when it never was.
   Result<std::optional<std::uint64_t>> anchored_at(std::string_view repo, const codec::Cid& commit);
 

@@ -39,6 +39,7 @@ struct Intent {
   JournalEntry entry;
   std::optional<codec::Address> to;  // nothing: contract creation
   Bytes data;
+  codec::U256 value;  // wei sent along (a purchase)
 };
 
 // Turns revert data (from eth_estimateGas, or a replayed eth_call) into the error to report, e.g.

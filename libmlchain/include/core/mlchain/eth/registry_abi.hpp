@@ -61,6 +61,9 @@ Result<Bytes> branches_of_calldata(std::string_view repo);
 Result<Bytes> set_governance_calldata(std::string_view repo, const codec::Address& governance);
 Result<Bytes> governance_of_calldata(std::string_view repo);
 Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit);
+// The repository's catalogue (the Model Universe it is listed in), chosen by its owner (zero: none).
+Result<Bytes> set_catalogue_calldata(std::string_view repo, const codec::Address& catalogue);
+Result<Bytes> catalogue_of_calldata(std::string_view repo);
 
 // The return data of the views, as eth_call answers it.
 Result<Head> decode_head_of(ByteView return_data);
@@ -70,6 +73,7 @@ Result<bool> decode_is_writer(ByteView return_data);
 Result<std::vector<std::string>> decode_branches_of(ByteView return_data);
 Result<codec::Address> decode_governance_of(ByteView return_data);
 Result<std::uint64_t> decode_anchored_at(ByteView return_data);
+Result<codec::Address> decode_catalogue_of(ByteView return_data);
 
 // The events. Each log carries its ids and addresses in indexed topics and the names and heads in its data.
 struct RepositoryCreated {

@@ -1,0 +1,31 @@
+#pragma once
+// What the catalogue commands (universe, publish, unlist, buy, earnings, withdraw, search, info, clone NAME)
+// share: the options that name a catalogue, and the repository a command runs in when there is one.
+
+#include <optional>
+#include <string>
+
+#include "mlchain/catalogue/universe.hpp"
+#include "mlchain/repo/repository.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace mlchain::cli {
+
+// --rpc URL and --universe ADDR (the command adds its own REMOTE positional into flags.remote).
+void add_universe_options(CLI::App& command, catalogue::UniverseFlags& flags);
+
+struct UniverseTarget {
+  std::optional<repo::Repository> repository;  // the current directory's, when there is one
+  catalogue::Universe universe;
+};
+// The current directory's repository if any (outside one is no error: the flags name the catalogue) and
+// the catalogue find_universe finds with it.
+Result<UniverseTarget> universe_target(const catalogue::UniverseFlags& flags);
+
+// The repository of the current directory; nothing outside one; an error only for a damaged one.
+Result<std::optional<repo::Repository>> optional_repository();
+
+}  // namespace mlchain::cli
