@@ -36,6 +36,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_promote(app, context);
   register_stage(app, context);
   register_watch(app, context);
+  register_search(app, context);
   register_help(app, context);
 }
 

@@ -45,6 +45,7 @@ void register_submit(CLI::App& app, Context& context);
 void register_promote(CLI::App& app, Context& context);
 void register_stage(CLI::App& app, Context& context);
 void register_watch(CLI::App& app, Context& context);
+void register_search(CLI::App& app, Context& context);
 void register_help(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

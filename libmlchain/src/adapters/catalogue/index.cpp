@@ -230,7 +230,8 @@ class Transaction {
  public:
   explicit Transaction(CatalogueIndex::Database& database) : database_(database) {}
   ~Transaction() {
-    if (open_) database_.execute("ROLLBACK");
+    // Nothing to report a failed rollback to: SQLite rolls back an unfinished transaction on close anyway.
+    if (open_) sqlite3_exec(database_.handle, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
