@@ -4,9 +4,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/catalogue_abi.hpp"
 #include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 
@@ -70,5 +77,52 @@ TEST_CASE("the embedded governance contract is the pinned compiler's paris build
     CHECK(artifact->compiler_version.empty());
     CHECK(artifact->creation_code.size() > artifact->runtime_code.size());
     CHECK_FALSE(artifact->runtime_code.empty());
+  }
+}
+
+TEST_CASE("the embedded catalogue is the pinned compiler's build and dispatches on the ABI layer's selectors",
+          "[registry][catalogue]") {
+  namespace catalogue = mlchain::eth::catalogue;
+  const auto& artifact = mlchain::eth::catalogue_artifact();
+  CHECK(artifact.compiler_version == "0.8.28+commit.7893614a.Emscripten.clang");
+  CHECK(artifact.evm_version == "paris");
+  const Bytes tail{0x64, 0x73, 0x6f, 0x6c, 0x63, 0x43, 0x00, 0x08, 0x1c, 0x00, 0x33};
+  REQUIRE(artifact.runtime_code.size() > tail.size());
+  CHECK(std::equal(tail.begin(), tail.end(), artifact.runtime_code.end() - static_cast<std::ptrdiff_t>(tail.size())));
+
+  // The artifact's methodIdentifiers, as solc wrote them into contracts/MlchainCatalogue.json: one
+  // `"signature": "selector"` pair per line.
+  std::ifstream in(std::string(MLCHAIN_VECTORS_DIR) + "/../../contracts/MlchainCatalogue.json");
+  REQUIRE(in);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto start = json.find("\"methodIdentifiers\": {");
+  REQUIRE(start != std::string::npos);
+  const auto end = json.find('}', start);
+  const std::string identifiers = json.substr(start, end - start);
+  std::map<std::string, std::string> selectors;
+  const std::regex pair("\"([^\"]+\\))\": \"([0-9a-f]{8})\"");
+  for (auto it = std::sregex_iterator(identifiers.begin(), identifiers.end(), pair); it != std::sregex_iterator(); ++it)
+    selectors[(*it)[1]] = (*it)[2];
+  REQUIRE(selectors.size() == 13);
+
+  const mlchain::codec::Address nobody{};
+  const std::vector<std::pair<std::string, mlchain::Result<Bytes>>> calls{
+      {"publish(string,string,(bytes,string,string[],bool,uint256,uint64,address[],uint16[]))",
+       catalogue::publish_calldata("n", "r", catalogue::Terms{})},
+      {"unlist(string)", catalogue::unlist_calldata("n")},
+      {"buy(string)", catalogue::buy_calldata("n")},
+      {"withdraw()", catalogue::withdraw_calldata()},
+      {"listingOf(string)", catalogue::listing_of_calldata("n")},
+      {"accessOf(string,address)", catalogue::access_of_calldata("n", nobody)},
+      {"balanceOf(address)", catalogue::balance_of_calldata(nobody)},
+      {"registry()", catalogue::registry_calldata()},
+  };
+  for (const auto& [signature, calldata] : calls) {
+    INFO(signature);
+    REQUIRE(calldata.ok());
+    REQUIRE(selectors.count(signature) == 1);
+    CHECK(mlchain::codec::to_hex(ByteView(*calldata).first(4)) == selectors[signature]);
+    const Bytes push4{0x63, (*calldata)[0], (*calldata)[1], (*calldata)[2], (*calldata)[3]};
+    CHECK(contains(artifact.runtime_code, push4));
   }
 }
