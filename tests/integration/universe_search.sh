@@ -105,8 +105,9 @@ for who in owner rival; do
 done
 "$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
-[ "$("$cast" receipt --rpc-url "$rpc" "$(cat "$work/owner.tx")" status)" = "1 (success)" ] || fail "the first publish failed"
-[ "$("$cast" receipt --rpc-url "$rpc" "$(cat "$work/rival.tx")" status)" = "0 (failed)" ] || fail "the rival publish did not revert"
+status() { "$cast" receipt --json --rpc-url "$rpc" "$(cat "$work/$1.tx")" | python3 -c 'import json, sys; print(int(json.load(sys.stdin)["status"], 16))'; }
+[ "$(status owner)" = 1 ] || fail "the first publish failed"
+[ "$(status rival)" = 0 ] || fail "the rival publish did not revert"
 expect 0 "$MLCHAIN" search contested "${where[@]}" --all --json
 python3 - "$out" "$owner" <<'EOF' || fail "the race: $out"
 import json, sys
@@ -116,9 +117,9 @@ EOF
 
 echo "unlist hides from search and keeps the listing with --all"
 "$cast" send --quiet --private-key "$owner_key" --rpc-url "$rpc" "$catalogue" "unlist(string)" tiny-mlp > /dev/null
-expect 0 "$MLCHAIN" search tiny "${where[@]}"
+expect 0 "$MLCHAIN" search tiny-mlp "${where[@]}"
 [ -z "$out" ] || fail "an unlisted listing is found: $out"
-expect 0 "$MLCHAIN" search tiny "${where[@]}" --all
+expect 0 "$MLCHAIN" search tiny-mlp "${where[@]}" --all
 grep -q "^tiny-mlp  MIT  free  tags: vision, small  (unlisted)$" <<< "$out" || fail "--all: $out"
 history=$(python3 -c 'import sqlite3, sys
 rows = sqlite3.connect(sys.argv[1]).execute("SELECT kind FROM events WHERE name = ? ORDER BY block, log_index", ("tiny-mlp",))
