@@ -1,4 +1,4 @@
-// mlchain search [TEXT] [REMOTE] [--license L] [--all] [--json] [--offline] [--ipfs URL] [--rpc URL --universe
+// mlchain search [TEXT] [REMOTE] [--license L] [--stage S] [--all] [--json] [--offline] [--ipfs URL] [--rpc URL --universe
 // ADDR]: the catalogue's listings whose name, tags or card text contain TEXT, from the local index
 // (docs/format.md "Catalogue index"), brought up to the chain's head first unless --offline or the node is
 // away; then a warning says as of which block the answer is.
@@ -14,6 +14,7 @@
 #include "context.hpp"
 #include "mlchain/catalogue/search.hpp"
 #include "mlchain/codec/ether_amount.hpp"
+#include "mlchain/codec/fixed_point.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/remote/remotes.hpp"
@@ -28,6 +29,7 @@ struct SearchOptions {
   std::vector<std::string> arguments;  // [TEXT] [REMOTE]
   catalogue::UniverseFlags flags;
   std::optional<std::string> license;
+  std::optional<std::string> stage;
   std::optional<std::string> ipfs;
   bool all = false;
   bool json = false;
@@ -59,6 +61,23 @@ std::string price_text(const eth::catalogue::Terms& terms) {
   return text;
 }
 
+json stages_json(const std::vector<catalogue::StageFacts>& stages) {
+  auto list = json::array();
+  for (const auto& facts : stages) {
+    auto metrics = json::array();
+    for (const auto& spread : facts.reputation.metrics)
+      metrics.push_back({{"metric", spread.metric},
+                         {"low", json::parse(codec::format_fixed18(spread.low))},
+                         {"high", json::parse(codec::format_fixed18(spread.high))},
+                         {"evaluators", spread.evaluators}});
+    list.push_back({{"stage", facts.stage},
+                    {"commit", facts.commit.to_string()},
+                    {"evaluators", facts.reputation.evaluators},
+                    {"metrics", metrics}});
+  }
+  return list;
+}
+
 json listing_json(const catalogue::IndexedListing& found, std::uint64_t indexed_block) {
   const auto& listing = found.listing;
   auto tags = json::array();
@@ -78,7 +97,7 @@ json listing_json(const catalogue::IndexedListing& found, std::uint64_t indexed_
           {"splits", splits},
           {"purchases", listing.purchases},
           {"listed", listing.listed},
-          {"stages", json::array()},
+          {"stages", stages_json(found.stages)},
           {"indexed_block", indexed_block}};
 }
 
@@ -87,6 +106,9 @@ void print_listing(std::ostream& out, const catalogue::IndexedListing& found) {
   out << listing.name << "  " << (listing.terms.license.empty() ? "-" : core::escape_text(listing.terms.license))
       << "  " << price_text(listing.terms);
   if (listing.terms.is_private) out << "  private";
+  for (const auto& facts : found.stages)
+    out << "  " << facts.stage << ": " << facts.reputation.evaluators << " evaluator"
+        << (facts.reputation.evaluators == 1 ? "" : "s");
   if (!listing.terms.tags.empty()) {
     out << "  tags:";
     for (std::size_t position = 0; position < listing.terms.tags.size(); ++position)
@@ -121,7 +143,7 @@ void run_search(SearchOptions& options, Context& context) {
   if (!home) return context.fail(home.error());
 
   catalogue::SearchRequest request;
-  request.query = {text, options.license, options.all};
+  request.query = {text, options.license, options.all, options.stage};
   request.offline = options.offline;
   request.home = *home;
   request.ipfs = options.ipfs;
@@ -156,6 +178,7 @@ void register_search(CLI::App& app, Context& context) {
       "search", "Find models in the catalogue (Model Universe) by text in name, tags and card, or by licence");
   command->add_option("TEXT_AND_REMOTE", options->arguments, "[TEXT] [REMOTE]")->expected(0, 2);
   command->add_option("--license", options->license, "Only listings under this SPDX licence (any case)");
+  command->add_option("--stage", options->stage, "Only listings whose repository has a holder of stage S");
   command->add_flag("--all", options->all, "Unlisted listings too");
   command->add_flag("--json", options->json, "Print one JSON array of listings");
   command->add_flag("--offline", options->offline, "Answer from the local index without asking the node");

@@ -14,6 +14,7 @@
 #include "mlchain/catalogue/index.hpp"
 #include "mlchain/catalogue/index_update.hpp"
 #include "mlchain/codec/abi.hpp"
+#include "mlchain/codec/fixed_point.hpp"
 #include "mlchain/unixfs/profile.hpp"
 #include "temporary_directory.hpp"
 
@@ -107,7 +108,17 @@ void purchase(MemoryChain& chain, const std::string& name, const Address& buyer,
 
 catalogue::CatalogueIndex memory_index() { return checked(catalogue::CatalogueIndex::open_in_memory(chain_id, catalogue_address)); }
 
-std::vector<std::string> names(catalogue::CatalogueIndex& index, catalogue::SearchQuery query = {}) {
+catalogue::SearchQuery query(std::string text, std::optional<std::string> license = std::nullopt, bool all = false,
+                             std::optional<std::string> stage = std::nullopt) {
+  catalogue::SearchQuery query;
+  query.text = std::move(text);
+  query.license = std::move(license);
+  query.include_unlisted = all;
+  query.stage = std::move(stage);
+  return query;
+}
+
+std::vector<std::string> names(catalogue::CatalogueIndex& index, const catalogue::SearchQuery& query = {}) {
   std::vector<std::string> found;
   for (const auto& listing : checked(index.search(query))) found.push_back(listing.listing.name);
   return found;
@@ -162,11 +173,11 @@ TEST_CASE("the index follows the catalogue incrementally", "[catalogue_index]") 
   CHECK(chain.log_queries() - queries_before == 1);
 
   CHECK(names(index) == std::vector<std::string>{"big-lm", "tiny-mlp"});
-  CHECK(names(index, {"VISION", std::nullopt, false}) == std::vector<std::string>{"tiny-mlp"});
-  CHECK(names(index, {"", std::string("apache-2.0"), false}) == std::vector<std::string>{"big-lm"});
-  CHECK(names(index, {"BIG", std::nullopt, false}) == std::vector<std::string>{"big-lm"});
-  CHECK(names(index, {"nothing like it", std::nullopt, false}).empty());
-  const auto big = checked(index.search({"big-lm", std::nullopt, false}));
+  CHECK(names(index, query("VISION")) == std::vector<std::string>{"tiny-mlp"});
+  CHECK(names(index, query("", "apache-2.0")) == std::vector<std::string>{"big-lm"});
+  CHECK(names(index, query("BIG")) == std::vector<std::string>{"big-lm"});
+  CHECK(names(index, query("nothing like it")).empty());
+  const auto big = checked(index.search(query("big-lm")));
   REQUIRE(big.size() == 1);
   CHECK(big[0].listing.owner == bob);
   CHECK(big[0].listing.repo == "llm");
@@ -191,7 +202,7 @@ TEST_CASE("an unlisted listing leaves search but keeps its history", "[catalogue
   chain.mine();
   checked(catalogue::update_index(index, chain));
   CHECK(names(index).empty());
-  const auto all = checked(index.search({"", std::nullopt, true}));
+  const auto all = checked(index.search(query("", std::nullopt, true)));
   REQUIRE(all.size() == 1);
   CHECK_FALSE(all[0].listing.listed);
   CHECK(all[0].listing.updated_at == 2);
@@ -223,8 +234,8 @@ TEST_CASE("an Updated event changes the terms and lists again, keeping the first
   CHECK(listing.published_at == 1);
   CHECK(listing.updated_at == 3);
   CHECK(listing.purchases == 1);
-  CHECK(names(index, {"vision", std::nullopt, false}).empty());
-  CHECK(names(index, {"audio", std::nullopt, false}) == std::vector<std::string>{"tiny-mlp"});
+  CHECK(names(index, query("vision")).empty());
+  CHECK(names(index, query("audio")) == std::vector<std::string>{"tiny-mlp"});
   CHECK(checked(index.history("tiny-mlp")).size() == 4);
 }
 
@@ -287,7 +298,7 @@ TEST_CASE("two publishes racing for one name: the index shows only the chain's w
   chain.mine();
   auto update = checked(catalogue::update_index(index, chain));
   CHECK(update.rebuilt_past);
-  const auto found = checked(index.search({"", std::nullopt, true}));
+  const auto found = checked(index.search(query("", std::nullopt, true)));
   REQUIRE(found.size() == 1);
   CHECK(found[0].listing.owner == bob);
   CHECK(found[0].listing.repo == "bob-models");
@@ -381,17 +392,57 @@ TEST_CASE("card texts come from IPFS verified against their CID", "[catalogue_in
   auto lied = checked(catalogue::fetch_cards(index, node));
   CHECK(lied.fetched == 1);  // the large card: marked as such, never fetched again
   CHECK(lied.missing == 2);  // the tampered card and the one the node never had
-  CHECK(names(index, {"handwritten", std::nullopt, false}).empty());
+  CHECK(names(index, query("handwritten")).empty());
 
   MemoryNode honest;
   checked(honest.add_file(card_file, mlchain::unixfs::default_profile));
   auto fetched = checked(catalogue::fetch_cards(index, honest));
   CHECK(fetched.fetched == 1);
   CHECK(fetched.missing == 1);
-  CHECK(names(index, {"HANDWRITTEN", std::nullopt, false}) == std::vector<std::string>{"tiny-mlp"});
+  CHECK(names(index, query("HANDWRITTEN")) == std::vector<std::string>{"tiny-mlp"});
   CHECK(checked(index.cards_wanted()) == std::vector<Cid>{card_cid});
-  const auto found = checked(index.search({"tiny", std::nullopt, false}));
+  const auto found = checked(index.search(query("tiny")));
   REQUIRE(found.size() == 1);
   REQUIRE(found[0].card_text);
   CHECK(found[0].card_text->find("perceptron") != std::string::npos);
+}
+
+TEST_CASE("stage holders and their reputation are kept per repository and filter a search", "[catalogue_index]") {
+  MemoryChain chain(registry_address, "models");
+  auto index = memory_index();
+  publish(chain, "tiny-mlp", "models", alice);
+  publish(chain, "tiny-mlp-v2", "models", alice);
+  publish(chain, "other", "elsewhere", bob);
+  chain.mine();
+  unlist(chain, "other", bob);
+  chain.mine();
+  checked(catalogue::update_index(index, chain));
+  CHECK(checked(index.listed_repositories()) == std::vector<std::string>{"models"});
+
+  catalogue::StageFacts production;
+  production.stage = "production";
+  production.commit = card_cid;
+  production.since_block = 7;
+  production.reputation.evaluators = 2;
+  production.reputation.metrics.push_back({"accuracy", mlchain::codec::parse_fixed18("0.91").value(),
+                                           mlchain::codec::parse_fixed18("0.953").value(), 2});
+  REQUIRE(index.store_stages("models", std::vector<catalogue::StageFacts>{production}));
+  CHECK(names(index, query("", std::nullopt, true, "production")) == std::vector<std::string>{"tiny-mlp", "tiny-mlp-v2"});
+  CHECK(names(index, query("", std::nullopt, true, "staging")).empty());
+  const auto found = checked(index.search(query("tiny-mlp-v2")));
+  REQUIRE(found.size() == 1);
+  REQUIRE(found[0].stages.size() == 1);
+  const auto& stage = found[0].stages[0];
+  CHECK(stage.stage == "production");
+  CHECK(stage.commit == card_cid);
+  CHECK(stage.since_block == 7);
+  CHECK(stage.reputation.evaluators == 2);
+  REQUIRE(stage.reputation.metrics.size() == 1);
+  CHECK(mlchain::codec::format_fixed18(stage.reputation.metrics[0].low) == "0.91");
+  CHECK(mlchain::codec::format_fixed18(stage.reputation.metrics[0].high) == "0.953");
+  CHECK(checked(index.search(query("other", std::nullopt, true)))[0].stages.empty());
+
+  // A repository whose governance no longer has a holder: its stages go.
+  REQUIRE(index.store_stages("models", {}));
+  CHECK(names(index, query("", std::nullopt, true, "production")).empty());
 }

@@ -3,11 +3,13 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <system_error>
 #include <type_traits>
 #include <utility>
 
+#include "mlchain/codec/fixed_point.hpp"
 #include "mlchain/codec/hex.hpp"
 
 namespace mlchain::catalogue {
@@ -32,6 +34,9 @@ CREATE TABLE IF NOT EXISTS events (
   fields TEXT NOT NULL, PRIMARY KEY (block, log_index));
 CREATE INDEX IF NOT EXISTS events_by_name ON events (name, block, log_index);
 CREATE TABLE IF NOT EXISTS cards (cid TEXT PRIMARY KEY, text TEXT);
+CREATE TABLE IF NOT EXISTS stages (
+  repo TEXT NOT NULL, stage TEXT NOT NULL, commit_cid TEXT NOT NULL, since_block INTEGER NOT NULL,
+  evaluators INTEGER NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY (repo, stage));
 )sql";
 
 std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
@@ -350,6 +355,50 @@ Result<IndexedListing> listing_of_row(const CatalogueIndex::Database& database, 
   return found;
 }
 
+json reputation_json(const Reputation& reputation) {
+  auto metrics = json::array();
+  for (const auto& spread : reputation.metrics)
+    metrics.push_back({{"metric", spread.metric},
+                       {"low", codec::format_fixed18(spread.low)},
+                       {"high", codec::format_fixed18(spread.high)},
+                       {"evaluators", spread.evaluators}});
+  return metrics;
+}
+
+// Every stored stage holder, by repository (a handful of rows, read once per search).
+Result<std::map<std::string, std::vector<StageFacts>>> stages_by_repo(CatalogueIndex::Database& database) {
+  Statement statement(database.handle,
+                      "SELECT repo, stage, commit_cid, since_block, evaluators, metrics FROM stages ORDER BY repo, stage");
+  if (!statement.prepared()) return database.failure("cannot read its stages");
+  std::map<std::string, std::vector<StageFacts>> stages;
+  for (;;) {
+    const int code = statement.step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return database.failure("cannot read its stages");
+    StageFacts facts;
+    facts.stage = statement.text(1);
+    const auto broken = [&] { return damaged(database, "stage " + facts.stage + " of " + statement.text(0)); };
+    auto commit = codec::Cid::parse(statement.text(2));
+    if (!commit) return broken();
+    facts.commit = *commit;
+    facts.since_block = static_cast<std::uint64_t>(statement.integer(3));
+    facts.reputation.evaluators = static_cast<std::size_t>(statement.integer(4));
+    try {
+      for (const auto& metric : json::parse(statement.text(5))) {
+        auto low = codec::parse_fixed18(metric.at("low").get<std::string>());
+        auto high = codec::parse_fixed18(metric.at("high").get<std::string>());
+        if (!low || !high) return broken();
+        facts.reputation.metrics.push_back(
+            {metric.at("metric").get<std::string>(), *low, *high, metric.at("evaluators").get<std::size_t>()});
+      }
+    } catch (const json::exception&) {
+      return broken();
+    }
+    stages[statement.text(0)].push_back(std::move(facts));
+  }
+  return stages;
+}
+
 Status prepare(CatalogueIndex::Database& database) {
   sqlite3_busy_timeout(database.handle, 5000);
   MLCHAIN_TRY_STATUS(database.execute(schema));
@@ -482,7 +531,8 @@ Result<std::vector<IndexedListing>> CatalogueIndex::search(const SearchQuery& qu
       "SELECT l.name, l.repo, l.owner, l.listed, l.card, l.license, l.tags, l.private, l.price, l.duration, "
       "l.splits, l.purchases, l.published_at, l.updated_at, c.text FROM listings l LEFT JOIN cards c ON c.cid = l.card "
       "WHERE (?1 OR l.listed = 1) AND (?2 = '' OR instr(lower(l.name), ?2) > 0 OR instr(lower(l.tags_text), ?2) > 0 "
-      "OR instr(lower(coalesce(c.text, '')), ?2) > 0) AND (?3 IS NULL OR lower(l.license) = ?3) ORDER BY l.name");
+      "OR instr(lower(coalesce(c.text, '')), ?2) > 0) AND (?3 IS NULL OR lower(l.license) = ?3) AND (?4 IS NULL OR "
+      "EXISTS (SELECT 1 FROM stages s WHERE s.repo = l.repo AND s.stage = ?4)) ORDER BY l.name");
   if (!statement.prepared()) return database.failure("cannot search it");
   std::string text = query.text;
   for (auto& character : text) character = static_cast<char>(std::tolower(static_cast<unsigned char>(character)));
@@ -495,12 +545,18 @@ Result<std::vector<IndexedListing>> CatalogueIndex::search(const SearchQuery& qu
   } else {
     statement.bind_null(3);
   }
+  if (query.stage)
+    statement.bind(4, *query.stage);
+  else
+    statement.bind_null(4);
+  MLCHAIN_TRY(const auto stages, stages_by_repo(database));
   std::vector<IndexedListing> found;
   for (;;) {
     const int code = statement.step();
     if (code == SQLITE_DONE) break;
     if (code != SQLITE_ROW) return database.failure("cannot search it");
     MLCHAIN_TRY(auto listing, listing_of_row(database, statement));
+    if (const auto held = stages.find(listing.listing.repo); held != stages.end()) listing.stages = held->second;
     found.push_back(std::move(listing));
   }
   return found;
@@ -531,6 +587,42 @@ Result<std::vector<EventRecord>> CatalogueIndex::history(std::string_view name) 
     events.push_back(std::move(record));
   }
   return events;
+}
+
+Result<std::vector<std::string>> CatalogueIndex::listed_repositories() {
+  auto& database = *database_;
+  Statement statement(database.handle, "SELECT DISTINCT repo FROM listings WHERE listed = 1 ORDER BY repo");
+  if (!statement.prepared()) return database.failure("cannot list its repositories");
+  std::vector<std::string> repositories;
+  for (;;) {
+    const int code = statement.step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return database.failure("cannot list its repositories");
+    repositories.push_back(statement.text(0));
+  }
+  return repositories;
+}
+
+Status CatalogueIndex::store_stages(std::string_view repo, std::span<const StageFacts> stages) {
+  auto& database = *database_;
+  Transaction transaction(database);
+  MLCHAIN_TRY_STATUS(transaction.begin());
+  Statement remove(database.handle, "DELETE FROM stages WHERE repo = ?1");
+  remove.bind(1, repo);
+  MLCHAIN_TRY_STATUS(run(database, remove, "cannot store the stages of " + std::string(repo)));
+  for (const auto& facts : stages) {
+    Statement insert(database.handle,
+                     "INSERT INTO stages (repo, stage, commit_cid, since_block, evaluators, metrics) VALUES "
+                     "(?1, ?2, ?3, ?4, ?5, ?6)");
+    insert.bind(1, repo)
+        .bind(2, facts.stage)
+        .bind(3, facts.commit.to_string())
+        .bind(4, signed_of(facts.since_block))
+        .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
+        .bind(6, reputation_json(facts.reputation).dump());
+    MLCHAIN_TRY_STATUS(run(database, insert, "cannot store the stages of " + std::string(repo)));
+  }
+  return transaction.commit();
 }
 
 Result<std::vector<codec::Cid>> CatalogueIndex::cards_wanted() {

@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "mlchain/catalogue/index_governance.hpp"
 #include "mlchain/catalogue/index_update.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/remote/fetch.hpp"
@@ -76,6 +77,14 @@ Result<SearchOutcome> search_universe(const SearchRequest& request) {
       outcome.stale = update.error().message;
     } else {
       return std::move(update).error();
+    }
+  }
+  if (!outcome.stale) {
+    // Stage holders change on the governance's contract, not the catalogue's: read again at each update.
+    auto refreshed = refresh_governance(index, rpc, universe, *chain_id);
+    if (!refreshed) {
+      if (!unreachable(refreshed.error())) return std::move(refreshed).error();
+      outcome.stale = refreshed.error().message;
     }
   }
   if (!outcome.stale && request.ipfs) {

@@ -4,7 +4,8 @@
 // `mlchain search` answers from disk and keeps working when the node is away. The index records the last
 // block it has seen (number and hash): catalogue/index_update.hpp extends it from there and rebuilds it
 // when the chain no longer has that block. Card texts fetched from IPFS and verified are kept beside the
-// listings, so a search matches words of a model's card.
+// listings, so a search matches words of a model's card; and so are the stage holders of each listed
+// repository's governance with their reputation, so a search shows them without asking the chain.
 //
 // Errors name the file: a file that is not an index of this catalogue (another chain or address, an
 // unknown schema, a damaged database) is corrupt; the disk failing is internal.
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "mlchain/catalogue/reputation.hpp"
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/eth/catalogue_abi.hpp"
@@ -62,15 +64,26 @@ struct IndexState {
   std::uint64_t listings = 0;
 };
 
+// A stage of the listing's repository held by a commit, with the holder's reputation in the governance's
+// current round (catalogue/reputation.hpp), as read at the index's last update.
+struct StageFacts {
+  std::string stage;
+  codec::Cid commit;
+  std::uint64_t since_block = 0;
+  Reputation reputation;
+};
+
 struct IndexedListing {
   eth::catalogue::Listing listing;       // published_at / updated_at are block numbers
   std::optional<std::string> card_text;  // once fetched and verified
+  std::vector<StageFacts> stages;        // by stage name; empty: no governance or no holder
 };
 
 struct SearchQuery {
   std::string text;                    // matched case-insensitively in name, tags and card text; empty: all
   std::optional<std::string> license;  // the exact SPDX expression, case-insensitively
   bool include_unlisted = false;
+  std::optional<std::string> stage;    // only listings whose repository has a holder of this stage
 };
 
 // What a card fetch found: the verified text, or that the card is larger than max_card_bytes (then it is
@@ -113,6 +126,11 @@ class CatalogueIndex {
   Result<std::vector<IndexedListing>> search(const SearchQuery& query);
   // Every event of the listing `name` (published, updated, unlisted, purchased), oldest first.
   Result<std::vector<EventRecord>> history(std::string_view name);
+  // The repositories of listed listings, each once, by name.
+  Result<std::vector<std::string>> listed_repositories();
+  // Replaces what the index knows of the stage holders of `repo` by `stages` (empty: it has none).
+  Status store_stages(std::string_view repo, std::span<const StageFacts> stages);
+
   // The cards of listings whose text is not known yet, each CID once.
   Result<std::vector<codec::Cid>> cards_wanted();
   Status store_card(const CardText& card);
