@@ -1,4 +1,5 @@
-// mlchain remote add NAME [--ipfs URL] [--gateway URL] [--rpc URL --registry ADDR --repo NAME [--chain-id N]]
+// mlchain remote add NAME [--ipfs URL] [--gateway URL] [--rpc URL --registry ADDR --repo NAME [--chain-id N]
+// [--universe ADDR]]
 // mlchain remote list [--json] | show NAME [--json] | remove NAME: the remotes push, fetch and clone talk to.
 // URLs are shown with their credentials (user:password@, API keys in the path or query) redacted; `mlchain
 // config get remote.NAME.rpc` gives a URL as stored.
@@ -28,6 +29,7 @@ struct RemoteAddOptions {
   std::string repo;
   std::optional<std::uint64_t> chain_id;
   std::optional<std::uint64_t> confirmations;
+  std::string universe;
 };
 
 std::optional<std::string> given(const std::string& text) {
@@ -44,7 +46,8 @@ void run_add(const RemoteAddOptions& options, Context& context) {
                              .registry = given(options.registry),
                              .repo = given(options.repo),
                              .chain_id = options.chain_id,
-                             .confirmations = options.confirmations};
+                             .confirmations = options.confirmations,
+                             .universe = given(options.universe)};
   if (auto status = remote::add_remote(*repository, added); !status) return context.fail(status.error());
 }
 
@@ -63,7 +66,8 @@ json remote_json(const remote::Remote& r) {
           {"registry", optional_json(r.registry)},
           {"repo", optional_json(r.repo)},
           {"chain_id", optional_json(r.chain_id)},
-          {"confirmations", optional_json(r.confirmations)}};
+          {"confirmations", optional_json(r.confirmations)},
+          {"universe", optional_json(r.universe)}};
 }
 
 void run_list(bool as_json, Context& context) {
@@ -122,6 +126,7 @@ void run_show(const std::string& name, bool as_json, Context& context) {
   line("repo", shown->repo);
   line("chain-id", number(shown->chain_id));
   line("confirmations", number(shown->confirmations));
+  line("universe", shown->universe);
   if (tracking->empty()) {
     context.out << "  no remote-tracking branches (mlchain fetch " << shown->name << ")\n";
     return;
@@ -155,12 +160,14 @@ void register_remote(CLI::App& app, Context& context) {
   add_command->add_option("--repo", add->repo, "Repository name in the registry");
   add_command->add_option("--chain-id", add->chain_id, "Chain id the RPC must report");
   add_command->add_option("--confirmations", add->confirmations, "Confirmations a push waits for");
+  add_command->add_option("--universe", add->universe, "Catalogue (Model Universe) contract address (0x…)");
   add_command->callback([add, &context] { run_add(*add, context); });
 
   auto as_json = std::make_shared<bool>(false);
   auto* list_command = command->add_subcommand("list", "List the remotes");
-  list_command->add_flag("--json", *as_json,
-                         "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations}");
+  list_command->add_flag(
+      "--json", *as_json,
+      "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations, universe}");
   list_command->callback([as_json, &context] { run_list(*as_json, context); });
 
   auto shown = std::make_shared<std::string>();

@@ -36,7 +36,17 @@ void register_commands(CLI::App& app, Context& context) {
   register_promote(app, context);
   register_stage(app, context);
   register_watch(app, context);
+<<<<<<< HEAD
   register_search(app, context);
+=======
+  register_universe(app, context);
+  register_publish(app, context);
+  register_unlist(app, context);
+  register_buy(app, context);
+  register_earnings(app, context);
+  register_withdraw(app, context);
+  register_info(app, context);
+>>>>>>> wt-info
   register_help(app, context);
 }
 

@@ -3,12 +3,25 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 
+#include "mlchain/codec/hex.hpp"
+
 namespace mlchain::cli {
 
 void add_universe_options(CLI::App& command, catalogue::UniverseFlags& flags) {
   command.add_option("--rpc", flags.rpc,
                      "JSON-RPC URL of the chain, with --universe: names the catalogue without a repository");
   command.add_option("--universe", flags.universe, "Address of the catalogue (Model Universe) contract, with --rpc");
+}
+
+std::string remote_and_name(const std::vector<std::string>& arguments, catalogue::UniverseFlags& flags) {
+  if (arguments.size() == 2) flags.remote = arguments.front();
+  return arguments.empty() ? std::string() : arguments.back();
+}
+
+std::string transaction_text(const chain::Settled& settled, bool resumed) {
+  return std::string(resumed ? "finished the interrupted transaction " : "transaction ") +
+         codec::to_0x_hex(settled.receipt.transaction_hash) + ", block " +
+         std::to_string(settled.receipt.block_number) + ", gas used " + std::to_string(settled.receipt.gas_used);
 }
 
 Result<std::optional<repo::Repository>> optional_repository() {

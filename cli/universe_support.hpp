@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mlchain/catalogue/universe.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -24,6 +25,12 @@ struct UniverseTarget {
 // The current directory's repository if any (outside one is no error: the flags name the catalogue) and
 // the catalogue find_universe finds with it.
 Result<UniverseTarget> universe_target(const catalogue::UniverseFlags& flags);
+
+// "[REMOTE] NAME" positionals: the last is the name, a first one the remote (into flags.remote).
+std::string remote_and_name(const std::vector<std::string>& arguments, catalogue::UniverseFlags& flags);
+
+// "transaction 0x…, block N, gas used G" (with "finished the interrupted " before it for a resumed one).
+std::string transaction_text(const chain::Settled& settled, bool resumed);
 
 // The repository of the current directory; nothing outside one; an error only for a damaged one.
 Result<std::optional<repo::Repository>> optional_repository();

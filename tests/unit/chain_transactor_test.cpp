@@ -369,6 +369,40 @@ TEST_CASE("journal entries decode strictly: a changed field or a raw transaction
   CHECK_FALSE(chain::decode_journal_entry(as_bytes(std::string("not json"))).ok());
 }
 
+TEST_CASE("a catalogue purchase carries its value into the estimate and the signed bytes, journaled with its action") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) { return result(keccak_hex(params[0].get<std::string>())); };
+  auto transactor = f.transactor();
+  auto intent = f.intent();
+  intent.entry = chain::JournalEntry{};
+  intent.entry.purpose = chain::Purpose::catalogue;
+  intent.entry.rpc = "http://node.test";  // outside a repository: no remote, no repo
+  intent.entry.action = "buy";
+  intent.value = 1000;
+  auto sent = transactor.submit(intent, f.signer);
+  REQUIRE(sent.ok());
+  CHECK(sent->transaction.value == codec::U256(1000));
+  bool estimated_with_value = false;
+  for (const auto& request : f.node->requests)
+    if (request["method"] == "eth_estimateGas")
+      estimated_with_value = request["params"][0].value("value", "") == "0x3e8";
+  CHECK(estimated_with_value);
+
+  const Bytes file = chain::encode_journal_entry(*sent);
+  const json document = json::parse(file.begin(), file.end());
+  CHECK(document["purpose"] == "catalogue");
+  CHECK(document["action"] == "buy");
+  CHECK(document["remote"] == "");
+  auto decoded = chain::decode_journal_entry(file);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->purpose == chain::Purpose::catalogue);
+  CHECK(decoded->action == "buy");
+  CHECK(decoded->transaction.value == codec::U256(1000));
+  json without_action = document;
+  without_action.erase("action");
+  CHECK_FALSE(chain::decode_journal_entry(as_bytes(without_action.dump())).ok());
+}
+
 TEST_CASE("clone URLs: mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH], printed and parsed alike") {
   chain::ChainRemote remote;
   remote.registry = *codec::parse_address("0x5FbDB2315678afecb367f032d93F642f64180aa3");

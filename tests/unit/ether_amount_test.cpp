@@ -32,8 +32,8 @@ TEST_CASE("amounts in wei, gwei and ether become exact wei", "[ether_amount]") {
 }
 
 TEST_CASE("anything else is a usage error naming the text", "[ether_amount]") {
-  for (const char* text : {"", "ether", "1.ether", ".5ether", "-1", "+1", "1e18", "1 ether", "0.01", "1.5wei",
-                           "1eth", "0x10", "0.0000000001gwei", "0.0000000000000000001ether", "1,5ether",
+  for (const char* text : {"", "ether", "1.ether", ".5ether", "-1", "+1", "1e18", "1 ether", "0.01", "1.5wei", "1eth",
+                           "0x10", "0.0000000001gwei", "0.0000000000000000001ether", "1,5ether",
                            "115792089237316195423570985008687907853269984665640564039457584007913129639936"}) {
     INFO(text);
     auto parsed = parse_ether_amount(text);

@@ -32,7 +32,8 @@ const remote::Remote origin{.name = "origin",
                             .registry = std::nullopt,
                             .repo = std::nullopt,
                             .chain_id = std::nullopt,
-                            .confirmations = std::nullopt};
+                            .confirmations = std::nullopt,
+                            .universe = std::nullopt};
 
 void write_text(const stdfs::path& path, const std::string& text) {
   stdfs::create_directories(path.parent_path());

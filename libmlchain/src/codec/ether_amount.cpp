@@ -37,8 +37,7 @@ Result<U256> parse_ether_amount(std::string_view text) {
   const std::string_view fraction = point == std::string_view::npos ? std::string_view() : number.substr(point + 1);
   if (!all_digits(whole) || (point != std::string_view::npos && !all_digits(fraction)))
     return not_an_amount(text, "not a number");
-  if (fraction.size() > decimals)
-    return not_an_amount(text, decimals == 0 ? "wei are whole" : "finer than one wei");
+  if (fraction.size() > decimals) return not_an_amount(text, decimals == 0 ? "wei are whole" : "finer than one wei");
   std::string digits = std::string(whole) + std::string(fraction) + std::string(decimals - fraction.size(), '0');
   const auto first = digits.find_first_not_of('0');
   digits = first == std::string::npos ? "0" : digits.substr(first);

@@ -14,9 +14,9 @@ std::string address_text(const codec::Address& address) { return codec::to_check
 
 Result<Universe> from_flags(const UniverseFlags& flags) {
   if (flags.rpc.has_value() != flags.universe.has_value())
-    return make_error(ErrorKind::invalid_argument,
-                      std::string(flags.rpc ? "--rpc" : "--universe") + " needs " +
-                          (flags.rpc ? "--universe ADDR" : "--rpc URL") + " as well: together they name a catalogue");
+    return make_error(ErrorKind::invalid_argument, std::string(flags.rpc ? "--rpc" : "--universe") + " needs " +
+                                                       (flags.rpc ? "--universe ADDR" : "--rpc URL") +
+                                                       " as well: together they name a catalogue");
   MLCHAIN_TRY_STATUS(remote::check_remote_url("--rpc", *flags.rpc));
   auto address = codec::parse_address(*flags.universe);
   if (!address) return make_error(ErrorKind::invalid_argument, "--universe: " + address.error().message);
@@ -51,10 +51,10 @@ Result<Universe> find_universe(const repo::Repository* repository, const Univers
     chain::RegistryClient registry(rpc, chain_remote.registry);
     MLCHAIN_TRY(const auto named, registry.catalogue_of(chain_remote.repo));
     if (!named)
-      return make_error(ErrorKind::not_found,
-                        "remote '" + name + "' has no universe setting and repository '" + chain_remote.repo +
-                            "' names no catalogue in registry " + address_text(chain_remote.registry) +
-                            ": run 'mlchain universe deploy' or pass --universe ADDR");
+      return make_error(ErrorKind::not_found, "remote '" + name + "' has no universe setting and repository '" +
+                                                  chain_remote.repo + "' names no catalogue in registry " +
+                                                  address_text(chain_remote.registry) +
+                                                  ": run 'mlchain universe deploy' or pass --universe ADDR");
     universe.catalogue = *named;
   }
   universe.remote = std::move(chain_remote);

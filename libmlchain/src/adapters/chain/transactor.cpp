@@ -133,7 +133,9 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
   MLCHAIN_TRY(transaction.nonce, rpc_.transaction_count(from, eth::BlockTag::pending()));
   MLCHAIN_TRY(transaction, market_fees(std::move(transaction)));
 
-  eth::CallRequest estimate{from, intent.to, intent.data, intent.value, std::nullopt};
+  eth::CallRequest estimate{from, intent.to, intent.data,
+                            intent.value.is_zero() ? std::nullopt : std::optional<codec::U256>(intent.value),
+                            std::nullopt};
   MLCHAIN_TRY(auto estimated, rpc_.estimate_gas(estimate));
   if (const auto* refusal = std::get_if<eth::RpcError>(&estimated)) {
     if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_(refusal->revert_data);

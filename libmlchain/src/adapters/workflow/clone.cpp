@@ -1,5 +1,12 @@
 #include "mlchain/workflow/clone.hpp"
 
+#include <system_error>
+
+#include "mlchain/catalogue/info.hpp"
+#include "mlchain/catalogue/universe.hpp"
+#include "mlchain/remote/remotes.hpp"
+#include "mlchain/repo/repository.hpp"
+
 namespace mlchain::workflow {
 namespace {
 
@@ -26,17 +33,12 @@ Result<remote::CloneRequest> commit_request(const CloneOptions& options) {
       .depth = options.depth};
 }
 
-Result<CloneReport> clone_from_chain(const CloneOptions& options) {
-  MLCHAIN_TRY(auto target, chain::parse_clone_url(options.source));
-  if (options.rpc.empty())
-    return make_error(ErrorKind::invalid_argument,
-                      "cloning " + options.source + " needs --rpc URL (the chain's JSON-RPC)");
-  if (options.ipfs.empty())
-    return make_error(ErrorKind::invalid_argument, "cloning " + options.source + " needs --ipfs URL (a Kubo RPC API)");
+Result<CloneReport> clone_target(const CloneOptions& options, chain::CloneTarget target, const std::string& rpc,
+                                 const std::string& ipfs) {
   chain::ChainCloneRequest request;
   request.target = target;
-  request.rpc = options.rpc;
-  request.ipfs = options.ipfs;
+  request.rpc = rpc;
+  request.ipfs = ipfs;
   request.branch = options.branch;
   request.directory = options.directory;
   request.depth = options.depth;
@@ -44,6 +46,62 @@ Result<CloneReport> clone_from_chain(const CloneOptions& options) {
   CloneReport report;
   report.target = std::move(target);
   report.chain_cloned = std::move(cloned);
+  return report;
+}
+
+Result<CloneReport> clone_from_chain(const CloneOptions& options) {
+  MLCHAIN_TRY(auto target, chain::parse_clone_url(options.source));
+  if (options.rpc.empty())
+    return make_error(ErrorKind::invalid_argument,
+                      "cloning " + options.source + " needs --rpc URL (the chain's JSON-RPC)");
+  if (options.ipfs.empty())
+    return make_error(ErrorKind::invalid_argument, "cloning " + options.source + " needs --ipfs URL (a Kubo RPC API)");
+  return clone_target(options, std::move(target), options.rpc, options.ipfs);
+}
+
+// A source that names a listing rather than a commit, a URL or something on disk.
+bool is_listing_name(const std::string& source) {
+  if (chain::is_clone_url(source) || codec::Cid::parse(source)) return false;
+  if (!eth::catalogue::check_listing_name(source)) return false;
+  std::error_code ignored;
+  return !std::filesystem::exists(source, ignored);
+}
+
+Result<CloneReport> clone_listing(const CloneOptions& options) {
+  const std::string& name = options.source;
+  catalogue::UniverseFlags flags;
+  if (!options.rpc.empty()) flags.rpc = options.rpc;
+  flags.universe = options.universe;
+  std::optional<repo::Repository> repository;
+  if (!flags.universe && !options.current_directory.empty()) {
+    auto found = repo::discover_repository(options.current_directory);
+    if (found) {
+      repository = std::move(*found);
+    } else if (found.error().kind != ErrorKind::not_found) {
+      return std::move(found).error();
+    }
+  }
+  if (!repository && !(flags.rpc && flags.universe && !options.ipfs.empty()))
+    return make_error(ErrorKind::invalid_argument,
+                      "'" + name +
+                          "' is neither a CID nor an mlchain:// URL; as a catalogue listing's name, cloning it outside "
+                          "a repository needs --rpc URL --universe ADDR --ipfs URL");
+  MLCHAIN_TRY(const auto universe, catalogue::find_universe(repository ? &*repository : nullptr, flags));
+  std::string ipfs = options.ipfs;
+  if (ipfs.empty() && repository) {
+    MLCHAIN_TRY(const auto remote, remote::find_remote(*repository, remote::default_remote));
+    ipfs = remote.ipfs.value_or("");
+  }
+  if (ipfs.empty())
+    return make_error(ErrorKind::invalid_argument, "cloning listing '" + name + "' needs --ipfs URL (a Kubo RPC API)");
+  MLCHAIN_TRY(auto resolved, catalogue::resolve_listing(universe, name));
+  const chain::CloneTarget target{.chain_id = resolved.repository.chain_id,
+                                  .registry = resolved.repository.registry,
+                                  .repo = resolved.repository.repo,
+                                  .branch = std::nullopt};
+  MLCHAIN_TRY(auto report, clone_target(options, target, universe.rpc, ipfs));
+  report.resolved_url = chain::clone_url(resolved.repository, std::nullopt);
+  report.listing = std::move(resolved.listing);
   return report;
 }
 
@@ -59,6 +117,7 @@ CloneReport commit_report(const codec::Cid& head, remote::CloneOutcome cloned) {
 Result<CloneReport> clone(const CloneOptions& options) {
   MLCHAIN_TRY_STATUS(check_depth(options));
   if (chain::is_clone_url(options.source)) return clone_from_chain(options);
+  if (is_listing_name(options.source)) return clone_listing(options);
   MLCHAIN_TRY(const auto request, commit_request(options));
   MLCHAIN_TRY(auto cloned, remote::clone(request, options.progress));
   return commit_report(request.head, std::move(cloned));

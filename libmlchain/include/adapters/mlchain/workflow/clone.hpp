@@ -4,7 +4,11 @@
 //     verified, checked out on branch main, with remote origin pointing at the node (remote::clone);
 //   - mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH] with --rpc URL and --ipfs URL: the branch's head from
 //     the registry, then the same from IPFS, origin completed with the chain settings and every branch
-//     tracked as origin/* (chain::clone_from_chain).
+//     tracked as origin/* (chain::clone_from_chain);
+//   - a catalogue listing's name (neither a CID, nor a clone URL, nor an existing path): the listing's
+//     repository, mlchain://<chain id>@<registry>/<repo>, cloned as above. The catalogue is the one the
+//     default remote of the repository at `current_directory` names, or --rpc URL --universe ADDR (with
+//     --ipfs URL) outside one (catalogue/universe.hpp).
 // A failed clone leaves no directory behind.
 
 #include <cstdint>
@@ -13,19 +17,22 @@
 #include <string>
 
 #include "mlchain/chain/sync.hpp"
+#include "mlchain/eth/catalogue_abi.hpp"
 #include "mlchain/ipfs/node.hpp"
 #include "mlchain/remote/fetch.hpp"
 
 namespace mlchain::workflow {
 
 struct CloneOptions {
-  std::string source;                 // a commit CID, or an mlchain:// clone URL
+  std::string source;                 // a commit CID, an mlchain:// clone URL or a listing's name
   std::filesystem::path directory;    // empty: the CID, or the repository's name
   std::string ipfs;                   // Kubo RPC API URL
   std::string gateway;                // trustless gateway URL (a CID source only)
   std::string rpc;                    // chain JSON-RPC URL (an mlchain:// source only)
   std::optional<std::string> branch;  // an mlchain:// source's branch to check out
   std::optional<std::uint64_t> depth;
+  std::optional<std::string> universe;  // a listing's catalogue (with rpc) when no repository names one
+  std::filesystem::path current_directory;  // a listing's name: the repository whose remote names the catalogue
   remote::FetchProgress progress;  // a CID source
 };
 
@@ -36,6 +43,9 @@ struct CloneReport {
   // An mlchain:// source:
   std::optional<chain::CloneTarget> target;
   std::optional<chain::ChainCloneOutcome> chain_cloned;
+  // A listing's name: the listing it named (which may be unlisted) and the URL it resolved to.
+  std::optional<eth::catalogue::Listing> listing;
+  std::optional<std::string> resolved_url;
 };
 
 Result<CloneReport> clone(const CloneOptions& options);

@@ -1,0 +1,158 @@
+#include "mlchain/catalogue/info.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+#include <variant>
+
+#include "mlchain/chain/governance.hpp"
+#include "mlchain/chain/registry_client.hpp"
+#include "mlchain/eth/registry_abi.hpp"
+
+namespace mlchain::catalogue {
+namespace {
+
+namespace gov = eth::governance;
+namespace cat = eth::catalogue;
+
+Result<std::uint64_t> chain_id_of(const Universe& universe, eth::RpcClient& rpc) {
+  if (universe.chain_id) return *universe.chain_id;
+  return rpc.chain_id();
+}
+
+chain::ChainRemote repository_remote(const Universe& universe, std::uint64_t chain_id,
+                                     const codec::Address& registry, const std::string& repo) {
+  chain::ChainRemote remote;
+  remote.name = universe.remote ? universe.remote->name : std::string();
+  remote.rpc = universe.rpc;
+  remote.registry = registry;
+  remote.repo = repo;
+  remote.chain_id = chain_id;
+  remote.confirmations = universe.confirmations;
+  return remote;
+}
+
+// The attestations of the ledger's Evaluated events, as reputation_of counts them.
+std::vector<Attestation> attestations_of(const std::vector<chain::LedgerEntry>& entries) {
+  std::vector<Attestation> attestations;
+  for (const auto& entry : entries) {
+    const auto* evaluated = std::get_if<gov::Evaluated>(&entry.event);
+    if (evaluated == nullptr || !entry.evaluation) continue;
+    attestations.push_back(Attestation{.evaluator = evaluated->evaluator,
+                                       .round = evaluated->round,
+                                       .time = entry.evaluation->time,
+                                       .metrics = entry.evaluation->evaluation.metrics});
+  }
+  return attestations;
+}
+
+Result<std::optional<GovernanceSummary>> governance_summary(eth::RpcClient& rpc, const chain::ChainRemote& remote) {
+  chain::RegistryClient registry(rpc, remote.registry);
+  MLCHAIN_TRY(const auto governance, registry.governance_of(remote.repo));
+  if (!governance) return std::optional<GovernanceSummary>{};
+  chain::GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto round, client.round());
+  GovernanceSummary summary;
+  summary.governance = *governance;
+  summary.round = round.number;
+  summary.evaluators = round.evaluators;
+  summary.quorum = round.quorum;
+  MLCHAIN_TRY(const auto stages, client.stages());
+  for (const auto& stage : stages) {
+    MLCHAIN_TRY(const auto state, client.stage(stage));
+    StageHolder holder{.stage = stage, .holder = state.holder, .since_block = state.since_block, .reputation = {}};
+    if (state.holder) {
+      MLCHAIN_TRY(const auto entries, client.ledger(*state.holder));
+      const auto attestations = attestations_of(entries);
+      holder.reputation = reputation_of(attestations, round.number, round.evaluators);
+    }
+    summary.stages.push_back(std::move(holder));
+  }
+  return std::optional<GovernanceSummary>{std::move(summary)};
+}
+
+// Promotions in the governance of `repo`: zero when the repository has none.
+Result<std::size_t> promotions_of(eth::RpcClient& rpc, const chain::ChainRemote& remote) {
+  chain::RegistryClient registry(rpc, remote.registry);
+  MLCHAIN_TRY(const auto governance, registry.governance_of(remote.repo));
+  if (!governance) return std::size_t{0};
+  chain::GovernanceClient client(rpc, remote);
+  MLCHAIN_TRY(const auto entries, client.ledger(std::nullopt));
+  return static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(), [](const chain::LedgerEntry& entry) {
+    return std::holds_alternative<gov::Promoted>(entry.event);
+  }));
+}
+
+// The author's Published events (topic 2 is the owner; Purchased events by the author as buyer share that
+// position and are left out by their kind), and the promotions in each of their repositories.
+Result<AuthorRecord> author_record(const Universe& universe, eth::RpcClient& rpc, std::uint64_t chain_id,
+                                   const codec::Address& registry, const codec::Address& author) {
+  eth::LogFilter filter;
+  filter.addresses = {universe.catalogue};
+  eth::Hash owner_topic{};
+  std::copy(author.bytes.begin(), author.bytes.end(), owner_topic.end() - author.bytes.size());
+  filter.topics = {cat::event_topics(), {}, {owner_topic}};
+  MLCHAIN_TRY(const auto logs, rpc.logs(filter));
+  AuthorRecord record;
+  record.author = author;
+  std::set<std::string> repositories;
+  for (const auto& log : logs) {
+    if (log.removed) continue;
+    if (log.address != universe.catalogue)
+      return make_error(ErrorKind::remote_unavailable,
+                        rpc.display_url() + " answered eth_getLogs with a log of another contract");
+    auto event = cat::decode_event(log.topics, log.data);
+    if (!event)
+      return make_error(ErrorKind::remote_unavailable,
+                        rpc.display_url() + " answered eth_getLogs with a catalogue log that does not decode: " +
+                            event.error().message);
+    const auto* published = std::get_if<cat::Published>(&*event);
+    if (published == nullptr || published->owner != author) continue;
+    ++record.published;
+    repositories.insert(published->repo);
+  }
+  for (const auto& repo : repositories) {
+    MLCHAIN_TRY(const auto promotions, promotions_of(rpc, repository_remote(universe, chain_id, registry, repo)));
+    record.promotions += promotions;
+  }
+  return record;
+}
+
+}  // namespace
+
+Result<ResolvedListing> resolve_listing(const Universe& universe, std::string_view name) {
+  MLCHAIN_TRY_STATUS(cat::check_listing_name(name));
+  eth::RpcClient rpc(eth::rpc_options_for(universe.rpc));
+  CatalogueClient catalogue(rpc, universe.catalogue);
+  MLCHAIN_TRY(auto listing, catalogue.listing(name));
+  MLCHAIN_TRY(const auto registry, catalogue.registry());
+  MLCHAIN_TRY(const auto chain_id, chain_id_of(universe, rpc));
+  auto remote = repository_remote(universe, chain_id, registry, listing.repo);
+  return ResolvedListing{std::move(remote), std::move(listing)};
+}
+
+Result<ListingInfo> listing_info(const Universe& universe, std::string_view name) {
+  MLCHAIN_TRY_STATUS(cat::check_listing_name(name));
+  eth::RpcClient rpc(eth::rpc_options_for(universe.rpc));
+  CatalogueClient catalogue(rpc, universe.catalogue);
+  ListingInfo info;
+  MLCHAIN_TRY(info.listing, catalogue.listing(name));
+  MLCHAIN_TRY(info.registry, catalogue.registry());
+  MLCHAIN_TRY(info.chain_id, chain_id_of(universe, rpc));
+  info.catalogue = universe.catalogue;
+  const auto remote = repository_remote(universe, info.chain_id, info.registry, info.listing.repo);
+  info.clone_url = chain::clone_url(remote, std::nullopt);
+
+  chain::RegistryClient registry(rpc, info.registry);
+  MLCHAIN_TRY(const auto branches, registry.branches_of(info.listing.repo));
+  for (const auto& branch : branches) {
+    MLCHAIN_TRY(const auto head, registry.head_of(info.listing.repo, branch));
+    if (head) info.branches.push_back(BranchHead{branch, *head});
+  }
+  MLCHAIN_TRY(info.governance, governance_summary(rpc, remote));
+  MLCHAIN_TRY(info.author, author_record(universe, rpc, info.chain_id, info.registry, info.listing.owner));
+  return info;
+}
+
+}  // namespace mlchain::catalogue
