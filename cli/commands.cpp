@@ -36,9 +36,6 @@ void register_commands(CLI::App& app, Context& context) {
   register_promote(app, context);
   register_stage(app, context);
   register_watch(app, context);
-<<<<<<< HEAD
-  register_search(app, context);
-=======
   register_universe(app, context);
   register_publish(app, context);
   register_unlist(app, context);
@@ -46,7 +43,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_earnings(app, context);
   register_withdraw(app, context);
   register_info(app, context);
->>>>>>> wt-info
+  register_search(app, context);
   register_help(app, context);
 }
 

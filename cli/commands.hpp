@@ -45,9 +45,6 @@ void register_submit(CLI::App& app, Context& context);
 void register_promote(CLI::App& app, Context& context);
 void register_stage(CLI::App& app, Context& context);
 void register_watch(CLI::App& app, Context& context);
-<<<<<<< HEAD
-void register_search(CLI::App& app, Context& context);
-=======
 void register_universe(CLI::App& app, Context& context);
 void register_publish(CLI::App& app, Context& context);
 void register_unlist(CLI::App& app, Context& context);
@@ -55,7 +52,7 @@ void register_buy(CLI::App& app, Context& context);
 void register_earnings(CLI::App& app, Context& context);
 void register_withdraw(CLI::App& app, Context& context);
 void register_info(CLI::App& app, Context& context);
->>>>>>> wt-info
+void register_search(CLI::App& app, Context& context);
 void register_help(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli
