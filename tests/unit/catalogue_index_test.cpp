@@ -84,12 +84,14 @@ mlchain::eth::Log catalogue_log(const std::string& signature, const std::string&
 }
 
 // A transaction hash of the test's making, so include() adds a log as a new transaction.
-mlchain::eth::Hash transaction_hash(const std::string& seed) { return mlchain::codec::keccak256(mlchain::as_bytes(seed)); }
+mlchain::eth::Hash transaction_hash(const std::string& seed) {
+  return mlchain::codec::keccak256(mlchain::as_bytes(seed));
+}
 
 void publish(MemoryChain& chain, const std::string& name, const std::string& repo, const Address& owner,
              const Terms& terms = {}, bool update = false) {
-  auto log = catalogue_log((update ? "Updated" : "Published") + std::string("(bytes32 indexed,address indexed,string,string,") +
-                               terms_type + ")",
+  auto log = catalogue_log((update ? "Updated" : "Published") +
+                               std::string("(bytes32 indexed,address indexed,string,string,") + terms_type + ")",
                            name, owner, {name, repo, terms_value(terms, owner)});
   log.transaction_hash = transaction_hash("publish " + name + " " + repo + std::to_string(chain.blocks().size()));
   chain.include(log);
@@ -106,7 +108,9 @@ void purchase(MemoryChain& chain, const std::string& name, const Address& buyer,
   chain.include(log);
 }
 
-catalogue::CatalogueIndex memory_index() { return checked(catalogue::CatalogueIndex::open_in_memory(chain_id, catalogue_address)); }
+catalogue::CatalogueIndex memory_index() {
+  return checked(catalogue::CatalogueIndex::open_in_memory(chain_id, catalogue_address));
+}
 
 catalogue::SearchQuery query(std::string text, std::optional<std::string> license = std::nullopt, bool all = false,
                              std::optional<std::string> stage = std::nullopt) {
@@ -129,7 +133,9 @@ class RangeLimitedChain final : public mlchain::watch::ChainSource {
  public:
   RangeLimitedChain(MemoryChain& chain, std::uint64_t limit) : chain_(chain), limit_(limit) {}
   Result<std::uint64_t> head() override { return chain_.head(); }
-  Result<std::optional<mlchain::eth::Hash>> block_hash(std::uint64_t block) override { return chain_.block_hash(block); }
+  Result<std::optional<mlchain::eth::Hash>> block_hash(std::uint64_t block) override {
+    return chain_.block_hash(block);
+  }
   Result<std::vector<mlchain::eth::Log>> logs(std::span<const Address> contracts,
                                               const std::vector<std::vector<mlchain::eth::Hash>>& topics,
                                               std::uint64_t from, std::uint64_t to) override {
@@ -424,10 +430,11 @@ TEST_CASE("stage holders and their reputation are kept per repository and filter
   production.commit = card_cid;
   production.since_block = 7;
   production.reputation.evaluators = 2;
-  production.reputation.metrics.push_back({"accuracy", mlchain::codec::parse_fixed18("0.91").value(),
-                                           mlchain::codec::parse_fixed18("0.953").value(), 2});
+  production.reputation.metrics.push_back(
+      {"accuracy", mlchain::codec::parse_fixed18("0.91").value(), mlchain::codec::parse_fixed18("0.953").value(), 2});
   REQUIRE(index.store_stages("models", std::vector<catalogue::StageFacts>{production}));
-  CHECK(names(index, query("", std::nullopt, true, "production")) == std::vector<std::string>{"tiny-mlp", "tiny-mlp-v2"});
+  CHECK(names(index, query("", std::nullopt, true, "production")) ==
+        std::vector<std::string>{"tiny-mlp", "tiny-mlp-v2"});
   CHECK(names(index, query("", std::nullopt, true, "staging")).empty());
   const auto found = checked(index.search(query("tiny-mlp-v2")));
   REQUIRE(found.size() == 1);

@@ -61,9 +61,12 @@ std::string tags_text(const abi::Terms& terms) {
   return text;
 }
 json terms_json(const abi::Terms& terms) {
-  return {{"card", terms.card.to_string()},       {"license", terms.license},
-          {"tags", tags_json(terms)},             {"private", terms.is_private},
-          {"price_wei", terms.price.to_decimal()}, {"duration_seconds", terms.duration},
+  return {{"card", terms.card.to_string()},
+          {"license", terms.license},
+          {"tags", tags_json(terms)},
+          {"private", terms.is_private},
+          {"price_wei", terms.price.to_decimal()},
+          {"duration_seconds", terms.duration},
           {"splits", splits_json(terms)}};
 }
 
@@ -84,7 +87,8 @@ EventRow row_of(const abi::Event& event) {
         } else if constexpr (std::is_same_v<Value, abi::Unlisted>) {
           return {"unlisted", value.name, {{"owner", address_text(value.owner)}}};
         } else if constexpr (std::is_same_v<Value, abi::Purchased>) {
-          return {"purchased", value.name,
+          return {"purchased",
+                  value.name,
                   {{"buyer", address_text(value.buyer)},
                    {"price_wei", value.price.to_decimal()},
                    {"access_until", value.access_until}}};
@@ -324,7 +328,9 @@ Result<IndexedListing> listing_of_row(const CatalogueIndex::Database& database, 
   auto& listing = found.listing;
   listing.name = row.text(0);
   listing.repo = row.text(1);
-  const auto broken = [&](std::string_view what) { return damaged(database, "listing " + listing.name + ": " + std::string(what)); };
+  const auto broken = [&](std::string_view what) {
+    return damaged(database, "listing " + listing.name + ": " + std::string(what));
+  };
   auto owner = codec::parse_address(row.text(2));
   if (!owner) return broken("bad owner");
   listing.owner = *owner;
@@ -367,8 +373,9 @@ json reputation_json(const Reputation& reputation) {
 
 // Every stored stage holder, by repository (a handful of rows, read once per search).
 Result<std::map<std::string, std::vector<StageFacts>>> stages_by_repo(CatalogueIndex::Database& database) {
-  Statement statement(database.handle,
-                      "SELECT repo, stage, commit_cid, since_block, evaluators, metrics FROM stages ORDER BY repo, stage");
+  Statement statement(
+      database.handle,
+      "SELECT repo, stage, commit_cid, since_block, evaluators, metrics FROM stages ORDER BY repo, stage");
   if (!statement.prepared()) return database.failure("cannot read its stages");
   std::map<std::string, std::vector<StageFacts>> stages;
   for (;;) {
@@ -539,8 +546,7 @@ Result<std::vector<IndexedListing>> CatalogueIndex::search(const SearchQuery& qu
   statement.bind(1, std::int64_t{query.include_unlisted ? 1 : 0}).bind(2, text);
   if (query.license) {
     std::string license = *query.license;
-    for (auto& character : license)
-      character = static_cast<char>(std::tolower(static_cast<unsigned char>(character)));
+    for (auto& character : license) character = static_cast<char>(std::tolower(static_cast<unsigned char>(character)));
     statement.bind(3, license);
   } else {
     statement.bind_null(3);

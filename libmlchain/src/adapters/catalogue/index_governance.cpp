@@ -35,15 +35,16 @@ Result<std::vector<StageFacts>> stages_of(eth::RpcClient& rpc, const chain::Chai
     if (!state.holder) continue;
     MLCHAIN_TRY(const auto entries, client.ledger(*state.holder));
     const auto attestations = attestations_of(entries);
-    held.push_back({stage, *state.holder, state.since_block,
-                    reputation_of(attestations, round.number, round.evaluators)});
+    held.push_back(
+        {stage, *state.holder, state.since_block, reputation_of(attestations, round.number, round.evaluators)});
   }
   return held;
 }
 
 }  // namespace
 
-Status refresh_governance(CatalogueIndex& index, eth::RpcClient& rpc, const Universe& universe, std::uint64_t chain_id) {
+Status refresh_governance(CatalogueIndex& index, eth::RpcClient& rpc, const Universe& universe,
+                          std::uint64_t chain_id) {
   MLCHAIN_TRY(const auto repositories, index.listed_repositories());
   if (repositories.empty()) return {};
   CatalogueClient catalogue(rpc, universe.catalogue);

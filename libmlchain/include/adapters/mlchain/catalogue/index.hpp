@@ -83,7 +83,7 @@ struct SearchQuery {
   std::string text;                    // matched case-insensitively in name, tags and card text; empty: all
   std::optional<std::string> license;  // the exact SPDX expression, case-insensitively
   bool include_unlisted = false;
-  std::optional<std::string> stage;    // only listings whose repository has a holder of this stage
+  std::optional<std::string> stage;  // only listings whose repository has a holder of this stage
 };
 
 // What a card fetch found: the verified text, or that the card is larger than max_card_bytes (then it is
