@@ -103,16 +103,19 @@ PY
 echo "  made in $(python3 -c "import sys; print(round($(date +%s.%N) - $made, 1))") s, head block $("$cast" block-number --rpc-url "$rpc")" >&2
 
 where=(--rpc "$rpc" --universe "$catalogue")
-# timed LABEL COMMAND…: wall ms, CPU s and peak RSS of one run; the answer's line count.
+# timed LABEL COMMAND…: wall ms (nanosecond clock), CPU s and peak RSS of one run; the answer's line count.
 timed() {
   local label=$1; shift
+  local start end
+  start=$(date +%s%N)
   /usr/bin/time -v -o "$work/time" "$@" > "$work/out" 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
-  python3 - "$work/time" "$label" "$(wc -l < "$work/out")" <<'PY'
+  end=$(date +%s%N)
+  python3 - "$work/time" "$label" "$(wc -l < "$work/out")" "$start" "$end" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def field(name): return re.search(re.escape(name) + r": (.*)", text).group(1).strip()
-wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
-seconds = sum(float(part) * 60 ** (len(wall) - 1 - i) for i, part in enumerate(wall))
+# time -v rounds the wall time to 10 ms: the clock around it is finer (and includes time's own start).
+seconds = (int(sys.argv[5]) - int(sys.argv[4])) / 1e9
 cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
 print(f"{sys.argv[2]}\t{seconds * 1000:.0f}\t{cpu:.2f}\t{int(field('Maximum resident set size (kbytes)')) / 1024:.1f}\t{sys.argv[3]}")
 PY
@@ -124,7 +127,7 @@ echo "$first"
 wall_ms=$(cut -f2 <<< "$first")
 echo "indexing: $(python3 -c "print(round($count / ($wall_ms / 1000)))") events/s (whole process, $count events)" >&2
 [ -z "$(cat "$work/out")" ] || { echo "unexpected answer: $(cat "$work/out")" >&2; exit 1; }
-[ "$("$mlchain" search "${where[@]}" --offline --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = "$count" ] ||
+[ "$("$mlchain" search "${where[@]}" --offline --json 2> /dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = "$count" ] ||
   { echo "the index does not hold $count listings" >&2; exit 1; }
 
 median() {  # LABEL COMMAND…: RUNS runs; median and max of the wall ms, the largest peak RSS
