@@ -3,7 +3,8 @@
 # Published event into a fresh $MLCHAIN_HOME (events per second, wall and CPU seconds, peak RSS from
 # /usr/bin/time -v); then warm searches from that index, RUNS times each (median and max milliseconds of
 # the whole process, peak RSS): with --offline (the index alone), and online (the index already at the
-# head: the node is asked for its head and two block hashes, and for the logs of the one new block range),
+# head: the node is asked for its chain id, its head and the last indexed block's hash, then for the
+# catalogue's registry and the repository's governance),
 # for a text matching 1 % of the listings, one matching none, and every listing as JSON.
 #   - The listings are made without `mlchain publish`: anvil's first dev account (unlocked) owns one
 #     registry repository and sends `publish(name, repo, terms)` to the catalogue (deployed with cast from
