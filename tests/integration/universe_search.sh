@@ -5,7 +5,8 @@
 # --all; two publishes of one name racing in one block: the index shows only the winner; a reorganisation
 # (evm_snapshot / evm_revert) that removes an indexed publish rebuilds the index and search no longer
 # shows it; --offline and an unreachable node answer from the index with a warning naming its block; with
-# no index yet, --offline is not_found (exit 3).
+# no index yet, --offline is not_found (exit 3); usage errors and a node serving another chain than the
+# remote's are exit 2.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 : "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
@@ -83,7 +84,17 @@ cd "$work/a"
 expect 0 "$MLCHAIN" config set remote.origin.universe "$catalogue"
 expect 0 "$MLCHAIN" search tiny
 grep -q "^tiny-mlp " <<< "$out" || fail "search from the repository: $out"
+
+echo "usage errors and a node of another chain"
+expect 2 "$MLCHAIN" search tiny --rpc "$rpc"
+expect 2 "$MLCHAIN" search tiny --universe "$catalogue"
+expect 2 "$MLCHAIN" search tiny --rpc "$rpc" --universe 0x1234
+expect 0 "$MLCHAIN" config set remote.origin.chain-id 1
+expect 2 "$MLCHAIN" search tiny
+grep -q "serves chain 31337, not the remote's chain 1" <<< "$err" || fail "another chain: $err"
+expect 0 "$MLCHAIN" config set remote.origin.chain-id 31337
 cd "$work"
+expect 2 "$MLCHAIN" search tiny
 
 echo "two publishes of one name racing in one block: only the winner is indexed"
 mkdir "$work/b" && cd "$work/b"

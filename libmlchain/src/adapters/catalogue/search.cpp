@@ -45,14 +45,18 @@ Result<SearchOutcome> search_universe(const SearchRequest& request) {
   if (request.offline) outcome.stale = "--offline";
 
   std::optional<std::uint64_t> chain_id = universe.chain_id;
-  if (!chain_id && !outcome.stale) {
+  if (!outcome.stale) {
+    // Asked even when the remote names the chain: another chain's logs must never enter this index.
     auto asked = rpc.chain_id();
-    if (asked)
-      chain_id = *asked;
-    else if (unreachable(asked.error()))
+    if (!asked) {
+      if (!unreachable(asked.error())) return std::move(asked).error();
       outcome.stale = asked.error().message;
-    else
-      return std::move(asked).error();
+    } else if (chain_id && *chain_id != *asked) {
+      return make_error(ErrorKind::invalid_argument, rpc.display_url() + " serves chain " + std::to_string(*asked) +
+                                                         ", not the remote's chain " + std::to_string(*chain_id));
+    } else {
+      chain_id = *asked;
+    }
   }
   if (!chain_id) chain_id = indexed_chain(request.home, universe.catalogue);
   const auto no_index = [&] {
