@@ -455,3 +455,31 @@ TEST_CASE("stage holders and their reputation are kept per repository and filter
   REQUIRE(index.store_stages("models", {}));
   CHECK(names(index, query("", std::nullopt, true, "production")).empty());
 }
+
+TEST_CASE("two processes updating one index file never store a range twice", "[catalogue_index]") {
+  TemporaryDirectory home;
+  const auto file = catalogue::CatalogueIndex::file_for(home.path, chain_id, catalogue_address);
+  MemoryChain chain(registry_address, "models");
+  publish(chain, "tiny-mlp", "models", alice);
+  chain.mine();
+  auto first = checked(catalogue::CatalogueIndex::open(file, chain_id, catalogue_address));
+  auto second = checked(catalogue::CatalogueIndex::open(file, chain_id, catalogue_address));
+  // The second read the index before the first stored block 1, then tries to store the same range.
+  const auto before = checked(second.state());
+  checked(catalogue::update_index(first, chain));
+  mlchain::eth::catalogue::Unlisted unlisted;
+  unlisted.name = "tiny-mlp";
+  unlisted.owner = alice;
+  const std::vector<catalogue::IndexedEvent> events{{1, chain.blocks()[1].hash, 5, {}, unlisted}};
+  auto stale = second.apply(events, before.last, {1, chain.blocks()[1].hash});
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().kind == ErrorKind::changed_concurrently);
+  CHECK(names(second) == std::vector<std::string>{"tiny-mlp"});
+
+  publish(chain, "later", "models", bob);
+  chain.mine();
+  auto update = checked(catalogue::update_index(second, chain));
+  CHECK(update.events == 1);
+  CHECK(checked(first.state()).events == 2);
+  CHECK(names(first) == std::vector<std::string>{"later", "tiny-mlp"});
+}

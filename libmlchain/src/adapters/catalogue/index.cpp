@@ -501,10 +501,18 @@ Result<IndexState> CatalogueIndex::state() {
   return state;
 }
 
-Status CatalogueIndex::apply(std::span<const IndexedEvent> events, const BlockPosition& last) {
+Status CatalogueIndex::apply(std::span<const IndexedEvent> events, const std::optional<BlockPosition>& previous,
+                             const BlockPosition& last) {
   auto& database = *database_;
   Transaction transaction(database);
   MLCHAIN_TRY_STATUS(transaction.begin());
+  MLCHAIN_TRY(const auto stored, read_position(database, "last_block", "last_hash"));
+  const auto same = [](const std::optional<BlockPosition>& a, const std::optional<BlockPosition>& b) {
+    return a.has_value() == b.has_value() && (!a || (a->number == b->number && a->hash == b->hash));
+  };
+  if (!same(stored, previous))
+    return make_error(ErrorKind::changed_concurrently,
+                      "catalogue index " + database.name + " was updated by another process meanwhile");
   if (!events.empty()) {
     MLCHAIN_TRY(const auto first, read_meta(database, "first_log_block"));
     // Kept by hash too: a rebuild starts there while that block is still on the chain.

@@ -38,7 +38,8 @@ Result<std::vector<IndexedEvent>> decode_logs(const std::vector<eth::Log>& logs,
   return events;
 }
 
-// The chain moved under a range being read: start over from the index's last block.
+// The chain (or the index, updated by another process) moved under a range being read: start over from
+// the index's last block.
 struct Moved {};
 
 // Indexes blocks `from` to `to`: the logs, then the range's last block by hash. The hash of `to` is read
@@ -60,7 +61,11 @@ Result<std::variant<std::uint64_t, Moved>> index_range(CatalogueIndex& index, wa
   MLCHAIN_TRY(const auto after, chain.block_hash(to));
   if (after != before) return std::variant<std::uint64_t, Moved>{Moved{}};
   MLCHAIN_TRY(const auto events, decode_logs(logs, chain.describe()));
-  MLCHAIN_TRY_STATUS(index.apply(events, BlockPosition{to, *before}));
+  auto applied = index.apply(events, last, BlockPosition{to, *before});
+  // Another search stored this range (or more) meanwhile: go on from where the index is now.
+  if (!applied && applied.error().kind == ErrorKind::changed_concurrently)
+    return std::variant<std::uint64_t, Moved>{Moved{}};
+  MLCHAIN_TRY_STATUS(applied);
   return std::variant<std::uint64_t, Moved>{static_cast<std::uint64_t>(events.size())};
 }
 

@@ -114,10 +114,12 @@ class CatalogueIndex {
   const std::string& describe() const;  // the file, for messages
 
   Result<IndexState> state();
-  // Applies `events` (in chain order, all in blocks after the last indexed one and up to `last`) and
-  // records `last` as the last indexed block, in one transaction: after a crash the index holds all of it
-  // or none of it.
-  Status apply(std::span<const IndexedEvent> events, const BlockPosition& last);
+  // Applies `events` (in chain order, all in blocks after `previous` and up to `last`) and records `last`
+  // as the last indexed block, in one transaction: after a crash the index holds all of it or none of it.
+  // `previous` is the last indexed block the caller read (nothing: none); when another process moved it
+  // meanwhile (two searches at once), nothing is applied: changed_concurrently.
+  Status apply(std::span<const IndexedEvent> events, const std::optional<BlockPosition>& previous,
+               const BlockPosition& last);
   // Forgets every event and listing (the chain reorganised past the last indexed block); card texts stay,
   // since a CID names the same bytes on every chain.
   Status clear();
