@@ -402,6 +402,12 @@ TEST_CASE("card texts come from IPFS verified against their CID", "[catalogue_in
   CHECK(lied.missing == 2);  // the tampered card and the one the node never had
   CHECK(names(index, query("handwritten")).empty());
 
+  MemoryNode away;
+  away.go_offline(true);
+  auto unreachable = checked(catalogue::fetch_cards(index, away));
+  CHECK(unreachable.fetched == 0);
+  CHECK(unreachable.missing == 2);
+
   MemoryNode honest;
   checked(honest.add_file(card_file, mlchain::unixfs::default_profile));
   auto fetched = checked(catalogue::fetch_cards(index, honest));

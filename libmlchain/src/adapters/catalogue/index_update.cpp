@@ -133,7 +133,20 @@ Result<IndexUpdate> update_index(CatalogueIndex& index, watch::ChainSource& chai
 Result<CardFetch> fetch_cards(CatalogueIndex& index, ipfs::Node& node) {
   CardFetch fetch;
   MLCHAIN_TRY(const auto cards, index.cards_wanted());
-  for (const auto& cid : cards) {
+  for (std::size_t position = 0; position < cards.size(); ++position) {
+    const auto& cid = cards[position];
+    // Only what the node holds itself: a card it would have to look for on the network would keep the
+    // search waiting for it (a gateway cannot say, and is asked for the file directly).
+    auto held = node.has_block(cid);
+    if (!held && (held.error().kind == ErrorKind::remote_unavailable || held.error().kind == ErrorKind::timeout)) {
+      // The node is away: none of the remaining cards will come either.
+      fetch.missing += cards.size() - position;
+      break;
+    }
+    if (held && !*held) {
+      ++fetch.missing;
+      continue;
+    }
     std::string text;
     bool too_large = false;
     const auto& profile = cid.version() == 0 ? unixfs::unixfs_v0_2015 : unixfs::default_profile;

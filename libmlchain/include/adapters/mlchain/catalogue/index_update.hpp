@@ -34,7 +34,8 @@ struct CardFetch {
   std::uint64_t fetched = 0;  // texts stored (or found too large, and marked so)
   std::uint64_t missing = 0;  // cards the node could not give now: tried again next time
 };
-// Fetches every card the index lacks from `node`, reading at most max_card_bytes of each.
+// Fetches every card the index lacks that `node` holds itself (has_block), reading at most max_card_bytes
+// of each; a node that cannot be reached ends the fetch (every card left counts as missing).
 Result<CardFetch> fetch_cards(CatalogueIndex& index, ipfs::Node& node);
 
 }  // namespace mlchain::catalogue
