@@ -1,6 +1,6 @@
 // mlchain search [TEXT] [REMOTE] [--license L] [--stage S] [--all] [--json] [--offline] [--ipfs URL] [--rpc URL
 // --universe ADDR]: the catalogue's listings whose name, tags or card text contain TEXT, from the local index
-// (docs/format.md "Catalogue index"), brought up to the chain's head first unless --offline or the node is
+// (docs/format.md §7.10), brought up to the chain's head first unless --offline or the node is
 // away; then a warning says as of which block the answer is.
 #include <CLI/CLI.hpp>
 #include <chrono>

@@ -18,7 +18,7 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace abi = eth::catalogue;
 
-// The layout of the file (docs/format.md "Catalogue index"). Another number: the file is rebuilt from the
+// The layout of the file (docs/format.md §7.10). Another number: the file is rebuilt from the
 // chain, never migrated, since the chain holds everything it says.
 constexpr int schema_version = 1;
 

@@ -1,5 +1,5 @@
 #pragma once
-// The local index of one catalogue (docs/format.md "Catalogue index"): every event the catalogue emitted,
+// The local index of one catalogue (docs/format.md §7.10): every event the catalogue emitted,
 // in chain order, and the state of each listing they add up to, in one SQLite file under $MLCHAIN_HOME, so
 // `mlchain search` answers from disk and keeps working when the node is away. The index records the last
 // block it has seen (number and hash): catalogue/index_update.hpp extends it from there and rebuilds it

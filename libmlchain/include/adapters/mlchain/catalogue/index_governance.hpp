@@ -1,5 +1,5 @@
 #pragma once
-// The governance facts a search shows (docs/format.md "The catalogue index"): for each repository with a
+// The governance facts a search shows (docs/format.md §7.10): for each repository with a
 // listed listing, the stage holders of its governance (the registry's governanceOf) and each holder's
 // reputation in the current round, counted by reputation_of over the holder's attestations in the
 // governance's ledger. Stored in the index, replacing what it knew, so that an offline search shows them.

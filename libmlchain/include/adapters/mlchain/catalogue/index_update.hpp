@@ -4,7 +4,7 @@
 // refuses a range as too large) and stored one range per transaction, so an interrupted update keeps what
 // it finished. When the chain no longer holds the last indexed block (a reorganisation past it), the index
 // is cleared and rebuilt. Then the card texts the index still lacks, from an IPFS node, each verified
-// against its CID (docs/format.md "Catalogue index").
+// against its CID (docs/format.md §7.10).
 
 #include <cstdint>
 #include <optional>

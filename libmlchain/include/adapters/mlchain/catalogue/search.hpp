@@ -2,7 +2,7 @@
 // `mlchain search`: the listings of a catalogue matching a query, answered from its local index
 // (catalogue/index.hpp) after bringing the index up to the chain's head (catalogue/index_update.hpp). When
 // the node cannot be asked (offline by choice, or unreachable) the index answers as it is, and the outcome
-// says why and as of which block (docs/format.md "Catalogue index").
+// says why and as of which block (docs/format.md §7.10).
 
 #include <cstdint>
 #include <filesystem>
