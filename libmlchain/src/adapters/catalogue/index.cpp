@@ -18,8 +18,8 @@ namespace {
 using json = nlohmann::ordered_json;
 namespace abi = eth::catalogue;
 
-// The layout of the file (docs/format.md §7.10). Another number: the file is rebuilt from the
-// chain, never migrated, since the chain holds everything it says.
+// The layout of the file (docs/format.md §7.10). A file of another number is refused, never migrated: the
+// chain holds everything it says, so deleting it and searching again rebuilds it.
 constexpr int schema_version = 1;
 
 constexpr const char* schema = R"sql(
