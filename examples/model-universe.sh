@@ -169,7 +169,7 @@ python3 - "$info" <<'EOF' || fail "info does not show production's holder attest
 import json, sys
 info = json.loads(sys.argv[1])
 stages = {s["stage"]: s for s in info["stages"]}
-assert stages["production"]["reputation"]["evaluators"] == 2, stages
+assert stages["production"]["evaluators"] == 2, stages
 EOF
 before=$(balance "${address[dave]}")
 as dave mlchain buy digits-classifier --rpc "$rpc" --universe "$universe"
