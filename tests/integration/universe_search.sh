@@ -5,7 +5,7 @@
 # --all; two publishes of one name racing in one block: the index shows only the winner; a reorganisation
 # (evm_snapshot / evm_revert) that removes an indexed publish rebuilds the index and search no longer
 # shows it; --offline and an unreachable node answer from the index with a warning naming its block; with
-# no index yet, --offline is not_found (exit 3); usage errors and a node serving another chain than the
+# no index yet, --offline is not_found (exit 3), an unreachable node remote unavailable (exit 4); usage errors and a node serving another chain than the
 # remote's are exit 2.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 : "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
@@ -162,4 +162,6 @@ grep -q "^mlchain: warning: .*127.0.0.1:1.*: showing the index as of block $bloc
   fail "unreachable warning: $err"
 expect 3 "$MLCHAIN" search --offline --rpc "$rpc" --universe 0x000000000000000000000000000000000000dEaD
 grep -q "no catalogue index of 0x000000000000000000000000000000000000dEaD" <<< "$err" || fail "no index: $err"
+expect 4 "$MLCHAIN" search --rpc http://127.0.0.1:1 --universe 0x000000000000000000000000000000000000dEaD
+grep -q "no catalogue index of 0x000000000000000000000000000000000000dEaD" <<< "$err" || fail "no index, no node: $err"
 echo "ok"

@@ -59,8 +59,9 @@ Result<SearchOutcome> search_universe(const SearchRequest& request) {
     }
   }
   if (!chain_id) chain_id = indexed_chain(request.home, universe.catalogue);
+  // Without an index, an unreachable node is the reason nothing can be shown; --offline asked for no node.
   const auto no_index = [&] {
-    return make_error(ErrorKind::not_found, "no catalogue index of " + codec::to_checksum_address(universe.catalogue) +
+    return make_error(request.offline ? ErrorKind::not_found : ErrorKind::remote_unavailable, "no catalogue index of " + codec::to_checksum_address(universe.catalogue) +
                                                 " in " + (request.home / "catalogue").string() + " yet (" +
                                                 *outcome.stale + "): search once with the node reachable");
   };
