@@ -20,7 +20,7 @@ namespace abi = eth::catalogue;
 
 // The layout of the file (docs/format.md §7.10). A file of another number is refused, never migrated: the
 // chain holds everything it says, so deleting it and searching again rebuilds it.
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS cards (cid TEXT PRIMARY KEY, text TEXT);
 CREATE TABLE IF NOT EXISTS stages (
   repo TEXT NOT NULL, stage TEXT NOT NULL, commit_cid TEXT NOT NULL, since_block INTEGER NOT NULL,
   evaluators INTEGER NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY (repo, stage));
+CREATE TABLE IF NOT EXISTS governance (repo TEXT PRIMARY KEY, address TEXT NOT NULL);
 )sql";
 
 std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
@@ -532,8 +533,10 @@ Status CatalogueIndex::clear() {
   auto& database = *database_;
   Transaction transaction(database);
   MLCHAIN_TRY_STATUS(transaction.begin());
-  MLCHAIN_TRY_STATUS(database.execute("DELETE FROM events; DELETE FROM listings;"));
-  for (const char* key : {"last_block", "last_hash", "first_log_block", "first_log_hash"})
+  // The stage facts were followed on the chain that reorganised: they are read again with the listings.
+  MLCHAIN_TRY_STATUS(
+      database.execute("DELETE FROM events; DELETE FROM listings; DELETE FROM governance; DELETE FROM stages;"));
+  for (const char* key : {"last_block", "last_hash", "first_log_block", "first_log_hash", "stages_block", "stages_hash"})
     MLCHAIN_TRY_STATUS(delete_meta(database, key));
   return transaction.commit();
 }
@@ -617,13 +620,15 @@ Result<std::vector<std::string>> CatalogueIndex::listed_repositories() {
   return repositories;
 }
 
-Status CatalogueIndex::store_stages(std::string_view repo, std::span<const StageFacts> stages) {
+Status CatalogueIndex::store_stages(std::string_view repo, const std::optional<codec::Address>& governance,
+                                    std::span<const StageFacts> stages) {
   auto& database = *database_;
+  const std::string what = "cannot store the stages of " + std::string(repo);
   Transaction transaction(database);
   MLCHAIN_TRY_STATUS(transaction.begin());
   Statement remove(database.handle, "DELETE FROM stages WHERE repo = ?1");
   remove.bind(1, repo);
-  MLCHAIN_TRY_STATUS(run(database, remove, "cannot store the stages of " + std::string(repo)));
+  MLCHAIN_TRY_STATUS(run(database, remove, what));
   for (const auto& facts : stages) {
     Statement insert(database.handle,
                      "INSERT INTO stages (repo, stage, commit_cid, since_block, evaluators, metrics) VALUES "
@@ -634,8 +639,57 @@ Status CatalogueIndex::store_stages(std::string_view repo, std::span<const Stage
         .bind(4, signed_of(facts.since_block))
         .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
         .bind(6, reputation_json(facts.reputation).dump());
-    MLCHAIN_TRY_STATUS(run(database, insert, "cannot store the stages of " + std::string(repo)));
+    MLCHAIN_TRY_STATUS(run(database, insert, what));
   }
+  Statement followed(database.handle, "INSERT OR REPLACE INTO governance (repo, address) VALUES (?1, ?2)");
+  followed.bind(1, repo).bind(2, governance ? "0x" + lowercase_hex(*governance) : std::string());
+  MLCHAIN_TRY_STATUS(run(database, followed, what));
+  return transaction.commit();
+}
+
+Status CatalogueIndex::forget_stages(std::string_view repo) {
+  auto& database = *database_;
+  const std::string what = "cannot forget the stages of " + std::string(repo);
+  Transaction transaction(database);
+  MLCHAIN_TRY_STATUS(transaction.begin());
+  for (const char* sql : {"DELETE FROM stages WHERE repo = ?1", "DELETE FROM governance WHERE repo = ?1"}) {
+    Statement remove(database.handle, sql);
+    remove.bind(1, repo);
+    MLCHAIN_TRY_STATUS(run(database, remove, what));
+  }
+  return transaction.commit();
+}
+
+Result<std::map<std::string, std::optional<codec::Address>>> CatalogueIndex::governances() {
+  auto& database = *database_;
+  Statement statement(database.handle, "SELECT repo, address FROM governance ORDER BY repo");
+  if (!statement.prepared()) return database.failure("cannot read its governances");
+  std::map<std::string, std::optional<codec::Address>> governances;
+  for (;;) {
+    const int code = statement.step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return database.failure("cannot read its governances");
+    const auto text = statement.text(1);
+    std::optional<codec::Address> address;
+    if (!text.empty()) {
+      auto parsed = codec::parse_address(text);
+      if (!parsed) return damaged(database, "the governance of " + statement.text(0) + " is not an address");
+      address = *parsed;
+    }
+    governances.emplace(statement.text(0), address);
+  }
+  return governances;
+}
+
+Result<std::optional<BlockPosition>> CatalogueIndex::stages_scanned() {
+  return read_position(*database_, "stages_block", "stages_hash");
+}
+
+Status CatalogueIndex::record_stages_scanned(const BlockPosition& position) {
+  auto& database = *database_;
+  Transaction transaction(database);
+  MLCHAIN_TRY_STATUS(transaction.begin());
+  MLCHAIN_TRY_STATUS(write_position(database, "stages_block", "stages_hash", position));
   return transaction.commit();
 }
 

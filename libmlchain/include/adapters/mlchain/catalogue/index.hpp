@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -120,8 +121,8 @@ class CatalogueIndex {
   // meanwhile (two searches at once), nothing is applied: changed_concurrently.
   Status apply(std::span<const IndexedEvent> events, const std::optional<BlockPosition>& previous,
                const BlockPosition& last);
-  // Forgets every event and listing (the chain reorganised past the last indexed block); card texts stay,
-  // since a CID names the same bytes on every chain.
+  // Forgets every event and listing, and the stage facts followed on that chain (the chain reorganised past
+  // the last indexed block); card texts stay, since a CID names the same bytes on every chain.
   Status clear();
 
   // The matching listings, by name.
@@ -130,8 +131,18 @@ class CatalogueIndex {
   Result<std::vector<EventRecord>> history(std::string_view name);
   // The repositories of listed listings, each once, by name.
   Result<std::vector<std::string>> listed_repositories();
-  // Replaces what the index knows of the stage holders of `repo` by `stages` (empty: it has none).
-  Status store_stages(std::string_view repo, std::span<const StageFacts> stages);
+  // Replaces what the index knows of `repo`'s governance (nothing: none) and its stage holders by
+  // `stages` (empty: it has none), in one transaction.
+  Status store_stages(std::string_view repo, const std::optional<codec::Address>& governance,
+                      std::span<const StageFacts> stages);
+  // Forgets the governance and stage holders of `repo` (none of its listings is listed any more).
+  Status forget_stages(std::string_view repo);
+  // The repositories whose stage facts the index holds, each with its governance (nothing: none).
+  Result<std::map<std::string, std::optional<codec::Address>>> governances();
+  // The last block whose governance events the stage facts follow (nothing: not followed yet); cleared
+  // with the listings by clear().
+  Result<std::optional<BlockPosition>> stages_scanned();
+  Status record_stages_scanned(const BlockPosition& position);
 
   // The cards of listings whose text is not known yet, each CID once.
   Result<std::vector<codec::Cid>> cards_wanted();
