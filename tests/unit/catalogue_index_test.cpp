@@ -442,7 +442,7 @@ TEST_CASE("stage holders and their reputation are kept per repository and filter
   production.reputation.evaluators = 2;
   production.reputation.metrics.push_back(
       {"accuracy", mlchain::codec::parse_fixed18("0.91").value(), mlchain::codec::parse_fixed18("0.953").value(), 2});
-  REQUIRE(index.store_stages("models", std::nullopt, std::vector<catalogue::StageFacts>{production}));
+  REQUIRE(index.store_stages(std::vector<catalogue::RepositoryStages>{{"models", std::nullopt, {production}}}));
   CHECK(names(index, query("", std::nullopt, true, "production")) ==
         std::vector<std::string>{"tiny-mlp", "tiny-mlp-v2"});
   CHECK(names(index, query("", std::nullopt, true, "staging")).empty());
@@ -460,7 +460,7 @@ TEST_CASE("stage holders and their reputation are kept per repository and filter
   CHECK(checked(index.search(query("other", std::nullopt, true)))[0].stages.empty());
 
   // A repository whose governance no longer has a holder: its stages go.
-  REQUIRE(index.store_stages("models", std::nullopt, {}));
+  REQUIRE(index.store_stages(std::vector<catalogue::RepositoryStages>{{"models", std::nullopt, {}}}));
   CHECK(names(index, query("", std::nullopt, true, "production")).empty());
 }
 

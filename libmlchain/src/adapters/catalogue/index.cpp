@@ -620,30 +620,32 @@ Result<std::vector<std::string>> CatalogueIndex::listed_repositories() {
   return repositories;
 }
 
-Status CatalogueIndex::store_stages(std::string_view repo, const std::optional<codec::Address>& governance,
-                                    std::span<const StageFacts> stages) {
+Status CatalogueIndex::store_stages(std::span<const RepositoryStages> repositories) {
   auto& database = *database_;
-  const std::string what = "cannot store the stages of " + std::string(repo);
   Transaction transaction(database);
   MLCHAIN_TRY_STATUS(transaction.begin());
-  Statement remove(database.handle, "DELETE FROM stages WHERE repo = ?1");
-  remove.bind(1, repo);
-  MLCHAIN_TRY_STATUS(run(database, remove, what));
-  for (const auto& facts : stages) {
-    Statement insert(database.handle,
-                     "INSERT INTO stages (repo, stage, commit_cid, since_block, evaluators, metrics) VALUES "
-                     "(?1, ?2, ?3, ?4, ?5, ?6)");
-    insert.bind(1, repo)
-        .bind(2, facts.stage)
-        .bind(3, facts.commit.to_string())
-        .bind(4, signed_of(facts.since_block))
-        .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
-        .bind(6, reputation_json(facts.reputation).dump());
-    MLCHAIN_TRY_STATUS(run(database, insert, what));
+  for (const auto& repository : repositories) {
+    const std::string what = "cannot store the stages of " + repository.repo;
+    Statement remove(database.handle, "DELETE FROM stages WHERE repo = ?1");
+    remove.bind(1, repository.repo);
+    MLCHAIN_TRY_STATUS(run(database, remove, what));
+    for (const auto& facts : repository.stages) {
+      Statement insert(database.handle,
+                       "INSERT INTO stages (repo, stage, commit_cid, since_block, evaluators, metrics) VALUES "
+                       "(?1, ?2, ?3, ?4, ?5, ?6)");
+      insert.bind(1, repository.repo)
+          .bind(2, facts.stage)
+          .bind(3, facts.commit.to_string())
+          .bind(4, signed_of(facts.since_block))
+          .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
+          .bind(6, reputation_json(facts.reputation).dump());
+      MLCHAIN_TRY_STATUS(run(database, insert, what));
+    }
+    Statement followed(database.handle, "INSERT OR REPLACE INTO governance (repo, address) VALUES (?1, ?2)");
+    followed.bind(1, repository.repo)
+        .bind(2, repository.governance ? "0x" + lowercase_hex(*repository.governance) : std::string());
+    MLCHAIN_TRY_STATUS(run(database, followed, what));
   }
-  Statement followed(database.handle, "INSERT OR REPLACE INTO governance (repo, address) VALUES (?1, ?2)");
-  followed.bind(1, repo).bind(2, governance ? "0x" + lowercase_hex(*governance) : std::string());
-  MLCHAIN_TRY_STATUS(run(database, followed, what));
   return transaction.commit();
 }
 

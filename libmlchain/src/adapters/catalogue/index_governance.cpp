@@ -20,6 +20,9 @@ namespace gov = eth::governance;
 // repositories asks in requests of a size every node accepts.
 constexpr std::size_t governances_per_query = 500;
 
+// Stage facts read from the views are stored this many repositories to a transaction.
+constexpr std::size_t repositories_per_transaction = 500;
+
 // The attestations of a ledger's Evaluated events, as reputation_of counts them.
 std::vector<Attestation> attestations_of(const std::vector<chain::LedgerEntry>& entries) {
   std::vector<Attestation> attestations;
@@ -181,15 +184,23 @@ Result<StageRefresh> follow_stages(CatalogueIndex& index, watch::ChainSource& ch
     }
   }
 
+  // Stored in batches, each one transaction: a first search over thousands of repositories does not wait
+  // for the disk once per repository, and an interrupted one keeps what it read.
+  std::vector<RepositoryStages> batch;
   for (const auto& repo : stale) {
     MLCHAIN_TRY(const auto governance, views.governance_of(repo));
-    std::vector<StageFacts> stages;
+    RepositoryStages read{repo, governance, {}};
     if (governance) {
-      MLCHAIN_TRY(stages, views.stages_of(repo, *governance));
+      MLCHAIN_TRY(read.stages, views.stages_of(repo, *governance));
     }
-    MLCHAIN_TRY_STATUS(index.store_stages(repo, governance, stages));
+    batch.push_back(std::move(read));
     refresh.refreshed.push_back(repo);
+    if (batch.size() == repositories_per_transaction) {
+      MLCHAIN_TRY_STATUS(index.store_stages(batch));
+      batch.clear();
+    }
   }
+  if (!batch.empty()) MLCHAIN_TRY_STATUS(index.store_stages(batch));
   if (!up_to_date) MLCHAIN_TRY_STATUS(index.record_stages_scanned(target));
   return refresh;
 }

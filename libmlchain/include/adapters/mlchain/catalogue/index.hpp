@@ -74,6 +74,13 @@ struct StageFacts {
   Reputation reputation;
 };
 
+// What the index keeps of one repository's governance.
+struct RepositoryStages {
+  std::string repo;
+  std::optional<codec::Address> governance;  // nothing: its owner set none
+  std::vector<StageFacts> stages;            // by stage name; empty: no holder
+};
+
 struct IndexedListing {
   eth::catalogue::Listing listing;       // published_at / updated_at are block numbers
   std::optional<std::string> card_text;  // once fetched and verified
@@ -131,10 +138,9 @@ class CatalogueIndex {
   Result<std::vector<EventRecord>> history(std::string_view name);
   // The repositories of listed listings, each once, by name.
   Result<std::vector<std::string>> listed_repositories();
-  // Replaces what the index knows of `repo`'s governance (nothing: none) and its stage holders by
-  // `stages` (empty: it has none), in one transaction.
-  Status store_stages(std::string_view repo, const std::optional<codec::Address>& governance,
-                      std::span<const StageFacts> stages);
+  // Replaces what the index knows of each repository's governance and stage holders, all in one
+  // transaction.
+  Status store_stages(std::span<const RepositoryStages> repositories);
   // Forgets the governance and stage holders of `repo` (none of its listings is listed any more).
   Status forget_stages(std::string_view repo);
   // The repositories whose stage facts the index holds, each with its governance (nothing: none).
