@@ -604,7 +604,7 @@ TEST_CASE("a repository listed since the last update gets its stage facts", "[ca
   unlist(chain, "model-c", bob);
   chain.mine();
   CHECK(refreshed(index, chain, views).empty());
-  CHECK(checked(index.governances()).count("gamma") == 0);
+  CHECK(!checked(index.followed(mlchain::eth::registry::repository_id("gamma"))));
   publish(chain, "model-c2", "gamma", bob);
   chain.mine();
   CHECK(refreshed(index, chain, views) == std::vector<std::string>{"gamma"});
@@ -618,14 +618,14 @@ TEST_CASE("a repository's switch of governance is followed, and the new governan
   publish(chain, "model-a", "alpha", alice);
   chain.mine();
   CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
-  CHECK(checked(index.governances()).at("alpha") == std::nullopt);
+  CHECK(checked(index.followed(mlchain::eth::registry::repository_id("alpha")))->governance == std::nullopt);
 
   views.governance["alpha"] = governance_a;
   views.stages["alpha"] = {held("staging", 2)};
   set_governance(chain, "alpha", governance_a);
   chain.mine();
   CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
-  CHECK(checked(index.governances()).at("alpha") == governance_a);
+  CHECK(checked(index.followed(mlchain::eth::registry::repository_id("alpha")))->governance == governance_a);
   CHECK(stages_of(index, "model-a") == std::vector<std::string>{"staging"});
 
   views.stages["alpha"] = {held("production", 3), held("staging", 2)};

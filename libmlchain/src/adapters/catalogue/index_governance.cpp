@@ -1,7 +1,6 @@
 #include "mlchain/catalogue/index_governance.hpp"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <variant>
 #include <vector>
@@ -85,38 +84,31 @@ std::vector<eth::Hash> stage_event_topics() {
 }
 
 // The repositories named by the logs of blocks `from` to `to` that change their governance (the
-// registry's GovernanceSet) or their stage facts (an event of the governance the index knows for them).
-Result<std::set<std::string>> changed_in(watch::ChainSource& chain, const codec::Address& registry,
-                                         const std::map<eth::Hash, std::string>& listed_by_id,
-                                         const std::map<std::string, std::optional<codec::Address>>& known,
-                                         std::uint64_t from, std::uint64_t to) {
+// registry's GovernanceSet) or their stage facts (an event of the governance the index holds for them).
+Result<std::set<std::string>> changed_in(CatalogueIndex& index, watch::ChainSource& chain,
+                                         const codec::Address& registry,
+                                         const std::vector<codec::Address>& governances, std::uint64_t from,
+                                         std::uint64_t to) {
   std::set<std::string> changed;
-  const auto repository_of = [&](const eth::Log& log) -> const std::string* {
-    if (log.topics.size() < 2) return nullptr;
-    const auto found = listed_by_id.find(log.topics[1]);
-    return found == listed_by_id.end() ? nullptr : &found->second;
+  // `by`: the governance that emitted the log, which must be the repository's; nothing: the registry.
+  const auto note = [&](const eth::Log& log, const std::optional<codec::Address>& by) -> Status {
+    if (log.topics.size() < 2) return {};
+    MLCHAIN_TRY(const auto repository, index.followed(log.topics[1]));
+    if (repository && (!by || repository->governance == by)) changed.insert(repository->repo);
+    return {};
   };
   const std::vector<codec::Address> registries{registry};
   MLCHAIN_TRY(const auto switches, chain.logs(registries, {{eth::registry::governance_set_topic()}}, from, to));
   for (const auto& log : switches)
-    if (const auto* repo = repository_of(log); repo != nullptr && log.address == registry) changed.insert(*repo);
+    if (log.address == registry) MLCHAIN_TRY_STATUS(note(log, std::nullopt));
 
-  std::set<codec::Address> governances;
-  for (const auto& [repo, governance] : known)
-    if (governance) governances.insert(*governance);
-  const std::vector<codec::Address> all(governances.begin(), governances.end());
   const auto topics = stage_event_topics();
-  for (std::size_t first = 0; first < all.size(); first += governances_per_query) {
-    const std::span<const codec::Address> some(all.data() + first,
-                                               std::min(governances_per_query, all.size() - first));
+  for (std::size_t first = 0; first < governances.size(); first += governances_per_query) {
+    const std::span<const codec::Address> some(governances.data() + first,
+                                               std::min(governances_per_query, governances.size() - first));
     MLCHAIN_TRY(const auto logs, chain.logs(some, {topics}, from, to));
-    for (const auto& log : logs) {
-      const auto* repo = repository_of(log);
-      if (repo == nullptr) continue;
-      // A governance speaks for its own repository only: another's events name no repository of ours.
-      const auto followed = known.find(*repo);
-      if (followed != known.end() && followed->second == log.address) changed.insert(*repo);
-    }
+    // A governance speaks for its own repository only: another's events name no repository of ours.
+    for (const auto& log : logs) MLCHAIN_TRY_STATUS(note(log, log.address));
   }
   return changed;
 }
@@ -130,25 +122,11 @@ Result<StageRefresh> follow_stages(CatalogueIndex& index, watch::ChainSource& ch
   if (!state.last) return refresh;
   const BlockPosition target = *state.last;
 
-  MLCHAIN_TRY(const auto repositories, index.listed_repositories());
-  const std::set<std::string> listed(repositories.begin(), repositories.end());
-  MLCHAIN_TRY(auto known, index.governances());
-  for (auto entry = known.begin(); entry != known.end();) {
-    if (listed.contains(entry->first)) {
-      ++entry;
-      continue;
-    }
-    MLCHAIN_TRY_STATUS(index.forget_stages(entry->first));
-    entry = known.erase(entry);
-  }
-
+  MLCHAIN_TRY(const auto scanned, index.stages_scanned());
+  const bool up_to_date = scanned && scanned->number == target.number && scanned->hash == target.hash;
   // Repositories listed since the last update have no facts yet; every other one is read again only when
   // a log says its facts changed.
   std::set<std::string> stale;
-  for (const auto& repo : listed)
-    if (!known.contains(repo)) stale.insert(repo);
-  MLCHAIN_TRY(const auto scanned, index.stages_scanned());
-  const bool up_to_date = scanned && scanned->number == target.number && scanned->hash == target.hash;
   if (!up_to_date) {
     bool followable = scanned && scanned->number < target.number;
     if (followable) {
@@ -157,14 +135,14 @@ Result<StageRefresh> follow_stages(CatalogueIndex& index, watch::ChainSource& ch
     }
     if (!followable) {
       // Never followed, or followed on a chain that is gone: every listed repository is read again.
+      MLCHAIN_TRY(const auto listed, index.listed_repositories());
       stale.insert(listed.begin(), listed.end());
     } else {
-      std::map<eth::Hash, std::string> listed_by_id;
-      for (const auto& repo : listed) listed_by_id.emplace(eth::registry::repository_id(repo), repo);
+      MLCHAIN_TRY(const auto governances, index.followed_governances());
       std::uint64_t range = std::max<std::uint64_t>(first_range, 1);
       for (std::uint64_t from = scanned->number + 1; from <= target.number;) {
         const std::uint64_t to = std::min(target.number, from + range - 1);
-        auto changed = changed_in(chain, registry, listed_by_id, known, from, to);
+        auto changed = changed_in(index, chain, registry, governances, from, to);
         if (!changed) {
           const auto kind = changed.error().kind;
           // A node that refuses a range (too many results, too many blocks) answers a smaller one.
@@ -182,6 +160,9 @@ Result<StageRefresh> follow_stages(CatalogueIndex& index, watch::ChainSource& ch
       MLCHAIN_TRY(const auto hash, chain.block_hash(target.number));
       if (!hash || *hash != target.hash) return refresh;
     }
+    // Listings change only in new blocks: at the followed block, every listed repository has its facts.
+    MLCHAIN_TRY(const auto unread, index.repositories_without_stages());
+    stale.insert(unread.begin(), unread.end());
   }
 
   // Stored in batches, each one transaction: a first search over thousands of repositories does not wait

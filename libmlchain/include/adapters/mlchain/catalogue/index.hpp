@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -81,6 +80,12 @@ struct RepositoryStages {
   std::vector<StageFacts> stages;            // by stage name; empty: no holder
 };
 
+// A repository whose stage facts the index holds, with the governance they were read from.
+struct FollowedRepository {
+  std::string repo;
+  std::optional<codec::Address> governance;  // nothing: its owner set none
+};
+
 struct IndexedListing {
   eth::catalogue::Listing listing;       // published_at / updated_at are block numbers
   std::optional<std::string> card_text;  // once fetched and verified
@@ -141,13 +146,17 @@ class CatalogueIndex {
   // Replaces what the index knows of each repository's governance and stage holders, all in one
   // transaction.
   Status store_stages(std::span<const RepositoryStages> repositories);
-  // Forgets the governance and stage holders of `repo` (none of its listings is listed any more).
-  Status forget_stages(std::string_view repo);
-  // The repositories whose stage facts the index holds, each with its governance (nothing: none).
-  Result<std::map<std::string, std::optional<codec::Address>>> governances();
+  // The repositories of listed listings whose governance the index does not hold yet, each once, by name.
+  Result<std::vector<std::string>> repositories_without_stages();
+  // The governances of the repositories whose stage facts the index holds, each once.
+  Result<std::vector<codec::Address>> followed_governances();
+  // The repository of id `repo_id` (the registry's repository_id) whose stage facts the index holds.
+  Result<std::optional<FollowedRepository>> followed(const eth::Hash& repo_id);
   // The last block whose governance events the stage facts follow (nothing: not followed yet); cleared
   // with the listings by clear().
   Result<std::optional<BlockPosition>> stages_scanned();
+  // Records it, and forgets the governance and stage holders of every repository none of whose listings
+  // is listed any more, in one transaction.
   Status record_stages_scanned(const BlockPosition& position);
 
   // The cards of listings whose text is not known yet, each CID once.
