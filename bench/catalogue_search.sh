@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# `mlchain search` over a catalogue of COUNT listings (default 10,000): the first search indexes every
-# Published event into a fresh $MLCHAIN_HOME (events per second, wall and CPU seconds, peak RSS from
+# `mlchain search` over a catalogue of COUNT listings (default 10,000), each of its own registry
+# repository: the first search indexes every Published event into a fresh $MLCHAIN_HOME and reads the
+# governance of every listed repository (events per second, wall and CPU seconds, peak RSS from
 # /usr/bin/time -v); then warm searches from that index, RUNS times each (median and max milliseconds of
-# the whole process, peak RSS): with --offline (the index alone), and online (the index already at the
-# head: the node is asked for its chain id, its head and the last indexed block's hash, then for the
-# catalogue's registry and the repository's governance),
-# for a text matching 1 % of the listings, one matching none, and every listing as JSON.
-#   - The listings are made without `mlchain publish`: anvil's first dev account (unlocked) owns one
-#     registry repository and sends `publish(name, repo, terms)` to the catalogue (deployed with cast from
-#     contracts/MlchainCatalogue.json) as JSON-RPC batches of eth_sendTransaction with explicit nonces,
-#     PER_BLOCK (default 100) per block: 100 blocks, so one eth_getLogs range. Each listing: name model-NNNNN, licence MIT, tags
-#     ["bench", "tNN"] (NN = N mod 100), one payee.
+# the whole process, peak RSS): with --offline (the index alone), online with the index already at the
+# head (the node is asked for its chain id, its head and the last indexed block's hash, then for the
+# catalogue's registry; the stage facts are already at that block: no view is read), and online with one
+# new empty block since the previous search (that block's catalogue logs, then its GovernanceSet logs and
+# those of the known governances: docs/format.md §7.10), for a text matching 1 % of the listings, one
+# matching none, and every listing as JSON.
+#   - The listings are made without `mlchain publish`: anvil's first dev account (unlocked) creates
+#     repository bench-NNNNN by its first push (`push(repo, "main", 0, head)` to the registry) and sends
+#     `publish(name, repo, terms)` to the catalogue (deployed with cast from contracts/MlchainCatalogue.json),
+#     as JSON-RPC batches of eth_sendTransaction with explicit nonces, PER_BLOCK (default 100) listings
+#     (200 transactions) per block: 100 blocks, so one eth_getLogs range. Each listing: name model-NNNNN,
+#     repository bench-NNNNN, licence MIT, tags ["bench", "tNN"] (NN = N mod 100), one payee. No repository
+#     has a governance (the chain's views answer none).
 # Usage: bench/catalogue_search.sh [MLCHAIN_BINARY]  (default build/cli/mlchain; anvil and cast from
 # tests/peers, cmake/install-deps.sh test; /usr/bin/time from Debian's `time`). COUNT, PER_BLOCK, RUNS
 # (default 11).
@@ -35,20 +40,17 @@ key=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["private_
 owner=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["available_accounts"][0])' "$work/anvil/anvil.json")
 export MLCHAIN_PRIVATE_KEY=$key MLCHAIN_HOME="$work/home"
 registry=$("$mlchain" registry deploy --rpc "$rpc" --chain-id 31337 | awk 'NR == 1 {print $2}')
-# The repository the listings point at: created by its first push (any non-zero head).
-"$cast" send --quiet --private-key "$key" --rpc-url "$rpc" "$registry" "push(string,string,bytes32,bytes32)" \
-  bench main 0x0000000000000000000000000000000000000000000000000000000000000000 \
-  0x1111111111111111111111111111111111111111111111111111111111111111 > /dev/null
 bytecode=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["bytecode"])' "$root/contracts/MlchainCatalogue.json")
 catalogue=$("$cast" send --json --private-key "$key" --rpc-url "$rpc" --create "$bytecode" "constructor(address)" "$registry" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["contractAddress"])')
 selector=$("$cast" sig "publish(string,string,(bytes,string,string[],bool,uint256,uint64,address[],uint16[]))")
+push_selector=$("$cast" sig "push(string,string,bytes32,bytes32)")
 
-echo "making $count Published events ($per_block per block)…" >&2
+echo "making $count repositories and their Published events ($per_block of each per block)…" >&2
 made=$(date +%s.%N)
-python3 - "$rpc" "$catalogue" "$owner" "$count" "$per_block" "$selector" <<'PY'
+python3 - "$rpc" "$catalogue" "$owner" "$count" "$per_block" "$selector" "$registry" "$push_selector" <<'PY'
 import hashlib, http.client, json, sys, urllib.parse
-rpc, catalogue, owner, count, per_block, selector = sys.argv[1:7]
+rpc, catalogue, owner, count, per_block, selector, registry, push_selector = sys.argv[1:9]
 count, per_block = int(count), int(per_block)
 url = urllib.parse.urlparse(rpc)
 connection = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
@@ -69,6 +71,7 @@ def encode(item):
     if kind == "uint": return word(value)
     if kind == "bool": return word(1 if value else 0)
     if kind == "address": return bytes(12) + bytes.fromhex(value[2:])
+    if kind == "bytes32": return value
     if kind in ("bytes", "string"):
         data = value.encode() if kind == "string" else value
         return word(len(data)) + data.ljust((len(data) + 31) // 32 * 32, b"\0")
@@ -90,14 +93,21 @@ def calldata(i):
                        ("array", [("string", "bench"), ("string", f"t{i % 100:02d}")]),
                        ("bool", False), ("uint", 0), ("uint", 0),
                        ("array", [("address", owner)]), ("array", [("uint", 10000)])])
-    return selector + encode_tuple([("string", f"model-{i:05d}"), ("string", "bench"), terms]).hex()
+    return selector + encode_tuple([("string", f"model-{i:05d}"), ("string", f"bench-{i:05d}"), terms]).hex()
+# The repository's first push creates it, owned by the pusher (any non-zero head).
+def push_calldata(i):
+    head = hashlib.sha256(f"bench-{i:05d}".encode()).digest()
+    return push_selector + encode_tuple([("string", f"bench-{i:05d}"), ("string", "main"), ("bytes32", bytes(32)),
+                                         ("bytes32", head)]).hex()
 nonce = int(call({"jsonrpc": "2.0", "id": 0, "method": "eth_getTransactionCount", "params": [owner, "pending"]})["result"], 16)
 call({"jsonrpc": "2.0", "id": 0, "method": "evm_setAutomine", "params": [False]})
 for start in range(0, count, per_block):
     last = min(count, start + per_block)
-    call([{"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction",
-           "params": [{"from": owner, "to": catalogue, "gas": hex(600000), "nonce": hex(nonce + i),
-                       "data": calldata(i)}]} for i in range(start, last)])
+    # Each repository's push, then its listing: the catalogue asks the registry for the owner.
+    call([{"jsonrpc": "2.0", "id": 2 * i + kind, "method": "eth_sendTransaction",
+           "params": [{"from": owner, "to": (registry, catalogue)[kind], "gas": hex((250000, 600000)[kind]),
+                       "nonce": hex(nonce + 2 * i + kind), "data": (push_calldata, calldata)[kind](i)}]}
+          for i in range(start, last) for kind in (0, 1)])
     call({"jsonrpc": "2.0", "id": 0, "method": "evm_mine", "params": []})
 call({"jsonrpc": "2.0", "id": 0, "method": "evm_setAutomine", "params": [True]})
 PY
@@ -128,12 +138,13 @@ echo "$first"
 wall_ms=$(cut -f2 <<< "$first")
 echo "indexing: $(python3 -c "print(round($count / ($wall_ms / 1000)))") events/s (whole process, $count events)" >&2
 [ -z "$(cat "$work/out")" ] || { echo "unexpected answer: $(cat "$work/out")" >&2; exit 1; }
-[ "$("$mlchain" search "${where[@]}" --offline --json 2> /dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = "$count" ] ||
-  { echo "the index does not hold $count listings" >&2; exit 1; }
+[ "$("$mlchain" search "${where[@]}" --offline --json 2> /dev/null |
+  python3 -c 'import json, sys; print(len({l["repo"] for l in json.load(sys.stdin)}))')" = "$count" ] ||
+  { echo "the index does not hold $count listings of $count repositories" >&2; exit 1; }
 
 median() {  # LABEL COMMAND…: RUNS runs; median and max of the wall ms, the largest peak RSS
   local label=$1; shift
-  for _ in $(seq "$runs"); do timed "$label" "$@"; done | python3 -c '
+  for _ in $(seq "$runs"); do ${before:-true}; timed "$label" "$@"; done | python3 -c '
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in sys.stdin]
 walls = [float(r[1]) for r in rows]
@@ -144,3 +155,8 @@ median "warm --offline, no match" "$mlchain" search no-such-text "${where[@]}" -
 median "warm --offline, all as --json" "$mlchain" search "${where[@]}" --offline --json
 median "warm online (index at head), text in 1 %" "$mlchain" search t42 "${where[@]}"
 median "warm online (index at head), no match" "$mlchain" search no-such-text "${where[@]}"
+# One empty block mined before each run (not timed): the search indexes it and follows the stage facts
+# over it.
+mine_a_block() { "$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null; }
+before=mine_a_block median "warm online (one new block), text in 1 %" "$mlchain" search t42 "${where[@]}"
+before=mine_a_block median "warm online (one new block), no match" "$mlchain" search no-such-text "${where[@]}"

@@ -3,7 +3,8 @@
 # production on the evaluations of two evaluators (accuracy 0.95 and 0.91), listed by cast; search shows
 # the stage holder with 2 evaluators and the spread of their results (text and --json), --stage production
 # finds it and --stage staging does not; the stage facts come from the index, so --offline shows them too.
-# A card the IPFS node does not hold does not hold up the search.
+# A card the IPFS node does not hold does not hold up the search. A later promotion is followed by its
+# events: the next search shows the new holder.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 : "${MLCHAIN_SOURCE_DIR:?path to the source tree}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
@@ -67,4 +68,25 @@ expect 0 "$MLCHAIN" search "${where[@]}" --stage staging
 echo "offline, from the index alone"
 expect 0 "$MLCHAIN" search "${where[@]}" --offline --stage production
 grep -q "^tiny-mlp  MIT  free  production: 2 evaluators  tags: vision$" <<< "$out" || fail "search --offline: $out"
+
+echo "a later promotion is followed"
+cd "$work/a"
+echo "weights C" > weights.bin
+expect 0 "$MLCHAIN" commit -m "candidate C"
+C=$(cat .mlchain/refs/heads/main)
+expect 0 "$MLCHAIN" push
+for key in e1_key e2_key; do
+  expect 0 as_key "${!key}" "$MLCHAIN" evaluate "$C" --suite "$work/suite" --metric "accuracy=0.97" \
+    --out "$work/$key-c.json"
+done
+expect 0 "$MLCHAIN" submit "$work/e1_key-c.json" "$work/e2_key-c.json"
+expect 0 "$MLCHAIN" promote "$C" --stage production
+cd "$work"
+expect 0 "$MLCHAIN" search "${where[@]}" --json --stage production
+python3 - "$out" "$C" <<'PY' || fail "search after a second promotion: $out"
+import json, sys
+stages = json.loads(sys.argv[1])[0]["stages"]
+assert stages[0]["commit"] == sys.argv[2], stages
+assert stages[0]["metrics"] == [{"metric": "accuracy", "low": 0.97, "high": 0.97, "evaluators": 2}], stages
+PY
 echo "ok"

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "fakes/memory_chain.hpp"
 #include "fakes/memory_node.hpp"
 #include "mlchain/catalogue/index.hpp"
+#include "mlchain/catalogue/index_governance.hpp"
 #include "mlchain/catalogue/index_update.hpp"
 #include "mlchain/codec/abi.hpp"
 #include "mlchain/codec/fixed_point.hpp"
@@ -440,7 +442,7 @@ TEST_CASE("stage holders and their reputation are kept per repository and filter
   production.reputation.evaluators = 2;
   production.reputation.metrics.push_back(
       {"accuracy", mlchain::codec::parse_fixed18("0.91").value(), mlchain::codec::parse_fixed18("0.953").value(), 2});
-  REQUIRE(index.store_stages("models", std::vector<catalogue::StageFacts>{production}));
+  REQUIRE(index.store_stages(std::vector<catalogue::RepositoryStages>{{"models", std::nullopt, {production}}}));
   CHECK(names(index, query("", std::nullopt, true, "production")) ==
         std::vector<std::string>{"tiny-mlp", "tiny-mlp-v2"});
   CHECK(names(index, query("", std::nullopt, true, "staging")).empty());
@@ -458,7 +460,7 @@ TEST_CASE("stage holders and their reputation are kept per repository and filter
   CHECK(checked(index.search(query("other", std::nullopt, true)))[0].stages.empty());
 
   // A repository whose governance no longer has a holder: its stages go.
-  REQUIRE(index.store_stages("models", {}));
+  REQUIRE(index.store_stages(std::vector<catalogue::RepositoryStages>{{"models", std::nullopt, {}}}));
   CHECK(names(index, query("", std::nullopt, true, "production")).empty());
 }
 
@@ -488,4 +490,165 @@ TEST_CASE("two processes updating one index file never store a range twice", "[c
   CHECK(update.events == 1);
   CHECK(checked(first.state()).events == 2);
   CHECK(names(first) == std::vector<std::string>{"later", "tiny-mlp"});
+}
+
+namespace {
+
+const Address governance_a = address("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+const Address governance_b = address("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9");
+const Address governance_c = address("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9");
+
+// The chain's views as a test sets them, counting what is asked of each repository.
+class ScriptedViews final : public catalogue::GovernanceViews {
+ public:
+  std::map<std::string, Address> governance;
+  std::map<std::string, std::vector<catalogue::StageFacts>> stages;
+  std::map<std::string, int> reads;
+
+  Result<std::optional<Address>> governance_of(const std::string& repo) override {
+    ++reads[repo];
+    const auto found = governance.find(repo);
+    return found == governance.end() ? std::optional<Address>{} : std::optional<Address>{found->second};
+  }
+  Result<std::vector<catalogue::StageFacts>> stages_of(const std::string& repo, const Address& by) override {
+    REQUIRE(governance.at(repo) == by);
+    return stages[repo];
+  }
+};
+
+catalogue::StageFacts held(const std::string& stage, std::uint64_t since_block) {
+  catalogue::StageFacts facts;
+  facts.stage = stage;
+  facts.commit = card_cid;
+  facts.since_block = since_block;
+  return facts;
+}
+
+// A governance log of `repo` as its governance contract emits it, mined in `chain`'s next block.
+void promote(MemoryChain& chain, const std::string& repo, const Address& governance) {
+  MemoryChain emitter(registry_address, repo);
+  mlchain::eth::registry::Head commit{};
+  commit[31] = 1;
+  chain.include(emitter.promote(governance, "production", commit));
+}
+void set_governance(MemoryChain& chain, const std::string& repo, const Address& governance) {
+  MemoryChain emitter(registry_address, repo);
+  chain.include(emitter.set_governance(governance));
+}
+
+std::vector<std::string> refreshed(catalogue::CatalogueIndex& index, MemoryChain& chain, ScriptedViews& views) {
+  checked(catalogue::update_index(index, chain));
+  return checked(catalogue::follow_stages(index, chain, registry_address, views)).refreshed;
+}
+
+std::vector<std::string> stages_of(catalogue::CatalogueIndex& index, const std::string& name) {
+  const auto found = checked(index.search(query(name)));
+  REQUIRE(found.size() == 1);
+  std::vector<std::string> stages;
+  for (const auto& facts : found[0].stages) stages.push_back(facts.stage);
+  return stages;
+}
+
+}  // namespace
+
+TEST_CASE("stage facts are read again only for the repository whose governance had an event",
+          "[catalogue_index]") {
+  MemoryChain chain(registry_address, "alpha");
+  auto index = memory_index();
+  ScriptedViews views;
+  views.governance = {{"alpha", governance_a}, {"beta", governance_b}};
+  publish(chain, "model-a", "alpha", alice);
+  publish(chain, "model-b", "beta", bob);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha", "beta"});
+  CHECK(stages_of(index, "model-a").empty());
+
+  // Blocks without a governance event: no view is read, and two eth_getLogs cover them.
+  chain.mine();
+  chain.mine();
+  checked(catalogue::update_index(index, chain));
+  const auto queries = chain.log_queries();
+  CHECK(checked(catalogue::follow_stages(index, chain, registry_address, views)).refreshed.empty());
+  CHECK(chain.log_queries() - queries == 2);
+  // Nothing new at all: no call to the node for the stage facts.
+  const auto calls = chain.calls();
+  CHECK(checked(catalogue::follow_stages(index, chain, registry_address, views)).refreshed.empty());
+  CHECK(chain.calls() == calls);
+
+  // alpha's governance promotes; beta's governance speaking of alpha is not alpha's governance.
+  views.stages["alpha"] = {held("production", chain.blocks().size())};
+  promote(chain, "alpha", governance_a);
+  promote(chain, "alpha", governance_b);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
+  CHECK(views.reads == std::map<std::string, int>{{"alpha", 2}, {"beta", 1}});
+  CHECK(stages_of(index, "model-a") == std::vector<std::string>{"production"});
+  CHECK(names(index, query("", std::nullopt, false, "production")) == std::vector<std::string>{"model-a"});
+}
+
+TEST_CASE("a repository listed since the last update gets its stage facts", "[catalogue_index]") {
+  MemoryChain chain(registry_address, "alpha");
+  auto index = memory_index();
+  ScriptedViews views;
+  views.governance = {{"alpha", governance_a}, {"gamma", governance_c}};
+  views.stages["gamma"] = {held("staging", 1)};
+  publish(chain, "model-a", "alpha", alice);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
+  publish(chain, "model-c", "gamma", bob);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"gamma"});
+  CHECK(stages_of(index, "model-c") == std::vector<std::string>{"staging"});
+
+  // Unlisted, its facts go; listed again, they are read again.
+  unlist(chain, "model-c", bob);
+  chain.mine();
+  CHECK(refreshed(index, chain, views).empty());
+  CHECK(!checked(index.followed(mlchain::eth::registry::repository_id("gamma"))));
+  publish(chain, "model-c2", "gamma", bob);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"gamma"});
+}
+
+TEST_CASE("a repository's switch of governance is followed, and the new governance's events with it",
+          "[catalogue_index]") {
+  MemoryChain chain(registry_address, "alpha");
+  auto index = memory_index();
+  ScriptedViews views;
+  publish(chain, "model-a", "alpha", alice);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
+  CHECK(checked(index.followed(mlchain::eth::registry::repository_id("alpha")))->governance == std::nullopt);
+
+  views.governance["alpha"] = governance_a;
+  views.stages["alpha"] = {held("staging", 2)};
+  set_governance(chain, "alpha", governance_a);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
+  CHECK(checked(index.followed(mlchain::eth::registry::repository_id("alpha")))->governance == governance_a);
+  CHECK(stages_of(index, "model-a") == std::vector<std::string>{"staging"});
+
+  views.stages["alpha"] = {held("production", 3), held("staging", 2)};
+  promote(chain, "alpha", governance_a);
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
+  CHECK(stages_of(index, "model-a") == std::vector<std::string>{"production", "staging"});
+}
+
+TEST_CASE("a reorganisation past the last indexed block reads the stage facts again", "[catalogue_index]") {
+  MemoryChain chain(registry_address, "alpha");
+  auto index = memory_index();
+  ScriptedViews views;
+  views.governance = {{"alpha", governance_a}};
+  publish(chain, "model-a", "alpha", alice);
+  chain.mine();
+  chain.mine();
+  CHECK(refreshed(index, chain, views) == std::vector<std::string>{"alpha"});
+  CHECK(refreshed(index, chain, views).empty());
+  chain.reorganize(1);
+  chain.mine();
+  const auto update = checked(catalogue::update_index(index, chain));
+  CHECK(update.rebuilt_past);
+  CHECK(checked(catalogue::follow_stages(index, chain, registry_address, views)).refreshed ==
+        std::vector<std::string>{"alpha"});
 }

@@ -11,6 +11,7 @@
 
 #include "mlchain/codec/fixed_point.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/registry_abi.hpp"
 
 namespace mlchain::catalogue {
 namespace {
@@ -20,7 +21,7 @@ namespace abi = eth::catalogue;
 
 // The layout of the file (docs/format.md §7.10). A file of another number is refused, never migrated: the
 // chain holds everything it says, so deleting it and searching again rebuilds it.
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +38,9 @@ CREATE TABLE IF NOT EXISTS cards (cid TEXT PRIMARY KEY, text TEXT);
 CREATE TABLE IF NOT EXISTS stages (
   repo TEXT NOT NULL, stage TEXT NOT NULL, commit_cid TEXT NOT NULL, since_block INTEGER NOT NULL,
   evaluators INTEGER NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY (repo, stage));
+CREATE INDEX IF NOT EXISTS listings_by_repo ON listings (repo, listed);
+CREATE TABLE IF NOT EXISTS governance (repo TEXT PRIMARY KEY, repo_id TEXT NOT NULL, address TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS governance_by_id ON governance (repo_id);
 )sql";
 
 std::string address_text(const codec::Address& address) { return codec::to_checksum_address(address); }
@@ -532,8 +536,10 @@ Status CatalogueIndex::clear() {
   auto& database = *database_;
   Transaction transaction(database);
   MLCHAIN_TRY_STATUS(transaction.begin());
-  MLCHAIN_TRY_STATUS(database.execute("DELETE FROM events; DELETE FROM listings;"));
-  for (const char* key : {"last_block", "last_hash", "first_log_block", "first_log_hash"})
+  // The stage facts were followed on the chain that reorganised: they are read again with the listings.
+  MLCHAIN_TRY_STATUS(
+      database.execute("DELETE FROM events; DELETE FROM listings; DELETE FROM governance; DELETE FROM stages;"));
+  for (const char* key : {"last_block", "last_hash", "first_log_block", "first_log_hash", "stages_block", "stages_hash"})
     MLCHAIN_TRY_STATUS(delete_meta(database, key));
   return transaction.commit();
 }
@@ -617,25 +623,105 @@ Result<std::vector<std::string>> CatalogueIndex::listed_repositories() {
   return repositories;
 }
 
-Status CatalogueIndex::store_stages(std::string_view repo, std::span<const StageFacts> stages) {
+Status CatalogueIndex::store_stages(std::span<const RepositoryStages> repositories) {
   auto& database = *database_;
   Transaction transaction(database);
   MLCHAIN_TRY_STATUS(transaction.begin());
-  Statement remove(database.handle, "DELETE FROM stages WHERE repo = ?1");
-  remove.bind(1, repo);
-  MLCHAIN_TRY_STATUS(run(database, remove, "cannot store the stages of " + std::string(repo)));
-  for (const auto& facts : stages) {
-    Statement insert(database.handle,
-                     "INSERT INTO stages (repo, stage, commit_cid, since_block, evaluators, metrics) VALUES "
-                     "(?1, ?2, ?3, ?4, ?5, ?6)");
-    insert.bind(1, repo)
-        .bind(2, facts.stage)
-        .bind(3, facts.commit.to_string())
-        .bind(4, signed_of(facts.since_block))
-        .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
-        .bind(6, reputation_json(facts.reputation).dump());
-    MLCHAIN_TRY_STATUS(run(database, insert, "cannot store the stages of " + std::string(repo)));
+  for (const auto& repository : repositories) {
+    const std::string what = "cannot store the stages of " + repository.repo;
+    Statement remove(database.handle, "DELETE FROM stages WHERE repo = ?1");
+    remove.bind(1, repository.repo);
+    MLCHAIN_TRY_STATUS(run(database, remove, what));
+    for (const auto& facts : repository.stages) {
+      Statement insert(database.handle,
+                       "INSERT INTO stages (repo, stage, commit_cid, since_block, evaluators, metrics) VALUES "
+                       "(?1, ?2, ?3, ?4, ?5, ?6)");
+      insert.bind(1, repository.repo)
+          .bind(2, facts.stage)
+          .bind(3, facts.commit.to_string())
+          .bind(4, signed_of(facts.since_block))
+          .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
+          .bind(6, reputation_json(facts.reputation).dump());
+      MLCHAIN_TRY_STATUS(run(database, insert, what));
+    }
+    Statement followed(database.handle,
+                       "INSERT OR REPLACE INTO governance (repo, repo_id, address) VALUES (?1, ?2, ?3)");
+    followed.bind(1, repository.repo)
+        .bind(2, hash_text(eth::registry::repository_id(repository.repo)))
+        .bind(3, repository.governance ? "0x" + lowercase_hex(*repository.governance) : std::string());
+    MLCHAIN_TRY_STATUS(run(database, followed, what));
   }
+  return transaction.commit();
+}
+
+Result<std::vector<std::string>> CatalogueIndex::repositories_without_stages() {
+  auto& database = *database_;
+  Statement statement(database.handle,
+                      "SELECT DISTINCT l.repo FROM listings l WHERE l.listed = 1 AND NOT EXISTS "
+                      "(SELECT 1 FROM governance g WHERE g.repo = l.repo) ORDER BY l.repo");
+  if (!statement.prepared()) return database.failure("cannot list its repositories");
+  std::vector<std::string> repositories;
+  for (;;) {
+    const int code = statement.step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return database.failure("cannot list its repositories");
+    repositories.push_back(statement.text(0));
+  }
+  return repositories;
+}
+
+namespace {
+Result<std::optional<codec::Address>> governance_of_text(CatalogueIndex::Database& database, const std::string& repo,
+                                                         const std::string& text) {
+  if (text.empty()) return std::optional<codec::Address>{};
+  auto parsed = codec::parse_address(text);
+  if (!parsed) return damaged(database, "the governance of " + repo + " is not an address");
+  return std::optional<codec::Address>{*parsed};
+}
+}  // namespace
+
+Result<std::vector<codec::Address>> CatalogueIndex::followed_governances() {
+  auto& database = *database_;
+  Statement statement(database.handle,
+                      "SELECT DISTINCT address FROM governance WHERE address != '' ORDER BY address");
+  if (!statement.prepared()) return database.failure("cannot read its governances");
+  std::vector<codec::Address> governances;
+  for (;;) {
+    const int code = statement.step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return database.failure("cannot read its governances");
+    MLCHAIN_TRY(const auto address, governance_of_text(database, "a repository", statement.text(0)));
+    governances.push_back(*address);
+  }
+  return governances;
+}
+
+Result<std::optional<FollowedRepository>> CatalogueIndex::followed(const eth::Hash& repo_id) {
+  auto& database = *database_;
+  Statement statement(database.handle, "SELECT repo, address FROM governance WHERE repo_id = ?1");
+  if (!statement.prepared()) return database.failure("cannot read its governances");
+  statement.bind(1, hash_text(repo_id));
+  const int code = statement.step();
+  if (code == SQLITE_DONE) return std::optional<FollowedRepository>{};
+  if (code != SQLITE_ROW) return database.failure("cannot read its governances");
+  FollowedRepository repository{statement.text(0), std::nullopt};
+  MLCHAIN_TRY(repository.governance, governance_of_text(database, repository.repo, statement.text(1)));
+  return std::optional<FollowedRepository>{std::move(repository)};
+}
+
+Result<std::optional<BlockPosition>> CatalogueIndex::stages_scanned() {
+  return read_position(*database_, "stages_block", "stages_hash");
+}
+
+Status CatalogueIndex::record_stages_scanned(const BlockPosition& position) {
+  auto& database = *database_;
+  Transaction transaction(database);
+  MLCHAIN_TRY_STATUS(transaction.begin());
+  MLCHAIN_TRY_STATUS(database.execute(
+      "DELETE FROM stages WHERE NOT EXISTS (SELECT 1 FROM listings l WHERE l.repo = stages.repo AND l.listed = 1); "
+      "DELETE FROM governance WHERE NOT EXISTS "
+      "(SELECT 1 FROM listings l WHERE l.repo = governance.repo AND l.listed = 1);"));
+  MLCHAIN_TRY_STATUS(write_position(database, "stages_block", "stages_hash", position));
   return transaction.commit();
 }
 

@@ -85,7 +85,7 @@ Result<SearchOutcome> search_universe(const SearchRequest& request) {
     }
   }
   if (!outcome.stale) {
-    // Stage holders change on the governance's contract, not the catalogue's: read again at each update.
+    // Stage holders change on the governances' contracts, not the catalogue's: followed by their events.
     auto refreshed = refresh_governance(index, rpc, universe, *chain_id);
     if (!refreshed) {
       if (!unreachable(refreshed.error())) return std::move(refreshed).error();

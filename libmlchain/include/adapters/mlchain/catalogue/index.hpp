@@ -73,6 +73,19 @@ struct StageFacts {
   Reputation reputation;
 };
 
+// What the index keeps of one repository's governance.
+struct RepositoryStages {
+  std::string repo;
+  std::optional<codec::Address> governance;  // nothing: its owner set none
+  std::vector<StageFacts> stages;            // by stage name; empty: no holder
+};
+
+// A repository whose stage facts the index holds, with the governance they were read from.
+struct FollowedRepository {
+  std::string repo;
+  std::optional<codec::Address> governance;  // nothing: its owner set none
+};
+
 struct IndexedListing {
   eth::catalogue::Listing listing;       // published_at / updated_at are block numbers
   std::optional<std::string> card_text;  // once fetched and verified
@@ -120,8 +133,8 @@ class CatalogueIndex {
   // meanwhile (two searches at once), nothing is applied: changed_concurrently.
   Status apply(std::span<const IndexedEvent> events, const std::optional<BlockPosition>& previous,
                const BlockPosition& last);
-  // Forgets every event and listing (the chain reorganised past the last indexed block); card texts stay,
-  // since a CID names the same bytes on every chain.
+  // Forgets every event and listing, and the stage facts followed on that chain (the chain reorganised past
+  // the last indexed block); card texts stay, since a CID names the same bytes on every chain.
   Status clear();
 
   // The matching listings, by name.
@@ -130,8 +143,21 @@ class CatalogueIndex {
   Result<std::vector<EventRecord>> history(std::string_view name);
   // The repositories of listed listings, each once, by name.
   Result<std::vector<std::string>> listed_repositories();
-  // Replaces what the index knows of the stage holders of `repo` by `stages` (empty: it has none).
-  Status store_stages(std::string_view repo, std::span<const StageFacts> stages);
+  // Replaces what the index knows of each repository's governance and stage holders, all in one
+  // transaction.
+  Status store_stages(std::span<const RepositoryStages> repositories);
+  // The repositories of listed listings whose governance the index does not hold yet, each once, by name.
+  Result<std::vector<std::string>> repositories_without_stages();
+  // The governances of the repositories whose stage facts the index holds, each once.
+  Result<std::vector<codec::Address>> followed_governances();
+  // The repository of id `repo_id` (the registry's repository_id) whose stage facts the index holds.
+  Result<std::optional<FollowedRepository>> followed(const eth::Hash& repo_id);
+  // The last block whose governance events the stage facts follow (nothing: not followed yet); cleared
+  // with the listings by clear().
+  Result<std::optional<BlockPosition>> stages_scanned();
+  // Records it, and forgets the governance and stage holders of every repository none of whose listings
+  // is listed any more, in one transaction.
+  Status record_stages_scanned(const BlockPosition& position);
 
   // The cards of listings whose text is not known yet, each CID once.
   Result<std::vector<codec::Cid>> cards_wanted();
