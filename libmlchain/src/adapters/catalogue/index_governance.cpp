@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "mlchain/catalogue/info.hpp"
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/eth/governance_abi.hpp"
@@ -21,20 +22,6 @@ constexpr std::size_t governances_per_query = 500;
 
 // Stage facts read from the views are stored this many repositories to a transaction.
 constexpr std::size_t repositories_per_transaction = 500;
-
-// The attestations of a ledger's Evaluated events, as reputation_of counts them.
-std::vector<Attestation> attestations_of(const std::vector<chain::LedgerEntry>& entries) {
-  std::vector<Attestation> attestations;
-  for (const auto& entry : entries) {
-    const auto* evaluated = std::get_if<gov::Evaluated>(&entry.event);
-    if (evaluated == nullptr || !entry.evaluation) continue;
-    attestations.push_back(Attestation{.evaluator = evaluated->evaluator,
-                                       .round = evaluated->round,
-                                       .time = entry.evaluation->time,
-                                       .metrics = entry.evaluation->evaluation.metrics});
-  }
-  return attestations;
-}
 
 class RpcGovernanceViews final : public GovernanceViews {
  public:
@@ -60,10 +47,8 @@ class RpcGovernanceViews final : public GovernanceViews {
     for (const auto& stage : stages) {
       MLCHAIN_TRY(const auto state, client.stage(stage));
       if (!state.holder) continue;
-      MLCHAIN_TRY(const auto entries, client.ledger(*state.holder));
-      const auto attestations = attestations_of(entries);
-      held.push_back(
-          {stage, *state.holder, state.since_block, reputation_of(attestations, round.number, round.evaluators)});
+      MLCHAIN_TRY(auto reputation, holder_reputation(client, *state.holder, round));
+      held.push_back({stage, *state.holder, state.since_block, std::move(reputation)});
     }
     return held;
   }
@@ -86,9 +71,8 @@ std::vector<eth::Hash> stage_event_topics() {
 // The repositories named by the logs of blocks `from` to `to` that change their governance (the
 // registry's GovernanceSet) or their stage facts (an event of the governance the index holds for them).
 Result<std::set<std::string>> changed_in(CatalogueIndex& index, watch::ChainSource& chain,
-                                         const codec::Address& registry,
-                                         const std::vector<codec::Address>& governances, std::uint64_t from,
-                                         std::uint64_t to) {
+                                         const codec::Address& registry, const std::vector<codec::Address>& governances,
+                                         std::uint64_t from, std::uint64_t to) {
   std::set<std::string> changed;
   // `by`: the governance that emitted the log, which must be the repository's; nothing: the registry.
   const auto note = [&](const eth::Log& log, const std::optional<codec::Address>& by) -> Status {

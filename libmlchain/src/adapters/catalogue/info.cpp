@@ -28,14 +28,14 @@ Result<Event> decoded_log(const eth::RpcClient& rpc, const codec::Address& contr
     return make_error(ErrorKind::remote_unavailable,
                       rpc.display_url() + " answered eth_getLogs with a log of another contract");
   if (!event)
-    return make_error(ErrorKind::remote_unavailable,
-                      rpc.display_url() + " answered eth_getLogs with a log that does not decode: " +
-                          event.error().message);
+    return make_error(
+        ErrorKind::remote_unavailable,
+        rpc.display_url() + " answered eth_getLogs with a log that does not decode: " + event.error().message);
   return event;
 }
 
-chain::ChainRemote repository_remote(const Universe& universe, std::uint64_t chain_id,
-                                     const codec::Address& registry, const std::string& repo) {
+chain::ChainRemote repository_remote(const Universe& universe, std::uint64_t chain_id, const codec::Address& registry,
+                                     const std::string& repo) {
   chain::ChainRemote remote;
   remote.name = universe.remote ? universe.remote->name : std::string();
   remote.rpc = universe.rpc;
@@ -76,9 +76,7 @@ Result<std::optional<GovernanceSummary>> governance_summary(eth::RpcClient& rpc,
     MLCHAIN_TRY(const auto state, client.stage(stage));
     StageHolder holder{.stage = stage, .holder = state.holder, .since_block = state.since_block, .reputation = {}};
     if (state.holder) {
-      MLCHAIN_TRY(const auto entries, client.ledger(*state.holder));
-      const auto attestations = attestations_of(entries);
-      holder.reputation = reputation_of(attestations, round.number, round.evaluators);
+      MLCHAIN_TRY(holder.reputation, holder_reputation(client, *state.holder, round));
     }
     summary.stages.push_back(std::move(holder));
   }
@@ -119,8 +117,7 @@ Result<AuthorRecord> author_record(const Universe& universe, eth::RpcClient& rpc
   std::set<std::string> repositories;
   for (const auto& log : logs) {
     if (log.removed) continue;
-    MLCHAIN_TRY(const auto event,
-                decoded_log(rpc, universe.catalogue, cat::decode_event(log.topics, log.data), log));
+    MLCHAIN_TRY(const auto event, decoded_log(rpc, universe.catalogue, cat::decode_event(log.topics, log.data), log));
     const auto* published = std::get_if<cat::Published>(&event);
     if (published == nullptr || published->owner != author) continue;
     ++record.published;
@@ -134,6 +131,12 @@ Result<AuthorRecord> author_record(const Universe& universe, eth::RpcClient& rpc
 }
 
 }  // namespace
+
+Result<Reputation> holder_reputation(chain::GovernanceClient& client, const codec::Cid& holder,
+                                     const eth::governance::Round& round) {
+  MLCHAIN_TRY(const auto entries, client.ledger(holder));
+  return reputation_of(attestations_of(entries), round.number, round.evaluators);
+}
 
 Result<ResolvedListing> resolve_listing(const Universe& universe, std::string_view name) {
   MLCHAIN_TRY_STATUS(cat::check_listing_name(name));

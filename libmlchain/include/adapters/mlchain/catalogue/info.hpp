@@ -12,6 +12,7 @@
 #include "mlchain/catalogue/reputation.hpp"
 #include "mlchain/catalogue/universe.hpp"
 #include "mlchain/chain/anchor.hpp"
+#include "mlchain/chain/governance.hpp"
 #include "mlchain/codec/cid.hpp"
 
 namespace mlchain::catalogue {
@@ -25,7 +26,7 @@ struct StageHolder {
   std::string stage;
   std::optional<codec::Cid> holder;  // nothing: the stage has no holder yet
   std::uint64_t since_block = 0;
-  Reputation reputation;             // of the holder, in the current round
+  Reputation reputation;  // of the holder, in the current round
 };
 
 struct GovernanceSummary {
@@ -56,6 +57,11 @@ struct ListingInfo {
 };
 
 // not_found naming the listing when the catalogue has none called `name`.
+// The reputation of `holder` in the client's governance at `round`: reputation_of over the Evaluated
+// attestations of the holder's ledger (each read back from EAS).
+Result<Reputation> holder_reputation(chain::GovernanceClient& client, const codec::Cid& holder,
+                                     const eth::governance::Round& round);
+
 Result<ListingInfo> listing_info(const Universe& universe, std::string_view name);
 
 // What `mlchain clone NAME` clones: the listing's repository as a chain remote (its clone URL is
