@@ -139,8 +139,9 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
   MLCHAIN_TRY(auto estimated, rpc_.estimate_gas(estimate));
   if (const auto* refusal = std::get_if<eth::RpcError>(&estimated)) {
     if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_(refusal->revert_data);
+    // A key without funds is the node refusing the transaction, not a malformed argument: a refusal.
     if (refusal->kind() == eth::RpcError::Kind::insufficient_funds)
-      return make_error(ErrorKind::invalid_input, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
+      return make_error(ErrorKind::refused, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
                                                       std::to_string(chain_id) + " (" + refusal->describe() +
                                                       "): fund it first");
     return make_error(ErrorKind::remote_unavailable,
@@ -190,7 +191,7 @@ Status Transactor::broadcast(JournalEntry& entry) {
           break;  // a transaction of ours at this nonce is already pooled
         case eth::RpcError::Kind::insufficient_funds:
           if (maybe_delivered) return {};
-          return make_error(ErrorKind::invalid_input, codec::to_checksum_address(entry.from) +
+          return make_error(ErrorKind::refused, codec::to_checksum_address(entry.from) +
                                                           " cannot pay for transaction " + hash_text(entry.hash()) +
                                                           " (" + refusal->describe() + "): fund it first");
         case eth::RpcError::Kind::execution_reverted:
