@@ -112,7 +112,33 @@ expect 2 "$MLCHAIN" earnings --address 0xF39Fd6e51aad88F6F4ce6aB8827279cffFb9226
 has "EIP-55 checksum" <<< "$err" || fail "a mistyped checksum: $err"
 [ -z "$(ls -A .mlchain/journal 2>/dev/null)" ] || fail "a usage error left a journal entry"
 
-echo "a key without funds: refused, not a usage error"
+echo "a key without funds: refused, not a usage error; an owner buying its own listing: refused"
 expect 5 as_key "0x$(printf '1%.0s' $(seq 64))" "$MLCHAIN" buy sixteen
 has "cannot pay for gas on chain 31337" <<< "$err" || fail "buying without funds: $err"
+expect 5 "$MLCHAIN" buy sixteen
+has "owns the listing sixteen and always has access" <<< "$err" || fail "buying one's own listing: $err"
+[ "$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" sixteen | cut -d, -f7)" = " 0" ] ||
+  fail "sixteen was bought"
+
+echo "the owner raises the price between the buyer's read and the block: the contract's refusal, with what was sent"
+buyer_key=$(account private_keys 4)
+pending() { "$cast" rpc --rpc-url "$rpc" txpool_status | python3 -c 'import json, sys; print(int(json.load(sys.stdin)["pending"], 16))'; }
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
+as_key "$buyer_key" "$MLCHAIN" buy sixteen > "$work/buy.out" 2> "$work/buy.err" & buyer=$!
+for _ in $(seq 100); do [ "$(pending)" -ge 1 ] && break; sleep 0.1; done
+[ "$(pending)" -ge 1 ] || fail "the purchase was not sent: $(cat "$work/buy.err")"
+raise=$("$cast" calldata 'publish(string,string,(bytes,string,string[],bool,uint256,uint64,address[],uint16[]))' \
+  sixteen model "(0x$readme_card_hex,\"MIT\",[],false,2000,0,[$owner],[10000])")
+# A higher tip puts the owner's update first in the block.
+expect_exit 0 "$cast" send --async --rpc-url "$rpc" --private-key "$owner_key" --gas-price 100gwei \
+  --priority-gas-price 50gwei --gas-limit 500000 "$universe" "$raise"
+"$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
+"$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
+code=0; wait "$buyer" || code=$?
+[ "$code" -eq 5 ] || fail "a purchase at the old price exited $code: $(cat "$work/buy.err")"
+has "refuses a payment of 1000 wei: the price is 2000 wei" < "$work/buy.err" || fail "the refusal: $(cat "$work/buy.err")"
+expect 0 as_key "$buyer_key" "$MLCHAIN" buy sixteen
+has "for 0.000000000000002 ether" <<< "$out" || fail "the rerun: $out"
+[ "$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" sixteen | cut -d, -f7)" = " 1" ] ||
+  fail "not exactly one purchase"
 echo "ok"

@@ -225,8 +225,12 @@ Error Transactor::explain_failure(const JournalEntry& entry, const eth::Receipt&
   const std::string where = "transaction " + hash_text(entry.hash()) + " reverted in block " +
                             std::to_string(receipt.block_number) + " (gas used " + std::to_string(receipt.gas_used) +
                             ")";
-  // Replaying the call on the state after its block reproduces why (e.g. the head another push set).
-  eth::CallRequest replay{entry.from, entry.transaction.to, entry.transaction.data, std::nullopt, std::nullopt};
+  // Replaying the call on the state after its block reproduces why (e.g. the head another push set), with
+  // the value it sent: a purchase replayed without it would be refused for paying nothing, not for what
+  // it paid (a price changed between the read and the send).
+  const auto& value = entry.transaction.value;
+  eth::CallRequest replay{entry.from, entry.transaction.to, entry.transaction.data,
+                          value.is_zero() ? std::nullopt : std::optional<codec::U256>(value), std::nullopt};
   auto answer = rpc_.call(replay, eth::BlockTag::number(receipt.block_number));
   if (answer) {
     if (const auto* refusal = std::get_if<eth::RpcError>(&*answer);
