@@ -4,7 +4,10 @@
 # card, tags and a licence of control characters, NUL and invalid UTF-8, 16 payees, an update turning a
 # good card into junk): info shows every listing, escapes what it prints, names an unreadable card, and one
 # bad listing never makes another unreadable; clone of a listing with a junk card still clones. Amounts,
-# durations and splits a user mistypes are usage errors (exit 2), a key without funds is a refusal (exit 5).
+# durations and splits a user mistypes are usage errors (exit 2); a key without funds and an owner buying
+# its own listing are refusals (exit 5); a price raised between the buyer's read and the block is the
+# contract's refusal naming what was sent, and the rerun buys once at the new price; a node that never
+# answers costs one request timeout, not one per retry.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 source "$lib/expect.sh"
@@ -141,4 +144,18 @@ expect 0 as_key "$buyer_key" "$MLCHAIN" buy sixteen
 has "for 0.000000000000002 ether" <<< "$out" || fail "the rerun: $out"
 [ "$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" sixteen | cut -d, -f7)" = " 1" ] ||
   fail "not exactly one purchase"
+echo "a node that accepts the connection and never answers: one timeout (30 s), not one per retry"
+python3 -c '
+import socket, sys, time
+server = socket.create_server(("127.0.0.1", 0))
+open(sys.argv[1], "w").write(str(server.getsockname()[1]))
+held = []
+while True:
+    held.append(server.accept()[0])' "$work/hang-port" & hanging=$!
+at_exit "kill $hanging"
+for _ in $(seq 100); do [ -s "$work/hang-port" ] && break; sleep 0.1; done
+started=$(date +%s)
+expect 4 "$MLCHAIN" info good --rpc "http://127.0.0.1:$(cat "$work/hang-port")" --universe "$universe"
+has "timed out" <<< "$err" || fail "info against a hanging node: $err"
+[ $(($(date +%s) - started)) -lt 50 ] || fail "info took $(($(date +%s) - started)) s against a hanging node"
 echo "ok"
