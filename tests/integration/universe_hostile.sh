@@ -7,7 +7,8 @@
 # durations and splits a user mistypes are usage errors (exit 2); a key without funds and an owner buying
 # its own listing are refusals (exit 5); a price raised between the buyer's read and the block is the
 # contract's refusal naming what was sent, and the rerun buys once at the new price; a node that never
-# answers costs one request timeout, not one per retry.
+# answers costs one request timeout, not one per retry; a node serving another chain than the remote
+# records is refused by info and clone NAME.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 source "$lib/expect.sh"
@@ -158,4 +159,11 @@ started=$(date +%s)
 expect 4 "$MLCHAIN" info good --rpc "http://127.0.0.1:$(cat "$work/hang-port")" --universe "$universe"
 has "timed out" <<< "$err" || fail "info against a hanging node: $err"
 [ $(($(date +%s) - started)) -lt 50 ] || fail "info took $(($(date +%s) - started)) s against a hanging node"
+
+echo "a remote recording another chain than its node serves: info and clone NAME refuse, naming both"
+expect 0 "$MLCHAIN" config set remote.origin.chain-id 5
+expect 2 "$MLCHAIN" info good
+has "serves chain 31337, not chain 5 as configured for remote 'origin'" <<< "$err" || fail "info on another chain: $err"
+expect 2 "$MLCHAIN" clone good "$work/chain5"
+has "serves chain 31337, not chain 5" <<< "$err" || fail "clone NAME on another chain: $err"
 echo "ok"

@@ -142,8 +142,8 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
     // A key without funds is the node refusing the transaction, not a malformed argument: a refusal.
     if (refusal->kind() == eth::RpcError::Kind::insufficient_funds)
       return make_error(ErrorKind::refused, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
-                                                      std::to_string(chain_id) + " (" + refusal->describe() +
-                                                      "): fund it first");
+                                                std::to_string(chain_id) + " (" + refusal->describe() +
+                                                "): fund it first");
     return make_error(ErrorKind::remote_unavailable,
                       "eth_estimateGas at " + rpc_.display_url() + ": " + refusal->describe());
   }
@@ -192,8 +192,8 @@ Status Transactor::broadcast(JournalEntry& entry) {
         case eth::RpcError::Kind::insufficient_funds:
           if (maybe_delivered) return {};
           return make_error(ErrorKind::refused, codec::to_checksum_address(entry.from) +
-                                                          " cannot pay for transaction " + hash_text(entry.hash()) +
-                                                          " (" + refusal->describe() + "): fund it first");
+                                                    " cannot pay for transaction " + hash_text(entry.hash()) + " (" +
+                                                    refusal->describe() + "): fund it first");
         case eth::RpcError::Kind::execution_reverted:
         case eth::RpcError::Kind::other:
           if (maybe_delivered) return {};

@@ -148,8 +148,8 @@ Value terms_value(const Terms& terms) {
     payees.emplace_back(split.payee);
     shares.emplace_back(split.share);
   }
-  return abi::Tuple{{terms.unreadable_card.value_or(terms.card.to_bytes()), terms.license, std::move(tags), terms.is_private, terms.price,
-                     terms.duration, std::move(payees), std::move(shares)}};
+  return abi::Tuple{{terms.unreadable_card.value_or(terms.card.to_bytes()), terms.license, std::move(tags),
+                     terms.is_private, terms.price, terms.duration, std::move(payees), std::move(shares)}};
 }
 
 // A card is a binary CID; the one exception is the all-zero answer of listingOf for a name never published,
