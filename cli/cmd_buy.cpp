@@ -13,7 +13,6 @@
 #include "mlchain/catalogue/transactions.hpp"
 #include "mlchain/codec/ether_amount.hpp"
 #include "mlchain/codec/hex.hpp"
-#include "mlchain/workflow/signer_for.hpp"
 #include "universe_support.hpp"
 
 namespace mlchain::cli {
@@ -32,19 +31,18 @@ struct BuyOptions {
 void run_buy(BuyOptions options, Context& context) {
   const std::string name = remote_and_name(options.arguments, options.flags);
   if (auto valid = eth::catalogue::check_listing_name(name); !valid) return context.fail(valid.error());
-  auto target = universe_target(options.flags);
+  auto target = signing_target(options.flags, options.key);
   if (!target) return context.fail(target.error());
-  auto* repository = target->repository ? &*target->repository : nullptr;
-  auto signer = workflow::signer_for(repository, options.key);
-  if (!signer) return context.fail(signer.error());
-  auto bought = catalogue::buy(repository, target->universe, name, *signer->signer, options.wait.chain_options());
+  auto& signer = target->signer.signer;
+  auto bought =
+      catalogue::buy(target->repository(), target->target.universe, name, *signer, options.wait.chain_options());
   if (!bought) return context.fail(bought.error());
   const auto& price = bought->listing.terms.price;
   const auto& settled = bought->sent.settled;
   if (options.json) {
     const json document{{"name", name},
                         {"repo", bought->listing.repo},
-                        {"buyer", codec::to_checksum_address(signer->signer->address())},
+                        {"buyer", codec::to_checksum_address(signer->address())},
                         {"price_wei", price.to_decimal()},
                         {"duration_seconds", bought->listing.terms.duration},
                         {"transaction", hash_hex(settled.receipt.transaction_hash)},

@@ -53,9 +53,8 @@ void run_earnings(const EarningsOptions& options, Context& context) {
     context.out << document.dump(2) << '\n';
     return;
   }
-  context.out << codec::to_checksum_address(payee) << ": balance " << codec::format_ether(balance->balance)
-              << " ether (" << balance->balance.to_decimal() << " wei), earned " << codec::format_ether(balance->earned)
-              << " ether (" << balance->earned.to_decimal() << " wei)\n";
+  context.out << codec::to_checksum_address(payee) << ": balance " << amount_text(balance->balance) << ", earned "
+              << amount_text(balance->earned) << '\n';
 }
 
 }  // namespace

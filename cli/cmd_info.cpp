@@ -47,7 +47,7 @@ std::string duration_text(std::uint64_t seconds) {
 
 std::string price_text(const eth::catalogue::Terms& terms) {
   if (terms.price.is_zero()) return "free";
-  std::string text = codec::format_ether(terms.price) + " ether (" + terms.price.to_decimal() + " wei), access ";
+  std::string text = amount_text(terms.price) + ", access ";
   return text + (terms.duration == 0 ? std::string("forever") : "for " + duration_text(terms.duration));
 }
 
@@ -60,8 +60,8 @@ std::string card_text(const eth::catalogue::Terms& terms) {
 std::string spread_text(const catalogue::MetricSpread& spread) {
   const std::string low = codec::format_fixed18(spread.low);
   const std::string high = codec::format_fixed18(spread.high);
-  return core::escape_text(spread.metric) + " " + (low == high ? low : low + ".." + high) + " (" + std::to_string(spread.evaluators) +
-         ")";
+  return core::escape_text(spread.metric) + " " + (low == high ? low : low + ".." + high) + " (" +
+         std::to_string(spread.evaluators) + ")";
 }
 
 std::string plural(std::size_t count, std::string_view one, std::string_view many) {
@@ -84,14 +84,16 @@ void print_text(const catalogue::ListingInfo& info, Context& context) {
   out << "  visibility  " << (terms.is_private ? "private" : "public") << '\n';
   out << "  price       " << price_text(terms) << '\n';
   out << "  splits     ";
-  for (const auto& split : terms.splits) out << ' ' << address_text(split.payee) << ' ' << percent_text(split.share) << '%';
+  for (const auto& split : terms.splits)
+    out << ' ' << address_text(split.payee) << ' ' << percent_text(split.share) << '%';
   out << '\n';
   out << "  purchases   " << listing.purchases << '\n';
   out << "  published   block " << listing.published_at << ", updated block " << listing.updated_at << '\n';
   out << "  catalogue   " << address_text(info.catalogue) << " on chain " << info.chain_id << '\n';
   out << "branches\n";
   if (info.branches.empty()) out << "  (none pushed)\n";
-  for (const auto& branch : info.branches) out << "  " << core::escape_text(branch.branch) << "  " << branch.head.to_string() << '\n';
+  for (const auto& branch : info.branches)
+    out << "  " << core::escape_text(branch.branch) << "  " << branch.head.to_string() << '\n';
   if (!info.governance) {
     out << "governance  (none)\n";
   } else {

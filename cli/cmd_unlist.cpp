@@ -10,7 +10,6 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "mlchain/catalogue/transactions.hpp"
-#include "mlchain/workflow/signer_for.hpp"
 #include "universe_support.hpp"
 
 namespace mlchain::cli {
@@ -26,12 +25,10 @@ struct UnlistOptions {
 void run_unlist(UnlistOptions options, Context& context) {
   const std::string name = remote_and_name(options.arguments, options.flags);
   if (auto valid = eth::catalogue::check_listing_name(name); !valid) return context.fail(valid.error());
-  auto target = universe_target(options.flags);
+  auto target = signing_target(options.flags, options.key);
   if (!target) return context.fail(target.error());
-  auto* repository = target->repository ? &*target->repository : nullptr;
-  auto signer = workflow::signer_for(repository, options.key);
-  if (!signer) return context.fail(signer.error());
-  auto sent = catalogue::unlist(repository, target->universe, name, *signer->signer, options.wait.chain_options());
+  auto sent = catalogue::unlist(target->repository(), target->target.universe, name, *target->signer.signer,
+                                options.wait.chain_options());
   if (!sent) return context.fail(sent.error());
   context.out << "unlisted " << name << ": " << transaction_text(sent->settled, sent->resumed) << '\n';
 }

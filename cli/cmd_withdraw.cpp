@@ -11,7 +11,6 @@
 #include "mlchain/catalogue/transactions.hpp"
 #include "mlchain/codec/ether_amount.hpp"
 #include "mlchain/codec/hex.hpp"
-#include "mlchain/workflow/signer_for.hpp"
 #include "universe_support.hpp"
 
 namespace mlchain::cli {
@@ -27,15 +26,14 @@ struct WithdrawOptions {
 };
 
 void run_withdraw(const WithdrawOptions& options, Context& context) {
-  auto target = universe_target(options.flags);
+  auto target = signing_target(options.flags, options.key);
   if (!target) return context.fail(target.error());
-  auto* repository = target->repository ? &*target->repository : nullptr;
-  auto signer = workflow::signer_for(repository, options.key);
-  if (!signer) return context.fail(signer.error());
-  auto withdrawn = catalogue::withdraw(repository, target->universe, *signer->signer, options.wait.chain_options());
+  auto& signer = target->signer.signer;
+  auto withdrawn =
+      catalogue::withdraw(target->repository(), target->target.universe, *signer, options.wait.chain_options());
   if (!withdrawn) return context.fail(withdrawn.error());
   const auto& settled = withdrawn->sent.settled;
-  const std::string payee = codec::to_checksum_address(signer->signer->address());
+  const std::string payee = codec::to_checksum_address(signer->address());
   if (options.json) {
     const json document{{"payee", payee},
                         {"amount_wei", withdrawn->amount.to_decimal()},
@@ -45,8 +43,8 @@ void run_withdraw(const WithdrawOptions& options, Context& context) {
     context.out << document.dump(2) << '\n';
     return;
   }
-  context.out << "withdrew " << codec::format_ether(withdrawn->amount) << " ether (" << withdrawn->amount.to_decimal()
-              << " wei) to " << payee << ": " << transaction_text(settled, withdrawn->sent.resumed) << '\n';
+  context.out << "withdrew " << amount_text(withdrawn->amount) << " to " << payee << ": "
+              << transaction_text(settled, withdrawn->sent.resumed) << '\n';
 }
 
 }  // namespace

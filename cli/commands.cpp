@@ -43,6 +43,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_earnings(app, context);
   register_withdraw(app, context);
   register_info(app, context);
+  register_search(app, context);
   register_help(app, context);
 }
 

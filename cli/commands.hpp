@@ -52,6 +52,7 @@ void register_buy(CLI::App& app, Context& context);
 void register_earnings(CLI::App& app, Context& context);
 void register_withdraw(CLI::App& app, Context& context);
 void register_info(CLI::App& app, Context& context);
+void register_search(CLI::App& app, Context& context);
 void register_help(CLI::App& app, Context& context);
 
 }  // namespace mlchain::cli

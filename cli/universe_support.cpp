@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 
+#include "mlchain/codec/ether_amount.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/workflow/signer_for.hpp"
 
 namespace mlchain::cli {
 
@@ -35,6 +37,16 @@ Result<UniverseTarget> universe_target(const catalogue::UniverseFlags& flags) {
   MLCHAIN_TRY(auto repository, optional_repository());
   MLCHAIN_TRY(auto universe, catalogue::find_universe(repository ? &*repository : nullptr, flags));
   return UniverseTarget{std::move(repository), std::move(universe)};
+}
+
+Result<SigningTarget> signing_target(const catalogue::UniverseFlags& flags, const std::optional<std::string>& key) {
+  MLCHAIN_TRY(auto target, universe_target(flags));
+  MLCHAIN_TRY(auto signer, workflow::signer_for(target.repository ? &*target.repository : nullptr, key));
+  return SigningTarget{std::move(target), std::move(signer)};
+}
+
+std::string amount_text(const codec::U256& wei) {
+  return codec::format_ether(wei) + " ether (" + wei.to_decimal() + " wei)";
 }
 
 }  // namespace mlchain::cli

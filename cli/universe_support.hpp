@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "mlchain/catalogue/universe.hpp"
+#include "mlchain/codec/u256.hpp"
+#include "mlchain/keys/signers.hpp"
 #include "mlchain/repo/repository.hpp"
 
 namespace CLI {
@@ -25,6 +27,17 @@ struct UniverseTarget {
 // The current directory's repository if any (outside one is no error: the flags name the catalogue) and
 // the catalogue find_universe finds with it.
 Result<UniverseTarget> universe_target(const catalogue::UniverseFlags& flags);
+
+// The catalogue and the key that signs its transaction: --key, else as for commit (workflow::signer_for).
+struct SigningTarget {
+  UniverseTarget target;
+  keys::SignerChoice signer;
+  repo::Repository* repository() { return target.repository ? &*target.repository : nullptr; }
+};
+Result<SigningTarget> signing_target(const catalogue::UniverseFlags& flags, const std::optional<std::string>& key);
+
+// "0.01 ether (10000000000000000 wei)".
+std::string amount_text(const codec::U256& wei);
 
 // "[REMOTE] NAME" positionals: the last is the name, a first one the remote (into flags.remote).
 std::string remote_and_name(const std::vector<std::string>& arguments, catalogue::UniverseFlags& flags);

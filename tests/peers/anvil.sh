@@ -27,6 +27,9 @@ start() {
   done
   mkdir -p "$dir"
   [[ ! -e $dir/anvil.pid ]] || { echo "anvil.sh: $dir/anvil.pid exists: an anvil is running there" >&2; exit 1; }
+  # The log exists before the node starts: the background shell opens it only when scheduled, and the
+  # wait below reads it from its first pass.
+  : > "$dir/anvil.log"
   # setsid: the node outlives this script and ignores the terminal's signals; stop ends it by its pid.
   setsid "$anvil" --host 127.0.0.1 --port 0 --config-out "$dir/anvil.json" "$@" > "$dir/anvil.log" 2>&1 < /dev/null &
   local pid=$!

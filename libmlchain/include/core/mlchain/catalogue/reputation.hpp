@@ -1,5 +1,5 @@
 #pragma once
-// A model's reputation, honestly computed (docs/format.md "Catalogue"): never one opaque score, but how
+// A model's reputation, honestly computed (docs/format.md §7.9 "Reputation"): never one opaque score, but how
 // many distinct evaluators of the governance's current round attested the commit, and for each metric the
 // spread of what they reported. Each evaluator counts once, by its latest attestation (as the governance
 // contract counts it); attestations from other rounds or by addresses outside the current set are left out.
