@@ -8,7 +8,8 @@
 # its own listing are refusals (exit 5); a price raised between the buyer's read and the block is the
 # contract's refusal naming what was sent, and the rerun buys once at the new price; a node that never
 # answers costs one request timeout, not one per retry; a node serving another chain than the remote
-# records is refused by info and clone NAME.
+# records is refused by info and clone NAME. search lists every listing (an unreadable card, invalid
+# UTF-8 tags and all), and an index file of junk is corruption (exit 1), a directory in its place exit 5.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib"
 source "$lib/expect.sh"
@@ -85,6 +86,22 @@ expect 0 "$MLCHAIN" info good "${universe_flags[@]}"
 has -F "(unreadable: 0xdeadbeef is not a CID)" <<< "$out" || fail "info good after the update: $out"
 expect 0 "$MLCHAIN" clone good "$work/cloned" "${universe_flags[@]}" --ipfs "$api"
 cmp "$work/cloned/README.md" README.md || fail "clone good: README.md differs"
+
+echo "search indexes every listing, escapes what it prints, and says what is wrong with an index file"
+expect 0 "$MLCHAIN" search "${universe_flags[@]}" --ipfs "$api"
+for name in good junk long ident controls sixteen; do has "^$name  " <<< "$out" || fail "search lacks $name: $out"; done
+! LC_ALL=C grep -q $'[\x01\x1b\xfe\xff]' <<< "$out" || fail "search printed raw control bytes: $(cat -v <<< "$out")"
+expect 0 "$MLCHAIN" search good --json "${universe_flags[@]}"
+[ "$(json_field <(echo "$out") 0 unreadable_card)" = 0xdeadbeef ] || fail "search --json, the junk card: $out"
+index_file=$(echo "$MLCHAIN_HOME"/catalogue/*.sqlite3)
+cp "$index_file" "$work/index.sqlite3"
+head -c 4096 /dev/urandom > "$index_file"
+expect 1 "$MLCHAIN" search "${universe_flags[@]}"
+has "remove the file" <<< "$err" || fail "a junk index: $err"
+rm -f "$index_file"* && mkdir "$index_file"
+expect 5 "$MLCHAIN" search "${universe_flags[@]}"
+has "cannot open it" <<< "$err" || fail "a directory for the index: $err"
+rmdir "$index_file" && cp "$work/index.sqlite3" "$index_file"
 
 echo "amounts, durations and splits a user mistypes: usage errors"
 for price in 0.1.1ether -1 1e18 0.0000000000000000001ether "1 ether" 5GWEI; do
