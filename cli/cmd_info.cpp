@@ -13,6 +13,7 @@
 #include "mlchain/catalogue/info.hpp"
 #include "mlchain/codec/ether_amount.hpp"
 #include "mlchain/codec/fixed_point.hpp"
+#include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "universe_support.hpp"
 
@@ -50,6 +51,12 @@ std::string price_text(const eth::catalogue::Terms& terms) {
   return text + (terms.duration == 0 ? std::string("forever") : "for " + duration_text(terms.duration));
 }
 
+// A card the contract holds that is no CID (written bypassing mlchain) is named as such, with its bytes.
+std::string card_text(const eth::catalogue::Terms& terms) {
+  if (terms.unreadable_card) return "(unreadable: " + codec::to_0x_hex(*terms.unreadable_card) + " is not a CID)";
+  return terms.card.to_string();
+}
+
 std::string spread_text(const catalogue::MetricSpread& spread) {
   const std::string low = codec::format_fixed18(spread.low);
   const std::string high = codec::format_fixed18(spread.high);
@@ -69,7 +76,7 @@ void print_text(const catalogue::ListingInfo& info, Context& context) {
   out << listing.name << (listing.listed ? "" : "  (unlisted)") << '\n';
   out << "  repository  " << core::escape_text(info.clone_url) << '\n';
   out << "  owner       " << address_text(listing.owner) << '\n';
-  out << "  card        " << terms.card.to_string() << '\n';
+  out << "  card        " << card_text(terms) << '\n';
   out << "  license     " << (terms.license.empty() ? std::string("(none)") : core::escape_text(terms.license)) << '\n';
   std::string tags;
   for (const auto& tag : terms.tags) tags += (tags.empty() ? "" : ", ") + core::escape_text(tag);
@@ -152,7 +159,8 @@ json info_json(const catalogue::ListingInfo& info) {
           {"clone_url", info.clone_url},
           {"owner", address_text(listing.owner)},
           {"listed", listing.listed},
-          {"card", terms.card.to_string()},
+          {"card", terms.unreadable_card ? json() : json(terms.card.to_string())},
+          {"unreadable_card", terms.unreadable_card ? json(codec::to_0x_hex(*terms.unreadable_card)) : json()},
           {"license", terms.license},
           {"tags", terms.tags},
           {"private", terms.is_private},
@@ -181,7 +189,8 @@ void run_info(const InfoOptions& options, Context& context) {
   auto info = catalogue::listing_info(target->universe, options.name);
   if (!info) return context.fail(info.error());
   if (options.json) {
-    context.out << info_json(*info).dump(2) << '\n';
+    // Licence and tags are anyone's bytes, not necessarily UTF-8: replaced, never a failure to print.
+    context.out << info_json(*info).dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return;
   }
   print_text(*info, context);

@@ -3,6 +3,7 @@
 // catalogue under NAME (or changes the terms of the signer's listing NAME).
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,7 +35,7 @@ struct PublishOptions {
   std::vector<std::string> tags;
   bool is_private = false;
   std::optional<std::string> price;
-  std::optional<std::uint64_t> duration_days;
+  std::optional<std::string> duration_days;
   std::vector<std::string> splits;
   std::optional<std::string> key;
   WaitOptions wait;
@@ -56,6 +57,18 @@ Result<eth::catalogue::Split> parse_split(const std::string& text) {
       share > eth::catalogue::total_shares)
     return invalid("the share is not a whole number of basis points from 1 to 10000");
   return eth::catalogue::Split{*payee, static_cast<std::uint16_t>(share)};
+}
+
+// DAYS as text: CLI11 would take "-1" into an unsigned as its wrapped value, and a count of days whose
+// seconds pass 2^64 would wrap in the product.
+Result<std::uint64_t> parse_duration(const std::string& days_text) {
+  std::uint64_t days = 0;
+  const auto parsed = std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
+  if (days_text.empty() || parsed.ec != std::errc() || parsed.ptr != days_text.data() + days_text.size() ||
+      days > std::numeric_limits<std::uint64_t>::max() / seconds_per_day)
+    return make_error(ErrorKind::invalid_argument,
+                      "--duration '" + days_text + "' is not a whole number of days (0: access forever)");
+  return days * seconds_per_day;
 }
 
 Result<std::string> listed_repo(const PublishOptions& options, const catalogue::Universe& universe) {
@@ -83,10 +96,19 @@ void run_publish(PublishOptions options, Context& context) {
     if (!price) return context.fail(ErrorKind::invalid_argument, "--price: " + price.error().message);
     terms.price = *price;
   }
-  if (options.duration_days) terms.duration = *options.duration_days * seconds_per_day;
+  if (options.duration_days) {
+    auto duration = parse_duration(*options.duration_days);
+    if (!duration) return context.fail(duration.error());
+    terms.duration = *duration;
+  }
   for (const auto& text : options.splits) {
     auto split = parse_split(text);
     if (!split) return context.fail(split.error());
+    // The contract would credit a payee named twice twice: almost surely a typo for another payee.
+    for (const auto& earlier : terms.splits)
+      if (earlier.payee == split->payee)
+        return context.fail(ErrorKind::invalid_argument, "--split names " + codec::to_checksum_address(split->payee) +
+                                                             " twice: give each payee once with its whole share");
     terms.splits.push_back(*split);
   }
   auto signer = workflow::signer_for(repository, options.key);

@@ -15,6 +15,7 @@
 #include "mlchain/catalogue/search.hpp"
 #include "mlchain/codec/ether_amount.hpp"
 #include "mlchain/codec/fixed_point.hpp"
+#include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/keys/key_directory.hpp"
 #include "mlchain/remote/remotes.hpp"
@@ -88,7 +89,9 @@ json listing_json(const catalogue::IndexedListing& found, std::uint64_t indexed_
   return {{"name", listing.name},
           {"repo", listing.repo},
           {"owner", codec::to_checksum_address(listing.owner)},
-          {"card", listing.terms.card.to_string()},
+          {"card", listing.terms.unreadable_card ? json() : json(listing.terms.card.to_string())},
+          {"unreadable_card",
+           listing.terms.unreadable_card ? json(codec::to_0x_hex(*listing.terms.unreadable_card)) : json()},
           {"license", listing.terms.license},
           {"tags", tags},
           {"private", listing.terms.is_private},
@@ -107,7 +110,7 @@ void print_listing(std::ostream& out, const catalogue::IndexedListing& found) {
       << "  " << price_text(listing.terms);
   if (listing.terms.is_private) out << "  private";
   for (const auto& facts : found.stages)
-    out << "  " << facts.stage << ": " << facts.reputation.evaluators << " evaluator"
+    out << "  " << core::escape_text(facts.stage) << ": " << facts.reputation.evaluators << " evaluator"
         << (facts.reputation.evaluators == 1 ? "" : "s");
   if (!listing.terms.tags.empty()) {
     out << "  tags:";
@@ -164,7 +167,8 @@ void run_search(SearchOptions& options, Context& context) {
   if (options.json) {
     auto list = json::array();
     for (const auto& found : outcome->listings) list.push_back(listing_json(found, indexed_block));
-    context.out << list.dump(2) << '\n';
+    // Licences and tags are anyone's bytes, not necessarily UTF-8: replaced, never a failure to print.
+    context.out << list.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return;
   }
   for (const auto& found : outcome->listings) print_listing(context.out, found);

@@ -359,6 +359,19 @@ TEST_CASE("catalogue events decode the logs anvil returned", "[catalogue]") {
     CHECK(std::get<catalogue::Unlisted>(*unlisted).owner == account0);
     CHECK(std::get<catalogue::Unlisted>(*unlisted).name == "tiny-mlp");
   }
+  SECTION("a card that is no CID is a log the contract emits: decoded, its bytes kept as unreadable") {
+    // Word 16 is the card's first word: 0x01 0x55 0x12 0x21 claims a 33-byte digest in 32 bytes; the
+    // contract checks only a card's length, so anyone calling it directly can publish such bytes.
+    const auto decoded = catalogue::decode_event(
+        topics({published_topic, mlchain::codec::to_0x_hex(tiny_mlp_id), account0_topic}),
+        with_word(vector_file("published-data.hex"), 16,
+                  "0x015512215891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e8"));
+    REQUIRE(decoded.ok());
+    const auto& terms = std::get<catalogue::Published>(*decoded).terms;
+    CHECK(terms.card == mlchain::codec::Cid{});
+    REQUIRE(terms.unreadable_card);
+    CHECK(mlchain::codec::to_0x_hex(*terms.unreadable_card).starts_with("0x015512215891b5b5"));
+  }
   SECTION("logs the contract cannot emit are refused") {
     const auto refused = [](const mlchain::Result<catalogue::Event>& decoded) {
       REQUIRE_FALSE(decoded.ok());
@@ -373,10 +386,6 @@ TEST_CASE("catalogue events decode the logs anvil returned", "[catalogue]") {
     refused(catalogue::decode_event(
         topics({published_topic, mlchain::codec::to_0x_hex(tiny_mlp_id), account0_topic}),
         with_word(published, 34, "0x00000000000000000000000000000000000000000000000000000000000003e9")));
-    // Word 16 is the card's first word: 0x01 0x55 0x12 0x21 claims a 33-byte digest in 32 bytes.
-    refused(catalogue::decode_event(
-        topics({published_topic, mlchain::codec::to_0x_hex(tiny_mlp_id), account0_topic}),
-        with_word(published, 16, "0x015512215891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e8")));
     // A missing indexed topic; an unknown topic; no topics.
     refused(catalogue::decode_event(topics({published_topic, mlchain::codec::to_0x_hex(tiny_mlp_id)}), published));
     refused(catalogue::decode_event(topics({"0x" + std::string(64, '1')}), published));

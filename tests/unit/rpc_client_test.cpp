@@ -227,6 +227,17 @@ TEST_CASE("rpc client retries transport failures only, and sends a transaction o
   expect_remote_failure(fixture.client.send_raw_transaction(raw), "not the transaction's");
 }
 
+TEST_CASE("rpc client does not try again a request that ran out its timeout: the node hangs", "[rpc]") {
+  Fixture fixture;
+  fixture.script.push_back([](const json&) -> Result<RpcTransport::Answer> {
+    return make_error(ErrorKind::timeout, "https://rpc.example/v3/abc: no answer within 30 s");
+  });
+  fixture.answer(R"("0x1")");
+  expect_remote_failure(fixture.client.chain_id(), "no answer within 30 s");
+  CHECK(fixture.requests.size() == 1);
+  CHECK(fixture.script.size() == 1);
+}
+
 TEST_CASE("rpc client waits between tries, doubling from the first backoff up to 8 s", "[rpc]") {
   std::deque<ScriptedTransport::Reply> script;
   std::vector<json> requests;

@@ -64,8 +64,17 @@ std::string tags_text(const abi::Terms& terms) {
   for (const auto& tag : terms.tags) text += tag + "\n";
   return text;
 }
+// A tag, licence or name in a log is anyone's bytes, not necessarily UTF-8, which JSON text must be: such
+// bytes are stored as U+FFFD rather than failing the whole update on one listing.
+std::string stored_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The card column: the CID's text, or "0x" and the hex of a card the contract holds that is no CID (written
+// bypassing mlchain), which no IPFS node is asked for (docs/format.md, the catalogue index).
+std::string card_column(const abi::Terms& terms) {
+  return terms.unreadable_card ? codec::to_0x_hex(*terms.unreadable_card) : terms.card.to_string();
+}
 json terms_json(const abi::Terms& terms) {
-  return {{"card", terms.card.to_string()},
+  return {{"card", card_column(terms)},
           {"license", terms.license},
           {"tags", tags_json(terms)},
           {"private", terms.is_private},
@@ -122,6 +131,11 @@ struct CatalogueIndex::Database {
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
       return make_error(ErrorKind::corrupt, message + " (remove the file: search rebuilds it from the chain)");
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return make_error(ErrorKind::locked, message);
+    // What the file system refuses (a directory in the file's place, no write permission, a full disk) is
+    // the user's to fix, not a fault of mlchain.
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_PERM || primary == SQLITE_READONLY || primary == SQLITE_FULL)
+      return make_error(ErrorKind::refused, message + " (check the file and its directory, or remove the file: search "
+                                                      "rebuilds it from the chain)");
     return make_error(ErrorKind::internal, message);
   }
 
@@ -281,14 +295,14 @@ Status store_terms(CatalogueIndex::Database& database, const std::string& name, 
   statement.bind(1, name)
       .bind(2, repo)
       .bind(3, address_text(owner))
-      .bind(4, terms.card.to_string())
+      .bind(4, card_column(terms))
       .bind(5, terms.license)
-      .bind(6, tags_json(terms).dump())
+      .bind(6, stored_json(tags_json(terms)))
       .bind(7, tags_text(terms))
       .bind(8, std::int64_t{terms.is_private ? 1 : 0})
       .bind(9, terms.price.to_decimal())
       .bind(10, signed_of(terms.duration))
-      .bind(11, splits_json(terms).dump())
+      .bind(11, stored_json(splits_json(terms)))
       .bind(12, signed_of(block));
   return run(database, statement, "cannot store the listing " + name);
 }
@@ -302,7 +316,7 @@ Status apply_one(CatalogueIndex::Database& database, const IndexedEvent& indexed
       .bind(3, hash_text(indexed.transaction))
       .bind(4, std::string_view(row.kind))
       .bind(5, row.name)
-      .bind(6, row.fields.dump());
+      .bind(6, stored_json(row.fields));
   MLCHAIN_TRY_STATUS(run(database, insert,
                          "cannot store the event at block " + std::to_string(indexed.block) + " log " +
                              std::to_string(indexed.log_index)));
@@ -339,9 +353,15 @@ Result<IndexedListing> listing_of_row(const CatalogueIndex::Database& database, 
   if (!owner) return broken("bad owner");
   listing.owner = *owner;
   listing.listed = row.integer(3) != 0;
-  auto card = codec::Cid::parse(row.text(4));
-  if (!card) return broken("bad card CID");
-  listing.terms.card = *card;
+  if (const std::string card_text = row.text(4); card_text.starts_with("0x")) {
+    auto bytes = codec::from_0x_hex(card_text);
+    if (!bytes) return broken("bad card bytes");
+    listing.terms.unreadable_card = std::move(bytes).value();
+  } else {
+    auto card = codec::Cid::parse(card_text);
+    if (!card) return broken("bad card CID");
+    listing.terms.card = *card;
+  }
   listing.terms.license = row.text(5);
   listing.terms.is_private = row.integer(7) != 0;
   auto price = codec::U256::parse_decimal(row.text(8));
@@ -641,7 +661,7 @@ Status CatalogueIndex::store_stages(std::span<const RepositoryStages> repositori
           .bind(3, facts.commit.to_string())
           .bind(4, signed_of(facts.since_block))
           .bind(5, static_cast<std::int64_t>(facts.reputation.evaluators))
-          .bind(6, reputation_json(facts.reputation).dump());
+          .bind(6, stored_json(reputation_json(facts.reputation)));
       MLCHAIN_TRY_STATUS(run(database, insert, what));
     }
     Statement followed(database.handle,
@@ -728,7 +748,7 @@ Status CatalogueIndex::record_stages_scanned(const BlockPosition& position) {
 Result<std::vector<codec::Cid>> CatalogueIndex::cards_wanted() {
   auto& database = *database_;
   Statement statement(database.handle,
-                      "SELECT DISTINCT l.card FROM listings l WHERE NOT EXISTS "
+                      "SELECT DISTINCT l.card FROM listings l WHERE l.card NOT LIKE '0x%' AND NOT EXISTS "
                       "(SELECT 1 FROM cards c WHERE c.cid = l.card) ORDER BY l.card");
   if (!statement.prepared()) return database.failure("cannot list its cards");
   std::vector<codec::Cid> cards;

@@ -15,9 +15,17 @@ namespace {
 namespace gov = eth::governance;
 namespace cat = eth::catalogue;
 
+// The node's chain, which must be the one the remote records: a node of another chain would have info name
+// and clone resolve to a repository URL of a chain that never held the listing.
 Result<std::uint64_t> chain_id_of(const Universe& universe, eth::RpcClient& rpc) {
-  if (universe.chain_id) return *universe.chain_id;
-  return rpc.chain_id();
+  MLCHAIN_TRY(const std::uint64_t served, rpc.chain_id());
+  if (universe.chain_id && *universe.chain_id != served)
+    return make_error(ErrorKind::invalid_input,
+                      "the node at " + rpc.display_url() + " serves chain " + std::to_string(served) + ", not chain " +
+                          std::to_string(*universe.chain_id) + " as configured" +
+                          (universe.remote ? " for remote '" + universe.remote->name + "'" : "") +
+                          " (fix the remote's rpc or chain-id)");
+  return served;
 }
 
 // A log's event, or the node's fault when the log is of another contract or does not decode.

@@ -324,6 +324,11 @@ Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::
   CatalogueClient client(session->rpc(), universe.catalogue);
   Bought bought;
   MLCHAIN_TRY(bought.listing, client.listing(name));
+  // The contract takes an owner's payment to itself (less gas, one more purchase counted) though an owner
+  // always has access: refused before signing.
+  if (bought.listing.owner == signer.address())
+    return make_error(ErrorKind::refused, codec::to_checksum_address(signer.address()) + " owns the listing " +
+                                              std::string(name) + " and always has access: nothing to buy");
   MLCHAIN_TRY(Bytes data, abi::buy_calldata(name));
   // A free or unlisted listing makes eth_estimateGas revert: the contract's own refusal, before signing.
   MLCHAIN_TRY(bought.sent,

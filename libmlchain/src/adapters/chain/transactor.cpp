@@ -139,10 +139,11 @@ Result<JournalEntry> Transactor::submit(Intent intent, core::Signer& signer) {
   MLCHAIN_TRY(auto estimated, rpc_.estimate_gas(estimate));
   if (const auto* refusal = std::get_if<eth::RpcError>(&estimated)) {
     if (refusal->kind() == eth::RpcError::Kind::execution_reverted) return explain_(refusal->revert_data);
+    // A key without funds is the node refusing the transaction, not a malformed argument: a refusal.
     if (refusal->kind() == eth::RpcError::Kind::insufficient_funds)
-      return make_error(ErrorKind::invalid_input, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
-                                                      std::to_string(chain_id) + " (" + refusal->describe() +
-                                                      "): fund it first");
+      return make_error(ErrorKind::refused, codec::to_checksum_address(from) + " cannot pay for gas on chain " +
+                                                std::to_string(chain_id) + " (" + refusal->describe() +
+                                                "): fund it first");
     return make_error(ErrorKind::remote_unavailable,
                       "eth_estimateGas at " + rpc_.display_url() + ": " + refusal->describe());
   }
@@ -190,9 +191,9 @@ Status Transactor::broadcast(JournalEntry& entry) {
           break;  // a transaction of ours at this nonce is already pooled
         case eth::RpcError::Kind::insufficient_funds:
           if (maybe_delivered) return {};
-          return make_error(ErrorKind::invalid_input, codec::to_checksum_address(entry.from) +
-                                                          " cannot pay for transaction " + hash_text(entry.hash()) +
-                                                          " (" + refusal->describe() + "): fund it first");
+          return make_error(ErrorKind::refused, codec::to_checksum_address(entry.from) +
+                                                    " cannot pay for transaction " + hash_text(entry.hash()) + " (" +
+                                                    refusal->describe() + "): fund it first");
         case eth::RpcError::Kind::execution_reverted:
         case eth::RpcError::Kind::other:
           if (maybe_delivered) return {};
@@ -224,8 +225,12 @@ Error Transactor::explain_failure(const JournalEntry& entry, const eth::Receipt&
   const std::string where = "transaction " + hash_text(entry.hash()) + " reverted in block " +
                             std::to_string(receipt.block_number) + " (gas used " + std::to_string(receipt.gas_used) +
                             ")";
-  // Replaying the call on the state after its block reproduces why (e.g. the head another push set).
-  eth::CallRequest replay{entry.from, entry.transaction.to, entry.transaction.data, std::nullopt, std::nullopt};
+  // Replaying the call on the state after its block reproduces why (e.g. the head another push set), with
+  // the value it sent: a purchase replayed without it would be refused for paying nothing, not for what
+  // it paid (a price changed between the read and the send).
+  const auto& value = entry.transaction.value;
+  eth::CallRequest replay{entry.from, entry.transaction.to, entry.transaction.data,
+                          value.is_zero() ? std::nullopt : std::optional<codec::U256>(value), std::nullopt};
   auto answer = rpc_.call(replay, eth::BlockTag::number(receipt.block_number));
   if (answer) {
     if (const auto* refusal = std::get_if<eth::RpcError>(&*answer);

@@ -92,6 +92,7 @@ struct RpcClient::State {
     const unsigned attempts = retry == Retry::never ? 1 : std::max(1u, options.attempts);
     std::chrono::milliseconds backoff = options.first_backoff;
     std::string last_failure;
+    unsigned tries = 0;
     for (unsigned attempt = 1; attempt <= attempts; ++attempt) {
       if (attempt > 1) {
         if (options.cancelled && options.cancelled()) break;
@@ -101,10 +102,14 @@ struct RpcClient::State {
       const std::uint64_t id = next_id++;
       const json request = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
       auto answer = transport->post(request.dump());
+      tries = attempt;
       if (!answer) {
         const ErrorKind kind = answer.error().kind;
         if (kind != ErrorKind::remote_unavailable && kind != ErrorKind::timeout) return std::move(answer).error();
         last_failure = answer.error().message;
+        // A node that let a request run out its whole timeout hangs: each retry would wait as long again
+        // (four tries of 30 s per call, many calls per command), so a timeout ends the call at once.
+        if (kind == ErrorKind::timeout) break;
         continue;
       }
       if (answer->status < 200 || answer->status > 299) {
@@ -119,12 +124,12 @@ struct RpcClient::State {
       if (!parsed) return failure(method, "malformed answer: " + parsed.error().message);
       return std::move(parsed).value();
     }
-    const std::string tries = attempts > 1 ? " (" + std::to_string(attempts) + " tries)" : "";
+    const std::string tried = tries > 1 ? " (" + std::to_string(tries) + " tries)" : "";
     // A transport message names the URL already.
     if (last_failure.find(display_url) != std::string::npos) {
-      return make_error(ErrorKind::remote_unavailable, std::string(method) + ": " + last_failure + tries);
+      return make_error(ErrorKind::remote_unavailable, std::string(method) + ": " + last_failure + tried);
     }
-    return failure(method, last_failure + tries);
+    return failure(method, last_failure + tried);
   }
 
   // A call whose error answer is a failure: the typed result.

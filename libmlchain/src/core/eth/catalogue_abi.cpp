@@ -148,17 +148,20 @@ Value terms_value(const Terms& terms) {
     payees.emplace_back(split.payee);
     shares.emplace_back(split.share);
   }
-  return abi::Tuple{{terms.card.to_bytes(), terms.license, std::move(tags), terms.is_private, terms.price,
-                     terms.duration, std::move(payees), std::move(shares)}};
+  return abi::Tuple{{terms.unreadable_card.value_or(terms.card.to_bytes()), terms.license, std::move(tags),
+                     terms.is_private, terms.price, terms.duration, std::move(payees), std::move(shares)}};
 }
 
 // A card is a binary CID; the one exception is the all-zero answer of listingOf for a name never published,
-// whose card is empty (`may_be_empty`).
-Result<codec::Cid> card_of(const Bytes& bytes, bool may_be_empty) {
-  if (bytes.empty() && may_be_empty) return codec::Cid{};
-  auto cid = codec::Cid::from_bytes(bytes);
-  if (!cid) return malformed("a card " + codec::to_0x_hex(bytes) + " is not a binary CID");
-  return std::move(cid).value();
+// whose card is empty (`may_be_empty`). Other bytes are the listing's (the contract checks only their
+// length): kept as its unreadable card rather than refusing the whole answer or log.
+void set_card(Terms& terms, const Bytes& bytes, bool may_be_empty) {
+  if (bytes.empty() && may_be_empty) return;
+  if (auto cid = codec::Cid::from_bytes(bytes)) {
+    terms.card = std::move(cid).value();
+  } else {
+    terms.unreadable_card = bytes;
+  }
 }
 
 Result<Terms> terms_of(const Value& value, bool may_be_empty) {
@@ -167,7 +170,7 @@ Result<Terms> terms_of(const Value& value, bool may_be_empty) {
   const auto& f = tuple->fields;
   Terms terms;
   MLCHAIN_TRY(const auto card, take<Bytes>(f, 0, "card"));
-  MLCHAIN_TRY(terms.card, card_of(card, may_be_empty));
+  set_card(terms, card, may_be_empty);
   MLCHAIN_TRY(terms.license, take<std::string>(f, 1, "license"));
   MLCHAIN_TRY(terms.tags, list_of<std::string>(f, 2, "tags"));
   MLCHAIN_TRY(terms.is_private, take<bool>(f, 3, "isPrivate"));
@@ -229,7 +232,8 @@ Status check_terms(const Terms& terms) {
   }
   if (total != total_shares) return refuse("the shares sum to " + std::to_string(total) + " basis points, not 10000");
   if (terms.license.size() > max_text) return refuse("license longer than 64 bytes");
-  if (terms.card.to_bytes().size() > max_card) return refuse("card CID longer than 128 bytes");
+  if ((terms.unreadable_card ? terms.unreadable_card->size() : terms.card.to_bytes().size()) > max_card)
+    return refuse("card CID longer than 128 bytes");
   if (terms.tags.size() > max_tags) return refuse("more than 16 tags");
   for (const auto& tag : terms.tags)
     if (tag.empty() || tag.size() > max_text) return refuse("a tag is empty or longer than 64 bytes");
@@ -305,7 +309,8 @@ Result<Listing> decode_listing_of(ByteView data) {
     if (!listing.name.empty() || !listing.repo.empty() || listing.listed || listing.published_at != 0 ||
         listing.updated_at != 0 || listing.purchases != 0 || !listing.terms.splits.empty() ||
         !listing.terms.tags.empty() || !listing.terms.license.empty() || !listing.terms.price.is_zero() ||
-        listing.terms.duration != 0 || listing.terms.is_private || listing.terms.card != codec::Cid{})
+        listing.terms.duration != 0 || listing.terms.is_private || listing.terms.card != codec::Cid{} ||
+        listing.terms.unreadable_card)
       return malformed("listingOf answered a listing without owner that is not empty");
     return listing;
   }

@@ -11,10 +11,11 @@
 //   (send_raw_transaction, call, estimate_gas) it is returned as a Reply's RpcError; for the others it is
 //   ErrorKind::remote_unavailable naming the method and the error.
 //
-// Retries: a transport failure (no connection, timeout, HTTP 408, 429 or 5xx) is retried with exponential
-// backoff, for every call except send_raw_transaction, which is sent once unless the caller asks
-// (Retry::transport_failures): its effect is not idempotent-looking to every node, and the caller journals
-// and reconciles. An RPC error answer is never retried.
+// Retries: a transport failure (no connection, HTTP 408, 429 or 5xx) is retried with exponential
+// backoff (not a request that ran out its whole timeout: the node hangs, and would again), for every call
+// except send_raw_transaction, which is sent once unless the caller asks (Retry::transport_failures): its
+// effect is not idempotent-looking to every node, and the caller journals and reconciles. An RPC error
+// answer is never retried.
 //
 // Authentication: `RpcOptions::bearer_token` is sent as "Authorization: Bearer <token>";
 // rpc_options_for() takes it from the environment variable MLCHAIN_RPC_TOKEN. A token may also sit in the

@@ -44,6 +44,10 @@ struct Split {
 
 struct Terms {
   codec::Cid card;
+  // The contract stores any bytes of at most 128 as a card: bytes a listing holds that are no binary CID
+  // (written bypassing mlchain) are kept here, `card` then empty, so the listing is still shown, with its
+  // card named unreadable, and one such listing never makes the others unreadable.
+  std::optional<Bytes> unreadable_card;
   std::string license;  // SPDX expression, may be empty
   std::vector<std::string> tags;
   bool is_private = false;
