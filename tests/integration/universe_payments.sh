@@ -20,6 +20,10 @@ start_ipfs
 
 owner_key=$(account private_keys 0); owner=$(account available_accounts 0)
 buyer_key=$(account private_keys 1)
+# Access bought without end is bought once: the interrupted purchase and the one outside a repository
+# are other buyers'.
+second_buyer_key=$(account private_keys 5)
+third_buyer_key=$(account private_keys 6)
 a_key=$(account private_keys 2); a=$(account available_accounts 2)
 b_key=$(account private_keys 3); b=$(account available_accounts 3)
 c_key=$(account private_keys 4); c=$(account available_accounts 4)
@@ -93,12 +97,14 @@ data=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["data"])' <<< 
 
 echo "a purchase interrupted once sent is finished by the rerun, not bought twice"
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine false > /dev/null
-expect 4 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp --timeout 1
+expect 5 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp
+has "already has access to tiny-mlp without end" <<< "$err" || fail "a second purchase of a lasting grant: $err"
+expect 4 as_key "$second_buyer_key" "$MLCHAIN" buy tiny-mlp --timeout 1
 entry=$(ls .mlchain/journal/*.json)
 [ "$(json_field "$entry" purpose) $(json_field "$entry" action)" = "catalogue buy" ] || fail "journal: $(cat "$entry")"
 "$cast" rpc --rpc-url "$rpc" evm_setAutomine true > /dev/null
 "$cast" rpc --rpc-url "$rpc" evm_mine > /dev/null
-expect 0 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp
+expect 0 as_key "$second_buyer_key" "$MLCHAIN" buy tiny-mlp
 has "finished the interrupted transaction" <<< "$out" || fail "the rerun: $out"
 [ -z "$(ls -A .mlchain/journal)" ] || fail "the settled purchase is still journaled"
 [ "$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" tiny-mlp | cut -d, -f7)" = " 2" ] ||
@@ -106,7 +112,7 @@ has "finished the interrupted transaction" <<< "$out" || fail "the rerun: $out"
 
 echo "outside a repository: --rpc and --universe"
 cd "$work"
-expect 0 as_key "$buyer_key" "$MLCHAIN" buy tiny-mlp --rpc "$rpc" --universe "$universe"
+expect 0 as_key "$third_buyer_key" "$MLCHAIN" buy tiny-mlp --rpc "$rpc" --universe "$universe"
 ls "$MLCHAIN_HOME/journal" > /dev/null || fail "no journal in MLCHAIN_HOME"
 expect 0 "$MLCHAIN" earnings --rpc "$rpc" --universe "$universe" --address "$b"
 has "balance 0.4 ether" <<< "$out" || fail "earnings outside: $out"

@@ -55,9 +55,10 @@ class Session {
   eth::RpcClient& rpc() { return rpc_; }
 
   // Settles the catalogue transactions an earlier run of this scope left open, then sends this one unless
-  // it is one of them (the rerun of an interrupted command).
+  // it is one of them (the rerun of an interrupted command). `check_new` runs only before a new one: what
+  // it refuses may be exactly what the finished earlier transaction did.
   Result<Sent> send(std::string action, std::optional<codec::Address> to, Bytes data, codec::U256 value,
-                    core::Signer& signer) {
+                    core::Signer& signer, const std::function<Status()>& check_new = {}) {
     MLCHAIN_TRY_STATUS(transactor_.check_chain());
     MLCHAIN_TRY(const auto entries, journal_.entries());
     std::vector<chain::JournalEntry> open_entries;
@@ -74,6 +75,7 @@ class Session {
         earlier = Sent{std::move(settled), true};
     }
     if (earlier) return std::move(*earlier);
+    if (check_new) MLCHAIN_TRY_STATUS(check_new());
     chain::Intent intent;
     intent.entry.purpose = chain::Purpose::catalogue;
     intent.entry.remote = remote_;
@@ -330,9 +332,17 @@ Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::
     return make_error(ErrorKind::refused, codec::to_checksum_address(signer.address()) + " owns the listing " +
                                               std::string(name) + " and always has access: nothing to buy");
   MLCHAIN_TRY(Bytes data, abi::buy_calldata(name));
+  // The contract takes a second payment for a grant without end (it changes nothing but the count):
+  // refused before signing. A timed grant is extended by buying again.
+  const auto no_lasting_grant = [&]() -> Status {
+    MLCHAIN_TRY(const std::uint64_t until, client.access_of(name, signer.address()));
+    if (until != abi::forever) return {};
+    return make_error(ErrorKind::refused, codec::to_checksum_address(signer.address()) + " already has access to " +
+                                              std::string(name) + " without end: nothing to buy");
+  };
   // A free or unlisted listing makes eth_estimateGas revert: the contract's own refusal, before signing.
-  MLCHAIN_TRY(bought.sent,
-              session->send("buy", universe.catalogue, std::move(data), bought.listing.terms.price, signer));
+  MLCHAIN_TRY(bought.sent, session->send("buy", universe.catalogue, std::move(data), bought.listing.terms.price,
+                                         signer, no_lasting_grant));
   return bought;
 }
 
