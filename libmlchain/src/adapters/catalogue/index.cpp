@@ -134,8 +134,9 @@ struct CatalogueIndex::Database {
     // What the file system refuses (a directory in the file's place, no write permission, a full disk) is
     // the user's to fix, not a fault of mlchain.
     if (primary == SQLITE_CANTOPEN || primary == SQLITE_PERM || primary == SQLITE_READONLY || primary == SQLITE_FULL)
-      return make_error(ErrorKind::refused, message + " (check the file and its directory, or remove the file: search "
-                                                      "rebuilds it from the chain)");
+      return make_error(ErrorKind::refused, message +
+                                                " (check the file and its directory, or remove the file: search "
+                                                "rebuilds it from the chain)");
     return make_error(ErrorKind::internal, message);
   }
 
@@ -196,6 +197,21 @@ Status run(CatalogueIndex::Database& database, Statement& statement, std::string
   const int code = statement.step();
   if (code != SQLITE_DONE && code != SQLITE_ROW) return database.failure(what);
   return {};
+}
+
+// The first column of every row `sql` selects, as text; `what` says what failed.
+Result<std::vector<std::string>> first_column(CatalogueIndex::Database& database, const char* sql,
+                                              std::string_view what) {
+  Statement statement(database.handle, sql);
+  if (!statement.prepared()) return database.failure(what);
+  std::vector<std::string> values;
+  for (;;) {
+    const int code = statement.step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return database.failure(what);
+    values.push_back(statement.text(0));
+  }
+  return values;
 }
 
 Result<std::optional<std::string>> read_meta(CatalogueIndex::Database& database, const char* key) {
@@ -559,7 +575,8 @@ Status CatalogueIndex::clear() {
   // The stage facts were followed on the chain that reorganised: they are read again with the listings.
   MLCHAIN_TRY_STATUS(
       database.execute("DELETE FROM events; DELETE FROM listings; DELETE FROM governance; DELETE FROM stages;"));
-  for (const char* key : {"last_block", "last_hash", "first_log_block", "first_log_hash", "stages_block", "stages_hash"})
+  for (const char* key :
+       {"last_block", "last_hash", "first_log_block", "first_log_hash", "stages_block", "stages_hash"})
     MLCHAIN_TRY_STATUS(delete_meta(database, key));
   return transaction.commit();
 }
@@ -630,17 +647,8 @@ Result<std::vector<EventRecord>> CatalogueIndex::history(std::string_view name) 
 }
 
 Result<std::vector<std::string>> CatalogueIndex::listed_repositories() {
-  auto& database = *database_;
-  Statement statement(database.handle, "SELECT DISTINCT repo FROM listings WHERE listed = 1 ORDER BY repo");
-  if (!statement.prepared()) return database.failure("cannot list its repositories");
-  std::vector<std::string> repositories;
-  for (;;) {
-    const int code = statement.step();
-    if (code == SQLITE_DONE) break;
-    if (code != SQLITE_ROW) return database.failure("cannot list its repositories");
-    repositories.push_back(statement.text(0));
-  }
-  return repositories;
+  return first_column(*database_, "SELECT DISTINCT repo FROM listings WHERE listed = 1 ORDER BY repo",
+                      "cannot list its repositories");
 }
 
 Status CatalogueIndex::store_stages(std::span<const RepositoryStages> repositories) {
@@ -675,19 +683,10 @@ Status CatalogueIndex::store_stages(std::span<const RepositoryStages> repositori
 }
 
 Result<std::vector<std::string>> CatalogueIndex::repositories_without_stages() {
-  auto& database = *database_;
-  Statement statement(database.handle,
+  return first_column(*database_,
                       "SELECT DISTINCT l.repo FROM listings l WHERE l.listed = 1 AND NOT EXISTS "
-                      "(SELECT 1 FROM governance g WHERE g.repo = l.repo) ORDER BY l.repo");
-  if (!statement.prepared()) return database.failure("cannot list its repositories");
-  std::vector<std::string> repositories;
-  for (;;) {
-    const int code = statement.step();
-    if (code == SQLITE_DONE) break;
-    if (code != SQLITE_ROW) return database.failure("cannot list its repositories");
-    repositories.push_back(statement.text(0));
-  }
-  return repositories;
+                      "(SELECT 1 FROM governance g WHERE g.repo = l.repo) ORDER BY l.repo",
+                      "cannot list its repositories");
 }
 
 namespace {
@@ -702,15 +701,12 @@ Result<std::optional<codec::Address>> governance_of_text(CatalogueIndex::Databas
 
 Result<std::vector<codec::Address>> CatalogueIndex::followed_governances() {
   auto& database = *database_;
-  Statement statement(database.handle,
-                      "SELECT DISTINCT address FROM governance WHERE address != '' ORDER BY address");
-  if (!statement.prepared()) return database.failure("cannot read its governances");
+  MLCHAIN_TRY(const auto texts,
+              first_column(database, "SELECT DISTINCT address FROM governance WHERE address != '' ORDER BY address",
+                           "cannot read its governances"));
   std::vector<codec::Address> governances;
-  for (;;) {
-    const int code = statement.step();
-    if (code == SQLITE_DONE) break;
-    if (code != SQLITE_ROW) return database.failure("cannot read its governances");
-    MLCHAIN_TRY(const auto address, governance_of_text(database, "a repository", statement.text(0)));
+  for (const auto& text : texts) {
+    MLCHAIN_TRY(const auto address, governance_of_text(database, "a repository", text));
     governances.push_back(*address);
   }
   return governances;
@@ -747,16 +743,14 @@ Status CatalogueIndex::record_stages_scanned(const BlockPosition& position) {
 
 Result<std::vector<codec::Cid>> CatalogueIndex::cards_wanted() {
   auto& database = *database_;
-  Statement statement(database.handle,
-                      "SELECT DISTINCT l.card FROM listings l WHERE l.card NOT LIKE '0x%' AND NOT EXISTS "
-                      "(SELECT 1 FROM cards c WHERE c.cid = l.card) ORDER BY l.card");
-  if (!statement.prepared()) return database.failure("cannot list its cards");
+  MLCHAIN_TRY(const auto texts,
+              first_column(database,
+                           "SELECT DISTINCT l.card FROM listings l WHERE l.card NOT LIKE '0x%' AND NOT EXISTS "
+                           "(SELECT 1 FROM cards c WHERE c.cid = l.card) ORDER BY l.card",
+                           "cannot list its cards"));
   std::vector<codec::Cid> cards;
-  for (;;) {
-    const int code = statement.step();
-    if (code == SQLITE_DONE) break;
-    if (code != SQLITE_ROW) return database.failure("cannot list its cards");
-    auto cid = codec::Cid::parse(statement.text(0));
+  for (const auto& text : texts) {
+    auto cid = codec::Cid::parse(text);
     if (!cid) return damaged(database, "a card is not a CID");
     cards.push_back(*cid);
   }
