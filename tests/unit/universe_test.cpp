@@ -96,7 +96,7 @@ TEST_CASE("the catalogue's views: a malformed answer is the node's fault, an emp
   CHECK(invalid.error().kind == ErrorKind::invalid_argument);
 }
 
-TEST_CASE("--rpc and --universe name a catalogue together, inside a repository or not", "[universe]") {
+TEST_CASE("a catalogue is named by --rpc and --universe together, inside a repository or not", "[universe]") {
   catalogue::UniverseFlags flags;
   flags.rpc = unreachable_rpc;
   flags.universe = catalogue_text;
