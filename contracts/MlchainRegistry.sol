@@ -22,9 +22,32 @@ contract MlchainRegistry {
         // Contracts the owner attached to the repository, so a client finds them from the registry alone.
         address governance;
         address catalogue;
+        // Private models (docs/format.md §7.1): a private repository's files are encrypted; the owner or a
+        // writer grants readers the keys of anchored versions, revokes them from future versions, and
+        // records the shredding of a version's keys.
+        bool isPrivate;
+        mapping(address => bool) hasAccess;
+        // Every address ever granted, in the order of their first grants (a revoked reader stays listed).
+        address[] readers;
+        mapping(address => bool) listedReader;
+        // The block at which the owner's keys of each commit were destroyed, 0 for a commit never shredded.
+        mapping(bytes32 => uint256) shreddedAt;
     }
 
     mapping(bytes32 => Repository) private repositories;
+
+    // Encryption keys are per account, not per repository: a grantor finds a grantee's key from the chain
+    // alone. The nonce is the one the next publication's signature must cover, so an old signature never
+    // publishes again (it cannot bring back a replaced key).
+    mapping(address => bytes) private encryptionKeys;
+    mapping(address => uint256) private encryptionKeyNonces;
+
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant ENCRYPTION_KEY_TYPEHASH = keccak256("EncryptionKey(address account,bytes key,uint256 nonce)");
+    // secp256k1's group order halved: a signature with a higher s has a twin (n - s) that recovers the
+    // same signer, so only the low one is accepted (as Ethereum transactions do since EIP-2).
+    uint256 private constant HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     /// @notice The first push of `repo` created it with `owner` as its owner.
     event RepositoryCreated(bytes32 indexed repoId, string repo, address indexed owner);
@@ -54,6 +77,26 @@ contract MlchainRegistry {
     /// @notice The owner `by` named `catalogue` as the repository's catalogue contract.
     event CatalogueSet(bytes32 indexed repoId, address indexed catalogue, address indexed by);
 
+    /// @notice `account` published `key` (compressed secp256k1) as the key files are encrypted to for it,
+    /// with a signature over `nonce`.
+    event EncryptionKeyPublished(address indexed account, bytes key, uint256 nonce);
+
+    /// @notice `by` (the owner) made the repository private (its files encrypted) or public.
+    event VisibilitySet(bytes32 indexed repoId, bool isPrivate, address indexed by);
+
+    /// @notice `by` (the owner or a writer) let `grantee` read the version `commit`; `keys` is the binary
+    /// CID of the access block holding the version's file keys wrapped for the grantee.
+    event AccessGranted(bytes32 indexed repoId, address indexed grantee, bytes32 indexed commit, address by, bytes keys);
+
+    /// @notice `by` added `grantee` to the repository's readers (its first grant, or the first since a revocation).
+    event ReaderAdded(bytes32 indexed repoId, address indexed grantee, address indexed by);
+
+    /// @notice `by` stopped wrapping future versions' keys for `grantee` (keys already granted can't be recalled).
+    event AccessRevoked(bytes32 indexed repoId, address indexed grantee, address indexed by);
+
+    /// @notice `by` destroyed the owner's copies of the file keys of `commit` and unpinned its ciphertext.
+    event VersionShredded(bytes32 indexed repoId, bytes32 indexed commit, address indexed by);
+
     /// @notice The caller is neither the repository's owner nor one of its writers.
     error NotWriter(address caller);
     /// @notice Only the repository's owner manages its writers.
@@ -68,6 +111,21 @@ contract MlchainRegistry {
     error InvalidRepositoryName();
     /// @notice A branch name may not be empty (mlchain checks the rest of its ref-name rules itself).
     error EmptyBranchName();
+    /// @notice An encryption key is a compressed secp256k1 point: 33 bytes starting with 02 or 03.
+    error InvalidEncryptionKey();
+    /// @notice The signature is not 65 bytes r‖s‖v (v 27 or 28, low s) by the account over the EIP-712
+    /// digest of the key and the account's current nonce.
+    error BadKeySignature();
+    /// @notice A grant names one access block per commit.
+    error LengthMismatch();
+    /// @notice Only versions the repository published (pushed as a head) can be granted or shredded.
+    error UnanchoredCommit(bytes32 commit);
+    /// @notice The version's keys were shredded: there is nothing left to grant.
+    error VersionIsShredded(bytes32 commit);
+    /// @notice The zero address holds no key and cannot be a reader.
+    error ZeroGrantee();
+    /// @notice Each granted commit names the (nonempty) binary CID of its access block.
+    error EmptyKeys();
 
     /// @notice Moves `branch` of `repo` from `expectedOld` to `newHead`, creating the repository (owned by
     /// the caller) on its first push and the branch when `expectedOld` is 0.
@@ -129,6 +187,103 @@ contract MlchainRegistry {
         emit CatalogueSet(repoId, catalogue, msg.sender);
     }
 
+    /// @notice Publishes `key` as `account`'s encryption key, replacing any earlier one. Anyone may send it:
+    /// `signature` proves `account` chose the key (EIP-712, domain {name "mlchain", version "1", this
+    /// chain, this contract}, type EncryptionKey(address account,bytes key,uint256 nonce)).
+    function publishEncryptionKey(address account, bytes calldata key, bytes calldata signature) external {
+        if (key.length != 33 || (key[0] != 0x02 && key[0] != 0x03)) revert InvalidEncryptionKey();
+        uint256 nonce = encryptionKeyNonces[account];
+        if (account == address(0) || recoverSigner(encryptionKeyDigest(account, key, nonce), signature) != account) {
+            revert BadKeySignature();
+        }
+        encryptionKeys[account] = key;
+        encryptionKeyNonces[account] = nonce + 1;
+        emit EncryptionKeyPublished(account, key, nonce);
+    }
+
+    /// @return key `account`'s encryption key, empty if it never published one
+    /// @return nonce the nonce the next publication's signature must cover (the number of publications)
+    function encryptionKeyOf(address account) external view returns (bytes memory key, uint256 nonce) {
+        return (encryptionKeys[account], encryptionKeyNonces[account]);
+    }
+
+    /// @notice Marks `repo` private (its files encrypted) or public; only the owner may.
+    function setPrivate(string calldata repo, bool makePrivate) external {
+        bytes32 repoId = keccak256(bytes(repo));
+        ownedByCaller(repoId).isPrivate = makePrivate;
+        emit VisibilitySet(repoId, makePrivate, msg.sender);
+    }
+
+    /// @return whether the owner marked `repo` private
+    function isPrivate(string calldata repo) external view returns (bool) {
+        return repositories[keccak256(bytes(repo))].isPrivate;
+    }
+
+    /// @notice Makes `grantee` a reader of `repo` (future versions are wrapped for it) and records one
+    /// access block per anchored, unshredded commit in `commits` (`keys[i]`: the binary CID of the block
+    /// holding `commits[i]`'s keys wrapped for `grantee`). The owner or a writer may.
+    function grantAccess(string calldata repo, address grantee, bytes32[] calldata commits, bytes[] calldata keys)
+        external
+    {
+        bytes32 repoId = keccak256(bytes(repo));
+        Repository storage repository = writtenByCaller(repoId);
+        if (grantee == address(0)) revert ZeroGrantee();
+        if (commits.length != keys.length) revert LengthMismatch();
+        if (!repository.hasAccess[grantee]) {
+            repository.hasAccess[grantee] = true;
+            if (!repository.listedReader[grantee]) {
+                repository.listedReader[grantee] = true;
+                repository.readers.push(grantee);
+            }
+            emit ReaderAdded(repoId, grantee, msg.sender);
+        }
+        // A revert undoes the events and the reader above, so one pass both checks and records.
+        for (uint256 i = 0; i < commits.length; ++i) {
+            bytes32 commit = commits[i];
+            if (repository.anchoredAt[commit] == 0) revert UnanchoredCommit(commit);
+            if (repository.shreddedAt[commit] != 0) revert VersionIsShredded(commit);
+            if (keys[i].length == 0) revert EmptyKeys();
+            emit AccessGranted(repoId, grantee, commit, msg.sender, keys[i]);
+        }
+    }
+
+    /// @notice Stops wrapping `repo`'s future versions for `grantee`; the owner or a writer may. Keys it
+    /// was already granted stay granted: a revocation works because every version has new keys.
+    function revokeAccess(string calldata repo, address grantee) external {
+        bytes32 repoId = keccak256(bytes(repo));
+        writtenByCaller(repoId).hasAccess[grantee] = false;
+        emit AccessRevoked(repoId, grantee, msg.sender);
+    }
+
+    /// @return every address ever granted access to `repo`, in the order of their first grants
+    function readersOf(string calldata repo) external view returns (address[] memory) {
+        return repositories[keccak256(bytes(repo))].readers;
+    }
+
+    /// @return whether `who` is a reader of `repo` now (granted and not revoked since)
+    function hasAccess(string calldata repo, address who) external view returns (bool) {
+        return repositories[keccak256(bytes(repo))].hasAccess[who];
+    }
+
+    /// @notice Records that the owner's keys of each anchored commit in `commits` were destroyed; the owner
+    /// or a writer may. A commit shredded already keeps its first block.
+    function shred(string calldata repo, bytes32[] calldata commits) external {
+        bytes32 repoId = keccak256(bytes(repo));
+        Repository storage repository = writtenByCaller(repoId);
+        for (uint256 i = 0; i < commits.length; ++i) {
+            bytes32 commit = commits[i];
+            if (repository.anchoredAt[commit] == 0) revert UnanchoredCommit(commit);
+            if (repository.shreddedAt[commit] != 0) continue;
+            repository.shreddedAt[commit] = block.number;
+            emit VersionShredded(repoId, commit, msg.sender);
+        }
+    }
+
+    /// @return the block at which `commit` of `repo` was shredded, 0 if it never was
+    function shreddedAt(string calldata repo, bytes32 commit) external view returns (uint256) {
+        return repositories[keccak256(bytes(repo))].shreddedAt[commit];
+    }
+
     /// @return the governance contract the owner named for `repo`, the zero address if none
     function governanceOf(string calldata repo) external view returns (address) {
         return repositories[keccak256(bytes(repo))].governance;
@@ -180,6 +335,31 @@ contract MlchainRegistry {
         address owner = repository.owner;
         if (owner == address(0)) revert UnknownRepository();
         if (msg.sender != owner) revert NotOwner(msg.sender);
+    }
+
+    function writtenByCaller(bytes32 repoId) private view returns (Repository storage repository) {
+        repository = repositories[repoId];
+        address owner = repository.owner;
+        if (owner == address(0)) revert UnknownRepository();
+        if (msg.sender != owner && !repository.writers[msg.sender]) revert NotWriter(msg.sender);
+    }
+
+    function encryptionKeyDigest(address account, bytes calldata key, uint256 nonce) private view returns (bytes32) {
+        bytes32 domainSeparator = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("mlchain"), keccak256("1"), block.chainid, address(this))
+        );
+        bytes32 structHash = keccak256(abi.encode(ENCRYPTION_KEY_TYPEHASH, account, keccak256(key), nonce));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    // The signer of `digest`, or the zero address for a signature that is malformed or not canonical.
+    function recoverSigner(bytes32 digest, bytes calldata signature) private pure returns (address) {
+        if (signature.length != 65) return address(0);
+        bytes32 r = bytes32(signature[0:32]);
+        bytes32 s = bytes32(signature[32:64]);
+        uint8 v = uint8(signature[64]);
+        if ((v != 27 && v != 28) || uint256(s) > HALF_ORDER) return address(0);
+        return ecrecover(digest, v, r, s);
     }
 
     function isValidRepositoryName(bytes calldata name) private pure returns (bool) {

@@ -428,3 +428,35 @@ TEST_CASE("clone URLs: mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH], printed and 
     CHECK_FALSE(chain::parse_clone_url(bad).ok());
   }
 }
+
+TEST_CASE("a private-model transaction is journaled with purpose access and its action, and read back") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) {
+    f.chain.mined_hash = keccak_hex(params[0].get<std::string>());
+    return result(f.chain.mined_hash);
+  };
+  auto transactor = f.transactor();
+  auto intent = f.intent();
+  intent.entry.purpose = chain::Purpose::access;
+  intent.entry.branch.clear();
+  intent.entry.new_head.reset();
+  intent.entry.action = "grant-access";
+  auto sent = transactor.submit(std::move(intent), f.signer);
+  REQUIRE(sent.ok());
+  const auto entries = f.journal.entries();
+  REQUIRE(entries.ok());
+  REQUIRE(entries->size() == 1);
+  CHECK(entries->front().purpose == chain::Purpose::access);
+  CHECK(entries->front().action == "grant-access");
+  CHECK(entries->front().repo == "model");
+  const auto file = json::parse(chain::encode_journal_entry(entries->front()));
+  CHECK(file["purpose"] == "access");
+  CHECK(file["action"] == "grant-access");
+  CHECK_FALSE(file.contains("branch"));
+
+  // An access entry without its action is malformed (the journal refuses to guess what it was for).
+  json without_action = file;
+  without_action.erase("action");
+  const std::string text = without_action.dump();
+  CHECK(chain::decode_journal_entry(as_bytes(text)).error().kind == ErrorKind::corrupt);
+}

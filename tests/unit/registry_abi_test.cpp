@@ -7,7 +7,10 @@
 #include <vector>
 
 #include "hex_bytes.hpp"
+#include "mlchain/codec/eip712.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/codec/signature.hpp"
+#include "mlchain/crypto/secp256k1.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 
 namespace registry = mlchain::eth::registry;
@@ -359,4 +362,298 @@ TEST_CASE("repository and branch names follow the contract's rules", "[registry]
   }
   CHECK(registry::check_branch_name("main").ok());
   CHECK(registry::check_branch_name("").error().kind == ErrorKind::invalid_argument);
+}
+
+namespace {
+
+// Private models: the values below are `cast calldata`, `cast abi-encode`, `cast sig`, `cast keccak` and
+// `cast wallet sign --data` output (Foundry 1.7.1; tests/vectors/README.md, "Registry ABI"), and logs the
+// contract emitted in tests/interop/registry_access.sh.
+const std::string reader = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";    // anvil's account 3
+const std::string stranger = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";  // anvil's account 2
+const std::string reader_topic = "0x00000000000000000000000090f79bf6eb2c4f870365e785982e1f101e93b906";
+// The compressed generator point of secp256k1.
+const std::string generator = "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+const std::string access_block = "0x017112208b5b9db0c13db24256c829aa364aa90c6d2eba318b9232a4ab9313b954d3555f";
+const std::string first_registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";  // account 0's first contract
+
+const std::string repo_and_writer_tail =
+    "0000000000000000000000000000000000000000000000000000000000000040"
+    "00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
+    "0000000000000000000000000000000000000000000000000000000000000006"
+    "6d6f64656c730000000000000000000000000000000000000000000000000000";
+const std::string models_only_tail =
+    "0000000000000000000000000000000000000000000000000000000000000020"
+    "0000000000000000000000000000000000000000000000000000000000000006"
+    "6d6f64656c730000000000000000000000000000000000000000000000000000";
+
+// `cast abi-encode "f(bytes,uint256)" GENERATOR N` for N = 0 and 1: the EncryptionKeyPublished data of a
+// first publication and encryptionKeyOf after it.
+std::string key_and_nonce(char nonce) {
+  return std::string("0x0000000000000000000000000000000000000000000000000000000000000040") +
+         "000000000000000000000000000000000000000000000000000000000000000" + nonce +
+         "0000000000000000000000000000000000000000000000000000000000000021"
+         "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+         "00000000000000000000000000000000000000000000000000000000000000";
+}
+
+}  // namespace
+
+TEST_CASE("private-model calldata is what cast calldata encodes", "[registry][private]") {
+  CHECK(to_hex(registry::publish_encryption_key_calldata(address(owner), hex_bytes(generator), hex_bytes("0x0102"))) ==
+        "0x06cdffd9"
+        "000000000000000000000000f39fd6e51aad88f6f4ce6ab8827279cfffb92266"
+        "0000000000000000000000000000000000000000000000000000000000000060"
+        "00000000000000000000000000000000000000000000000000000000000000c0"
+        "0000000000000000000000000000000000000000000000000000000000000021"
+        "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+        "00000000000000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000002"
+        "0102000000000000000000000000000000000000000000000000000000000000");
+  CHECK(to_hex(registry::encryption_key_of_calldata(address(writer))) ==
+        "0x77c8c51a00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8");
+  CHECK(to_hex(registry::set_private_calldata("models", true)) ==
+        "0x8fa4a3cd"
+        "0000000000000000000000000000000000000000000000000000000000000040"
+        "0000000000000000000000000000000000000000000000000000000000000001"
+        "0000000000000000000000000000000000000000000000000000000000000006"
+        "6d6f64656c730000000000000000000000000000000000000000000000000000");
+  CHECK(to_hex(registry::is_private_calldata("models")) == "0x72be3153" + models_only_tail);
+  CHECK(to_hex(registry::readers_of_calldata("models")) == "0x55f3b872" + models_only_tail);
+  CHECK(to_hex(registry::revoke_access_calldata("models", address(writer))) == "0xdfe0b5fe" + repo_and_writer_tail);
+  CHECK(to_hex(registry::has_access_calldata("models", address(writer))) == "0x13bd20e2" + repo_and_writer_tail);
+
+  const std::vector<Word> heads{word(head_a), word(head_b)};
+  const std::vector<Bytes> keys{hex_bytes("0x0171"), hex_bytes("0x01711220")};
+  CHECK(to_hex(registry::grant_access_calldata("models", address(writer), heads, keys)) ==
+        "0x507ade79"
+        "0000000000000000000000000000000000000000000000000000000000000080"
+        "00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
+        "00000000000000000000000000000000000000000000000000000000000000c0"
+        "0000000000000000000000000000000000000000000000000000000000000120"
+        "0000000000000000000000000000000000000000000000000000000000000006"
+        "6d6f64656c730000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000002"
+        "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+        "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"
+        "0000000000000000000000000000000000000000000000000000000000000002"
+        "0000000000000000000000000000000000000000000000000000000000000040"
+        "0000000000000000000000000000000000000000000000000000000000000080"
+        "0000000000000000000000000000000000000000000000000000000000000002"
+        "0171000000000000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000004"
+        "0171122000000000000000000000000000000000000000000000000000000000");
+  CHECK(to_hex(registry::grant_access_calldata("models", address(writer), {}, {})) ==
+        "0x507ade79"
+        "0000000000000000000000000000000000000000000000000000000000000080"
+        "00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
+        "00000000000000000000000000000000000000000000000000000000000000c0"
+        "00000000000000000000000000000000000000000000000000000000000000e0"
+        "0000000000000000000000000000000000000000000000000000000000000006"
+        "6d6f64656c730000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000");
+  const std::vector<Word> shredded{word(head_a)};
+  CHECK(to_hex(registry::shred_calldata("models", shredded)) ==
+        "0xc8869c41"
+        "0000000000000000000000000000000000000000000000000000000000000040"
+        "0000000000000000000000000000000000000000000000000000000000000080"
+        "0000000000000000000000000000000000000000000000000000000000000006"
+        "6d6f64656c730000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000001"
+        "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb");
+  CHECK(to_hex(registry::shredded_at_calldata("models", word(head_a))) ==
+        "0x2a5c6053"
+        "0000000000000000000000000000000000000000000000000000000000000040"
+        "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+        "0000000000000000000000000000000000000000000000000000000000000006"
+        "6d6f64656c730000000000000000000000000000000000000000000000000000");
+}
+
+TEST_CASE("private-model views decode as cast abi-encode writes them", "[registry][private]") {
+  auto published = registry::decode_encryption_key_of(hex_bytes(key_and_nonce('1')));
+  REQUIRE(published.ok());
+  CHECK(published->key == hex_bytes(generator));
+  CHECK(published->nonce == 1);
+  auto none = registry::decode_encryption_key_of(
+      hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000040"
+                "0000000000000000000000000000000000000000000000000000000000000000"
+                "0000000000000000000000000000000000000000000000000000000000000000"));
+  REQUIRE(none.ok());
+  CHECK(none->key.empty());
+  CHECK(none->nonce == 0);
+  // A key the contract would have refused, or one with nonce 0 (never published), is the node's invention.
+  std::string uncompressed = key_and_nonce('1');
+  uncompressed.replace(uncompressed.find("0279be"), 2, "04");
+  CHECK(registry::decode_encryption_key_of(hex_bytes(uncompressed)).error().kind == ErrorKind::invalid_input);
+  CHECK(registry::decode_encryption_key_of(hex_bytes(key_and_nonce('0'))).error().kind == ErrorKind::invalid_input);
+
+  auto readers = registry::decode_readers_of(
+      hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000020"
+                "0000000000000000000000000000000000000000000000000000000000000002"
+                "00000000000000000000000090f79bf6eb2c4f870365e785982e1f101e93b906"
+                "0000000000000000000000003c44cdddb6a900fa2b585dd299e03d12fa4293bc"));
+  REQUIRE(readers.ok());
+  CHECK(*readers == std::vector<Address>{address(reader), address(stranger)});
+
+  const std::string yes = "0x0000000000000000000000000000000000000000000000000000000000000001";
+  CHECK(*registry::decode_is_private(hex_bytes(yes)));
+  CHECK(*registry::decode_has_access(hex_bytes(yes)));
+  CHECK_FALSE(*registry::decode_has_access(hex_bytes(zero)));
+  auto block = registry::decode_shredded_at(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000023"));
+  REQUIRE(block.ok());
+  CHECK(*block == 35);
+  CHECK(registry::decode_shredded_at(hex_bytes(head_a)).error().kind == ErrorKind::invalid_input);  // beyond 64 bits
+}
+
+TEST_CASE("private-model event topics are cast keccak's of their signatures", "[registry][private]") {
+  CHECK(registry::encryption_key_published_topic() ==
+        word("0x36eab1fe38e72bc263ef7e4d8c021ae051fefdedbde51e8ebd25d5eceda94bcf"));
+  CHECK(registry::visibility_set_topic() == word("0x919995fdaf89eaf9f80a0fe89a06a98b59107c0920ff95ae6462bb9fee892b2e"));
+  CHECK(registry::access_granted_topic() == word("0x1fe85776d0ad2bef44ccbd37e94d303b3d549376e1c3fc96508b881c586e7f11"));
+  CHECK(registry::reader_added_topic() == word("0x290fdf4d54ec0f632f41be164d03752407dd1b3c628e72434654cbca69400d70"));
+  CHECK(registry::access_revoked_topic() == word("0xfab19bdeacf1ea13315b1da3f79a3403fe4f16793b6a03eeff9e0bbbea24fe5f"));
+  CHECK(registry::version_shredded_topic() ==
+        word("0xe9c6c74648047341a99d8057fbd5ea5113e3a4219593ed97c3624ecf8aafc9f2"));
+
+  CHECK(registry::access_grants_filter("models") ==
+        std::vector<std::vector<Word>>{{registry::access_granted_topic()}, {word(models_id)}});
+  CHECK(registry::access_grants_filter("models", address(reader)) ==
+        std::vector<std::vector<Word>>{{registry::access_granted_topic()}, {word(models_id)}, {word(reader_topic)}});
+  CHECK(registry::encryption_key_events_filter(address(reader)) ==
+        std::vector<std::vector<Word>>{{registry::encryption_key_published_topic()}, {word(reader_topic)}});
+  CHECK(registry::shreddings_filter("models") ==
+        std::vector<std::vector<Word>>{{registry::version_shredded_topic()}, {word(models_id)}});
+  CHECK(registry::readers_added_filter("models") ==
+        std::vector<std::vector<Word>>{{registry::reader_added_topic()}, {word(models_id)}});
+  CHECK(registry::access_revocations_filter("models") ==
+        std::vector<std::vector<Word>>{{registry::access_revoked_topic()}, {word(models_id)}});
+}
+
+TEST_CASE("private-model logs recorded on anvil decode to the calls that emitted them", "[registry][private]") {
+  auto published = registry::decode_event(
+      std::vector<Word>{registry::encryption_key_published_topic(), word(reader_topic)}, hex_bytes(key_and_nonce('0')));
+  REQUIRE(published.ok());
+  const auto* key = std::get_if<registry::EncryptionKeyPublished>(&*published);
+  REQUIRE(key != nullptr);
+  CHECK(key->account == address(reader));
+  CHECK(key->key == hex_bytes(generator));
+  CHECK(key->nonce == 0);
+  std::string bad_key = key_and_nonce('0');
+  bad_key.replace(bad_key.find("0279be"), 2, "05");
+  CHECK(registry::decode_event(std::vector<Word>{registry::encryption_key_published_topic(), word(reader_topic)},
+                               hex_bytes(bad_key))
+            .error()
+            .kind == ErrorKind::invalid_input);
+
+  // AccessGranted by the writer to the reader for sha256("one"); data `cast abi-encode "f(address,bytes)"`.
+  const std::vector<Word> granted_topics{registry::access_granted_topic(), word(models_id), word(reader_topic),
+                                         word(one)};
+  const std::string granted_data =
+      "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
+      "0000000000000000000000000000000000000000000000000000000000000040"
+      "0000000000000000000000000000000000000000000000000000000000000024"
+      "017112208b5b9db0c13db24256c829aa364aa90c6d2eba318b9232a4ab9313b954d3555f00000000000000000000000000000000000000000000000000000000";
+  auto granted = registry::decode_event(granted_topics, hex_bytes(granted_data));
+  REQUIRE(granted.ok());
+  const auto* grant = std::get_if<registry::AccessGranted>(&*granted);
+  REQUIRE(grant != nullptr);
+  CHECK(grant->repo_id == word(models_id));
+  CHECK(grant->grantee == address(reader));
+  CHECK(grant->commit == word(one));
+  CHECK(grant->by == address(writer));
+  CHECK(grant->keys == hex_bytes(access_block));
+  std::vector<Word> no_commit = granted_topics;
+  no_commit[3] = word(zero);
+  CHECK(registry::decode_event(no_commit, hex_bytes(granted_data)).error().kind == ErrorKind::invalid_input);
+
+  const std::vector<Word> reader_topics{registry::reader_added_topic(), word(models_id), word(reader_topic),
+                                        word(writer_topic)};
+  auto added = registry::decode_event(reader_topics, {});
+  REQUIRE(added.ok());
+  const auto* reader_added = std::get_if<registry::ReaderAdded>(&*added);
+  REQUIRE(reader_added != nullptr);
+  CHECK(reader_added->grantee == address(reader));
+  CHECK(reader_added->by == address(writer));
+  std::vector<Word> revoked_topics = reader_topics;
+  revoked_topics[0] = registry::access_revoked_topic();
+  auto revoked = registry::decode_event(revoked_topics, {});
+  REQUIRE(revoked.ok());
+  CHECK(std::get<registry::AccessRevoked>(*revoked).grantee == address(reader));
+
+  auto visibility = registry::decode_event(
+      std::vector<Word>{registry::visibility_set_topic(), word(models_id), word(owner_topic)},
+      hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000001"));
+  REQUIRE(visibility.ok());
+  CHECK(std::get<registry::VisibilitySet>(*visibility).is_private);
+  CHECK(std::get<registry::VisibilitySet>(*visibility).by == address(owner));
+
+  auto shredded = registry::decode_event(
+      std::vector<Word>{registry::version_shredded_topic(), word(models_id), word(one), word(owner_topic)}, {});
+  REQUIRE(shredded.ok());
+  CHECK(std::get<registry::VersionShredded>(*shredded).commit == word(one));
+  CHECK(registry::decode_event(
+            std::vector<Word>{registry::version_shredded_topic(), word(models_id), word(zero), word(owner_topic)}, {})
+            .error()
+            .kind == ErrorKind::invalid_input);
+}
+
+TEST_CASE("private-model revert data is what cast calldata encodes for each custom error", "[registry][private]") {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"0x411ca7ca", "InvalidEncryptionKey()"},
+      {"0xfd8d47c6", "BadKeySignature()"},
+      {"0xff633a38", "LengthMismatch()"},
+      {"0xad1614cd" + one.substr(2), "UnanchoredCommit(" + one + ")"},
+      {"0x6484b811" + one.substr(2), "VersionIsShredded(" + one + ")"},
+      {"0xf6626358", "ZeroGrantee()"},
+      {"0x0b53fd23", "EmptyKeys()"}};
+  for (const auto& [data, description] : cases) {
+    auto error = registry::decode_error(hex_bytes(data));
+    REQUIRE(error.ok());
+    REQUIRE(error->has_value());
+    CHECK(registry::describe(**error) == description);
+  }
+  CHECK(std::get<registry::UnanchoredCommit>(**registry::decode_error(hex_bytes("0xad1614cd" + one.substr(2)))).commit ==
+        word(one));
+  // UnanchoredCommit without its commit.
+  CHECK(registry::decode_error(hex_bytes("0xad1614cd")).error().kind == ErrorKind::invalid_input);
+}
+
+TEST_CASE("the encryption-key digest is EIP-712's, as cast wallet sign --data signs it", "[registry][private]") {
+  const auto digest = registry::encryption_key_digest(31337, address(first_registry), address(owner),
+                                                      hex_bytes(generator), 0);
+  // The same document through the general EIP-712 codec.
+  const std::string document = R"({"types": {"EIP712Domain": [{"name": "name", "type": "string"},
+      {"name": "version", "type": "string"}, {"name": "chainId", "type": "uint256"},
+      {"name": "verifyingContract", "type": "address"}],
+    "EncryptionKey": [{"name": "account", "type": "address"}, {"name": "key", "type": "bytes"},
+      {"name": "nonce", "type": "uint256"}]},
+    "primaryType": "EncryptionKey",
+    "domain": {"name": "mlchain", "version": "1", "chainId": 31337,
+               "verifyingContract": "0x5FbDB2315678afecb367f032d93F642f64180aa3"},
+    "message": {"account": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                "key": "0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798", "nonce": 0}})";
+  const auto expected = mlchain::codec::typed_data_digest(document);
+  REQUIRE(expected.ok());
+  CHECK(digest == *expected);
+
+  // `cast wallet sign --data --from-file` of that document with anvil's key 0 recovers to account 0 from our
+  // digest (so cast hashed the same 32 bytes).
+  auto signature = mlchain::codec::parse_signature(hex_bytes(
+      "0x6f64d40396dc1b549c8df198d6509ad9774cc9772508a95373f889650339a23d"
+      "513e0b7670e01e599b536ad02da8e2ac7911d36d12305735623ec84fbf51a7e71c"));
+  REQUIRE(signature.ok());
+  auto signer = mlchain::crypto::recover_address(digest, *signature);
+  REQUIRE(signer.ok());
+  CHECK(*signer == address(owner));
+
+  // Each field is bound: another nonce, chain, registry, account or key is another digest.
+  CHECK(registry::encryption_key_digest(31337, address(first_registry), address(owner), hex_bytes(generator), 1) !=
+        digest);
+  CHECK(registry::encryption_key_digest(1, address(first_registry), address(owner), hex_bytes(generator), 0) != digest);
+  CHECK(registry::encryption_key_digest(31337, address(writer), address(owner), hex_bytes(generator), 0) != digest);
+  CHECK(registry::encryption_key_digest(31337, address(first_registry), address(writer), hex_bytes(generator), 0) !=
+        digest);
+  CHECK(registry::encryption_key_digest(31337, address(first_registry), address(owner), hex_bytes(access_block), 0) !=
+        digest);
 }

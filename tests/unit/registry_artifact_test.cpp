@@ -55,7 +55,12 @@ TEST_CASE("the embedded registry dispatches on the selectors the ABI layer encod
   for (const auto& calldata :
        {registry::push_calldata("r", "b", any, any), registry::grant_calldata("r", nobody),
         registry::revoke_calldata("r", nobody), registry::head_of_calldata("r", "b"), registry::owner_of_calldata("r"),
-        registry::is_writer_calldata("r", nobody), registry::branches_of_calldata("r")}) {
+        registry::is_writer_calldata("r", nobody), registry::branches_of_calldata("r"),
+        registry::publish_encryption_key_calldata(nobody, {}, {}), registry::encryption_key_of_calldata(nobody),
+        registry::set_private_calldata("r", true), registry::is_private_calldata("r"),
+        registry::grant_access_calldata("r", nobody, {}, {}), registry::revoke_access_calldata("r", nobody),
+        registry::readers_of_calldata("r"), registry::has_access_calldata("r", nobody),
+        registry::shred_calldata("r", {}), registry::shredded_at_calldata("r", any)}) {
     REQUIRE(calldata.ok());
     // The dispatcher compares the call's selector with `PUSH4 <selector>` (0x63) for each function.
     const Bytes push4{0x63, (*calldata)[0], (*calldata)[1], (*calldata)[2], (*calldata)[3]};

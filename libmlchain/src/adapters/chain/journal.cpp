@@ -25,7 +25,8 @@ std::string_view state_name(JournalState state) { return state == JournalState::
 
 std::optional<Purpose> purpose_from(std::string_view name) {
   for (const Purpose purpose :
-       {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance, Purpose::catalogue})
+       {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance, Purpose::catalogue,
+        Purpose::access})
     if (purpose_name(purpose) == name) return purpose;
   return std::nullopt;
 }
@@ -68,7 +69,8 @@ json document_of(const JournalEntry& entry) {
   }
   if ((entry.purpose == Purpose::grant || entry.purpose == Purpose::revoke) && entry.writer)
     document["writer"] = codec::to_checksum_address(*entry.writer);
-  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue) document["action"] = entry.action;
+  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue || entry.purpose == Purpose::access)
+    document["action"] = entry.action;
   if (entry.replaces) document["replaces"] = codec::to_0x_hex(*entry.replaces);
   return document;
 }
@@ -137,6 +139,8 @@ std::string_view purpose_name(Purpose purpose) {
       return "governance";
     case Purpose::catalogue:
       return "catalogue";
+    case Purpose::access:
+      return "access";
   }
   return "push";
 }
@@ -196,7 +200,7 @@ Result<JournalEntry> decode_journal_entry(ByteView file) {
     MLCHAIN_TRY(auto writer, address_field(document, "writer"));
     entry.writer = writer;
   }
-  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue) {
+  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue || entry.purpose == Purpose::access) {
     MLCHAIN_TRY(entry.action, text_field(document, "action"));
   }
   const json rebuilt = document_of(entry);

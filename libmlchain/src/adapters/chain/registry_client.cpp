@@ -137,6 +137,158 @@ Result<std::vector<HeadUpdate>> RegistryClient::head_updates(std::string_view re
   return updates;
 }
 
+struct RegistryClient::DecodedLog {
+  registry::Event event;
+  std::uint64_t block_number;
+  eth::Hash transaction_hash;
+  std::uint64_t log_index;
+};
+
+Result<std::vector<RegistryClient::DecodedLog>> RegistryClient::logs(std::vector<std::vector<eth::Hash>> topics) {
+  eth::LogFilter filter;
+  filter.addresses = {registry_};
+  filter.topics = std::move(topics);
+  MLCHAIN_TRY(const auto answered, rpc_.logs(filter));
+  std::vector<DecodedLog> decoded;
+  for (const auto& log : answered) {
+    if (log.removed) continue;
+    const bool matches =
+        log.address == registry_ && log.topics.size() >= filter.topics.size() &&
+        std::equal(filter.topics.begin(), filter.topics.end(), log.topics.begin(),
+                   [](const std::vector<eth::Hash>& accepted, const eth::Hash& topic) {
+                     return accepted.empty() || std::find(accepted.begin(), accepted.end(), topic) != accepted.end();
+                   });
+    if (!matches)
+      return make_error(ErrorKind::remote_unavailable,
+                        rpc_.display_url() + " answered eth_getLogs with a log the filter does not match");
+    MLCHAIN_TRY(auto event, from_node(registry::decode_event(log.topics, log.data), rpc_, "eth_getLogs"));
+    decoded.push_back(DecodedLog{std::move(event), log.block_number, log.transaction_hash, log.log_index});
+  }
+  std::stable_sort(decoded.begin(), decoded.end(), [](const DecodedLog& a, const DecodedLog& b) {
+    return std::tie(a.block_number, a.log_index) < std::tie(b.block_number, b.log_index);
+  });
+  return decoded;
+}
+
+namespace {
+
+// logs() checked topic 0 against the filter, which names exactly one event.
+template <class T>
+Result<const T*> expect_event(const registry::Event& event, const eth::RpcClient& rpc) {
+  const T* typed = std::get_if<T>(&event);
+  if (typed == nullptr)
+    return make_error(ErrorKind::remote_unavailable,
+                      rpc.display_url() + " answered eth_getLogs with a log of another event than asked for");
+  return typed;
+}
+
+}  // namespace
+
+// The keys read here are 33 bytes with a 02 or 03 prefix (the decoders check what the contract checked);
+// whether x is on the curve is for whoever wraps a file key to it to check (crypto::PublicKey::parse).
+Result<std::optional<PublishedEncryptionKey>> RegistryClient::encryption_key_of(const codec::Address& account) {
+  MLCHAIN_TRY(const Bytes data, view(registry::encryption_key_of_calldata(account), "encryptionKeyOf"));
+  MLCHAIN_TRY(auto published, from_node(registry::decode_encryption_key_of(data), rpc_, "encryptionKeyOf"));
+  if (published.key.empty()) return std::optional<PublishedEncryptionKey>{};
+  return std::optional<PublishedEncryptionKey>{PublishedEncryptionKey{std::move(published.key), published.nonce}};
+}
+
+Result<bool> RegistryClient::is_private(std::string_view repo) {
+  MLCHAIN_TRY(const Bytes data, view(registry::is_private_calldata(repo), "isPrivate"));
+  return from_node(registry::decode_is_private(data), rpc_, "isPrivate");
+}
+
+Result<std::vector<codec::Address>> RegistryClient::readers_of(std::string_view repo) {
+  MLCHAIN_TRY(const Bytes data, view(registry::readers_of_calldata(repo), "readersOf"));
+  return from_node(registry::decode_readers_of(data), rpc_, "readersOf");
+}
+
+Result<bool> RegistryClient::has_access(std::string_view repo, const codec::Address& who) {
+  MLCHAIN_TRY(const Bytes data, view(registry::has_access_calldata(repo, who), "hasAccess"));
+  return from_node(registry::decode_has_access(data), rpc_, "hasAccess");
+}
+
+Result<std::optional<std::uint64_t>> RegistryClient::shredded_at(std::string_view repo, const codec::Cid& commit) {
+  MLCHAIN_TRY(const auto head, registry::head_of(commit));
+  MLCHAIN_TRY(const Bytes data, view(registry::shredded_at_calldata(repo, head), "shreddedAt"));
+  MLCHAIN_TRY(const auto block, from_node(registry::decode_shredded_at(data), rpc_, "shreddedAt"));
+  if (block == 0) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>{block};
+}
+
+Result<std::vector<AccessGrantRecord>> RegistryClient::access_grants(std::string_view repo,
+                                                                     std::optional<codec::Address> grantee) {
+  MLCHAIN_TRY(const auto decoded, logs(registry::access_grants_filter(repo, grantee)));
+  std::vector<AccessGrantRecord> grants;
+  for (const auto& entry : decoded) {
+    MLCHAIN_TRY(const auto* granted, expect_event<registry::AccessGranted>(entry.event, rpc_));
+    const auto& grant = *granted;
+    AccessGrantRecord record;
+    record.grantee = grant.grantee;
+    MLCHAIN_TRY(record.commit, from_node(registry::commit_of(grant.commit), rpc_, "eth_getLogs"));
+    // The contract stores whatever bytes the granting writer sent: ones that are no CID are that writer's
+    // fault, named by its transaction.
+    auto keys = codec::Cid::from_bytes(grant.keys);
+    if (!keys)
+      return make_error(ErrorKind::corrupt, "the grant of " + record.commit.to_string() + " to " +
+                                                codec::to_checksum_address(grant.grantee) + " in transaction " +
+                                                codec::to_0x_hex(entry.transaction_hash) +
+                                                " names no access block (its keys are not a CID)");
+    record.keys = std::move(*keys);
+    record.by = grant.by;
+    record.block_number = entry.block_number;
+    record.transaction_hash = entry.transaction_hash;
+    record.log_index = entry.log_index;
+    grants.push_back(std::move(record));
+  }
+  return grants;
+}
+
+Result<std::vector<ReaderChangeRecord>> RegistryClient::readers_added(std::string_view repo) {
+  MLCHAIN_TRY(const auto decoded, logs(registry::readers_added_filter(repo)));
+  std::vector<ReaderChangeRecord> added;
+  for (const auto& entry : decoded) {
+    MLCHAIN_TRY(const auto* typed, expect_event<registry::ReaderAdded>(entry.event, rpc_));
+    const auto& event = *typed;
+    added.push_back({event.grantee, event.by, entry.block_number, entry.transaction_hash, entry.log_index});
+  }
+  return added;
+}
+
+Result<std::vector<ReaderChangeRecord>> RegistryClient::access_revocations(std::string_view repo) {
+  MLCHAIN_TRY(const auto decoded, logs(registry::access_revocations_filter(repo)));
+  std::vector<ReaderChangeRecord> revoked;
+  for (const auto& entry : decoded) {
+    MLCHAIN_TRY(const auto* typed, expect_event<registry::AccessRevoked>(entry.event, rpc_));
+    const auto& event = *typed;
+    revoked.push_back({event.grantee, event.by, entry.block_number, entry.transaction_hash, entry.log_index});
+  }
+  return revoked;
+}
+
+Result<std::vector<ShreddingRecord>> RegistryClient::shreddings(std::string_view repo) {
+  MLCHAIN_TRY(const auto decoded, logs(registry::shreddings_filter(repo)));
+  std::vector<ShreddingRecord> shredded;
+  for (const auto& entry : decoded) {
+    MLCHAIN_TRY(const auto* typed, expect_event<registry::VersionShredded>(entry.event, rpc_));
+    const auto& event = *typed;
+    MLCHAIN_TRY(auto commit, from_node(registry::commit_of(event.commit), rpc_, "eth_getLogs"));
+    shredded.push_back({std::move(commit), event.by, entry.block_number, entry.transaction_hash, entry.log_index});
+  }
+  return shredded;
+}
+
+Result<std::vector<EncryptionKeyRecord>> RegistryClient::encryption_key_events(const codec::Address& account) {
+  MLCHAIN_TRY(const auto decoded, logs(registry::encryption_key_events_filter(account)));
+  std::vector<EncryptionKeyRecord> keys;
+  for (const auto& entry : decoded) {
+    MLCHAIN_TRY(const auto* typed, expect_event<registry::EncryptionKeyPublished>(entry.event, rpc_));
+    const auto& event = *typed;
+    keys.push_back({event.key, event.nonce, entry.block_number, entry.transaction_hash, entry.log_index});
+  }
+  return keys;
+}
+
 Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::string_view branch) {
   const std::string target = std::string(repo) + (branch.empty() ? "" : "/" + std::string(branch));
   auto decoded = registry::decode_error(revert_data);
@@ -166,6 +318,26 @@ Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::
           return make_error(ErrorKind::not_found, "repository " + std::string(repo) +
                                                       " does not exist on the registry yet: its first push creates it" +
                                                       reason);
+        } else if constexpr (std::is_same_v<Kind, registry::BadKeySignature>) {
+          return make_error(ErrorKind::refused_by_contract,
+                            "the registry refused the encryption key: its signature is not the account's over the "
+                            "account's current nonce (EIP-712 EncryptionKey)" +
+                                reason);
+        } else if constexpr (std::is_same_v<Kind, registry::InvalidEncryptionKey>) {
+          return make_error(ErrorKind::invalid_argument,
+                            "the registry refused the encryption key: it is not a compressed secp256k1 point (33 "
+                            "bytes, 02 or 03 first)" +
+                                reason);
+        } else if constexpr (std::is_same_v<Kind, registry::UnanchoredCommit>) {
+          return make_error(ErrorKind::refused_by_contract, "commit " + head_text(error.commit) +
+                                                                " is not anchored in " + std::string(repo) +
+                                                                ": push it first" + reason);
+        } else if constexpr (std::is_same_v<Kind, registry::VersionIsShredded>) {
+          return make_error(ErrorKind::refused_by_contract, "version " + head_text(error.commit) + " of " +
+                                                                std::string(repo) +
+                                                                " was shredded: its keys are gone, there is "
+                                                                "nothing to grant" +
+                                                                reason);
         } else {
           return make_error(ErrorKind::invalid_argument, "the registry refused " + target + reason);
         }

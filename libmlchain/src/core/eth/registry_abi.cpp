@@ -72,6 +72,50 @@ const Signature& anchored_at_function() {
   return function;
 }
 
+const Signature& publish_encryption_key_function() {
+  static const Signature function{"publishEncryptionKey",
+                                  {plain(Type::address()), plain(Type::bytes()), plain(Type::bytes())}};
+  return function;
+}
+const Signature& encryption_key_of_function() {
+  static const Signature function{"encryptionKeyOf", {plain(Type::address())}};
+  return function;
+}
+const Signature& set_private_function() {
+  static const Signature function{"setPrivate", {plain(Type::string()), plain(Type::boolean())}};
+  return function;
+}
+const Signature& is_private_function() {
+  static const Signature function{"isPrivate", {plain(Type::string())}};
+  return function;
+}
+const Signature& grant_access_function() {
+  static const Signature function{"grantAccess",
+                                  {plain(Type::string()), plain(Type::address()),
+                                   plain(Type::array_of(Type::bytes32())), plain(Type::array_of(Type::bytes()))}};
+  return function;
+}
+const Signature& revoke_access_function() {
+  static const Signature function{"revokeAccess", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& readers_of_function() {
+  static const Signature function{"readersOf", {plain(Type::string())}};
+  return function;
+}
+const Signature& has_access_function() {
+  static const Signature function{"hasAccess", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& shred_function() {
+  static const Signature function{"shred", {plain(Type::string()), plain(Type::array_of(Type::bytes32()))}};
+  return function;
+}
+const Signature& shredded_at_function() {
+  static const Signature function{"shreddedAt", {plain(Type::string()), plain(Type::bytes32())}};
+  return function;
+}
+
 const Signature& repository_created_event() {
   static const Signature event{"RepositoryCreated",
                                {indexed(Type::bytes32()), plain(Type::string()), indexed(Type::address())}};
@@ -100,6 +144,38 @@ const Signature& governance_set_event() {
   return event;
 }
 
+const Signature& encryption_key_published_event() {
+  static const Signature event{"EncryptionKeyPublished",
+                               {indexed(Type::address()), plain(Type::bytes()), plain(Type::uint256())}};
+  return event;
+}
+const Signature& visibility_set_event() {
+  static const Signature event{"VisibilitySet",
+                               {indexed(Type::bytes32()), plain(Type::boolean()), indexed(Type::address())}};
+  return event;
+}
+const Signature& access_granted_event() {
+  static const Signature event{"AccessGranted",
+                               {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::bytes32()),
+                                plain(Type::address()), plain(Type::bytes())}};
+  return event;
+}
+const Signature& reader_added_event() {
+  static const Signature event{"ReaderAdded",
+                               {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address())}};
+  return event;
+}
+const Signature& access_revoked_event() {
+  static const Signature event{"AccessRevoked",
+                               {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address())}};
+  return event;
+}
+const Signature& version_shredded_event() {
+  static const Signature event{"VersionShredded",
+                               {indexed(Type::bytes32()), indexed(Type::bytes32()), indexed(Type::address())}};
+  return event;
+}
+
 const std::vector<Signature>& custom_errors() {
   static const std::vector<Signature> errors{
       {"NotWriter", {plain(Type::address())}},
@@ -109,6 +185,13 @@ const std::vector<Signature>& custom_errors() {
       {"UnknownRepository", {}},
       {"InvalidRepositoryName", {}},
       {"EmptyBranchName", {}},
+      {"InvalidEncryptionKey", {}},
+      {"BadKeySignature", {}},
+      {"LengthMismatch", {}},
+      {"UnanchoredCommit", {plain(Type::bytes32())}},
+      {"VersionIsShredded", {plain(Type::bytes32())}},
+      {"ZeroGrantee", {}},
+      {"EmptyKeys", {}},
   };
   return errors;
 }
@@ -185,6 +268,106 @@ Result<Event> decode_governance_set(const std::vector<Value>& values) {
   MLCHAIN_TRY(event.governance, take<codec::Address>(values, 1, "governance"));
   MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
   return Event{std::move(event)};
+}
+
+// What the contract checks before it publishes a key (docs/format.md §7.1).
+bool is_compressed_key(ByteView key) { return key.size() == 33 && (key[0] == 0x02 || key[0] == 0x03); }
+
+Result<std::uint64_t> small_number(const codec::U256& value, std::string_view what) {
+  const auto small = value.to_uint64();
+  if (!small) return make_error(ErrorKind::invalid_input, "registry: " + std::string(what) + " beyond 64 bits");
+  return *small;
+}
+
+Result<Event> decode_encryption_key_published(const std::vector<Value>& values) {
+  EncryptionKeyPublished event;
+  MLCHAIN_TRY(event.account, take<codec::Address>(values, 0, "account"));
+  MLCHAIN_TRY(event.key, take<Bytes>(values, 1, "key"));
+  MLCHAIN_TRY(const auto nonce, take<codec::U256>(values, 2, "nonce"));
+  MLCHAIN_TRY(event.nonce, small_number(nonce, "an EncryptionKeyPublished nonce"));
+  if (!is_compressed_key(event.key)) {
+    return make_error(ErrorKind::invalid_input, "registry: an EncryptionKeyPublished log of " +
+                                                    codec::to_checksum_address(event.account) +
+                                                    " carries a key that is not a compressed secp256k1 point");
+  }
+  return Event{std::move(event)};
+}
+
+Result<Event> decode_visibility_set(const std::vector<Value>& values) {
+  VisibilitySet event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.is_private, take<bool>(values, 1, "isPrivate"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
+  return Event{std::move(event)};
+}
+
+Result<Event> decode_access_granted(const std::vector<Value>& values) {
+  AccessGranted event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.grantee, take<codec::Address>(values, 1, "grantee"));
+  MLCHAIN_TRY(event.commit, take<Word>(values, 2, "commit"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 3, "by"));
+  MLCHAIN_TRY(event.keys, take<Bytes>(values, 4, "keys"));
+  if (is_empty(event.commit) || event.keys.empty()) {
+    return make_error(ErrorKind::invalid_input,
+                      "registry: an AccessGranted log names no commit or no access block, which the contract refuses");
+  }
+  return Event{std::move(event)};
+}
+
+template <class Change>
+Result<Event> decode_reader_change(const std::vector<Value>& values) {
+  Change event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.grantee, take<codec::Address>(values, 1, "grantee"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
+  return Event{std::move(event)};
+}
+
+Result<Event> decode_version_shredded(const std::vector<Value>& values) {
+  VersionShredded event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.commit, take<Word>(values, 1, "commit"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
+  if (is_empty(event.commit)) {
+    return make_error(ErrorKind::invalid_input,
+                      "registry: a VersionShredded log names the empty head, which the contract refuses");
+  }
+  return Event{std::move(event)};
+}
+
+struct EventDecoder {
+  const Signature& event;
+  Result<Event> (*decode)(const std::vector<Value>&);
+};
+
+const std::vector<EventDecoder>& event_decoders() {
+  static const std::vector<EventDecoder> decoders{
+      {repository_created_event(), decode_repository_created},
+      {head_updated_event(), decode_head_updated},
+      {writer_granted_event(), decode_writer_change<WriterGranted>},
+      {writer_revoked_event(), decode_writer_change<WriterRevoked>},
+      {governance_set_event(), decode_governance_set},
+      {encryption_key_published_event(), decode_encryption_key_published},
+      {visibility_set_event(), decode_visibility_set},
+      {access_granted_event(), decode_access_granted},
+      {reader_added_event(), decode_reader_change<ReaderAdded>},
+      {access_revoked_event(), decode_reader_change<AccessRevoked>},
+      {version_shredded_event(), decode_version_shredded},
+  };
+  return decoders;
+}
+
+abi::List words(std::span<const Head> heads) { return abi::List(heads.begin(), heads.end()); }
+
+void append_word(Bytes& out, const Word& word) { out.insert(out.end(), word.begin(), word.end()); }
+void append_address(Bytes& out, const codec::Address& address) {
+  out.insert(out.end(), 12, 0);
+  out.insert(out.end(), address.bytes.begin(), address.bytes.end());
+}
+void append_number(Bytes& out, std::uint64_t value) {
+  out.insert(out.end(), 24, 0);
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
 }
 
 std::string hex(const Word& word) { return codec::to_0x_hex(word); }
@@ -265,6 +448,101 @@ Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit) {
   return call(anchored_at_function(), {repo, commit});
 }
 
+Result<Bytes> publish_encryption_key_calldata(const codec::Address& account, ByteView key, ByteView signature) {
+  return call(publish_encryption_key_function(),
+              {account, Bytes(key.begin(), key.end()), Bytes(signature.begin(), signature.end())});
+}
+Result<Bytes> encryption_key_of_calldata(const codec::Address& account) {
+  return call(encryption_key_of_function(), {account});
+}
+Result<Bytes> set_private_calldata(std::string_view repo, bool is_private) {
+  return call(set_private_function(), {repo, is_private});
+}
+Result<Bytes> is_private_calldata(std::string_view repo) { return call(is_private_function(), {repo}); }
+Result<Bytes> grant_access_calldata(std::string_view repo, const codec::Address& grantee, std::span<const Head> commits,
+                                    std::span<const Bytes> keys) {
+  return call(grant_access_function(), {repo, grantee, words(commits), abi::List(keys.begin(), keys.end())});
+}
+Result<Bytes> revoke_access_calldata(std::string_view repo, const codec::Address& grantee) {
+  return call(revoke_access_function(), {repo, grantee});
+}
+Result<Bytes> readers_of_calldata(std::string_view repo) { return call(readers_of_function(), {repo}); }
+Result<Bytes> has_access_calldata(std::string_view repo, const codec::Address& who) {
+  return call(has_access_function(), {repo, who});
+}
+Result<Bytes> shred_calldata(std::string_view repo, std::span<const Head> commits) {
+  return call(shred_function(), {repo, words(commits)});
+}
+Result<Bytes> shredded_at_calldata(std::string_view repo, const Head& commit) {
+  return call(shredded_at_function(), {repo, commit});
+}
+
+codec::Keccak256Digest encryption_key_digest(std::uint64_t chain_id, const codec::Address& registry,
+                                      const codec::Address& account, ByteView compressed_key, std::uint64_t nonce) {
+  // hashStruct of each (EIP-712): keccak256(typeHash ‖ the fields as 32-byte words, bytes and strings hashed).
+  static const Word domain_type =
+      codec::keccak256(as_bytes("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"));
+  static const Word key_type = codec::keccak256(as_bytes("EncryptionKey(address account,bytes key,uint256 nonce)"));
+  Bytes domain;
+  append_word(domain, domain_type);
+  append_word(domain, codec::keccak256(as_bytes("mlchain")));
+  append_word(domain, codec::keccak256(as_bytes("1")));
+  append_number(domain, chain_id);
+  append_address(domain, registry);
+  Bytes message;
+  append_word(message, key_type);
+  append_address(message, account);
+  append_word(message, codec::keccak256(compressed_key));
+  append_number(message, nonce);
+  Bytes signed_bytes{0x19, 0x01};
+  append_word(signed_bytes, codec::keccak256(domain));
+  append_word(signed_bytes, codec::keccak256(message));
+  return codec::keccak256(signed_bytes);
+}
+
+Result<PublishedEncryptionKey> decode_encryption_key_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values,
+              decode_return(encryption_key_of_function(), {Type::bytes(), Type::uint256()}, return_data));
+  PublishedEncryptionKey published;
+  MLCHAIN_TRY(published.key, take<Bytes>(values, 0, "key"));
+  MLCHAIN_TRY(const auto nonce, take<codec::U256>(values, 1, "nonce"));
+  MLCHAIN_TRY(published.nonce, small_number(nonce, "encryptionKeyOf answered a nonce"));
+  if (!published.key.empty() && !is_compressed_key(published.key))
+    return make_error(ErrorKind::invalid_input,
+                      "registry: encryptionKeyOf answered a key that is not a compressed secp256k1 point");
+  if (!published.key.empty() && published.nonce == 0)
+    return make_error(ErrorKind::invalid_input, "registry: encryptionKeyOf answered a key never published (nonce 0)");
+  return published;
+}
+
+Result<bool> decode_is_private(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(is_private_function(), {Type::boolean()}, return_data));
+  return take<bool>(values, 0, "private flag");
+}
+
+Result<std::vector<codec::Address>> decode_readers_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(readers_of_function(), {Type::array_of(Type::address())}, return_data));
+  MLCHAIN_TRY(auto list, take<abi::List>(values, 0, "reader list"));
+  std::vector<codec::Address> readers;
+  readers.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    MLCHAIN_TRY(auto reader, take<codec::Address>(list, i, "reader"));
+    readers.push_back(reader);
+  }
+  return readers;
+}
+
+Result<bool> decode_has_access(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(has_access_function(), {Type::boolean()}, return_data));
+  return take<bool>(values, 0, "access flag");
+}
+
+Result<std::uint64_t> decode_shredded_at(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(shredded_at_function(), {Type::uint256()}, return_data));
+  MLCHAIN_TRY(const auto block, take<codec::U256>(values, 0, "block"));
+  return small_number(block, "shreddedAt answered a block");
+}
+
 Result<codec::Address> decode_governance_of(ByteView return_data) {
   MLCHAIN_TRY(auto values, decode_return(governance_of_function(), {Type::address()}, return_data));
   return take<codec::Address>(values, 0, "governance");
@@ -315,23 +593,23 @@ Word head_updated_topic() { return head_updated_event().topic(); }
 Word writer_granted_topic() { return writer_granted_event().topic(); }
 Word writer_revoked_topic() { return writer_revoked_event().topic(); }
 Word governance_set_topic() { return governance_set_event().topic(); }
+Word encryption_key_published_topic() { return encryption_key_published_event().topic(); }
+Word visibility_set_topic() { return visibility_set_event().topic(); }
+Word access_granted_topic() { return access_granted_event().topic(); }
+Word reader_added_topic() { return reader_added_event().topic(); }
+Word access_revoked_topic() { return access_revoked_event().topic(); }
+Word version_shredded_topic() { return version_shredded_event().topic(); }
 
 Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
   if (topics.empty())
     return make_error(ErrorKind::invalid_input, "registry: a log without topics is none of its events");
-  for (const Signature* event :
-       {&repository_created_event(), &head_updated_event(), &writer_granted_event(), &writer_revoked_event(),
-        &governance_set_event()}) {
-    if (topics[0] != event->topic()) continue;
-    auto values = abi::decode_log(*event, topics, data);
+  for (const auto& [event, decode] : event_decoders()) {
+    if (topics[0] != event.topic()) continue;
+    auto values = abi::decode_log(event, topics, data);
     if (!values) {
-      return make_error(ErrorKind::invalid_input, "registry: a " + event->name + " log: " + values.error().message);
+      return make_error(ErrorKind::invalid_input, "registry: a " + event.name + " log: " + values.error().message);
     }
-    if (event == &repository_created_event()) return decode_repository_created(*values);
-    if (event == &head_updated_event()) return decode_head_updated(*values);
-    if (event == &writer_granted_event()) return decode_writer_change<WriterGranted>(*values);
-    if (event == &governance_set_event()) return decode_governance_set(*values);
-    return decode_writer_change<WriterRevoked>(*values);
+    return decode(*values);
   }
   return make_error(ErrorKind::invalid_input,
                     "registry: a log with topic " + hex(topics[0]) + " is none of its events");
@@ -341,6 +619,35 @@ std::vector<std::vector<Word>> head_updates_filter(std::string_view repo, std::o
   std::vector<std::vector<Word>> topics{{head_updated_topic()}, {repository_id(repo)}};
   if (branch) topics.push_back({branch_id(*branch)});
   return topics;
+}
+
+namespace {
+
+// The address of an indexed topic: left-padded to 32 bytes.
+Word address_topic(const codec::Address& address) {
+  Word topic{};
+  std::copy(address.bytes.begin(), address.bytes.end(), topic.begin() + 12);
+  return topic;
+}
+
+}  // namespace
+
+std::vector<std::vector<Word>> access_grants_filter(std::string_view repo, std::optional<codec::Address> grantee) {
+  std::vector<std::vector<Word>> topics{{access_granted_topic()}, {repository_id(repo)}};
+  if (grantee) topics.push_back({address_topic(*grantee)});
+  return topics;
+}
+std::vector<std::vector<Word>> readers_added_filter(std::string_view repo) {
+  return {{reader_added_topic()}, {repository_id(repo)}};
+}
+std::vector<std::vector<Word>> access_revocations_filter(std::string_view repo) {
+  return {{access_revoked_topic()}, {repository_id(repo)}};
+}
+std::vector<std::vector<Word>> shreddings_filter(std::string_view repo) {
+  return {{version_shredded_topic()}, {repository_id(repo)}};
+}
+std::vector<std::vector<Word>> encryption_key_events_filter(const codec::Address& account) {
+  return {{encryption_key_published_topic()}, {address_topic(account)}};
 }
 
 Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
@@ -366,6 +673,19 @@ Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
   if (name == "UnknownRepository") return std::optional<RegistryError>{UnknownRepository{}};
   if (name == "InvalidRepositoryName") return std::optional<RegistryError>{InvalidRepositoryName{}};
   if (name == "EmptyBranchName") return std::optional<RegistryError>{EmptyBranchName{}};
+  if (name == "InvalidEncryptionKey") return std::optional<RegistryError>{InvalidEncryptionKey{}};
+  if (name == "BadKeySignature") return std::optional<RegistryError>{BadKeySignature{}};
+  if (name == "LengthMismatch") return std::optional<RegistryError>{LengthMismatch{}};
+  if (name == "UnanchoredCommit") {
+    MLCHAIN_TRY(auto commit, take<Word>(arguments, 0, "commit"));
+    return std::optional<RegistryError>{UnanchoredCommit{commit}};
+  }
+  if (name == "VersionIsShredded") {
+    MLCHAIN_TRY(auto commit, take<Word>(arguments, 0, "commit"));
+    return std::optional<RegistryError>{VersionIsShredded{commit}};
+  }
+  if (name == "ZeroGrantee") return std::optional<RegistryError>{ZeroGrantee{}};
+  if (name == "EmptyKeys") return std::optional<RegistryError>{EmptyKeys{}};
   return make_error(ErrorKind::internal, "registry: decoded an error it does not declare: " + name);
 }
 
@@ -382,6 +702,13 @@ std::string describe(const RegistryError& error) {
     std::string operator()(const UnknownRepository&) const { return "UnknownRepository()"; }
     std::string operator()(const InvalidRepositoryName&) const { return "InvalidRepositoryName()"; }
     std::string operator()(const EmptyBranchName&) const { return "EmptyBranchName()"; }
+    std::string operator()(const InvalidEncryptionKey&) const { return "InvalidEncryptionKey()"; }
+    std::string operator()(const BadKeySignature&) const { return "BadKeySignature()"; }
+    std::string operator()(const LengthMismatch&) const { return "LengthMismatch()"; }
+    std::string operator()(const UnanchoredCommit& e) const { return "UnanchoredCommit(" + hex(e.commit) + ")"; }
+    std::string operator()(const VersionIsShredded& e) const { return "VersionIsShredded(" + hex(e.commit) + ")"; }
+    std::string operator()(const ZeroGrantee&) const { return "ZeroGrantee()"; }
+    std::string operator()(const EmptyKeys&) const { return "EmptyKeys()"; }
   };
   return std::visit(Describe{}, error);
 }

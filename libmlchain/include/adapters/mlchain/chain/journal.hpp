@@ -23,7 +23,7 @@
 
 namespace mlchain::chain {
 
-enum class Purpose { deploy, push, grant, revoke, governance, catalogue };
+enum class Purpose { deploy, push, grant, revoke, governance, catalogue, access };
 std::string_view purpose_name(Purpose purpose);
 
 enum class JournalState {
@@ -40,7 +40,8 @@ struct JournalEntry {
   std::optional<codec::Cid> old_head;    // push: what the branch held on chain (nothing: a new branch)
   std::optional<codec::Cid> new_head;    // push
   std::optional<codec::Address> writer;  // grant, revoke
-  std::string action;                    // governance: "deploy-eas", "submit", …; catalogue: "publish", "buy", …
+  std::string action;                    // governance: "deploy-eas", "submit", …; catalogue: "publish", "buy", …;
+                                         // access: "publish-key", "grant-access", …
   codec::Address from;                   // the signer
   Bytes raw;                             // the signed transaction as broadcast
   codec::Transaction transaction;        // `raw` decoded (the journal checks they agree)

@@ -27,6 +27,48 @@ struct HeadUpdate {
   std::uint64_t log_index = 0;
 };
 
+// Private models (docs/format.md §7.1). An account's published encryption key: 33 bytes, a compressed
+// secp256k1 point; `nonce` is the one the account's next publication must sign (the number of publications).
+struct PublishedEncryptionKey {
+  Bytes key;
+  std::uint64_t nonce = 0;
+};
+
+// One AccessGranted event: `by` granted `grantee` the version `commit`, whose file keys wrapped for the
+// grantee are in the access block `keys`.
+struct AccessGrantRecord {
+  codec::Address grantee;
+  codec::Cid commit;
+  codec::Cid keys;
+  codec::Address by;
+  std::uint64_t block_number = 0;
+  eth::Hash transaction_hash{};
+  std::uint64_t log_index = 0;
+};
+// One ReaderAdded or AccessRevoked event.
+struct ReaderChangeRecord {
+  codec::Address grantee;
+  codec::Address by;
+  std::uint64_t block_number = 0;
+  eth::Hash transaction_hash{};
+  std::uint64_t log_index = 0;
+};
+struct ShreddingRecord {
+  codec::Cid commit;
+  codec::Address by;
+  std::uint64_t block_number = 0;
+  eth::Hash transaction_hash{};
+  std::uint64_t log_index = 0;
+};
+// One EncryptionKeyPublished event: the key published with a signature over `nonce`.
+struct EncryptionKeyRecord {
+  Bytes key;
+  std::uint64_t nonce = 0;
+  std::uint64_t block_number = 0;
+  eth::Hash transaction_hash{};
+  std::uint64_t log_index = 0;
+};
+
 class RegistryClient {
  public:
   RegistryClient(eth::RpcClient& rpc, codec::Address registry) : rpc_(rpc), registry_(registry) {}
@@ -56,15 +98,40 @@ class RegistryClient {
   Result<std::vector<HeadUpdate>> head_updates(std::string_view repo,
                                                std::optional<std::string_view> branch = std::nullopt);
 
+  // The key `account` published last; nothing when it never published one (its next nonce is then 0).
+  Result<std::optional<PublishedEncryptionKey>> encryption_key_of(const codec::Address& account);
+  Result<bool> is_private(std::string_view repo);
+  // Every address ever granted access, in the order of their first grants (revoked ones included).
+  Result<std::vector<codec::Address>> readers_of(std::string_view repo);
+  // Whether `who` is a reader now: granted and not revoked since.
+  Result<bool> has_access(std::string_view repo, const codec::Address& who);
+  // The block at which `commit` was shredded; nothing when it never was.
+  Result<std::optional<std::uint64_t>> shredded_at(std::string_view repo, const codec::Cid& commit);
+
+  // The history of the same, from the logs, oldest first (logs a reorg removed left out): the grants of
+  // `repo` (to `grantee` only, when given), its readers added, its revocations and its shreddings, and
+  // the keys `account` published.
+  Result<std::vector<AccessGrantRecord>> access_grants(std::string_view repo,
+                                                       std::optional<codec::Address> grantee = std::nullopt);
+  Result<std::vector<ReaderChangeRecord>> readers_added(std::string_view repo);
+  Result<std::vector<ReaderChangeRecord>> access_revocations(std::string_view repo);
+  Result<std::vector<ShreddingRecord>> shreddings(std::string_view repo);
+  Result<std::vector<EncryptionKeyRecord>> encryption_key_events(const codec::Address& account);
+
  private:
   Result<Bytes> view(const Result<Bytes>& calldata, std::string_view what);
+  // The registry's logs matching `topics`, decoded, oldest first; a log of another contract or one the
+  // filter does not match is the node's fault.
+  struct DecodedLog;
+  Result<std::vector<DecodedLog>> logs(std::vector<std::vector<eth::Hash>> topics);
   eth::RpcClient& rpc_;
   codec::Address registry_;
 };
 
 // Why a call to the registry reverted, as the error to report: StaleHead → not_fast_forward "the remote moved:
-// fetch first"; NotWriter / NotOwner → refused_by_contract naming the address and who can grant; a bad name →
-// invalid_argument.
+// fetch first"; NotWriter / NotOwner → refused_by_contract naming the address and who can grant; a commit
+// not anchored, a shredded version or a bad key signature → refused_by_contract naming it; a bad name, key
+// or grant → invalid_argument.
 // `repo` and `branch` name the target in the message.
 Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::string_view branch);
 

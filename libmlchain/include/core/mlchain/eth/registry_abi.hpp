@@ -24,6 +24,7 @@
 #include "mlchain/bytes.hpp"
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
+#include "mlchain/codec/keccak.hpp"
 #include "mlchain/result.hpp"
 
 namespace mlchain::eth::registry {
@@ -65,6 +66,28 @@ Result<Bytes> anchored_at_calldata(std::string_view repo, const Head& commit);
 Result<Bytes> set_catalogue_calldata(std::string_view repo, const codec::Address& catalogue);
 Result<Bytes> catalogue_of_calldata(std::string_view repo);
 
+// Private models (docs/format.md §7.1). An encryption key is a compressed secp256k1 point (33 bytes, 02 or 03
+// first); `signature` is r ‖ s ‖ v (65 bytes) by `account` over encryption_key_digest. grant_access names one
+// access block (its binary CID) per commit, so `commits` and `keys` have the same length (the contract
+// refuses otherwise; it is not checked here, so a test can send what the contract refuses).
+Result<Bytes> publish_encryption_key_calldata(const codec::Address& account, ByteView key, ByteView signature);
+Result<Bytes> encryption_key_of_calldata(const codec::Address& account);
+Result<Bytes> set_private_calldata(std::string_view repo, bool is_private);
+Result<Bytes> is_private_calldata(std::string_view repo);
+Result<Bytes> grant_access_calldata(std::string_view repo, const codec::Address& grantee, std::span<const Head> commits,
+                                    std::span<const Bytes> keys);
+Result<Bytes> revoke_access_calldata(std::string_view repo, const codec::Address& grantee);
+Result<Bytes> readers_of_calldata(std::string_view repo);
+Result<Bytes> has_access_calldata(std::string_view repo, const codec::Address& who);
+Result<Bytes> shred_calldata(std::string_view repo, std::span<const Head> commits);
+Result<Bytes> shredded_at_calldata(std::string_view repo, const Head& commit);
+
+// The EIP-712 digest an account signs to publish `compressed_key` as its encryption key: domain {name
+// "mlchain", version "1", chainId, verifyingContract: the registry}, message EncryptionKey(address account,
+// bytes key, uint256 nonce), where the nonce is the account's current one (encryptionKeyOf).
+codec::Keccak256Digest encryption_key_digest(std::uint64_t chain_id, const codec::Address& registry,
+                                      const codec::Address& account, ByteView compressed_key, std::uint64_t nonce);
+
 // The return data of the views, as eth_call answers it.
 Result<Head> decode_head_of(ByteView return_data);
 // The zero address for a repository that does not exist yet.
@@ -74,6 +97,18 @@ Result<std::vector<std::string>> decode_branches_of(ByteView return_data);
 Result<codec::Address> decode_governance_of(ByteView return_data);
 Result<std::uint64_t> decode_anchored_at(ByteView return_data);
 Result<codec::Address> decode_catalogue_of(ByteView return_data);
+// encryptionKeyOf: the key (empty when the account never published one) and the nonce the next
+// publication must sign (the number of publications so far).
+struct PublishedEncryptionKey {
+  Bytes key;
+  std::uint64_t nonce = 0;
+};
+Result<PublishedEncryptionKey> decode_encryption_key_of(ByteView return_data);
+Result<bool> decode_is_private(ByteView return_data);
+Result<std::vector<codec::Address>> decode_readers_of(ByteView return_data);
+Result<bool> decode_has_access(ByteView return_data);
+// 0: never shredded.
+Result<std::uint64_t> decode_shredded_at(ByteView return_data);
 
 // The events. Each log carries its ids and addresses in indexed topics and the names and heads in its data.
 struct RepositoryCreated {
@@ -106,7 +141,44 @@ struct GovernanceSet {
   codec::Address governance;
   codec::Address by;
 };
-using Event = std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked, GovernanceSet>;
+// `account` published `key` (33 bytes, compressed) with a signature over `nonce`.
+struct EncryptionKeyPublished {
+  codec::Address account;
+  Bytes key;
+  std::uint64_t nonce = 0;
+};
+struct VisibilitySet {
+  Word repo_id{};
+  bool is_private = false;
+  codec::Address by;
+};
+// `keys` is the binary CID of the access block holding `commit`'s file keys wrapped for `grantee`.
+struct AccessGranted {
+  Word repo_id{};
+  codec::Address grantee;
+  Head commit{};
+  codec::Address by;
+  Bytes keys;
+};
+// `grantee` became a reader (its first grant, or the first since a revocation).
+struct ReaderAdded {
+  Word repo_id{};
+  codec::Address grantee;
+  codec::Address by;
+};
+struct AccessRevoked {
+  Word repo_id{};
+  codec::Address grantee;
+  codec::Address by;
+};
+struct VersionShredded {
+  Word repo_id{};
+  Head commit{};
+  codec::Address by;
+};
+using Event = std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked, GovernanceSet,
+                           EncryptionKeyPublished, VisibilitySet, AccessGranted, ReaderAdded, AccessRevoked,
+                           VersionShredded>;
 
 // Topic 0 of each event: keccak256 of its canonical signature.
 Word repository_created_topic();
@@ -114,6 +186,12 @@ Word head_updated_topic();
 Word writer_granted_topic();
 Word writer_revoked_topic();
 Word governance_set_topic();
+Word encryption_key_published_topic();
+Word visibility_set_topic();
+Word access_granted_topic();
+Word reader_added_topic();
+Word access_revoked_topic();
+Word version_shredded_topic();
 
 // One log of the registry. Usage error for a log of another event or one that does not decode.
 Result<Event> decode_event(std::span<const Word> topics, ByteView data);
@@ -122,6 +200,15 @@ Result<Event> decode_event(std::span<const Word> topics, ByteView data);
 // every head update of `repo`, or of one of its branches.
 std::vector<std::vector<Word>> head_updates_filter(std::string_view repo,
                                                    std::optional<std::string_view> branch = std::nullopt);
+
+// The grants of `repo` (to one grantee, or to anyone), its readers added, its revocations, its shreddings,
+// and the encryption keys `account` published.
+std::vector<std::vector<Word>> access_grants_filter(std::string_view repo,
+                                                    std::optional<codec::Address> grantee = std::nullopt);
+std::vector<std::vector<Word>> readers_added_filter(std::string_view repo);
+std::vector<std::vector<Word>> access_revocations_filter(std::string_view repo);
+std::vector<std::vector<Word>> shreddings_filter(std::string_view repo);
+std::vector<std::vector<Word>> encryption_key_events_filter(const codec::Address& account);
 
 // The custom errors a call to the registry reverts with.
 struct NotWriter {
@@ -138,8 +225,21 @@ struct EmptyHead {};
 struct UnknownRepository {};
 struct InvalidRepositoryName {};
 struct EmptyBranchName {};
+struct InvalidEncryptionKey {};
+struct BadKeySignature {};
+struct LengthMismatch {};
+struct UnanchoredCommit {
+  Head commit{};
+};
+struct VersionIsShredded {
+  Head commit{};
+};
+struct ZeroGrantee {};
+struct EmptyKeys {};
 using RegistryError =
-    std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName, EmptyBranchName>;
+    std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName, EmptyBranchName,
+                 InvalidEncryptionKey, BadKeySignature, LengthMismatch, UnanchoredCommit, VersionIsShredded,
+                 ZeroGrantee, EmptyKeys>;
 
 // The registry's error in revert data; nothing when the data is something else (empty, Error(string), a
 // panic, an unknown selector: codec::abi::decode_revert tells those apart). Usage error for data that
