@@ -62,7 +62,8 @@ Bytes seal_chunk(const SecretBytes& file_key, ByteView nonce, std::uint64_t coun
   const auto payload_key = hkdf_sha256(file_key.view(), nonce, as_bytes("payload"), 32);
   REQUIRE(payload_key);
   std::array<std::uint8_t, 12> chunk_nonce{};
-  for (int i = 0; i < 8; ++i) chunk_nonce[static_cast<std::size_t>(10 - i)] = static_cast<std::uint8_t>(counter >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    chunk_nonce[static_cast<std::size_t>(10 - i)] = static_cast<std::uint8_t>(counter >> (8 * i));
   chunk_nonce[11] = last ? 1 : 0;
   EVP_CIPHER_CTX* cipher = EVP_CIPHER_CTX_new();
   REQUIRE(EVP_EncryptInit_ex(cipher, EVP_chacha20_poly1305(), nullptr, payload_key->data(), chunk_nonce.data()) == 1);
@@ -234,8 +235,8 @@ TEST_CASE("a flipped bit anywhere in an age file is refused", "[age]") {
 
 TEST_CASE("age headers encode as the spec lays them out and parse back", "[age]") {
   const auto key = fixed_file_key();
-  for (const std::size_t body_size : {std::size_t{0}, std::size_t{1}, std::size_t{47}, std::size_t{48},
-                                      std::size_t{49}, std::size_t{96}, std::size_t{113}}) {
+  for (const std::size_t body_size : {std::size_t{0}, std::size_t{1}, std::size_t{47}, std::size_t{48}, std::size_t{49},
+                                      std::size_t{96}, std::size_t{113}}) {
     INFO("body of " << body_size << " bytes");
     const std::vector<Stanza> stanzas = {Stanza{"X25519", {"abc"}, pattern(body_size)},
                                          Stanza{"mlchain.dev/ecies-secp256k1", {}, pattern(body_size + 3)}};
@@ -282,21 +283,21 @@ TEST_CASE("age header parsing is strict", "[age]") {
   CHECK_FALSE(parses(""));
   CHECK_FALSE(parses("age-encryption.org/v2\n-> a\n\n" + mac));
   CHECK_FALSE(parses("age-encryption.org/v1\r\n-> a\n\n" + mac));
-  CHECK_FALSE(parses("age-encryption.org/v1\n" + mac));                         // no stanza
-  CHECK_FALSE(parses("age-encryption.org/v1\n\n-> a\n\n" + mac));               // empty line
-  CHECK_FALSE(parses("age-encryption.org/v1\nhello\n-> a\n\n" + mac));          // unknown line
-  CHECK_FALSE(parses("age-encryption.org/v1\n->\n\n" + mac));                   // no type
-  CHECK_FALSE(parses("age-encryption.org/v1\n->  a\n\n" + mac));                // empty argument
-  CHECK_FALSE(parses("age-encryption.org/v1\n-> a \n\n" + mac));                // trailing space
-  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nAQI=\n" + mac));             // padding
-  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nAQJ\n" + mac));              // non-canonical: low bits set
-  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nA\n" + mac));                // impossible length
-  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nAQ*D\n" + mac));             // not base64
+  CHECK_FALSE(parses("age-encryption.org/v1\n" + mac));                 // no stanza
+  CHECK_FALSE(parses("age-encryption.org/v1\n\n-> a\n\n" + mac));       // empty line
+  CHECK_FALSE(parses("age-encryption.org/v1\nhello\n-> a\n\n" + mac));  // unknown line
+  CHECK_FALSE(parses("age-encryption.org/v1\n->\n\n" + mac));           // no type
+  CHECK_FALSE(parses("age-encryption.org/v1\n->  a\n\n" + mac));        // empty argument
+  CHECK_FALSE(parses("age-encryption.org/v1\n-> a \n\n" + mac));        // trailing space
+  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nAQI=\n" + mac));     // padding
+  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nAQJ\n" + mac));      // non-canonical: low bits set
+  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nA\n" + mac));        // impossible length
+  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\nAQ*D\n" + mac));     // not base64
   CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n" + std::string(65, 'A') + "\n\n" + mac));  // too wide
   // A full last line must be followed by an (empty) shorter one: here the MAC line is taken for body.
   CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n" + std::string(64, 'A') + "\n" + mac));
   CHECK(parses("age-encryption.org/v1\n-> a\n" + std::string(64, 'A') + "\n\n" + mac));
-  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n\n---\n"));                  // no MAC
+  CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n\n---\n"));  // no MAC
   CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n\n---" + std::string(44, 'A') + "\n"));
   CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n\n--- " + std::string(42, 'A') + "\n"));  // short MAC
   CHECK_FALSE(parses("age-encryption.org/v1\n-> a\n\n--- " + std::string(43, 'B') + "\n"));  // non-canonical
@@ -312,8 +313,7 @@ TEST_CASE("age header parsing is strict", "[age]") {
 // Files made by age-encryption 0.3.1 with eciesjs 0.4.18 wrapping the file key (tests/vectors/README.md,
 // "age and ECIES"): mlchain finds the stanza, unwraps it with the recipient's key and decrypts.
 TEST_CASE("age files made by age-encryption and eciesjs decrypt", "[age][ecies]") {
-  const auto identity =
-      PrivateKey::from_hex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+  const auto identity = PrivateKey::from_hex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
   REQUIRE(identity);
   const std::pair<std::string, Bytes> cases[] = {
       {"empty", {}},

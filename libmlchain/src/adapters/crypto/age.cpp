@@ -194,14 +194,13 @@ Result<Bytes> encode_header(std::span<const Stanza> stanzas, const SecretBytes& 
   text += '\n';
   for (const Stanza& stanza : stanzas) {
     if (!is_argument(stanza.type))
-      return make_error(ErrorKind::invalid_argument,
-                        "an age stanza type must be printable ASCII without spaces: \"" + stanza.type + "\"");
+      return make_error(ErrorKind::invalid_argument, "an age stanza type must be printable ASCII without spaces");
     text += "-> ";
     text += stanza.type;
     for (const std::string& argument : stanza.args) {
       if (!is_argument(argument))
         return make_error(ErrorKind::invalid_argument,
-                          "an age stanza argument must be printable ASCII without spaces: \"" + argument + "\"");
+                          "an age stanza argument must be printable ASCII without spaces (stanza " + stanza.type + ")");
       text += ' ';
       text += argument;
     }
@@ -448,9 +447,9 @@ Status PayloadDecryptor::finish(Bytes& out) {
   if (state.ended) return {};
   const std::uint64_t chunks = state.stream->chunks_done();
   if (state.pending.empty())
-    return corrupt_payload(chunks == 0 ? "no chunk after the nonce"
-                                       : "truncated after chunk " + std::to_string(chunks - 1) +
-                                             ": the last chunk is missing");
+    return corrupt_payload(chunks == 0
+                               ? "no chunk after the nonce"
+                               : "truncated after chunk " + std::to_string(chunks - 1) + ": the last chunk is missing");
   if (state.pending.size() < tag_size) return corrupt_payload("truncated inside a chunk");
   if (state.pending.size() == tag_size && chunks > 0) return corrupt_payload("an empty last chunk after others");
   const std::size_t start = out.size();
