@@ -11,8 +11,9 @@ Result<crypto::PrivateKey> derive_encryption_key(core::Signer& signer) {
   const crypto::SecretBytes key_material(signature.bytes);
   crypto::secure_wipe(signature.bytes.data(), signature.bytes.size());
   constexpr std::string_view salt = "mlchain.dev/encryption-key";
+  constexpr std::string_view info_prefix = "secp256k1";
   for (unsigned counter = 0; counter <= 0xff; ++counter) {
-    Bytes info(as_bytes("secp256k1").begin(), as_bytes("secp256k1").end());
+    Bytes info(info_prefix.begin(), info_prefix.end());
     info.push_back(static_cast<std::uint8_t>(counter));
     MLCHAIN_TRY(const crypto::SecretBytes secret, crypto::hkdf_sha256(key_material.view(), as_bytes(salt), info, 32));
     // from_bytes refuses only 0 and values not below the group order; the next counter gives another value.
