@@ -7,9 +7,11 @@
 namespace mlchain::keys {
 
 Result<crypto::PrivateKey> derive_encryption_key(core::Signer& signer) {
-  MLCHAIN_TRY(codec::RecoverableSignature signature, signer.sign_message(as_bytes(encryption_key_message)));
-  const crypto::SecretBytes key_material(signature.bytes);
-  crypto::secure_wipe(signature.bytes.data(), signature.bytes.size());
+  // The signature is the key's seed, as secret as the key: it is kept in SecretBytes and its copy wiped.
+  auto signature = signer.sign_message(as_bytes(encryption_key_message));
+  if (!signature.ok()) return std::move(signature).error();
+  const crypto::SecretBytes key_material(signature->bytes);
+  crypto::secure_wipe(signature->bytes.data(), signature->bytes.size());
   constexpr std::string_view salt = "mlchain.dev/encryption-key";
   constexpr std::string_view info_prefix = "secp256k1";
   for (unsigned counter = 0; counter <= 0xff; ++counter) {
