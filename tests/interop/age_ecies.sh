@@ -2,7 +2,8 @@
 # mlchain's age v1 files and ECIES wraps against two independent implementations, age-encryption 0.3.1 and
 # eciesjs 0.4.18 (tests/peers/age-ecies.mjs), both ways: what mlchain encrypts for a secp256k1 key they
 # decrypt with it byte for byte, and what they encrypt mlchain decrypts; the same for a bare ECIES wrap.
-# Sizes straddle the 64 KiB STREAM chunks (an empty file, a full last chunk, a chunk and one byte). A bit
+# Sizes straddle the 64 KiB STREAM chunks (an empty file, a full last chunk, a chunk and one byte); a file
+# for three recipients opens with either key on both sides, whatever the stanza's place. A bit
 # flipped in their ciphertext makes mlchain fail with exit 1 and leave no output; a stranger's key finds no
 # stanza on either side.
 set -euo pipefail
@@ -34,6 +35,21 @@ for size in 0 1 65535 65536 65537 131072 200005; do
   cmp "plain-$size" "theirs-$size.out" || fail "mlchain decrypted age-encryption's $size-byte file wrongly"
   echo "  ok: $size bytes both ways"
 done
+
+# Several recipients: each side finds its own stanza among the others', whatever its place.
+second_key=$(openssl rand -hex 32)
+second_public_key=$("$tool" public "$second_key")
+third_public_key=$("$tool" public "$(openssl rand -hex 32)")
+"$tool" encrypt "$third_public_key,$public_key,$second_public_key" plain-65537 ours-three.age
+[ "$(grep -ac '^-> mlchain.dev/ecies-secp256k1$' ours-three.age)" -eq 3 ] || fail "mlchain wrote other than 3 stanzas"
+peer encrypt "$second_public_key,$third_public_key,$public_key" plain-65537 theirs-three.age
+for key in "$private_key" "$second_key"; do
+  peer decrypt "$key" ours-three.age three.out && cmp plain-65537 three.out ||
+    fail "age-encryption did not decrypt mlchain's 3-recipient file"
+  "$tool" decrypt "$key" theirs-three.age three.out && cmp plain-65537 three.out ||
+    fail "mlchain did not decrypt age-encryption's 3-recipient file"
+done
+echo "  ok: three recipients both ways"
 
 # A flipped bit in the peer's payload, in its header MAC, and in its stanza: exit 1, nothing written.
 size=$(stat -c %s theirs-131072.age)

@@ -3,7 +3,7 @@
 // libmlchain's crypto/age.hpp and crypto/ecies.hpp describe it. Same commands as tests/tools/age_tool.cpp,
 // so tests/interop/age_ecies.sh can cross the two implementations both ways:
 //
-//   node age-ecies.mjs encrypt PUBKEYHEX IN OUT     age file of IN for the secp256k1 public key
+//   node age-ecies.mjs encrypt PUBKEYHEX[,…] IN OUT age file of IN for the secp256k1 public keys
 //   node age-ecies.mjs decrypt PRIVKEYHEX IN OUT    plaintext of the age file IN
 //   node age-ecies.mjs wrap PUBKEYHEX HEX           eciesjs.encrypt, printed as hex
 //   node age-ecies.mjs unwrap PRIVKEYHEX HEX        eciesjs.decrypt, printed as hex
@@ -46,7 +46,7 @@ const [command, key, input, output] = process.argv.slice(2)
 switch (command) {
   case 'encrypt': {
     const encrypter = new Encrypter()
-    encrypter.addRecipient(new EciesRecipient(fromHex(key)))
+    for (const publicKey of key.split(',')) encrypter.addRecipient(new EciesRecipient(fromHex(publicKey)))
     await writeFile(output, await encrypter.encrypt(new Uint8Array(await readFile(input))))
     break
   }

@@ -2,7 +2,7 @@
 // tests/interop/age_ecies.sh (against age-encryption and eciesjs) and bench/age_throughput.sh.
 //
 //   age_tool public PRIVKEYHEX             the compressed public key, hex
-//   age_tool encrypt PUBKEYHEX IN OUT      an age file of IN with one mlchain.dev/ecies-secp256k1 stanza
+//   age_tool encrypt PUBKEYHEX[,…] IN OUT  an age file of IN, one mlchain.dev/ecies-secp256k1 stanza a key
 //   age_tool decrypt PRIVKEYHEX IN OUT     the plaintext of the age file IN
 //   age_tool wrap PUBKEYHEX HEX            ecies::wrap, hex
 //   age_tool unwrap PRIVKEYHEX HEX         ecies::unwrap, hex
@@ -81,13 +81,18 @@ bool read_more(std::ifstream& in, Bytes& buffer, std::size_t size) {
   return in.gcount() > 0;
 }
 
-Status encrypt_file(std::string_view key_text, const std::string& in_path, const std::string& out_path) {
-  MLCHAIN_TRY(const PublicKey recipient, public_key(key_text));
+Status encrypt_file(std::string_view keys_text, const std::string& in_path, const std::string& out_path) {
   std::ifstream in(in_path, std::ios::binary);
   if (!in) return file_error("read", in_path);
   MLCHAIN_TRY(const SecretBytes file_key, age::new_file_key());
-  MLCHAIN_TRY(age::Stanza stanza, age::wrap_file_key(recipient, file_key));
-  const std::vector<age::Stanza> stanzas = {std::move(stanza)};
+  std::vector<age::Stanza> stanzas;
+  for (std::size_t at = 0; at <= keys_text.size();) {
+    const std::size_t comma = std::min(keys_text.find(',', at), keys_text.size());
+    MLCHAIN_TRY(const PublicKey recipient, public_key(keys_text.substr(at, comma - at)));
+    MLCHAIN_TRY(age::Stanza stanza, age::wrap_file_key(recipient, file_key));
+    stanzas.push_back(std::move(stanza));
+    at = comma + 1;
+  }
   MLCHAIN_TRY(Bytes out, age::encode_header(stanzas, file_key));
   MLCHAIN_TRY(age::PayloadEncryptor encryptor, age::PayloadEncryptor::begin(file_key));
   Output output(out_path);
@@ -144,7 +149,7 @@ Status decrypt_file(std::string_view key_text, const std::string& in_path, const
 Result<std::string> run(const std::vector<std::string>& arguments) {
   const auto usage = [] {
     return make_error(ErrorKind::invalid_argument,
-                      "usage: age_tool public PRIVKEYHEX | encrypt PUBKEYHEX IN OUT | decrypt PRIVKEYHEX IN OUT | "
+                      "usage: age_tool public PRIVKEYHEX | encrypt PUBKEYHEX[,…] IN OUT | decrypt PRIVKEYHEX IN OUT | "
                       "wrap PUBKEYHEX HEX | unwrap PRIVKEYHEX HEX");
   };
   if (arguments.size() < 2) return usage();

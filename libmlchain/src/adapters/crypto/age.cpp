@@ -194,14 +194,13 @@ Result<Bytes> encode_header(std::span<const Stanza> stanzas, const SecretBytes& 
   text += '\n';
   for (const Stanza& stanza : stanzas) {
     if (!is_argument(stanza.type))
-      return make_error(ErrorKind::invalid_argument,
-                        "an age stanza type must be printable ASCII without spaces: \"" + stanza.type + "\"");
+      return make_error(ErrorKind::invalid_argument, "an age stanza type must be printable ASCII without spaces");
     text += "-> ";
     text += stanza.type;
     for (const std::string& argument : stanza.args) {
       if (!is_argument(argument))
         return make_error(ErrorKind::invalid_argument,
-                          "an age stanza argument must be printable ASCII without spaces: \"" + argument + "\"");
+                          "an age stanza argument must be printable ASCII without spaces (stanza " + stanza.type + ")");
       text += ' ';
       text += argument;
     }
@@ -376,20 +375,24 @@ struct PayloadDecryptor::State {
   SecretBytes file_key;
   std::optional<Stream> stream;  // once the nonce has arrived
   Bytes nonce;
-  Bytes pending;  // ciphertext not yet opened: at most one encrypted chunk, as it might be the last
+  Bytes pending;       // ciphertext of a chunk not yet whole
+  bool ended = false;  // a full chunk authenticated as the last one: nothing may follow
   bool finished = false;
 
-  // Opens a chunk that more bytes follow. When it fails as a middle chunk but opens as the last one, the
-  // file has bytes after its end: say so, as the specification requires those be refused.
-  Status open_middle(ByteView chunk, Bytes& out) {
+  // Opens a whole encrypted chunk. Whether it is the last one need not wait for the next bytes: its tag
+  // verifies under one last flag only, and a full last chunk is one the spec allows.
+  Status open_full_chunk(ByteView chunk, Bytes& out) {
     const std::size_t start = out.size();
-    out.resize(start + chunk.size() - tag_size);
+    out.resize(start + chunk_size);
     MLCHAIN_TRY(const bool opened, stream->open(chunk, false, out.data() + start));
     if (opened) return {};
     MLCHAIN_TRY(const bool opened_as_last, stream->open(chunk, true, out.data() + start));
-    out.resize(start);
-    if (opened_as_last) return corrupt_payload("bytes after the last chunk");
-    return corrupt_payload("chunk " + std::to_string(stream->chunks_done()) + " does not authenticate");
+    if (!opened_as_last) {
+      out.resize(start);
+      return corrupt_payload("chunk " + std::to_string(stream->chunks_done()) + " does not authenticate");
+    }
+    ended = true;
+    return {};
   }
 };
 
@@ -417,19 +420,22 @@ Status PayloadDecryptor::update(ByteView payload, Bytes& out) {
     MLCHAIN_TRY(Stream stream, Stream::begin(state.file_key, state.nonce, false));
     state.stream.emplace(std::move(stream));
   }
-  if (!state.pending.empty()) {
+  while (!payload.empty()) {
+    if (state.ended) return corrupt_payload("bytes after the last chunk");
+    // Whole chunks straight from the caller's buffer; only a chunk split across calls is copied.
+    if (state.pending.empty() && payload.size() >= encrypted_chunk_size) {
+      MLCHAIN_TRY_STATUS(state.open_full_chunk(payload.first(encrypted_chunk_size), out));
+      payload = payload.subspan(encrypted_chunk_size);
+      continue;
+    }
     const std::size_t take = std::min(encrypted_chunk_size - state.pending.size(), payload.size());
     append(state.pending, payload.first(take));
     payload = payload.subspan(take);
-    if (payload.empty()) return {};
-    MLCHAIN_TRY_STATUS(state.open_middle(state.pending, out));
-    state.pending.clear();
+    if (state.pending.size() == encrypted_chunk_size) {
+      MLCHAIN_TRY_STATUS(state.open_full_chunk(state.pending, out));
+      state.pending.clear();
+    }
   }
-  while (payload.size() > encrypted_chunk_size) {
-    MLCHAIN_TRY_STATUS(state.open_middle(payload.first(encrypted_chunk_size), out));
-    payload = payload.subspan(encrypted_chunk_size);
-  }
-  append(state.pending, payload);
   return {};
 }
 
@@ -438,20 +444,20 @@ Status PayloadDecryptor::finish(Bytes& out) {
   if (state.finished) return make_error(ErrorKind::internal, "age payload decryptor used after finish");
   state.finished = true;
   if (!state.stream) return corrupt_payload("truncated in its nonce");
-  if (state.pending.size() < tag_size)
-    return corrupt_payload(state.pending.empty() ? "truncated after chunk " + std::to_string(state.stream->chunks_done())
-                                                 : "truncated inside a chunk");
-  if (state.pending.size() == tag_size && state.stream->chunks_done() > 0)
-    return corrupt_payload("an empty last chunk after others");
+  if (state.ended) return {};
+  const std::uint64_t chunks = state.stream->chunks_done();
+  if (state.pending.empty())
+    return corrupt_payload(chunks == 0
+                               ? "no chunk after the nonce"
+                               : "truncated after chunk " + std::to_string(chunks - 1) + ": the last chunk is missing");
+  if (state.pending.size() < tag_size) return corrupt_payload("truncated inside a chunk");
+  if (state.pending.size() == tag_size && chunks > 0) return corrupt_payload("an empty last chunk after others");
   const std::size_t start = out.size();
   out.resize(start + state.pending.size() - tag_size);
   MLCHAIN_TRY(const bool opened, state.stream->open(state.pending, true, out.data() + start));
   if (!opened) {
     out.resize(start);
-    // A full chunk that opens as a middle one means the file was cut at a chunk boundary.
-    return corrupt_payload(state.pending.size() == encrypted_chunk_size
-                               ? "truncated at a chunk boundary, or its last chunk does not authenticate"
-                               : "the last chunk does not authenticate");
+    return corrupt_payload("the last chunk does not authenticate");
   }
   state.pending.clear();
   return {};

@@ -63,8 +63,7 @@ using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_f
 
 CipherContext gcm_context(bool encrypt, const SecretBytes& key, ByteView nonce) {
   CipherContext cipher(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
-  if (!cipher ||
-      EVP_CipherInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1 ||
+  if (!cipher || EVP_CipherInit_ex(cipher.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1 ||
       EVP_CIPHER_CTX_ctrl(cipher.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) != 1 ||
       EVP_CipherInit_ex(cipher.get(), nullptr, nullptr, key.data(), nonce.data(), encrypt ? 1 : 0) != 1)
     return CipherContext(nullptr, &EVP_CIPHER_CTX_free);

@@ -7,12 +7,15 @@
 namespace mlchain::keys {
 
 Result<crypto::PrivateKey> derive_encryption_key(core::Signer& signer) {
-  MLCHAIN_TRY(codec::RecoverableSignature signature, signer.sign_message(as_bytes(encryption_key_message)));
-  const crypto::SecretBytes key_material(signature.bytes);
-  crypto::secure_wipe(signature.bytes.data(), signature.bytes.size());
+  // The signature is the key's seed, as secret as the key: it is kept in SecretBytes and its copy wiped.
+  auto signature = signer.sign_message(as_bytes(encryption_key_message));
+  if (!signature.ok()) return std::move(signature).error();
+  const crypto::SecretBytes key_material(signature->bytes);
+  crypto::secure_wipe(signature->bytes.data(), signature->bytes.size());
   constexpr std::string_view salt = "mlchain.dev/encryption-key";
+  constexpr std::string_view info_prefix = "secp256k1";
   for (unsigned counter = 0; counter <= 0xff; ++counter) {
-    Bytes info(as_bytes("secp256k1").begin(), as_bytes("secp256k1").end());
+    Bytes info(info_prefix.begin(), info_prefix.end());
     info.push_back(static_cast<std::uint8_t>(counter));
     MLCHAIN_TRY(const crypto::SecretBytes secret, crypto::hkdf_sha256(key_material.view(), as_bytes(salt), info, 32));
     // from_bytes refuses only 0 and values not below the group order; the next counter gives another value.
