@@ -1,6 +1,9 @@
 #include "mlchain/crypto/kdf.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 
 #include <limits>
 #include <memory>
@@ -91,6 +94,33 @@ void ro_mix(std::uint8_t* block, std::size_t r, std::uint64_t n, std::uint32_t* 
 }
 
 }  // namespace
+
+Result<SecretBytes> hkdf_sha256(ByteView key_material, ByteView salt, ByteView info, std::size_t length) {
+  using Kdf = std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)>;
+  using KdfContext = std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)>;
+  const Kdf kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr), &EVP_KDF_free);
+  const KdfContext context(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, &EVP_KDF_CTX_free);
+  if (!context) return make_error(ErrorKind::internal, "HKDF is not available in OpenSSL");
+  // OpenSSL takes non-const pointers in OSSL_PARAM but only reads them; an absent key or salt is one of
+  // length zero, and a non-null pointer keeps OpenSSL from treating it as unset.
+  static std::uint8_t nothing = 0;
+  const auto param_bytes = [](const char* name, ByteView bytes) {
+    return OSSL_PARAM_construct_octet_string(
+        name, bytes.empty() ? &nothing : const_cast<std::uint8_t*>(bytes.data()), bytes.size());
+  };
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+      param_bytes(OSSL_KDF_PARAM_KEY, key_material),
+      param_bytes(OSSL_KDF_PARAM_SALT, salt),
+      param_bytes(OSSL_KDF_PARAM_INFO, info),
+      OSSL_PARAM_construct_end(),
+  };
+  SecretBytes out(length);
+  if (EVP_KDF_derive(context.get(), out.data(), out.size(), params) != 1)
+    return make_error(ErrorKind::internal, "HKDF-SHA256 failed in OpenSSL");
+  return out;
+}
 
 Result<SecretBytes> pbkdf2_hmac_sha256(ByteView passphrase, ByteView salt, std::uint32_t iterations,
                                        std::size_t length) {

@@ -84,10 +84,12 @@ class PayloadDecryptor {
   PayloadDecryptor(PayloadDecryptor&&) noexcept;
   PayloadDecryptor& operator=(PayloadDecryptor&&) noexcept;
   ~PayloadDecryptor();
-  // Appends to `out` the plaintext of every chunk known not to be the last. corrupt when a tag fails.
+  // Appends to `out` the plaintext of every whole chunk whose tag verified (a full last chunk included,
+  // as age's reference implementation hands it on). corrupt when a tag fails or bytes follow the last chunk.
   Status update(ByteView payload, Bytes& out);
-  // Appends the last chunk's plaintext. corrupt for a truncated payload, a last chunk that fails, or
-  // anything the specification forbids at the end (an empty last chunk after others).
+  // Appends the last chunk's plaintext when it is shorter than a whole one. corrupt for a truncated payload,
+  // a last chunk that fails, or anything the specification forbids at the end (an empty last chunk after
+  // others). Until it succeeds, what was handed on is a verified prefix, not the file.
   Status finish(Bytes& out);
 
  private:
