@@ -4,6 +4,7 @@
 
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/crypto/ecies.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 
 namespace mlchain::chain {
@@ -80,10 +81,11 @@ Result<KeyPublication> publish_encryption_key(Journal& journal, const std::strin
                                               const codec::Address& registry_address,
                                               std::optional<std::uint64_t> chain_id, core::Signer& signer,
                                               ByteView compressed_key, const ChainOptions& options) {
-  if (compressed_key.size() != 33 || (compressed_key[0] != 0x02 && compressed_key[0] != 0x03))
+  // The contract checks only the length and prefix; a key off the curve is refused here, before signing.
+  if (compressed_key.size() != 33 || !crypto::PublicKey::parse(compressed_key))
     return make_error(ErrorKind::invalid_argument, "encryption key " + codec::to_0x_hex(compressed_key) +
                                                        " is not a compressed secp256k1 point (33 bytes, 02 or 03 "
-                                                       "first)");
+                                                       "first, on the curve)");
   eth::RpcClient rpc(eth::rpc_options_for(rpc_url));
   RegistryClient registry_client(rpc, registry_address);
   ChainSettings settings;
