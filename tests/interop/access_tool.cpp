@@ -114,7 +114,8 @@ Result<int> repository_commands(const std::vector<std::string>& args, keys::Priv
     return show(client, remote.repo);
   }
   if (command == "private") {
-    if (args.size() != 3 || (args[2] != "true" && args[2] != "false")) return usage("expected private REMOTE true|false");
+    if (args.size() != 3 || (args[2] != "true" && args[2] != "false"))
+      return usage("expected private REMOTE true|false");
     MLCHAIN_TRY(const auto sent, chain::set_private(repository, remote, args[2] == "true", *signer, {}));
     print_sent("set", sent);
     return 0;

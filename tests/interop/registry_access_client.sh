@@ -51,6 +51,16 @@ expect_exit 0 "$tool" key "$rpc" "$registry" "$owner"
 [ "$out" = "$key2 2" ] || fail "after a replacement: $out"
 expect_exit 2 "$tool" publish "$rpc" "$registry" "0x04${key1:4}"
 [[ "$err" == *"not a compressed secp256k1 point"* ]] || fail "an uncompressed key: $err"
+# x = 0 has no point on secp256k1 (0³ + 7 is not a square mod p): mlchain refuses it before signing; the
+# contract checks only the prefix, so one sent by cast is published, and mlchain refuses to read it back.
+off_curve=0x02$(printf '0%.0s' $(seq 64))
+expect_exit 2 "$tool" publish "$rpc" "$registry" "$off_curve"
+[[ "$err" == *"not a compressed secp256k1 point"* ]] || fail "an off-curve key: $err"
+stranger_typed=$(printf '{"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"EncryptionKey":[{"name":"account","type":"address"},{"name":"key","type":"bytes"},{"name":"nonce","type":"uint256"}]},"primaryType":"EncryptionKey","domain":{"name":"mlchain","version":"1","chainId":31337,"verifyingContract":"%s"},"message":{"account":"%s","key":"%s","nonce":0}}' "$registry" "$stranger" "$off_curve")
+signature=$("$cast" wallet sign --private-key "$stranger_key" --data "$stranger_typed")
+"$cast" send --rpc-url "$rpc" --private-key "$stranger_key" "$registry" 'publishEncryptionKey(address,bytes,bytes)' "$stranger" "$off_curve" "$signature" > /dev/null
+expect_exit 2 "$tool" key "$rpc" "$registry" "$stranger"
+[[ "$err" == *"$(checksum "$stranger") published ($off_curve) is not a point on secp256k1"* ]] || fail "reading an off-curve key: $err"
 [ -z "$(ls -A "$MLCHAIN_HOME/journal" 2> /dev/null)" ] || fail "the journal keeps a settled publication"
 echo "  published, read back, unchanged on a rerun, replaced with the next nonce"
 

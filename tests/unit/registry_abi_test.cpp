@@ -475,10 +475,10 @@ TEST_CASE("private-model views decode as cast abi-encode writes them", "[registr
   REQUIRE(published.ok());
   CHECK(published->key == hex_bytes(generator));
   CHECK(published->nonce == 1);
-  auto none = registry::decode_encryption_key_of(
-      hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000040"
-                "0000000000000000000000000000000000000000000000000000000000000000"
-                "0000000000000000000000000000000000000000000000000000000000000000"));
+  auto none =
+      registry::decode_encryption_key_of(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000040"
+                                                   "0000000000000000000000000000000000000000000000000000000000000000"
+                                                   "0000000000000000000000000000000000000000000000000000000000000000"));
   REQUIRE(none.ok());
   CHECK(none->key.empty());
   CHECK(none->nonce == 0);
@@ -488,11 +488,11 @@ TEST_CASE("private-model views decode as cast abi-encode writes them", "[registr
   CHECK(registry::decode_encryption_key_of(hex_bytes(uncompressed)).error().kind == ErrorKind::invalid_input);
   CHECK(registry::decode_encryption_key_of(hex_bytes(key_and_nonce('0'))).error().kind == ErrorKind::invalid_input);
 
-  auto readers = registry::decode_readers_of(
-      hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000020"
-                "0000000000000000000000000000000000000000000000000000000000000002"
-                "00000000000000000000000090f79bf6eb2c4f870365e785982e1f101e93b906"
-                "0000000000000000000000003c44cdddb6a900fa2b585dd299e03d12fa4293bc"));
+  auto readers =
+      registry::decode_readers_of(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000020"
+                                            "0000000000000000000000000000000000000000000000000000000000000002"
+                                            "00000000000000000000000090f79bf6eb2c4f870365e785982e1f101e93b906"
+                                            "0000000000000000000000003c44cdddb6a900fa2b585dd299e03d12fa4293bc"));
   REQUIRE(readers.ok());
   CHECK(*readers == std::vector<Address>{address(reader), address(stranger)});
 
@@ -500,7 +500,8 @@ TEST_CASE("private-model views decode as cast abi-encode writes them", "[registr
   CHECK(*registry::decode_is_private(hex_bytes(yes)));
   CHECK(*registry::decode_has_access(hex_bytes(yes)));
   CHECK_FALSE(*registry::decode_has_access(hex_bytes(zero)));
-  auto block = registry::decode_shredded_at(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000023"));
+  auto block =
+      registry::decode_shredded_at(hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000023"));
   REQUIRE(block.ok());
   CHECK(*block == 35);
   CHECK(registry::decode_shredded_at(hex_bytes(head_a)).error().kind == ErrorKind::invalid_input);  // beyond 64 bits
@@ -553,7 +554,8 @@ TEST_CASE("private-model logs recorded on anvil decode to the calls that emitted
       "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
       "0000000000000000000000000000000000000000000000000000000000000040"
       "0000000000000000000000000000000000000000000000000000000000000024"
-      "017112208b5b9db0c13db24256c829aa364aa90c6d2eba318b9232a4ab9313b954d3555f00000000000000000000000000000000000000000000000000000000";
+      "017112208b5b9db0c13db24256c829aa364aa90c6d2eba318b9232a4ab9313b954d3555f0000000000000000000000000000000000000000"
+      "0000000000000000";
   auto granted = registry::decode_event(granted_topics, hex_bytes(granted_data));
   REQUIRE(granted.ok());
   const auto* grant = std::get_if<registry::AccessGranted>(&*granted);
@@ -581,9 +583,9 @@ TEST_CASE("private-model logs recorded on anvil decode to the calls that emitted
   REQUIRE(revoked.ok());
   CHECK(std::get<registry::AccessRevoked>(*revoked).grantee == address(reader));
 
-  auto visibility = registry::decode_event(
-      std::vector<Word>{registry::visibility_set_topic(), word(models_id), word(owner_topic)},
-      hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000001"));
+  auto visibility =
+      registry::decode_event(std::vector<Word>{registry::visibility_set_topic(), word(models_id), word(owner_topic)},
+                             hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000001"));
   REQUIRE(visibility.ok());
   CHECK(std::get<registry::VisibilitySet>(*visibility).is_private);
   CHECK(std::get<registry::VisibilitySet>(*visibility).by == address(owner));
@@ -613,15 +615,16 @@ TEST_CASE("private-model revert data is what cast calldata encodes for each cust
     REQUIRE(error->has_value());
     CHECK(registry::describe(**error) == description);
   }
-  CHECK(std::get<registry::UnanchoredCommit>(**registry::decode_error(hex_bytes("0xad1614cd" + one.substr(2)))).commit ==
-        word(one));
+  CHECK(
+      std::get<registry::UnanchoredCommit>(**registry::decode_error(hex_bytes("0xad1614cd" + one.substr(2)))).commit ==
+      word(one));
   // UnanchoredCommit without its commit.
   CHECK(registry::decode_error(hex_bytes("0xad1614cd")).error().kind == ErrorKind::invalid_input);
 }
 
 TEST_CASE("the encryption-key digest is EIP-712's, as cast wallet sign --data signs it", "[registry][private]") {
-  const auto digest = registry::encryption_key_digest(31337, address(first_registry), address(owner),
-                                                      hex_bytes(generator), 0);
+  const auto digest =
+      registry::encryption_key_digest(31337, address(first_registry), address(owner), hex_bytes(generator), 0);
   // The same document through the general EIP-712 codec.
   const std::string document = R"({"types": {"EIP712Domain": [{"name": "name", "type": "string"},
       {"name": "version", "type": "string"}, {"name": "chainId", "type": "uint256"},
@@ -639,9 +642,9 @@ TEST_CASE("the encryption-key digest is EIP-712's, as cast wallet sign --data si
 
   // `cast wallet sign --data --from-file` of that document with anvil's key 0 recovers to account 0 from our
   // digest (so cast hashed the same 32 bytes).
-  auto signature = mlchain::codec::parse_signature(hex_bytes(
-      "0x6f64d40396dc1b549c8df198d6509ad9774cc9772508a95373f889650339a23d"
-      "513e0b7670e01e599b536ad02da8e2ac7911d36d12305735623ec84fbf51a7e71c"));
+  auto signature =
+      mlchain::codec::parse_signature(hex_bytes("0x6f64d40396dc1b549c8df198d6509ad9774cc9772508a95373f889650339a23d"
+                                                "513e0b7670e01e599b536ad02da8e2ac7911d36d12305735623ec84fbf51a7e71c"));
   REQUIRE(signature.ok());
   auto signer = mlchain::crypto::recover_address(digest, *signature);
   REQUIRE(signer.ok());

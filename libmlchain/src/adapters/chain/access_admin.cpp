@@ -4,6 +4,7 @@
 
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/crypto/ecies.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 
 namespace mlchain::chain {
@@ -47,10 +48,9 @@ Result<AccessSent> send_access(repo::Repository& repository, const ChainRemote& 
   MLCHAIN_TRY_STATUS(transactor.check_chain());
   MLCHAIN_TRY_STATUS(registry_client.check_deployed());
   MLCHAIN_TRY(const auto entries, journal.entries());
-  MLCHAIN_TRY(auto earlier,
-              settle_earlier(
-                  transactor, entries, [&](const JournalEntry& entry) { return entry.remote == remote.name; }, action,
-                  &data));
+  MLCHAIN_TRY(auto earlier, settle_earlier(
+                                transactor, entries,
+                                [&](const JournalEntry& entry) { return entry.remote == remote.name; }, action, &data));
   if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
     return std::move(finished).error();
   if (earlier) return AccessSent{std::move(*earlier), true};
@@ -80,10 +80,11 @@ Result<KeyPublication> publish_encryption_key(Journal& journal, const std::strin
                                               const codec::Address& registry_address,
                                               std::optional<std::uint64_t> chain_id, core::Signer& signer,
                                               ByteView compressed_key, const ChainOptions& options) {
-  if (compressed_key.size() != 33 || (compressed_key[0] != 0x02 && compressed_key[0] != 0x03))
+  // The contract checks only the length and prefix; a key off the curve is refused here, before signing.
+  if (compressed_key.size() != 33 || !crypto::PublicKey::parse(compressed_key))
     return make_error(ErrorKind::invalid_argument, "encryption key " + codec::to_0x_hex(compressed_key) +
                                                        " is not a compressed secp256k1 point (33 bytes, 02 or 03 "
-                                                       "first)");
+                                                       "first, on the curve)");
   eth::RpcClient rpc(eth::rpc_options_for(rpc_url));
   RegistryClient registry_client(rpc, registry_address);
   ChainSettings settings;
@@ -106,9 +107,8 @@ Result<KeyPublication> publish_encryption_key(Journal& journal, const std::strin
                                 },
                                 publish_key_action, nullptr));
   MLCHAIN_TRY(const auto published, registry_client.encryption_key_of(account));
-  const bool same_key =
-      published && std::equal(published->key.begin(), published->key.end(), compressed_key.begin(),
-                              compressed_key.end());
+  const bool same_key = published && std::equal(published->key.begin(), published->key.end(), compressed_key.begin(),
+                                                compressed_key.end());
   if (same_key) return KeyPublication{std::move(earlier), earlier.has_value()};
 
   const std::uint64_t nonce = published ? published->nonce : 0;
@@ -131,9 +131,9 @@ Result<AccessSent> set_private(repo::Repository& repository, const ChainRemote& 
   return send_access(repository, remote, "set-private", std::move(data), signer, options);
 }
 
-Result<AccessSent> grant_access(repo::Repository& repository, const ChainRemote& remote,
-                                const codec::Address& grantee, const std::vector<VersionGrant>& versions,
-                                core::Signer& signer, const ChainOptions& options) {
+Result<AccessSent> grant_access(repo::Repository& repository, const ChainRemote& remote, const codec::Address& grantee,
+                                const std::vector<VersionGrant>& versions, core::Signer& signer,
+                                const ChainOptions& options) {
   if (grantee == codec::Address{})
     return make_error(ErrorKind::invalid_argument, "the zero address cannot be granted access to " + remote.repo);
   std::vector<registry::Head> heads;
@@ -147,8 +147,8 @@ Result<AccessSent> grant_access(repo::Repository& repository, const ChainRemote&
   return send_access(repository, remote, "grant-access", std::move(data), signer, options);
 }
 
-Result<AccessSent> revoke_access(repo::Repository& repository, const ChainRemote& remote,
-                                 const codec::Address& grantee, core::Signer& signer, const ChainOptions& options) {
+Result<AccessSent> revoke_access(repo::Repository& repository, const ChainRemote& remote, const codec::Address& grantee,
+                                 core::Signer& signer, const ChainOptions& options) {
   MLCHAIN_TRY(Bytes data, registry::revoke_access_calldata(remote.repo, grantee));
   return send_access(repository, remote, "revoke-access", std::move(data), signer, options);
 }
@@ -169,10 +169,10 @@ Error explain_access_revert(ByteView revert_data, std::string_view repo) {
   auto decoded = registry::decode_error(revert_data);
   if (decoded && *decoded) {
     if (const auto* not_writer = std::get_if<registry::NotWriter>(&**decoded)) {
-      return make_error(ErrorKind::access_denied,
-                        codec::to_checksum_address(not_writer->caller) + " is neither the owner nor a writer of " +
-                            std::string(repo) + ": only they grant, revoke and shred (" +
-                            registry::describe(**decoded) + ")");
+      return make_error(ErrorKind::access_denied, codec::to_checksum_address(not_writer->caller) +
+                                                      " is neither the owner nor a writer of " + std::string(repo) +
+                                                      ": only they grant, revoke and shred (" +
+                                                      registry::describe(**decoded) + ")");
     }
   }
   return explain_registry_revert(revert_data, repo, {});

@@ -24,9 +24,8 @@ Error malformed(const std::string& what) { return make_error(ErrorKind::corrupt,
 std::string_view state_name(JournalState state) { return state == JournalState::sent ? "sent" : "signed"; }
 
 std::optional<Purpose> purpose_from(std::string_view name) {
-  for (const Purpose purpose :
-       {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance, Purpose::catalogue,
-        Purpose::access})
+  for (const Purpose purpose : {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance,
+                                Purpose::catalogue, Purpose::access})
     if (purpose_name(purpose) == name) return purpose;
   return std::nullopt;
 }

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/crypto/ecies.hpp"
 #include "mlchain/eth/contract_artifacts.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 #include "node_answer.hpp"
@@ -184,12 +185,27 @@ Result<const T*> expect_event(const registry::Event& event, const eth::RpcClient
 
 }  // namespace
 
-// The keys read here are 33 bytes with a 02 or 03 prefix (the decoders check what the contract checked);
-// whether x is on the curve is for whoever wraps a file key to it to check (crypto::PublicKey::parse).
+namespace {
+
+// The contract checks a key's length and prefix only (a curve check costs more gas than it is worth there),
+// so an account can publish an x that is on no point: nothing can be encrypted to it, and a grantor must
+// hear that rather than fail later while wrapping.
+Status check_point(const codec::Address& account, ByteView key) {
+  if (auto point = crypto::PublicKey::parse(key); !point)
+    return make_error(ErrorKind::invalid_input, "the encryption key " + codec::to_checksum_address(account) +
+                                                    " published (" + codec::to_0x_hex(key) +
+                                                    ") is not a point on secp256k1: nothing can be encrypted to it "
+                                                    "until it publishes another");
+  return {};
+}
+
+}  // namespace
+
 Result<std::optional<PublishedEncryptionKey>> RegistryClient::encryption_key_of(const codec::Address& account) {
   MLCHAIN_TRY(const Bytes data, view(registry::encryption_key_of_calldata(account), "encryptionKeyOf"));
   MLCHAIN_TRY(auto published, from_node(registry::decode_encryption_key_of(data), rpc_, "encryptionKeyOf"));
   if (published.key.empty()) return std::optional<PublishedEncryptionKey>{};
+  MLCHAIN_TRY_STATUS(check_point(account, published.key));
   return std::optional<PublishedEncryptionKey>{PublishedEncryptionKey{std::move(published.key), published.nonce}};
 }
 
@@ -284,6 +300,7 @@ Result<std::vector<EncryptionKeyRecord>> RegistryClient::encryption_key_events(c
   for (const auto& entry : decoded) {
     MLCHAIN_TRY(const auto* typed, expect_event<registry::EncryptionKeyPublished>(entry.event, rpc_));
     const auto& event = *typed;
+    MLCHAIN_TRY_STATUS(check_point(account, event.key));
     keys.push_back({event.key, event.nonce, entry.block_number, entry.transaction_hash, entry.log_index});
   }
   return keys;

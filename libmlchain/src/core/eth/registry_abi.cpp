@@ -478,7 +478,8 @@ Result<Bytes> shredded_at_calldata(std::string_view repo, const Head& commit) {
 }
 
 codec::Keccak256Digest encryption_key_digest(std::uint64_t chain_id, const codec::Address& registry,
-                                      const codec::Address& account, ByteView compressed_key, std::uint64_t nonce) {
+                                             const codec::Address& account, ByteView compressed_key,
+                                             std::uint64_t nonce) {
   // hashStruct of each (EIP-712): keccak256(typeHash ‖ the fields as 32-byte words, bytes and strings hashed).
   static const Word domain_type =
       codec::keccak256(as_bytes("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"));
@@ -501,8 +502,7 @@ codec::Keccak256Digest encryption_key_digest(std::uint64_t chain_id, const codec
 }
 
 Result<PublishedEncryptionKey> decode_encryption_key_of(ByteView return_data) {
-  MLCHAIN_TRY(auto values,
-              decode_return(encryption_key_of_function(), {Type::bytes(), Type::uint256()}, return_data));
+  MLCHAIN_TRY(auto values, decode_return(encryption_key_of_function(), {Type::bytes(), Type::uint256()}, return_data));
   PublishedEncryptionKey published;
   MLCHAIN_TRY(published.key, take<Bytes>(values, 0, "key"));
   MLCHAIN_TRY(const auto nonce, take<codec::U256>(values, 1, "nonce"));

@@ -49,13 +49,13 @@ struct VersionGrant {
 // The owner or a writer makes `grantee` a reader of the remote's repository and records one access block
 // per version (none: future versions only). The remote's journaled pushes are settled first, so a version
 // pushed just before is anchored when the grant is estimated.
-Result<AccessSent> grant_access(repo::Repository& repository, const ChainRemote& remote,
-                                const codec::Address& grantee, const std::vector<VersionGrant>& versions,
-                                core::Signer& signer, const ChainOptions& options);
+Result<AccessSent> grant_access(repo::Repository& repository, const ChainRemote& remote, const codec::Address& grantee,
+                                const std::vector<VersionGrant>& versions, core::Signer& signer,
+                                const ChainOptions& options);
 
 // The owner or a writer stops wrapping future versions for `grantee`.
-Result<AccessSent> revoke_access(repo::Repository& repository, const ChainRemote& remote,
-                                 const codec::Address& grantee, core::Signer& signer, const ChainOptions& options);
+Result<AccessSent> revoke_access(repo::Repository& repository, const ChainRemote& remote, const codec::Address& grantee,
+                                 core::Signer& signer, const ChainOptions& options);
 
 // The owner or a writer records that the owner's file keys of `commits` are destroyed (each must be
 // anchored in the repository; one recorded already keeps its first block).

@@ -99,6 +99,8 @@ class RegistryClient {
                                                std::optional<std::string_view> branch = std::nullopt);
 
   // The key `account` published last; nothing when it never published one (its next nonce is then 0).
+  // invalid_input naming the account when its key is not a point on the curve (the contract checks only
+  // the length and prefix); encryption_key_events likewise.
   Result<std::optional<PublishedEncryptionKey>> encryption_key_of(const codec::Address& account);
   Result<bool> is_private(std::string_view repo);
   // Every address ever granted access, in the order of their first grants (revoked ones included).

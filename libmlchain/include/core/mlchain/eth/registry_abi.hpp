@@ -86,7 +86,8 @@ Result<Bytes> shredded_at_calldata(std::string_view repo, const Head& commit);
 // "mlchain", version "1", chainId, verifyingContract: the registry}, message EncryptionKey(address account,
 // bytes key, uint256 nonce), where the nonce is the account's current one (encryptionKeyOf).
 codec::Keccak256Digest encryption_key_digest(std::uint64_t chain_id, const codec::Address& registry,
-                                      const codec::Address& account, ByteView compressed_key, std::uint64_t nonce);
+                                             const codec::Address& account, ByteView compressed_key,
+                                             std::uint64_t nonce);
 
 // The return data of the views, as eth_call answers it.
 Result<Head> decode_head_of(ByteView return_data);
@@ -176,9 +177,9 @@ struct VersionShredded {
   Head commit{};
   codec::Address by;
 };
-using Event = std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked, GovernanceSet,
-                           EncryptionKeyPublished, VisibilitySet, AccessGranted, ReaderAdded, AccessRevoked,
-                           VersionShredded>;
+using Event =
+    std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked, GovernanceSet, EncryptionKeyPublished,
+                 VisibilitySet, AccessGranted, ReaderAdded, AccessRevoked, VersionShredded>;
 
 // Topic 0 of each event: keccak256 of its canonical signature.
 Word repository_created_topic();
@@ -236,10 +237,9 @@ struct VersionIsShredded {
 };
 struct ZeroGrantee {};
 struct EmptyKeys {};
-using RegistryError =
-    std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName, EmptyBranchName,
-                 InvalidEncryptionKey, BadKeySignature, LengthMismatch, UnanchoredCommit, VersionIsShredded,
-                 ZeroGrantee, EmptyKeys>;
+using RegistryError = std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName,
+                                   EmptyBranchName, InvalidEncryptionKey, BadKeySignature, LengthMismatch,
+                                   UnanchoredCommit, VersionIsShredded, ZeroGrantee, EmptyKeys>;
 
 // The registry's error in revert data; nothing when the data is something else (empty, Error(string), a
 // panic, an unknown selector: codec::abi::decode_revert tells those apart). Usage error for data that
