@@ -57,9 +57,11 @@ void run_clone(workflow::CloneOptions options, Context& context) {
 
 void register_clone(CLI::App& app, Context& context) {
   auto options = std::make_shared<workflow::CloneOptions>();
-  auto* command = app.add_subcommand("clone", "Make a repository from commit CID, a registry repository or a catalogue listing, verified");
-  command->add_option("SOURCE", options->source,
-                      "The commit CID, mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH] URL or catalogue listing NAME")
+  auto* command = app.add_subcommand(
+      "clone", "Make a repository from commit CID, a registry repository or a catalogue listing, verified");
+  command
+      ->add_option("SOURCE", options->source,
+                   "The commit CID, mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH] URL or catalogue listing NAME")
       ->required();
   command->add_option("DIR", options->directory, "Directory to create (default: the CID); must be absent or empty");
   command->add_option("--ipfs", options->ipfs, "Kubo RPC API URL, e.g. http://127.0.0.1:5001");
@@ -69,6 +71,9 @@ void register_clone(CLI::App& app, Context& context) {
                       "Chain JSON-RPC URL (for an mlchain://[CHAIN-ID@]REGISTRY/REPO[#BRANCH] source)");
   command->add_option("--universe", options->universe,
                       "Catalogue (Model Universe) address naming a listing NAME's repository, with --rpc");
+  command->add_option(
+      "--key", options->key,
+      "Stored key a private model was granted to (default: as for commit); its encryption key opens it");
   command->add_option("--branch", options->branch,
                       "Branch to check out (mlchain:// sources; default main, else the first pushed)");
   command->callback([options, &context] { run_clone(*options, context); });

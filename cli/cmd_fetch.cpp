@@ -60,6 +60,7 @@ void register_fetch(CLI::App& app, Context& context) {
   command->add_option("REMOTE", options->remote, "Remote name (default origin)");
   command->add_option("CID", options->commit, "The commit to fetch (default: every branch head on the remote's chain)");
   command->add_option("--depth", options->depth, "Only N generations of history (CID is generation 1)");
+  command->add_option("--key", options->key, "Stored key a private model was granted to (default: as for commit)");
   command->callback([options, &context] { run_fetch(*options, context); });
 }
 

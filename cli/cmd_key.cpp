@@ -260,6 +260,7 @@ void register_key(CLI::App& app, Context& context) {
   auto options = std::make_shared<KeyOptions>();
   auto* key = app.add_subcommand("key", "Create, import, list, export, sign and verify with Ethereum keys");
   key->require_subcommand(1);
+  register_key_encryption(*key, context);
 
   auto* create = key->add_subcommand("new", "Create a key; prints its address (the first key becomes the default)");
   create->add_option("--name", options->name, "Name of the key (default: key-<first 8 hex digits of the address>)");

@@ -44,6 +44,7 @@ void register_pull(CLI::App& app, Context& context) {
       "pull", "Fetch BRANCH's head from REMOTE's chain and its objects from IPFS, then fast-forward BRANCH to it");
   command->add_option("REMOTE", options->remote, "Remote name (default origin)");
   command->add_option("BRANCH", options->branch, "Branch (default: the current branch)");
+  command->add_option("--key", options->key, "Stored key a private model was granted to (default: as for commit)");
   command->callback([options, &context] { run_pull(*options, context); });
 }
 

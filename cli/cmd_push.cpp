@@ -81,8 +81,31 @@ void run_push(const PushOptions& options, Context& context) {
   auto pushed = workflow::push_branch(*repository, chosen);
   bar.reset();
   if (!pushed) return context.fail(pushed.error());
+  if (pushed->sealed) {
+    const auto& sealed = *pushed->sealed;
+    context.err << "sealed " << sealed.files_sealed << " files (" << sealed.file_bytes << " bytes) and uploaded only "
+                << "their ciphertext, with " << sealed.blocks << " commit and tree blocks, to " << pushed->node_url
+                << "; " << (sealed.files - sealed.files_sealed) << " files and " << sealed.blocks_present
+                << " blocks were there already\n";
+  }
   if (pushed->anchoring) {
     print_anchoring(pushed->remote, *pushed->anchoring, context);
+    if (const auto& opened = pushed->anchoring->opened) {
+      if (opened->marked_private)
+        context.err << "marked " << pushed->anchoring->chain.repo << " private on the registry\n";
+      for (const auto& reader : opened->readers) {
+        if (reader.access)
+          context.err << "wrapped " << pushed->head.to_string() << " for reader "
+                      << codec::to_checksum_address(reader.reader) << " (access " << reader.access->to_string()
+                      << ")\n";
+        else
+          context.err << "mlchain: warning: reader " << codec::to_checksum_address(reader.reader)
+                      << " has published no encryption key ('mlchain key encryption publish'); grant this version "
+                         "once it has: mlchain access grant "
+                      << pushed->remote.name << " " << codec::to_checksum_address(reader.reader) << " --versions "
+                      << pushed->head.to_string() << "\n";
+      }
+    }
     if (pushed->anchoring->report.up_to_date)
       context.out << pushed->remote.name << '/' << pushed->branch << " is already at " << pushed->head.to_string()
                   << " on chain\n";

@@ -30,6 +30,7 @@ struct RemoteAddOptions {
   std::optional<std::uint64_t> chain_id;
   std::optional<std::uint64_t> confirmations;
   std::string universe;
+  bool sealed = false;
 };
 
 std::optional<std::string> given(const std::string& text) {
@@ -47,7 +48,8 @@ void run_add(const RemoteAddOptions& options, Context& context) {
                              .repo = given(options.repo),
                              .chain_id = options.chain_id,
                              .confirmations = options.confirmations,
-                             .universe = given(options.universe)};
+                             .universe = given(options.universe),
+                             .sealed = options.sealed};
   if (auto status = remote::add_remote(*repository, added); !status) return context.fail(status.error());
 }
 
@@ -67,7 +69,8 @@ json remote_json(const remote::Remote& r) {
           {"repo", optional_json(r.repo)},
           {"chain_id", optional_json(r.chain_id)},
           {"confirmations", optional_json(r.confirmations)},
-          {"universe", optional_json(r.universe)}};
+          {"universe", optional_json(r.universe)},
+          {"private", r.sealed}};
 }
 
 void run_list(bool as_json, Context& context) {
@@ -127,6 +130,7 @@ void run_show(const std::string& name, bool as_json, Context& context) {
   line("chain-id", number(shown->chain_id));
   line("confirmations", number(shown->confirmations));
   line("universe", shown->universe);
+  if (shown->sealed) context.out << "  private: true (push uploads only ciphertext)\n";
   if (tracking->empty()) {
     context.out << "  no remote-tracking branches (mlchain fetch " << shown->name << ")\n";
     return;
@@ -161,13 +165,16 @@ void register_remote(CLI::App& app, Context& context) {
   add_command->add_option("--chain-id", add->chain_id, "Chain id the RPC must report");
   add_command->add_option("--confirmations", add->confirmations, "Confirmations a push waits for");
   add_command->add_option("--universe", add->universe, "Catalogue (Model Universe) contract address (0x…)");
+  add_command->add_flag("--private", add->sealed,
+                        "Seal every file before it leaves the machine: push uploads only ciphertext, readers get "
+                        "grants on chain (needs a chain remote)");
   add_command->callback([add, &context] { run_add(*add, context); });
 
   auto as_json = std::make_shared<bool>(false);
   auto* list_command = command->add_subcommand("list", "List the remotes");
   list_command->add_flag(
       "--json", *as_json,
-      "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations, universe}");
+      "Print a JSON array of {name, ipfs, gateway, rpc, registry, repo, chain_id, confirmations, universe, private}");
   list_command->callback([as_json, &context] { run_list(*as_json, context); });
 
   auto shown = std::make_shared<std::string>();

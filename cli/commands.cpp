@@ -44,6 +44,8 @@ void register_commands(CLI::App& app, Context& context) {
   register_withdraw(app, context);
   register_info(app, context);
   register_search(app, context);
+  register_access(app, context);
+  register_shred(app, context);
   register_help(app, context);
 }
 

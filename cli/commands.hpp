@@ -46,6 +46,10 @@ void register_promote(CLI::App& app, Context& context);
 void register_stage(CLI::App& app, Context& context);
 void register_watch(CLI::App& app, Context& context);
 void register_universe(CLI::App& app, Context& context);
+void register_access(CLI::App& app, Context& context);
+// `key encryption`, under `key`.
+void register_key_encryption(CLI::App& key, Context& context);
+void register_shred(CLI::App& app, Context& context);
 void register_publish(CLI::App& app, Context& context);
 void register_unlist(CLI::App& app, Context& context);
 void register_buy(CLI::App& app, Context& context);

@@ -231,6 +231,21 @@ Status MemoryNode::pin(const codec::Cid& root) {
   return {};
 }
 
+Status MemoryNode::pin_blocks(const std::vector<codec::Cid>& blocks) {
+  for (const auto& cid : blocks) {
+    MLCHAIN_TRY_STATUS(refuse_if_read_only("pin " + cid.to_string()));
+    if (!holds(cid)) return make_error(ErrorKind::not_found, "pin/add " + cid.to_string() + ": block not held");
+    blockstore_->pins.insert(cid.hash());
+  }
+  return {};
+}
+
+Status MemoryNode::unpin(const codec::Cid& root) {
+  MLCHAIN_TRY_STATUS(refuse_if_read_only("unpin " + root.to_string()));
+  blockstore_->pins.erase(root.hash());
+  return {};
+}
+
 void MemoryNode::tamper(const codec::Cid& cid, Bytes bytes) { blockstore_->blocks[cid.hash()] = std::move(bytes); }
 
 void MemoryNode::drop(const codec::Cid& cid) {

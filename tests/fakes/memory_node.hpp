@@ -45,6 +45,8 @@ class MemoryNode final : public ipfs::Node {
   Status import_car(const ipfs::ByteSource& car, const ipfs::ProgressCallback& progress = {}) override;
   // remote_unavailable when a block below `root` is missing (a node that holds only part of a DAG).
   Status pin(const codec::Cid& root) override;
+  Status pin_blocks(const std::vector<codec::Cid>& blocks) override;
+  Status unpin(const codec::Cid& root) override;
 
   // Test controls.
   // Serves `bytes` under `cid` from now on (a lying node); has_block then says it holds the block.

@@ -22,7 +22,8 @@ Result<bool> contains_in_history(repo::Repository& repository, const codec::Cid&
 
 Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, const ChainRemote& remote,
                                                   ipfs::Node& node, std::optional<std::string> only,
-                                                  std::optional<std::uint64_t> depth) {
+                                                  std::optional<std::uint64_t> depth,
+                                                  const privacy::ReaderSource& reader) {
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   if (remote.chain_id) {
     MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
@@ -43,12 +44,13 @@ Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, 
       return make_error(ErrorKind::not_found, "repository " + remote.repo + " has never been pushed to registry " +
                                                   codec::to_checksum_address(remote.registry));
   }
+  MLCHAIN_TRY(auto sealed, privacy::private_contents(registry, remote.repo, node, reader));
   std::vector<FetchedBranch> fetched;
   for (const auto& branch : branches) {
     MLCHAIN_TRY(const auto head, registry.head_of(remote.repo, branch));
     if (!head)
       return make_error(ErrorKind::not_found, "branch " + branch + " of " + remote.repo + " has never been pushed");
-    MLCHAIN_TRY(auto outcome, remote::fetch_history(repository, node, *head, depth));
+    MLCHAIN_TRY(auto outcome, remote::fetch_history(repository, node, *head, depth, {}, sealed.get()));
     const std::string tracking = std::string(repo::remotes_prefix) + remote.name + "/" + branch;
     MLCHAIN_TRY(const auto previous, repository.refs().read(tracking));
     if (previous != *head) MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(tracking, previous, *head, "fetch"));
@@ -129,12 +131,15 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
   if (!head)
     return make_error(ErrorKind::not_found, "branch " + branch + " of " + chain.repo + " has never been pushed");
 
+  MLCHAIN_TRY(auto node, remote::open_node({.ipfs = request.ipfs, .gateway = std::nullopt}));
+  MLCHAIN_TRY(auto sealed, privacy::private_contents(registry, chain.repo, *node, request.reader));
   remote::CloneRequest clone_request;
   clone_request.head = *head;
   clone_request.directory = request.directory.empty() ? stdfs::path(chain.repo) : request.directory;
   clone_request.address.ipfs = request.ipfs;
   clone_request.depth = request.depth;
-  MLCHAIN_TRY(auto cloned, remote::clone(clone_request));
+  clone_request.sealed = sealed.get();
+  MLCHAIN_TRY(auto cloned, remote::clone(clone_request, *node));
 
   auto complete = [&]() -> Result<ChainCloneOutcome> {
     MLCHAIN_TRY(auto repository, repo::discover_repository(cloned.work_tree));
@@ -153,8 +158,7 @@ Result<ChainCloneOutcome> clone_from_chain(const ChainCloneRequest& request) {
       MLCHAIN_TRY_STATUS(repository.refs().switch_head(initial, *head, named));
       MLCHAIN_TRY_STATUS(repository.refs().remove(std::string(repo::heads_prefix) + repo::initial_branch, *head));
     }
-    MLCHAIN_TRY(auto node, remote::open_node({.ipfs = request.ipfs, .gateway = std::nullopt}));
-    MLCHAIN_TRY(auto fetched, fetch_branches(repository, chain, *node, std::nullopt, request.depth));
+    MLCHAIN_TRY(auto fetched, fetch_branches(repository, chain, *node, std::nullopt, request.depth, request.reader));
     return ChainCloneOutcome{cloned.work_tree, branch, *head, std::move(fetched), cloned.files_written};
   };
   auto outcome = complete();

@@ -127,4 +127,14 @@ Status GatewayClient::pin(const codec::Cid& root) {
                     "cannot pin " + root.to_string() + ": " + display_url_ + " is a read-only gateway");
 }
 
+Status GatewayClient::pin_blocks(const std::vector<codec::Cid>& blocks) {
+  return make_error(ErrorKind::unsupported, "cannot pin " + std::to_string(blocks.size()) + " blocks: " + display_url_ +
+                                                " is a read-only gateway");
+}
+
+Status GatewayClient::unpin(const codec::Cid& root) {
+  return make_error(ErrorKind::unsupported,
+                    "cannot unpin " + root.to_string() + ": " + display_url_ + " is a read-only gateway");
+}
+
 }  // namespace mlchain::ipfs

@@ -1,5 +1,6 @@
 #include "mlchain/ipfs/kubo_client.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -350,6 +351,38 @@ Status KuboClient::pin(const codec::Cid& root) {
     if (cid && same_block(*cid, root)) return {};
   }
   return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " did not pin it");
+}
+
+Status KuboClient::pin_blocks(const std::vector<codec::Cid>& blocks) {
+  // A few hundred arguments per request keep each URL well under what servers accept.
+  constexpr std::size_t per_request = 200;
+  for (std::size_t first = 0; first < blocks.size(); first += per_request) {
+    const std::size_t end = std::min(blocks.size(), first + per_request);
+    std::string query;
+    for (std::size_t i = first; i < end; ++i) query += "arg=" + blocks[i].to_string() + "&";
+    const auto what =
+        "pin/add (direct) of " + std::to_string(end - first) + " blocks from " + blocks[first].to_string();
+    auto req = request("pin/add", query + "recursive=false&progress=false");
+    MLCHAIN_TRY(auto response, call(std::move(req), what));
+    MLCHAIN_TRY(auto answer, last_json_line(response.body, what));
+    if (!answer.contains("Pins") || !answer["Pins"].is_array() || answer["Pins"].size() != end - first)
+      return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " did not pin them all");
+  }
+  return {};
+}
+
+Status KuboClient::unpin(const codec::Cid& root) {
+  const auto what = "pin/rm " + root.to_string();
+  auto req = request("pin/rm", "arg=" + root.to_string() + "&recursive=true");
+  auto response = call(std::move(req), what);
+  if (!response) {
+    // Kubo and js-ipfs refuse a CID that holds no pin of its own with "not pinned"; a direct pin needs
+    // recursive=false.
+    if (response.error().message.find("not pinned") == std::string::npos) return std::move(response).error();
+    auto direct = call(request("pin/rm", "arg=" + root.to_string() + "&recursive=false"), what);
+    if (!direct && direct.error().message.find("not pinned") == std::string::npos) return std::move(direct).error();
+  }
+  return {};
 }
 
 }  // namespace mlchain::ipfs

@@ -25,6 +25,22 @@ class NodeSource final : public BlockSource {
   ipfs::Node& node_;
 };
 
+// A private model's node: blocks as they are, file contents opened through the reader's grants.
+class SealedSource final : public BlockSource {
+ public:
+  SealedSource(ipfs::Node& node, SealedContents& sealed) : node_(node), sealed_(sealed) {}
+  std::string where() const override { return "from " + node_.url(); }
+  Result<Bytes> get(const codec::Cid& cid) override { return node_.get_block(cid); }
+  Status read_file(const codec::Cid& root, const unixfs::Profile&,
+                   const std::function<Status(ByteView)>& on_bytes) override {
+    return sealed_.read_file(node_, root, on_bytes);
+  }
+
+ private:
+  ipfs::Node& node_;
+  SealedContents& sealed_;
+};
+
 // Undoes what clone made unless it got to the end: the directory it created, or everything in the empty
 // directory it was given.
 class CloneTarget {
@@ -74,7 +90,8 @@ Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address) {
 }
 
 Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
-                                   std::optional<std::uint64_t> depth, const FetchProgress& progress) {
+                                   std::optional<std::uint64_t> depth, const FetchProgress& progress,
+                                   SealedContents* sealed) {
   if (head.codec() != codec::multicodec::dag_cbor)
     return make_error(ErrorKind::invalid_argument,
                       head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
@@ -83,10 +100,17 @@ Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& nod
     if (!held) return make_error(ErrorKind::not_found, "commit " + head.to_string() + " not found on " + node.url());
   }
   MLCHAIN_TRY(const auto lock, repo::lock_for_writing(repository));
-  NodeSource source(node);
+  NodeSource plain_source(node);
+  std::optional<SealedSource> sealed_source;
+  if (sealed) sealed_source.emplace(node, *sealed);
+  BlockSource& source = sealed_source ? static_cast<BlockSource&>(*sealed_source) : plain_source;
   TransferOptions options;
   options.depth = depth;
   options.progress = progress;
+  if (sealed) {
+    options.opens = [sealed](const codec::Cid& file) { return sealed->opens(file); };
+    options.denied = [sealed](const codec::Cid& commit) { return sealed->denied(commit); };
+  }
   MLCHAIN_TRY(const auto transfer, complete_history(repository, source, head, options));
   return FetchOutcome{.head = head,
                       .commits = transfer.commits,
@@ -107,7 +131,7 @@ Result<CloneOutcome> clone(const CloneRequest& request, ipfs::Node& node, const 
   MLCHAIN_TRY(const bool existed, check_clone_directory(directory));
   CloneTarget created(directory, existed);
   MLCHAIN_TRY(auto repository, repo::init_repository(directory));
-  MLCHAIN_TRY(auto fetched, fetch_history(repository, node, request.head, request.depth, progress));
+  MLCHAIN_TRY(auto fetched, fetch_history(repository, node, request.head, request.depth, progress, request.sealed));
   const std::string branch = std::string(repo::heads_prefix) + repo::initial_branch;
   MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(branch, std::nullopt, request.head, "clone"));
   MLCHAIN_TRY(const auto checked_out, repo::checkout(repository, repo::initial_branch, false));

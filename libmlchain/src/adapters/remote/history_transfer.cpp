@@ -1,5 +1,6 @@
 #include "history_transfer.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -63,6 +64,13 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     MLCHAIN_TRY_STATUS(check_signature(cid, *commit, source.where()));
     MLCHAIN_TRY(const auto files, core::list_files(objects, commit->tree));
     MLCHAIN_TRY_STATUS(core::reach_of_tree(objects, commit->tree));
+    if (options.opens && !std::all_of(files.begin(), files.end(), [&](const core::TreeEntry& entry) {
+          return entry.kind != unixfs::NodeKind::file || options.opens(entry.cid);
+        })) {
+      if (cid == head) return options.denied(cid);
+      transfer.cut_parents.push_back(cid);
+      continue;
+    }
     for (const auto& entry : files)
       if (entry.kind == unixfs::NodeKind::file) file_sizes.emplace(entry.cid, entry.size);
     transfer.commits.push_back(cid);

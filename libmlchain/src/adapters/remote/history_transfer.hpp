@@ -60,6 +60,10 @@ struct TransferOptions {
   bool missing_parents_are_cut = false;  // a CAR may end anywhere; a node must hold what it announces
   // (bytes of file contents so far, bytes of file contents to receive in all)
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // A private model's: whether a file's contents can be opened. A commit with a file that cannot is cut
+  // (its blocks are public, its contents not this reader's); the head is `denied`'s error.
+  std::function<bool(const codec::Cid& file)> opens;
+  std::function<Error(const codec::Cid& commit)> denied;
 };
 
 // A commit whose signature does not recover to its author is bad_signature naming it: nothing of a

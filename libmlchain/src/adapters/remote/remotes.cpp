@@ -41,6 +41,12 @@ Status check_setting(std::string_view setting, std::string_view value) {
                         "--repo '" + std::string(value) + "' must be a non-empty name without spaces");
     return {};
   }
+  if (setting == "private") {
+    if (value != "true" && value != "false")
+      return make_error(ErrorKind::invalid_argument,
+                        "remote setting private is true or false, not '" + std::string(value) + "'");
+    return {};
+  }
   if (setting == "chain-id" || setting == "confirmations") {
     const auto count = parse_count(value);
     if (!count || (setting == "chain-id" && *count == 0))
@@ -51,7 +57,7 @@ Status check_setting(std::string_view setting, std::string_view value) {
   }
   return make_error(ErrorKind::invalid_argument,
                     "unknown remote setting '" + std::string(setting) +
-                        "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations, universe)");
+                        "' (known: ipfs, gateway, rpc, registry, repo, chain-id, confirmations, universe, private)");
 }
 
 void assign(Remote& remote, std::string_view setting, const std::string& value) {
@@ -71,6 +77,8 @@ void assign(Remote& remote, std::string_view setting, const std::string& value) 
     remote.confirmations = parse_count(value);
   else if (setting == "universe")
     remote.universe = value;
+  else if (setting == "private")
+    remote.sealed = value == "true";
 }
 
 std::vector<std::pair<std::string, std::string>> settings_of(const Remote& remote) {
@@ -83,6 +91,7 @@ std::vector<std::pair<std::string, std::string>> settings_of(const Remote& remot
   if (remote.chain_id) settings.emplace_back("chain-id", std::to_string(*remote.chain_id));
   if (remote.confirmations) settings.emplace_back("confirmations", std::to_string(*remote.confirmations));
   if (remote.universe) settings.emplace_back("universe", *remote.universe);
+  if (remote.sealed) settings.emplace_back("private", "true");
   return settings;
 }
 
@@ -154,6 +163,10 @@ Status add_remote(repo::Repository& repository, const Remote& remote) {
   const bool chain_named = remote.rpc || remote.registry || remote.repo || remote.chain_id || remote.universe;
   if (chain_named && !(remote.rpc && remote.registry && remote.repo))
     return make_error(ErrorKind::invalid_argument, "a chain remote needs --rpc, --registry and --repo together");
+  if (remote.sealed && !(remote.rpc && remote.ipfs))
+    return make_error(
+        ErrorKind::invalid_argument,
+        "a private remote needs --ipfs and a chain (--rpc, --registry, --repo): its grants live on chain");
   MLCHAIN_TRY(auto config, repo::Config::load(repository.paths().config()));
   for (const auto& key : config.keys())
     if (key.starts_with(key_of(remote.name, ""))) {

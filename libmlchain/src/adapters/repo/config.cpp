@@ -54,6 +54,7 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"remote.*.repo", "repository name in the remote's registry"},
       {"remote.*.chain-id", "chain id the remote's RPC must report"},
       {"remote.*.confirmations", "confirmations a push to the remote waits for"},
+      {"remote.*.private", "true: push seals every file for the remote's readers and uploads only ciphertext"},
       {"remote.*.universe", "address of the catalogue (Model Universe) the remote's repository is listed in"},
       {"watch.pushed", "command mlchain watch runs for each push (the event as JSON on stdin)"},
       {"watch.evaluated", "command mlchain watch runs for each evaluation attested"},

@@ -1,5 +1,7 @@
 #include "mlchain/workflow/clone.hpp"
 
+#include "mlchain/workflow/signer_for.hpp"
+
 #include <system_error>
 
 #include "mlchain/catalogue/info.hpp"
@@ -42,6 +44,7 @@ Result<CloneReport> clone_target(const CloneOptions& options, chain::CloneTarget
   request.branch = options.branch;
   request.directory = options.directory;
   request.depth = options.depth;
+  request.reader = reader_for(nullptr, options.key);
   MLCHAIN_TRY(auto cloned, chain::clone_from_chain(request));
   CloneReport report;
   report.target = std::move(target);

@@ -1,5 +1,7 @@
 #include "mlchain/workflow/fetch.hpp"
 
+#include "mlchain/workflow/signer_for.hpp"
+
 #include "mlchain/remote/push.hpp"
 
 namespace mlchain::workflow {
@@ -59,17 +61,18 @@ Result<FetchReport> fetch(repo::Repository& repository, const FetchOptions& opti
       return make_error(ErrorKind::invalid_argument,
                         "remote '" + source.name + "' has no IPFS node or gateway to fetch from");
     MLCHAIN_TRY(auto node, remote::open_node({.ipfs = source.ipfs, .gateway = source.gateway}));
-    return fetch_branches(repository, source, *node, options, chain_branch_fetch(chain_remote));
+    return fetch_branches(repository, source, *node, options,
+                          chain_branch_fetch(chain_remote, reader_for(&repository, options.key)));
   }
   MLCHAIN_TRY(const auto head, commit_of(options));
   MLCHAIN_TRY(auto node, remote::open_node({.ipfs = source.ipfs, .gateway = source.gateway}));
   return fetch_commit(repository, source, *node, options, head);
 }
 
-BranchFetch chain_branch_fetch(const chain::ChainRemote& remote) {
-  return [remote](repo::Repository& repository, ipfs::Node& node, const std::optional<std::string>& only,
-                  std::optional<std::uint64_t> depth) {
-    return chain::fetch_branches(repository, remote, node, only, depth);
+BranchFetch chain_branch_fetch(const chain::ChainRemote& remote, privacy::ReaderSource reader) {
+  return [remote, reader](repo::Repository& repository, ipfs::Node& node, const std::optional<std::string>& only,
+                          std::optional<std::uint64_t> depth) {
+    return chain::fetch_branches(repository, remote, node, only, depth, reader);
   };
 }
 

@@ -1,5 +1,7 @@
 #include "mlchain/workflow/pull.hpp"
 
+#include "mlchain/workflow/signer_for.hpp"
+
 namespace mlchain::workflow {
 namespace {
 
@@ -38,7 +40,8 @@ Result<PullReport> pull(repo::Repository& repository, const PullOptions& options
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(configured));
   MLCHAIN_TRY(const auto branch, branch_to_pull(repository, options));
   MLCHAIN_TRY(auto node, remote::open_node({.ipfs = configured.ipfs, .gateway = configured.gateway}));
-  return pull_branch(repository, *node, options, branch, chain_branch_fetch(chain_remote));
+  return pull_branch(repository, *node, options, branch,
+                     chain_branch_fetch(chain_remote, reader_for(&repository, options.key)));
 }
 
 }  // namespace mlchain::workflow

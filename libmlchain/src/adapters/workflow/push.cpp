@@ -1,5 +1,7 @@
 #include "mlchain/workflow/push.hpp"
 
+#include "mlchain/chain/registry_client.hpp"
+#include "mlchain/keys/encryption_key.hpp"
 #include "mlchain/remote/fetch.hpp"
 #include "mlchain/workflow/signer_for.hpp"
 
@@ -38,10 +40,21 @@ Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remo
                     .head = push.tip,
                     .node_url = node.url(),
                     .plan = {},
+                    .sealed = std::nullopt,
                     .anchoring = std::nullopt};
-  MLCHAIN_TRY(report.plan, remote::plan_push(repository, node, push.tip));
-  MLCHAIN_TRY_STATUS(remote::upload(repository, node, report.plan, options.progress));
-  MLCHAIN_TRY_STATUS(remote::pin_head(node, push.tip));
+  if (target.sealed) {
+    if (!chain::has_chain(target))
+      return make_error(ErrorKind::invalid_argument,
+                        "private remote '" + target.name + "' has no chain: a private model's grants live on chain");
+    MLCHAIN_TRY(auto signer, signer_for(&repository, options.key));
+    MLCHAIN_TRY(const auto identity, keys::derive_encryption_key(*signer.signer));
+    const privacy::OwnerKeys keys(repository, identity);
+    MLCHAIN_TRY(report.sealed, privacy::upload_sealed(repository, node, keys, push.tip, options.progress));
+  } else {
+    MLCHAIN_TRY(report.plan, remote::plan_push(repository, node, push.tip));
+    MLCHAIN_TRY_STATUS(remote::upload(repository, node, report.plan, options.progress));
+    MLCHAIN_TRY_STATUS(remote::pin_head(node, push.tip));
+  }
   if (chain::has_chain(target)) {
     if (options.pinned_before_anchoring) options.pinned_before_anchoring(push.tip);
     if (!anchor)
@@ -62,8 +75,23 @@ Result<PushReport> push_branch(repo::Repository& repository, const remote::Remot
   return push_to_node(repository, target, node, options, anchor, push);
 }
 
+namespace {
+
+// A remote is private when its configuration says so, or when the registry marks its repository private: a
+// plain push must never put a private model's plaintext on a node.
+Result<bool> is_sealed(const remote::Remote& target) {
+  if (target.sealed || !chain::has_chain(target)) return target.sealed;
+  MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(target));
+  eth::RpcClient rpc(eth::rpc_options_for(chain_remote.rpc));
+  chain::RegistryClient registry(rpc, chain_remote.registry);
+  return registry.is_private(chain_remote.repo);
+}
+
+}  // namespace
+
 Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& options) {
-  MLCHAIN_TRY(const auto target, remote::find_remote(repository, options.remote));
+  MLCHAIN_TRY(auto target, remote::find_remote(repository, options.remote));
+  MLCHAIN_TRY(target.sealed, is_sealed(target));
   MLCHAIN_TRY(const auto push, resolve_target(repository, target, options));
   MLCHAIN_TRY(auto node, remote::open_node({.ipfs = target.ipfs, .gateway = std::nullopt}));
   const AnchorStep anchor = [&](repo::Repository& anchored_in, const std::string& branch,
@@ -72,7 +100,14 @@ Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& 
     MLCHAIN_TRY(auto signer, signer_for(&anchored_in, options.key));
     MLCHAIN_TRY(auto report,
                 chain::anchor_branch(anchored_in, chain_remote, branch, head, *signer.signer, options.chain));
-    return PushAnchoring{std::move(chain_remote), std::move(report)};
+    PushAnchoring anchoring{std::move(chain_remote), std::move(report), std::nullopt};
+    if (target.sealed) {
+      MLCHAIN_TRY(const auto identity, keys::derive_encryption_key(*signer.signer));
+      const privacy::OwnerKeys keys(anchored_in, identity);
+      MLCHAIN_TRY(anchoring.opened, privacy::open_to_readers(anchored_in, anchoring.chain, *node, keys, head,
+                                                             *signer.signer, options.chain));
+    }
+    return anchoring;
   };
   return push_to_node(repository, target, *node, options, anchor, push);
 }
@@ -82,7 +117,7 @@ Result<SpeedUpReport> speed_up_push(repo::Repository& repository, const PushOpti
   MLCHAIN_TRY(auto chain_remote, chain::chain_remote_of(target));
   MLCHAIN_TRY(auto signer, signer_for(&repository, options.key));
   MLCHAIN_TRY(auto report, chain::speed_up_push(repository, chain_remote, *signer.signer, options.chain));
-  return SpeedUpReport{std::move(target), PushAnchoring{std::move(chain_remote), std::move(report)}};
+  return SpeedUpReport{std::move(target), PushAnchoring{std::move(chain_remote), std::move(report), std::nullopt}};
 }
 
 }  // namespace mlchain::workflow

@@ -11,6 +11,7 @@
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/ipfs/node.hpp"
+#include "mlchain/privacy/grants.hpp"
 #include "mlchain/remote/fetch.hpp"
 
 namespace mlchain::chain {
@@ -23,10 +24,12 @@ struct FetchedBranch {
 };
 
 // Every branch of the remote's repository (or only `only`), histories fetched, tracking refs set to the
-// chain's heads. not_found when the repository (or the branch) has never been pushed.
+// chain's heads. not_found when the repository (or the branch) has never been pushed. A private
+// repository's contents are opened with `reader`'s grants (privacy/grants.hpp).
 Result<std::vector<FetchedBranch>> fetch_branches(repo::Repository& repository, const ChainRemote& remote,
                                                   ipfs::Node& node, std::optional<std::string> only,
-                                                  std::optional<std::uint64_t> depth);
+                                                  std::optional<std::uint64_t> depth,
+                                                  const privacy::ReaderSource& reader = {});
 
 struct PullOutcome {
   enum class Kind { up_to_date, fast_forward, created } kind = Kind::up_to_date;
@@ -47,6 +50,7 @@ struct ChainCloneRequest {
   std::optional<std::string> branch;  // wins over the URL's "#branch"; default: main if pushed, else the first
   std::filesystem::path directory;    // empty: the repository's name
   std::optional<std::uint64_t> depth;
+  privacy::ReaderSource reader;  // a private repository's grantee
 };
 
 struct ChainCloneOutcome {

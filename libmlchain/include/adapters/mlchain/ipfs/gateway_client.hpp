@@ -33,6 +33,8 @@ class GatewayClient final : public Node {
                               const ProgressCallback& progress = {}) override;
   Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) override;
   Status pin(const codec::Cid& root) override;
+  Status pin_blocks(const std::vector<codec::Cid>& blocks) override;
+  Status unpin(const codec::Cid& root) override;
 
  private:
   // A 2xx answer of the trustless Content-Type passes; anything else is remote_unavailable.

@@ -57,6 +57,8 @@ class KuboClient final : public Node {
                               const ProgressCallback& progress = {}) override;
   Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) override;
   Status pin(const codec::Cid& root) override;
+  Status pin_blocks(const std::vector<codec::Cid>& blocks) override;
+  Status unpin(const codec::Cid& root) override;
 
  private:
   net::HttpRequest request(const std::string& command, const std::string& query) const;

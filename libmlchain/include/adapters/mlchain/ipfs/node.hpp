@@ -85,6 +85,12 @@ class Node {
   virtual Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) = 0;
   // Pins `root` recursively (the node must hold every block below it).
   virtual Status pin(const codec::Cid& root) = 0;
+  // Pins each block by itself, not what it links (Kubo: pin/add recursive=false): a private model's
+  // commits and directories, whose files the node holds only as ciphertext (docs/format.md §8).
+  virtual Status pin_blocks(const std::vector<codec::Cid>& blocks) = 0;
+  // Drops the pin of `root`, recursive or direct; a root that is not pinned is no error (`mlchain shred`
+  // runs again after an interruption). The node may keep the blocks until its own garbage collection.
+  virtual Status unpin(const codec::Cid& root) = 0;
 };
 
 }  // namespace mlchain::ipfs

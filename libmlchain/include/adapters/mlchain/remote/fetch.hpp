@@ -37,15 +37,33 @@ struct FetchOutcome {
 
 using FetchProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
+// A private model's contents as one reader may open them (privacy/grants.hpp; docs/format.md §8): the node
+// holds only ciphertext, so each file is read through this, and a commit whose files it cannot all open
+// is where the history this reader receives stops.
+class SealedContents {
+ public:
+  virtual ~SealedContents() = default;
+  virtual bool opens(const codec::Cid& file) const = 0;
+  // The plaintext of `file` in order, checked by the caller against the CID like any other contents.
+  virtual Status read_file(ipfs::Node& node, const codec::Cid& file,
+                           const std::function<Status(ByteView)>& on_bytes) = 0;
+  // access_denied naming the repository, the reader's address and `commit`, for a head it cannot open.
+  virtual Error denied(const codec::Cid& commit) const = 0;
+};
+
 // not_found "… not found on <URL>" when the node says it does not hold the head.
+// With `sealed`, file contents are opened through it, and the history stops (cut_parents) at the first
+// commits it cannot open; a head it cannot open is its denied() error, with nothing stored.
 Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
-                                   std::optional<std::uint64_t> depth, const FetchProgress& progress = {});
+                                   std::optional<std::uint64_t> depth, const FetchProgress& progress = {},
+                                   SealedContents* sealed = nullptr);
 
 struct CloneRequest {
   codec::Cid head;
   std::filesystem::path directory;  // must not exist, or be empty
   NodeAddress address;
   std::optional<std::uint64_t> depth;
+  SealedContents* sealed = nullptr;  // a private model's (fetch_history)
 };
 
 struct CloneOutcome {

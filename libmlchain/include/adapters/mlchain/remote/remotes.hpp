@@ -2,7 +2,8 @@
 // Named remotes (docs/format.md), kept in `.mlchain/config` as `remote.<name>.<setting>` lines: the
 // IPFS node's Kubo RPC API (`ipfs`, read and write) and a trustless gateway (`gateway`, read only), and
 // for the chain its JSON-RPC URL, registry address, repository name, chain id and
-// confirmations, and the catalogue its repository is listed in (`universe`). push and fetch use "origin" when no remote is named.
+// confirmations, and the catalogue its repository is listed in (`universe`). push and fetch use "origin" when no remote
+// is named.
 
 #include <cstdint>
 #include <optional>
@@ -26,6 +27,7 @@ struct Remote {
   std::optional<std::uint64_t> chain_id;
   std::optional<std::uint64_t> confirmations;
   std::optional<std::string> universe;  // the catalogue (Model Universe) contract, checksummed 0x address
+  bool sealed = false;                  // `private`: push uploads only ciphertext of files (docs/format.md §8)
 };
 
 // Lowercase letters, digits, '-' and '_', not starting with '-' (a config key's middle part, and a

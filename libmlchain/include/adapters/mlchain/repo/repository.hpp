@@ -33,6 +33,8 @@ struct RepositoryPaths {
   std::filesystem::path index() const { return dir / "index"; }
   std::filesystem::path journal() const { return dir / "journal"; }
   std::filesystem::path watch() const { return dir / "watch"; }  // mlchain watch's cursor and parked events
+  // A private model's file keys, one sealed record per plaintext content (docs/format.md §8.3).
+  std::filesystem::path private_keys() const { return dir / "private" / "keys"; }
   std::filesystem::path writers_lock() const { return dir / "gc.lock"; }
 };
 

@@ -31,9 +31,10 @@ struct CloneOptions {
   std::string rpc;                    // chain JSON-RPC URL (an mlchain:// source only)
   std::optional<std::string> branch;  // an mlchain:// source's branch to check out
   std::optional<std::uint64_t> depth;
-  std::optional<std::string> universe;  // a listing's catalogue (with rpc) when no repository names one
+  std::optional<std::string> universe;      // a listing's catalogue (with rpc) when no repository names one
   std::filesystem::path current_directory;  // a listing's name: the repository whose remote names the catalogue
-  remote::FetchProgress progress;  // a CID source
+  remote::FetchProgress progress;           // a CID source
+  std::optional<std::string> key;           // a private model's grantee (workflow/signer_for.hpp)
 };
 
 struct CloneReport {

@@ -23,6 +23,7 @@ struct FetchOptions {
   std::string commit;                  // a commit CID; empty: every branch head on the remote's chain
   std::optional<std::uint64_t> depth;  // generations of history (the head is 1); at least 1
   remote::FetchProgress progress;      // fetching by CID
+  std::optional<std::string> key;      // a private model's grantee (workflow/signer_for.hpp)
 };
 
 struct FetchReport {
@@ -49,6 +50,7 @@ Result<FetchReport> fetch(repo::Repository& repository, const remote::Remote& so
 Result<FetchReport> fetch(repo::Repository& repository, const FetchOptions& options);
 
 // chain::fetch_branches against `remote`'s registry.
-BranchFetch chain_branch_fetch(const chain::ChainRemote& remote);
+// A private repository's contents are opened with `reader`'s grants.
+BranchFetch chain_branch_fetch(const chain::ChainRemote& remote, privacy::ReaderSource reader = {});
 
 }  // namespace mlchain::workflow

@@ -13,7 +13,8 @@ namespace mlchain::workflow {
 
 struct PullOptions {
   std::string remote = remote::default_remote;
-  std::string branch;  // empty: the branch HEAD is on
+  std::string branch;              // empty: the branch HEAD is on
+  std::optional<std::string> key;  // a private model's grantee (workflow/signer_for.hpp)
 };
 
 struct PullReport {

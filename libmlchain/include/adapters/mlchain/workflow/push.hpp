@@ -13,6 +13,7 @@
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/ipfs/node.hpp"
+#include "mlchain/privacy/private_push.hpp"
 #include "mlchain/remote/push.hpp"
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -34,6 +35,7 @@ struct PushOptions {
 struct PushAnchoring {
   chain::ChainRemote chain;
   chain::AnchorReport report;
+  std::optional<privacy::OpenedVersion> opened;  // a private remote's: the readers the new head was wrapped for
 };
 
 struct PushReport {
@@ -41,8 +43,9 @@ struct PushReport {
   std::string branch;
   codec::Cid head;
   std::string node_url;
-  remote::PushPlan plan;                   // what was uploaded (blocks, files, file_bytes) and what was there already
-  std::optional<PushAnchoring> anchoring;  // a chain remote's
+  remote::PushPlan plan;  // what was uploaded (blocks, files, file_bytes) and what was there already
+  std::optional<privacy::SealedUpload> sealed;  // a private remote's upload instead of `plan`
+  std::optional<PushAnchoring> anchoring;       // a chain remote's
 };
 
 // The chain step of a push, a seam so the workflow runs against a fake chain. Called only once every

@@ -1,0 +1,52 @@
+#pragma once
+// Push to a private remote (docs/format.md §8): the node receives the commit and tree blocks (public,
+// signed) and only ciphertext of every file; no plaintext byte of a file leaves the machine. After the
+// chain anchors the head, every current reader of the repository gets access pages for the new version.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mlchain/chain/anchor.hpp"
+#include "mlchain/ipfs/node.hpp"
+#include "mlchain/privacy/owner_keys.hpp"
+#include "mlchain/remote/push.hpp"
+
+namespace mlchain::privacy {
+
+struct SealedUpload {
+  std::uint64_t commits = 0;
+  std::uint64_t blocks = 0;  // commit and tree blocks uploaded (the node lacked them)
+  std::uint64_t blocks_present = 0;
+  std::uint64_t files = 0;         // contents in the history, each sealed once
+  std::uint64_t files_sealed = 0;  // encrypted and uploaded by this push
+  std::uint64_t file_bytes = 0;    // plaintext bytes of those
+};
+
+// Seals and uploads every content of `head`'s history the node lacks as ciphertext, uploads the commit and
+// tree blocks, and pins them (blocks directly, ciphertexts recursively).
+Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
+                                   const codec::Cid& head, const remote::UploadProgress& progress = {});
+
+// The plaintext contents a version's access pages open: its own files, and those of its ancestors that were
+// never a head on the chain (pushed with it, so granted with it).
+Result<std::vector<codec::Cid>> files_opened_with(repo::Repository& repository, const codec::Cid& version,
+                                                  const std::vector<codec::Cid>& anchored_heads);
+
+struct ReaderWrap {
+  codec::Address reader;
+  std::optional<codec::Cid> access;  // nothing: the reader has published no encryption key
+};
+
+struct OpenedVersion {
+  bool marked_private = false;  // this push told the registry the repository is private
+  std::vector<ReaderWrap> readers;
+  std::vector<chain::Settled> transactions;  // setPrivate, then one grantAccess per reader wrapped for
+};
+
+// After the chain anchored `head`: marks the repository private on the registry if it is not yet, then
+// wraps the version for every reader that holds access (grantAccess, one transaction per reader).
+Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain::ChainRemote& remote, ipfs::Node& node,
+                                      const OwnerKeys& keys, const codec::Cid& head, core::Signer& signer,
+                                      const chain::ChainOptions& options);
+
+}  // namespace mlchain::privacy

@@ -1,0 +1,150 @@
+#include "mlchain/privacy/private_push.hpp"
+
+#include <cstring>
+#include <deque>
+#include <set>
+
+#include "mlchain/chain/access_admin.hpp"
+#include "mlchain/chain/registry_client.hpp"
+#include "mlchain/codec/car.hpp"
+#include "mlchain/core/history.hpp"
+#include "mlchain/core/tree.hpp"
+#include "mlchain/crypto/ecies.hpp"
+#include "mlchain/privacy/sealing.hpp"
+#include "mlchain/remote/history_reach.hpp"
+
+namespace mlchain::privacy {
+namespace {
+
+Status import_blocks(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                     const std::vector<codec::Cid>& blocks) {
+  Bytes car = codec::encode_car_header({head});
+  for (const auto& cid : blocks) {
+    MLCHAIN_TRY(const auto block, repository.objects().get(cid));
+    append(car, codec::encode_car_section(cid, block));
+  }
+  std::size_t offset = 0;
+  const ipfs::ByteSource source = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
+    const std::size_t take = std::min(buffer.size(), car.size() - offset);
+    std::memcpy(buffer.data(), car.data() + offset, take);
+    offset += take;
+    return take;
+  };
+  return node.import_car(source);
+}
+
+}  // namespace
+
+Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
+                                   const codec::Cid& head, const remote::UploadProgress& progress) {
+  if (!node.writable())
+    return make_error(ErrorKind::unsupported,
+                      node.url() + " is a read-only gateway; push needs a Kubo RPC API (--ipfs)");
+  MLCHAIN_TRY(const auto reach, remote::reach_of_history(repository.objects(), head));
+  SealedUpload upload;
+  upload.commits = reach.commits.size();
+  upload.files = reach.file_roots.size();
+  std::uint64_t total = 0;
+  for (const auto& root : reach.file_roots) {
+    MLCHAIN_TRY(const auto size, repository.contents().size(root));
+    total += size;
+  }
+  std::uint64_t done = 0;
+  std::vector<codec::Cid> ciphers;
+  for (const auto& root : reach.file_roots) {
+    MLCHAIN_TRY(const auto size, repository.contents().size(root));
+    const auto on_bytes = [&](std::uint64_t bytes) {
+      if (progress) progress(done + bytes, total);
+    };
+    MLCHAIN_TRY(const auto sealed, seal_content(repository, node, keys, root, on_bytes));
+    if (sealed.fresh) {
+      ++upload.files_sealed;
+      upload.file_bytes += size;
+    }
+    done += size;
+    if (progress) progress(done, total);
+    ciphers.push_back(sealed.cipher);
+  }
+  // Commits and tree blocks, never a file's leaves: those stay in the content store.
+  std::vector<codec::Cid> blocks = reach.commits;
+  blocks.insert(blocks.end(), reach.tree_blocks.begin(), reach.tree_blocks.end());
+  MLCHAIN_TRY(const auto held, node.has_blocks(blocks));
+  std::vector<codec::Cid> missing;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (held[i])
+      ++upload.blocks_present;
+    else
+      missing.push_back(blocks[i]);
+  }
+  if (!missing.empty()) MLCHAIN_TRY_STATUS(import_blocks(repository, node, head, missing));
+  upload.blocks = missing.size();
+  MLCHAIN_TRY_STATUS(node.pin_blocks(blocks));
+  for (const auto& cipher : ciphers) MLCHAIN_TRY_STATUS(node.pin(cipher));
+  return upload;
+}
+
+Result<std::vector<codec::Cid>> files_opened_with(repo::Repository& repository, const codec::Cid& version,
+                                                  const std::vector<codec::Cid>& anchored_heads) {
+  const std::set<codec::Cid> anchored(anchored_heads.begin(), anchored_heads.end());
+  std::set<codec::Cid> files;
+  std::set<codec::Cid> seen{version};
+  std::deque<codec::Cid> queue{version};
+  while (!queue.empty()) {
+    const auto cid = queue.front();
+    queue.pop_front();
+    auto commit = core::load_commit(repository.objects(), cid);
+    if (!commit) {
+      // A shallow history ends here: what is not stored was not pushed from this repository.
+      if (commit.error().kind == ErrorKind::not_found && cid != version) continue;
+      return std::move(commit).error();
+    }
+    MLCHAIN_TRY(const auto entries, core::list_files(repository.objects(), commit->tree));
+    for (const auto& entry : entries)
+      if (entry.kind == unixfs::NodeKind::file) files.insert(entry.cid);
+    for (const auto& parent : commit->parents)
+      if (!anchored.contains(parent) && seen.insert(parent).second) queue.push_back(parent);
+  }
+  return std::vector<codec::Cid>(files.begin(), files.end());
+}
+
+Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain::ChainRemote& remote, ipfs::Node& node,
+                                      const OwnerKeys& keys, const codec::Cid& head, core::Signer& signer,
+                                      const chain::ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  chain::RegistryClient registry(rpc, remote.registry);
+  OpenedVersion opened;
+  MLCHAIN_TRY(const bool marked, registry.is_private(remote.repo));
+  if (!marked) {
+    MLCHAIN_TRY(auto sent, chain::set_private(repository, remote, true, signer, options));
+    opened.transactions.push_back(std::move(sent.settled));
+    opened.marked_private = true;
+  }
+  MLCHAIN_TRY(const auto readers, registry.readers_of(remote.repo));
+  std::vector<codec::Cid> anchored;
+  bool files_known = false;
+  std::vector<codec::Cid> files;
+  for (const auto& reader : readers) {
+    MLCHAIN_TRY(const bool current, registry.has_access(remote.repo, reader));
+    if (!current) continue;
+    MLCHAIN_TRY(const auto published, registry.encryption_key_of(reader));
+    if (!published) {
+      opened.readers.push_back(ReaderWrap{reader, std::nullopt});
+      continue;
+    }
+    MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse(published->key));
+    if (!files_known) {
+      MLCHAIN_TRY(const auto updates, registry.head_updates(remote.repo));
+      for (const auto& update : updates)
+        if (update.new_head != head) anchored.push_back(update.new_head);
+      MLCHAIN_TRY(files, files_opened_with(repository, head, anchored));
+      files_known = true;
+    }
+    MLCHAIN_TRY(const auto access, publish_access(node, keys, head, recipient, files));
+    MLCHAIN_TRY(auto sent, chain::grant_access(repository, remote, reader, {{head, access}}, signer, options));
+    opened.transactions.push_back(std::move(sent.settled));
+    opened.readers.push_back(ReaderWrap{reader, access});
+  }
+  return opened;
+}
+
+}  // namespace mlchain::privacy
