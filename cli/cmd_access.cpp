@@ -102,6 +102,7 @@ void run_list(const ListOptions& options, Context& context) {
                          {"current", reader.current},
                          {"encryption_key",
                           reader.encryption_key ? json("0x" + codec::to_hex(*reader.encryption_key)) : json(nullptr)},
+                         {"encryption_key_valid", !reader.unusable_key},
                          {"versions", versions},
                          {"revoked_at", reader.revoked_at ? json(*reader.revoked_at) : json(nullptr)}});
     }
@@ -121,7 +122,10 @@ void run_list(const ListOptions& options, Context& context) {
   for (const auto& reader : list->readers) {
     context.out << "  " << codec::to_checksum_address(reader.reader) << "  " << (reader.current ? "current" : "revoked")
                 << ", " << reader.versions.size() << (reader.versions.size() == 1 ? " version" : " versions")
-                << (reader.encryption_key ? "" : ", no encryption key published") << '\n';
+                << (reader.unusable_key     ? ", its published encryption key is not a valid key"
+                    : reader.encryption_key ? ""
+                                            : ", no encryption key published")
+                << '\n';
     for (const auto& version : reader.versions) context.out << "    " << version.to_string() << '\n';
   }
   for (const auto& version : list->shredded) context.out << "  shredded " << version.to_string() << '\n';

@@ -130,6 +130,9 @@ void run_publish(PublishOptions options, Context& context) {
                                       options.wait.chain_options());
   if (!published) return context.fail(published.error());
   const auto& settled = published->sent.settled;
+  if (published->marked_private)
+    context.err << "marked " << *repo_name << " private on the registry: every push from now on uploads only "
+                << "ciphertext; versions pushed before stay as they were pushed\n";
   if (terms.license.empty())
     context.err << "mlchain: warning: listing '" << name
                 << "' names no licence: publish it again with --license SPDX to name one\n";

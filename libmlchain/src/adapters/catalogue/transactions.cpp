@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "mlchain/chain/access_admin.hpp"
 #include "mlchain/chain/registry_admin.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/codec/abi.hpp"
@@ -306,6 +307,16 @@ Result<Published> publish(repo::Repository* repository, const Universe& universe
   MLCHAIN_TRY_STATUS(simulate(session->rpc(), signer.address(), universe.catalogue, data, repo));
   if (card.file) MLCHAIN_TRY_STATUS(upload_card(repository, universe, card));
   MLCHAIN_TRY(published.sent, session->send("publish", universe.catalogue, std::move(data), {}, signer));
+  // A private listing's repository is marked private on the registry too, so every later push of it seals
+  // its files (docs/format.md §8) whichever remote it goes through.
+  if (terms.is_private && repository != nullptr && universe.remote) {
+    MLCHAIN_TRY(const bool sealed, registry.is_private(repo));
+    if (!sealed) {
+      if (auto marked = chain::set_private(*repository, *universe.remote, true, signer, options); !marked)
+        return std::move(marked).error();
+      published.marked_private = true;
+    }
+  }
   return published;
 }
 
@@ -341,8 +352,8 @@ Result<Bought> buy(repo::Repository* repository, const Universe& universe, std::
                                               std::string(name) + " without end: nothing to buy");
   };
   // A free or unlisted listing makes eth_estimateGas revert: the contract's own refusal, before signing.
-  MLCHAIN_TRY(bought.sent, session->send("buy", universe.catalogue, std::move(data), bought.listing.terms.price,
-                                         signer, no_lasting_grant));
+  MLCHAIN_TRY(bought.sent, session->send("buy", universe.catalogue, std::move(data), bought.listing.terms.price, signer,
+                                         no_lasting_grant));
   return bought;
 }
 

@@ -126,12 +126,15 @@ Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain:
   for (const auto& reader : readers) {
     MLCHAIN_TRY(const bool current, registry.has_access(remote.repo, reader));
     if (!current) continue;
-    MLCHAIN_TRY(const auto published, registry.encryption_key_of(reader));
-    if (!published) {
+    auto published = registry.encryption_key_of(reader);
+    // A reader whose published key is no point (the contract checks only its length and prefix) is skipped
+    // like one without a key: the version stays sealed for it, and the others still get theirs.
+    if (!published && published.error().kind != ErrorKind::invalid_input) return std::move(published).error();
+    if (!published || !*published) {
       opened.readers.push_back(ReaderWrap{reader, std::nullopt});
       continue;
     }
-    MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse(published->key));
+    MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse((*published)->key));
     if (!files_known) {
       MLCHAIN_TRY(const auto updates, registry.head_updates(remote.repo));
       for (const auto& update : updates)

@@ -105,7 +105,13 @@ Result<GrantReport> grant_access(repo::Repository& repository, const codec::Addr
                                  const std::vector<std::string>& versions, const AccessOptions& options) {
   MLCHAIN_TRY(auto target, access_target(repository, options.remote));
   auto registry = target->registry();
-  MLCHAIN_TRY(const auto published, registry.encryption_key_of(grantee));
+  auto key_of = registry.encryption_key_of(grantee);
+  if (!key_of && key_of.error().kind == ErrorKind::invalid_input)
+    return make_error(ErrorKind::refused, codec::to_checksum_address(grantee) +
+                                              " published an encryption key that is no secp256k1 point on registry " +
+                                              codec::to_checksum_address(target->chain.registry) +
+                                              ": nothing can be wrapped for it until it publishes a valid one");
+  MLCHAIN_TRY(const auto published, std::move(key_of));
   if (!published)
     return make_error(ErrorKind::not_found, codec::to_checksum_address(grantee) +
                                                 " has published no encryption key on registry " +
@@ -176,8 +182,10 @@ Result<AccessList> list_access(repo::Repository& repository, const std::string& 
     ReaderAccess access;
     access.reader = reader;
     MLCHAIN_TRY(access.current, registry.has_access(target->chain.repo, reader));
-    MLCHAIN_TRY(const auto published, registry.encryption_key_of(reader));
-    if (published) access.encryption_key = published->key;
+    auto published = registry.encryption_key_of(reader);
+    if (!published && published.error().kind != ErrorKind::invalid_input) return std::move(published).error();
+    access.unusable_key = !published;
+    if (published && *published) access.encryption_key = (*published)->key;
     for (const auto& grant : grants)
       if (grant.grantee == reader &&
           std::find(access.versions.begin(), access.versions.end(), grant.commit) == access.versions.end())

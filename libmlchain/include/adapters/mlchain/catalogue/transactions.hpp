@@ -42,7 +42,8 @@ Result<CatalogueDeployment> deploy_catalogue(repo::Repository* repository, const
 
 struct Published {
   Sent sent;
-  bool updated = false;  // the signer's listing existed: its terms changed
+  bool updated = false;         // the signer's listing existed: its terms changed
+  bool marked_private = false;  // a private listing made the registry mark its repository private
 };
 struct Card;
 // Lists `repo` under `name` with `terms` and `card` (or changes the terms of the signer's listing). The

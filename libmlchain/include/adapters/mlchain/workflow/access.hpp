@@ -54,6 +54,7 @@ struct ReaderAccess {
   codec::Address reader;
   bool current = false;                     // granted and not revoked since: the next versions are wrapped for it
   std::optional<Bytes> encryption_key;      // published on the registry (33 bytes)
+  bool unusable_key = false;                // it published a key that is no point on the curve: nothing opens for it
   std::vector<codec::Cid> versions;         // granted versions, in grant order, each once
   std::optional<std::uint64_t> revoked_at;  // block of the latest revocation
 };
