@@ -144,7 +144,10 @@ void add_change_command(CLI::App& access, const char* name, const char* descript
         ->add_option("--versions", options->versions,
                      "all (default: every version the chain anchored) or the revisions to grant")
         ->expected(1, -1);
-  command->add_option("--key", options->key, "Stored key that pushed the versions (default: as for commit)");
+  command->add_option("--key", options->key,
+                      grant
+                          ? "Stored key that pushed the versions: its records hold their keys (default: as for commit)"
+                          : "Stored key of the repository's owner or a writer (default: as for commit)");
   add_wait_options(*command, options->wait);
   command->callback([options, grant, &context] {
     if (grant)

@@ -93,6 +93,10 @@ void run_push(const PushOptions& options, Context& context) {
     if (const auto& opened = pushed->anchoring->opened) {
       if (opened->marked_private)
         context.err << "marked " << pushed->anchoring->chain.repo << " private on the registry\n";
+      if (opened->not_owner)
+        context.err << "mlchain: warning: " << pushed->anchoring->chain.repo
+                    << " is not marked private on the registry and only its owner can mark it: until then a "
+                       "clone sees it as public (its files are still only ciphertext on the node)\n";
       for (const auto& reader : opened->readers) {
         if (reader.access)
           context.err << "wrapped " << pushed->head.to_string() << " for reader "

@@ -1,5 +1,6 @@
 #include "mlchain/privacy/private_push.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <set>
@@ -107,25 +108,43 @@ Result<std::vector<codec::Cid>> files_opened_with(repo::Repository& repository, 
   return std::vector<codec::Cid>(files.begin(), files.end());
 }
 
+Result<bool> mark_private(repo::Repository& repository, const chain::ChainRemote& remote, core::Signer& signer,
+                          const chain::ChainOptions& options) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  chain::RegistryClient registry(rpc, remote.registry);
+  MLCHAIN_TRY(const auto owner, registry.owner_of(remote.repo));
+  if (!owner || *owner != signer.address()) return false;
+  MLCHAIN_TRY(const bool marked, registry.is_private(remote.repo));
+  if (marked) return false;
+  if (auto sent = chain::set_private(repository, remote, true, signer, options); !sent) return std::move(sent).error();
+  return true;
+}
+
 Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain::ChainRemote& remote, ipfs::Node& node,
                                       const OwnerKeys& keys, const codec::Cid& head, core::Signer& signer,
                                       const chain::ChainOptions& options) {
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   chain::RegistryClient registry(rpc, remote.registry);
   OpenedVersion opened;
-  MLCHAIN_TRY(const bool marked, registry.is_private(remote.repo));
-  if (!marked) {
-    MLCHAIN_TRY(auto sent, chain::set_private(repository, remote, true, signer, options));
-    opened.transactions.push_back(std::move(sent.settled));
-    opened.marked_private = true;
+  MLCHAIN_TRY(opened.marked_private, mark_private(repository, remote, signer, options));
+  if (!opened.marked_private) {
+    MLCHAIN_TRY(const bool marked, registry.is_private(remote.repo));
+    opened.not_owner = !marked;
   }
   MLCHAIN_TRY(const auto readers, registry.readers_of(remote.repo));
+  // A push again of a head already wrapped for a reader (nothing new, or a retry) sends it nothing new.
+  MLCHAIN_TRY(const auto grants, registry.access_grants(remote.repo, std::nullopt));
+  const auto granted = [&](const codec::Address& reader) {
+    return std::any_of(grants.begin(), grants.end(), [&](const chain::AccessGrantRecord& grant) {
+      return grant.grantee == reader && grant.commit == head;
+    });
+  };
   std::vector<codec::Cid> anchored;
   bool files_known = false;
   std::vector<codec::Cid> files;
   for (const auto& reader : readers) {
     MLCHAIN_TRY(const bool current, registry.has_access(remote.repo, reader));
-    if (!current) continue;
+    if (!current || granted(reader)) continue;
     auto published = registry.encryption_key_of(reader);
     // A reader whose published key is no point (the contract checks only its length and prefix) is skipped
     // like one without a key: the version stays sealed for it, and the others still get theirs.

@@ -10,6 +10,7 @@
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/crypto/ecies.hpp"
+#include "mlchain/fs/atomic_file.hpp"
 #include "mlchain/keys/encryption_key.hpp"
 #include "mlchain/privacy/owner_keys.hpp"
 #include "mlchain/privacy/private_push.hpp"
@@ -243,16 +244,32 @@ Result<ShredReport> shred(repo::Repository& repository, const std::vector<std::s
   MLCHAIN_TRY(auto signer, signer_for(&repository, options.key));
   MLCHAIN_TRY(const auto identity, keys::derive_encryption_key(*signer.signer));
   const privacy::OwnerKeys keys(repository, identity);
-  MLCHAIN_TRY(auto node, node_of(target->remote));
-  std::vector<codec::Cid> ciphers;
+  std::vector<std::pair<codec::Cid, codec::Cid>> held;  // (plaintext, ciphertext) of the records found
   for (const auto& file : destroyed_files) {
     MLCHAIN_TRY(const auto seal, keys.find(file));
-    if (!seal) continue;
-    ciphers.push_back(seal->cipher);
-    MLCHAIN_TRY_STATUS(keys.destroy(file));
-    ++report.keys_destroyed;
+    if (seal) held.emplace_back(file, seal->cipher);
   }
-  // The access pages pin the ciphertexts they name: they go first.
+  // A shredding is recorded on chain only where keys were destroyed: a marker per version, written before
+  // any record goes, lets a run cut short finish without the records it already destroyed.
+  const auto markers = repository.paths().shredded();
+  const bool begun = std::all_of(report.versions.begin(), report.versions.end(), [&](const codec::Cid& version) {
+    std::error_code ignored;
+    return std::filesystem::exists(markers / version.to_string(), ignored);
+  });
+  if (held.empty() && !begun)
+    return make_error(ErrorKind::refused, "this repository holds none of the file keys of " +
+                                              report.versions.front().to_string() +
+                                              (report.versions.size() > 1 ? " and the others" : "") +
+                                              ": shred where the version was pushed (its .mlchain/private/keys)");
+  std::error_code created;
+  std::filesystem::create_directories(markers, created);
+  if (created) return make_error(ErrorKind::internal, "cannot create " + markers.string() + ": " + created.message());
+  MLCHAIN_TRY_STATUS(fs::sync_directory(markers.parent_path()));
+  for (const auto& version : report.versions)
+    MLCHAIN_TRY_STATUS(fs::write_file_atomically(markers / version.to_string(), {}, {.mode = 0600}));
+  MLCHAIN_TRY(auto node, node_of(target->remote));
+  // The access pages pin the ciphertexts they name: they go first, and every unpin before the records go,
+  // so a run cut short finds the ciphertexts again.
   MLCHAIN_TRY(const auto grants, registry.access_grants(target->chain.repo, std::nullopt));
   for (const auto& grant : grants) {
     if (!shredding.contains(grant.commit) ||
@@ -261,9 +278,13 @@ Result<ShredReport> shred(repo::Repository& repository, const std::vector<std::s
     MLCHAIN_TRY_STATUS(node->unpin(grant.keys));
     report.unpinned.push_back(grant.keys);
   }
-  for (const auto& cipher : ciphers) {
+  for (const auto& [plain, cipher] : held) {
     MLCHAIN_TRY_STATUS(node->unpin(cipher));
     report.unpinned.push_back(cipher);
+  }
+  for (const auto& [plain, cipher] : held) {
+    MLCHAIN_TRY_STATUS(keys.destroy(plain));
+    ++report.keys_destroyed;
   }
   MLCHAIN_TRY(auto sent,
               chain::record_shredding(repository, target->chain, report.versions, *signer.signer, options.chain));

@@ -45,14 +45,11 @@ Result<std::optional<RegistryTarget>> registry_target(repo::Repository* reposito
   return std::optional<RegistryTarget>(RegistryTarget{chain_remote.rpc, chain_remote.registry, chain_remote.chain_id});
 }
 
-}  // namespace
-
-Result<EncryptionKeyReport> show_encryption_key(repo::Repository* repository, const EncryptionKeyOptions& options) {
-  MLCHAIN_TRY(const auto target, registry_target(repository, options));
-  MLCHAIN_TRY(auto signer, signer_for(repository, options.key));
-  MLCHAIN_TRY(const auto identity, keys::derive_encryption_key(*signer.signer));
+// The signer's encryption key, and what `target`'s registry holds for it.
+Result<EncryptionKeyReport> report_for(core::Signer& signer, const std::optional<RegistryTarget>& target) {
+  MLCHAIN_TRY(const auto identity, keys::derive_encryption_key(signer));
   const auto compressed = crypto::PublicKey::of(identity).compressed();
-  EncryptionKeyReport report{.account = signer.signer->address(),
+  EncryptionKeyReport report{.account = signer.address(),
                              .encryption_key = Bytes(compressed.begin(), compressed.end()),
                              .registry = std::nullopt,
                              .published = std::nullopt,
@@ -67,14 +64,23 @@ Result<EncryptionKeyReport> show_encryption_key(repo::Repository* repository, co
   return report;
 }
 
+}  // namespace
+
+Result<EncryptionKeyReport> show_encryption_key(repo::Repository* repository, const EncryptionKeyOptions& options) {
+  MLCHAIN_TRY(const auto target, registry_target(repository, options));
+  MLCHAIN_TRY(auto signer, signer_for(repository, options.key));
+  return report_for(*signer.signer, target);
+}
+
 Result<EncryptionKeyReport> publish_encryption_key(repo::Repository* repository, const EncryptionKeyOptions& options) {
   MLCHAIN_TRY(const auto target, registry_target(repository, options));
   if (!target)
     return make_error(ErrorKind::invalid_argument,
                       "name the registry to publish on: a remote with a chain, or --rpc URL --registry ADDR");
-  MLCHAIN_TRY(auto report, show_encryption_key(repository, options));
-  if (report.published == report.encryption_key) return report;
+  // One signer for the derivation and the transaction: a keystore asks for its passphrase once.
   MLCHAIN_TRY(auto signer, signer_for(repository, options.key));
+  MLCHAIN_TRY(auto report, report_for(*signer.signer, target));
+  if (report.published == report.encryption_key) return report;
   MLCHAIN_TRY(auto journal, chain::deploy_journal(repository));
   MLCHAIN_TRY(auto publication, chain::publish_encryption_key(journal, target->rpc, target->registry, target->chain_id,
                                                               *signer.signer, report.encryption_key, options.chain));

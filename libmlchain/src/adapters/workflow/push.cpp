@@ -92,6 +92,13 @@ Result<bool> is_sealed(const remote::Remote& target) {
 Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& options) {
   MLCHAIN_TRY(auto target, remote::find_remote(repository, options.remote));
   MLCHAIN_TRY(target.sealed, is_sealed(target));
+  // An existing repository is marked private before anything is uploaded (privacy::mark_private).
+  bool marked_before = false;
+  if (target.sealed && chain::has_chain(target)) {
+    MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(target));
+    MLCHAIN_TRY(auto signer, signer_for(&repository, options.key));
+    MLCHAIN_TRY(marked_before, privacy::mark_private(repository, chain_remote, *signer.signer, options.chain));
+  }
   MLCHAIN_TRY(const auto push, resolve_target(repository, target, options));
   MLCHAIN_TRY(auto node, remote::open_node({.ipfs = target.ipfs, .gateway = std::nullopt}));
   const AnchorStep anchor = [&](repo::Repository& anchored_in, const std::string& branch,
@@ -109,7 +116,9 @@ Result<PushReport> push_branch(repo::Repository& repository, const PushOptions& 
     }
     return anchoring;
   };
-  return push_to_node(repository, target, *node, options, anchor, push);
+  MLCHAIN_TRY(auto report, push_to_node(repository, target, *node, options, anchor, push));
+  if (report.anchoring && report.anchoring->opened) report.anchoring->opened->marked_private |= marked_before;
+  return report;
 }
 
 Result<SpeedUpReport> speed_up_push(repo::Repository& repository, const PushOptions& options) {

@@ -32,6 +32,12 @@ Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& nod
 Result<std::vector<codec::Cid>> files_opened_with(repo::Repository& repository, const codec::Cid& version,
                                                   const std::vector<codec::Cid>& anchored_heads);
 
+// Marks the remote's repository private on the registry when it exists, is not marked yet and `signer` is
+// its owner (only the owner may): true when it sent the transaction. A private push calls it before it
+// uploads, so no clone of a private repository ever sees it public while its versions are on the node.
+Result<bool> mark_private(repo::Repository& repository, const chain::ChainRemote& remote, core::Signer& signer,
+                          const chain::ChainOptions& options);
+
 struct ReaderWrap {
   codec::Address reader;
   std::optional<codec::Cid> access;  // nothing: the reader has published no encryption key
@@ -39,8 +45,9 @@ struct ReaderWrap {
 
 struct OpenedVersion {
   bool marked_private = false;  // this push told the registry the repository is private
+  bool not_owner = false;       // the repository is not marked private and the signer cannot (not the owner)
   std::vector<ReaderWrap> readers;
-  std::vector<chain::Settled> transactions;  // setPrivate, then one grantAccess per reader wrapped for
+  std::vector<chain::Settled> transactions;  // one grantAccess per reader wrapped for
 };
 
 // After the chain anchored `head`: marks the repository private on the registry if it is not yet, then

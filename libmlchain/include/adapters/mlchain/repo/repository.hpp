@@ -35,6 +35,8 @@ struct RepositoryPaths {
   std::filesystem::path watch() const { return dir / "watch"; }  // mlchain watch's cursor and parked events
   // A private model's file keys, one sealed record per plaintext content (docs/format.md §8.3).
   std::filesystem::path private_keys() const { return dir / "private" / "keys"; }
+  // The versions `mlchain shred` began to shred here, one empty file per commit CID (docs/format.md §8.3).
+  std::filesystem::path shredded() const { return dir / "private" / "shredded"; }
   std::filesystem::path writers_lock() const { return dir / "gc.lock"; }
 };
 
