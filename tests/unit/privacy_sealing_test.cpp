@@ -123,8 +123,8 @@ class UncheckedNode final : public ipfs::Node {
     const auto found = served_.find(cid);
     return found != served_.end() ? Result<Bytes>(found->second) : backing_.get_block(cid);
   }
-  Status read_file(const codec::Cid& root, const unixfs::Profile& profile, const std::function<Status(ByteView)>& on_bytes,
-                   const ipfs::ProgressCallback& progress) override {
+  Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
+                   const std::function<Status(ByteView)>& on_bytes, const ipfs::ProgressCallback& progress) override {
     return backing_.read_file(root, profile, on_bytes, progress);
   }
   Status read_dag(const codec::Cid& root, const ipfs::BlockCallback& on_block,
@@ -378,7 +378,8 @@ TEST_CASE("owner key records open only with the owner's key and name their conte
   const auto sealed = owner.seal(plain);
   const auto path = owner.repository.paths().private_keys() / plain.to_string();
   REQUIRE(stdfs::exists(path));
-  CHECK((stdfs::status(path).permissions() & stdfs::perms::all) == (stdfs::perms::owner_read | stdfs::perms::owner_write));
+  CHECK((stdfs::status(path).permissions() & stdfs::perms::all) ==
+        (stdfs::perms::owner_read | stdfs::perms::owner_write));
 
   SECTION("another identity's keys find a record they cannot open: corrupt naming the path") {
     const auto stranger = key_from_hex(other_hex);
