@@ -1,5 +1,6 @@
 // mlchain watch [REMOTE] [--on EVENT=CMD]… [--evaluate CMD --suite CID|PATH [--branch B] [--out-dir D]]
-//               [--grant-on-purchase] [--key NAME] [--once] [--confirmations N] [--from-block N] [--log-format text|json]: follows the remote's
+//               [--grant-on-purchase] [--key NAME] [--once] [--confirmations N] [--from-block N] [--log-format
+//               text|json]: follows the remote's
 // contracts and runs a handler per event (man/mlchain-watch.1), until SIGTERM or SIGINT.
 #include <signal.h>
 #include <CLI/CLI.hpp>

@@ -174,8 +174,7 @@ Result<LogMeaning> purchase_meaning(const eth::Log& log, const WatchTarget& targ
   builder.document["listing"] = purchase->name;
   builder.document["buyer"] = address_text(purchase->buyer);
   builder.document["price"] = *builder.event.price;
-  builder.document["access_until"] =
-      builder.event.access_until ? json(*builder.event.access_until) : json(nullptr);
+  builder.document["access_until"] = builder.event.access_until ? json(*builder.event.access_until) : json(nullptr);
   return builder.done();
 }
 
@@ -207,9 +206,8 @@ std::optional<std::string> text_field(const json& document, const char* key) {
 }  // namespace
 
 const std::vector<std::string_view>& event_names() {
-  static const std::vector<std::string_view> names{"pushed",  "evaluated",   "promoted",         "approved",
-                                                   "retrain", "rolled-back", "purchased",
-                                                   reverted_event_name};
+  static const std::vector<std::string_view> names{"pushed",  "evaluated",   "promoted",  "approved",
+                                                   "retrain", "rolled-back", "purchased", reverted_event_name};
   return names;
 }
 

@@ -253,8 +253,9 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
   MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
   if (commands.empty() && !request.evaluation && !request.grant_on_purchase)
-    return make_error(ErrorKind::invalid_argument, "nothing to do: give --on EVENT=CMD, set watch.<event> in the "
-                                                   "config, --evaluate or --grant-on-purchase");
+    return make_error(ErrorKind::invalid_argument,
+                      "nothing to do: give --on EVENT=CMD, set watch.<event> in the "
+                      "config, --evaluate or --grant-on-purchase");
 
   // The watcher retries a failed poll itself, with backoff and a log line: a call that hangs must not hold
   // it for the client's default minutes, nor a watcher asked to stop at all (man/mlchain-watch.1).
@@ -299,7 +300,9 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   // Purchases are the catalogue's events: it is followed only when something handles them.
   std::optional<catalogue::Universe> universe;
   if (handlers.contains("purchased")) {
-    MLCHAIN_TRY(universe, catalogue::find_universe(&repository, catalogue::UniverseFlags{.remote = request.remote, .rpc = {}, .universe = {}}));
+    MLCHAIN_TRY(universe,
+                catalogue::find_universe(
+                    &repository, catalogue::UniverseFlags{.remote = request.remote, .rpc = {}, .universe = {}}));
     log.write(watch::LogLevel::info, "following purchases of " + target.repo + "'s listings in catalogue " +
                                          codec::to_checksum_address(universe->catalogue));
   }
@@ -312,7 +315,7 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(auto cursor, start_cursor(directory, target, registry, request, options.confirmations, log));
   if (cursor.governances.empty()) {
     for (const auto& [name, handler] : handlers)
-      if (name != "pushed" && name != watch::reverted_event_name) {
+      if (name != "pushed" && name != "purchased" && name != watch::reverted_event_name) {
         log.write(watch::LogLevel::warning, "the registry names no governance for " + target.repo + ": " + name +
                                                 " events come once its owner runs mlchain governance deploy");
         break;

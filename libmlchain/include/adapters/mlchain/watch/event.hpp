@@ -1,7 +1,7 @@
 #pragma once
 // What `mlchain watch` delivers (docs/format.md "Watch events"): one log of the followed contracts (the
-// registry, the repository's governance, the catalogue listing it) as a named event, with the JSON object a handler reads on stdin
-// and the environment variables it is started with. Pure decoding: a log that does not decode is the
+// registry, the repository's governance, the catalogue listing it) as a named event, with the JSON object a handler
+// reads on stdin and the environment variables it is started with. Pure decoding: a log that does not decode is the
 // node's fault, and the caller reports it naming the node.
 
 #include <cstdint>

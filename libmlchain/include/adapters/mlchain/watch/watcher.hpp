@@ -1,7 +1,7 @@
 #pragma once
 // The delivery loop of `mlchain watch` (man/mlchain-watch.1 states its guarantees): follows the registry,
-// the repository's governance and (when asked) the catalogue's purchases through eth_getLogs in bounded block ranges, and hands each event, in
-// chain order and once it is `confirmations` deep, to the handler registered for its name.
+// the repository's governance and (when asked) the catalogue's purchases through eth_getLogs in bounded block ranges,
+// and hands each event, in chain order and once it is `confirmations` deep, to the handler registered for its name.
 //   - At least once: the cursor (watch/cursor.hpp) is written after each event is handled; a handler that
 //     fails is retried with doubling delays, then the event is parked in `failed/` and the loop goes on.
 //   - Reorgs: the cursor's block hash is checked on every poll; when it changed, the cursor rewinds to

@@ -1,6 +1,7 @@
 #pragma once
 // `mlchain watch` as one call (man/mlchain-watch.1): the repository's chain remote, its handlers (the
-// `watch.<event>` config keys, then `--on EVENT=CMD`, evaluator mode's and --grant-on-purchase's), the lock and cursor in
+// `watch.<event>` config keys, then `--on EVENT=CMD`, evaluator mode's and --grant-on-purchase's), the lock and cursor
+// in
 // `.mlchain/watch/`, then the delivery loop (watch/watcher.hpp) until stopped.
 
 #include <cstdint>
