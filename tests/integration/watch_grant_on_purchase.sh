@@ -56,6 +56,7 @@ cd "$work/a"
 watch_in_background "$work/watch.log" --grant-on-purchase --poll 0.2 --retries 2 --retry-delay 0.2 \
   --on "purchased=cat > \"$work/purchase.\$MLCHAIN_EVENT_ID.json\"; env | grep ^MLCHAIN_ | sort > \"$work/purchase.\$MLCHAIN_EVENT_ID.env\""
 wait_for 20 logged "$work/watch.log" "following purchases of model's listings in catalogue"
+grep -q "names no governance" "$work/watch.log" && fail "a purchased handler is told to wait for a governance"
 
 echo "a purchase of the other listing: nothing delivered"
 expect 0 as_key "$buyer_key" "$MLCHAIN" buy other-model --rpc "$rpc" --universe "$universe"
