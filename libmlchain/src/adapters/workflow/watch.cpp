@@ -326,8 +326,13 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   catalogue::CatalogueClient catalogue_client(rpc, universe ? universe->catalogue : codec::Address{});
   if (universe) {
     watcher.follow_catalogue(universe->catalogue, [&catalogue_client](std::string_view listing) -> Result<std::string> {
-      MLCHAIN_TRY(auto found, catalogue_client.listing(listing));
-      return std::move(found.repo);
+      auto found = catalogue_client.listing(listing);
+      if (found) return std::move(found->repo);
+      // A listing the catalogue logged a purchase of is one the node must know: an answer saying otherwise
+      // (a node behind the one that served the logs) is the node's trouble, waited out, not the end.
+      if (found.error().kind == ErrorKind::timeout) return found.error();
+      return make_error(ErrorKind::remote_unavailable,
+                        "listingOf(" + std::string(listing) + ") for a purchase: " + found.error().message);
     });
   }
   return watcher.run(std::move(cursor));
