@@ -5,7 +5,8 @@
 # with its own key, byte for byte the owner's files; a `purchased` handler given with it sees the buyer,
 # listing, price and access end in its JSON and environment. A buyer without a key is not granted: the
 # watcher logs why, retries, and parks the event in failed/. A purchase of another repository's listing in
-# the same catalogue is no event of this one.
+# the same catalogue is no event of this one. A watcher with a key that may not grant, or without a
+# catalogue, does not start.
 : "${MLCHAIN_PEERS:?path to tests/peers}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
 make_workspace
@@ -50,6 +51,11 @@ echo "other" > other.txt
 expect 0 "$MLCHAIN" commit -m "other" --license MIT
 expect 0 "$MLCHAIN" push
 expect 0 "$MLCHAIN" publish other-model --card other.txt --price "$price"
+
+echo "a watcher whose key is neither owner nor writer cannot grant: exit 5 before watching"
+cd "$work/a"
+expect 5 as_key "$buyer_key" "$MLCHAIN" watch --grant-on-purchase --once
+has "is neither the owner nor a writer of model" <<< "$err" || fail "not a writer: $err"
 
 echo "the owner's watcher grants on purchase, and runs a purchased handler after each grant"
 cd "$work/a"

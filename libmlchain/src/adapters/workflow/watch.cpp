@@ -291,6 +291,15 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
     handlers["pushed"] = owned.back().get();
   }
   if (request.grant_on_purchase) {
+    // Checked once here: a key the registry would refuse would otherwise park every purchase.
+    MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
+    const auto me = signer.signer->address();
+    MLCHAIN_TRY(const auto owner, registry.owner_of(chain_remote.repo));
+    MLCHAIN_TRY(const bool writer, registry.is_writer(chain_remote.repo, me));
+    if (owner != me && !writer)
+      return make_error(ErrorKind::refused_by_contract,
+                        signer.description + " (" + codec::to_checksum_address(me) + ") is neither the owner nor a " +
+                            "writer of " + chain_remote.repo + ": it cannot grant access (--key NAME)");
     const auto then = handlers.find("purchased");
     owned.push_back(std::make_unique<GrantOnPurchase>(
         repository, AccessOptions{.remote = request.remote, .key = request.key, .chain = {}},
