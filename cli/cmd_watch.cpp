@@ -1,5 +1,6 @@
 // mlchain watch [REMOTE] [--on EVENT=CMD]… [--evaluate CMD --suite CID|PATH [--branch B] [--out-dir D]]
-//               [--once] [--confirmations N] [--from-block N] [--log-format text|json]: follows the remote's
+//               [--grant-on-purchase] [--key NAME] [--once] [--confirmations N] [--from-block N] [--log-format
+//               text|json]: follows the remote's
 // contracts and runs a handler per event (man/mlchain-watch.1), until SIGTERM or SIGINT.
 #include <signal.h>
 #include <CLI/CLI.hpp>
@@ -35,6 +36,7 @@ struct WatchOptions {
   std::string branch = "main";
   std::optional<std::string> out_dir;
   std::optional<std::string> key;
+  bool grant_on_purchase = false;
   bool once = false;
   std::optional<std::uint64_t> confirmations;
   std::optional<std::uint64_t> from_block;
@@ -158,6 +160,7 @@ void run_watch(const WatchOptions& options, Context& context) {
     request.evaluation = std::move(evaluation);
   }
   request.key = options.key;
+  request.grant_on_purchase = options.grant_on_purchase;
   request.from_block = options.from_block;
   request.confirmations = options.confirmations;
   request.options.once = options.once;
@@ -184,14 +187,16 @@ void register_watch(CLI::App& app, Context& context) {
   command->add_option("REMOTE", options->remote, "Chain remote to follow (default origin)");
   command->add_option("--on", options->on,
                       "EVENT=CMD: run CMD for each EVENT (pushed, evaluated, promoted, approved, "
-                      "retrain, rolled-back, reverted)");
+                      "retrain, rolled-back, purchased, reverted)");
   command->add_option("--evaluate", options->evaluate,
                       "Evaluator mode: run CMD on each pushed commit and attest its metrics");
   command->add_option("--suite", options->suite, "Evaluator mode: the evaluation suite, a CID or a directory");
   command->add_option("--branch", options->branch,
                       "Evaluator mode: the branch whose pushes are evaluated (default main)");
   command->add_option("--out-dir", options->out_dir, "Evaluator mode: write signed results here instead of submitting");
-  command->add_option("--key", options->key, "Evaluator mode: the key that signs results");
+  command->add_flag("--grant-on-purchase", options->grant_on_purchase,
+                    "Grant every version to the buyer of each purchase of the repository's listings");
+  command->add_option("--key", options->key, "The key that signs evaluator mode's results and the grants");
   command->add_flag("--once", options->once, "Deliver what is confirmed now, then exit");
   command->add_option("--confirmations", options->confirmations, "Act on events this many blocks deep")
       ->check(positive_whole_number);

@@ -46,6 +46,12 @@ const abi::Signature& promoted() {
   return event;
 }
 
+const abi::Signature& purchased() {
+  static const abi::Signature event =
+      checked(abi::parse_signature("Purchased(bytes32 indexed,address indexed,string,uint256,uint64)"));
+  return event;
+}
+
 // The data of a log: its parameters that are not indexed, encoded as a tuple.
 Bytes log_data(const abi::Signature& event, std::vector<abi::Value> values) {
   std::vector<abi::Type> types;
@@ -99,6 +105,17 @@ eth::Log MemoryChain::promote(const codec::Address& governance, const std::strin
   log.topics = {promoted().topic(), registry::repository_id(repo_), checked(eth::governance::name_word(stage, "stage")),
                 commit};
   log.data = log_data(promoted(), {registry::Head{}, abi::List{}, pusher});
+  log.transaction_hash = fresh_hash("transaction");
+  pending_.push_back(log);
+  return log;
+}
+
+eth::Log MemoryChain::purchase(const codec::Address& catalogue, const std::string& listing,
+                               const codec::Address& buyer, std::uint64_t price, std::uint64_t access_until) {
+  eth::Log log;
+  log.address = catalogue;
+  log.topics = {purchased().topic(), codec::keccak256(as_bytes(listing)), address_topic(buyer)};
+  log.data = log_data(purchased(), {listing, price, access_until});
   log.transaction_hash = fresh_hash("transaction");
   pending_.push_back(log);
   return log;

@@ -33,6 +33,9 @@ class MemoryChain final : public watch::ChainSource {
                 const eth::registry::Head& old_head = {});
   eth::Log set_governance(const codec::Address& governance);
   eth::Log promote(const codec::Address& governance, const std::string& stage, const eth::registry::Head& commit);
+  // The catalogue's Purchased of `listing` (whatever repository it lists: the chain does not say).
+  eth::Log purchase(const codec::Address& catalogue, const std::string& listing, const codec::Address& buyer,
+                    std::uint64_t price, std::uint64_t access_until);
   // A log taken off the chain by a reorganization, included again (same transaction hash; its log index
   // is its place in the next block, as a node numbers it).
   void include(const eth::Log& log);

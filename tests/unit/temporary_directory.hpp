@@ -13,8 +13,9 @@ namespace mlchain::testing {
 struct TemporaryDirectory {
   std::filesystem::path path;
 
-  TemporaryDirectory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mlchain-test-XXXXXX").string();
+  // Under `base`: the system's temporary directory unless a test needs another file system.
+  explicit TemporaryDirectory(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
+    std::string pattern = (base / "mlchain-test-XXXXXX").string();
     path = ::mkdtemp(pattern.data());
   }
   ~TemporaryDirectory() {

@@ -18,6 +18,7 @@
 #include "fakes/manual_clock.hpp"
 #include "fakes/memory_chain.hpp"
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/catalogue_abi.hpp"
 #include "mlchain/watch/cursor.hpp"
 #include "mlchain/watch/event.hpp"
 #include "mlchain/watch/watcher.hpp"
@@ -43,6 +44,8 @@ Address address(std::string_view text) { return mlchain::codec::parse_address(te
 const Address registry_address = address("0x5FbDB2315678afecb367f032d93F642f64180aa3");
 const Address governance_address = address("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
 const Address other_governance = address("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+const Address catalogue_address = address("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9");
+const Address buyer_address = address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
 const std::string repo = "models";
 
 // A commit word (the sha2-256 digest of a commit's CID); any non-zero word names a commit.
@@ -168,6 +171,8 @@ struct Rig {
   RecordingLog log;
   watch::WatchDirectory directory{temporary.path / "watch"};
   watch::WatchTarget target{31337, registry_address, repo};
+  // Set: the watcher follows catalogue_address too, its listings' repositories told by this.
+  watch::ListingRepository listings;
 
   Rig() { std::filesystem::create_directories(directory.root); }
 
@@ -194,6 +199,7 @@ struct Rig {
   mlchain::Result<watch::WatchSummary> run_with(watch::Cursor cursor, std::map<std::string, watch::Handler*> handlers,
                                                 watch::WatchOptions options, StopWhen& stop) {
     watch::Watcher watcher(chain, directory, std::move(handlers), options, clock, stop, log);
+    if (listings) watcher.follow_catalogue(catalogue_address, listings);
     auto summary = watcher.run(std::move(cursor));
     CHECK_FALSE(stop.runaway);
     return summary;
@@ -799,4 +805,114 @@ TEST_CASE("watch: the cursor survives a save and load; a damaged one is corrupt"
     document["delivered"][0]["id"] = "0x00:1";
     damaged(document.dump());
   }
+}
+
+TEST_CASE("watch: purchases of the repository's listings in its catalogue are delivered as purchased events, "
+          "those of other repositories' listings passed over",
+          "[watch]") {
+  Rig rig;
+  std::map<std::string, int> lookups;
+  rig.listings = [&](std::string_view listing) -> mlchain::Result<std::string> {
+    ++lookups[std::string(listing)];
+    return std::string(listing == "our-model" ? repo : "someone-else");
+  };
+  rig.chain.push("main", commit_word(1));
+  rig.chain.purchase(catalogue_address, "their-model", buyer_address, 7, mlchain::eth::catalogue::forever);
+  rig.chain.purchase(catalogue_address, "our-model", buyer_address, 5, mlchain::eth::catalogue::forever);
+  rig.chain.mine();
+  rig.chain.purchase(catalogue_address, "our-model", buyer_address, 5, 1'000'000);
+  rig.chain.purchase(catalogue_address, "their-model", buyer_address, 7, mlchain::eth::catalogue::forever);
+  rig.chain.mine();
+  const auto first = logs_of(rig.chain, 1)[2];
+  const auto second = logs_of(rig.chain, 2)[0];
+
+  RecordingHandler pushed;
+  RecordingHandler purchased(rig.directory.cursor());
+  auto summary = rig.run(rig.start(), {{"pushed", &pushed}, {"purchased", &purchased}}, once_options());
+  REQUIRE(summary.ok());
+  CHECK(summary->delivered == 3);
+  CHECK(pushed.runs.size() == 1);
+  REQUIRE(purchased.ids() == std::vector<std::string>{id_of(first), id_of(second)});
+  // Each listing is looked up once, however often it is bought.
+  CHECK(lookups == std::map<std::string, int>{{"our-model", 1}, {"their-model", 1}});
+
+  const auto& event = purchased.runs[0].event;
+  CHECK(event.name == "purchased");
+  CHECK(event.repo == repo);
+  CHECK(event.listing == std::optional<std::string>("our-model"));
+  CHECK(event.buyer == std::optional<Address>(buyer_address));
+  CHECK(event.price == std::optional<std::string>("5"));
+  CHECK_FALSE(event.access_until.has_value());
+  const auto document = json::parse(event.json);
+  CHECK(document["event"] == "purchased");
+  CHECK(document["contract"] == mlchain::codec::to_checksum_address(catalogue_address));
+  CHECK(document["listing"] == "our-model");
+  CHECK(document["buyer"] == mlchain::codec::to_checksum_address(buyer_address));
+  CHECK(document["price"] == "5");
+  CHECK(document["access_until"].is_null());
+  CHECK(json::parse(purchased.runs[1].event.json)["access_until"] == 1'000'000);
+
+  const auto environment = watch::event_environment(purchased.runs[1].event);
+  const std::map<std::string, std::string> variables(environment.begin(), environment.end());
+  CHECK(variables.at("MLCHAIN_EVENT") == "purchased");
+  CHECK(variables.at("MLCHAIN_LISTING") == "our-model");
+  CHECK(variables.at("MLCHAIN_BUYER") == mlchain::codec::to_checksum_address(buyer_address));
+  CHECK(variables.at("MLCHAIN_PRICE") == "5");
+  CHECK(variables.at("MLCHAIN_ACCESS_UNTIL") == "1000000");
+  CHECK_FALSE(variables.contains("MLCHAIN_COMMIT"));
+  const auto forever = watch::event_environment(event);
+  CHECK(std::none_of(forever.begin(), forever.end(),
+                     [](const auto& variable) { return variable.first == "MLCHAIN_ACCESS_UNTIL"; }));
+
+  // The cursor keeps delivered events as JSON: a purchase comes back whole.
+  auto back = watch::event_from_json(purchased.runs[1].event.json);
+  REQUIRE(back.ok());
+  CHECK(back->listing == purchased.runs[1].event.listing);
+  CHECK(back->buyer == purchased.runs[1].event.buyer);
+  CHECK(back->price == purchased.runs[1].event.price);
+  CHECK(back->access_until == std::optional<std::uint64_t>(1'000'000));
+  CHECK(rig.on_disk().position == watch::Position{2, rig.chain.blocks()[2].hash, std::nullopt});
+}
+
+TEST_CASE("watch: a purchase a reorg dropped is reported as reverted; one whose listing cannot be looked up "
+          "stops the cursor before it",
+          "[watch]") {
+  Rig rig;
+  bool node_away = false;
+  rig.listings = [&](std::string_view) -> mlchain::Result<std::string> {
+    if (node_away) return mlchain::make_error(ErrorKind::remote_unavailable, "memory://chain: listingOf: away");
+    return repo;
+  };
+  rig.chain.purchase(catalogue_address, "our-model", buyer_address, 5, mlchain::eth::catalogue::forever);
+  rig.chain.mine();
+  const auto dropped = logs_of(rig.chain, 1)[0];
+  RecordingHandler purchased;
+  RecordingHandler reverted;
+  const std::map<std::string, watch::Handler*> handlers{{"purchased", &purchased}, {"reverted", &reverted}};
+  REQUIRE(rig.run(rig.start(), handlers, once_options()).ok());
+  REQUIRE(purchased.ids() == std::vector<std::string>{id_of(dropped)});
+
+  rig.chain.reorganize(1);
+  rig.chain.mine();
+  rig.chain.mine();
+  auto summary = rig.run(rig.on_disk(), handlers, once_options());
+  REQUIRE(summary.ok());
+  CHECK(reverted.ids() == std::vector<std::string>{id_of(dropped)});
+  CHECK(json::parse(reverted.runs[0].event.json)["reverted"]["listing"] == "our-model");
+  CHECK(reverted.runs[0].event.buyer == std::optional<Address>(buyer_address));
+
+  // A new listing the node cannot look up now: the watcher does not pass its purchase over.
+  rig.chain.purchase(catalogue_address, "our-new-model", buyer_address, 5, mlchain::eth::catalogue::forever);
+  rig.chain.mine();
+  node_away = true;
+  const auto before = rig.on_disk().position;
+  auto failed = rig.run(rig.on_disk(), handlers, once_options());
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().kind == ErrorKind::remote_unavailable);
+  CHECK(rig.on_disk().position.block < rig.chain.blocks().size() - 1);
+  CHECK(purchased.runs.size() == 1);
+  node_away = false;
+  REQUIRE(rig.run(rig.on_disk(), handlers, once_options()).ok());
+  CHECK(purchased.runs.size() == 2);
+  CHECK(rig.on_disk().position.block > before.block);
 }

@@ -20,7 +20,7 @@ Result<Bytes> SourcedObjects::get(const codec::Cid& cid) {
   if (!cid.matches(block))
     return make_error(ErrorKind::corrupt,
                       "block " + cid.to_string() + " " + source_.where() + " does not hash to its CID; nothing stored");
-  MLCHAIN_TRY_STATUS(local_.put(cid, block));
+  if (keep_) MLCHAIN_TRY_STATUS(local_.put(cid, block));
   ++blocks_;
   bytes_ += block.size();
   return block;
@@ -38,6 +38,23 @@ Status check_signature(const codec::Cid& cid, const core::Commit& commit, const 
                         "; nothing fetched was made reachable");
 }
 
+bool opens_every_file(const std::vector<core::TreeEntry>& files, const TransferOptions& options) {
+  return std::all_of(files.begin(), files.end(), [&](const core::TreeEntry& entry) {
+    return entry.kind != unixfs::NodeKind::file || options.opens(entry.cid);
+  });
+}
+
+// Whether this reader opens the head, decided before anything is stored: a reader refused a version keeps
+// no block of it.
+Status check_head_opens(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
+                        const TransferOptions& options) {
+  SourcedObjects look(repository.objects(), source, /*keep=*/false);
+  MLCHAIN_TRY(const auto commit, core::load_commit(look, head));
+  MLCHAIN_TRY(const auto files, core::list_files(look, commit.tree));
+  if (!opens_every_file(files, options)) return options.denied(head);
+  return {};
+}
+
 }  // namespace
 
 Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
@@ -45,6 +62,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
   if (head.codec() != codec::multicodec::dag_cbor)
     return make_error(ErrorKind::invalid_argument,
                       head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
+  if (options.opens) MLCHAIN_TRY_STATUS(check_head_opens(repository, source, head, options));
   SourcedObjects objects(repository.objects(), source);
   HistoryTransfer transfer;
   std::map<codec::Cid, std::uint64_t> file_sizes;  // every file root of the history, with its size
@@ -64,9 +82,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     MLCHAIN_TRY_STATUS(check_signature(cid, *commit, source.where()));
     MLCHAIN_TRY(const auto files, core::list_files(objects, commit->tree));
     MLCHAIN_TRY_STATUS(core::reach_of_tree(objects, commit->tree));
-    if (options.opens && !std::all_of(files.begin(), files.end(), [&](const core::TreeEntry& entry) {
-          return entry.kind != unixfs::NodeKind::file || options.opens(entry.cid);
-        })) {
+    if (options.opens && !opens_every_file(files, options)) {
       if (cid == head) return options.denied(cid);
       transfer.cut_parents.push_back(cid);
       continue;

@@ -28,10 +28,12 @@ class BlockSource {
 };
 
 // Reads through to `local`, and takes what it lacks from `source`: re-hashed, then kept in `local` (which
-// drops file leaves). contains() answers for `local` only, so tree walks never pull file leaves.
+// drops file leaves) unless `keep` is false (a look that must leave nothing behind). contains() answers for
+// `local` only, so tree walks never pull file leaves.
 class SourcedObjects final : public core::ObjectStore {
  public:
-  SourcedObjects(core::ObjectStore& local, BlockSource& source) : local_(local), source_(source) {}
+  SourcedObjects(core::ObjectStore& local, BlockSource& source, bool keep = true)
+      : local_(local), source_(source), keep_(keep) {}
   Status put(const codec::Cid& cid, ByteView block) override { return local_.put(cid, block); }
   Result<Bytes> get(const codec::Cid& cid) override;
   Result<bool> contains(const codec::Cid& cid) override { return local_.contains(cid); }
@@ -42,6 +44,7 @@ class SourcedObjects final : public core::ObjectStore {
  private:
   core::ObjectStore& local_;
   BlockSource& source_;
+  bool keep_;
   std::uint64_t blocks_ = 0;
   std::uint64_t bytes_ = 0;
 };
@@ -61,7 +64,7 @@ struct TransferOptions {
   // (bytes of file contents so far, bytes of file contents to receive in all)
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
   // A private model's: whether a file's contents can be opened. A commit with a file that cannot is cut
-  // (its blocks are public, its contents not this reader's); the head is `denied`'s error.
+  // (its blocks are public, its contents not this reader's); the head is `denied`'s error, with nothing stored.
   std::function<bool(const codec::Cid& file)> opens;
   std::function<Error(const codec::Cid& commit)> denied;
 };

@@ -4,12 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "mlchain/codec/hex.hpp"
+#include "mlchain/eth/catalogue_abi.hpp"
 #include "mlchain/eth/governance_abi.hpp"
 #include "mlchain/eth/registry_abi.hpp"
 
 namespace mlchain::watch {
 namespace {
 
+namespace catalogue = eth::catalogue;
 namespace gov = eth::governance;
 namespace registry = eth::registry;
 using json = nlohmann::ordered_json;
@@ -157,6 +159,25 @@ Result<LogMeaning> governance_meaning(const eth::Log& log, const WatchTarget& ta
       decoded);
 }
 
+Result<LogMeaning> purchase_meaning(const eth::Log& log, const WatchTarget& target,
+                                    const ListingRepository& repository_of) {
+  MLCHAIN_TRY(const auto decoded, catalogue::decode_event(log.topics, log.data));
+  const auto* purchase = std::get_if<catalogue::Purchased>(&decoded);
+  if (purchase == nullptr) return LogMeaning{};
+  MLCHAIN_TRY(const std::string repo, repository_of(purchase->name));
+  if (repo != target.repo) return LogMeaning{};
+  Builder builder(log, target, "purchased");
+  builder.event.listing = purchase->name;
+  builder.event.buyer = purchase->buyer;
+  builder.event.price = purchase->price.to_decimal();
+  if (purchase->access_until != catalogue::forever) builder.event.access_until = purchase->access_until;
+  builder.document["listing"] = purchase->name;
+  builder.document["buyer"] = address_text(purchase->buyer);
+  builder.document["price"] = *builder.event.price;
+  builder.document["access_until"] = builder.event.access_until ? json(*builder.event.access_until) : json(nullptr);
+  return builder.done();
+}
+
 Result<eth::Hash> hash_field(const json& document, const char* key) {
   const auto found = document.find(key);
   if (found == document.end() || !found->is_string())
@@ -185,8 +206,8 @@ std::optional<std::string> text_field(const json& document, const char* key) {
 }  // namespace
 
 const std::vector<std::string_view>& event_names() {
-  static const std::vector<std::string_view> names{"pushed",  "evaluated",   "promoted",         "approved",
-                                                   "retrain", "rolled-back", reverted_event_name};
+  static const std::vector<std::string_view> names{"pushed",  "evaluated",   "promoted",  "approved",
+                                                   "retrain", "rolled-back", "purchased", reverted_event_name};
   return names;
 }
 
@@ -206,6 +227,17 @@ Result<LogMeaning> interpret_log(const eth::Log& log, const WatchTarget& target)
                                                     address_text(log.address) + ": " + meaning.error().message);
   return meaning;
 }
+
+Result<LogMeaning> interpret_catalogue_log(const eth::Log& log, const WatchTarget& target,
+                                           const ListingRepository& repository_of) {
+  auto meaning = purchase_meaning(log, target, repository_of);
+  if (!meaning && meaning.error().kind == ErrorKind::invalid_input)
+    return make_error(ErrorKind::invalid_input, "log " + event_id(log.transaction_hash, log.log_index) + " of " +
+                                                    address_text(log.address) + ": " + meaning.error().message);
+  return meaning;
+}
+
+std::vector<std::vector<eth::Hash>> catalogue_watch_topics() { return {{catalogue::purchased_topic()}}; }
 
 std::vector<std::vector<eth::Hash>> watch_topics(std::string_view repo) {
   std::vector<eth::Hash> first{registry::head_updated_topic(), registry::governance_set_topic()};
@@ -242,6 +274,13 @@ Result<WatchEvent> event_from_json(std::string_view text) {
   if (const auto commit = text_field(document, "commit")) {
     MLCHAIN_TRY(event.commit, codec::Cid::parse(*commit));
   }
+  event.listing = text_field(document, "listing");
+  if (const auto buyer = text_field(document, "buyer")) {
+    MLCHAIN_TRY(event.buyer, codec::parse_address(*buyer));
+  }
+  event.price = text_field(document, "price");
+  if (const auto until = document.find("access_until"); until != document.end() && until->is_number_unsigned())
+    event.access_until = until->get<std::uint64_t>();
   event.json = document.dump();
   return event;
 }
@@ -255,6 +294,10 @@ std::vector<std::pair<std::string, std::string>> event_environment(const WatchEv
   if (event.branch) variables.emplace_back("MLCHAIN_BRANCH", *event.branch);
   if (event.stage) variables.emplace_back("MLCHAIN_STAGE", *event.stage);
   if (event.commit) variables.emplace_back("MLCHAIN_COMMIT", event.commit->to_string());
+  if (event.listing) variables.emplace_back("MLCHAIN_LISTING", *event.listing);
+  if (event.buyer) variables.emplace_back("MLCHAIN_BUYER", address_text(*event.buyer));
+  if (event.price) variables.emplace_back("MLCHAIN_PRICE", *event.price);
+  if (event.access_until) variables.emplace_back("MLCHAIN_ACCESS_UNTIL", std::to_string(*event.access_until));
   return variables;
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -70,6 +71,45 @@ std::vector<codec::Address> Watcher::followed() const {
   std::vector<codec::Address> contracts{cursor_.target.registry};
   for (const auto& governance : cursor_.governances) contracts.push_back(governance);
   return contracts;
+}
+
+void Watcher::follow_catalogue(const codec::Address& catalogue, ListingRepository repository_of) {
+  catalogue_ = catalogue;
+  repository_of_ = std::move(repository_of);
+}
+
+Result<std::vector<eth::Log>> Watcher::read_logs(std::uint64_t from, std::uint64_t to) {
+  const auto contracts = followed();
+  MLCHAIN_TRY(auto logs, chain_.logs(contracts, watch_topics(cursor_.target.repo), from, to));
+  if (!catalogue_) return logs;
+  // The catalogue's purchases are indexed by listing, not by repository: all of them are read, and those
+  // of other repositories' listings are passed over once their listing is looked up.
+  const std::vector<codec::Address> catalogue{*catalogue_};
+  MLCHAIN_TRY(auto purchases, chain_.logs(catalogue, catalogue_watch_topics(), from, to));
+  std::move(purchases.begin(), purchases.end(), std::back_inserter(logs));
+  return logs;
+}
+
+Result<LogMeaning> Watcher::interpret(const eth::Log& log) {
+  if (catalogue_ && log.address == *catalogue_) {
+    const ListingRepository cached = [this](std::string_view listing) -> Result<std::string> {
+      const auto known = listing_repositories_.find(std::string(listing));
+      if (known != listing_repositories_.end()) return known->second;
+      MLCHAIN_TRY(std::string repo, repository_of_(listing));
+      listing_repositories_.emplace(std::string(listing), repo);
+      return repo;
+    };
+    auto meaning = interpret_catalogue_log(log, cursor_.target, cached);
+    if (!meaning && meaning.error().kind == ErrorKind::invalid_input)
+      return make_error(ErrorKind::remote_unavailable,
+                        chain_.describe() + " answered eth_getLogs with " + meaning.error().message);
+    return meaning;
+  }
+  auto meaning = interpret_log(log, cursor_.target);
+  if (!meaning)
+    return make_error(ErrorKind::remote_unavailable,
+                      chain_.describe() + " answered eth_getLogs with " + meaning.error().message);
+  return meaning;
 }
 
 bool Watcher::wait(milliseconds duration) {
@@ -186,13 +226,11 @@ Result<bool> Watcher::rewind_after_reorg(std::uint64_t head) {
   // a block not yet confirmed counts as reverted (and is delivered again once confirmed): the cursor does
   // not stand on that block, so nothing would notice a later reorg taking it away again.
   std::set<std::string> on_chain;
-  const auto contracts = followed();
-  const auto topics = watch_topics(cursor_.target.repo);
   const std::uint64_t confirmed = head + 1 >= options_.confirmations ? head + 1 - options_.confirmations : 0;
   if (!undone.empty() && ancestor->block + 1 <= confirmed) {
     for (std::uint64_t from = ancestor->block + 1; from <= confirmed; from += range_) {
       const std::uint64_t to = std::min(confirmed, from + range_ - 1);
-      MLCHAIN_TRY(const auto logs, chain_.logs(contracts, topics, from, to));
+      MLCHAIN_TRY(const auto logs, read_logs(from, to));
       for (const auto& log : logs)
         if (!log.removed) on_chain.insert(event_id(log.transaction_hash, log.log_index));
     }
@@ -246,8 +284,8 @@ Result<Watcher::Step> Watcher::step() {
 
   MLCHAIN_TRY(const auto hash_before, chain_.block_hash(to));
   auto contracts = followed();
-  const auto topics = watch_topics(cursor_.target.repo);
-  auto fetched = chain_.logs(contracts, topics, from, to);
+  if (catalogue_) contracts.push_back(*catalogue_);
+  auto fetched = read_logs(from, to);
   if (!fetched) {
     range_ = std::max<std::uint64_t>(range_ / 2, 1);
     return fetched.error();
@@ -273,12 +311,9 @@ Result<Watcher::Step> Watcher::step() {
                                                            codec::to_checksum_address(log.address) +
                                                            ", which the filter does not name");
     if (covered(cursor_.position, log.block_number, log.log_index)) continue;
-    auto meaning = interpret_log(log, cursor_.target);
-    if (!meaning)
-      return make_error(ErrorKind::remote_unavailable,
-                        chain_.describe() + " answered eth_getLogs with " + meaning.error().message);
+    MLCHAIN_TRY(const auto meaning, interpret(log));
     const Position here{log.block_number, log.block_hash, log.log_index};
-    if (const auto* moved = std::get_if<GovernanceMoved>(&*meaning)) {
+    if (const auto* moved = std::get_if<GovernanceMoved>(&meaning)) {
       // The governance the owner chose is the one followed from this log on (man/mlchain-watch.1): one
       // it replaced or dropped may still emit events for the repository, and they decide nothing.
       std::vector<codec::Address> governances;
@@ -295,7 +330,7 @@ Result<Watcher::Step> Watcher::step() {
         MLCHAIN_TRY_STATUS(save_cursor(directory_.cursor(), cursor_));
         return Step::progressed;
       }
-    } else if (const auto* event = std::get_if<WatchEvent>(&*meaning)) {
+    } else if (const auto* event = std::get_if<WatchEvent>(&meaning)) {
       if (cursor_.was_delivered(event->id)) {
         log_.write(LogLevel::info, event->name + " already delivered before a reorg: not again", event->id);
       } else if (handler_for(handlers_, event->name) != nullptr) {

@@ -4,10 +4,13 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 
+#include "mlchain/catalogue/universe.hpp"
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
+#include "mlchain/codec/hex.hpp"
 #include "mlchain/core/clock.hpp"
 #include "mlchain/fs/lock_file.hpp"
 #include "mlchain/remote/fetch.hpp"
@@ -15,6 +18,7 @@
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/watch/evaluator.hpp"
 #include "mlchain/watch/shell_handler.hpp"
+#include "mlchain/workflow/access.hpp"
 #include "mlchain/workflow/signer_for.hpp"
 
 namespace mlchain::workflow {
@@ -168,6 +172,66 @@ Result<std::unique_ptr<watch::Handler>> evaluator_handler(
       environment));
 }
 
+// --grant-on-purchase: grants every version to the buyer of a purchased event (workflow/access.hpp), then
+// runs the purchased handler given with it. A grant that fails (the buyer has published no encryption key
+// yet, the node is away) fails the event, which the watcher retries then parks like any failed handler:
+// a buyer who publishes a key meanwhile is granted on a later attempt. A grant made is not made again when
+// only the handler after it failed.
+class GrantOnPurchase final : public watch::Handler {
+ public:
+  GrantOnPurchase(repo::Repository& repository, AccessOptions options, watch::Handler* then)
+      : repository_(repository), options_(std::move(options)), then_(then) {}
+
+  Result<watch::HandlerOutcome> run(const watch::WatchEvent& event, unsigned attempt, watch::WatchLog& log) override {
+    if (!granted_.contains(event.id)) {
+      MLCHAIN_TRY_STATUS(grant(event, log));
+      granted_.insert(event.id);
+    }
+    if (then_ != nullptr) return then_->run(event, attempt, log);
+    return watch::HandlerOutcome{true, {}, {}};
+  }
+
+  std::string describe() const override {
+    return then_ != nullptr ? "--grant-on-purchase, then " + then_->describe() : "--grant-on-purchase";
+  }
+
+ private:
+  Status grant(const watch::WatchEvent& event, watch::WatchLog& log) {
+    if (!event.buyer) return make_error(ErrorKind::invalid_input, "a purchased event without a buyer");
+    const std::string buyer = codec::to_checksum_address(*event.buyer);
+    const std::string listing = event.listing.value_or(event.repo);
+    const auto now = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    if (event.access_until && *event.access_until <= now) {
+      // A purchase replayed (--from-block) after its access ended: keys granted now could not be recalled.
+      log.write(watch::LogLevel::info,
+                "not granting " + listing + " to " + buyer + ": the access bought ended at " +
+                    std::to_string(*event.access_until),
+                event.id);
+      return {};
+    }
+    auto granted = grant_access(repository_, *event.buyer, {"all"}, options_);
+    if (!granted) {
+      log.write(watch::LogLevel::warning,
+                "cannot grant " + listing + " to buyer " + buyer + ": " + granted.error().message, event.id);
+      return granted.error();
+    }
+    log.write(watch::LogLevel::info,
+              "granted " + std::to_string(granted->versions.size()) +
+                  (granted->versions.size() == 1 ? " version" : " versions") + " of " + granted->chain.repo +
+                  " to buyer " + buyer + " of " + listing + ": transaction " +
+                  codec::to_0x_hex(granted->settled.receipt.transaction_hash) + ", block " +
+                  std::to_string(granted->settled.receipt.block_number),
+              event.id);
+    return {};
+  }
+
+  repo::Repository& repository_;
+  AccessOptions options_;
+  watch::Handler* then_;
+  std::set<std::string> granted_;
+};
+
 }  // namespace
 
 Result<std::pair<std::string, std::string>> parse_handler(std::string_view text) {
@@ -188,9 +252,10 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(const auto remote, remote::find_remote(repository, request.remote));
   MLCHAIN_TRY(const auto chain_remote, chain::chain_remote_of(remote));
   MLCHAIN_TRY(const auto commands, handler_commands(repository, request));
-  if (commands.empty() && !request.evaluation)
+  if (commands.empty() && !request.evaluation && !request.grant_on_purchase)
     return make_error(ErrorKind::invalid_argument,
-                      "nothing to do: give --on EVENT=CMD, set watch.<event> in the config, or --evaluate");
+                      "nothing to do: give --on EVENT=CMD, set watch.<event> in the "
+                      "config, --evaluate or --grant-on-purchase");
 
   // The watcher retries a failed poll itself, with backoff and a log line: a call that hangs must not hold
   // it for the client's default minutes, nor a watcher asked to stop at all (man/mlchain-watch.1).
@@ -225,6 +290,31 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
     owned.push_back(std::move(evaluator));
     handlers["pushed"] = owned.back().get();
   }
+  if (request.grant_on_purchase) {
+    // Checked once here: a key the registry would refuse would otherwise park every purchase.
+    MLCHAIN_TRY(auto signer, signer_for(&repository, request.key));
+    const auto me = signer.signer->address();
+    MLCHAIN_TRY(const auto owner, registry.owner_of(chain_remote.repo));
+    MLCHAIN_TRY(const bool writer, registry.is_writer(chain_remote.repo, me));
+    if (owner != me && !writer)
+      return make_error(ErrorKind::refused_by_contract,
+                        signer.description + " (" + codec::to_checksum_address(me) + ") is neither the owner nor a " +
+                            "writer of " + chain_remote.repo + ": it cannot grant access (--key NAME)");
+    const auto then = handlers.find("purchased");
+    owned.push_back(std::make_unique<GrantOnPurchase>(
+        repository, AccessOptions{.remote = request.remote, .key = request.key, .chain = {}},
+        then == handlers.end() ? nullptr : then->second));
+    handlers["purchased"] = owned.back().get();
+  }
+  // Purchases are the catalogue's events: it is followed only when something handles them.
+  std::optional<catalogue::Universe> universe;
+  if (handlers.contains("purchased")) {
+    MLCHAIN_TRY(universe,
+                catalogue::find_universe(
+                    &repository, catalogue::UniverseFlags{.remote = request.remote, .rpc = {}, .universe = {}}));
+    log.write(watch::LogLevel::info, "following purchases of " + target.repo + "'s listings in catalogue " +
+                                         codec::to_checksum_address(universe->catalogue));
+  }
   const watch::WatchDirectory directory{repository.paths().watch()};
   MLCHAIN_TRY_STATUS(make_watch_directory(directory));
   MLCHAIN_TRY(const auto lock, fs::LockFile::acquire(directory.cursor(), std::chrono::milliseconds(0)));
@@ -234,7 +324,7 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   MLCHAIN_TRY(auto cursor, start_cursor(directory, target, registry, request, options.confirmations, log));
   if (cursor.governances.empty()) {
     for (const auto& [name, handler] : handlers)
-      if (name != "pushed" && name != watch::reverted_event_name) {
+      if (name != "pushed" && name != "purchased" && name != watch::reverted_event_name) {
         log.write(watch::LogLevel::warning, "the registry names no governance for " + target.repo + ": " + name +
                                                 " events come once its owner runs mlchain governance deploy");
         break;
@@ -242,6 +332,18 @@ Result<watch::WatchSummary> watch(const WatchRequest& request, watch::StopSignal
   }
   watch::RpcChainSource source(rpc);
   watch::Watcher watcher(source, directory, std::move(handlers), options, core::real_clock(), stop, log);
+  catalogue::CatalogueClient catalogue_client(rpc, universe ? universe->catalogue : codec::Address{});
+  if (universe) {
+    watcher.follow_catalogue(universe->catalogue, [&catalogue_client](std::string_view listing) -> Result<std::string> {
+      auto found = catalogue_client.listing(listing);
+      if (found) return std::move(found->repo);
+      // A listing the catalogue logged a purchase of is one the node must know: an answer saying otherwise
+      // (a node behind the one that served the logs) is the node's trouble, waited out, not the end.
+      if (found.error().kind == ErrorKind::timeout) return found.error();
+      return make_error(ErrorKind::remote_unavailable,
+                        "listingOf(" + std::string(listing) + ") for a purchase: " + found.error().message);
+    });
+  }
   return watcher.run(std::move(cursor));
 }
 

@@ -339,6 +339,8 @@ Result<codec::Address> decode_registry(ByteView data) {
   return take<codec::Address>(values, 0, "registry");
 }
 
+Word purchased_topic() { return purchased_event().topic(); }
+
 std::vector<Word> event_topics() {
   return {published_event().topic(), updated_event().topic(), unlisted_event().topic(), purchased_event().topic(),
           withdrawn_event().topic()};

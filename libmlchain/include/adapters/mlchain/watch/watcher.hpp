@@ -1,7 +1,7 @@
 #pragma once
-// The delivery loop of `mlchain watch` (man/mlchain-watch.1 states its guarantees): follows the registry
-// and the repository's governance through eth_getLogs in bounded block ranges, and hands each event, in
-// chain order and once it is `confirmations` deep, to the handler registered for its name.
+// The delivery loop of `mlchain watch` (man/mlchain-watch.1 states its guarantees): follows the registry,
+// the repository's governance and (when asked) the catalogue's purchases through eth_getLogs in bounded block ranges,
+// and hands each event, in chain order and once it is `confirmations` deep, to the handler registered for its name.
 //   - At least once: the cursor (watch/cursor.hpp) is written after each event is handled; a handler that
 //     fails is retried with doubling delays, then the event is parked in `failed/` and the loop goes on.
 //   - Reorgs: the cursor's block hash is checked on every poll; when it changed, the cursor rewinds to
@@ -82,6 +82,10 @@ class Watcher {
   // and with `once` a node that stayed unreachable (remote_unavailable).
   Result<WatchSummary> run(Cursor cursor);
 
+  // Also follows `catalogue`'s purchases of the repository's listings, under the same cursor and reorg
+  // rules; `repository_of` tells a purchased listing's repository (asked once per listing and run).
+  void follow_catalogue(const codec::Address& catalogue, ListingRepository repository_of);
+
  private:
   enum class Step {
     caught_up,   // nothing confirmed is left to read
@@ -100,6 +104,9 @@ class Watcher {
   // Sleeps up to `duration`; false when a stop came meanwhile.
   bool wait(std::chrono::milliseconds duration);
   std::vector<codec::Address> followed() const;
+  // The logs of every followed contract in blocks `from` to `to`, in no particular order.
+  Result<std::vector<eth::Log>> read_logs(std::uint64_t from, std::uint64_t to);
+  Result<LogMeaning> interpret(const eth::Log& log);
 
   ChainSource& chain_;
   WatchDirectory directory_;
@@ -113,6 +120,9 @@ class Watcher {
   std::uint64_t range_ = 0;
   std::optional<std::uint64_t> last_head_;
   std::string last_error_;
+  std::optional<codec::Address> catalogue_;
+  ListingRepository repository_of_;
+  std::map<std::string, std::string> listing_repositories_;
 };
 
 }  // namespace mlchain::watch

@@ -130,6 +130,8 @@ struct Withdrawn {
 using Event = std::variant<Published, Updated, Unlisted, Purchased, Withdrawn>;
 // Topic 0 of every event, for one eth_getLogs filter of the whole catalogue.
 std::vector<Word> event_topics();
+// Topic 0 of Purchased alone, for a filter of the purchases only.
+Word purchased_topic();
 // invalid_input for a log that is none of the events or does not decode.
 Result<Event> decode_event(std::span<const Word> topics, ByteView data);
 
