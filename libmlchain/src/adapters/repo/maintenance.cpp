@@ -44,7 +44,7 @@ std::vector<stdfs::path> temporaries(const Repository& repository) {
   std::error_code error;
   for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
                            repository.paths().journal(), repository.paths().dir / "logs", repository.paths().watch(),
-                           repository.paths().private_keys()}) {
+                           repository.paths().private_keys().parent_path()}) {
     // A root that is not a directory of its own (a symlink put there) is not walked: what it points to is
     // not the repository's.
     if (stdfs::symlink_status(root, error).type() != stdfs::file_type::directory) continue;

