@@ -58,4 +58,8 @@ grep -q "sealed $((files - held)) files" <<< "$err" || fail "the second push sea
 grep -q "; $held files and 0 blocks were there already" <<< "$err" || fail "the second push re-sealed: $err"
 [ "$(find .mlchain/private/keys -type f | wc -l)" = "$files" ] || fail "not one key record per file"
 
+echo "the owner fetches and pulls its own private model"
+expect 0 "$MLCHAIN" fetch
+expect 0 "$MLCHAIN" pull
+
 echo "all hostile private-model checks passed"
