@@ -62,4 +62,18 @@ echo "the owner fetches and pulls its own private model"
 expect 0 "$MLCHAIN" fetch
 expect 0 "$MLCHAIN" pull
 
+echo "a push repeated after its anchor wraps nothing twice for a reader"
+expect 0 "$MLCHAIN" access grant "$r1"
+expect 0 "$MLCHAIN" push
+grep -q "wrapped" <<< "$err" && fail "a push with nothing new wrapped again: $err"
+echo "v2" > notes.txt
+expect 0 "$MLCHAIN" commit -m v2
+v2=$(cat .mlchain/refs/heads/main)
+expect 0 "$MLCHAIN" push
+grep -q "wrapped $v2 for reader $r1_sum" <<< "$err" || fail "v2 not wrapped for r1: $err"
+expect 0 "$MLCHAIN" push
+grep -q "wrapped" <<< "$err" && fail "a repeated push wrapped v2 again: $err"
+expect 0 "$MLCHAIN" access list --json
+[ "$(json_field <(echo "$out") readers 0 versions)" = "[\"$v1\", \"$v2\"]" ] || fail "r1 holds other grants: $out"
+
 echo "all hostile private-model checks passed"

@@ -33,6 +33,27 @@ Status import_blocks(repo::Repository& repository, ipfs::Node& node, const codec
   return node.import_car(source);
 }
 
+// Whether `reader` already holds a grant of `head` whose pages open it with `recipient`: a push repeated after
+// its anchor (nothing new, or resumed after an interruption) wraps nothing twice, and a reader who published
+// a new key since gets pages for that key.
+Result<bool> holds_grant(chain::RegistryClient& registry, ipfs::Node& node, const std::string& repo,
+                         const codec::Address& reader, const codec::Cid& head, const crypto::PublicKey& recipient) {
+  MLCHAIN_TRY(const auto grants, registry.access_grants(repo, reader));
+  const auto compressed = recipient.compressed();
+  const Bytes recipient_bytes(compressed.begin(), compressed.end());
+  for (const auto& grant : grants) {
+    if (grant.commit != head) continue;
+    auto pages = read_access(node, grant.keys);
+    if (!pages) {
+      // Pages the node no longer holds are made again.
+      if (pages.error().kind == ErrorKind::not_found) continue;
+      return std::move(pages).error();
+    }
+    if (pages->front().recipient == recipient_bytes) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
@@ -132,6 +153,8 @@ Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain:
       continue;
     }
     MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse(published->key));
+    MLCHAIN_TRY(const bool granted, holds_grant(registry, node, remote.repo, reader, head, recipient));
+    if (granted) continue;
     if (!files_known) {
       MLCHAIN_TRY(const auto updates, registry.head_updates(remote.repo));
       for (const auto& update : updates)
