@@ -76,4 +76,44 @@ grep -q "wrapped" <<< "$err" && fail "a repeated push wrapped v2 again: $err"
 expect 0 "$MLCHAIN" access list --json
 [ "$(json_field <(echo "$out") readers 0 versions)" = "[\"$v1\", \"$v2\"]" ] || fail "r1 holds other grants: $out"
 
+echo "damaged owner key records are refused by name (exit 1), never followed or waited on"
+record=$(ls .mlchain/private/keys | head -n 1)
+other=$(ls .mlchain/private/keys | sed -n 2p)
+mv ".mlchain/private/keys/$record" "$work/record"
+echo "v3" > notes.txt
+expect 0 "$MLCHAIN" commit -m v3
+# A content unchanged since v1 whose record is gone is sealed afresh; a damaged one stops the push.
+ln -s "$work/record" ".mlchain/private/keys/$record"
+expect 1 "$MLCHAIN" push
+grep -q "$record is a symlink" <<< "$err" || fail "symlinked record: $err"
+rm ".mlchain/private/keys/$record" && mkfifo ".mlchain/private/keys/$record"
+expect 1 timeout 20 "$MLCHAIN" push
+grep -q "$record is a FIFO" <<< "$err" || fail "FIFO record: $err"
+rm ".mlchain/private/keys/$record" && head -c 10000000 /dev/zero > ".mlchain/private/keys/$record"
+expect 1 "$MLCHAIN" push
+grep -q "$record is larger than" <<< "$err" || fail "huge record: $err"
+cp ".mlchain/private/keys/$other" ".mlchain/private/keys/$record"
+expect 1 "$MLCHAIN" push
+grep -q "$record holds the key of $other" <<< "$err" || fail "another content's record: $err"
+mv "$work/record" ".mlchain/private/keys/$record"
+expect 1 as_key "$(account private_keys 5)" "$MLCHAIN" push
+grep -q "is not sealed to this signer's encryption key" <<< "$err" || fail "another identity's record: $err"
+
+echo "grants the registry cannot honour"
+expect 3 "$MLCHAIN" access grant "$r2"
+grep -q "has published no encryption key" <<< "$err" || fail "grant to a reader without a key: $err"
+expect 3 "$MLCHAIN" access grant "$r1" --versions HEAD
+grep -q "was never a head of model on chain" <<< "$err" || fail "grant of a version not anchored: $err"
+mkdir "$work/public" && cd "$work/public"
+expect 0 "$MLCHAIN" init
+expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo open-model \
+  --chain-id 31337
+echo "public" > readme.txt
+expect 0 "$MLCHAIN" commit -m public
+expect 0 "$MLCHAIN" push
+expect 5 "$MLCHAIN" access grant "$r1"
+grep -q "open-model is not private" <<< "$err" || fail "grant on a public repository: $err"
+expect 5 "$MLCHAIN" shred HEAD
+grep -q "open-model is not private" <<< "$err" || fail "shred of a public repository: $err"
+
 echo "all hostile private-model checks passed"

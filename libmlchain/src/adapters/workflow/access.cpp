@@ -112,6 +112,12 @@ Result<GrantReport> grant_access(repo::Repository& repository, const codec::Addr
                                                 codec::to_checksum_address(target->chain.registry) +
                                                 "; its holder runs 'mlchain key encryption publish' first");
   MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse(published->key));
+  MLCHAIN_TRY(const bool sealed, registry.is_private(target->chain.repo));
+  if (!sealed)
+    return make_error(ErrorKind::refused, target->chain.repo + " is not private on registry " +
+                                              codec::to_checksum_address(target->chain.registry) +
+                                              ": anyone may read it already; a push to a --private remote seals "
+                                              "its next versions and marks it private");
   MLCHAIN_TRY(const auto anchored, anchored_heads(registry, target->chain.repo));
   MLCHAIN_TRY(const auto shredded, shredded_versions(registry, target->chain.repo));
   GrantReport report{.chain = target->chain, .grantee = grantee, .versions = {}, .shredded = {}, .settled = {}};
