@@ -116,4 +116,55 @@ grep -q "open-model is not private" <<< "$err" || fail "grant on a public reposi
 expect 5 "$MLCHAIN" shred HEAD
 grep -q "open-model is not private" <<< "$err" || fail "shred of a public repository: $err"
 
+echo "a reader whose head was shredded and collected by the node is told so at once"
+cd "$work/a"
+expect 0 "$MLCHAIN" shred "$v2"
+curl -sf -X POST "$api/api/v0/repo/gc" > /dev/null || fail "the node's repo/gc failed"
+cd "$work"
+SECONDS=0
+expect 6 as_key "$r1_key" "$MLCHAIN" clone "$url" r1 --rpc "$rpc" --ipfs "$api"
+grep -q "version $v2 of model was shredded" <<< "$err" || fail "the denial does not say the head was shredded: $err"
+[ "$SECONDS" -lt 30 ] || fail "the clone waited ${SECONDS}s for the shredded version's pages"
+[ ! -e r1 ] || fail "a denied clone left $work/r1 behind"
+
+echo "a reader who publishes another encryption key: grants for the old key no longer open, new ones do"
+mkdir "$work/second" && cd "$work/second"
+expect 0 "$MLCHAIN" init
+expect 0 "$MLCHAIN" remote add origin --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo second \
+  --chain-id 31337 --private
+echo "second secret" > secret.txt
+expect 0 "$MLCHAIN" commit -m s1
+expect 0 "$MLCHAIN" push
+# The secp256k1 generator as r1's key, published with r1's EIP-712 signature made by cast.
+foreign=0x0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798
+nonce=$("$cast" call --rpc-url "$rpc" "$registry" 'encryptionKeyOf(address)(bytes,uint256)' "$r1" | tail -n 1)
+cat > "$work/typed.json" << EOF
+{"types": {"EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
+                            {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
+           "EncryptionKey": [{"name": "account", "type": "address"}, {"name": "key", "type": "bytes"},
+                             {"name": "nonce", "type": "uint256"}]},
+ "primaryType": "EncryptionKey",
+ "domain": {"name": "mlchain", "version": "1", "chainId": 31337, "verifyingContract": "$registry"},
+ "message": {"account": "$r1", "key": "$foreign", "nonce": $nonce}}
+EOF
+signature=$("$cast" wallet sign --private-key "$r1_key" --data --from-file "$work/typed.json")
+"$cast" send --rpc-url "$rpc" --private-key "$r1_key" "$registry" 'publishEncryptionKey(address,bytes,bytes)' \
+  "$r1" "$foreign" "$signature" > /dev/null
+expect 0 "$MLCHAIN" access grant "$r1"
+cd "$work"
+expect 6 as_key "$r1_key" "$MLCHAIN" clone "mlchain://31337@$registry/second" r1-second --rpc "$rpc" --ipfs "$api"
+grep -q "its 1 grants were wrapped for another encryption key" <<< "$err" || fail "foreign-key denial: $err"
+expect 0 as_key "$r1_key" "$MLCHAIN" key encryption publish --rpc "$rpc" --registry "$registry"
+expect 6 as_key "$r1_key" "$MLCHAIN" clone "mlchain://31337@$registry/second" r1-second --rpc "$rpc" --ipfs "$api"
+(cd "$work/second" && expect 0 "$MLCHAIN" access grant "$r1") || fail "the grant for r1's new key"
+expect 0 as_key "$r1_key" "$MLCHAIN" clone "mlchain://31337@$registry/second" r1-second --rpc "$rpc" --ipfs "$api"
+cmp "$work/second/secret.txt" "$work/r1-second/secret.txt" || fail "r1's secret.txt differs"
+
+echo "an RPC that is down: exit 4"
+cd "$work/a"
+expect 0 "$MLCHAIN" remote add dead --ipfs "$api" --rpc http://127.0.0.1:1 --registry "$registry" --repo model \
+  --chain-id 31337 --private
+expect 4 "$MLCHAIN" access list dead
+expect 4 "$MLCHAIN" access grant dead "$r1"
+expect 4 as_key "$r1_key" "$MLCHAIN" clone "$url" r1-dead --rpc http://127.0.0.1:1 --ipfs "$api"
 echo "all hostile private-model checks passed"
