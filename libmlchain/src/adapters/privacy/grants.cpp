@@ -55,8 +55,8 @@ Error GrantedContents::denied(const codec::Cid& commit) const {
                         (versions_ > 0 ? " (its grants end before this version: revoked, or not granted yet)"
                          : other_key_grants_ > 0
                              ? " (its " + std::to_string(other_key_grants_) +
-                                   " grants were wrapped for another encryption key than this key's " +
-                                   "0x" + codec::to_hex(crypto::PublicKey::of(reader_.identity).compressed()) +
+                                   " grants were wrapped for another encryption key than this key's 0x" +
+                                   codec::to_hex(crypto::PublicKey::of(reader_.identity).compressed()) +
                                    ": once 'mlchain key encryption publish' has published it, the owner grants again)"
                              : std::string(" (it holds no grant of this repository for its current encryption key)")));
 }
