@@ -31,9 +31,12 @@ void run_shred(const ShredOptions& options, Context& context) {
   for (const auto& version : shredded->versions) context.out << "shredded " << version.to_string() << '\n';
   for (const auto& cid : shredded->unpinned) context.out << "unpinned " << cid.to_string() << '\n';
   context.out << "destroyed " << shredded->keys_destroyed << " file keys, unpinned " << shredded->unpinned.size()
-              << " ciphertexts and access pages, recorded on chain: transaction "
-              << hash_hex(shredded->settled.receipt.transaction_hash) << ", block "
-              << shredded->settled.receipt.block_number << '\n';
+              << " ciphertexts and access pages, ";
+  if (shredded->settled)
+    context.out << "recorded on chain: transaction " << hash_hex(shredded->settled->receipt.transaction_hash)
+                << ", block " << shredded->settled->receipt.block_number << '\n';
+  else
+    context.out << "recorded on chain already\n";
   for (const auto& kept : shredded->kept)
     context.err << "mlchain: warning: kept the key of " << kept.to_string()
                 << ": a version not shredded holds the same contents\n";

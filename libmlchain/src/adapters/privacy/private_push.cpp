@@ -34,6 +34,27 @@ Status import_blocks(repo::Repository& repository, ipfs::Node& node, const codec
   return node.import_car(source);
 }
 
+// Whether `reader` already holds a grant of `head` whose pages open it with `recipient`: a push repeated after
+// its anchor (nothing new, or resumed after an interruption) wraps nothing twice, and a reader who published
+// a new key since gets pages for that key.
+Result<bool> holds_grant(chain::RegistryClient& registry, ipfs::Node& node, const std::string& repo,
+                         const codec::Address& reader, const codec::Cid& head, const crypto::PublicKey& recipient) {
+  MLCHAIN_TRY(const auto grants, registry.access_grants(repo, reader));
+  const auto compressed = recipient.compressed();
+  const Bytes recipient_bytes(compressed.begin(), compressed.end());
+  for (const auto& grant : grants) {
+    if (grant.commit != head) continue;
+    auto pages = read_access(node, grant.keys);
+    if (!pages) {
+      // Pages the node no longer holds are made again.
+      if (pages.error().kind == ErrorKind::not_found) continue;
+      return std::move(pages).error();
+    }
+    if (pages->front().recipient == recipient_bytes) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
@@ -132,19 +153,12 @@ Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain:
     opened.not_owner = !marked;
   }
   MLCHAIN_TRY(const auto readers, registry.readers_of(remote.repo));
-  // A push again of a head already wrapped for a reader (nothing new, or a retry) sends it nothing new.
-  MLCHAIN_TRY(const auto grants, registry.access_grants(remote.repo, std::nullopt));
-  const auto granted = [&](const codec::Address& reader) {
-    return std::any_of(grants.begin(), grants.end(), [&](const chain::AccessGrantRecord& grant) {
-      return grant.grantee == reader && grant.commit == head;
-    });
-  };
   std::vector<codec::Cid> anchored;
   bool files_known = false;
   std::vector<codec::Cid> files;
   for (const auto& reader : readers) {
     MLCHAIN_TRY(const bool current, registry.has_access(remote.repo, reader));
-    if (!current || granted(reader)) continue;
+    if (!current) continue;
     auto published = registry.encryption_key_of(reader);
     // A reader whose published key is no point (the contract checks only its length and prefix) is skipped
     // like one without a key: the version stays sealed for it, and the others still get theirs.
@@ -154,6 +168,8 @@ Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain:
       continue;
     }
     MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse((*published)->key));
+    MLCHAIN_TRY(const bool granted, holds_grant(registry, node, remote.repo, reader, head, recipient));
+    if (granted) continue;
     if (!files_known) {
       MLCHAIN_TRY(const auto updates, registry.head_updates(remote.repo));
       for (const auto& update : updates)

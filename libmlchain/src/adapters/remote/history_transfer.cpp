@@ -38,10 +38,16 @@ Status check_signature(const codec::Cid& cid, const core::Commit& commit, const 
                         "; nothing fetched was made reachable");
 }
 
-bool opens_every_file(const std::vector<core::TreeEntry>& files, const TransferOptions& options) {
-  return std::all_of(files.begin(), files.end(), [&](const core::TreeEntry& entry) {
-    return entry.kind != unixfs::NodeKind::file || options.opens(entry.cid);
-  });
+// A content already stored here was verified when it was stored: its owner, who pushed it, and a reader who
+// fetched it before need no key to hold it again.
+Result<bool> opens_every_file(repo::Repository& repository, const std::vector<core::TreeEntry>& files,
+                              const TransferOptions& options) {
+  for (const auto& entry : files) {
+    if (entry.kind != unixfs::NodeKind::file || options.opens(entry.cid)) continue;
+    MLCHAIN_TRY(const bool stored, repository.contents().contains(entry.cid));
+    if (!stored) return false;
+  }
+  return true;
 }
 
 // Whether this reader opens the head, decided before anything is stored: a reader refused a version keeps
@@ -51,7 +57,8 @@ Status check_head_opens(repo::Repository& repository, BlockSource& source, const
   SourcedObjects look(repository.objects(), source, /*keep=*/false);
   MLCHAIN_TRY(const auto commit, core::load_commit(look, head));
   MLCHAIN_TRY(const auto files, core::list_files(look, commit.tree));
-  if (!opens_every_file(files, options)) return options.denied(head);
+  MLCHAIN_TRY(const bool opened, opens_every_file(repository, files, options));
+  if (!opened) return options.denied(head);
   return {};
 }
 
@@ -82,7 +89,11 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     MLCHAIN_TRY_STATUS(check_signature(cid, *commit, source.where()));
     MLCHAIN_TRY(const auto files, core::list_files(objects, commit->tree));
     MLCHAIN_TRY_STATUS(core::reach_of_tree(objects, commit->tree));
-    if (options.opens && !opens_every_file(files, options)) {
+    bool opened = true;
+    if (options.opens) {
+      MLCHAIN_TRY(opened, opens_every_file(repository, files, options));
+    }
+    if (!opened) {
       if (cid == head) return options.denied(cid);
       transfer.cut_parents.push_back(cid);
       continue;

@@ -119,6 +119,12 @@ Result<GrantReport> grant_access(repo::Repository& repository, const codec::Addr
                                                 codec::to_checksum_address(target->chain.registry) +
                                                 "; its holder runs 'mlchain key encryption publish' first");
   MLCHAIN_TRY(const auto recipient, crypto::PublicKey::parse(published->key));
+  MLCHAIN_TRY(const bool sealed, registry.is_private(target->chain.repo));
+  if (!sealed)
+    return make_error(ErrorKind::refused, target->chain.repo + " is not private on registry " +
+                                              codec::to_checksum_address(target->chain.registry) +
+                                              ": anyone may read it already; a push to a --private remote seals "
+                                              "its next versions and marks it private");
   MLCHAIN_TRY(const auto anchored, anchored_heads(registry, target->chain.repo));
   MLCHAIN_TRY(const auto shredded, shredded_versions(registry, target->chain.repo));
   GrantReport report{.chain = target->chain, .grantee = grantee, .versions = {}, .shredded = {}, .settled = {}};
@@ -286,6 +292,10 @@ Result<ShredReport> shred(repo::Repository& repository, const std::vector<std::s
     MLCHAIN_TRY_STATUS(keys.destroy(plain));
     ++report.keys_destroyed;
   }
+  // A run again of a finished shredding sends nothing: the chain has every version already.
+  const bool recorded = std::all_of(report.versions.begin(), report.versions.end(),
+                                    [&](const codec::Cid& version) { return previously.contains(version); });
+  if (recorded) return report;
   MLCHAIN_TRY(auto sent,
               chain::record_shredding(repository, target->chain, report.versions, *signer.signer, options.chain));
   report.settled = std::move(sent.settled);

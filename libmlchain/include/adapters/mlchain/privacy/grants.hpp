@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "mlchain/chain/registry_client.hpp"
@@ -36,7 +37,9 @@ class GrantedContents final : public remote::SealedContents {
   std::string repo_;
   Reader reader_;
   std::map<codec::Cid, SealedFile> files_;
+  std::set<codec::Cid> shredded_;  // versions the registry records as shredded
   std::size_t versions_ = 0;
+  std::size_t other_key_grants_ = 0;  // grants whose pages were made for another encryption key
 };
 
 // The contents of `repo` for `reader` when the registry marks it private; nothing when it is public.

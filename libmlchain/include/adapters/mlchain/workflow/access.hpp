@@ -71,9 +71,9 @@ struct ShredReport {
   chain::ChainRemote chain;
   std::vector<codec::Cid> versions;
   std::uint64_t keys_destroyed = 0;
-  std::vector<codec::Cid> unpinned;  // ciphertexts and access pages
-  std::vector<codec::Cid> kept;      // contents another version still holds: their keys stay
-  chain::Settled settled;
+  std::vector<codec::Cid> unpinned;       // ciphertexts and access pages
+  std::vector<codec::Cid> kept;           // contents another version still holds: their keys stay
+  std::optional<chain::Settled> settled;  // nothing: the chain recorded every version already
 };
 Result<ShredReport> shred(repo::Repository& repository, const std::vector<std::string>& revisions,
                           const AccessOptions& options);
