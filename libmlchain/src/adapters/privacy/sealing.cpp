@@ -1,11 +1,6 @@
 #include "mlchain/privacy/sealing.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <set>
 #include <string>
@@ -13,82 +8,104 @@
 
 #include "mlchain/crypto/age.hpp"
 #include "mlchain/fs/file_reader.hpp"
-#include "mlchain/fs/importer.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
 
 namespace mlchain::privacy {
 namespace {
 
-namespace stdfs = std::filesystem;
-
 constexpr std::size_t read_size = 1024 * 1024;
 
-// A temporary file that is removed when it goes out of scope, named as fsck and gc recognise.
-class TemporaryFile {
+// The payload's length for `plain` bytes of plaintext: the nonce, then each STREAM chunk with its tag (an
+// empty plaintext is one empty chunk).
+std::uint64_t payload_size(std::uint64_t plain) {
+  const std::uint64_t chunks = plain == 0 ? 1 : (plain + crypto::age::chunk_size - 1) / crypto::age::chunk_size;
+  return crypto::age::nonce_size + plain + chunks * crypto::age::tag_size;
+}
+
+// A content's payload, encrypted as the upload asks for its bytes and cut into the cipher profile's chunks
+// on the way to compute its CID: the plaintext is read once and no ciphertext touches the disk, so sealing
+// costs little more than a plain upload (bench/README.md, "Private models").
+class SealingStream {
  public:
-  static Result<TemporaryFile> create(const stdfs::path& directory) {
-    static std::atomic<unsigned long> counter{0};
-    std::error_code error;
-    stdfs::create_directories(directory, error);
-    auto path = directory / (".payload.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return make_error(ErrorKind::internal, "cannot create " + path.string() + ": " + std::strerror(errno));
-    return TemporaryFile(std::move(path), fd);
+  SealingStream(const fs::FileReader& reader, crypto::age::PayloadEncryptor& encryptor,
+                const ipfs::ProgressCallback& on_bytes)
+      : reader_(reader), encryptor_(encryptor), on_bytes_(on_bytes), plain_(read_size), builder_(cipher_profile(), sink_) {
+    pending_.reserve(read_size + read_size / crypto::age::chunk_size * crypto::age::tag_size + 64);
   }
-  TemporaryFile(TemporaryFile&& other) noexcept : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {
-    other.path_.clear();
-  }
-  TemporaryFile& operator=(TemporaryFile&&) = delete;
-  ~TemporaryFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-  const stdfs::path& path() const { return path_; }
-  Status write(ByteView bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return make_error(ErrorKind::internal, "cannot write " + path_.string() + ": " + std::strerror(errno));
-      done += static_cast<std::size_t>(n);
+  SealingStream(const SealingStream&) = delete;
+  SealingStream& operator=(const SealingStream&) = delete;
+  ~SealingStream() { crypto::secure_wipe(plain_.data(), plain_.size()); }
+
+  Result<std::size_t> read(std::span<std::uint8_t> buffer) {
+    std::size_t given = 0;
+    while (given < buffer.size()) {
+      if (pending_offset_ == pending_.size()) {
+        if (ended_) break;
+        MLCHAIN_TRY_STATUS(refill());
+        continue;
+      }
+      const std::size_t take = std::min(buffer.size() - given, pending_.size() - pending_offset_);
+      std::memcpy(buffer.data() + given, pending_.data() + pending_offset_, take);
+      pending_offset_ += take;
+      given += take;
     }
-    return {};
+    return given;
   }
-  Status close() {
-    const int fd = std::exchange(fd_, -1);
-    if (::close(fd) != 0)
-      return make_error(ErrorKind::internal, "cannot write " + path_.string() + ": " + std::strerror(errno));
-    return {};
+
+  // The payload's CID under cipher_profile(), once every byte of it was read.
+  Result<codec::Cid> finish() {
+    if (!ended_ || pending_offset_ != pending_.size())
+      return make_error(ErrorKind::changed_concurrently,
+                        reader_.path().string() + " grew while it was sealed; push stopped, nothing recorded");
+    if (leaf_fill_ > 0) MLCHAIN_TRY_STATUS(builder_.add_leaf(leaf_.seal(leaf_fill_)));
+    MLCHAIN_TRY(const auto root, builder_.finish());
+    return root.cid;
   }
 
  private:
-  TemporaryFile(stdfs::path path, int fd) : path_(std::move(path)), fd_(fd) {}
-  stdfs::path path_;
-  int fd_;
-};
-
-Status encrypt_into(const stdfs::path& source, const crypto::SecretBytes& file_key, TemporaryFile& target,
-                    const ipfs::ProgressCallback& on_bytes) {
-  MLCHAIN_TRY(const auto reader, fs::FileReader::open(source, ErrorKind::corrupt));
-  MLCHAIN_TRY(auto encryptor, crypto::age::PayloadEncryptor::begin(file_key));
-  Bytes plain(read_size);
-  Bytes sealed;
-  sealed.reserve(read_size + read_size / crypto::age::chunk_size * crypto::age::tag_size + 64);
-  std::uint64_t offset = 0;
-  for (;;) {
-    MLCHAIN_TRY(const std::size_t n, reader.read_at(offset, plain));
-    if (n == 0) break;
-    offset += n;
-    sealed.clear();
-    MLCHAIN_TRY_STATUS(encryptor.update(ByteView(plain.data(), n), sealed));
-    MLCHAIN_TRY_STATUS(target.write(sealed));
-    if (on_bytes) on_bytes(offset);
+  Status refill() {
+    pending_.clear();
+    pending_offset_ = 0;
+    MLCHAIN_TRY(const std::size_t n, reader_.read_at(plain_offset_, plain_));
+    if (n == 0) {
+      MLCHAIN_TRY_STATUS(encryptor_.finish(pending_));
+      ended_ = true;
+    } else {
+      plain_offset_ += n;
+      MLCHAIN_TRY_STATUS(encryptor_.update(ByteView(plain_.data(), n), pending_));
+      if (on_bytes_) on_bytes_(plain_offset_);
+    }
+    return hash(pending_);
   }
-  sealed.clear();
-  MLCHAIN_TRY_STATUS(encryptor.finish(sealed));
-  MLCHAIN_TRY_STATUS(target.write(sealed));
-  crypto::secure_wipe(plain.data(), plain.size());
-  return target.close();
-}
+
+  Status hash(ByteView bytes) {
+    while (!bytes.empty()) {
+      const auto space = leaf_.chunk_space();
+      const std::size_t take = std::min(space.size() - leaf_fill_, bytes.size());
+      std::memcpy(space.data() + leaf_fill_, bytes.data(), take);
+      leaf_fill_ += take;
+      bytes = bytes.subspan(take);
+      if (leaf_fill_ == space.size()) {
+        MLCHAIN_TRY_STATUS(builder_.add_leaf(leaf_.seal(leaf_fill_)));
+        leaf_fill_ = 0;
+      }
+    }
+    return {};
+  }
+
+  const fs::FileReader& reader_;
+  crypto::age::PayloadEncryptor& encryptor_;
+  const ipfs::ProgressCallback& on_bytes_;
+  Bytes plain_;
+  Bytes pending_;
+  std::size_t pending_offset_ = 0;
+  std::uint64_t plain_offset_ = 0;
+  bool ended_ = false;
+  unixfs::DiscardingBlockSink sink_;
+  unixfs::LeafBuffer leaf_{cipher_profile()};
+  std::size_t leaf_fill_ = 0;
+  unixfs::FileBuilder builder_;
+};
 
 }  // namespace
 
@@ -102,16 +119,19 @@ Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, cons
     if (held) return Sealed{known->cipher, false};
   }
   MLCHAIN_TRY(auto file_key, crypto::age::new_file_key());
-  MLCHAIN_TRY(auto payload, TemporaryFile::create(repository.paths().private_keys().parent_path()));
-  MLCHAIN_TRY_STATUS(encrypt_into(repository.contents().path_of(plain), file_key, payload, on_bytes));
-  MLCHAIN_TRY(const auto ours, fs::cid_of_path(payload.path(), cipher_profile()));
-  MLCHAIN_TRY(const auto theirs, node.add_file(payload.path(), cipher_profile()));
-  if (theirs != ours.cid)
+  MLCHAIN_TRY(const auto reader, fs::FileReader::open(repository.contents().path_of(plain), ErrorKind::corrupt));
+  MLCHAIN_TRY(auto encryptor, crypto::age::PayloadEncryptor::begin(file_key));
+  SealingStream stream(reader, encryptor, on_bytes);
+  const ipfs::ByteSource payload = [&](std::span<std::uint8_t> buffer) { return stream.read(buffer); };
+  MLCHAIN_TRY(const auto theirs, node.add_stream(payload, payload_size(reader.size()),
+                                                 "the ciphertext of " + plain.to_string(), cipher_profile()));
+  MLCHAIN_TRY(const auto ours, stream.finish());
+  if (theirs != ours)
     return make_error(ErrorKind::corrupt, node.url() + " computed " + theirs.to_string() + " for the ciphertext of " +
-                                              plain.to_string() + ", not " + ours.cid.to_string() +
+                                              plain.to_string() + ", not " + ours.to_string() +
                                               "; push stopped, nothing recorded");
-  MLCHAIN_TRY_STATUS(keys.store(plain, ContentSeal{ours.cid, std::move(file_key)}));
-  return Sealed{ours.cid, true};
+  MLCHAIN_TRY_STATUS(keys.store(plain, ContentSeal{ours, std::move(file_key)}));
+  return Sealed{ours, true};
 }
 
 Result<Bytes> header_for(const crypto::PublicKey& recipient, const crypto::SecretBytes& file_key) {
