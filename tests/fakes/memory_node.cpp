@@ -205,7 +205,8 @@ Result<codec::Cid> MemoryNode::add_stream(const ipfs::ByteSource& content, std::
     std::size_t filled = 0;
     while (filled < wanted) {
       MLCHAIN_TRY(const auto n, content(std::span<std::uint8_t>(chunk.data() + filled, wanted - filled)));
-      if (n == 0) return make_error(ErrorKind::changed_concurrently, name + " shrank while it was uploaded to " + url());
+      if (n == 0)
+        return make_error(ErrorKind::changed_concurrently, name + " shrank while it was uploaded to " + url());
       filled += n;
     }
     read += filled;

@@ -312,8 +312,7 @@ Result<codec::Cid> KuboClient::add_stream(const ByteSource& content, std::uint64
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
     MLCHAIN_TRY(auto n, content(buffer.first(wanted)));
     if (n == 0) {
-      return make_error(ErrorKind::changed_concurrently,
-                        name + " shrank while it was uploaded to " + display_url_);
+      return make_error(ErrorKind::changed_concurrently, name + " shrank while it was uploaded to " + display_url_);
     }
     offset += n;
     return n;

@@ -29,7 +29,11 @@ class SealingStream {
  public:
   SealingStream(const fs::FileReader& reader, crypto::age::PayloadEncryptor& encryptor,
                 const ipfs::ProgressCallback& on_bytes)
-      : reader_(reader), encryptor_(encryptor), on_bytes_(on_bytes), plain_(read_size), builder_(cipher_profile(), sink_) {
+      : reader_(reader),
+        encryptor_(encryptor),
+        on_bytes_(on_bytes),
+        plain_(read_size),
+        builder_(cipher_profile(), sink_) {
     pending_.reserve(read_size + read_size / crypto::age::chunk_size * crypto::age::tag_size + 64);
   }
   SealingStream(const SealingStream&) = delete;
@@ -158,6 +162,7 @@ Result<codec::Cid> publish_access(ipfs::Node& node, const OwnerKeys& keys, const
   const Bytes recipient_bytes(recipient.compressed().begin(), recipient.compressed().end());
   // Pages are written last first, so each can link the next; an empty version still gets one page.
   std::optional<codec::Cid> next;
+  std::vector<codec::Cid> pages;
   std::size_t end = sealed.size();
   do {
     const std::size_t begin = end == 0 ? 0 : (end - 1) / files_per_page * files_per_page;
@@ -168,10 +173,14 @@ Result<codec::Cid> publish_access(ipfs::Node& node, const OwnerKeys& keys, const
     MLCHAIN_TRY(const auto block, encode_access_page(page));
     const auto cid = access_page_cid(block);
     MLCHAIN_TRY_STATUS(node.put_block(cid, block));
+    pages.push_back(cid);
     next = cid;
     end = begin;
   } while (end > 0);
-  MLCHAIN_TRY_STATUS(node.pin(*next));
+  // Each page by itself: the ciphertexts it names are pinned on their own by the push that sealed them (and
+  // unpinned by shred only when no version left holds them), so a recursive pin would make the node walk
+  // every ciphertext of the version again, once per reader (bench/README.md, "Private models").
+  MLCHAIN_TRY_STATUS(node.pin_blocks(pages));
   return *next;
 }
 

@@ -244,14 +244,23 @@ Result<ShredReport> shred(repo::Repository& repository, const std::vector<std::s
     MLCHAIN_TRY_STATUS(keys.destroy(file));
     ++report.keys_destroyed;
   }
-  // The access pages pin the ciphertexts they name: they go first.
+  // The version's access pages, then the ciphertexts no other version holds.
   MLCHAIN_TRY(const auto grants, registry.access_grants(target->chain.repo, std::nullopt));
   for (const auto& grant : grants) {
     if (!shredding.contains(grant.commit) ||
         std::find(report.versions.begin(), report.versions.end(), grant.commit) == report.versions.end())
       continue;
-    MLCHAIN_TRY_STATUS(node->unpin(grant.keys));
-    report.unpinned.push_back(grant.keys);
+    // Each page is pinned by itself; a first page the node no longer holds was unpinned by an earlier run.
+    std::vector<codec::Cid> pages{grant.keys};
+    auto chain = privacy::read_access(*node, grant.keys);
+    if (!chain && chain.error().kind != ErrorKind::not_found) return std::move(chain).error();
+    if (chain)
+      for (const auto& page : *chain)
+        if (page.next) pages.push_back(*page.next);
+    for (const auto& page : pages) {
+      MLCHAIN_TRY_STATUS(node->unpin(page));
+      report.unpinned.push_back(page);
+    }
   }
   for (const auto& cipher : ciphers) {
     MLCHAIN_TRY_STATUS(node->unpin(cipher));

@@ -3,7 +3,7 @@
 // encrypted once under a fresh file key into an age payload (the nonce and the STREAM chunks, no header),
 // which goes to the node as a UnixFS file under unixfs-v0-2015 (every node builds that profile alike, so
 // the CID the node reports is checked against ours); each recipient gets an age header that opens it, in
-// access pages (privacy/records.hpp) on the node, pinned with the ciphertexts they name.
+// access pages (privacy/records.hpp) on the node, each pinned by itself beside the ciphertexts they name.
 #include <functional>
 #include <optional>
 #include <vector>
@@ -34,8 +34,8 @@ Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, cons
 Result<Bytes> header_for(const crypto::PublicKey& recipient, const crypto::SecretBytes& file_key);
 
 // The access pages that open `files` (plaintext CIDs the owner holds records of) of `commit` for
-// `recipient`, put on the node and pinned (recursively: the ciphertexts with them). Returns the first
-// page's CID, the one a grant names.
+// `recipient`, put on the node and pinned each by itself (the ciphertexts they name carry their own pins).
+// Returns the first page's CID, the one a grant names.
 Result<codec::Cid> publish_access(ipfs::Node& node, const OwnerKeys& keys, const codec::Cid& commit,
                                   const crypto::PublicKey& recipient, const std::vector<codec::Cid>& files);
 
