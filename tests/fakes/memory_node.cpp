@@ -7,7 +7,6 @@
 #include "mlchain/codec/dag_pb.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/ipfs/file_walk.hpp"
-#include "mlchain/unixfs/file_builder.hpp"
 
 namespace mlchain::testing {
 namespace {
@@ -190,30 +189,6 @@ Result<codec::Cid> MemoryNode::add_file(const std::filesystem::path& path, const
     };
   }
   MLCHAIN_TRY(auto imported, fs::import_file(path, profile, sink, options));
-  return imported.cid;
-}
-
-Result<codec::Cid> MemoryNode::add_stream(const ipfs::ByteSource& content, std::uint64_t size, const std::string& name,
-                                          const unixfs::Profile& profile, const ipfs::ProgressCallback& progress) {
-  MLCHAIN_TRY_STATUS(refuse_if_read_only("upload " + name));
-  NodeSink sink([this](const codec::Cid& cid, ByteView block) { return store(cid, block); });
-  unixfs::FileBuilder builder(profile, sink);
-  Bytes chunk(profile.chunk_size);
-  std::uint64_t read = 0;
-  while (read < size) {
-    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - read));
-    std::size_t filled = 0;
-    while (filled < wanted) {
-      MLCHAIN_TRY(const auto n, content(std::span<std::uint8_t>(chunk.data() + filled, wanted - filled)));
-      if (n == 0)
-        return make_error(ErrorKind::changed_concurrently, name + " shrank while it was uploaded to " + url());
-      filled += n;
-    }
-    read += filled;
-    MLCHAIN_TRY_STATUS(builder.add_leaf(unixfs::make_leaf(profile, ByteView(chunk.data(), filled))));
-    if (progress) progress(read);
-  }
-  MLCHAIN_TRY(auto imported, builder.finish());
   return imported.cid;
 }
 

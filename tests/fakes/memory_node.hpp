@@ -42,8 +42,6 @@ class MemoryNode final : public ipfs::Node {
   Status put_block(const codec::Cid& cid, ByteView block) override;
   Result<codec::Cid> add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
                               const ipfs::ProgressCallback& progress = {}) override;
-  Result<codec::Cid> add_stream(const ipfs::ByteSource& content, std::uint64_t size, const std::string& name,
-                                const unixfs::Profile& profile, const ipfs::ProgressCallback& progress = {}) override;
   Status import_car(const ipfs::ByteSource& car, const ipfs::ProgressCallback& progress = {}) override;
   // remote_unavailable when a block below `root` is missing (a node that holds only part of a DAG).
   Status pin(const codec::Cid& root) override;

@@ -118,11 +118,6 @@ Result<codec::Cid> GatewayClient::add_file(const std::filesystem::path& path, co
                     "cannot upload " + path.string() + ": " + display_url_ + " is a read-only gateway");
 }
 
-Result<codec::Cid> GatewayClient::add_stream(const ByteSource&, std::uint64_t, const std::string& name,
-                                             const unixfs::Profile&, const ProgressCallback&) {
-  return make_error(ErrorKind::unsupported, "cannot upload " + name + ": " + display_url_ + " is a read-only gateway");
-}
-
 Status GatewayClient::import_car(const ByteSource&, const ProgressCallback&) {
   return make_error(ErrorKind::unsupported, "cannot import a CAR: " + display_url_ + " is a read-only gateway");
 }

@@ -282,21 +282,10 @@ Status KuboClient::put_block(const codec::Cid& cid, ByteView block) {
 
 Result<codec::Cid> KuboClient::add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
                                         const ProgressCallback& progress) {
+  const auto what = "add " + path.string();
   MLCHAIN_TRY(auto file, fs::FileReader::open(path));
-  const auto size = file.size();
-  std::uint64_t offset = 0;
-  const ByteSource content = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
-    MLCHAIN_TRY(auto n, file.read_at(offset, buffer));
-    offset += n;
-    return n;
-  };
-  return add_stream(content, size, path.string(), profile, progress);
-}
-
-Result<codec::Cid> KuboClient::add_stream(const ByteSource& content, std::uint64_t size, const std::string& name,
-                                          const unixfs::Profile& profile, const ProgressCallback& progress) {
-  const auto what = "add " + name;
   MLCHAIN_TRY(auto upload, MultipartUpload::make());
+  const auto size = file.size();
   auto query = "cid-version=" + std::to_string(profile.cid_version) +
                "&raw-leaves=" + (profile.raw_leaves ? "true" : "false") + "&chunker=size-" +
                std::to_string(profile.chunk_size) + "&max-file-links=" + std::to_string(profile.max_links_per_node) +
@@ -310,9 +299,10 @@ Result<codec::Cid> KuboClient::add_stream(const ByteSource& content, std::uint64
   req.body_reader = upload.body([&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
     if (offset == size) return std::size_t{0};
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
-    MLCHAIN_TRY(auto n, content(buffer.first(wanted)));
+    MLCHAIN_TRY(auto n, file.read_at(offset, buffer.first(wanted)));
     if (n == 0) {
-      return make_error(ErrorKind::changed_concurrently, name + " shrank while it was uploaded to " + display_url_);
+      return make_error(ErrorKind::changed_concurrently,
+                        path.string() + " shrank while it was uploaded to " + display_url_);
     }
     offset += n;
     return n;

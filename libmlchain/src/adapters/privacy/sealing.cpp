@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "mlchain/codec/car.hpp"
 #include "mlchain/crypto/age.hpp"
 #include "mlchain/fs/file_reader.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
@@ -15,26 +16,23 @@ namespace {
 
 constexpr std::size_t read_size = 1024 * 1024;
 
-// The payload's length for `plain` bytes of plaintext: the nonce, then each STREAM chunk with its tag (an
-// empty plaintext is one empty chunk).
-std::uint64_t payload_size(std::uint64_t plain) {
-  const std::uint64_t chunks = plain == 0 ? 1 : (plain + crypto::age::chunk_size - 1) / crypto::age::chunk_size;
-  return crypto::age::nonce_size + plain + chunks * crypto::age::tag_size;
-}
-
-// A content's payload, encrypted as the upload asks for its bytes and cut into the cipher profile's chunks
-// on the way to compute its CID: the plaintext is read once and no ciphertext touches the disk, so sealing
-// costs little more than a plain upload (bench/README.md, "Private models").
+// A content's payload as a CAR of the cipher profile's blocks, encrypted and cut into leaves as the upload
+// asks for its bytes: the plaintext is read once, no ciphertext touches the disk, and the node only checks
+// and stores blocks (its own `add` of the same bytes re-chunks and re-hashes them, far slower: bench/README.md,
+// "Private models"). The CAR's header names the plaintext's CID: the payload's root is known only after its
+// last byte, and the upload asks the node to pin no root, so the header's is a label (CARv1 allows a root the
+// CAR does not hold).
 class SealingStream {
  public:
-  SealingStream(const fs::FileReader& reader, crypto::age::PayloadEncryptor& encryptor,
+  SealingStream(const codec::Cid& plain, const fs::FileReader& reader, crypto::age::PayloadEncryptor& encryptor,
                 const ipfs::ProgressCallback& on_bytes)
       : reader_(reader),
         encryptor_(encryptor),
         on_bytes_(on_bytes),
         plain_(read_size),
+        sink_(pending_),
         builder_(cipher_profile(), sink_) {
-    pending_.reserve(read_size + read_size / crypto::age::chunk_size * crypto::age::tag_size + 64);
+    pending_ = codec::encode_car_header({plain});
   }
   SealingStream(const SealingStream&) = delete;
   SealingStream& operator=(const SealingStream&) = delete;
@@ -44,7 +42,7 @@ class SealingStream {
     std::size_t given = 0;
     while (given < buffer.size()) {
       if (pending_offset_ == pending_.size()) {
-        if (ended_) break;
+        if (root_) break;
         MLCHAIN_TRY_STATUS(refill());
         continue;
       }
@@ -56,33 +54,49 @@ class SealingStream {
     return given;
   }
 
-  // The payload's CID under cipher_profile(), once every byte of it was read.
-  Result<codec::Cid> finish() {
-    if (!ended_ || pending_offset_ != pending_.size())
-      return make_error(ErrorKind::changed_concurrently,
-                        reader_.path().string() + " grew while it was sealed; push stopped, nothing recorded");
-    if (leaf_fill_ > 0) MLCHAIN_TRY_STATUS(builder_.add_leaf(leaf_.seal(leaf_fill_)));
-    MLCHAIN_TRY(const auto root, builder_.finish());
-    return root.cid;
+  // The payload's CID under cipher_profile(), once every byte of the CAR was read.
+  Result<codec::Cid> root() const {
+    if (!root_ || pending_offset_ != pending_.size())
+      return make_error(ErrorKind::internal,
+                        "the upload of the ciphertext of " + reader_.path().string() + " ended before the CAR did");
+    return *root_;
   }
 
  private:
+  // Appends each block the builder makes to the CAR being sent.
+  class CarSections final : public unixfs::BlockSink {
+   public:
+    explicit CarSections(Bytes& car) : car_(car) {}
+    Status put(const codec::Cid& cid, ByteView block) override {
+      append(car_, codec::encode_car_section(cid, block));
+      return {};
+    }
+
+   private:
+    Bytes& car_;
+  };
+
   Status refill() {
     pending_.clear();
     pending_offset_ = 0;
+    sealed_.clear();
     MLCHAIN_TRY(const std::size_t n, reader_.read_at(plain_offset_, plain_));
     if (n == 0) {
-      MLCHAIN_TRY_STATUS(encryptor_.finish(pending_));
-      ended_ = true;
-    } else {
-      plain_offset_ += n;
-      MLCHAIN_TRY_STATUS(encryptor_.update(ByteView(plain_.data(), n), pending_));
-      if (on_bytes_) on_bytes_(plain_offset_);
+      MLCHAIN_TRY_STATUS(encryptor_.finish(sealed_));
+      MLCHAIN_TRY_STATUS(cut(sealed_));
+      if (leaf_fill_ > 0) MLCHAIN_TRY_STATUS(builder_.add_leaf(leaf_.seal(leaf_fill_)));
+      MLCHAIN_TRY(const auto root, builder_.finish());
+      root_ = root.cid;
+      return {};
     }
-    return hash(pending_);
+    plain_offset_ += n;
+    MLCHAIN_TRY_STATUS(encryptor_.update(ByteView(plain_.data(), n), sealed_));
+    if (on_bytes_) on_bytes_(plain_offset_);
+    return cut(sealed_);
   }
 
-  Status hash(ByteView bytes) {
+  // Cuts the payload into the profile's chunks, each a leaf as soon as it is full.
+  Status cut(ByteView bytes) {
     while (!bytes.empty()) {
       const auto space = leaf_.chunk_space();
       const std::size_t take = std::min(space.size() - leaf_fill_, bytes.size());
@@ -101,11 +115,12 @@ class SealingStream {
   crypto::age::PayloadEncryptor& encryptor_;
   const ipfs::ProgressCallback& on_bytes_;
   Bytes plain_;
+  Bytes sealed_;
   Bytes pending_;
   std::size_t pending_offset_ = 0;
   std::uint64_t plain_offset_ = 0;
-  bool ended_ = false;
-  unixfs::DiscardingBlockSink sink_;
+  std::optional<codec::Cid> root_;
+  CarSections sink_;
   unixfs::LeafBuffer leaf_{cipher_profile()};
   std::size_t leaf_fill_ = 0;
   unixfs::FileBuilder builder_;
@@ -125,15 +140,9 @@ Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, cons
   MLCHAIN_TRY(auto file_key, crypto::age::new_file_key());
   MLCHAIN_TRY(const auto reader, fs::FileReader::open(repository.contents().path_of(plain), ErrorKind::corrupt));
   MLCHAIN_TRY(auto encryptor, crypto::age::PayloadEncryptor::begin(file_key));
-  SealingStream stream(reader, encryptor, on_bytes);
-  const ipfs::ByteSource payload = [&](std::span<std::uint8_t> buffer) { return stream.read(buffer); };
-  MLCHAIN_TRY(const auto theirs, node.add_stream(payload, payload_size(reader.size()),
-                                                 "the ciphertext of " + plain.to_string(), cipher_profile()));
-  MLCHAIN_TRY(const auto ours, stream.finish());
-  if (theirs != ours)
-    return make_error(ErrorKind::corrupt, node.url() + " computed " + theirs.to_string() + " for the ciphertext of " +
-                                              plain.to_string() + ", not " + ours.to_string() +
-                                              "; push stopped, nothing recorded");
+  SealingStream stream(plain, reader, encryptor, on_bytes);
+  MLCHAIN_TRY_STATUS(node.import_car([&](std::span<std::uint8_t> buffer) { return stream.read(buffer); }));
+  MLCHAIN_TRY(const auto ours, stream.root());
   MLCHAIN_TRY_STATUS(keys.store(plain, ContentSeal{ours, std::move(file_key)}));
   return Sealed{ours, true};
 }

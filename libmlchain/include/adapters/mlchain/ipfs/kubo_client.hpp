@@ -55,8 +55,6 @@ class KuboClient final : public Node {
   Status put_block(const codec::Cid& cid, ByteView block) override;
   Result<codec::Cid> add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
                               const ProgressCallback& progress = {}) override;
-  Result<codec::Cid> add_stream(const ByteSource& content, std::uint64_t size, const std::string& name,
-                                const unixfs::Profile& profile, const ProgressCallback& progress = {}) override;
   Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) override;
   Status pin(const codec::Cid& root) override;
   Status pin_blocks(const std::vector<codec::Cid>& blocks) override;

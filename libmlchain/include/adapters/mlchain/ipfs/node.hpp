@@ -80,10 +80,6 @@ class Node {
   // CID the node computed, which the caller compares with its own.
   virtual Result<codec::Cid> add_file(const std::filesystem::path& path, const unixfs::Profile& profile,
                                       const ProgressCallback& progress = {}) = 0;
-  // add_file of `size` bytes that `content` makes as the upload asks for them (a payload encrypted on the
-  // way, never on disk); `name` names the content in messages. Content that ends before `size` is an error.
-  virtual Result<codec::Cid> add_stream(const ByteSource& content, std::uint64_t size, const std::string& name,
-                                        const unixfs::Profile& profile, const ProgressCallback& progress = {}) = 0;
   // Uploads a CARv1 (Kubo: dag/import, streamed from `car`, nothing pinned); the node checks and stores
   // every block in it.
   virtual Status import_car(const ByteSource& car, const ProgressCallback& progress = {}) = 0;
