@@ -1,8 +1,8 @@
 #pragma once
 // Sealing a private model's contents for IPFS and opening them again (docs/format.md §8): each content is
 // encrypted once under a fresh file key into an age payload (the nonce and the STREAM chunks, no header),
-// which goes to the node as a UnixFS file under unixfs-v0-2015 (every node builds that profile alike, so
-// the CID the node reports is checked against ours); each recipient gets an age header that opens it, in
+// a UnixFS file under unixfs-v0-2015 whose blocks we build while we encrypt and send to the node as a CAR
+// (it re-hashes every block); each recipient gets an age header that opens it, in
 // access pages (privacy/records.hpp) on the node, each pinned by itself beside the ciphertexts they name.
 #include <functional>
 #include <optional>
@@ -25,8 +25,8 @@ struct Sealed {
 };
 
 // The ciphertext of the stored content `plain`: the one its record names when the node still holds it,
-// else a new file key, the payload written beside the keys, uploaded, the node's CID compared with ours,
-// and only then the record stored. `on_bytes` counts plaintext bytes sealed.
+// else a new file key, the payload encrypted and uploaded in one pass (nothing written to disk), and only
+// once the node stored every block the record stored. `on_bytes` counts plaintext bytes sealed.
 Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
                             const codec::Cid& plain, const ipfs::ProgressCallback& on_bytes = {});
 
