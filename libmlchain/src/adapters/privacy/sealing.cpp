@@ -1,94 +1,130 @@
 #include "mlchain/privacy/sealing.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <set>
 #include <string>
 #include <utility>
 
+#include "mlchain/codec/car.hpp"
 #include "mlchain/crypto/age.hpp"
 #include "mlchain/fs/file_reader.hpp"
-#include "mlchain/fs/importer.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
 
 namespace mlchain::privacy {
 namespace {
 
-namespace stdfs = std::filesystem;
-
 constexpr std::size_t read_size = 1024 * 1024;
 
-// A temporary file that is removed when it goes out of scope, named as fsck and gc recognise.
-class TemporaryFile {
+// A content's payload as a CAR of the cipher profile's blocks, encrypted and cut into leaves as the upload
+// asks for its bytes: the plaintext is read once, no ciphertext touches the disk, and the node only checks
+// and stores blocks (its own `add` of the same bytes re-chunks and re-hashes them, far slower: bench/README.md,
+// "Private models"). The CAR's header names the plaintext's CID: the payload's root is known only after its
+// last byte, and the upload asks the node to pin no root, so the header's is a label (CARv1 allows a root the
+// CAR does not hold).
+class SealingStream {
  public:
-  static Result<TemporaryFile> create(const stdfs::path& directory) {
-    static std::atomic<unsigned long> counter{0};
-    std::error_code error;
-    stdfs::create_directories(directory, error);
-    auto path = directory / (".payload.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return make_error(ErrorKind::internal, "cannot create " + path.string() + ": " + std::strerror(errno));
-    return TemporaryFile(std::move(path), fd);
+  SealingStream(const codec::Cid& plain, const fs::FileReader& reader, crypto::age::PayloadEncryptor& encryptor,
+                const ipfs::ProgressCallback& on_bytes)
+      : reader_(reader),
+        encryptor_(encryptor),
+        on_bytes_(on_bytes),
+        plain_(read_size),
+        sink_(pending_),
+        builder_(cipher_profile(), sink_) {
+    pending_ = codec::encode_car_header({plain});
   }
-  TemporaryFile(TemporaryFile&& other) noexcept : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {
-    other.path_.clear();
-  }
-  TemporaryFile& operator=(TemporaryFile&&) = delete;
-  ~TemporaryFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-  const stdfs::path& path() const { return path_; }
-  Status write(ByteView bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return make_error(ErrorKind::internal, "cannot write " + path_.string() + ": " + std::strerror(errno));
-      done += static_cast<std::size_t>(n);
+  SealingStream(const SealingStream&) = delete;
+  SealingStream& operator=(const SealingStream&) = delete;
+  ~SealingStream() { crypto::secure_wipe(plain_.data(), plain_.size()); }
+
+  Result<std::size_t> read(std::span<std::uint8_t> buffer) {
+    std::size_t given = 0;
+    while (given < buffer.size()) {
+      if (pending_offset_ == pending_.size()) {
+        if (root_) break;
+        MLCHAIN_TRY_STATUS(refill());
+        continue;
+      }
+      const std::size_t take = std::min(buffer.size() - given, pending_.size() - pending_offset_);
+      std::memcpy(buffer.data() + given, pending_.data() + pending_offset_, take);
+      pending_offset_ += take;
+      given += take;
     }
-    return {};
+    return given;
   }
-  Status close() {
-    const int fd = std::exchange(fd_, -1);
-    if (::close(fd) != 0)
-      return make_error(ErrorKind::internal, "cannot write " + path_.string() + ": " + std::strerror(errno));
-    return {};
+
+  // The payload's CID under cipher_profile(), once every byte of the CAR was read.
+  Result<codec::Cid> root() const {
+    if (!root_ || pending_offset_ != pending_.size())
+      return make_error(ErrorKind::internal,
+                        "the upload of the ciphertext of " + reader_.path().string() + " ended before the CAR did");
+    return *root_;
   }
 
  private:
-  TemporaryFile(stdfs::path path, int fd) : path_(std::move(path)), fd_(fd) {}
-  stdfs::path path_;
-  int fd_;
-};
+  // Appends each block the builder makes to the CAR being sent.
+  class CarSections final : public unixfs::BlockSink {
+   public:
+    explicit CarSections(Bytes& car) : car_(car) {}
+    Status put(const codec::Cid& cid, ByteView block) override {
+      append(car_, codec::encode_car_section(cid, block));
+      return {};
+    }
 
-Status encrypt_into(const stdfs::path& source, const crypto::SecretBytes& file_key, TemporaryFile& target,
-                    const ipfs::ProgressCallback& on_bytes) {
-  MLCHAIN_TRY(const auto reader, fs::FileReader::open(source, ErrorKind::corrupt));
-  MLCHAIN_TRY(auto encryptor, crypto::age::PayloadEncryptor::begin(file_key));
-  Bytes plain(read_size);
-  Bytes sealed;
-  sealed.reserve(read_size + read_size / crypto::age::chunk_size * crypto::age::tag_size + 64);
-  std::uint64_t offset = 0;
-  for (;;) {
-    MLCHAIN_TRY(const std::size_t n, reader.read_at(offset, plain));
-    if (n == 0) break;
-    offset += n;
-    sealed.clear();
-    MLCHAIN_TRY_STATUS(encryptor.update(ByteView(plain.data(), n), sealed));
-    MLCHAIN_TRY_STATUS(target.write(sealed));
-    if (on_bytes) on_bytes(offset);
+   private:
+    Bytes& car_;
+  };
+
+  Status refill() {
+    pending_.clear();
+    pending_offset_ = 0;
+    sealed_.clear();
+    MLCHAIN_TRY(const std::size_t n, reader_.read_at(plain_offset_, plain_));
+    if (n == 0) {
+      MLCHAIN_TRY_STATUS(encryptor_.finish(sealed_));
+      MLCHAIN_TRY_STATUS(cut(sealed_));
+      if (leaf_fill_ > 0) MLCHAIN_TRY_STATUS(builder_.add_leaf(leaf_.seal(leaf_fill_)));
+      MLCHAIN_TRY(const auto root, builder_.finish());
+      root_ = root.cid;
+      return {};
+    }
+    plain_offset_ += n;
+    MLCHAIN_TRY_STATUS(encryptor_.update(ByteView(plain_.data(), n), sealed_));
+    if (on_bytes_) on_bytes_(plain_offset_);
+    return cut(sealed_);
   }
-  sealed.clear();
-  MLCHAIN_TRY_STATUS(encryptor.finish(sealed));
-  MLCHAIN_TRY_STATUS(target.write(sealed));
-  crypto::secure_wipe(plain.data(), plain.size());
-  return target.close();
-}
+
+  // Cuts the payload into the profile's chunks, each a leaf as soon as it is full.
+  Status cut(ByteView bytes) {
+    while (!bytes.empty()) {
+      const auto space = leaf_.chunk_space();
+      const std::size_t take = std::min(space.size() - leaf_fill_, bytes.size());
+      std::memcpy(space.data() + leaf_fill_, bytes.data(), take);
+      leaf_fill_ += take;
+      bytes = bytes.subspan(take);
+      if (leaf_fill_ == space.size()) {
+        MLCHAIN_TRY_STATUS(builder_.add_leaf(leaf_.seal(leaf_fill_)));
+        leaf_fill_ = 0;
+      }
+    }
+    return {};
+  }
+
+  const fs::FileReader& reader_;
+  crypto::age::PayloadEncryptor& encryptor_;
+  const ipfs::ProgressCallback& on_bytes_;
+  Bytes plain_;
+  Bytes sealed_;
+  Bytes pending_;
+  std::size_t pending_offset_ = 0;
+  std::uint64_t plain_offset_ = 0;
+  std::optional<codec::Cid> root_;
+  CarSections sink_;
+  unixfs::LeafBuffer leaf_{cipher_profile()};
+  std::size_t leaf_fill_ = 0;
+  unixfs::FileBuilder builder_;
+};
 
 }  // namespace
 
@@ -102,16 +138,13 @@ Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, cons
     if (held) return Sealed{known->cipher, false};
   }
   MLCHAIN_TRY(auto file_key, crypto::age::new_file_key());
-  MLCHAIN_TRY(auto payload, TemporaryFile::create(repository.paths().private_keys().parent_path()));
-  MLCHAIN_TRY_STATUS(encrypt_into(repository.contents().path_of(plain), file_key, payload, on_bytes));
-  MLCHAIN_TRY(const auto ours, fs::cid_of_path(payload.path(), cipher_profile()));
-  MLCHAIN_TRY(const auto theirs, node.add_file(payload.path(), cipher_profile()));
-  if (theirs != ours.cid)
-    return make_error(ErrorKind::corrupt, node.url() + " computed " + theirs.to_string() + " for the ciphertext of " +
-                                              plain.to_string() + ", not " + ours.cid.to_string() +
-                                              "; push stopped, nothing recorded");
-  MLCHAIN_TRY_STATUS(keys.store(plain, ContentSeal{ours.cid, std::move(file_key)}));
-  return Sealed{ours.cid, true};
+  MLCHAIN_TRY(const auto reader, fs::FileReader::open(repository.contents().path_of(plain), ErrorKind::corrupt));
+  MLCHAIN_TRY(auto encryptor, crypto::age::PayloadEncryptor::begin(file_key));
+  SealingStream stream(plain, reader, encryptor, on_bytes);
+  MLCHAIN_TRY_STATUS(node.import_car([&](std::span<std::uint8_t> buffer) { return stream.read(buffer); }));
+  MLCHAIN_TRY(const auto ours, stream.root());
+  MLCHAIN_TRY_STATUS(keys.store(plain, ContentSeal{ours, std::move(file_key)}));
+  return Sealed{ours, true};
 }
 
 Result<Bytes> header_for(const crypto::PublicKey& recipient, const crypto::SecretBytes& file_key) {
@@ -138,6 +171,7 @@ Result<codec::Cid> publish_access(ipfs::Node& node, const OwnerKeys& keys, const
   const Bytes recipient_bytes(recipient.compressed().begin(), recipient.compressed().end());
   // Pages are written last first, so each can link the next; an empty version still gets one page.
   std::optional<codec::Cid> next;
+  std::vector<codec::Cid> pages;
   std::size_t end = sealed.size();
   do {
     const std::size_t begin = end == 0 ? 0 : (end - 1) / files_per_page * files_per_page;
@@ -148,10 +182,14 @@ Result<codec::Cid> publish_access(ipfs::Node& node, const OwnerKeys& keys, const
     MLCHAIN_TRY(const auto block, encode_access_page(page));
     const auto cid = access_page_cid(block);
     MLCHAIN_TRY_STATUS(node.put_block(cid, block));
+    pages.push_back(cid);
     next = cid;
     end = begin;
   } while (end > 0);
-  MLCHAIN_TRY_STATUS(node.pin(*next));
+  // Each page by itself: the ciphertexts it names are pinned on their own by the push that sealed them (and
+  // unpinned by shred only when no version left holds them), so a recursive pin would make the node walk
+  // every ciphertext of the version again, once per reader (bench/README.md, "Private models").
+  MLCHAIN_TRY_STATUS(node.pin_blocks(pages));
   return *next;
 }
 

@@ -274,15 +274,24 @@ Result<ShredReport> shred(repo::Repository& repository, const std::vector<std::s
   for (const auto& version : report.versions)
     MLCHAIN_TRY_STATUS(fs::write_file_atomically(markers / version.to_string(), {}, {.mode = 0600}));
   MLCHAIN_TRY(auto node, node_of(target->remote));
-  // The access pages pin the ciphertexts they name: they go first, and every unpin before the records go,
-  // so a run cut short finds the ciphertexts again.
+  // The versions' access pages, then the ciphertexts no other version holds: every unpin before the records
+  // go, so a run cut short finds the ciphertexts again.
   MLCHAIN_TRY(const auto grants, registry.access_grants(target->chain.repo, std::nullopt));
   for (const auto& grant : grants) {
     if (!shredding.contains(grant.commit) ||
         std::find(report.versions.begin(), report.versions.end(), grant.commit) == report.versions.end())
       continue;
-    MLCHAIN_TRY_STATUS(node->unpin(grant.keys));
-    report.unpinned.push_back(grant.keys);
+    // Each page is pinned by itself; a first page the node no longer holds was unpinned by an earlier run.
+    std::vector<codec::Cid> pages{grant.keys};
+    auto chain = privacy::read_access(*node, grant.keys);
+    if (!chain && chain.error().kind != ErrorKind::not_found) return std::move(chain).error();
+    if (chain)
+      for (const auto& page : *chain)
+        if (page.next) pages.push_back(*page.next);
+    for (const auto& page : pages) {
+      MLCHAIN_TRY_STATUS(node->unpin(page));
+      report.unpinned.push_back(page);
+    }
   }
   for (const auto& [plain, cipher] : held) {
     MLCHAIN_TRY_STATUS(node->unpin(cipher));

@@ -1,9 +1,9 @@
 #pragma once
 // Sealing a private model's contents for IPFS and opening them again (docs/format.md §8): each content is
 // encrypted once under a fresh file key into an age payload (the nonce and the STREAM chunks, no header),
-// which goes to the node as a UnixFS file under unixfs-v0-2015 (every node builds that profile alike, so
-// the CID the node reports is checked against ours); each recipient gets an age header that opens it, in
-// access pages (privacy/records.hpp) on the node, pinned with the ciphertexts they name.
+// a UnixFS file under unixfs-v0-2015 whose blocks we build while we encrypt and send to the node as a CAR
+// (it re-hashes every block); each recipient gets an age header that opens it, in
+// access pages (privacy/records.hpp) on the node, each pinned by itself beside the ciphertexts they name.
 #include <functional>
 #include <optional>
 #include <vector>
@@ -25,8 +25,8 @@ struct Sealed {
 };
 
 // The ciphertext of the stored content `plain`: the one its record names when the node still holds it,
-// else a new file key, the payload written beside the keys, uploaded, the node's CID compared with ours,
-// and only then the record stored. `on_bytes` counts plaintext bytes sealed.
+// else a new file key, the payload encrypted and uploaded in one pass (nothing written to disk), and only
+// once the node stored every block the record stored. `on_bytes` counts plaintext bytes sealed.
 Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
                             const codec::Cid& plain, const ipfs::ProgressCallback& on_bytes = {});
 
@@ -34,8 +34,8 @@ Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, cons
 Result<Bytes> header_for(const crypto::PublicKey& recipient, const crypto::SecretBytes& file_key);
 
 // The access pages that open `files` (plaintext CIDs the owner holds records of) of `commit` for
-// `recipient`, put on the node and pinned (recursively: the ciphertexts with them). Returns the first
-// page's CID, the one a grant names.
+// `recipient`, put on the node and pinned each by itself (the ciphertexts they name carry their own pins).
+// Returns the first page's CID, the one a grant names.
 Result<codec::Cid> publish_access(ipfs::Node& node, const OwnerKeys& keys, const codec::Cid& commit,
                                   const crypto::PublicKey& recipient, const std::vector<codec::Cid>& files);
 
