@@ -162,7 +162,7 @@ TEST_CASE("sealed contents open again byte for byte, and the node holds only cip
     const auto sealed = owner.seal(plain);
     CHECK(sealed.fresh);
     CHECK(owner.node.holds(sealed.cipher));
-    CHECK(sealed.cipher.version() == 0);  // imported under unixfs-v0-2015, as every node builds it
+    CHECK(sealed.cipher.version() == 1);  // built under unixfs-v1-2025 (privacy::cipher_profile)
     CHECK_FALSE(owner.node.holds(plain));
     const auto opened = open(owner.node, owner.identity, owner.sealed_file(plain, recipient));
     REQUIRE(opened.status.ok());

@@ -128,7 +128,7 @@ class SealingStream {
 
 }  // namespace
 
-const unixfs::Profile& cipher_profile() { return unixfs::unixfs_v0_2015; }
+const unixfs::Profile& cipher_profile() { return unixfs::unixfs_v1_2025; }
 
 Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
                             const codec::Cid& plain, const ipfs::ProgressCallback& on_bytes) {

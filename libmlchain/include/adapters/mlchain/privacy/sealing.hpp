@@ -1,7 +1,7 @@
 #pragma once
 // Sealing a private model's contents for IPFS and opening them again (docs/format.md §8): each content is
 // encrypted once under a fresh file key into an age payload (the nonce and the STREAM chunks, no header),
-// a UnixFS file under unixfs-v0-2015 whose blocks we build while we encrypt and send to the node as a CAR
+// a UnixFS file under unixfs-v1-2025 whose blocks we build while we encrypt and send to the node as a CAR
 // (it re-hashes every block); each recipient gets an age header that opens it, in
 // access pages (privacy/records.hpp) on the node, each pinned by itself beside the ciphertexts they name.
 #include <functional>
