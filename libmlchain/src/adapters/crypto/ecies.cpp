@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "curve_context.hpp"
 #include "mlchain/crypto/kdf.hpp"
 #include "mlchain/crypto/random.hpp"
 
@@ -19,24 +20,10 @@ constexpr std::size_t nonce_size = 16;  // eciesjs's default symmetricNonceLengt
 constexpr std::size_t tag_size = 16;
 constexpr std::size_t aes_key_size = 32;
 
-// A context of our own, randomised once against side channels like the signing one (secp256k1.cpp).
-const secp256k1_context* context() {
-  static const secp256k1_context* const shared = [] {
-    secp256k1_context* created = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    SecretBytes seed(32);
-    // Blinding is defence in depth: without it the context still computes correctly.
-    const bool blinded =
-        fill_random({seed.data(), seed.size()}).ok() && secp256k1_context_randomize(created, seed.data()) == 1;
-    static_cast<void>(blinded);
-    return created;
-  }();
-  return shared;
-}
-
 secp256k1_pubkey parse_point(const std::array<std::uint8_t, 33>& compressed) {
   secp256k1_pubkey point;
   // Cannot fail: a PublicKey holds a point that parsed when it was made.
-  if (secp256k1_ec_pubkey_parse(context(), &point, compressed.data(), compressed.size()) != 1) std::abort();
+  if (secp256k1_ec_pubkey_parse(curve_context(), &point, compressed.data(), compressed.size()) != 1) std::abort();
   return point;
 }
 
@@ -53,7 +40,7 @@ Result<SecretBytes> wrap_key(ByteView ephemeral_uncompressed, const secp256k1_pu
                              const PrivateKey& own_secret) {
   SecretBytes key_material(2 * uncompressed_size);
   std::memcpy(key_material.data(), ephemeral_uncompressed.data(), uncompressed_size);
-  if (secp256k1_ecdh(context(), key_material.data() + uncompressed_size, &other_point, own_secret.bytes().data(),
+  if (secp256k1_ecdh(curve_context(), key_material.data() + uncompressed_size, &other_point, own_secret.bytes().data(),
                      uncompressed_shared_point, nullptr) != 1)
     return make_error(ErrorKind::internal, "secp256k1 ECDH failed");
   return hkdf_sha256(key_material.view(), {}, {}, aes_key_size);
@@ -80,23 +67,23 @@ Result<PublicKey> PublicKey::parse(ByteView bytes) {
   const bool uncompressed_form = bytes.size() == uncompressed_size && bytes[0] == 0x04;
   secp256k1_pubkey point;
   if ((!compressed_form && !uncompressed_form) ||
-      secp256k1_ec_pubkey_parse(context(), &point, bytes.data(), bytes.size()) != 1)
+      secp256k1_ec_pubkey_parse(curve_context(), &point, bytes.data(), bytes.size()) != 1)
     return make_error(ErrorKind::invalid_input,
                       "not a secp256k1 public key (" + std::to_string(bytes.size()) +
                           " bytes; expected a point, 33 bytes compressed or 65 uncompressed)");
   std::array<std::uint8_t, 33> compressed{};
   std::size_t length = compressed.size();
-  secp256k1_ec_pubkey_serialize(context(), compressed.data(), &length, &point, SECP256K1_EC_COMPRESSED);
+  secp256k1_ec_pubkey_serialize(curve_context(), compressed.data(), &length, &point, SECP256K1_EC_COMPRESSED);
   return PublicKey(compressed);
 }
 
 PublicKey PublicKey::of(const PrivateKey& key) {
   secp256k1_pubkey point;
   // Cannot fail: a PrivateKey is verified when it is made.
-  if (secp256k1_ec_pubkey_create(context(), &point, key.bytes().data()) != 1) std::abort();
+  if (secp256k1_ec_pubkey_create(curve_context(), &point, key.bytes().data()) != 1) std::abort();
   std::array<std::uint8_t, 33> compressed{};
   std::size_t length = compressed.size();
-  secp256k1_ec_pubkey_serialize(context(), compressed.data(), &length, &point, SECP256K1_EC_COMPRESSED);
+  secp256k1_ec_pubkey_serialize(curve_context(), compressed.data(), &length, &point, SECP256K1_EC_COMPRESSED);
   return PublicKey(compressed);
 }
 
@@ -104,7 +91,7 @@ std::array<std::uint8_t, 65> PublicKey::uncompressed() const {
   const secp256k1_pubkey point = parse_point(compressed_);
   std::array<std::uint8_t, 65> out{};
   std::size_t length = out.size();
-  secp256k1_ec_pubkey_serialize(context(), out.data(), &length, &point, SECP256K1_EC_UNCOMPRESSED);
+  secp256k1_ec_pubkey_serialize(curve_context(), out.data(), &length, &point, SECP256K1_EC_UNCOMPRESSED);
   return out;
 }
 
@@ -143,7 +130,7 @@ Result<SecretBytes> unwrap(const PrivateKey& recipient, ByteView wrapped) {
   if (ephemeral_bytes[0] != 0x04)
     return make_error(ErrorKind::invalid_input, "ECIES ciphertext does not start with an uncompressed point");
   secp256k1_pubkey ephemeral;
-  if (secp256k1_ec_pubkey_parse(context(), &ephemeral, ephemeral_bytes.data(), ephemeral_bytes.size()) != 1)
+  if (secp256k1_ec_pubkey_parse(curve_context(), &ephemeral, ephemeral_bytes.data(), ephemeral_bytes.size()) != 1)
     return make_error(ErrorKind::invalid_input, "the ephemeral key of an ECIES ciphertext is not a secp256k1 point");
   MLCHAIN_TRY(const SecretBytes key, wrap_key(ephemeral_bytes, ephemeral, recipient));
 

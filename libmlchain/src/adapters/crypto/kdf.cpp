@@ -105,8 +105,8 @@ Result<SecretBytes> hkdf_sha256(ByteView key_material, ByteView salt, ByteView i
   // length zero, and a non-null pointer keeps OpenSSL from treating it as unset.
   static std::uint8_t nothing = 0;
   const auto param_bytes = [](const char* name, ByteView bytes) {
-    return OSSL_PARAM_construct_octet_string(
-        name, bytes.empty() ? &nothing : const_cast<std::uint8_t*>(bytes.data()), bytes.size());
+    return OSSL_PARAM_construct_octet_string(name, bytes.empty() ? &nothing : const_cast<std::uint8_t*>(bytes.data()),
+                                             bytes.size());
   };
   char digest[] = "SHA256";
   const OSSL_PARAM params[] = {

@@ -1,13 +1,11 @@
 #include "mlchain/privacy/private_push.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <deque>
 #include <set>
 
 #include "mlchain/chain/access_admin.hpp"
 #include "mlchain/chain/registry_client.hpp"
-#include "mlchain/codec/car.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/crypto/ecies.hpp"
@@ -16,23 +14,6 @@
 
 namespace mlchain::privacy {
 namespace {
-
-Status import_blocks(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
-                     const std::vector<codec::Cid>& blocks) {
-  Bytes car = codec::encode_car_header({head});
-  for (const auto& cid : blocks) {
-    MLCHAIN_TRY(const auto block, repository.objects().get(cid));
-    append(car, codec::encode_car_section(cid, block));
-  }
-  std::size_t offset = 0;
-  const ipfs::ByteSource source = [&](std::span<std::uint8_t> buffer) -> Result<std::size_t> {
-    const std::size_t take = std::min(buffer.size(), car.size() - offset);
-    std::memcpy(buffer.data(), car.data() + offset, take);
-    offset += take;
-    return take;
-  };
-  return node.import_car(source);
-}
 
 // Whether `reader` already holds a grant of `head` whose pages open it with `recipient`: a push repeated after
 // its anchor (nothing new, or resumed after an interruption) wraps nothing twice, and a reader who published
@@ -98,7 +79,7 @@ Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& nod
     else
       missing.push_back(blocks[i]);
   }
-  if (!missing.empty()) MLCHAIN_TRY_STATUS(import_blocks(repository, node, head, missing));
+  MLCHAIN_TRY_STATUS(remote::upload_blocks(repository, node, head, missing));
   upload.blocks = missing.size();
   MLCHAIN_TRY_STATUS(node.pin_blocks(blocks));
   for (const auto& cipher : ciphers) MLCHAIN_TRY_STATUS(node.pin(cipher));

@@ -89,9 +89,14 @@ Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& pl
     done += file.size;
     if (progress) progress(done, plan.file_bytes);
   }
-  if (plan.blocks.empty()) return {};
-  Bytes car = codec::encode_car_header({plan.head});
-  for (const auto& cid : plan.blocks) {
+  return upload_blocks(repository, node, plan.head, plan.blocks);
+}
+
+Status upload_blocks(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                     const std::vector<codec::Cid>& blocks) {
+  if (blocks.empty()) return {};
+  Bytes car = codec::encode_car_header({head});
+  for (const auto& cid : blocks) {
     MLCHAIN_TRY(const auto block, repository.objects().get(cid));
     append(car, codec::encode_car_section(cid, block));
   }

@@ -45,6 +45,9 @@ using UploadProgress = std::function<void(std::uint64_t done, std::uint64_t tota
 Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head);
 Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& plan,
               const UploadProgress& progress = {});
+// Stored commit and tree blocks as one CAR whose root is `head` (nothing pinned); nothing for no blocks.
+Status upload_blocks(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                     const std::vector<codec::Cid>& blocks);
 Status pin_head(ipfs::Node& node, const codec::Cid& head);
 // The remote-tracking ref's full name, e.g. "refs/remotes/origin/main".
 std::string remote_ref_name(std::string_view remote, std::string_view branch);
