@@ -48,14 +48,17 @@ Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& nod
   upload.commits = reach.commits.size();
   upload.files = reach.file_roots.size();
   std::uint64_t total = 0;
+  std::vector<std::uint64_t> sizes;
   for (const auto& root : reach.file_roots) {
     MLCHAIN_TRY(const auto size, repository.contents().size(root));
+    sizes.push_back(size);
     total += size;
   }
   std::uint64_t done = 0;
   std::vector<codec::Cid> ciphers;
-  for (const auto& root : reach.file_roots) {
-    MLCHAIN_TRY(const auto size, repository.contents().size(root));
+  for (std::size_t i = 0; i < reach.file_roots.size(); ++i) {
+    const auto& root = reach.file_roots[i];
+    const auto size = sizes[i];
     const auto on_bytes = [&](std::uint64_t bytes) {
       if (progress) progress(done + bytes, total);
     };
@@ -84,6 +87,15 @@ Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& nod
   MLCHAIN_TRY_STATUS(node.pin_blocks(blocks));
   for (const auto& cipher : ciphers) MLCHAIN_TRY_STATUS(node.pin(cipher));
   return upload;
+}
+
+Result<std::vector<codec::Cid>> anchored_heads(chain::RegistryClient& registry, const std::string& repo) {
+  MLCHAIN_TRY(const auto updates, registry.head_updates(repo));
+  std::vector<codec::Cid> heads;
+  std::set<codec::Cid> seen;
+  for (const auto& update : updates)
+    if (seen.insert(update.new_head).second) heads.push_back(update.new_head);
+  return heads;
 }
 
 Result<std::vector<codec::Cid>> files_opened_with(repo::Repository& repository, const codec::Cid& version,
@@ -134,7 +146,6 @@ Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain:
     opened.not_owner = !marked;
   }
   MLCHAIN_TRY(const auto readers, registry.readers_of(remote.repo));
-  std::vector<codec::Cid> anchored;
   bool files_known = false;
   std::vector<codec::Cid> files;
   for (const auto& reader : readers) {
@@ -152,9 +163,7 @@ Result<OpenedVersion> open_to_readers(repo::Repository& repository, const chain:
     MLCHAIN_TRY(const bool granted, holds_grant(registry, node, remote.repo, reader, head, recipient));
     if (granted) continue;
     if (!files_known) {
-      MLCHAIN_TRY(const auto updates, registry.head_updates(remote.repo));
-      for (const auto& update : updates)
-        if (update.new_head != head) anchored.push_back(update.new_head);
+      MLCHAIN_TRY(const auto anchored, anchored_heads(registry, remote.repo));
       MLCHAIN_TRY(files, files_opened_with(repository, head, anchored));
       files_known = true;
     }

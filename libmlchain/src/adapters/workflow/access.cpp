@@ -49,16 +49,6 @@ Result<std::unique_ptr<ipfs::Node>> node_of(const remote::Remote& target) {
   return remote::open_node({.ipfs = target.ipfs, .gateway = std::nullopt});
 }
 
-// Every distinct head the chain anchored in the repository, oldest first.
-Result<std::vector<codec::Cid>> anchored_heads(chain::RegistryClient& registry, const std::string& repo) {
-  MLCHAIN_TRY(const auto updates, registry.head_updates(repo));
-  std::vector<codec::Cid> heads;
-  std::set<codec::Cid> seen;
-  for (const auto& update : updates)
-    if (seen.insert(update.new_head).second) heads.push_back(update.new_head);
-  return heads;
-}
-
 Result<std::set<codec::Cid>> shredded_versions(chain::RegistryClient& registry, const std::string& repo) {
   MLCHAIN_TRY(const auto shreddings, registry.shreddings(repo));
   std::set<codec::Cid> shredded;
@@ -125,7 +115,7 @@ Result<GrantReport> grant_access(repo::Repository& repository, const codec::Addr
                                               codec::to_checksum_address(target->chain.registry) +
                                               ": anyone may read it already; a push to a --private remote seals "
                                               "its next versions and marks it private");
-  MLCHAIN_TRY(const auto anchored, anchored_heads(registry, target->chain.repo));
+  MLCHAIN_TRY(const auto anchored, privacy::anchored_heads(registry, target->chain.repo));
   MLCHAIN_TRY(const auto shredded, shredded_versions(registry, target->chain.repo));
   GrantReport report{.chain = target->chain, .grantee = grantee, .versions = {}, .shredded = {}, .settled = {}};
   std::vector<codec::Cid> wanted;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mlchain/chain/anchor.hpp"
+#include "mlchain/chain/registry_client.hpp"
 #include "mlchain/ipfs/node.hpp"
 #include "mlchain/privacy/owner_keys.hpp"
 #include "mlchain/remote/push.hpp"
@@ -26,6 +27,9 @@ struct SealedUpload {
 // tree blocks, and pins them (blocks directly, ciphertexts recursively).
 Result<SealedUpload> upload_sealed(repo::Repository& repository, ipfs::Node& node, const OwnerKeys& keys,
                                    const codec::Cid& head, const remote::UploadProgress& progress = {});
+
+// Every distinct head the chain anchored in the repository, oldest first: where files_opened_with stops.
+Result<std::vector<codec::Cid>> anchored_heads(chain::RegistryClient& registry, const std::string& repo);
 
 // The plaintext contents a version's access pages open: its own files, and those of its ancestors that were
 // never a head on the chain (pushed with it, so granted with it).
