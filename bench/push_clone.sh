@@ -59,7 +59,7 @@ head=$(cat .mlchain/refs/remotes/origin/main)
 
 curl_add() {
   for file in "$work"/repo/model/*.bin; do
-    curl -sf -X POST -F "file=@$file" \
+    curl -sf --max-time 120 -X POST -F "file=@$file" \
       "$api2/api/v0/add?cid-version=1&raw-leaves=true&chunker=size-1048576&cid-base=base32&pin=false" >/dev/null
   done
 }
@@ -71,7 +71,7 @@ diff -r --exclude=.mlchain "$work/repo" "$work/clone" || { echo "the clone diffe
 curl_cat() {
   for file in "$work"/repo/model/*.bin; do
     local cid; cid=$("$mlchain" cid "$file" | cut -d' ' -f1)
-    curl -sf -X POST "$api1/api/v0/cat?arg=$cid" >/dev/null
+    curl -sf --max-time 120 -X POST "$api1/api/v0/cat?arg=$cid" >/dev/null
   done
 }
 cat_time=$(seconds curl_cat)

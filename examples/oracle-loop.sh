@@ -187,7 +187,7 @@ holdout=$("$mlchain" cid "$example/suites/holdout" | cut -d' ' -f1)
 # The node's own import (CIDv1, raw leaves, 1 MiB chunks: mlchain's default profile) must give the same CID.
 files=()
 for f in "$example"/suites/holdout/*; do files+=(-F "file=@$f;filename=holdout/$(basename "$f")"); done
-published=$(curl -sS -X POST "${files[@]}" \
+published=$(curl -sS --max-time 120 -X POST "${files[@]}" \
   "$ipfs/api/v0/add?cid-version=1&raw-leaves=true&chunker=size-1048576&cid-base=base32&pin=true" |
   python3 -c 'import json, sys; print([e for e in map(json.loads, sys.stdin) if e["Name"] == "holdout"][0]["Hash"])')
 [[ $published == "$holdout" ]] || fail "the IPFS node names the suite $published, mlchain cid $holdout"

@@ -22,7 +22,7 @@ head=$("$MLCHAIN" push)
 echo "pushed $head to $api"
 
 start_proxy hostile-proxy.mjs "$api" pass
-set_mode() { curl -sf -X POST "$proxy/__proxy/mode?mode=$1" >/dev/null || fail "cannot switch the proxy to $1"; }
+set_mode() { curl -sf --max-time 120 -X POST "$proxy/__proxy/mode?mode=$1" >/dev/null || fail "cannot switch the proxy to $1"; }
 
 cd "$work"
 # Honest through the proxy, over both faces.

@@ -23,7 +23,7 @@ head=$out
 echo "push: $err"
 for file in weights.bin small.bin; do
   cid=$("$MLCHAIN" cid "$file" | cut -d' ' -f1)
-  curl -sf -X POST "$api/api/v0/cat?arg=$cid" | cmp -s - "$file" || fail "the node's cat of $cid differs from $file"
+  curl -sf --max-time 120 -X POST "$api/api/v0/cat?arg=$cid" | cmp -s - "$file" || fail "the node's cat of $cid differs from $file"
 done
 echo "the node serves our CIDs of both files byte for byte"
 expect 0 "$MLCHAIN" push

@@ -67,11 +67,11 @@ echo "push: $err"
 [ "$(cat .mlchain/refs/remotes/origin/main)" = "$head" ] || fail "refs/remotes/origin/main is not the head"
 for file in weights.bin sub/shard.bin config.json empty.txt notes.txt; do
   cid=$("$MLCHAIN" cid "$file" | cut -d' ' -f1)
-  curl -sf -X POST "$api/api/v0/cat?arg=$cid" > "$work/cat.out" || fail "the node cannot cat $file ($cid)"
+  curl -sf --max-time 120 -X POST "$api/api/v0/cat?arg=$cid" > "$work/cat.out" || fail "the node cannot cat $file ($cid)"
   cmp -s "$work/cat.out" "$file" || fail "cat $cid from the node differs from $file"
 done
 echo "cat through the node's API equals every file"
-pins=$(curl -sf -X POST "$api/api/v0/pin/ls?arg=$head&type=recursive") || fail "the head is not pinned"
+pins=$(curl -sf --max-time 120 -X POST "$api/api/v0/pin/ls?arg=$head&type=recursive") || fail "the head is not pinned"
 [[ "$pins" == *"recursive"* ]] || fail "pin/ls: $pins"
 # Nothing left to upload the second time.
 expect 0 "$MLCHAIN" push origin main
@@ -151,15 +151,15 @@ head -c 1500000 /dev/urandom > late.bin
 third=$("$MLCHAIN" log --json -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["cid"])')
 expect 0 "$MLCHAIN" export "$third" --car "$work/ours.car"
 echo "export: $out"
-imported=$(curl -sf -X POST -F "file=@$work/ours.car" "$api/api/v0/dag/import") || fail "the node's dag/import refused our CAR"
+imported=$(curl -sf --max-time 120 -X POST -F "file=@$work/ours.car" "$api/api/v0/dag/import") || fail "the node's dag/import refused our CAR"
 echo "node dag/import: $imported"
 late=$("$MLCHAIN" cid late.bin | cut -d' ' -f1)
-curl -sf -X POST "$api/api/v0/cat?arg=$late" | cmp -s - late.bin || fail "cat of late.bin after dag/import differs"
+curl -sf --max-time 120 -X POST "$api/api/v0/cat?arg=$late" | cmp -s - late.bin || fail "cat of late.bin after dag/import differs"
 expect 0 "$MLCHAIN" export "$third" --car "$work/shallow.car" --depth 1
 [[ "$out" == *"1 commit,"* ]] || fail "export --depth 1: $out"
 # The node's dag/export -> our import, in a fresh repository; branches do not move.
 cd "$work" && mkdir fromcar && cd fromcar && "$MLCHAIN" init . >/dev/null
-curl -sf -X POST "$api/api/v0/dag/export?arg=$third" > "$work/node.car" || fail "dag/export"
+curl -sf --max-time 120 -X POST "$api/api/v0/dag/export?arg=$third" > "$work/node.car" || fail "dag/export"
 expect 0 "$MLCHAIN" import "$work/node.car"
 echo "import: $out"
 [[ "$out" == *"3 commits"* && "$out" == *"root $third"* ]] || fail "import of the node's CAR: $out"

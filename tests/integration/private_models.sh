@@ -150,7 +150,7 @@ new_head=$("$MLCHAIN" cid layers/head.bin)
 [ ! -e ".mlchain/private/keys/$new_head" ] || fail "the key of v3's layers/head.bin survived the shredding"
 [ "$(ls .mlchain/private/keys | wc -l)" = 5 ] || fail "the owner holds $(ls .mlchain/private/keys | wc -l) keys, not 5"
 for unpinned in $(sed -n 's/^unpinned //p' <<< "$out"); do
-  curl -sf -X POST "$api/api/v0/pin/ls?arg=$unpinned" > /dev/null && fail "$unpinned is still pinned"
+  curl -sf --max-time 120 -X POST "$api/api/v0/pin/ls?arg=$unpinned" > /dev/null && fail "$unpinned is still pinned"
 done
 [ -n "$(sed -n 's/^unpinned //p' <<< "$out")" ] || fail "shred names nothing it unpinned: $out"
 expect 5 "$MLCHAIN" access grant "$r2" --versions "$v3"

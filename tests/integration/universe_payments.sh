@@ -46,7 +46,7 @@ expect 0 "$MLCHAIN" publish tiny-mlp --card "$work/card.md" --license MIT --tag 
 card=$(json_field <(echo "$out") card)
 [ "$card" = "$("$MLCHAIN" cid "$work/card.md" | cut -d" " -f1)" ] || fail "the card CID $card is not the file's"
 [ "$(json_field <(echo "$out") updated)" = False ] || fail "a first publish reads as an update: $out"
-curl -sf -X POST "$api/api/v0/cat?arg=$card" | cmp - "$work/card.md" || fail "the IPFS node does not serve the card"
+curl -sf --max-time 120 -X POST "$api/api/v0/cat?arg=$card" | cmp - "$work/card.md" || fail "the IPFS node does not serve the card"
 listing=$("$cast" call --rpc-url "$rpc" "$universe" "listingOf(string)($listing_type)" tiny-mlp)
 for want in '"tiny-mlp"' '"model"' "$owner" true '"MIT"' '\["vision", "small"\]' "$price" \
   "\[$a, $b, $c\]" '\[7000, 2000, 1000\]'; do

@@ -61,7 +61,7 @@ echo "the other card" > "$work/other-card.md"
 other_card=$("$MLCHAIN" cid "$work/other-card.md" | cut -d' ' -f1)
 expect 5 as_key "$other_key" "$MLCHAIN" publish tiny-mlp --card "$work/other-card.md"
 has "the name tiny-mlp is taken by repository model" <<< "$err" || fail "a taken name: $err"
-! curl -sf -X POST "$api/api/v0/pin/ls?arg=$other_card" > /dev/null || fail "a refused publish pinned its card"
+! curl -sf --max-time 120 -X POST "$api/api/v0/pin/ls?arg=$other_card" > /dev/null || fail "a refused publish pinned its card"
 expect 5 as_key "$other_key" "$MLCHAIN" publish stolen --repo model --card "$(cd "$work/a" && "$MLCHAIN" cid README.md | cut -d' ' -f1)"
 has "does not own the repository" <<< "$err" || fail "a stranger publishing model: $err"
 no_journal "a refused publish"

@@ -306,7 +306,7 @@ has '"level":"warning"' < "$work/flaky.log" || fail "no warning for a retry"
 echo "an RPC node unreachable for a while: warnings, no exit, every event after it"
 new_repository outage
 start_proxy hostile-proxy.mjs "$rpc" pass
-set_mode() { curl -sf -X POST "$proxy/__proxy/mode?mode=$1" > /dev/null || fail "cannot switch the proxy to $1"; }
+set_mode() { curl -sf --max-time 120 -X POST "$proxy/__proxy/mode?mode=$1" > /dev/null || fail "cannot switch the proxy to $1"; }
 expect 0 "$MLCHAIN" remote add direct --ipfs "$api" --rpc "$rpc" --registry "$registry" --repo outage --chain-id 31337
 expect 0 "$MLCHAIN" pull direct main
 # The watcher reads the chain through the proxy; the pushes go straight to anvil.

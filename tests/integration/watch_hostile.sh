@@ -233,8 +233,8 @@ echo "C" >> weights.bin
 expect 0 "$MLCHAIN" commit -m "candidate C, then dropped by the node"
 expect 0 env MLCHAIN_PRIVATE_KEY="$(account private_keys 0)" "$MLCHAIN" push
 C=$(cat .mlchain/refs/heads/main)
-curl -sf -X POST "$api/api/v0/pin/rm?arg=$C&recursive=true" > /dev/null
-curl -sf -X POST "$api/api/v0/repo/gc" > /dev/null
+curl -sf --max-time 120 -X POST "$api/api/v0/pin/rm?arg=$C&recursive=true" > /dev/null
+curl -sf --max-time 120 -X POST "$api/api/v0/repo/gc" > /dev/null
 expect 0 timeout 30 "$MLCHAIN" watch --once --from-block 1 --retries 0 --evaluate 'echo "{\"accuracy\": 1}"' \
   --suite "$work/suite" --out-dir "$work/results"
 has "$C not found" <<< "$err" || fail "a commit the node lacks: $err"

@@ -1,21 +1,24 @@
 # Sourced by the tests that talk to the real peers, after lib/expect.sh and make_workspace. Each peer runs
 # in a directory of $work on free loopback ports; on exit, whatever was started is stopped.
-#   start_ipfs                           js-ipfs daemon in $work/ipfs; its RPC API URL in $api
+#   start_ipfs [NAME]                    js-ipfs daemon in $work/NAME (default ipfs); its RPC API URL in $api
 #   start_anvil [ANVIL ARGS…]            anvil in $work/anvil; its RPC URL in $rpc, dev accounts through
 #                                        `account addresses|private_keys N`
 #   start_proxy SCRIPT UPSTREAM [ARGS…]  a misbehaving proxy from tests/peers; its URL in $proxy
 proxy_pids=()
+ipfs_dirs=()
 stop_peers() {
   for pid in "${proxy_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ ! -d "$work/anvil" ] || bash "$MLCHAIN_PEERS/anvil.sh" stop "$work/anvil" >/dev/null 2>&1 || true
-  [ ! -d "$work/ipfs" ] || bash "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$work/ipfs" >/dev/null 2>&1 || true
+  for dir in "${ipfs_dirs[@]}"; do bash "$MLCHAIN_PEERS/ipfs-daemon.sh" stop "$dir" >/dev/null 2>&1 || true; done
 }
 at_exit stop_peers
 
 start_ipfs() {
-  mkdir -p "$work/ipfs"
-  bash "$MLCHAIN_PEERS/ipfs-daemon.sh" start "$work/ipfs" >/dev/null
-  api=$(cat "$work/ipfs/api-url")
+  local dir="$work/${1:-ipfs}"
+  mkdir -p "$dir"
+  ipfs_dirs+=("$dir")
+  bash "$MLCHAIN_PEERS/ipfs-daemon.sh" start "$dir" >/dev/null
+  api=$(cat "$dir/api-url")
 }
 
 start_anvil() {
