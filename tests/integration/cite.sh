@@ -125,7 +125,7 @@ has "$D" <<< "$bbl" || fail "the CID is not in the bibliography: $(cat "$work/te
 has "$(field anchor transaction)" <<< "$bbl" && fail "the .bbl carries another commit's transaction"
 cite_json "$D"
 has "$(field anchor transaction)" <<< "$bbl" || fail "the transaction is not in the bibliography"
-has 'Tiny\\_net: 50\\% \\& \\textbraceleft{}more\\textbraceright{} \\#1 \\\$x\\textasciicircum{}2\\textasciitilde{}\\textbackslash{}ok' \
+has 'Tiny\\_net: 50\\% \\& \\textbraceleft{}more\\textbraceright{} \\#1 \\\$x\\^{}2\\~{}\\textbackslash{}ok' \
   <<< "$bbl" || fail "the title is not escaped in the bibliography: $(cat "$work/tex/paper.bbl")"
 
 # validate_cff FILE: the YAML as JSON against the CFF 1.2.0 schema, dates kept as text (as the schema asks).

@@ -140,10 +140,10 @@ std::string latex_escape(std::string_view text) {
         out += "\\_";
         break;
       case '^':
-        out += "\\textasciicircum{}";
+        out += "\\^{}";
         break;
       case '~':
-        out += "\\textasciitilde{}";
+        out += "\\~{}";
         break;
       case '<':
         out += "\\textless{}";
@@ -153,9 +153,6 @@ std::string latex_escape(std::string_view text) {
         break;
       case '|':
         out += "\\textbar{}";
-        break;
-      case '"':
-        out += "\\textquotedbl{}";
         break;
       default:
         out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;

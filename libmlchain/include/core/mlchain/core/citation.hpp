@@ -68,8 +68,9 @@ std::string citation_title(const Citation& citation);
 // repository.
 std::string citation_key(const Citation& citation);
 
-// Text as a BibTeX field value may hold it: LaTeX's special characters as commands, control characters
-// as spaces, braces as \textbraceleft{} / \textbraceright{} so that every field's braces balance.
+// Text as a BibTeX field value may hold it: LaTeX's special characters as commands that the default OT1
+// fonts typeset (no TS1 font to generate), control characters as spaces, braces as \textbraceleft{} /
+// \textbraceright{} so that every field's braces balance (BibTeX counts escaped braces too).
 std::string latex_escape(std::string_view text);
 // Whether `text` is one SPDX licence identifier that CFF 1.2.0's schema lists.
 bool is_cff_license(std::string_view text);
