@@ -39,7 +39,8 @@ tx=$(field anchor transaction)
 block=$(field anchor block)
 [ "$("$cast" tx --rpc-url "$rpc" "$tx" blockNumber)" = "$block" ] || fail "cast puts $tx in another block than $block"
 [ "$(lower "$("$cast" tx --rpc-url "$rpc" "$tx" to)")" = "$(lower "$registry")" ] || fail "$tx was not sent to $registry"
-[ "$("$cast" receipt --rpc-url "$rpc" "$tx" status)" = "1 (success)" ] || fail "$tx did not succeed"
+status=$("$cast" receipt --rpc-url "$rpc" "$tx" status)
+[[ $status == 1* || $status == success || $status == true ]] || fail "$tx did not succeed: status $status"
 [ "$("$cast" block --rpc-url "$rpc" "$block" --field timestamp)" = "$(field anchor block_time)" ] ||
   fail "block $block's timestamp is not $(field anchor block_time)"
 [ "$(field anchor block_time_utc)" = "$(date -u -d "@$(field anchor block_time)" +%Y-%m-%dT%H:%M:%SZ)" ] || fail "utc: $out"
@@ -118,7 +119,7 @@ EOF
   timeout 60 bibtex paper > /dev/null && timeout 60 pdflatex -interaction=nonstopmode -halt-on-error paper > /dev/null &&
   timeout 60 pdflatex -interaction=nonstopmode -halt-on-error paper > /dev/null) ||
   fail "LaTeX failed: $(tail -n 20 "$work/tex/paper.log"; cat "$work/tex/paper.blg" 2> /dev/null)"
-has -i "warning\|error" < "$work/tex/paper.blg" && fail "bibtex: $(cat "$work/tex/paper.blg")"
+has -E "^Warning--|There (was|were) [0-9]+ (warning|error)|---line [0-9]+ of file" < "$work/tex/paper.blg" && fail "bibtex: $(cat "$work/tex/paper.blg")"
 has "Citation .* undefined\|There were undefined references" < "$work/tex/paper.log" && fail "undefined citation"
 bbl=$(tr '\n' ' ' < "$work/tex/paper.bbl" | tr -s ' ')  # bibtex wraps lines at spaces
 has "$D" <<< "$bbl" || fail "the CID is not in the bibliography: $(cat "$work/tex/paper.bbl")"
