@@ -5,8 +5,10 @@
 #                                 (anvil, the js-ipfs daemon, solc…), and Python 3 for the model and the
 #                                 evaluation of examples/gated-promotion.sh: what the examples run
 #   cmake/install-deps.sh test    all of that, plus what only the tests need: clang for the fuzzers,
-#                                 Debian's ipfs-cid, and the pinned EAS contracts package (its compiled
-#                                 artifacts, which contracts/eas/ embeds, compared by tests/interop/eas_artifacts.sh)
+#                                 Debian's ipfs-cid, pdflatex and bibtex (texlive-latex-base) and the CFF
+#                                 schema's validator (python3-yaml, python3-jsonschema) for tests/integration/cite.sh,
+#                                 and the pinned EAS contracts package (its compiled artifacts, which
+#                                 contracts/eas/ embeds, compared by tests/interop/eas_artifacts.sh)
 set -euo pipefail
 mode=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,8 @@ packages=(g++ cmake make pkg-config libcli11-dev libgit2-dev libssl-dev nlohmann
 case "$mode" in
   build) ;;
   peers) packages+=(nodejs npm python3) ;;
-  test) packages+=(clang libclang-rt-14-dev ipfs-cid nodejs npm python3) ;;
+  test) packages+=(clang libclang-rt-14-dev ipfs-cid nodejs npm python3 texlive-latex-base python3-yaml
+                   python3-jsonschema) ;;
   *) echo "usage: $0 build|peers|test" >&2; exit 2 ;;
 esac
 
