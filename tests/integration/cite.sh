@@ -130,8 +130,9 @@ has 'Tiny\\_net: 50\\% \\& \\textbraceleft{}more\\textbraceright{} \\#1 \\\$x\\^
   <<< "$bbl" || fail "the title is not escaped in the bibliography: $(cat "$work/tex/paper.bbl")"
 
 # validate_cff FILE: the YAML as JSON against the CFF 1.2.0 schema, dates kept as text (as the schema asks).
+# Debian's python3 (/usr/bin), whose python3-jsonschema and python3-yaml cmake/install-deps.sh installs.
 validate_cff() {
-  python3 - "$schema" "$1" << 'EOF' || fail "CITATION.cff does not validate: $(cat "$1")"
+  /usr/bin/python3 - "$schema" "$1" << 'EOF' || fail "CITATION.cff does not validate: $(cat "$1")"
 import json, sys, yaml, jsonschema
 class TextDates(yaml.SafeLoader): pass
 TextDates.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
