@@ -41,7 +41,7 @@ expect 0 "$MLCHAIN" push
 expect 0 "$MLCHAIN" verify "$A" --path "$work/deploy-a" --chain --deployed-to prod
 has "last attested deployed to 'prod': $A" <<< "$out" || fail "verify A: $out"
 expect 1 "$MLCHAIN" verify "$B" --chain --deployed-to prod
-has "not-deployed 'prod': expected $A, actual $B" <<< "$out" || fail "verify B before its attestation: $out"
+has "not-deployed prod: expected $A, actual $B" <<< "$out" || fail "verify B before its attestation: $out"
 
 echo "attest B (text output): B passes, A fails; the schema is not registered again"
 expect 0 "$MLCHAIN" attest deploy "$B" --env prod --json
@@ -97,7 +97,7 @@ expect 0 "$MLCHAIN" checkout "$B"
 echo "an environment never attested: exit 1, nothing attested"
 expect 1 "$MLCHAIN" verify "$B" --chain --deployed-to staging
 has "nothing attested deployed to 'staging'" <<< "$out" || fail "unknown environment: $out"
-has "not-deployed 'staging': expected nothing attested" <<< "$out" || fail "unknown environment: $out"
+has "not-deployed staging: expected nothing attested" <<< "$out" || fail "unknown environment: $out"
 
 echo "the ledger lists the deployments, oldest first, the revoked one marked"
 expect 0 "$MLCHAIN" ledger --json

@@ -27,6 +27,9 @@ expect 0 "$MLCHAIN" attest deploy "$A" --env prod --path "$work/deployed" --json
 uid=$(json_field <(echo "$out") uid)
 block=$(json_field <(echo "$out") attestation block)
 transaction=$(json_field <(echo "$out") attestation transaction)
+gas_register=$(json_field <(echo "$out") schema_registration gas_used)
+gas_first=$(json_field <(echo "$out") attestation gas_used)
+[ "$("$cast" receipt --rpc-url "$rpc" "$transaction" gasUsed)" = "$gas_first" ] || fail "attest's gas_used is not the receipt's"
 
 schema_text='address registry,string repo,bytes32 commit,string environment,bytes32 tree'
 zero_address=0x0000000000000000000000000000000000000000
@@ -79,7 +82,8 @@ PY
 echo "verify --deployed-to before and after a revocation sent with cast"
 expect 0 "$MLCHAIN" verify "$A" --chain --deployed-to prod
 "$cast" send --rpc-url "$rpc" --private-key "$owner_key" "$eas" 'revoke((bytes32,(bytes32,uint256)))' \
-  "($schema,($uid,0))" > /dev/null
+  "($schema,($uid,0))" --json > "$work/revoke.json"
+gas_revoke=$(json_field "$work/revoke.json" gasUsed)
 "$cast" call --rpc-url "$rpc" "$eas" \
   'getAttestation(bytes32)((bytes32,bytes32,uint64,uint64,uint64,bytes32,address,address,bool,bytes))' "$uid" \
   --json | python3 -c 'import json, sys; assert json.load(sys.stdin)[0][4] > 0' || fail "cast's revocation did not hold"
@@ -87,4 +91,10 @@ expect 1 "$MLCHAIN" verify "$A" --chain --deployed-to prod
 has "nothing attested deployed to 'prod'" <<< "$out" || fail "verify after the revocation: $out"
 expect 0 "$MLCHAIN" ledger
 has "deployed $A to 'prod' by .* (revoked)" <<< "$out" || fail "ledger after the revocation: $out"
+
+echo "a second attestation: the schema is not registered again"
+expect 0 "$MLCHAIN" attest deploy "$A" --env staging --path "$work/deployed" --json
+[ "$(json_field <(echo "$out") schema_registration)" = None ] || fail "the schema was registered again: $out"
+gas_second=$(json_field <(echo "$out") attestation gas_used)
+echo "gas: register schema $gas_register, first attest $gas_first, later attest $gas_second, revoke $((gas_revoke))"
 echo "ok"
