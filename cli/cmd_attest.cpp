@@ -78,7 +78,7 @@ void run_deploy(const DeployOptions& options, Context& context) {
   const auto& verified = outcome->verified;
   if (!outcome->attested) {
     for (const auto& problem : verified.problems)
-      context.err << "mlchain: verify: " << repo::problem_kind_name(problem.kind) << ' '
+      context.out << "mlchain: verify: " << repo::problem_kind_name(problem.kind) << ' '
                   << core::quote_path(problem.path.value_or(problem.expected.value_or("-"))) << ": expected "
                   << core::escape_text(problem.expected.value_or("nothing")) << ", actual "
                   << core::escape_text(problem.actual.value_or("nothing")) << '\n';
