@@ -66,6 +66,13 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
       ->check(positive_whole_number);
   command.add_option("--stage", options.stage,
                      "With --chain: REV must hold this stage now on the remote's governance (one view call)");
+  command.add_option("--deployed-to", options.deployed_to,
+                     "With --chain: REV must be the commit last attested deployed to this environment (not revoked)");
+  command.add_option("--attester", options.attesters,
+                     "With --deployed-to: count only this attester's attestations (repeatable; default: the "
+                     "repository's writers)");
+  command.add_option("--eas", options.eas,
+                     "With --deployed-to: the EAS attested on (default: the governance's, else the chain's known one)");
 }
 
 json anchoring_json(const workflow::Anchoring& anchoring) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mlchain/workflow/verify.hpp"
 
@@ -23,7 +24,10 @@ struct ChainVerifyOptions {
   bool enabled = false;  // --chain
   std::string remote;    // --remote (default origin)
   std::uint64_t min_confirmations = 1;
-  std::optional<std::string> stage;  // --stage S
+  std::optional<std::string> stage;        // --stage S
+  std::optional<std::string> deployed_to;  // --deployed-to ENV
+  std::vector<std::string> attesters;      // --attester ADDR…
+  std::optional<std::string> eas;          // --eas ADDR
 };
 // --chain, --remote NAME, --min-confirmations N.
 void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);

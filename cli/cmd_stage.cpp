@@ -1,20 +1,26 @@
 // mlchain stage [REMOTE] [S] [--json]: which commit holds each stage now (views, no scan of history).
-// mlchain ledger [REMOTE] [REV] [--json]: the governance's events: evaluations with their metrics,
-// promotions, approvals, rollbacks and retraining requests, oldest first.
+// mlchain ledger [REMOTE] [REV] [--json] [--eas ADDR]: the governance's events (evaluations with their
+// metrics, promotions, approvals, rollbacks and retraining requests) and the repository's deployment
+// attestations, oldest first.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "chain_support.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 #include "governance_support.hpp"
+#include "mlchain/chain/deployments.hpp"
 #include "mlchain/codec/fixed_point.hpp"
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/eth/registry_abi.hpp"
+#include "mlchain/util/utc_time.hpp"
 
 namespace mlchain::cli {
 namespace {
@@ -25,6 +31,7 @@ using json = nlohmann::ordered_json;
 struct ReadOptions {
   std::vector<std::string> arguments;  // [REMOTE] [S|REV]
   bool json = false;
+  std::optional<std::string> eas;  // ledger: where deployments are attested
 };
 
 json optional_cid(const std::optional<codec::Cid>& cid) { return cid ? json(cid->to_string()) : json(nullptr); }
@@ -192,6 +199,57 @@ std::string entry_text(const chain::LedgerEntry& entry) {
                      entry.event);
 }
 
+json deployment_json(const chain::Deployment& deployment) {
+  return {{"block", deployment.block},
+          {"transaction", hash_hex(deployment.transaction)},
+          {"log_index", deployment.log_index},
+          {"event", "deployed"},
+          {"environment", deployment.environment},
+          {"commit", deployment.commit.to_string()},
+          {"tree", deployment.tree.to_string()},
+          {"attester", address_text(deployment.attester)},
+          {"recipient", address_text(deployment.recipient)},
+          {"time", deployment.time},
+          {"uid", word_hex(deployment.uid)},
+          {"revoked", deployment.revoked()}};
+}
+
+std::string deployment_text(const chain::Deployment& deployment) {
+  return "block " + std::to_string(deployment.block) + "  deployed " + deployment.commit.to_string() + " to '" +
+         deployment.environment + "' by " + address_text(deployment.attester) + " at " +
+         util::utc_timestamp(static_cast<std::int64_t>(deployment.time)) + "  uid " + word_hex(deployment.uid) +
+         (deployment.revoked() ? " (revoked)" : "");
+}
+
+// The governance's events and the deployments in one list, in block and log order.
+using LedgerRow = std::variant<chain::LedgerEntry, chain::Deployment>;
+std::pair<std::uint64_t, std::uint64_t> position(const LedgerRow& row) {
+  return std::visit([](const auto& entry) { return std::pair{entry.block, entry.log_index}; }, row);
+}
+
+Result<std::vector<LedgerRow>> ledger_rows(const chain::ChainRemote& remote, const std::optional<codec::Cid>& commit,
+                                           const std::optional<codec::Address>& eas) {
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  chain::GovernanceClient client(rpc, remote);
+  std::vector<LedgerRow> rows;
+  auto governance = client.governance();
+  if (!governance && governance.error().kind != ErrorKind::not_found) return governance.error();
+  if (governance) {
+    MLCHAIN_TRY(auto entries, client.ledger(commit));
+    for (auto& entry : entries) rows.emplace_back(std::move(entry));
+  }
+  auto deployment_eas = chain::find_deployment_eas(rpc, remote, eas);
+  // Without a governance and without an EAS there is no record at all: say why governance is missing.
+  if (!deployment_eas && !governance) return governance.error();
+  if (!deployment_eas) return deployment_eas.error();
+  MLCHAIN_TRY(auto deployments, chain::deployments_of(rpc, remote, *deployment_eas));
+  for (auto& deployment : deployments)
+    if (!commit || deployment.commit == *commit) rows.emplace_back(std::move(deployment));
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const LedgerRow& a, const LedgerRow& b) { return position(a) < position(b); });
+  return rows;
+}
+
 void run_ledger(const ReadOptions& options, Context& context) {
   auto arguments = split(options.arguments);
   if (!arguments) return context.fail(arguments.error());
@@ -203,17 +261,31 @@ void run_ledger(const ReadOptions& options, Context& context) {
     if (!resolved) return context.fail(resolved.error());
     commit = *resolved;
   }
-  eth::RpcClient rpc(eth::rpc_options_for(target->remote.rpc));
-  chain::GovernanceClient client(rpc, target->remote);
-  auto entries = client.ledger(commit);
-  if (!entries) return context.fail(entries.error());
+  std::optional<codec::Address> eas;
+  if (options.eas) {
+    auto address = codec::parse_address(*options.eas);
+    if (!address) return context.fail(ErrorKind::invalid_argument, "--eas: " + address.error().message);
+    eas = *address;
+  }
+  auto rows = ledger_rows(target->remote, commit, eas);
+  if (!rows) return context.fail(rows.error());
   if (options.json) {
     auto list = json::array();
-    for (const auto& entry : *entries) list.push_back(entry_json(entry));
+    for (const auto& row : *rows) {
+      if (const auto* deployment = std::get_if<chain::Deployment>(&row))
+        list.push_back(deployment_json(*deployment));
+      else
+        list.push_back(entry_json(std::get<chain::LedgerEntry>(row)));
+    }
     context.out << list.dump(2) << '\n';
     return;
   }
-  for (const auto& entry : *entries) context.out << entry_text(entry) << '\n';
+  for (const auto& row : *rows) {
+    if (const auto* deployment = std::get_if<chain::Deployment>(&row))
+      context.out << deployment_text(*deployment) << '\n';
+    else
+      context.out << entry_text(std::get<chain::LedgerEntry>(row)) << '\n';
+  }
 }
 
 }  // namespace
@@ -227,10 +299,14 @@ void register_stage(CLI::App& app, Context& context) {
 
   auto ledger_options = std::make_shared<ReadOptions>();
   auto* ledger = app.add_subcommand(
-      "ledger", "Show the governance's record: evaluations, promotions, approvals, rollbacks, retraining requests");
+      "ledger",
+      "Show the governance's record (evaluations, promotions, approvals, rollbacks, retraining requests) and the "
+      "repository's deployment attestations");
   ledger->add_option("REMOTE_AND_REV", ledger_options->arguments, "[REMOTE] [REV]: only the events about REV")
       ->expected(0, 2);
   ledger->add_flag("--json", ledger_options->json, "Print one JSON array of events");
+  ledger->add_option("--eas", ledger_options->eas,
+                     "EAS deployments are attested on (default: the governance's, else the chain's known one)");
   ledger->callback([ledger_options, &context] { run_ledger(*ledger_options, context); });
 }
 

@@ -1,5 +1,6 @@
-// mlchain verify [REV|CID] [--json] [--signer ADDR]... [--path DIR] [--ipfs URL|--gateway URL]: the check CI
-// runs before deploying; with --ipfs or --gateway it needs no repository (CID and --path only).
+// mlchain verify [REV|CID] [--json] [--signer ADDR]... [--path DIR] [--ipfs URL|--gateway URL]
+// [--chain [--stage S] [--deployed-to ENV [--attester ADDR]... [--eas ADDR]]]: the check CI runs before
+// deploying; with --ipfs or --gateway it needs no repository (CID and --path only).
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "mlchain/codec/hex.hpp"
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/repository.hpp"
+#include "mlchain/util/utc_time.hpp"
 #include "mlchain/workflow/verify.hpp"
 #include "progress_bar.hpp"
 
@@ -44,6 +46,39 @@ json stage_json(const workflow::StageCheck& stage) {
           {"governance", codec::to_checksum_address(stage.governance)}};
 }
 
+json deployment_json(const chain::CurrentDeployment& current) {
+  auto attesters = json::array();
+  for (const auto& attester : current.attesters) attesters.push_back(codec::to_checksum_address(attester));
+  json document{{"environment", current.environment},
+                {"attesters", current.attesters.empty() ? json("writers") : attesters},
+                {"eas", codec::to_checksum_address(current.eas)},
+                {"commit", nullptr}};
+  if (const auto& found = current.deployment) {
+    document["commit"] = found->commit.to_string();
+    document["tree"] = found->tree.to_string();
+    document["attester"] = codec::to_checksum_address(found->attester);
+    document["uid"] = codec::to_0x_hex(found->uid);
+    document["block"] = found->block;
+    document["time"] = found->time;
+    document["transaction"] = codec::to_0x_hex(found->transaction);
+  }
+  return document;
+}
+
+std::string deployment_line(const chain::CurrentDeployment& current) {
+  const std::string whose = current.attesters.empty() ? "the repository's writers"
+                                                      : std::to_string(current.attesters.size()) + " attester" +
+                                                            (current.attesters.size() == 1 ? "" : "s") + " given";
+  if (!current.deployment)
+    return "nothing attested deployed to '" + current.environment + "' by " + whose + " on EAS " +
+           codec::to_checksum_address(current.eas);
+  const auto& found = *current.deployment;
+  return "last attested deployed to '" + current.environment + "': " + found.commit.to_string() + " by " +
+         codec::to_checksum_address(found.attester) + " in block " + std::to_string(found.block) + " at " +
+         util::utc_timestamp(static_cast<std::int64_t>(found.time)) + " (uid " + codec::to_0x_hex(found.uid) +
+         ", counting " + whose + ")";
+}
+
 void print_json(const workflow::VerifyReport& report, Context& context) {
   auto problems = json::array();
   for (const auto& problem : report.problems)
@@ -55,6 +90,7 @@ void print_json(const workflow::VerifyReport& report, Context& context) {
   json document{{"ok", report.ok()}, {"commit", commit}, {"problems", problems}};
   if (report.anchoring) document["anchoring"] = anchoring_json(*report.anchoring);
   if (report.stage) document["stage"] = stage_json(*report.stage);
+  if (report.deployment) document["deployment"] = deployment_json(*report.deployment);
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -89,6 +125,25 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
 void run_verify(const VerifyOptions& options, Context& context) {
   if (options.chain.stage && !options.chain.enabled)
     return context.fail(ErrorKind::invalid_argument, "--stage needs --chain: the stage is read from the chain");
+  if ((options.chain.deployed_to || !options.chain.attesters.empty() || options.chain.eas) && !options.chain.enabled)
+    return context.fail(ErrorKind::invalid_argument,
+                        "--deployed-to, --attester and --eas need --chain: deployments are read from the chain");
+  if ((!options.chain.attesters.empty() || options.chain.eas) && !options.chain.deployed_to)
+    return context.fail(ErrorKind::invalid_argument, "--attester and --eas go with --deployed-to ENV");
+  std::vector<codec::Address> attesters;
+  for (const auto& text : options.chain.attesters) {
+    auto address = codec::parse_address(text);
+    if (!address)
+      return context.fail(ErrorKind::invalid_argument,
+                          "--attester '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    attesters.push_back(*address);
+  }
+  std::optional<codec::Address> eas;
+  if (options.chain.eas) {
+    auto address = codec::parse_address(*options.chain.eas);
+    if (!address) return context.fail(ErrorKind::invalid_argument, "--eas: " + address.error().message);
+    eas = *address;
+  }
   workflow::VerifyRequest request;
   request.revision = options.revision;
   if (options.revision.starts_with('@')) {
@@ -112,7 +167,10 @@ void run_verify(const VerifyOptions& options, Context& context) {
     request.chain =
         workflow::ChainCheck{.remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
                              .min_confirmations = options.chain.min_confirmations,
-                             .stage = options.chain.stage};
+                             .stage = options.chain.stage,
+                             .deployed_to = options.chain.deployed_to,
+                             .attesters = attesters,
+                             .eas = eas};
   auto report = [&request, &context] {
     ProgressBar bar(context.err, "verify");
     request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -128,6 +186,7 @@ void run_verify(const VerifyOptions& options, Context& context) {
     context.out << "holds stage '" << report->stage->stage << "' since block " << report->stage->since_block << " ("
                 << report->stage->attestations.size() << " attestation"
                 << (report->stage->attestations.size() == 1 ? "" : "s") << ")\n";
+  if (!options.json && report->deployment) context.out << deployment_line(*report->deployment) << '\n';
   if (!report->ok())
     context.fail(ErrorKind::corrupt, "verification of " +
                                          (report->commit ? report->commit->to_string() : options.revision) +

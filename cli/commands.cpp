@@ -30,6 +30,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_clone(app, context);
   register_registry(app, context);
   register_pull(app, context);
+  register_attest(app, context);
   register_governance(app, context);
   register_policy(app, context);
   register_evaluate(app, context);

@@ -39,6 +39,7 @@ void register_fetch(CLI::App& app, Context& context);
 void register_clone(CLI::App& app, Context& context);
 void register_registry(CLI::App& app, Context& context);
 void register_pull(CLI::App& app, Context& context);
+void register_attest(CLI::App& app, Context& context);
 void register_governance(CLI::App& app, Context& context);
 void register_policy(CLI::App& app, Context& context);
 void register_evaluate(CLI::App& app, Context& context);

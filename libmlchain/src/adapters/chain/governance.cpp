@@ -111,7 +111,8 @@ Result<codec::Address> created_contract(const Settled& settled, std::string_view
   return *settled.receipt.contract_address;
 }
 
-// An EAS this mlchain can sign for: code at the address that answers version() "1.4.0".
+}  // namespace
+
 Status check_eas(eth::RpcClient& rpc, const codec::Address& address) {
   const std::string where = address_text(address) + " at " + rpc.display_url();
   MLCHAIN_TRY(const Bytes code, rpc.code(address));
@@ -129,6 +130,8 @@ Status check_eas(eth::RpcClient& rpc, const codec::Address& address) {
                                                   ": pass --eas with an EAS 1.4.0 deployment");
   return {};
 }
+
+namespace {
 
 json typed_data_json(const std::string& text) { return json::parse(text); }
 
@@ -224,6 +227,12 @@ Result<Refusal> refusal_of(GovernanceClient& client, const eth::RpcError& refusa
 }
 
 }  // namespace
+
+Result<Settled> send_governance_transaction(repo::Repository& repository, const ChainRemote& remote, std::string action,
+                                            std::optional<codec::Address> to, Bytes data, core::Signer& signer,
+                                            const ChainOptions& options) {
+  return send(repository, remote, std::move(action), to, std::move(data), signer, options);
+}
 
 Result<Bytes> GovernanceClient::view(const codec::Address& contract, const Result<Bytes>& calldata,
                                      std::string_view what) {

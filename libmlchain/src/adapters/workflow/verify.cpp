@@ -71,6 +71,17 @@ Status check_stage(const chain::ChainRemote& remote, const std::string& stage, V
   return {};
 }
 
+// The environment's current deployment: a commit other than the one attested last is a not-deployed problem.
+Status check_deployment(const chain::ChainRemote& remote, const ChainCheck& check, VerifyReport& report) {
+  MLCHAIN_TRY(auto current, chain::current_deployment(remote, *check.deployed_to, check.attesters, check.eas));
+  if (!current.deployment || current.deployment->commit != *report.commit)
+    report.problems.push_back(repo::VerifyProblem{
+        repo::ProblemKind::not_deployed, *check.deployed_to,
+        current.deployment ? current.deployment->commit.to_string() : "nothing attested", report.commit->to_string()});
+  report.deployment = std::move(current);
+  return {};
+}
+
 // Anchored: the report carries the push that did it; not anchored: a not-anchored problem saying why.
 Status check_chain(repo::Repository& repository, const ChainCheck& check, VerifyReport& report) {
   MLCHAIN_TRY(auto remote, chain::find_chain_remote(repository, check.remote));
@@ -83,6 +94,7 @@ Status check_chain(repo::Repository& repository, const ChainCheck& check, Verify
         "anchored with at least " + std::to_string(check.min_confirmations) + " confirmation(s)", found.detail});
   }
   if (check.stage) MLCHAIN_TRY_STATUS(check_stage(remote, *check.stage, report));
+  if (check.deployed_to) MLCHAIN_TRY_STATUS(check_deployment(remote, check, report));
   return {};
 }
 
@@ -96,7 +108,7 @@ Result<VerifyReport> verify(const VerifyRequest& request) {
   }
   auto checked = repository ? repo::verify(*repository, repository_request(request)) : verify_on_node(request);
   if (!checked) return checked.error();
-  VerifyReport report{std::move(checked).value(), std::nullopt, std::nullopt};
+  VerifyReport report{std::move(checked).value(), std::nullopt, std::nullopt, std::nullopt};
   if (!request.chain || !report.commit) return report;
   // A commit read from a node is looked up in the repository here, whose remote names the chain.
   if (!repository) {

@@ -43,6 +43,23 @@ const Signature& register_schema() {
   static const Signature function = *abi::parse_signature("register(string,address,bool)");
   return function;
 }
+const Signature& attest() {
+  static const Signature function =
+      *abi::parse_signature("attest((bytes32,(address,uint64,bool,bytes32,bytes,uint256)))");
+  return function;
+}
+const Signature& revoke() {
+  static const Signature function = *abi::parse_signature("revoke((bytes32,(bytes32,uint256)))");
+  return function;
+}
+const Signature& get_schema_registry() {
+  static const Signature function = *abi::parse_signature("getSchemaRegistry()");
+  return function;
+}
+const Signature& get_schema() {
+  static const Signature function = *abi::parse_signature("getSchema(bytes32)");
+  return function;
+}
 const Signature& version() {
   static const Signature function = *abi::parse_signature("version()");
   return function;
@@ -225,6 +242,46 @@ Result<Attestation> decode_get_attestation(ByteView return_data) {
   MLCHAIN_TRY(attestation.revocable, take<bool>(fields, 8, "revocable"));
   MLCHAIN_TRY(attestation.data, take<Bytes>(fields, 9, "data"));
   return attestation;
+}
+
+Result<Bytes> attest_calldata(const DelegatedAttestation& request) {
+  const std::vector<Value> arguments{Value(abi::Tuple{{word_of(request.schema), request_data(request)}})};
+  return abi::encode_call(attest(), arguments);
+}
+
+Result<Bytes> revoke_calldata(const Word& schema, const Word& uid) {
+  const std::vector<Value> arguments{
+      Value(abi::Tuple{{word_of(schema), Value(abi::Tuple{{word_of(uid), codec::U256(std::uint64_t{0})}})}})};
+  return abi::encode_call(revoke(), arguments);
+}
+
+Result<Bytes> get_schema_registry_calldata() { return abi::encode_call(get_schema_registry(), {}); }
+
+Result<codec::Address> decode_get_schema_registry(ByteView return_data) {
+  const std::vector<Type> types{Type::address()};
+  auto values = abi::decode(types, return_data);
+  if (!values)
+    return make_error(ErrorKind::invalid_input, "eas: getSchemaRegistry's answer: " + values.error().message);
+  return take<codec::Address>(*values, 0, "schema registry");
+}
+
+Result<Bytes> get_schema_calldata(const Word& uid) {
+  const std::vector<Value> arguments{word_of(uid)};
+  return abi::encode_call(get_schema(), arguments);
+}
+
+Result<SchemaRecord> decode_get_schema(ByteView return_data) {
+  MLCHAIN_TRY(const Type record_type, Type::parse("(bytes32,address,bool,string)"));
+  const std::vector<Type> types{record_type};
+  auto values = abi::decode(types, return_data);
+  if (!values) return make_error(ErrorKind::invalid_input, "eas: getSchema's answer: " + values.error().message);
+  MLCHAIN_TRY(const auto tuple, take<abi::Tuple>(*values, 0, "schema record"));
+  SchemaRecord record;
+  MLCHAIN_TRY(record.uid, take<abi::Word>(tuple.fields, 0, "uid"));
+  MLCHAIN_TRY(record.resolver, take<codec::Address>(tuple.fields, 1, "resolver"));
+  MLCHAIN_TRY(record.revocable, take<bool>(tuple.fields, 2, "revocable"));
+  MLCHAIN_TRY(record.schema, take<std::string>(tuple.fields, 3, "schema"));
+  return record;
 }
 
 Result<Bytes> register_schema_calldata(std::string_view schema, const codec::Address& resolver, bool revocable) {

@@ -90,6 +90,17 @@ class GovernanceClient {
   std::optional<GovernanceSite> site_;
 };
 
+// One transaction about the remote's governance or its EAS (journal purpose governance): the remote's
+// open governance transactions are settled first, and a rerun of a command interrupted once this very
+// transaction was sent returns that one instead of sending it again. EAS's and the governance's refusals
+// are reported with their reason.
+Result<Settled> send_governance_transaction(repo::Repository& repository, const ChainRemote& remote, std::string action,
+                                            std::optional<codec::Address> to, Bytes data, core::Signer& signer,
+                                            const ChainOptions& options);
+// An EAS this mlchain can attest on: code at `address` that answers version() "1.4.0" (not_found without
+// code, unsupported otherwise).
+Status check_eas(eth::RpcClient& rpc, const codec::Address& address);
+
 // `mlchain governance deploy`: uses `eas` (or the chain's known EAS 1.4.0 deployment; on a chain without
 // one, deploys the embedded SchemaRegistry and EAS), deploys the embedded governance contract for the
 // remote's registry, and sets it as the repository's governance (the signer must own the repository).

@@ -37,6 +37,9 @@ enum class ProblemKind {
   not_anchored,      // verify --chain: no confirmed push on the remote's chain holds the commit (actual: why)
   not_stage_holder,  // verify --chain --stage S: the commit does not hold S now (path: @S; expected: the holder,
                      // or "no commit"; actual: the commit)
+  not_deployed,      // verify --chain --deployed-to ENV: the latest standing deployment attestation for ENV by an
+                     // authorised attester is not of the commit (path: ENV; expected: the commit last attested,
+                     // or "nothing attested"; actual: the commit)
   unreadable,        // what is stored for a CID is not a readable regular file: a symlink, a FIFO, a directory,
                      // no permission (path; expected: the CID; actual: what is wrong)
   not_a_commit,      // a ref, a parent link or the CID asked for names a stored block that is not a commit
@@ -48,7 +51,7 @@ enum class ProblemKind {
 };
 
 // "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object",
-// "not-anchored", "unreadable", "not-a-commit", "bad-ref", "unsafe-path".
+// "not-anchored", "not-stage-holder", "not-deployed", "unreadable", "not-a-commit", "bad-ref", "unsafe-path".
 std::string_view problem_kind_name(ProblemKind kind);
 
 struct VerifyProblem {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "mlchain/chain/deployments.hpp"
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/ipfs/node.hpp"
@@ -29,6 +30,12 @@ struct ChainCheck {
   std::uint64_t min_confirmations = 1;          // of the anchoring block, itself included
   // --stage S: the commit must hold S now on the repository's governance (a not-stage-holder problem if not).
   std::optional<std::string> stage;
+  // --deployed-to ENV: the latest standing deployment attestation for ENV by an authorised attester (the
+  // `attesters`, or the repository's writers when none are named) must be of the commit (a not-deployed
+  // problem if not); found on `eas`, or as chain/deployments.hpp finds it.
+  std::optional<std::string> deployed_to;
+  std::vector<codec::Address> attesters;
+  std::optional<codec::Address> eas;
 };
 
 struct VerifyRequest {
@@ -71,8 +78,9 @@ struct StageCheck {
 };
 
 struct VerifyReport : repo::VerifyReport {
-  std::optional<Anchoring> anchoring;  // set when the chain was asked and anchors the commit
-  std::optional<StageCheck> stage;     // set when a stage was asked
+  std::optional<Anchoring> anchoring;                  // set when the chain was asked and anchors the commit
+  std::optional<StageCheck> stage;                     // set when a stage was asked
+  std::optional<chain::CurrentDeployment> deployment;  // set when an environment was asked
 };
 
 // Errors only when verification cannot start or the chain cannot be asked: invalid_argument (both ipfs

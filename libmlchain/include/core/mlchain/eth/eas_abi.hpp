@@ -82,6 +82,25 @@ Result<Bytes> get_attestation_calldata(const Word& uid);
 // A uid EAS does not know answers an attestation whose uid is zero.
 Result<Attestation> decode_get_attestation(ByteView return_data);
 
+// EAS.attest((schema, (recipient, expirationTime, revocable, refUID, data, value))): an attestation made by
+// the sender itself (`attester` and `nonce` of the request are not used). It returns the new UID.
+Result<Bytes> attest_calldata(const DelegatedAttestation& request);
+// EAS.revoke((schema, (uid, value))): the sender withdraws its own revocable attestation.
+Result<Bytes> revoke_calldata(const Word& schema, const Word& uid);
+
+// EAS.getSchemaRegistry(), and SchemaRegistry.getSchema(uid): a schema the registry does not know answers
+// a record whose uid is zero.
+Result<Bytes> get_schema_registry_calldata();
+Result<codec::Address> decode_get_schema_registry(ByteView return_data);
+struct SchemaRecord {
+  Word uid{};
+  codec::Address resolver;
+  bool revocable = false;
+  std::string schema;
+};
+Result<Bytes> get_schema_calldata(const Word& uid);
+Result<SchemaRecord> decode_get_schema(ByteView return_data);
+
 // SchemaRegistry.register and the UID it gives: keccak256(abi.encodePacked(schema, resolver, revocable)).
 Result<Bytes> register_schema_calldata(std::string_view schema, const codec::Address& resolver, bool revocable);
 Word schema_uid(std::string_view schema, const codec::Address& resolver, bool revocable);
