@@ -118,6 +118,19 @@ expect 0 "$MLCHAIN" ledger "$B"
 has "deployed $B to 'prod' by" <<< "$out" || fail "ledger text: $out"
 has "deployed $A" <<< "$out" && fail "ledger REV lists another commit: $out"
 
+echo "cite carries a commit's standing deployments by writers: not the outsider's, not the revoked one"
+expect 0 "$MLCHAIN" cite "$A" --format json
+echo "$out" > "$work/cite-a.json"
+python3 - "$work/cite-a.json" "$uid_a" "$owner" << 'PY' || fail "cite A's deployments: $out"
+import json, sys
+citation, uid_a, owner = sys.argv[1:]
+rows = json.load(open(citation))["deployments"]
+assert [(row["environment"], row["uid"], row["attester"].lower()) for row in rows] == [("prod", uid_a, owner.lower())], rows
+assert rows[0]["block"] > 0 and rows[0]["time"] > 0 and rows[0]["transaction"].startswith("0x"), rows
+PY
+expect 0 "$MLCHAIN" cite "$A"
+has "Attested deployed to prod by" <<< "$out" || fail "the BibTeX note lacks the deployment: $out"
+
 echo "an unreachable RPC is exit 4"
 expect 0 "$MLCHAIN" remote add down --ipfs "$api" --rpc "http://127.0.0.1:9" --registry "$registry" --repo model --chain-id 31337
 expect 4 "$MLCHAIN" attest deploy "$B" down --env prod

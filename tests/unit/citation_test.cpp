@@ -31,6 +31,7 @@ core::Citation unanchored() {
                         .time = 1767225600,  // 2026-01-01T00:00:00Z
                         .anchor = std::nullopt,
                         .governance = std::nullopt,
+                        .deployments = {},
                         .fetch_command = "mlchain clone X --ipfs http://127.0.0.1:5001",
                         .verify_command = "mlchain verify X --ipfs http://127.0.0.1:5001 --path X"};
 }

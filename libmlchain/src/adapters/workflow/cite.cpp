@@ -5,7 +5,9 @@
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/anchoring.hpp"
+#include "mlchain/chain/deployments.hpp"
 #include "mlchain/chain/governance.hpp"
+#include "mlchain/chain/registry_client.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/url_credentials.hpp"
 #include "mlchain/remote/remotes.hpp"
@@ -70,6 +72,33 @@ Result<std::optional<core::CitationGovernance>> governance_of(const chain::Chain
   return std::optional<core::CitationGovernance>(std::move(governance));
 }
 
+// The standing deployment attestations of the commit by the repository's writers; none when the chain has no
+// EAS to attest on.
+Result<std::vector<core::CitationDeployment>> deployments_of(const chain::ChainRemote& remote,
+                                                             const codec::Cid& commit) {
+  std::vector<core::CitationDeployment> cited;
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  auto eas = chain::find_deployment_eas(rpc, remote, std::nullopt);
+  if (!eas.ok()) {
+    if (eas.error().kind == ErrorKind::not_found) return cited;
+    return std::move(eas).error();
+  }
+  MLCHAIN_TRY(const auto deployments, chain::deployments_of(rpc, remote, eas.value()));
+  chain::RegistryClient registry(rpc, remote.registry);
+  for (const auto& deployment : deployments) {
+    if (deployment.commit != commit || deployment.revoked()) continue;
+    MLCHAIN_TRY(const bool writer, registry.is_writer(remote.repo, deployment.attester));
+    if (!writer) continue;
+    cited.push_back(core::CitationDeployment{.environment = deployment.environment,
+                                             .attester = deployment.attester,
+                                             .uid = deployment.uid,
+                                             .transaction = deployment.transaction,
+                                             .block = deployment.block,
+                                             .time = deployment.time});
+  }
+  return cited;
+}
+
 }  // namespace
 
 Result<core::Citation> cite(const CiteRequest& request) {
@@ -93,6 +122,7 @@ Result<core::Citation> cite(const CiteRequest& request) {
                           .time = commit.time,
                           .anchor = std::nullopt,
                           .governance = std::nullopt,
+                          .deployments = {},
                           .fetch_command = {},
                           .verify_command = {}};
   std::optional<remote::Remote> configured;
@@ -125,6 +155,7 @@ Result<core::Citation> cite(const CiteRequest& request) {
                                          .block_time = found.anchored_by.timestamp,
                                          .confirmations = found.confirmations};
   MLCHAIN_TRY(citation.governance, governance_of(remote, cid));
+  MLCHAIN_TRY(citation.deployments, deployments_of(remote, cid));
 
   // From the registry: clone follows its heads (the anchored one's history holds the commit); in that clone
   // the commit is checked out, so that verify compares its files, and --chain asks the chain itself.

@@ -218,6 +218,17 @@ std::string citation_json(const Citation& citation) {
   } else {
     field("  ", "governance", "null");
   }
+  out += "  \"deployments\": [";
+  for (std::size_t i = 0; i < citation.deployments.size(); ++i) {
+    const auto& deployment = citation.deployments[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "    {\"environment\": " + quoted(deployment.environment) +
+           ", \"attester\": " + quoted(codec::to_checksum_address(deployment.attester)) +
+           ", \"uid\": " + quoted(word_hex(deployment.uid)) +
+           ", \"transaction\": " + quoted(word_hex(deployment.transaction)) +
+           ", \"block\": " + std::to_string(deployment.block) + ", \"time\": " + std::to_string(deployment.time) + "}";
+  }
+  out += citation.deployments.empty() ? "],\n" : "\n  ],\n";
   field("  ", "fetch", quoted(citation.fetch_command));
   field("  ", "verify", quoted(citation.verify_command));
   field("  ", "notice", quoted(notice(citation)), true);
@@ -244,6 +255,10 @@ std::string citation_bibtex(const Citation& citation) {
       note += "Holds stage " + stage.stage + " since block " + std::to_string(stage.since_block) + " (governance " +
               codec::to_checksum_address(citation.governance->contract) + ", attestations " +
               attestation_list(stage.attestations) + "). ";
+  for (const auto& deployment : citation.deployments)
+    note += "Attested deployed to " + deployment.environment + " by " +
+            codec::to_checksum_address(deployment.attester) + " at " + utc(static_cast<std::int64_t>(deployment.time)) +
+            " (EAS attestation " + word_hex(deployment.uid) + "). ";
   std::string out = "@misc{" + citation_key(citation) + ",\n";
   out += "  author = {{" + latex_escape(did) + "}},\n";
   out += "  title = {{" + latex_escape(citation_title(citation)) + "}},\n";
@@ -296,6 +311,10 @@ std::string citation_cff(const Citation& citation) {
       for (const auto& uid : stage.attestations)
         identifier(word_hex(uid), "EAS attestation behind stage " + stage.stage + " (governance " +
                                       codec::to_checksum_address(citation.governance->contract) + ")");
+  for (const auto& deployment : citation.deployments)
+    identifier(word_hex(deployment.uid), "EAS attestation that the commit was deployed to " + deployment.environment +
+                                             " by " + codec::to_checksum_address(deployment.attester) + " at " +
+                                             utc(static_cast<std::int64_t>(deployment.time)));
   return out;
 }
 

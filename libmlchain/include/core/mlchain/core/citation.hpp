@@ -44,6 +44,17 @@ struct CitationGovernance {
   std::vector<CitationStage> stages;  // empty: the commit holds no stage
 };
 
+// A deployment attestation naming the commit (docs/format.md §7.11): by a writer of the repository, not
+// revoked. It says where the commit ran; the attester's claim, signed on EAS.
+struct CitationDeployment {
+  std::string environment;
+  codec::Address attester;
+  ChainWord uid{};
+  ChainWord transaction{};
+  std::uint64_t block = 0;
+  std::uint64_t time = 0;  // EAS's timestamp: seconds since the epoch
+};
+
 struct Citation {
   codec::Cid commit;
   codec::Cid tree;
@@ -56,6 +67,7 @@ struct Citation {
   std::int64_t time = 0;               // the commit's time: the author's claim, seconds since the epoch
   std::optional<CitationAnchor> anchor;
   std::optional<CitationGovernance> governance;  // set when the repository's owner chose a governance
+  std::vector<CitationDeployment> deployments;   // oldest first
   std::string fetch_command;                     // the mlchain commands that fetch and verify the commit
   std::string verify_command;
 };
