@@ -66,6 +66,9 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
       ->check(positive_whole_number);
   command.add_option("--stage", options.stage,
                      "With --chain: REV must hold this stage now on the remote's governance (one view call)");
+  command.add_flag("--authorized", options.authorized,
+                   "With --chain: every commit of REV's history must be signed by a key the repository authorised "
+                   "on chain at the block that first anchored it (mlchain signer add)");
 }
 
 json anchoring_json(const workflow::Anchoring& anchoring) {

@@ -24,8 +24,9 @@ struct ChainVerifyOptions {
   std::string remote;    // --remote (default origin)
   std::uint64_t min_confirmations = 1;
   std::optional<std::string> stage;  // --stage S
+  bool authorized = false;           // --authorized
 };
-// --chain, --remote NAME, --min-confirmations N.
+// --chain, --remote NAME, --min-confirmations N, --stage S, --authorized.
 void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);
 
 // verify --json's "anchoring": {branch, old, new, pusher, block, time, time_utc, transaction, chain_id,

@@ -28,6 +28,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_fetch(app, context);
   register_clone(app, context);
   register_registry(app, context);
+  register_signer(app, context);
   register_pull(app, context);
   register_governance(app, context);
   register_policy(app, context);

@@ -386,6 +386,8 @@ std::string_view problem_kind_name(ProblemKind kind) {
       return "not-anchored";
     case ProblemKind::not_stage_holder:
       return "not-stage-holder";
+    case ProblemKind::unauthorized_signer:
+      return "unauthorized-signer";
     case ProblemKind::unreadable:
       return "unreadable";
     case ProblemKind::not_a_commit:

@@ -43,12 +43,16 @@ enum class ProblemKind {
                      // (path: where it is stored; expected: the CID; actual: what it is)
   bad_ref,           // HEAD or the ref the revision names cannot be read (path: its file; actual: why); no
                      // commit is known then
+  unauthorized_signer,  // verify --chain --authorized: a commit of the history was not signed by a key the
+                        // repository authorised at the block that first anchored it (path: the commit;
+                        // expected: "a signer authorised at block B"; actual: the signer), or the repository
+                        // never authorised any (no path)
   unsafe_path,       // the commit's tree holds an entry checkout refuses to write (core::find_unsafe_entry):
                      // a symlink out of the work tree, a `.git` directory, … (path; actual: why)
 };
 
 // "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object",
-// "not-anchored", "unreadable", "not-a-commit", "bad-ref", "unsafe-path".
+// "not-anchored", "not-stage-holder", "unauthorized-signer", "unreadable", "not-a-commit", "bad-ref", "unsafe-path".
 std::string_view problem_kind_name(ProblemKind kind);
 
 struct VerifyProblem {

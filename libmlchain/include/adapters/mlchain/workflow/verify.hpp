@@ -17,6 +17,7 @@
 
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
+#include "mlchain/core/signer_authorization.hpp"
 #include "mlchain/ipfs/node.hpp"
 #include "mlchain/remote/fetch.hpp"
 #include "mlchain/remote/remotes.hpp"
@@ -29,6 +30,10 @@ struct ChainCheck {
   std::uint64_t min_confirmations = 1;          // of the anchoring block, itself included
   // --stage S: the commit must hold S now on the repository's governance (a not-stage-holder problem if not).
   std::optional<std::string> stage;
+  // --authorized: every commit of the history must be signed by a key the repository authorised on chain at
+  // the block that first anchored it (unauthorized-signer problems if not; missing-object for a commit an
+  // earlier head update names that is not stored, since its first anchoring is then unknown).
+  bool authorized = false;
 };
 
 struct VerifyRequest {
@@ -70,9 +75,18 @@ struct StageCheck {
   codec::Address governance;
 };
 
+// What --authorized checked: the commits of the history, each with its first anchoring block and signer,
+// and those whose signer was not authorised then.
+struct SignerAuthorization {
+  std::size_t registered_signers = 0;  // ever added to the repository; 0: nothing is authorised
+  std::vector<core::FirstAnchoring> commits;
+  std::vector<core::FirstAnchoring> unauthorized;
+};
+
 struct VerifyReport : repo::VerifyReport {
   std::optional<Anchoring> anchoring;  // set when the chain was asked and anchors the commit
   std::optional<StageCheck> stage;     // set when a stage was asked
+  std::optional<SignerAuthorization> signers = std::nullopt;  // set when --authorized was asked
 };
 
 // Errors only when verification cannot start or the chain cannot be asked: invalid_argument (both ipfs
