@@ -73,9 +73,8 @@ void run_list(const ListOptions& options, Context& context) {
         intervals.push_back({{"from_block", interval.from_block},
                              {"until_block", interval.until_block ? json(*interval.until_block) : json(nullptr)}});
       const bool current = !record.intervals.empty() && !record.intervals.back().until_block;
-      list.push_back({{"signer", codec::to_checksum_address(record.signer)},
-                      {"current", current},
-                      {"intervals", intervals}});
+      list.push_back(
+          {{"signer", codec::to_checksum_address(record.signer)}, {"current", current}, {"intervals", intervals}});
     }
     context.out << json{{"repo", remote->repo}, {"signers", list}}.dump(2) << '\n';
     return;

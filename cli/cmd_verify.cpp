@@ -55,9 +55,8 @@ json first_anchoring_json(const core::FirstAnchoring& commit) {
 json signers_json(const workflow::SignerAuthorization& signers) {
   auto unauthorized = json::array();
   for (const auto& commit : signers.unauthorized) unauthorized.push_back(first_anchoring_json(commit));
-  return {{"registered", signers.registered_signers},
-          {"checked", signers.commits.size()},
-          {"unauthorized", unauthorized}};
+  return {
+      {"registered", signers.registered_signers}, {"checked", signers.commits.size()}, {"unauthorized", unauthorized}};
 }
 
 void print_json(const workflow::VerifyReport& report, Context& context) {

@@ -123,7 +123,7 @@ contract MlchainRegistry {
     error StaleHead(bytes32 expected, bytes32 actual);
     /// @notice 0 means "no head"; a branch can never be moved back to it.
     error EmptyHead();
-    /// @notice The repository has no owner yet: it is created by its first push, not by a grant.
+    /// @notice The repository has no owner yet: it is created by its first push (or signer), not by a grant.
     error UnknownRepository();
     /// @notice A repository name is 1 to 64 bytes of [A-Za-z0-9._-], so it prints and types unambiguously.
     error InvalidRepositoryName();
@@ -309,11 +309,21 @@ contract MlchainRegistry {
     }
 
     /// @notice Authorises `signer` to sign `repo`'s commits from this block on; only the owner may. A signer
-    /// removed earlier starts a new interval: its old ones stay as they were.
+    /// removed earlier starts a new interval: its old ones stay as they were. Like a first push, the first
+    /// call for a repository that does not exist creates it, owned by the caller, so even its first commit can
+    /// be anchored after its signer was authorised.
     function addSigner(string calldata repo, address signer) external {
-        bytes32 repoId = keccak256(bytes(repo));
-        Repository storage repository = ownedByCaller(repoId);
         if (signer == address(0)) revert ZeroSigner();
+        bytes32 repoId = keccak256(bytes(repo));
+        Repository storage repository = repositories[repoId];
+        address owner = repository.owner;
+        if (owner == address(0)) {
+            if (!isValidRepositoryName(bytes(repo))) revert InvalidRepositoryName();
+            repository.owner = msg.sender;
+            emit RepositoryCreated(repoId, repo, msg.sender);
+        } else if (msg.sender != owner) {
+            revert NotOwner(msg.sender);
+        }
         SignerInterval[] storage intervals = repository.signerIntervals[signer];
         uint256 count = intervals.length;
         if (count == 0) repository.signers.push(signer);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The registry's commit signers on a real anvil, driven only by Foundry's cast (no mlchain code): the owner
-# alone adds and removes signers (NotOwner, UnknownRepository otherwise); a signer already authorised cannot
+# alone adds and removes signers (NotOwner otherwise; a first addSigner creates the repository like a first
+# push, removeSigner on none is UnknownRepository); a signer already authorised cannot
 # be added again, one not authorised cannot be removed, the zero address is refused (each as exact revert data
 # and as a mined transaction that fails); a removed signer is re-added in a new interval; signerAuthorizedAt
 # answers at given blocks (the addition's block counts, the removal's does not, also for a push mined in
@@ -77,8 +78,18 @@ models_id=$("$cast" keccak models)
 head1=$("$cast" keccak head1)
 head2=$("$cast" keccak head2)
 
-echo "a repository that does not exist"
-expect_revert "$owner" "$owner_key" "UnknownRepository()" -- "$add_sig" models "$alice"
+echo "a repository that does not exist: removeSigner refuses, addSigner creates it like a first push"
+expect_revert "$owner" "$owner_key" "UnknownRepository()" -- "$remove_sig" fresh "$alice"
+expect_revert "$owner" "$owner_key" "InvalidRepositoryName()" -- "$add_sig" "bad name" "$alice"
+expect_revert "$owner" "$owner_key" "ZeroSigner()" -- "$add_sig" fresh "$nobody"
+send "$writer_key" "$add_sig" fresh "$alice"
+note_gas "addSigner (creating the repository)"
+same "RepositoryCreated topics" "$(topics 0)" \
+  "$("$cast" sig-event 'RepositoryCreated(bytes32 indexed,string,address indexed)') $("$cast" keccak fresh) $(word_of "$writer")"
+same "ownerOf(fresh)" "$(lower "$("$cast" call "$registry" 'ownerOf(string)(address)' fresh)")" "$writer"
+same "signerAuthorizedAt(fresh, alice) at that block" \
+  "$("$cast" call "$registry" 'signerAuthorizedAt(string,address,uint256)(bool)' fresh "$alice" "$(block_of_receipt)")" true
+expect_revert "$owner" "$owner_key" "NotOwner(address)" "$owner" -- "$add_sig" fresh "$bob"
 send "$owner_key" 'push(string,string,bytes32,bytes32)' models main 0x"$(printf '0%.0s' $(seq 64))" "$head1"
 same "signersOf(models) before any addition" "$(signers_of)" "[]"
 same "signerAuthorizedAt(alice) with no signer" "$(authorized_at "$alice" "$(block_of_receipt)")" false

@@ -204,9 +204,9 @@ TEST_CASE("signer views decode as cast abi-encode writes them, and what the cont
         "00000000000000000000000000000000000000000000000000000000000000a0"
         "0000000000000000000000000000000000000000000000000000000000000002" +
         zeros.substr(0, 64 - from_a.size()) + std::string(from_a) + zeros.substr(0, 64 - from_b.size()) +
-        std::string(from_b) +
-        "0000000000000000000000000000000000000000000000000000000000000002" + zeros.substr(0, 64 - until_a.size()) +
-        std::string(until_a) + zeros.substr(0, 64 - until_b.size()) + std::string(until_b));
+        std::string(from_b) + "0000000000000000000000000000000000000000000000000000000000000002" +
+        zeros.substr(0, 64 - until_a.size()) + std::string(until_a) + zeros.substr(0, 64 - until_b.size()) +
+        std::string(until_b));
   };
   auto intervals = registry::decode_signer_intervals_of(encode("3", "9", "7", "0"));
   REQUIRE(intervals.ok());
@@ -237,8 +237,8 @@ TEST_CASE("signer events and errors are cast's", "[signers][registry]") {
   // A SignerRemoved log: repoId, signer, by in the topics, untilBlock in the data.
   const std::vector<registry::Word> topics{registry::signer_removed_topic(), registry::repository_id("models"),
                                            registry::Word{}, registry::Word{}};
-  auto removed = registry::decode_event(
-      topics, hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000011"));
+  auto removed =
+      registry::decode_event(topics, hex_bytes("0x0000000000000000000000000000000000000000000000000000000000000011"));
   REQUIRE(removed.ok());
   const auto* typed = std::get_if<registry::SignerRemoved>(&*removed);
   REQUIRE(typed != nullptr);

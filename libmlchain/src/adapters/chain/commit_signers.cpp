@@ -48,8 +48,8 @@ Result<SignerCheck> check_signers(repo::Repository& repository, const ChainRemot
   std::vector<core::AnchoredHead> anchors;
   anchors.reserve(updates.size());
   for (const auto& update : updates) anchors.push_back(core::AnchoredHead{update.new_head, update.block_number});
-  check.coverage = core::first_anchorings(
-      anchors, commit, [&repository](const codec::Cid& cid) { return links_of(repository, cid); });
+  check.coverage = core::first_anchorings(anchors, commit,
+                                          [&repository](const codec::Cid& cid) { return links_of(repository, cid); });
   core::SignerIntervals intervals;
   for (const auto& record : check.signers) intervals.emplace(record.signer, record.intervals);
   check.unauthorized = core::unauthorized_commits(check.coverage.commits, intervals);

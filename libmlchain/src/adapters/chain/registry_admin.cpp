@@ -92,6 +92,8 @@ Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& r
 
 Result<Settled> change_signer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& signer,
                               SignerChange change, core::Signer& key, const ChainOptions& options) {
+  // The first addSigner creates the repository, under the same name rule as a first push.
+  if (change == SignerChange::add) MLCHAIN_TRY_STATUS(eth::registry::check_repository_name(remote.repo));
   Journal journal = journal_of(repository);
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   RegistryClient registry_client(rpc, remote.registry);

@@ -361,9 +361,9 @@ Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::
                                                                 "grant' for it" +
                                                                 reason);
         } else if constexpr (std::is_same_v<Kind, registry::NotOwner>) {
-          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) +
-                                                                " does not own " + std::string(repo) +
-                                                                ": only its owner manages its writers and signers" + reason);
+          return make_error(ErrorKind::refused_by_contract,
+                            codec::to_checksum_address(error.caller) + " does not own " + std::string(repo) +
+                                ": only its owner manages its writers and signers" + reason);
         } else if constexpr (std::is_same_v<Kind, registry::UnknownRepository>) {
           return make_error(ErrorKind::not_found, "repository " + std::string(repo) +
                                                       " does not exist on the registry yet: its first push creates it" +

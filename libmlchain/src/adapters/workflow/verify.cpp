@@ -87,10 +87,10 @@ Status check_authorized(repo::Repository& repository, const chain::ChainRemote& 
     return {};
   }
   for (const auto& unreadable : check.coverage.unreadable)
-    report.problems.push_back(repo::VerifyProblem{
-        repo::ProblemKind::missing_object, std::nullopt, unreadable.head.to_string(),
-        "anchored in block " + std::to_string(unreadable.block) +
-            " but not stored, so which commits it anchored first is unknown (fetch it)"});
+    report.problems.push_back(
+        repo::VerifyProblem{repo::ProblemKind::missing_object, std::nullopt, unreadable.head.to_string(),
+                            "anchored in block " + std::to_string(unreadable.block) +
+                                " but not stored, so which commits it anchored first is unknown (fetch it)"});
   for (const auto& commit : check.unauthorized)
     report.problems.push_back(repo::VerifyProblem{repo::ProblemKind::unauthorized_signer, commit.commit.to_string(),
                                                   "a signer authorised at block " + std::to_string(commit.block),

@@ -690,8 +690,8 @@ Result<std::vector<core::SignerInterval>> decode_signer_intervals_of(ByteView re
     MLCHAIN_TRY(const std::uint64_t until, small_number(end, "signerIntervalsOf answered a block"));
     if (until != 0) interval.until_block = until;
     const bool ordered = !interval.until_block || *interval.until_block >= interval.from_block;
-    const bool follows = intervals.empty() || (intervals.back().until_block &&
-                                               *intervals.back().until_block <= interval.from_block);
+    const bool follows =
+        intervals.empty() || (intervals.back().until_block && *intervals.back().until_block <= interval.from_block);
     if (!ordered || !follows)
       return make_error(ErrorKind::invalid_input,
                         "registry: signerIntervalsOf answered intervals that overlap, run backwards or reopen");

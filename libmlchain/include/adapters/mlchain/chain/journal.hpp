@@ -33,10 +33,10 @@ enum class JournalState {
 
 struct JournalEntry {
   Purpose purpose = Purpose::push;
-  std::string remote;                    // the remote's name; empty for a deploy (and a catalogue one outside a repository)
-  std::string rpc;                       // the RPC URL without credentials (a deploy has no remote to name it)
-  std::string repo;                      // push, grant, revoke
-  std::string branch;                    // push
+  std::string remote;  // the remote's name; empty for a deploy (and a catalogue one outside a repository)
+  std::string rpc;     // the RPC URL without credentials (a deploy has no remote to name it)
+  std::string repo;    // push, grant, revoke
+  std::string branch;  // push
   std::optional<codec::Cid> old_head;    // push: what the branch held on chain (nothing: a new branch)
   std::optional<codec::Cid> new_head;    // push
   std::optional<codec::Address> writer;  // grant, revoke; signer: the signer added or removed

@@ -84,8 +84,8 @@ struct SignerAuthorization {
 };
 
 struct VerifyReport : repo::VerifyReport {
-  std::optional<Anchoring> anchoring;  // set when the chain was asked and anchors the commit
-  std::optional<StageCheck> stage;     // set when a stage was asked
+  std::optional<Anchoring> anchoring;                         // set when the chain was asked and anchors the commit
+  std::optional<StageCheck> stage;                            // set when a stage was asked
   std::optional<SignerAuthorization> signers = std::nullopt;  // set when --authorized was asked
 };
 
