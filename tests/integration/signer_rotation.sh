@@ -19,8 +19,9 @@ start_ipfs
 
 owner_key=$(account private_keys 0)
 writer_key=$(account private_keys 1); writer=$(account available_accounts 1)
-a_key=$(account private_keys 2); a=$(account available_accounts 2)
-b_key=$(account private_keys 3); b=$(account available_accounts 3)
+# EIP-55, as mlchain prints addresses.
+a_key=$(account private_keys 2); a=$("$cast" to-check-sum-address "$(account available_accounts 2)")
+b_key=$(account private_keys 3); b=$("$cast" to-check-sum-address "$(account available_accounts 3)")
 lower() { tr 'A-F' 'a-f' <<< "$1"; }
 json() { python3 -c 'import json, sys; print(eval(sys.argv[1], {"d": json.load(sys.stdin)}))' "$1"; }
 # The registry's bytes32 head of a commit: the sha2-256 digest inside its CIDv1 (base32, dag-cbor).
@@ -108,7 +109,8 @@ expect 1 "$MLCHAIN" verify --chain --authorized --json
   fail "verify --json: $out"
 [ "$(json "[p['kind'] for p in d['problems']]" <<< "$out")" = "['unauthorized-signer']" ] || fail "verify --json problems: $out"
 echo "  the revision before it still verifies"
-expect 0 "$MLCHAIN" verify HEAD~1 --chain --authorized
+mkdir "$work/v2" && echo "v2 by B" > "$work/v2/weights.bin"
+expect 0 "$MLCHAIN" verify HEAD~1 --path "$work/v2" --chain --authorized
 grep -q "^verified $c2: " <<< "$out" || fail "verify HEAD~1 did not check $c2: $out"
 expect 0 "$MLCHAIN" verify --chain
 echo "  without --authorized the chain check alone still holds"
