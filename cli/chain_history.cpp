@@ -73,6 +73,9 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options) {
                      "repository's writers)");
   command.add_option("--eas", options.eas,
                      "With --deployed-to: the EAS attested on (default: the governance's, else the chain's known one)");
+  command.add_flag("--authorized", options.authorized,
+                   "With --chain: every commit of REV's history must be signed by a key the repository authorised "
+                   "on chain at the block that first anchored it (mlchain signer add)");
 }
 
 json anchoring_json(const workflow::Anchoring& anchoring) {

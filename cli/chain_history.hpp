@@ -28,8 +28,9 @@ struct ChainVerifyOptions {
   std::optional<std::string> deployed_to;  // --deployed-to ENV
   std::vector<std::string> attesters;      // --attester ADDR…
   std::optional<std::string> eas;          // --eas ADDR
+  bool authorized = false;                 // --authorized
 };
-// --chain, --remote NAME, --min-confirmations N.
+// --chain, --remote NAME, --min-confirmations N, --stage S, --authorized.
 void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);
 
 // verify --json's "anchoring": {branch, old, new, pusher, block, time, time_utc, transaction, chain_id,

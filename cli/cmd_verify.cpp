@@ -1,6 +1,6 @@
 // mlchain verify [REV|CID] [--json] [--signer ADDR]... [--path DIR] [--ipfs URL|--gateway URL]
-// [--chain [--stage S] [--deployed-to ENV [--attester ADDR]... [--eas ADDR]]]: the check CI runs before
-// deploying; with --ipfs or --gateway it needs no repository (CID and --path only).
+// [--chain [--remote R] [--stage S] [--deployed-to ENV [--attester ADDR]... [--eas ADDR]] [--authorized]]:
+// the check CI runs before deploying; with --ipfs or --gateway it needs no repository (CID and --path only).
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
@@ -79,6 +79,20 @@ std::string deployment_line(const chain::CurrentDeployment& current) {
          ", counting " + whose + ")";
 }
 
+json first_anchoring_json(const core::FirstAnchoring& commit) {
+  return {{"commit", commit.commit.to_string()},
+          {"signer", commit.signer ? json(codec::to_checksum_address(*commit.signer)) : json(nullptr)},
+          {"anchored_block", commit.block}};
+}
+
+// "signers": {registered, checked, unauthorized: [{commit, signer, anchored_block}]}.
+json signers_json(const workflow::SignerAuthorization& signers) {
+  auto unauthorized = json::array();
+  for (const auto& commit : signers.unauthorized) unauthorized.push_back(first_anchoring_json(commit));
+  return {
+      {"registered", signers.registered_signers}, {"checked", signers.commits.size()}, {"unauthorized", unauthorized}};
+}
+
 void print_json(const workflow::VerifyReport& report, Context& context) {
   auto problems = json::array();
   for (const auto& problem : report.problems)
@@ -91,6 +105,7 @@ void print_json(const workflow::VerifyReport& report, Context& context) {
   if (report.anchoring) document["anchoring"] = anchoring_json(*report.anchoring);
   if (report.stage) document["stage"] = stage_json(*report.stage);
   if (report.deployment) document["deployment"] = deployment_json(*report.deployment);
+  if (report.signers) document["signers"] = signers_json(*report.signers);
   context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -144,6 +159,9 @@ void run_verify(const VerifyOptions& options, Context& context) {
     if (!address) return context.fail(ErrorKind::invalid_argument, "--eas: " + address.error().message);
     eas = *address;
   }
+  if (options.chain.authorized && !options.chain.enabled)
+    return context.fail(ErrorKind::invalid_argument,
+                        "--authorized needs --chain: the authorised signers are read from the chain");
   workflow::VerifyRequest request;
   request.revision = options.revision;
   if (options.revision.starts_with('@')) {
@@ -170,7 +188,8 @@ void run_verify(const VerifyOptions& options, Context& context) {
                              .stage = options.chain.stage,
                              .deployed_to = options.chain.deployed_to,
                              .attesters = attesters,
-                             .eas = eas};
+                             .eas = eas,
+                             .authorized = options.chain.authorized};
   auto report = [&request, &context] {
     ProgressBar bar(context.err, "verify");
     request.on_progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -182,6 +201,9 @@ void run_verify(const VerifyOptions& options, Context& context) {
   else
     print_text(*report, options.path.empty() ? "work tree" : request.directory->string(), context);
   if (!options.json && report->anchoring) context.out << anchoring_line(*report->anchoring) << '\n';
+  if (!options.json && report->signers && report->ok())
+    context.out << "authorised: " << counted(report->signers->commits.size(), "commit")
+                << " each signed by a key the repository authorised at the block that first anchored it\n";
   if (!options.json && report->stage && report->stage->holder && report->ok())
     context.out << "holds stage '" << report->stage->stage << "' since block " << report->stage->since_block << " ("
                 << report->stage->attestations.size() << " attestation"

@@ -29,6 +29,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_fetch(app, context);
   register_clone(app, context);
   register_registry(app, context);
+  register_signer(app, context);
   register_pull(app, context);
   register_attest(app, context);
   register_governance(app, context);

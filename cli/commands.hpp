@@ -38,6 +38,7 @@ void register_push(CLI::App& app, Context& context);
 void register_fetch(CLI::App& app, Context& context);
 void register_clone(CLI::App& app, Context& context);
 void register_registry(CLI::App& app, Context& context);
+void register_signer(CLI::App& app, Context& context);
 void register_pull(CLI::App& app, Context& context);
 void register_attest(CLI::App& app, Context& context);
 void register_governance(CLI::App& app, Context& context);

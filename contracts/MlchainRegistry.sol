@@ -32,6 +32,17 @@ contract MlchainRegistry {
         mapping(address => bool) listedReader;
         // The block at which the owner's keys of each commit were destroyed, 0 for a commit never shredded.
         mapping(bytes32 => uint256) shreddedAt;
+        // Commit signers (docs/format.md §7.1): each signer's authorisation intervals, append-only, so the
+        // question "was this key authorised at block B" has one answer forever, whatever happens later.
+        mapping(address => SignerInterval[]) signerIntervals;
+        // Every signer ever added, in the order of their first additions (a removed signer stays listed).
+        address[] signers;
+    }
+
+    /// @dev A signer counts at block b when fromBlock <= b < untilBlock; untilBlock 0 means not removed yet.
+    struct SignerInterval {
+        uint64 fromBlock;
+        uint64 untilBlock;
     }
 
     mapping(bytes32 => Repository) private repositories;
@@ -97,6 +108,13 @@ contract MlchainRegistry {
     /// @notice `by` destroyed the owner's copies of the file keys of `commit` and unpinned its ciphertext.
     event VersionShredded(bytes32 indexed repoId, bytes32 indexed commit, address indexed by);
 
+    /// @notice The owner `by` authorised `signer` to sign the repository's commits from block `fromBlock` on.
+    event SignerAdded(bytes32 indexed repoId, address indexed signer, address indexed by, uint256 fromBlock);
+
+    /// @notice The owner `by` ended `signer`'s authorisation: commits first anchored at block `untilBlock`
+    /// or later no longer count as signed by an authorised key.
+    event SignerRemoved(bytes32 indexed repoId, address indexed signer, address indexed by, uint256 untilBlock);
+
     /// @notice The caller is neither the repository's owner nor one of its writers.
     error NotWriter(address caller);
     /// @notice Only the repository's owner manages its writers.
@@ -105,7 +123,7 @@ contract MlchainRegistry {
     error StaleHead(bytes32 expected, bytes32 actual);
     /// @notice 0 means "no head"; a branch can never be moved back to it.
     error EmptyHead();
-    /// @notice The repository has no owner yet: it is created by its first push, not by a grant.
+    /// @notice The repository has no owner yet: it is created by its first push (or signer), not by a grant.
     error UnknownRepository();
     /// @notice A repository name is 1 to 64 bytes of [A-Za-z0-9._-], so it prints and types unambiguously.
     error InvalidRepositoryName();
@@ -126,6 +144,12 @@ contract MlchainRegistry {
     error ZeroGrantee();
     /// @notice Each granted commit names the (nonempty) binary CID of its access block.
     error EmptyKeys();
+    /// @notice The zero address signs nothing and cannot be a signer.
+    error ZeroSigner();
+    /// @notice The signer is authorised already (remove it first to start a new interval).
+    error SignerAlreadyAuthorized(address signer);
+    /// @notice The signer is not authorised now: there is nothing to remove.
+    error SignerNotAuthorized(address signer);
 
     /// @notice Moves `branch` of `repo` from `expectedOld` to `newHead`, creating the repository (owned by
     /// the caller) on its first push and the branch when `expectedOld` is 0.
@@ -282,6 +306,79 @@ contract MlchainRegistry {
     /// @return the block at which `commit` of `repo` was shredded, 0 if it never was
     function shreddedAt(string calldata repo, bytes32 commit) external view returns (uint256) {
         return repositories[keccak256(bytes(repo))].shreddedAt[commit];
+    }
+
+    /// @notice Authorises `signer` to sign `repo`'s commits from this block on; only the owner may. A signer
+    /// removed earlier starts a new interval: its old ones stay as they were. Like a first push, the first
+    /// call for a repository that does not exist creates it, owned by the caller, so even its first commit can
+    /// be anchored after its signer was authorised.
+    function addSigner(string calldata repo, address signer) external {
+        if (signer == address(0)) revert ZeroSigner();
+        bytes32 repoId = keccak256(bytes(repo));
+        Repository storage repository = repositories[repoId];
+        address owner = repository.owner;
+        if (owner == address(0)) {
+            if (!isValidRepositoryName(bytes(repo))) revert InvalidRepositoryName();
+            repository.owner = msg.sender;
+            emit RepositoryCreated(repoId, repo, msg.sender);
+        } else if (msg.sender != owner) {
+            revert NotOwner(msg.sender);
+        }
+        SignerInterval[] storage intervals = repository.signerIntervals[signer];
+        uint256 count = intervals.length;
+        if (count == 0) repository.signers.push(signer);
+        else if (intervals[count - 1].untilBlock == 0) revert SignerAlreadyAuthorized(signer);
+        intervals.push(SignerInterval(uint64(block.number), 0));
+        emit SignerAdded(repoId, signer, msg.sender, block.number);
+    }
+
+    /// @notice Ends `signer`'s current authorisation for `repo` at this block: a commit first anchored in
+    /// this block or later does not count as signed by it; only the owner may.
+    function removeSigner(string calldata repo, address signer) external {
+        bytes32 repoId = keccak256(bytes(repo));
+        Repository storage repository = ownedByCaller(repoId);
+        SignerInterval[] storage intervals = repository.signerIntervals[signer];
+        uint256 count = intervals.length;
+        if (count == 0 || intervals[count - 1].untilBlock != 0) revert SignerNotAuthorized(signer);
+        intervals[count - 1].untilBlock = uint64(block.number);
+        emit SignerRemoved(repoId, signer, msg.sender, block.number);
+    }
+
+    /// @return every signer ever added to `repo`, in the order of their first additions
+    function signersOf(string calldata repo) external view returns (address[] memory) {
+        return repositories[keccak256(bytes(repo))].signers;
+    }
+
+    /// @return fromBlocks and untilBlocks: `signer`'s authorisation intervals for `repo`, oldest first
+    /// (untilBlock 0: not removed)
+    function signerIntervalsOf(string calldata repo, address signer)
+        external
+        view
+        returns (uint256[] memory fromBlocks, uint256[] memory untilBlocks)
+    {
+        SignerInterval[] storage intervals = repositories[keccak256(bytes(repo))].signerIntervals[signer];
+        fromBlocks = new uint256[](intervals.length);
+        untilBlocks = new uint256[](intervals.length);
+        for (uint256 i = 0; i < intervals.length; ++i) {
+            fromBlocks[i] = intervals[i].fromBlock;
+            untilBlocks[i] = intervals[i].untilBlock;
+        }
+    }
+
+    /// @return whether `signer` was authorised to sign `repo`'s commits at `blockNumber`
+    function signerAuthorizedAt(string calldata repo, address signer, uint256 blockNumber)
+        external
+        view
+        returns (bool)
+    {
+        SignerInterval[] storage intervals = repositories[keccak256(bytes(repo))].signerIntervals[signer];
+        for (uint256 i = 0; i < intervals.length; ++i) {
+            SignerInterval storage interval = intervals[i];
+            if (blockNumber >= interval.fromBlock && (interval.untilBlock == 0 || blockNumber < interval.untilBlock)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// @return the governance contract the owner named for `repo`, the zero address if none

@@ -460,3 +460,38 @@ TEST_CASE("a private-model transaction is journaled with purpose access and its 
   const std::string text = without_action.dump();
   CHECK(chain::decode_journal_entry(as_bytes(text)).error().kind == ErrorKind::corrupt);
 }
+
+TEST_CASE("a signer change is journaled with purpose signer, its action and the signer, and read back") {
+  Fixture f;
+  f.chain.on_send = [&](const json& params) {
+    f.chain.mined_hash = keccak_hex(params[0].get<std::string>());
+    return result(f.chain.mined_hash);
+  };
+  auto transactor = f.transactor();
+  auto intent = f.intent();
+  intent.entry.purpose = chain::Purpose::signer;
+  intent.entry.branch.clear();
+  intent.entry.new_head.reset();
+  intent.entry.action = "remove";
+  intent.entry.writer = *codec::parse_address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+  auto sent = transactor.submit(std::move(intent), f.signer);
+  REQUIRE(sent.ok());
+  const auto entries = f.journal.entries();
+  REQUIRE(entries.ok());
+  REQUIRE(entries->size() == 1);
+  CHECK(entries->front().purpose == chain::Purpose::signer);
+  CHECK(entries->front().action == "remove");
+  CHECK(entries->front().writer == codec::parse_address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8").value());
+  const auto file = json::parse(chain::encode_journal_entry(entries->front()));
+  CHECK(file["purpose"] == "signer");
+  CHECK(file["signer"] == "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+  CHECK_FALSE(file.contains("writer"));
+
+  // Without its signer or its action the entry is malformed.
+  for (const char* field : {"signer", "action"}) {
+    json without = file;
+    without.erase(field);
+    INFO(field);
+    CHECK(chain::decode_journal_entry(as_bytes(without.dump())).error().kind == ErrorKind::corrupt);
+  }
+}

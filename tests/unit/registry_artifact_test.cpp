@@ -52,15 +52,28 @@ TEST_CASE("the embedded registry dispatches on the selectors the ABI layer encod
   const auto& runtime = mlchain::eth::registry_artifact().runtime_code;
   const registry::Word any{};
   const mlchain::codec::Address nobody{};
-  for (const auto& calldata :
-       {registry::push_calldata("r", "b", any, any), registry::grant_calldata("r", nobody),
-        registry::revoke_calldata("r", nobody), registry::head_of_calldata("r", "b"), registry::owner_of_calldata("r"),
-        registry::is_writer_calldata("r", nobody), registry::branches_of_calldata("r"),
-        registry::publish_encryption_key_calldata(nobody, {}, {}), registry::encryption_key_of_calldata(nobody),
-        registry::set_private_calldata("r", true), registry::is_private_calldata("r"),
-        registry::grant_access_calldata("r", nobody, {}, {}), registry::revoke_access_calldata("r", nobody),
-        registry::readers_of_calldata("r"), registry::has_access_calldata("r", nobody),
-        registry::shred_calldata("r", {}), registry::shredded_at_calldata("r", any)}) {
+  for (const auto& calldata : {registry::push_calldata("r", "b", any, any),
+                               registry::grant_calldata("r", nobody),
+                               registry::revoke_calldata("r", nobody),
+                               registry::head_of_calldata("r", "b"),
+                               registry::owner_of_calldata("r"),
+                               registry::is_writer_calldata("r", nobody),
+                               registry::branches_of_calldata("r"),
+                               registry::publish_encryption_key_calldata(nobody, {}, {}),
+                               registry::encryption_key_of_calldata(nobody),
+                               registry::set_private_calldata("r", true),
+                               registry::is_private_calldata("r"),
+                               registry::grant_access_calldata("r", nobody, {}, {}),
+                               registry::revoke_access_calldata("r", nobody),
+                               registry::readers_of_calldata("r"),
+                               registry::has_access_calldata("r", nobody),
+                               registry::shred_calldata("r", {}),
+                               registry::shredded_at_calldata("r", any),
+                               registry::add_signer_calldata("r", nobody),
+                               registry::remove_signer_calldata("r", nobody),
+                               registry::signers_of_calldata("r"),
+                               registry::signer_intervals_of_calldata("r", nobody),
+                               registry::signer_authorized_at_calldata("r", nobody, 1)}) {
     REQUIRE(calldata.ok());
     // The dispatcher compares the call's selector with `PUSH4 <selector>` (0x63) for each function.
     const Bytes push4{0x63, (*calldata)[0], (*calldata)[1], (*calldata)[2], (*calldata)[3]};

@@ -25,7 +25,7 @@ std::string_view state_name(JournalState state) { return state == JournalState::
 
 std::optional<Purpose> purpose_from(std::string_view name) {
   for (const Purpose purpose : {Purpose::deploy, Purpose::push, Purpose::grant, Purpose::revoke, Purpose::governance,
-                                Purpose::catalogue, Purpose::access})
+                                Purpose::catalogue, Purpose::access, Purpose::signer})
     if (purpose_name(purpose) == name) return purpose;
   return std::nullopt;
 }
@@ -68,7 +68,9 @@ json document_of(const JournalEntry& entry) {
   }
   if ((entry.purpose == Purpose::grant || entry.purpose == Purpose::revoke) && entry.writer)
     document["writer"] = codec::to_checksum_address(*entry.writer);
-  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue || entry.purpose == Purpose::access)
+  if (entry.purpose == Purpose::signer && entry.writer) document["signer"] = codec::to_checksum_address(*entry.writer);
+  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue || entry.purpose == Purpose::access ||
+      entry.purpose == Purpose::signer)
     document["action"] = entry.action;
   if (entry.replaces) document["replaces"] = codec::to_0x_hex(*entry.replaces);
   return document;
@@ -140,6 +142,8 @@ std::string_view purpose_name(Purpose purpose) {
       return "catalogue";
     case Purpose::access:
       return "access";
+    case Purpose::signer:
+      return "signer";
   }
   return "push";
 }
@@ -199,7 +203,12 @@ Result<JournalEntry> decode_journal_entry(ByteView file) {
     MLCHAIN_TRY(auto writer, address_field(document, "writer"));
     entry.writer = writer;
   }
-  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue || entry.purpose == Purpose::access) {
+  if (entry.purpose == Purpose::signer) {
+    MLCHAIN_TRY(auto signer, address_field(document, "signer"));
+    entry.writer = signer;
+  }
+  if (entry.purpose == Purpose::governance || entry.purpose == Purpose::catalogue || entry.purpose == Purpose::access ||
+      entry.purpose == Purpose::signer) {
     MLCHAIN_TRY(entry.action, text_field(document, "action"));
   }
   const json rebuilt = document_of(entry);

@@ -90,4 +90,36 @@ Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& r
   return transactor.settle(OpenTransaction{{sent}});
 }
 
+Result<Settled> change_signer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& signer,
+                              SignerChange change, core::Signer& key, const ChainOptions& options) {
+  // The first addSigner creates the repository, under the same name rule as a first push.
+  if (change == SignerChange::add) MLCHAIN_TRY_STATUS(eth::registry::check_repository_name(remote.repo));
+  Journal journal = journal_of(repository);
+  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
+  RegistryClient registry_client(rpc, remote.registry);
+  Transactor transactor(rpc, journal, settings_for(remote, options),
+                        [repo = remote.repo](ByteView data) { return explain_registry_revert(data, repo, {}); });
+  if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
+  MLCHAIN_TRY_STATUS(registry_client.check_deployed());
+  // Earlier pushes, grants and signer changes of this remote come first, in the order they were signed.
+  if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
+    return std::move(finished).error();
+
+  Intent intent;
+  intent.entry.purpose = Purpose::signer;
+  intent.entry.remote = remote.name;
+  intent.entry.rpc = rpc.display_url();
+  intent.entry.repo = remote.repo;
+  intent.entry.writer = signer;
+  intent.entry.action = change == SignerChange::add ? "add" : "remove";
+  intent.to = remote.registry;
+  if (change == SignerChange::add) {
+    MLCHAIN_TRY(intent.data, eth::registry::add_signer_calldata(remote.repo, signer));
+  } else {
+    MLCHAIN_TRY(intent.data, eth::registry::remove_signer_calldata(remote.repo, signer));
+  }
+  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), key));
+  return transactor.settle(OpenTransaction{{sent}});
+}
+
 }  // namespace mlchain::chain

@@ -306,6 +306,39 @@ Result<std::vector<EncryptionKeyRecord>> RegistryClient::encryption_key_events(c
   return keys;
 }
 
+Result<std::vector<codec::Address>> RegistryClient::signers_of(std::string_view repo) {
+  MLCHAIN_TRY(const Bytes data, view(registry::signers_of_calldata(repo), "signersOf"));
+  return from_node(registry::decode_signers_of(data), rpc_, "signersOf");
+}
+
+Result<std::vector<core::SignerInterval>> RegistryClient::signer_intervals_of(std::string_view repo,
+                                                                              const codec::Address& signer) {
+  MLCHAIN_TRY(const Bytes data, view(registry::signer_intervals_of_calldata(repo, signer), "signerIntervalsOf"));
+  return from_node(registry::decode_signer_intervals_of(data), rpc_, "signerIntervalsOf");
+}
+
+Result<bool> RegistryClient::signer_authorized_at(std::string_view repo, const codec::Address& signer,
+                                                  std::uint64_t block) {
+  MLCHAIN_TRY(const Bytes data,
+              view(registry::signer_authorized_at_calldata(repo, signer, block), "signerAuthorizedAt"));
+  return from_node(registry::decode_signer_authorized_at(data), rpc_, "signerAuthorizedAt");
+}
+
+Result<std::vector<SignerChangeRecord>> RegistryClient::signer_changes(std::string_view repo) {
+  MLCHAIN_TRY(const auto decoded, logs(registry::signer_changes_filter(repo)));
+  std::vector<SignerChangeRecord> changes;
+  for (const auto& entry : decoded) {
+    if (const auto* added = std::get_if<registry::SignerAdded>(&entry.event)) {
+      changes.push_back({added->signer, added->by, true, added->from_block, entry.transaction_hash, entry.log_index});
+    } else {
+      MLCHAIN_TRY(const auto* removed, expect_event<registry::SignerRemoved>(entry.event, rpc_));
+      changes.push_back(
+          {removed->signer, removed->by, false, removed->until_block, entry.transaction_hash, entry.log_index});
+    }
+  }
+  return changes;
+}
+
 Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::string_view branch) {
   const std::string target = std::string(repo) + (branch.empty() ? "" : "/" + std::string(branch));
   auto decoded = registry::decode_error(revert_data);
@@ -328,9 +361,9 @@ Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::
                                                                 "grant' for it" +
                                                                 reason);
         } else if constexpr (std::is_same_v<Kind, registry::NotOwner>) {
-          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.caller) +
-                                                                " does not own " + std::string(repo) +
-                                                                ": only its owner grants and revokes" + reason);
+          return make_error(ErrorKind::refused_by_contract,
+                            codec::to_checksum_address(error.caller) + " does not own " + std::string(repo) +
+                                ": only its owner manages its writers and signers" + reason);
         } else if constexpr (std::is_same_v<Kind, registry::UnknownRepository>) {
           return make_error(ErrorKind::not_found, "repository " + std::string(repo) +
                                                       " does not exist on the registry yet: its first push creates it" +
@@ -355,6 +388,14 @@ Error explain_registry_revert(ByteView revert_data, std::string_view repo, std::
                                                                 " was shredded: its keys are gone, there is "
                                                                 "nothing to grant" +
                                                                 reason);
+        } else if constexpr (std::is_same_v<Kind, registry::SignerAlreadyAuthorized>) {
+          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.signer) +
+                                                                " already signs for " + std::string(repo) +
+                                                                ": remove it first to start a new interval" + reason);
+        } else if constexpr (std::is_same_v<Kind, registry::SignerNotAuthorized>) {
+          return make_error(ErrorKind::refused_by_contract, codec::to_checksum_address(error.signer) +
+                                                                " does not sign for " + std::string(repo) +
+                                                                " now: there is nothing to remove" + reason);
         } else {
           return make_error(ErrorKind::invalid_argument, "the registry refused " + target + reason);
         }

@@ -388,6 +388,8 @@ std::string_view problem_kind_name(ProblemKind kind) {
       return "not-stage-holder";
     case ProblemKind::not_deployed:
       return "not-deployed";
+    case ProblemKind::unauthorized_signer:
+      return "unauthorized-signer";
     case ProblemKind::unreadable:
       return "unreadable";
     case ProblemKind::not_a_commit:

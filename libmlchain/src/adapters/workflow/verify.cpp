@@ -4,6 +4,7 @@
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/anchoring.hpp"
+#include "mlchain/chain/commit_signers.hpp"
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/remote/remote_verify.hpp"
 
@@ -82,6 +83,32 @@ Status check_deployment(const chain::ChainRemote& remote, const ChainCheck& chec
   return {};
 }
 
+std::string signer_text(const std::optional<codec::Address>& signer) {
+  return signer ? codec::to_checksum_address(*signer) : std::string("no signature that recovers to its author");
+}
+
+// Every commit of the history against the signers authorised at its first anchoring block (docs/format.md §7.1).
+Status check_authorized(repo::Repository& repository, const chain::ChainRemote& remote, VerifyReport& report) {
+  MLCHAIN_TRY(auto check, chain::check_signers(repository, remote, *report.commit));
+  report.signers = SignerAuthorization{check.signers.size(), check.coverage.commits, check.unauthorized};
+  if (check.signers.empty()) {
+    report.problems.push_back(repo::VerifyProblem{repo::ProblemKind::unauthorized_signer, std::nullopt,
+                                                  "a signer authorised on chain ('mlchain signer add')",
+                                                  "repository " + remote.repo + " never authorised a signer"});
+    return {};
+  }
+  for (const auto& unreadable : check.coverage.unreadable)
+    report.problems.push_back(
+        repo::VerifyProblem{repo::ProblemKind::missing_object, std::nullopt, unreadable.head.to_string(),
+                            "anchored in block " + std::to_string(unreadable.block) +
+                                " but not stored, so which commits it anchored first is unknown (fetch it)"});
+  for (const auto& commit : check.unauthorized)
+    report.problems.push_back(repo::VerifyProblem{repo::ProblemKind::unauthorized_signer, commit.commit.to_string(),
+                                                  "a signer authorised at block " + std::to_string(commit.block),
+                                                  signer_text(commit.signer)});
+  return {};
+}
+
 // Anchored: the report carries the push that did it; not anchored: a not-anchored problem saying why.
 Status check_chain(repo::Repository& repository, const ChainCheck& check, VerifyReport& report) {
   MLCHAIN_TRY(auto remote, chain::find_chain_remote(repository, check.remote));
@@ -95,6 +122,7 @@ Status check_chain(repo::Repository& repository, const ChainCheck& check, Verify
   }
   if (check.stage) MLCHAIN_TRY_STATUS(check_stage(remote, *check.stage, report));
   if (check.deployed_to) MLCHAIN_TRY_STATUS(check_deployment(remote, check, report));
+  if (check.authorized && found.anchoring) MLCHAIN_TRY_STATUS(check_authorized(repository, remote, report));
   return {};
 }
 

@@ -1,6 +1,7 @@
 #include "mlchain/eth/registry_abi.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "mlchain/codec/abi.hpp"
@@ -115,6 +116,27 @@ const Signature& shredded_at_function() {
   static const Signature function{"shreddedAt", {plain(Type::string()), plain(Type::bytes32())}};
   return function;
 }
+const Signature& add_signer_function() {
+  static const Signature function{"addSigner", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& remove_signer_function() {
+  static const Signature function{"removeSigner", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& signers_of_function() {
+  static const Signature function{"signersOf", {plain(Type::string())}};
+  return function;
+}
+const Signature& signer_intervals_of_function() {
+  static const Signature function{"signerIntervalsOf", {plain(Type::string()), plain(Type::address())}};
+  return function;
+}
+const Signature& signer_authorized_at_function() {
+  static const Signature function{"signerAuthorizedAt",
+                                  {plain(Type::string()), plain(Type::address()), plain(Type::uint256())}};
+  return function;
+}
 
 const Signature& repository_created_event() {
   static const Signature event{"RepositoryCreated",
@@ -175,6 +197,18 @@ const Signature& version_shredded_event() {
                                {indexed(Type::bytes32()), indexed(Type::bytes32()), indexed(Type::address())}};
   return event;
 }
+const Signature& signer_added_event() {
+  static const Signature event{
+      "SignerAdded",
+      {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address()), plain(Type::uint256())}};
+  return event;
+}
+const Signature& signer_removed_event() {
+  static const Signature event{
+      "SignerRemoved",
+      {indexed(Type::bytes32()), indexed(Type::address()), indexed(Type::address()), plain(Type::uint256())}};
+  return event;
+}
 
 const std::vector<Signature>& custom_errors() {
   static const std::vector<Signature> errors{
@@ -192,6 +226,9 @@ const std::vector<Signature>& custom_errors() {
       {"VersionIsShredded", {plain(Type::bytes32())}},
       {"ZeroGrantee", {}},
       {"EmptyKeys", {}},
+      {"ZeroSigner", {}},
+      {"SignerAlreadyAuthorized", {plain(Type::address())}},
+      {"SignerNotAuthorized", {plain(Type::address())}},
   };
   return errors;
 }
@@ -336,6 +373,22 @@ Result<Event> decode_version_shredded(const std::vector<Value>& values) {
   return Event{std::move(event)};
 }
 
+template <class Change>
+Result<Event> decode_signer_change(const std::vector<Value>& values) {
+  Change event;
+  MLCHAIN_TRY(event.repo_id, take<Word>(values, 0, "repoId"));
+  MLCHAIN_TRY(event.signer, take<codec::Address>(values, 1, "signer"));
+  MLCHAIN_TRY(event.by, take<codec::Address>(values, 2, "by"));
+  MLCHAIN_TRY(const auto block, take<codec::U256>(values, 3, "block"));
+  std::uint64_t number = 0;
+  MLCHAIN_TRY(number, small_number(block, "a signer change names a block"));
+  if constexpr (std::is_same_v<Change, SignerAdded>)
+    event.from_block = number;
+  else
+    event.until_block = number;
+  return Event{std::move(event)};
+}
+
 struct EventDecoder {
   const Signature& event;
   Result<Event> (*decode)(const std::vector<Value>&);
@@ -354,6 +407,8 @@ const std::vector<EventDecoder>& event_decoders() {
       {reader_added_event(), decode_reader_change<ReaderAdded>},
       {access_revoked_event(), decode_reader_change<AccessRevoked>},
       {version_shredded_event(), decode_version_shredded},
+      {signer_added_event(), decode_signer_change<SignerAdded>},
+      {signer_removed_event(), decode_signer_change<SignerRemoved>},
   };
   return decoders;
 }
@@ -588,6 +643,68 @@ Result<std::vector<std::string>> decode_branches_of(ByteView return_data) {
   return branches;
 }
 
+Result<Bytes> add_signer_calldata(std::string_view repo, const codec::Address& signer) {
+  return call(add_signer_function(), {repo, signer});
+}
+Result<Bytes> remove_signer_calldata(std::string_view repo, const codec::Address& signer) {
+  return call(remove_signer_function(), {repo, signer});
+}
+Result<Bytes> signers_of_calldata(std::string_view repo) { return call(signers_of_function(), {repo}); }
+Result<Bytes> signer_intervals_of_calldata(std::string_view repo, const codec::Address& signer) {
+  return call(signer_intervals_of_function(), {repo, signer});
+}
+Result<Bytes> signer_authorized_at_calldata(std::string_view repo, const codec::Address& signer,
+                                            std::uint64_t block_number) {
+  return call(signer_authorized_at_function(), {repo, signer, codec::U256(block_number)});
+}
+
+Result<std::vector<codec::Address>> decode_signers_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(signers_of_function(), {Type::array_of(Type::address())}, return_data));
+  MLCHAIN_TRY(auto list, take<abi::List>(values, 0, "signer list"));
+  std::vector<codec::Address> signers;
+  signers.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    MLCHAIN_TRY(auto signer, take<codec::Address>(list, i, "signer"));
+    signers.push_back(signer);
+  }
+  return signers;
+}
+
+Result<std::vector<core::SignerInterval>> decode_signer_intervals_of(ByteView return_data) {
+  MLCHAIN_TRY(auto values,
+              decode_return(signer_intervals_of_function(),
+                            {Type::array_of(Type::uint256()), Type::array_of(Type::uint256())}, return_data));
+  MLCHAIN_TRY(auto starts, take<abi::List>(values, 0, "fromBlocks"));
+  MLCHAIN_TRY(auto ends, take<abi::List>(values, 1, "untilBlocks"));
+  if (starts.size() != ends.size())
+    return make_error(ErrorKind::invalid_input, "registry: signerIntervalsOf answered " +
+                                                    std::to_string(starts.size()) + " starts and " +
+                                                    std::to_string(ends.size()) + " ends");
+  std::vector<core::SignerInterval> intervals;
+  intervals.reserve(starts.size());
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    MLCHAIN_TRY(const auto start, take<codec::U256>(starts, i, "fromBlock"));
+    MLCHAIN_TRY(const auto end, take<codec::U256>(ends, i, "untilBlock"));
+    core::SignerInterval interval;
+    MLCHAIN_TRY(interval.from_block, small_number(start, "signerIntervalsOf answered a block"));
+    MLCHAIN_TRY(const std::uint64_t until, small_number(end, "signerIntervalsOf answered a block"));
+    if (until != 0) interval.until_block = until;
+    const bool ordered = !interval.until_block || *interval.until_block >= interval.from_block;
+    const bool follows =
+        intervals.empty() || (intervals.back().until_block && *intervals.back().until_block <= interval.from_block);
+    if (!ordered || !follows)
+      return make_error(ErrorKind::invalid_input,
+                        "registry: signerIntervalsOf answered intervals that overlap, run backwards or reopen");
+    intervals.push_back(interval);
+  }
+  return intervals;
+}
+
+Result<bool> decode_signer_authorized_at(ByteView return_data) {
+  MLCHAIN_TRY(auto values, decode_return(signer_authorized_at_function(), {Type::boolean()}, return_data));
+  return take<bool>(values, 0, "authorisation");
+}
+
 Word repository_created_topic() { return repository_created_event().topic(); }
 Word head_updated_topic() { return head_updated_event().topic(); }
 Word writer_granted_topic() { return writer_granted_event().topic(); }
@@ -599,6 +716,8 @@ Word access_granted_topic() { return access_granted_event().topic(); }
 Word reader_added_topic() { return reader_added_event().topic(); }
 Word access_revoked_topic() { return access_revoked_event().topic(); }
 Word version_shredded_topic() { return version_shredded_event().topic(); }
+Word signer_added_topic() { return signer_added_event().topic(); }
+Word signer_removed_topic() { return signer_removed_event().topic(); }
 
 Result<Event> decode_event(std::span<const Word> topics, ByteView data) {
   if (topics.empty())
@@ -650,6 +769,10 @@ std::vector<std::vector<Word>> encryption_key_events_filter(const codec::Address
   return {{encryption_key_published_topic()}, {address_topic(account)}};
 }
 
+std::vector<std::vector<Word>> signer_changes_filter(std::string_view repo) {
+  return {{signer_added_topic(), signer_removed_topic()}, {repository_id(repo)}};
+}
+
 Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
   auto revert = abi::decode_revert(revert_data, custom_errors());
   if (!revert) return make_error(ErrorKind::invalid_input, "registry: revert data: " + revert.error().message);
@@ -686,6 +809,15 @@ Result<std::optional<RegistryError>> decode_error(ByteView revert_data) {
   }
   if (name == "ZeroGrantee") return std::optional<RegistryError>{ZeroGrantee{}};
   if (name == "EmptyKeys") return std::optional<RegistryError>{EmptyKeys{}};
+  if (name == "ZeroSigner") return std::optional<RegistryError>{ZeroSigner{}};
+  if (name == "SignerAlreadyAuthorized") {
+    MLCHAIN_TRY(auto signer, take<codec::Address>(arguments, 0, "signer"));
+    return std::optional<RegistryError>{SignerAlreadyAuthorized{signer}};
+  }
+  if (name == "SignerNotAuthorized") {
+    MLCHAIN_TRY(auto signer, take<codec::Address>(arguments, 0, "signer"));
+    return std::optional<RegistryError>{SignerNotAuthorized{signer}};
+  }
   return make_error(ErrorKind::internal, "registry: decoded an error it does not declare: " + name);
 }
 
@@ -709,6 +841,13 @@ std::string describe(const RegistryError& error) {
     std::string operator()(const VersionIsShredded& e) const { return "VersionIsShredded(" + hex(e.commit) + ")"; }
     std::string operator()(const ZeroGrantee&) const { return "ZeroGrantee()"; }
     std::string operator()(const EmptyKeys&) const { return "EmptyKeys()"; }
+    std::string operator()(const ZeroSigner&) const { return "ZeroSigner()"; }
+    std::string operator()(const SignerAlreadyAuthorized& e) const {
+      return "SignerAlreadyAuthorized(" + codec::to_checksum_address(e.signer) + ")";
+    }
+    std::string operator()(const SignerNotAuthorized& e) const {
+      return "SignerNotAuthorized(" + codec::to_checksum_address(e.signer) + ")";
+    }
   };
   return std::visit(Describe{}, error);
 }

@@ -23,7 +23,7 @@
 
 namespace mlchain::chain {
 
-enum class Purpose { deploy, push, grant, revoke, governance, catalogue, access };
+enum class Purpose { deploy, push, grant, revoke, governance, catalogue, access, signer };
 std::string_view purpose_name(Purpose purpose);
 
 enum class JournalState {
@@ -33,15 +33,15 @@ enum class JournalState {
 
 struct JournalEntry {
   Purpose purpose = Purpose::push;
-  std::string remote;                    // the remote's name; empty for a deploy (and a catalogue one outside a repository)
-  std::string rpc;                       // the RPC URL without credentials (a deploy has no remote to name it)
-  std::string repo;                      // push, grant, revoke
-  std::string branch;                    // push
+  std::string remote;  // the remote's name; empty for a deploy (and a catalogue one outside a repository)
+  std::string rpc;     // the RPC URL without credentials (a deploy has no remote to name it)
+  std::string repo;    // push, grant, revoke
+  std::string branch;  // push
   std::optional<codec::Cid> old_head;    // push: what the branch held on chain (nothing: a new branch)
   std::optional<codec::Cid> new_head;    // push
-  std::optional<codec::Address> writer;  // grant, revoke
+  std::optional<codec::Address> writer;  // grant, revoke; signer: the signer added or removed
   std::string action;                    // governance: "deploy-eas", "submit", …; catalogue: "publish", "buy", …;
-                                         // access: "publish-key", "grant-access", …
+                                         // access: "publish-key", "grant-access", …; signer: "add", "remove"
   codec::Address from;                   // the signer
   Bytes raw;                             // the signed transaction as broadcast
   codec::Transaction transaction;        // `raw` decoded (the journal checks they agree)

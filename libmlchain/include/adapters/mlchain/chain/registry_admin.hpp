@@ -32,4 +32,13 @@ enum class WriterChange { grant, revoke };
 Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& writer,
                               WriterChange change, core::Signer& signer, const ChainOptions& options);
 
+enum class SignerChange { add, remove };
+
+// The owner authorises `signer` to sign the remote's commits from the block of this transaction on, or ends
+// its authorisation at that block (docs/format.md §7.1). Journaled (purpose `signer`) and settled like a grant;
+// a refusal (not the owner, no such repository, already or not authorised) is explained before anything is
+// signed.
+Result<Settled> change_signer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& signer,
+                              SignerChange change, core::Signer& key, const ChainOptions& options);
+
 }  // namespace mlchain::chain

@@ -11,6 +11,7 @@
 
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
+#include "mlchain/core/signer_authorization.hpp"
 #include "mlchain/eth/rpc_client.hpp"
 
 namespace mlchain::chain {
@@ -69,6 +70,16 @@ struct EncryptionKeyRecord {
   std::uint64_t log_index = 0;
 };
 
+// One SignerAdded or SignerRemoved event.
+struct SignerChangeRecord {
+  codec::Address signer;
+  codec::Address by;
+  bool added = false;       // SignerAdded; false: SignerRemoved
+  std::uint64_t block = 0;  // the block the event names: fromBlock or untilBlock
+  eth::Hash transaction_hash{};
+  std::uint64_t log_index = 0;
+};
+
 class RegistryClient {
  public:
   RegistryClient(eth::RpcClient& rpc, codec::Address registry) : rpc_(rpc), registry_(registry) {}
@@ -109,6 +120,14 @@ class RegistryClient {
   Result<bool> has_access(std::string_view repo, const codec::Address& who);
   // The block at which `commit` was shredded; nothing when it never was.
   Result<std::optional<std::uint64_t>> shredded_at(std::string_view repo, const codec::Cid& commit);
+
+  // Commit signers (docs/format.md §7.1): every signer ever added, in the order of their first additions;
+  // one signer's authorisation intervals, oldest first; whether it was authorised at a block.
+  Result<std::vector<codec::Address>> signers_of(std::string_view repo);
+  Result<std::vector<core::SignerInterval>> signer_intervals_of(std::string_view repo, const codec::Address& signer);
+  Result<bool> signer_authorized_at(std::string_view repo, const codec::Address& signer, std::uint64_t block);
+  // Every signer addition and removal of `repo`, oldest first.
+  Result<std::vector<SignerChangeRecord>> signer_changes(std::string_view repo);
 
   // The history of the same, from the logs, oldest first (logs a reorg removed left out): the grants of
   // `repo` (to `grantee` only, when given), its readers added, its revocations and its shreddings, and

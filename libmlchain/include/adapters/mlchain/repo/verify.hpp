@@ -27,31 +27,36 @@
 namespace mlchain::repo {
 
 enum class ProblemKind {
-  missing,           // a file of the commit is not in the directory (path; expected: its CID)
-  extra,             // the directory holds a file the commit does not (path; actual: its CID)
-  modified,          // the directory's file differs (path; expected and actual CIDs)
-  bad_signature,     // a commit's signature does not recover to its author (expected: author, actual: signer)
-  untrusted_signer,  // the commit's author is none of the given signers (expected: them, actual: author)
-  corrupt,           // a stored block or file content no longer hashes to its CID (path: where it is stored)
-  missing_object,    // a block or file content the ancestry needs is not stored (expected: its CID)
-  not_anchored,      // verify --chain: no confirmed push on the remote's chain holds the commit (actual: why)
-  not_stage_holder,  // verify --chain --stage S: the commit does not hold S now (path: @S; expected: the holder,
-                     // or "no commit"; actual: the commit)
-  not_deployed,      // verify --chain --deployed-to ENV: the latest standing deployment attestation for ENV by an
-                     // authorised attester is not of the commit (path: ENV; expected: the commit last attested,
-                     // or "nothing attested"; actual: the commit)
-  unreadable,        // what is stored for a CID is not a readable regular file: a symlink, a FIFO, a directory,
-                     // no permission (path; expected: the CID; actual: what is wrong)
-  not_a_commit,      // a ref, a parent link or the CID asked for names a stored block that is not a commit
-                     // (path: where it is stored; expected: the CID; actual: what it is)
-  bad_ref,           // HEAD or the ref the revision names cannot be read (path: its file; actual: why); no
-                     // commit is known then
-  unsafe_path,       // the commit's tree holds an entry checkout refuses to write (core::find_unsafe_entry):
-                     // a symlink out of the work tree, a `.git` directory, … (path; actual: why)
+  missing,              // a file of the commit is not in the directory (path; expected: its CID)
+  extra,                // the directory holds a file the commit does not (path; actual: its CID)
+  modified,             // the directory's file differs (path; expected and actual CIDs)
+  bad_signature,        // a commit's signature does not recover to its author (expected: author, actual: signer)
+  untrusted_signer,     // the commit's author is none of the given signers (expected: them, actual: author)
+  corrupt,              // a stored block or file content no longer hashes to its CID (path: where it is stored)
+  missing_object,       // a block or file content the ancestry needs is not stored (expected: its CID)
+  not_anchored,         // verify --chain: no confirmed push on the remote's chain holds the commit (actual: why)
+  not_stage_holder,     // verify --chain --stage S: the commit does not hold S now (path: @S; expected: the holder,
+                        // or "no commit"; actual: the commit)
+  not_deployed,         // verify --chain --deployed-to ENV: the latest standing deployment attestation for ENV by an
+                        // authorised attester is not of the commit (path: ENV; expected: the commit last attested,
+                        // or "nothing attested"; actual: the commit)
+  unreadable,           // what is stored for a CID is not a readable regular file: a symlink, a FIFO, a directory,
+                        // no permission (path; expected: the CID; actual: what is wrong)
+  not_a_commit,         // a ref, a parent link or the CID asked for names a stored block that is not a commit
+                        // (path: where it is stored; expected: the CID; actual: what it is)
+  bad_ref,              // HEAD or the ref the revision names cannot be read (path: its file; actual: why); no
+                        // commit is known then
+  unauthorized_signer,  // verify --chain --authorized: a commit of the history was not signed by a key the
+                        // repository authorised at the block that first anchored it (path: the commit;
+                        // expected: "a signer authorised at block B"; actual: the signer), or the repository
+                        // never authorised any (no path)
+  unsafe_path,          // the commit's tree holds an entry checkout refuses to write (core::find_unsafe_entry):
+                        // a symlink out of the work tree, a `.git` directory, … (path; actual: why)
 };
 
 // "missing", "extra", "modified", "bad-signature", "untrusted-signer", "corrupt", "missing-object",
-// "not-anchored", "not-stage-holder", "not-deployed", "unreadable", "not-a-commit", "bad-ref", "unsafe-path".
+// "not-anchored", "not-stage-holder", "not-deployed", "unauthorized-signer", "unreadable", "not-a-commit", "bad-ref",
+// "unsafe-path".
 std::string_view problem_kind_name(ProblemKind kind);
 
 struct VerifyProblem {

@@ -18,6 +18,7 @@
 #include "mlchain/chain/deployments.hpp"
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
+#include "mlchain/core/signer_authorization.hpp"
 #include "mlchain/ipfs/node.hpp"
 #include "mlchain/remote/fetch.hpp"
 #include "mlchain/remote/remotes.hpp"
@@ -36,6 +37,10 @@ struct ChainCheck {
   std::optional<std::string> deployed_to;
   std::vector<codec::Address> attesters;
   std::optional<codec::Address> eas;
+  // --authorized: every commit of the history must be signed by a key the repository authorised on chain at
+  // the block that first anchored it (unauthorized-signer problems if not; missing-object for a commit an
+  // earlier head update names that is not stored, since its first anchoring is then unknown).
+  bool authorized = false;
 };
 
 struct VerifyRequest {
@@ -77,10 +82,19 @@ struct StageCheck {
   codec::Address governance;
 };
 
+// What --authorized checked: the commits of the history, each with its first anchoring block and signer,
+// and those whose signer was not authorised then.
+struct SignerAuthorization {
+  std::size_t registered_signers = 0;  // ever added to the repository; 0: nothing is authorised
+  std::vector<core::FirstAnchoring> commits;
+  std::vector<core::FirstAnchoring> unauthorized;
+};
+
 struct VerifyReport : repo::VerifyReport {
-  std::optional<Anchoring> anchoring;                  // set when the chain was asked and anchors the commit
-  std::optional<StageCheck> stage;                     // set when a stage was asked
-  std::optional<chain::CurrentDeployment> deployment;  // set when an environment was asked
+  std::optional<Anchoring> anchoring;                         // set when the chain was asked and anchors the commit
+  std::optional<StageCheck> stage;                            // set when a stage was asked
+  std::optional<chain::CurrentDeployment> deployment;         // set when an environment was asked
+  std::optional<SignerAuthorization> signers = std::nullopt;  // set when --authorized was asked
 };
 
 // Errors only when verification cannot start or the chain cannot be asked: invalid_argument (both ipfs

@@ -25,6 +25,7 @@
 #include "mlchain/codec/address.hpp"
 #include "mlchain/codec/cid.hpp"
 #include "mlchain/codec/keccak.hpp"
+#include "mlchain/core/signer_authorization.hpp"
 #include "mlchain/result.hpp"
 
 namespace mlchain::eth::registry {
@@ -82,6 +83,15 @@ Result<Bytes> has_access_calldata(std::string_view repo, const codec::Address& w
 Result<Bytes> shred_calldata(std::string_view repo, std::span<const Head> commits);
 Result<Bytes> shredded_at_calldata(std::string_view repo, const Head& commit);
 
+// Commit signers (docs/format.md §7.1): the owner authorises a key to sign commits from the block of
+// addSigner until the block of removeSigner (that block excluded); each signer's intervals only grow.
+Result<Bytes> add_signer_calldata(std::string_view repo, const codec::Address& signer);
+Result<Bytes> remove_signer_calldata(std::string_view repo, const codec::Address& signer);
+Result<Bytes> signers_of_calldata(std::string_view repo);
+Result<Bytes> signer_intervals_of_calldata(std::string_view repo, const codec::Address& signer);
+Result<Bytes> signer_authorized_at_calldata(std::string_view repo, const codec::Address& signer,
+                                            std::uint64_t block_number);
+
 // The EIP-712 digest an account signs to publish `compressed_key` as its encryption key: domain {name
 // "mlchain", version "1", chainId, verifyingContract: the registry}, message EncryptionKey(address account,
 // bytes key, uint256 nonce), where the nonce is the account's current one (encryptionKeyOf).
@@ -110,6 +120,13 @@ Result<std::vector<codec::Address>> decode_readers_of(ByteView return_data);
 Result<bool> decode_has_access(ByteView return_data);
 // 0: never shredded.
 Result<std::uint64_t> decode_shredded_at(ByteView return_data);
+// Every signer ever added, in the order of their first additions (removed ones included).
+Result<std::vector<codec::Address>> decode_signers_of(ByteView return_data);
+// A signer's intervals, oldest first. The decoder checks what the contract guarantees: as many ends as
+// starts, each interval starts no later than it ends and no earlier than the one before ended, and only the
+// last one is open.
+Result<std::vector<core::SignerInterval>> decode_signer_intervals_of(ByteView return_data);
+Result<bool> decode_signer_authorized_at(ByteView return_data);
 
 // The events. Each log carries its ids and addresses in indexed topics and the names and heads in its data.
 struct RepositoryCreated {
@@ -177,9 +194,22 @@ struct VersionShredded {
   Head commit{};
   codec::Address by;
 };
+// The owner authorised `signer` from block `from_block` on, or ended its authorisation at `until_block`.
+struct SignerAdded {
+  Word repo_id{};
+  codec::Address signer;
+  codec::Address by;
+  std::uint64_t from_block = 0;
+};
+struct SignerRemoved {
+  Word repo_id{};
+  codec::Address signer;
+  codec::Address by;
+  std::uint64_t until_block = 0;
+};
 using Event =
     std::variant<RepositoryCreated, HeadUpdated, WriterGranted, WriterRevoked, GovernanceSet, EncryptionKeyPublished,
-                 VisibilitySet, AccessGranted, ReaderAdded, AccessRevoked, VersionShredded>;
+                 VisibilitySet, AccessGranted, ReaderAdded, AccessRevoked, VersionShredded, SignerAdded, SignerRemoved>;
 
 // Topic 0 of each event: keccak256 of its canonical signature.
 Word repository_created_topic();
@@ -193,6 +223,8 @@ Word access_granted_topic();
 Word reader_added_topic();
 Word access_revoked_topic();
 Word version_shredded_topic();
+Word signer_added_topic();
+Word signer_removed_topic();
 
 // One log of the registry. Usage error for a log of another event or one that does not decode.
 Result<Event> decode_event(std::span<const Word> topics, ByteView data);
@@ -210,6 +242,8 @@ std::vector<std::vector<Word>> readers_added_filter(std::string_view repo);
 std::vector<std::vector<Word>> access_revocations_filter(std::string_view repo);
 std::vector<std::vector<Word>> shreddings_filter(std::string_view repo);
 std::vector<std::vector<Word>> encryption_key_events_filter(const codec::Address& account);
+// Every signer addition and removal of `repo` (topic 0 accepts both events).
+std::vector<std::vector<Word>> signer_changes_filter(std::string_view repo);
 
 // The custom errors a call to the registry reverts with.
 struct NotWriter {
@@ -237,9 +271,17 @@ struct VersionIsShredded {
 };
 struct ZeroGrantee {};
 struct EmptyKeys {};
-using RegistryError = std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName,
-                                   EmptyBranchName, InvalidEncryptionKey, BadKeySignature, LengthMismatch,
-                                   UnanchoredCommit, VersionIsShredded, ZeroGrantee, EmptyKeys>;
+struct ZeroSigner {};
+struct SignerAlreadyAuthorized {
+  codec::Address signer;
+};
+struct SignerNotAuthorized {
+  codec::Address signer;
+};
+using RegistryError =
+    std::variant<NotWriter, NotOwner, StaleHead, EmptyHead, UnknownRepository, InvalidRepositoryName, EmptyBranchName,
+                 InvalidEncryptionKey, BadKeySignature, LengthMismatch, UnanchoredCommit, VersionIsShredded,
+                 ZeroGrantee, EmptyKeys, ZeroSigner, SignerAlreadyAuthorized, SignerNotAuthorized>;
 
 // The registry's error in revert data; nothing when the data is something else (empty, Error(string), a
 // panic, an unknown selector: codec::abi::decode_revert tells those apart). Usage error for data that
