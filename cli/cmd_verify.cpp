@@ -178,8 +178,8 @@ void run_verify_proof(const VerifyOptions& options, Context& context) {
   else
     print_proof_text(*report, options, context);
   if (!report->ok())
-    context.fail(ErrorKind::corrupt, "verification of proof " + options.proof + " failed: " +
-                                         std::to_string(report->problems.size()) +
+    context.fail(ErrorKind::corrupt, "verification of proof " + options.proof +
+                                         " failed: " + std::to_string(report->problems.size()) +
                                          (report->problems.size() == 1 ? " problem" : " problems"));
 }
 

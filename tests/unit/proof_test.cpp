@@ -194,8 +194,7 @@ TEST_CASE("every truncation of a proof is refused", "[proof]") {
     CHECK(!workflow::check_proof(ByteView(car.bytes).first(length), {}).ok());
 }
 
-TEST_CASE("a proof with a block left out, added, repeated, moved or swapped for another path's is refused",
-          "[proof]") {
+TEST_CASE("a proof with a block left out, added, repeated, moved or swapped for another path's is refused", "[proof]") {
   SignedTree tree;
   const auto car = core::build_proof_car(tree.objects, tree.commit, "models/big.bin", sample_anchor()).value();
   const auto decoded = codec::decode_car(car.bytes).value();
@@ -229,9 +228,9 @@ TEST_CASE("a proof with a block left out, added, repeated, moved or swapped for 
     CHECK(refused(car_of({decoded.blocks[1].cid}, decoded.blocks)));
   }
   {  // the proof block of another path over these blocks, and this proof block over another path's blocks
-    const auto other = codec::decode_car(
-                           core::build_proof_car(tree.objects, tree.commit, "a.txt", sample_anchor()).value().bytes)
-                           .value();
+    const auto other =
+        codec::decode_car(core::build_proof_car(tree.objects, tree.commit, "a.txt", sample_anchor()).value().bytes)
+            .value();
     auto blocks = decoded.blocks;
     blocks[0] = other.blocks[0];
     CHECK(refused(car_of(other.roots, blocks)));

@@ -31,10 +31,9 @@ Result<std::optional<core::AnchorFacts>> find_anchor(const chain::ChainRemote& r
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   MLCHAIN_TRY(const std::uint64_t chain_id, rpc.chain_id());
   if (remote.chain_id && *remote.chain_id != chain_id)
-    return make_error(ErrorKind::invalid_input, "the node at " + rpc.display_url() + " serves chain " +
-                                                    std::to_string(chain_id) + ", not chain " +
-                                                    std::to_string(*remote.chain_id) + " as remote '" +
-                                                    remote.name + "' says");
+    return make_error(ErrorKind::invalid_input,
+                      "the node at " + rpc.display_url() + " serves chain " + std::to_string(chain_id) +
+                          ", not chain " + std::to_string(*remote.chain_id) + " as remote '" + remote.name + "' says");
   chain::RegistryClient registry(rpc, remote.registry);
   MLCHAIN_TRY_STATUS(registry.check_deployed());
   MLCHAIN_TRY(const auto updates, registry.head_updates(remote.repo));
@@ -159,8 +158,9 @@ Status check_anchor(const core::OpenedProof& opened, const ChainEndpoint& endpoi
   auto event = eth::registry::decode_event(log->topics, log->data);
   const auto* update = event ? std::get_if<eth::registry::HeadUpdated>(&*event) : nullptr;
   if (update == nullptr) {
-    add(report, "chain", "log " + std::to_string(anchor.log_index) + " of transaction " +
-                             hash_text(anchor.transaction) + " is not a head update");
+    add(report, "chain",
+        "log " + std::to_string(anchor.log_index) + " of transaction " + hash_text(anchor.transaction) +
+            " is not a head update");
     return {};
   }
   const auto head = eth::registry::commit_of(update->new_head);
@@ -229,8 +229,8 @@ ProofReport check_proof(ByteView car, const std::vector<codec::Address>& signers
   report.opened = std::move(opened).value();
   auto signature = repo::check_commit_signature(report.opened->commit);
   if (!signature || !signature->signer) {
-    add(report, "signature", "the signature of commit " + report.opened->proof.commit.to_string() +
-                                 " recovers to no address");
+    add(report, "signature",
+        "the signature of commit " + report.opened->proof.commit.to_string() + " recovers to no address");
     return report;
   }
   report.signer = signature->signer;
@@ -260,8 +260,9 @@ Result<ProofReport> verify_proof(const ProofVerifyRequest& request) {
   if (request.file) {
     const auto profile = unixfs::find_profile(opened.commit.profile);
     if (!profile) {
-      add(report, "file", "commit " + opened.proof.commit.to_string() + " names profile '" + opened.commit.profile +
-                              "', which this mlchain does not know: --file cannot be imported as it was");
+      add(report, "file",
+          "commit " + opened.proof.commit.to_string() + " names profile '" + opened.commit.profile +
+              "', which this mlchain does not know: --file cannot be imported as it was");
     } else {
       MLCHAIN_TRY(const auto imported, fs::cid_of_path(*request.file, *profile));
       report.local_file = imported.cid;
@@ -275,8 +276,9 @@ Result<ProofReport> verify_proof(const ProofVerifyRequest& request) {
 
   if (request.chain) {
     if (!opened.proof.anchor) {
-      add(report, "not-anchored", "the proof carries no anchor: commit " + opened.proof.commit.to_string() +
-                                      " was not anchored when it was made");
+      add(report, "not-anchored",
+          "the proof carries no anchor: commit " + opened.proof.commit.to_string() +
+              " was not anchored when it was made");
       return report;
     }
     MLCHAIN_TRY(const auto endpoint, endpoint_of(request));

@@ -103,8 +103,7 @@ struct Node {
 };
 
 Result<Node> load_node(ObjectStore& objects, const Cid& cid) {
-  if (cid.codec() != codec::multicodec::dag_pb)
-    return bad_node(cid, "is linked as a directory but is not dag-pb");
+  if (cid.codec() != codec::multicodec::dag_pb) return bad_node(cid, "is linked as a directory but is not dag-pb");
   MLCHAIN_TRY(auto block, objects.get(cid));
   auto pb = codec::PbNode::decode(block);
   if (!pb) return bad_node(cid, "is not valid dag-pb: " + pb.error().message);
@@ -118,7 +117,8 @@ Result<Node> load_node(ObjectStore& objects, const Cid& cid) {
 Result<std::pair<unsigned, std::size_t>> shard_shape(const Cid& cid, const codec::UnixfsData& data) {
   if (!data.fanout || *data.fanout < 2 || *data.fanout > 1024 || (*data.fanout & (*data.fanout - 1)) != 0)
     return bad_node(cid, "is a HAMT shard without a valid fanout");
-  if (data.hash_type != codec::hamt_hash_murmur3_x64_64) return bad_node(cid, "is a HAMT shard not hashed with murmur3");
+  if (data.hash_type != codec::hamt_hash_murmur3_x64_64)
+    return bad_node(cid, "is a HAMT shard not hashed with murmur3");
   unsigned bits = 0;
   while ((std::uint64_t{1} << bits) < *data.fanout) ++bits;
   std::size_t digits = 0;
@@ -159,7 +159,8 @@ Result<std::optional<codec::PbLink>> find_entry(ObjectStore& objects, const Cid&
     if (next == nullptr) return std::optional<codec::PbLink>();
     const Cid next_cid = next->hash;
     MLCHAIN_TRY(shard, load_node(objects, next_cid));
-    if (shard.data.type != UnixfsType::hamt_shard) return bad_node(next_cid, "is linked as a HAMT shard but is not one");
+    if (shard.data.type != UnixfsType::hamt_shard)
+      return bad_node(next_cid, "is linked as a HAMT shard but is not one");
     shard_cid = next_cid;
     blocks.push_back(shard_cid);
   }
@@ -176,8 +177,9 @@ Status check_proof_path(std::string_view path) {
   for (const auto& name : split_path(path))
     if (name.empty() || name == "." || name == ".." || name.find('\0') != std::string::npos)
       return make_error(ErrorKind::invalid_argument,
-                        "'" + std::string(path) + "' is not a path in a tree: names separated by '/', none empty, "
-                        "'.' or '..'");
+                        "'" + std::string(path) +
+                            "' is not a path in a tree: names separated by '/', none empty, "
+                            "'.' or '..'");
   return {};
 }
 
@@ -233,6 +235,8 @@ Result<ProvenFile> walk_to_file(ObjectStore& objects, const Cid& tree, std::stri
     walked += (walked.empty() ? "" : "/") + names[i];
     if (!link) return make_error(ErrorKind::not_found, "the tree has no '" + walked + "'");
     if (i + 1 < names.size()) {
+      if (link->hash.codec() != codec::multicodec::dag_pb)
+        return make_error(ErrorKind::invalid_argument, "'" + walked + "' is not a directory");
       directory = link->hash;
       continue;
     }
@@ -290,19 +294,20 @@ Result<OpenedProof> open_proof_car(ByteView car_bytes) {
   MemoryObjectStore path_blocks;
   for (std::size_t i = 2; i < car.blocks.size(); ++i) {
     MLCHAIN_TRY(const bool repeated, path_blocks.contains(car.blocks[i].cid));
-    if (repeated) return make_error(ErrorKind::corrupt, "the proof holds block " + car.blocks[i].cid.to_string() + " twice");
+    if (repeated)
+      return make_error(ErrorKind::corrupt, "the proof holds block " + car.blocks[i].cid.to_string() + " twice");
     MLCHAIN_TRY_STATUS(path_blocks.put(car.blocks[i].cid, car.blocks[i].block));
   }
   auto walked = walk_to_file(path_blocks, opened.commit.tree, opened.proof.path);
   if (!walked)
-    return make_error(ErrorKind::corrupt, "the proof's blocks do not lead to '" + opened.proof.path +
-                                              "' in tree " + opened.commit.tree.to_string() + ": " +
-                                              walked.error().message);
+    return make_error(ErrorKind::corrupt, "the proof's blocks do not lead to '" + opened.proof.path + "' in tree " +
+                                              opened.commit.tree.to_string() + ": " + walked.error().message);
   opened.file = std::move(walked).value();
   // Exactly the blocks walked, in the order walked: nothing left over, nothing elsewhere in the tree.
-  const bool exact = opened.file.blocks.size() == car.blocks.size() - 2 &&
-                     std::equal(opened.file.blocks.begin(), opened.file.blocks.end(), car.blocks.begin() + 2,
-                                [](const Cid& walked_cid, const codec::CarBlock& block) { return walked_cid == block.cid; });
+  const bool exact =
+      opened.file.blocks.size() == car.blocks.size() - 2 &&
+      std::equal(opened.file.blocks.begin(), opened.file.blocks.end(), car.blocks.begin() + 2,
+                 [](const Cid& walked_cid, const codec::CarBlock& block) { return walked_cid == block.cid; });
   if (!exact)
     return make_error(ErrorKind::corrupt, "the proof holds " + std::to_string(car.blocks.size() - 2) +
                                               " tree blocks where the path to '" + opened.proof.path + "' takes " +
