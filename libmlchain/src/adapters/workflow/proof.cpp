@@ -202,7 +202,7 @@ Result<ProveResult> prove(const ProveRequest& request) {
   } else if (auto origin = chain::find_chain_remote(repository, remote::default_remote)) {
     remote = std::move(origin).value();
   } else if (origin.error().kind == ErrorKind::not_found || origin.error().kind == ErrorKind::invalid_argument) {
-    result.not_anchored = origin.error().message;
+    result.not_anchored = "no chain remote to find the anchoring on: " + origin.error().message;
   } else {
     return origin.error();
   }
