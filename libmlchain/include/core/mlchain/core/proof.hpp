@@ -3,7 +3,8 @@
 // CID and size, without the file's contents. Its one root is the proof block, a dag-cbor map naming the
 // commit (a link), the path, and, when the commit was anchored, the facts of the head update that did it;
 // then come the commit block, the directory and HAMT shard blocks on the way to the path, and the file's
-// root block when the file is chunked. Nothing else: a reader refuses any other block, any other order.
+// root block when it is a dag-pb node (a chunked file's root: its size and links, not its chunks). Nothing
+// else: a reader refuses any other block, any other order.
 //
 // This layer builds the CAR from an object store and reads one back, checking every block against its
 // CID and every link on the way to the path; whether the commit's signature holds and whether the chain
