@@ -97,4 +97,22 @@ std::string anchoring_line(const workflow::Anchoring& anchoring) {
          codec::to_checksum_address(anchoring.pusher);
 }
 
+json anchor_facts_json(const core::AnchorFacts& anchor) {
+  return {{"chain_id", anchor.chain_id},
+          {"registry", codec::to_checksum_address(anchor.registry)},
+          {"repo", anchor.repo},
+          {"branch", anchor.branch},
+          {"transaction", codec::to_0x_hex(anchor.transaction)},
+          {"block", anchor.block},
+          {"block_hash", codec::to_0x_hex(anchor.block_hash)},
+          {"log_index", anchor.log_index}};
+}
+
+std::string anchor_facts_line(const core::AnchorFacts& anchor) {
+  return "anchored by " + anchor.repo + "/" + anchor.branch + " in block " + std::to_string(anchor.block) + " (" +
+         codec::to_0x_hex(anchor.block_hash) + ") of chain " + std::to_string(anchor.chain_id) + ", transaction " +
+         codec::to_0x_hex(anchor.transaction) + " log " + std::to_string(anchor.log_index) + ", registry " +
+         codec::to_checksum_address(anchor.registry);
+}
+
 }  // namespace mlchain::cli

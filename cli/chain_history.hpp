@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mlchain/core/proof.hpp"
 #include "mlchain/workflow/verify.hpp"
 
 namespace CLI {
@@ -38,5 +39,10 @@ void add_chain_verify_options(CLI::App& command, ChainVerifyOptions& options);
 nlohmann::ordered_json anchoring_json(const workflow::Anchoring& anchoring);
 // One line for the text report.
 std::string anchoring_line(const workflow::Anchoring& anchoring);
+
+// A proof's anchor facts (docs/format.md §9): {chain_id, registry, repo, branch, transaction, block,
+// block_hash, log_index}, and as one line.
+nlohmann::ordered_json anchor_facts_json(const core::AnchorFacts& anchor);
+std::string anchor_facts_line(const core::AnchorFacts& anchor);
 
 }  // namespace mlchain::cli

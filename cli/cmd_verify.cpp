@@ -16,6 +16,7 @@
 #include "mlchain/core/display_text.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "mlchain/util/utc_time.hpp"
+#include "mlchain/workflow/proof.hpp"
 #include "mlchain/workflow/verify.hpp"
 #include "progress_bar.hpp"
 
@@ -32,6 +33,10 @@ struct VerifyOptions {
   std::string ipfs;
   std::string gateway;
   ChainVerifyOptions chain;
+  std::string proof;  // --proof FILE.car: check a single-file proof instead of REV
+  std::string file;   // --file: with --proof, a local file that must import to the proven CID
+  std::string rpc;    // --rpc: with --proof --chain, the node to ask instead of the remote's
+  bool revision_given = false;
 };
 
 json optional_text(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
@@ -137,7 +142,101 @@ void print_text(const repo::VerifyReport& report, const std::string& compared, C
   context.out << '\n';
 }
 
+void print_proof_json(const workflow::ProofReport& report, const VerifyOptions& options, Context& context) {
+  auto problems = json::array();
+  for (const auto& problem : report.problems) problems.push_back({{"kind", problem.kind}, {"detail", problem.detail}});
+  const auto* opened = report.opened ? &*report.opened : nullptr;
+  json anchor = nullptr;
+  if (opened != nullptr && opened->proof.anchor) {
+    anchor = anchor_facts_json(*opened->proof.anchor);
+    anchor["confirmed"] = report.anchor.has_value();
+    if (report.anchor) {
+      anchor["pusher"] = codec::to_checksum_address(report.anchor->pusher);
+      anchor["time"] = report.anchor->time;
+      anchor["time_utc"] = util::utc_timestamp(static_cast<std::int64_t>(report.anchor->time));
+      anchor["confirmations"] = report.anchor->confirmations;
+    }
+  }
+  json file = nullptr;
+  if (!options.file.empty() && report.local_file)
+    file = {{"path", options.file},
+            {"cid", report.local_file->to_string()},
+            {"matches", opened != nullptr && *report.local_file == opened->file.cid}};
+  json document{{"ok", report.ok()},
+                {"path", opened != nullptr ? json(opened->proof.path) : json(nullptr)},
+                {"commit", opened != nullptr ? json(opened->proof.commit.to_string()) : json(nullptr)},
+                {"entry", opened != nullptr ? json(opened->file.cid.to_string()) : json(nullptr)},
+                {"size", opened != nullptr ? json(opened->file.size) : json(nullptr)},
+                {"signer", report.signer ? json(codec::to_checksum_address(*report.signer)) : json(nullptr)},
+                {"blocks", opened != nullptr ? json(opened->blocks) : json(nullptr)},
+                {"anchor", anchor},
+                {"file", file},
+                {"problems", problems}};
+  context.out << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+// One line per problem, then what was checked: nothing is claimed that was not.
+void print_proof_text(const workflow::ProofReport& report, const VerifyOptions& options, Context& context) {
+  for (const auto& problem : report.problems)
+    context.out << "mlchain: verify: " << problem.kind << ": " << core::escape_text(problem.detail) << '\n';
+  if (!report.opened) {
+    context.out << "checked nothing: " << core::quote_path(options.proof) << " is not a proof\n";
+    return;
+  }
+  const auto& opened = *report.opened;
+  context.out << (report.ok() ? "verified " : "checked ") << "proof of " << core::quote_path(opened.proof.path)
+              << " in " << opened.proof.commit.to_string() << ": " << opened.file.cid.to_string() << " ("
+              << opened.file.size << " bytes), " << counted(opened.blocks, "block") << " re-hashed, signed by "
+              << (report.signer ? codec::to_checksum_address(*report.signer) : std::string("no one"));
+  if (report.local_file && *report.local_file == opened.file.cid)
+    context.out << "; " << core::quote_path(options.file) << " imports to that CID";
+  context.out << '\n';
+  if (report.anchor)
+    context.out << anchor_facts_line(*opened.proof.anchor) << " at "
+                << util::utc_timestamp(static_cast<std::int64_t>(report.anchor->time)) << " ("
+                << counted(report.anchor->confirmations, "confirmation") << "), pusher "
+                << codec::to_checksum_address(report.anchor->pusher) << '\n';
+  else if (opened.proof.anchor && !options.chain.enabled)
+    context.out << "anchor facts not checked against the chain (use --chain)\n";
+}
+
+void run_verify_proof(const VerifyOptions& options, Context& context) {
+  if (options.revision_given || !options.path.empty() || !options.ipfs.empty() || !options.gateway.empty() ||
+      options.chain.stage)
+    return context.fail(ErrorKind::invalid_argument,
+                        "--proof checks the proof alone: it takes no REV, --path, --ipfs, --gateway or --stage");
+  workflow::ProofVerifyRequest request;
+  request.proof = options.proof;
+  if (!options.file.empty()) request.file = options.file;
+  for (const auto& text : options.signers) {
+    auto address = codec::parse_address(text);
+    if (!address)
+      return context.fail(ErrorKind::invalid_argument,
+                          "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    request.signers.push_back(*address);
+  }
+  if (options.chain.enabled) {
+    request.chain = workflow::ProofChainCheck{
+        .rpc = options.rpc.empty() ? std::nullopt : std::optional<std::string>(options.rpc),
+        .remote = options.chain.remote.empty() ? remote::default_remote : options.chain.remote,
+        .min_confirmations = options.chain.min_confirmations};
+  }
+  auto report = workflow::verify_proof(request);
+  if (!report) return context.fail(report.error());
+  if (options.json)
+    print_proof_json(*report, options, context);
+  else
+    print_proof_text(*report, options, context);
+  if (!report->ok())
+    context.fail(ErrorKind::corrupt, "verification of proof " + options.proof +
+                                         " failed: " + std::to_string(report->problems.size()) +
+                                         (report->problems.size() == 1 ? " problem" : " problems"));
+}
+
 void run_verify(const VerifyOptions& options, Context& context) {
+  if (!options.proof.empty()) return run_verify_proof(options, context);
+  if (!options.file.empty() || !options.rpc.empty())
+    return context.fail(ErrorKind::invalid_argument, "--file and --rpc go with --proof");
   if (options.chain.stage && !options.chain.enabled)
     return context.fail(ErrorKind::invalid_argument, "--stage needs --chain: the stage is read from the chain");
   if ((options.chain.deployed_to || !options.chain.attesters.empty() || options.chain.eas) && !options.chain.enabled)
@@ -224,7 +323,8 @@ void register_verify(CLI::App& app, Context& context) {
       "verify",
       "Check REV (default HEAD): every block and signature down its ancestry, and that the work tree "
       "(or --path DIR) holds exactly its files");
-  command->add_option("REV", options->revision, "Branch, tag, CID or short CID, with ~N/^N (default HEAD)");
+  command->add_option("REV", options->revision, "Branch, tag, CID or short CID, with ~N/^N (default HEAD)")
+      ->each([options](const std::string&) { options->revision_given = true; });
   command->add_flag("--json", options->json,
                     "Print {\"ok\", \"commit\", \"problems\": [{path, kind, expected, actual}]}");
   command->add_option("--signer", options->signers, "REV's author must be this address (repeatable: one of them)");
@@ -234,6 +334,11 @@ void register_verify(CLI::App& app, Context& context) {
   command->add_option("--gateway", options->gateway,
                       "Read commit CID and its tree from this trustless gateway (no repository needed; with --path)");
   add_chain_verify_options(*command, options->chain);
+  command->add_option("--proof", options->proof,
+                      "Check this single-file proof (from mlchain prove) instead of REV; no repository needed");
+  command->add_option("--file", options->file, "With --proof: this local file must import to the proven CID");
+  command->add_option("--rpc", options->rpc,
+                      "With --proof --chain: ask this JSON-RPC node instead of the remote's (outside a repository)");
   command->callback([options, &context] { run_verify(*options, context); });
 }
 

@@ -22,6 +22,7 @@ void register_commands(CLI::App& app, Context& context) {
   register_reset(app, context);
   register_verify(app, context);
   register_cite(app, context);
+  register_prove(app, context);
   register_remote(app, context);
   register_export(app, context);
   register_import(app, context);

@@ -31,6 +31,7 @@ void register_restore(CLI::App& app, Context& context);
 void register_reset(CLI::App& app, Context& context);
 void register_verify(CLI::App& app, Context& context);
 void register_cite(CLI::App& app, Context& context);
+void register_prove(CLI::App& app, Context& context);
 void register_remote(CLI::App& app, Context& context);
 void register_export(CLI::App& app, Context& context);
 void register_import(CLI::App& app, Context& context);

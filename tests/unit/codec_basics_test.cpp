@@ -38,7 +38,7 @@ TEST_CASE("varint rejects non-minimal, overlong and truncated input", "[varint]"
   CHECK_FALSE(read_varint(hex("808080808080808080")));    // 9 bytes all continuing
 }
 
-// Vectors: RFC 4648 §10 (lowercased, unpadded) and the multibase spec's test vectors
+// Vectors: RFC 4648 §9 (lowercased, unpadded) and the multibase spec's test vectors
 // ("yes mani !" in base58btc is z7paNL19xttacUY).
 TEST_CASE("base32 and base58btc match the published vectors", "[multibase]") {
   const std::pair<const char*, const char*> base32[] = {{"", ""},

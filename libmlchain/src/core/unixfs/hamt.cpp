@@ -142,4 +142,9 @@ Result<ImportedNode> build_hamt_directory(const Profile& profile, std::vector<Di
   return builder.build(members, 0);
 }
 
+unsigned hamt_slot(std::string_view name, unsigned level, unsigned fanout_bits) {
+  const std::string owned(name);
+  return SlotStream(owned).slot(level, fanout_bits);
+}
+
 }  // namespace mlchain::unixfs
