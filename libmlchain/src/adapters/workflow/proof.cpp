@@ -59,6 +59,10 @@ Result<std::optional<core::AnchorFacts>> find_anchor(const chain::ChainRemote& r
   return std::optional<core::AnchorFacts>();
 }
 
+// A proof is a path's few blocks: tens of KiB (bench/README.md). A file far larger is no proof, and is
+// refused before it is read into memory.
+constexpr std::uintmax_t max_proof_bytes = 16 * 1024 * 1024;
+
 Result<Bytes> read_whole_file(const std::filesystem::path& path, std::string_view what) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
@@ -66,6 +70,9 @@ Result<Bytes> read_whole_file(const std::filesystem::path& path, std::string_vie
     return make_error(ErrorKind::not_found, std::string(what) + " " + path.string() + " does not exist");
   if (!std::filesystem::is_regular_file(status))
     return make_error(ErrorKind::invalid_argument, std::string(what) + " " + path.string() + " is not a file");
+  if (const auto size = std::filesystem::file_size(path, error); !error && size > max_proof_bytes)
+    return make_error(ErrorKind::corrupt, std::string(what) + " " + path.string() + " holds " + std::to_string(size) +
+                                              " bytes, more than any proof (" + std::to_string(max_proof_bytes) + ")");
   std::ifstream in(path, std::ios::binary);
   Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad() || !in.is_open())
