@@ -61,8 +61,14 @@ Result<Deployed> deploy_registry(Journal& journal, const std::string& rpc_url, s
   return deployed_from(std::move(settled), false);
 }
 
-Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& writer,
-                              WriterChange change, core::Signer& signer, const ChainOptions& options) {
+namespace {
+
+// One registry transaction about `address` in the remote's repository (a writer or a commit signer), sent
+// after the remote's earlier journaled transactions (pushes, grants, signer changes), in the order they were
+// signed, and settled.
+Result<Settled> send_registry_change(repo::Repository& repository, const ChainRemote& remote, Purpose purpose,
+                                     std::string action, const codec::Address& address, Result<Bytes> calldata,
+                                     core::Signer& key, const ChainOptions& options) {
   Journal journal = journal_of(repository);
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
   RegistryClient registry_client(rpc, remote.registry);
@@ -70,56 +76,42 @@ Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& r
                         [repo = remote.repo](ByteView data) { return explain_registry_revert(data, repo, {}); });
   if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
   MLCHAIN_TRY_STATUS(registry_client.check_deployed());
-  // Earlier pushes or grants of this remote come first, in the order they were signed.
   if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
     return std::move(finished).error();
 
   Intent intent;
-  intent.entry.purpose = change == WriterChange::grant ? Purpose::grant : Purpose::revoke;
+  intent.entry.purpose = purpose;
   intent.entry.remote = remote.name;
   intent.entry.rpc = rpc.display_url();
   intent.entry.repo = remote.repo;
-  intent.entry.writer = writer;
+  intent.entry.writer = address;
+  intent.entry.action = std::move(action);
   intent.to = remote.registry;
-  if (change == WriterChange::grant) {
-    MLCHAIN_TRY(intent.data, eth::registry::grant_calldata(remote.repo, writer));
-  } else {
-    MLCHAIN_TRY(intent.data, eth::registry::revoke_calldata(remote.repo, writer));
-  }
-  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), signer));
+  MLCHAIN_TRY(intent.data, std::move(calldata));
+  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), key));
   return transactor.settle(OpenTransaction{{sent}});
+}
+
+}  // namespace
+
+Result<Settled> change_writer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& writer,
+                              WriterChange change, core::Signer& signer, const ChainOptions& options) {
+  const bool grant = change == WriterChange::grant;
+  return send_registry_change(
+      repository, remote, grant ? Purpose::grant : Purpose::revoke, {}, writer,
+      grant ? eth::registry::grant_calldata(remote.repo, writer) : eth::registry::revoke_calldata(remote.repo, writer),
+      signer, options);
 }
 
 Result<Settled> change_signer(repo::Repository& repository, const ChainRemote& remote, const codec::Address& signer,
                               SignerChange change, core::Signer& key, const ChainOptions& options) {
+  const bool add = change == SignerChange::add;
   // The first addSigner creates the repository, under the same name rule as a first push.
-  if (change == SignerChange::add) MLCHAIN_TRY_STATUS(eth::registry::check_repository_name(remote.repo));
-  Journal journal = journal_of(repository);
-  eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
-  RegistryClient registry_client(rpc, remote.registry);
-  Transactor transactor(rpc, journal, settings_for(remote, options),
-                        [repo = remote.repo](ByteView data) { return explain_registry_revert(data, repo, {}); });
-  if (auto chain = transactor.check_chain(); !chain) return std::move(chain).error();
-  MLCHAIN_TRY_STATUS(registry_client.check_deployed());
-  // Earlier pushes, grants and signer changes of this remote come first, in the order they were signed.
-  if (auto finished = finish_journal(repository, remote, transactor, journal); !finished)
-    return std::move(finished).error();
-
-  Intent intent;
-  intent.entry.purpose = Purpose::signer;
-  intent.entry.remote = remote.name;
-  intent.entry.rpc = rpc.display_url();
-  intent.entry.repo = remote.repo;
-  intent.entry.writer = signer;
-  intent.entry.action = change == SignerChange::add ? "add" : "remove";
-  intent.to = remote.registry;
-  if (change == SignerChange::add) {
-    MLCHAIN_TRY(intent.data, eth::registry::add_signer_calldata(remote.repo, signer));
-  } else {
-    MLCHAIN_TRY(intent.data, eth::registry::remove_signer_calldata(remote.repo, signer));
-  }
-  MLCHAIN_TRY(const JournalEntry sent, transactor.submit(std::move(intent), key));
-  return transactor.settle(OpenTransaction{{sent}});
+  if (add) MLCHAIN_TRY_STATUS(eth::registry::check_repository_name(remote.repo));
+  return send_registry_change(repository, remote, Purpose::signer, add ? "add" : "remove", signer,
+                              add ? eth::registry::add_signer_calldata(remote.repo, signer)
+                                  : eth::registry::remove_signer_calldata(remote.repo, signer),
+                              key, options);
 }
 
 }  // namespace mlchain::chain
