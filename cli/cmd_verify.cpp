@@ -200,6 +200,19 @@ void print_proof_text(const workflow::ProofReport& report, const VerifyOptions& 
     context.out << "anchor facts not checked against the chain (use --chain)\n";
 }
 
+// --signer ADDR…: each an Ethereum address.
+Result<std::vector<codec::Address>> signer_addresses(const std::vector<std::string>& texts) {
+  std::vector<codec::Address> addresses;
+  for (const auto& text : texts) {
+    auto address = codec::parse_address(text);
+    if (!address)
+      return make_error(ErrorKind::invalid_argument,
+                        "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
+    addresses.push_back(*address);
+  }
+  return addresses;
+}
+
 void run_verify_proof(const VerifyOptions& options, Context& context) {
   if (options.revision_given || !options.path.empty() || !options.ipfs.empty() || !options.gateway.empty() ||
       options.chain.stage)
@@ -208,13 +221,9 @@ void run_verify_proof(const VerifyOptions& options, Context& context) {
   workflow::ProofVerifyRequest request;
   request.proof = options.proof;
   if (!options.file.empty()) request.file = options.file;
-  for (const auto& text : options.signers) {
-    auto address = codec::parse_address(text);
-    if (!address)
-      return context.fail(ErrorKind::invalid_argument,
-                          "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
-    request.signers.push_back(*address);
-  }
+  auto signers = signer_addresses(options.signers);
+  if (!signers) return context.fail(signers.error());
+  request.signers = std::move(signers).value();
   if (options.chain.enabled) {
     request.chain = workflow::ProofChainCheck{
         .rpc = options.rpc.empty() ? std::nullopt : std::optional<std::string>(options.rpc),
@@ -270,13 +279,9 @@ void run_verify(const VerifyOptions& options, Context& context) {
     if (!expanded) return context.fail(expanded.error());
     request.revision = *expanded;
   }
-  for (const auto& text : options.signers) {
-    auto address = codec::parse_address(text);
-    if (!address)
-      return context.fail(ErrorKind::invalid_argument,
-                          "--signer '" + text + "' is not an Ethereum address (0x and 40 hex digits)");
-    request.signers.push_back(*address);
-  }
+  auto signers = signer_addresses(options.signers);
+  if (!signers) return context.fail(signers.error());
+  request.signers = std::move(signers).value();
   if (!options.path.empty()) request.directory = std::filesystem::absolute(options.path);
   if (!options.ipfs.empty()) request.source.ipfs = options.ipfs;
   if (!options.gateway.empty()) request.source.gateway = options.gateway;
