@@ -218,6 +218,13 @@ void run_verify_proof(const VerifyOptions& options, Context& context) {
       options.chain.stage)
     return context.fail(ErrorKind::invalid_argument,
                         "--proof checks the proof alone: it takes no REV, --path, --ipfs, --gateway or --stage");
+  // A check asked for and not made would pass silently: a proof carries no history, signers or deployments.
+  if (options.chain.authorized || options.chain.deployed_to || !options.chain.attesters.empty() || options.chain.eas)
+    return context.fail(ErrorKind::invalid_argument,
+                        "--proof checks one commit's anchor: --authorized, --deployed-to, --attester and --eas need a "
+                        "repository (mlchain verify REV --chain …)");
+  if (!options.rpc.empty() && !options.chain.enabled)
+    return context.fail(ErrorKind::invalid_argument, "--rpc goes with --proof --chain: no chain is asked without it");
   workflow::ProofVerifyRequest request;
   request.proof = options.proof;
   if (!options.file.empty()) request.file = options.file;

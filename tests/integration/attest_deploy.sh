@@ -88,7 +88,7 @@ echo "an unanchored commit is refused; a bad environment name is a usage error"
 echo "weights C" > weights.bin
 expect 0 "$MLCHAIN" commit -m "candidate C"
 expect 5 "$MLCHAIN" attest deploy HEAD --env prod
-has "never anchored" <<< "$err" || fail "unanchored: $err"
+has "is not anchored" <<< "$err" || fail "unanchored: $err"
 expect 2 "$MLCHAIN" attest deploy HEAD --env "prod/eu"
 expect 2 "$MLCHAIN" verify "$B" --deployed-to prod
 [ "$(nonce "$owner")" -eq "$before" ] || fail "a refused attestation sent a transaction"
@@ -130,6 +130,17 @@ assert rows[0]["block"] > 0 and rows[0]["time"] > 0 and rows[0]["transaction"].s
 PY
 expect 0 "$MLCHAIN" cite "$A"
 has "Attested deployed to prod by" <<< "$out" || fail "the BibTeX note lacks the deployment: $out"
+
+echo "an ancestor of a pushed head is anchored as verify --chain finds it: it is attested"
+expect 0 "$MLCHAIN" checkout main
+C=$(cat .mlchain/refs/heads/main)
+echo "weights D" > weights.bin
+expect 0 "$MLCHAIN" commit -m "candidate D"
+expect 0 "$MLCHAIN" push
+expect 0 "$MLCHAIN" checkout "$C"
+expect 0 "$MLCHAIN" attest deploy "$C" --env canary
+expect 0 "$MLCHAIN" verify "$C" --chain --deployed-to canary
+expect 0 "$MLCHAIN" checkout "$B"
 
 echo "an unreachable RPC is exit 4"
 expect 0 "$MLCHAIN" remote add down --ipfs "$api" --rpc "http://127.0.0.1:9" --registry "$registry" --repo model --chain-id 31337

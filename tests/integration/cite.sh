@@ -163,6 +163,13 @@ expect 3 "$MLCHAIN" cite nosuchbranch
 expect 2 "$MLCHAIN" cite --format ris
 has "ris" <<< "$err" || fail "bad format: $err"
 expect 3 "$MLCHAIN" cite --remote nosuch
+echo "credentials in the remote's URLs never reach the citation"
+expect 0 "$MLCHAIN" remote add keyed --ipfs "$api" --rpc "http://user:pw@${rpc#http://}/?apikey=SECRETAPIKEY" \
+  --registry "$registry" --repo model --chain-id 31337
+expect 0 "$MLCHAIN" cite "$A" --remote keyed --format json
+has "SECRETAPIKEY" <<< "$out" && fail "the RPC's API key is in the citation: $out"
+has "user:pw" <<< "$out" && fail "the RPC's password is in the citation: $out"
+has "apikey=\*\*\*" <<< "$out" || fail "the citation does not show where the reader's own key goes: $out"
 expect 0 "$MLCHAIN" remote add down --ipfs "$api" --rpc "http://127.0.0.1:9" --registry "$registry" --repo model --chain-id 31337
 expect 4 "$MLCHAIN" cite --remote down
 expect 0 "$MLCHAIN" config set remote.origin.rpc "http://127.0.0.1:9"

@@ -96,6 +96,17 @@ expect 3 "$MLCHAIN" verify --proof nothing.car
 expect 2 "$MLCHAIN" verify --proof big.car HEAD
 expect 2 "$MLCHAIN" verify --file repo/config.json
 
+echo "--file follows a symlink to the weights (as a Hugging Face cache keeps them); a FIFO or directory is refused"
+ln -s repo/models/big.bin linked.bin
+expect 0 "$MLCHAIN" verify --proof big.car --file linked.bin
+mkfifo pipe.bin
+expect 2 timeout 20 "$MLCHAIN" verify --proof big.car --file pipe.bin
+expect 2 "$MLCHAIN" verify --proof big.car --file repo/models
+echo "a file far larger than any proof is refused before it is read"
+truncate -s 20M huge.car
+expect 1 "$MLCHAIN" verify --proof huge.car
+grep -q "more than any proof" <<< "$err" || fail "a huge proof file: $err"
+
 echo "single-bit changes and truncations are refused"
 flips=0
 for offset in $(python3 -c "import sys; n=$size; print(*sorted(set(list(range(0, n, max(1, n // 40))) + [n - 1])))"); do
@@ -156,6 +167,11 @@ expect 0 "$MLCHAIN" verify --proof deep.car --chain --rpc "$rpc" --json
 (cd repo && expect 0 "$MLCHAIN" verify --proof ../big.car --chain --file models/big.bin)
 expect 2 "$MLCHAIN" verify --proof big.car --chain
 expect 4 "$MLCHAIN" verify --proof big.car --chain --rpc http://127.0.0.1:9
+
+echo "checks a proof cannot make are refused, never passed over: --authorized, --deployed-to, --rpc without --chain"
+expect 2 "$MLCHAIN" verify --proof big.car --chain --rpc "$rpc" --authorized
+expect 2 "$MLCHAIN" verify --proof big.car --chain --rpc "$rpc" --deployed-to prod
+expect 2 "$MLCHAIN" verify --proof big.car --rpc "$rpc"
 
 echo "--chain: forged anchor facts pass offline and fail against the chain"
 "$cast" block --rpc-url "$rpc" 1 --json > block1.json

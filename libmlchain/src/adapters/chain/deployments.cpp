@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "mlchain/chain/anchoring.hpp"
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/codec/hex.hpp"
@@ -192,12 +193,12 @@ Result<AttestationReport> attest_deployment(repo::Repository& repository, const 
   MLCHAIN_TRY(Bytes encoded, deployment::encode(data));
 
   eth::RpcClient rpc(eth::rpc_options_for(remote.rpc));
-  RegistryClient registry(rpc, remote.registry);
-  MLCHAIN_TRY(const auto anchored, registry.anchored_at(remote.repo, commit));
-  if (!anchored)
-    return make_error(ErrorKind::refused_by_contract, "commit " + commit.to_string() + " was never anchored in '" +
-                                                          remote.repo + "' by registry " +
-                                                          address_text(remote.registry) + ": push it first");
+  // Anchored as `verify --chain` finds it: pushed as a head, or in the history of one.
+  MLCHAIN_TRY(const auto anchored, check_anchored(repository, remote, commit, 1));
+  if (!anchored.anchoring)
+    return make_error(ErrorKind::refused_by_contract,
+                      "commit " + commit.to_string() + " is not anchored in '" + remote.repo + "' by registry " +
+                          address_text(remote.registry) + " (" + anchored.detail + "): push it first");
   AttestationReport report{.deployment = {}, .eas = {}, .schema_registration = std::nullopt, .attestation = {}};
   MLCHAIN_TRY(report.eas, find_deployment_eas(rpc, remote, eas_address));
   MLCHAIN_TRY(report.schema_registration, register_schema(repository, remote, rpc, report.eas, signer, options));

@@ -9,7 +9,7 @@
 #include "mlchain/chain/governance.hpp"
 #include "mlchain/chain/registry_client.hpp"
 #include "mlchain/core/history.hpp"
-#include "mlchain/core/url_credentials.hpp"
+#include "mlchain/net/http.hpp"
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/repo/commit_signature.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -130,7 +130,7 @@ Result<core::Citation> cite(const CiteRequest& request) {
     MLCHAIN_TRY(configured, citing_remote(repository, request));
   }
   const std::string ipfs =
-      core::strip_url_credentials(configured && configured->ipfs ? *configured->ipfs : std::string(default_ipfs_api));
+      net::redact_url(configured && configured->ipfs ? *configured->ipfs : std::string(default_ipfs_api));
   const std::string cid_text = cid.to_string();
   citation.fetch_command = "mlchain clone " + cid_text + " --ipfs " + shell_word(ipfs);
   // Clone already verifies; verifying again against the node checks the files a reader holds.
@@ -162,8 +162,8 @@ Result<core::Citation> cite(const CiteRequest& request) {
   remote.chain_id = found.chain_id;
   const std::string directory = directory_name(remote.repo);
   citation.fetch_command = "mlchain clone " + shell_word(chain::clone_url(remote, update.branch)) + " " +
-                           shell_word(directory) + " --rpc " + shell_word(core::strip_url_credentials(remote.rpc)) +
-                           " --ipfs " + shell_word(ipfs);
+                           shell_word(directory) + " --rpc " + shell_word(net::redact_url(remote.rpc)) + " --ipfs " +
+                           shell_word(ipfs);
   citation.verify_command = "cd " + shell_word(directory) + " && mlchain checkout " + cid_text + " && mlchain verify " +
                             cid_text + " --chain";
   return citation;

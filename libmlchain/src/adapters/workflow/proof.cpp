@@ -199,6 +199,12 @@ Result<ProveResult> prove(const ProveRequest& request) {
   // The path first: a proof of nothing is refused before the chain is asked.
   MLCHAIN_TRY(const Bytes commit_block, repository.objects().get(commit));
   MLCHAIN_TRY(const core::Commit decoded, core::decode_commit(commit_block));
+  // verify --proof would refuse it: a proof of a commit whose signature fails proves nothing.
+  MLCHAIN_TRY(const auto signature, repo::check_commit_signature(decoded));
+  if (!signature.good)
+    return make_error(ErrorKind::bad_signature, "commit " + commit.to_string() + " claims author " +
+                                                    codec::to_checksum_address(decoded.author) +
+                                                    " but its signature does not recover to that address");
   MLCHAIN_TRY_STATUS(core::walk_to_file(repository.objects(), decoded.tree, request.path));
 
   ProveResult result;
@@ -256,9 +262,15 @@ ProofReport check_proof(ByteView car, const std::vector<codec::Address>& signers
 Result<ProofReport> verify_proof(const ProofVerifyRequest& request) {
   MLCHAIN_TRY(const Bytes car, read_whole_file(request.proof, "proof"));
   if (request.file) {
+    // The file a symlink names is the one checked (a Hugging Face cache links its weights); anything but a
+    // regular file in the end is refused before it is read: a FIFO or a device could block or never end.
     std::error_code error;
-    if (!std::filesystem::exists(std::filesystem::symlink_status(*request.file, error)))
+    const auto status = std::filesystem::status(*request.file, error);
+    if (!std::filesystem::exists(status))
       return make_error(ErrorKind::not_found, "--file " + request.file->string() + " does not exist");
+    if (!std::filesystem::is_regular_file(status))
+      return make_error(ErrorKind::invalid_argument,
+                        "--file " + request.file->string() + " is not a regular file: a proof is of one file");
   }
   ProofReport report = check_proof(car, request.signers);
   if (!report.opened) return report;
@@ -271,7 +283,11 @@ Result<ProofReport> verify_proof(const ProofVerifyRequest& request) {
           "commit " + opened.proof.commit.to_string() + " names profile '" + opened.commit.profile +
               "', which this mlchain does not know: --file cannot be imported as it was");
     } else {
-      MLCHAIN_TRY(const auto imported, fs::cid_of_path(*request.file, *profile));
+      MLCHAIN_TRY(const auto imported, fs::cid_of_path(*request.file, *profile,
+                                                       fs::ImportOptions{.threads = 0,
+                                                                         .on_chunk = {},
+                                                                         .dereference_symlinks = false,
+                                                                         .follow_argument_symlink = true}));
       report.local_file = imported.cid;
       if (imported.cid != opened.file.cid)
         add(report, "file",
