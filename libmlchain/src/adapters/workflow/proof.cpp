@@ -1,8 +1,6 @@
 #include "mlchain/workflow/proof.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 #include "mlchain/chain/anchor.hpp"
 #include "mlchain/chain/registry_client.hpp"
@@ -10,6 +8,7 @@
 #include "mlchain/eth/registry_abi.hpp"
 #include "mlchain/eth/rpc_client.hpp"
 #include "mlchain/fs/atomic_file.hpp"
+#include "mlchain/fs/file_reader.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/repo/commit_signature.hpp"
 #include "mlchain/repo/repository.hpp"
@@ -63,21 +62,19 @@ Result<std::optional<core::AnchorFacts>> find_anchor(const chain::ChainRemote& r
 // refused before it is read into memory.
 constexpr std::uintmax_t max_proof_bytes = 16 * 1024 * 1024;
 
-Result<Bytes> read_whole_file(const std::filesystem::path& path, std::string_view what) {
+// The proof file a symlink names is read; what is not a regular file is refused before anything is read.
+Result<Bytes> read_proof_file(const std::filesystem::path& path) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status))
-    return make_error(ErrorKind::not_found, std::string(what) + " " + path.string() + " does not exist");
+    return make_error(ErrorKind::not_found, "proof " + path.string() + " does not exist");
   if (!std::filesystem::is_regular_file(status))
-    return make_error(ErrorKind::invalid_argument, std::string(what) + " " + path.string() + " is not a file");
+    return make_error(ErrorKind::invalid_argument, "proof " + path.string() + " is not a file");
   if (const auto size = std::filesystem::file_size(path, error); !error && size > max_proof_bytes)
-    return make_error(ErrorKind::corrupt, std::string(what) + " " + path.string() + " holds " + std::to_string(size) +
+    return make_error(ErrorKind::corrupt, "proof " + path.string() + " holds " + std::to_string(size) +
                                               " bytes, more than any proof (" + std::to_string(max_proof_bytes) + ")");
-  std::ifstream in(path, std::ios::binary);
-  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad() || !in.is_open())
-    return make_error(ErrorKind::internal, "cannot read " + std::string(what) + " " + path.string());
-  return bytes;
+  // fs::read_whole_file keeps the cap even if the file grows while it is read.
+  return fs::read_whole_file(std::filesystem::canonical(path, error), max_proof_bytes, ErrorKind::corrupt);
 }
 
 void add(ProofReport& report, std::string kind, std::string detail) {
@@ -260,7 +257,7 @@ ProofReport check_proof(ByteView car, const std::vector<codec::Address>& signers
 }
 
 Result<ProofReport> verify_proof(const ProofVerifyRequest& request) {
-  MLCHAIN_TRY(const Bytes car, read_whole_file(request.proof, "proof"));
+  MLCHAIN_TRY(const Bytes car, read_proof_file(request.proof));
   if (request.file) {
     // The file a symlink names is the one checked (a Hugging Face cache links its weights); anything but a
     // regular file in the end is refused before it is read: a FIFO or a device could block or never end.
