@@ -391,22 +391,6 @@ Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const
   auto metrics = parse_metrics_object(printed);
   if (!metrics) return failed("the evaluation printed no usable metrics: " + metrics.error().message);
 
-  if (!settings_.out_directory) {
-    // Another watcher with this key (another directory, another machine) may have attested the commit while
-    // this evaluation ran: a second result would be a second attestation of one evaluation. What is left is
-    // the moment between this read and the signature, where both sign one EAS nonce and one is refused.
-    eth::RpcClient rpc(eth::rpc_options_for(chain_remote_.rpc));
-    chain::GovernanceClient governance(rpc, chain_remote_);
-    MLCHAIN_TRY(const auto round, governance.round());
-    MLCHAIN_TRY(const auto earlier, governance.evaluation_of(commit, signer_->address()));
-    if (earlier && earlier->second == round.number) {
-      log.write(LogLevel::info,
-                "attested meanwhile by another watcher with this key: " + codec::to_0x_hex(earlier->first) +
-                    ", nothing signed",
-                event.id);
-      return HandlerOutcome{true, {}, {}};
-    }
-  }
   const auto deadline = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                                        std::chrono::system_clock::now().time_since_epoch())
                                                        .count()) +
@@ -414,6 +398,24 @@ Result<HandlerOutcome> EvaluatorHandler::evaluate(const WatchEvent& event, const
   MLCHAIN_TRY(const auto lowest_nonce, next_unrelayed_nonce(commit));
   MLCHAIN_TRY(const auto signed_evaluation, chain::sign_evaluation(chain_remote_, commit, settings_.suite, *metrics,
                                                                    deadline, *signer_, lowest_nonce));
+  if (!settings_.out_directory) {
+    // Another watcher with this key (another directory, another machine) may have attested the commit while
+    // this evaluation ran: a second result would be a second attestation of one evaluation. The check comes
+    // after the signature, whose EAS nonce was read first: an attestation that lands after this read takes
+    // that nonce (EAS takes an attester's nonces in order), so this result is then refused, and one that
+    // landed before it is seen here.
+    eth::RpcClient rpc(eth::rpc_options_for(chain_remote_.rpc));
+    chain::GovernanceClient governance(rpc, chain_remote_);
+    MLCHAIN_TRY(const auto round, governance.round());
+    MLCHAIN_TRY(const auto earlier, governance.evaluation_of(commit, signer_->address()));
+    if (earlier && earlier->second == round.number) {
+      log.write(LogLevel::info,
+                "attested meanwhile by another watcher with this key: " + codec::to_0x_hex(earlier->first) +
+                    ", nothing sent",
+                event.id);
+      return HandlerOutcome{true, {}, {}};
+    }
+  }
   const std::string summary = eth::governance::metrics_text(*metrics);
   if (settings_.out_directory) {
     const auto file =
