@@ -76,6 +76,30 @@ TEST_CASE("import_file gives the reference CID on any number of threads", "[impo
   }
 }
 
+// Without on_chunk and with a sink that discards leaves, raw leaves are hashed sixteen at a time
+// (codec::Sha256Lanes on an AVX-512 CPU); the tree and its CID must be those of hashing one chunk at a
+// time, which a sink that checks every block gets. 35 MiB + 17 bytes: two runs of sixteen 1 MiB chunks
+// and a tail of three chunks and a short one.
+TEST_CASE("import_file gives the same CID whether leaves are hashed sixteen at a time or one", "[importer]") {
+  const std::size_t length = 35 * 1024 * 1024 + 17;
+  TempFile file(length);
+  for (unsigned threads : {1u, 2u, 5u}) {
+    INFO(threads << " threads");
+    fs::ImportOptions options;
+    options.threads = threads;
+    OrderCheckingSink checking;
+    const auto one_at_a_time = fs::import_file(file.path, unixfs::unixfs_v1_2025, checking, options);
+    REQUIRE(one_at_a_time);
+    unixfs::DiscardingBlockSink nowhere;
+    const auto in_lanes = fs::import_file(file.path, unixfs::unixfs_v1_2025, nowhere, options);
+    REQUIRE(in_lanes);
+    CHECK(in_lanes->cid == one_at_a_time->cid);
+    CHECK(in_lanes->tsize == one_at_a_time->tsize);
+    CHECK(in_lanes->content_size == length);
+    CHECK(checking.bytes == one_at_a_time->tsize);
+  }
+}
+
 TEST_CASE("import_file names a missing file and reports it as not found", "[importer]") {
   unixfs::DiscardingBlockSink sink;
   const auto missing = stdfs::temp_directory_path() / "mlchain-no-such-file";

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -6,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "mlchain/codec/sha256_lanes.hpp"
 #include "mlchain/fs/file_reader.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
@@ -21,6 +23,7 @@ struct ChunkPlan {
   std::uint64_t count;
   std::size_t chunk_size;
   std::uint64_t file_size;
+  std::uint64_t first;  // chunks before it are someone else's (LaneImport's)
 
   std::uint64_t offset(std::uint64_t index) const { return index * chunk_size; }
   std::size_t length(std::uint64_t index) const {
@@ -46,7 +49,7 @@ Status hand_over(const LeafView& leaf, LeafBuffer& buffer, const ImportOptions& 
 Status import_sequentially(const FileReader& reader, const ChunkPlan& plan, const unixfs::Profile& profile,
                            const ImportOptions& options, FileBuilder& builder) {
   LeafBuffer buffer(profile);
-  for (std::uint64_t index = 0; index < plan.count; ++index) {
+  for (std::uint64_t index = plan.first; index < plan.count; ++index) {
     MLCHAIN_TRY(auto leaf, read_leaf(reader, plan, index, buffer));
     MLCHAIN_TRY_STATUS(hand_over(leaf, buffer, options, builder));
   }
@@ -60,7 +63,7 @@ Status import_sequentially(const FileReader& reader, const ChunkPlan& plan, cons
 class ParallelImport {
  public:
   ParallelImport(const FileReader& reader, const ChunkPlan& plan, const unixfs::Profile& profile, unsigned workers)
-      : reader_(reader), plan_(plan) {
+      : reader_(reader), plan_(plan), next_chunk_(plan.first), handed_over_(plan.first) {
     const std::size_t slot_count = 2 * static_cast<std::size_t>(workers);
     slots_.reserve(slot_count);
     for (std::size_t i = 0; i < slot_count; ++i) slots_.emplace_back(profile);
@@ -87,7 +90,7 @@ class ParallelImport {
   bool has_workers() const { return !threads_.empty(); }
 
   Status run(const ImportOptions& options, FileBuilder& builder) {
-    for (std::uint64_t index = 0; index < plan_.count; ++index) {
+    for (std::uint64_t index = plan_.first; index < plan_.count; ++index) {
       Slot& slot = slot_of(index);
       std::unique_lock lock(mutex_);
       leaf_ready_.wait(lock, [&] { return slot.ready_chunk == index; });
@@ -143,7 +146,147 @@ class ParallelImport {
   std::mutex mutex_;
   std::condition_variable leaf_ready_;
   std::condition_variable slot_freed_;
-  std::uint64_t next_chunk_ = 0;
+  std::uint64_t next_chunk_;
+  std::uint64_t handed_over_;
+  bool stopping_ = false;
+};
+
+// When nothing wants a leaf's bytes (no on_chunk hook, a sink that discards leaves: `mlchain cid`,
+// verification), raw leaves are hashed sixteen at a time with codec::Sha256Lanes, which on an AVX-512
+// CPU hashes more bytes per core than hashing one chunk at a time. Each worker takes a run of sixteen
+// consecutive full chunks and reads them piece by piece, one piece of each chunk at a time, into its own
+// buffer of 16 pieces; this thread hands the runs' CIDs to the builder in file order. A worker starts
+// run r only once run r - slots has been handed over, so memory stays at 16 pieces per worker.
+class LaneImport {
+ public:
+  static constexpr std::size_t lanes = codec::Sha256Lanes::lanes;
+  // A piece of this size costs one read(2) per 256 KiB, as many as whole-chunk reads of 1 MiB chunks
+  // cost per byte (smaller pieces cost more system time, measured), and 16 of them fit the L3 cache.
+  static constexpr std::size_t piece_size = 256 * 1024;
+
+  static bool fits(const unixfs::Profile& profile, const ImportOptions& options, const unixfs::BlockSink& sink) {
+    return profile.raw_leaves && profile.chunk_size % codec::Sha256Lanes::block_size == 0 && !options.on_chunk &&
+           !sink.wants_leaf_blocks() && codec::Sha256Lanes::available();
+  }
+
+  LaneImport(const FileReader& reader, const ChunkPlan& plan, std::uint64_t runs, unsigned workers)
+      : reader_(reader), plan_(plan), runs_(runs), results_(2 * static_cast<std::size_t>(workers)) {
+    threads_.reserve(workers);
+    try {
+      for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+    }
+  }
+
+  ~LaneImport() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    slot_freed_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  LaneImport(const LaneImport&) = delete;
+  LaneImport& operator=(const LaneImport&) = delete;
+
+  Status run(FileBuilder& builder) {
+    PieceBuffer buffer;  // only used without workers
+    for (std::uint64_t run = 0; run < runs_; ++run) {
+      Result<RunCids> cids = make_error(ErrorKind::internal, "no run hashed yet");
+      if (threads_.empty()) {
+        cids = hash_run(run, buffer);
+      } else {
+        Slot& slot = results_[static_cast<std::size_t>(run % results_.size())];
+        std::unique_lock lock(mutex_);
+        run_ready_.wait(lock, [&] { return slot.ready_run == run; });
+        cids = std::move(slot.cids);
+        handed_over_ = run + 1;
+        lock.unlock();
+        slot_freed_.notify_all();
+      }
+      if (!cids) return cids.error();
+      for (const auto& cid : *cids) MLCHAIN_TRY_STATUS(builder.add_hashed_leaf(cid, plan_.chunk_size));
+    }
+    return {};
+  }
+
+ private:
+  using RunCids = std::array<codec::Cid, lanes>;
+  struct Slot {
+    Result<RunCids> cids = make_error(ErrorKind::internal, "no run hashed yet");
+    std::optional<std::uint64_t> ready_run;
+  };
+  // 16 pieces, page-aligned: the kernel copies into a page-aligned buffer fastest (file_builder.cpp).
+  class PieceBuffer {
+   public:
+    PieceBuffer() : storage_(lanes * piece_size + page_size) {}
+    std::uint8_t* piece(std::size_t lane) {
+      const auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
+      return storage_.data() + ((page_size - address % page_size) % page_size) + lane * piece_size;
+    }
+
+   private:
+    static constexpr std::size_t page_size = 4096;
+    Bytes storage_;
+  };
+
+  Result<RunCids> hash_run(std::uint64_t run, PieceBuffer& buffer) const {
+    codec::Sha256Lanes hashes;
+    std::array<const std::uint8_t*, lanes> pieces;
+    for (std::size_t lane = 0; lane < lanes; ++lane) pieces[lane] = buffer.piece(lane);
+    for (std::size_t offset = 0; offset < plan_.chunk_size; offset += piece_size) {
+      const std::size_t length = std::min(piece_size, plan_.chunk_size - offset);
+      for (std::size_t lane = 0; lane < lanes; ++lane) {
+        const std::uint64_t at = plan_.offset(run * lanes + lane) + offset;
+        MLCHAIN_TRY(const auto filled, reader_.read_at(at, {buffer.piece(lane), length}));
+        if (filled != length)
+          return make_error(ErrorKind::changed_concurrently,
+                            reader_.path().string() + " shrank while it was being read");
+      }
+      hashes.update(pieces, length);
+    }
+    const auto digests = hashes.finish();
+    RunCids cids;
+    for (std::size_t lane = 0; lane < lanes; ++lane)
+      cids[lane] = codec::Cid(
+          1, codec::multicodec::raw,
+          codec::Multihash{codec::multihash_code::sha2_256, Bytes(digests[lane].begin(), digests[lane].end())});
+    return cids;
+  }
+
+  void work() {
+    PieceBuffer buffer;
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      const std::uint64_t run = next_run_;
+      if (run >= runs_) return;
+      ++next_run_;
+      slot_freed_.wait(lock, [&] { return stopping_ || run < handed_over_ + results_.size(); });
+      if (stopping_) return;
+      lock.unlock();
+
+      auto cids = hash_run(run, buffer);
+
+      lock.lock();
+      Slot& slot = results_[static_cast<std::size_t>(run % results_.size())];
+      slot.cids = std::move(cids);
+      slot.ready_run = run;
+      lock.unlock();
+      run_ready_.notify_all();
+    }
+  }
+
+  const FileReader& reader_;
+  const ChunkPlan plan_;
+  const std::uint64_t runs_;
+  std::vector<Slot> results_;
+  std::vector<std::thread> threads_;
+
+  std::mutex mutex_;
+  std::condition_variable run_ready_;
+  std::condition_variable slot_freed_;
+  std::uint64_t next_run_ = 0;
   std::uint64_t handed_over_ = 0;
   bool stopping_ = false;
 };
@@ -160,9 +303,15 @@ Result<unixfs::ImportedNode> import_file(const std::filesystem::path& path, cons
                                          unixfs::BlockSink& sink, const ImportOptions& options) {
   MLCHAIN_TRY(auto reader, FileReader::open(path));
   const std::uint64_t chunk_size = profile.chunk_size;
-  const ChunkPlan plan{(reader.size() + chunk_size - 1) / chunk_size, profile.chunk_size, reader.size()};
+  ChunkPlan plan{(reader.size() + chunk_size - 1) / chunk_size, profile.chunk_size, reader.size(), 0};
   FileBuilder builder(profile, sink);
-  const unsigned workers = worker_count(options, plan.count);
+  const std::uint64_t lane_runs = reader.size() / chunk_size / LaneImport::lanes;
+  if (lane_runs > 0 && LaneImport::fits(profile, options, sink)) {
+    LaneImport import(reader, plan, lane_runs, worker_count(options, lane_runs));
+    MLCHAIN_TRY_STATUS(import.run(builder));
+    plan.first = lane_runs * LaneImport::lanes;
+  }
+  const unsigned workers = worker_count(options, plan.count - plan.first);
   if (workers <= 1) {
     MLCHAIN_TRY_STATUS(import_sequentially(reader, plan, profile, options, builder));
   } else {

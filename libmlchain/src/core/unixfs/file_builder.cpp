@@ -180,6 +180,14 @@ Status FileBuilder::add_leaf(const LeafView& leaf) {
   return state_->push(0, State::Link{leaf.cid, leaf.block.size(), leaf.content_size});
 }
 
+Status FileBuilder::add_hashed_leaf(const codec::Cid& cid, std::uint64_t size) {
+  if (state_->sink.wants_leaf_blocks() || !state_->profile.raw_leaves)
+    return make_error(ErrorKind::internal, "a leaf without its block reached a sink that stores leaves");
+  ++state_->leaf_count;
+  // A raw leaf's block is its content: the link's tsize is the content size.
+  return state_->push(0, State::Link{cid, size, size});
+}
+
 Status FileBuilder::add_leaf(const Leaf& leaf) { return add_leaf(LeafView{leaf.cid, leaf.block, leaf.content_size}); }
 
 Result<ImportedNode> FileBuilder::finish() {

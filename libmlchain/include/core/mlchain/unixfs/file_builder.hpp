@@ -56,6 +56,9 @@ class FileBuilder {
   // Leaves arrive in file order; the builder forwards each block to the sink before it returns.
   Status add_leaf(const LeafView& leaf);
   Status add_leaf(const Leaf& leaf);
+  // A raw leaf known by its CID and size alone, for a sink that does not want leaf blocks
+  // (BlockSink::wants_leaf_blocks); refused (internal) for a sink that does or under a dag-pb leaf profile.
+  Status add_hashed_leaf(const codec::Cid& cid, std::uint64_t size);
   // The root: the single leaf itself when there is one (no leaf at all is the empty file), else the
   // balanced tree's root.
   Result<ImportedNode> finish();
