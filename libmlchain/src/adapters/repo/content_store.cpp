@@ -104,7 +104,10 @@ bool same_contents_key(const codec::Cid& a, const codec::Cid& b) {
 // waiting on a FIFO, a regular file or corruption naming it; not_found when absent.
 Result<int> open_stored(const std::filesystem::path& path, struct stat& info) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return disk::stored_file_error(errno, "open", path);
+  if (fd < 0) {
+    if (errno == ELOOP) return make_error(ErrorKind::corrupt, path.string() + " is a symlink, not a regular file");
+    return disk::stored_file_error(errno, "open", path);
+  }
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);
     return make_error(ErrorKind::corrupt, path.string() + " is not a regular file");
