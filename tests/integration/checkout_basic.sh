@@ -10,7 +10,7 @@ make_workspace
 cd "$work"
 export MLCHAIN_PRIVATE_KEY=7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d
 
-stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
+stored() { local cid=$1; printf '%s/.mlchain/objects/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
 temporaries() { find . -path ./.mlchain -prune -o -name '*.mlchain.tmp-*' -print; }
 
 "$MLCHAIN" checkout --help | has -- '--force' || fail "checkout --help does not mention --force"

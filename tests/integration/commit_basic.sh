@@ -103,7 +103,7 @@ PY
 read -r train_cid eval_cid < "$work/data-cids"
 [ "$("$MLCHAIN" cid "$work/dataset" | cut -d' ' -f1)" = "$train_cid" ] || fail "--data train CID differs from mlchain cid"
 [ "$("$MLCHAIN" cid "$work/manifest.json" | cut -d' ' -f1)" = "$eval_cid" ] || fail "--data eval CID differs from mlchain cid"
-! grep -rq rows .mlchain/files || fail "a --data file was stored"
+! grep -rq rows .mlchain/files .mlchain/objects || fail "a --data file was stored"
 # The tree is the CID of the same files without the ignored ones, as `mlchain cid` imports them.
 mkdir "$work/copy" && cp -a .mlchainignore empty link-to-config link-to-dir "$work/copy/" && mkdir -p "$work/copy/model/sub"
 cp -a model/config.json model/keep.tmp model/weights.bin "$work/copy/model/" && cp -a model/sub/tokenizer.json "$work/copy/model/sub/"
@@ -135,7 +135,7 @@ third=$(cat .mlchain/refs/heads/main)
 "$MLCHAIN" show --json | json 'd["parents"] == ["'"$second"'"] and d["metrics"] == {"accuracy": 0.93}' | has -x True ||
   fail "third commit: wrong parent or metrics"
 config_cid=$("$MLCHAIN" cid model/config.json | cut -d' ' -f1)
-[ "$(find .mlchain/files -name "$config_cid" | wc -l)" -eq 1 ] || fail "identical contents stored more than once"
+[ "$(find .mlchain/files .mlchain/objects -name "$config_cid" | wc -l)" -eq 1 ] || fail "identical contents stored more than once"
 
 # A detached HEAD moves itself, not the branch.
 printf '%s\n' "$second" > .mlchain/HEAD

@@ -90,7 +90,7 @@ for command in log status verify branch "branch side" gc "commit -m three"; do
   [[ "$err$out" == *"refs/heads is a regular file, not a directory"* ]] || fail "$command with refs/heads a file: $err$out"
 done
 restore
-for store in logs files; do
+for store in logs objects; do
   rm -r ".mlchain/$store" && printf 'junk\n' > ".mlchain/$store"
   printf 'four\n' > model.txt
   expect 1 run commit -m four

@@ -48,7 +48,7 @@ for mode in flip-byte truncate swap-block; do
   for remote in hostile hostilegw; do
     expect 1 "$MLCHAIN" fetch "$remote" "$head"
     [ ! -e ".mlchain/refs/remotes/$remote/$head" ] || fail "$mode: a failed fetch recorded a ref"
-    [ -z "$(find .mlchain/files -type f ! -name '*.tmp-*' 2>/dev/null)" ] || fail "$mode: a failed fetch stored file contents"
+    [ -z "$(find .mlchain/files .mlchain/objects -type f \( -path '*/files/*' -o -name 'bafkrei*' \) ! -name '*.tmp-*' 2>/dev/null)" ] || fail "$mode: a failed fetch stored file contents"
   done
   cd "$work"
   echo "$mode: clone, fetch and verify refused it (exit 1)"

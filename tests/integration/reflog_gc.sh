@@ -81,7 +81,7 @@ expect 0 "$MLCHAIN" gc --dry-run
    "$out" == *"nothing was removed" ]] || fail "gc --dry-run after expiry: $out"
 [ -f "$(object_path "$detached")" ] || fail "gc --dry-run removed something"
 expect 0 "$MLCHAIN" gc
-[[ "$out" == "removed 4 objects, 2 files"* && "$out" == *"expired "*" reflog entries"* ]] || fail "gc after expiry: $out"
+[[ "$out" == "removed 6 objects, 0 files"* && "$out" == *"expired "*" reflog entries"* ]] || fail "gc after expiry: $out"
 [ ! -e "$(object_path "$detached")" ] && [ ! -e "$(object_path "$first_detached")" ] ||
   fail "gc kept commits whose reflog entries expired"
 expect 0 "$MLCHAIN" reflog

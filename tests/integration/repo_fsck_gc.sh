@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mlchain fsck and mlchain gc end to end: a clean repository checks out clean; one flipped byte in an
-# object or a stored file, a missing object, a ref naming a non-commit are each found (exit 1, the CID
+# object or a stored file's leaf, a missing object, a ref naming a non-commit are each found (exit 1, the CID
 # and path named) and reads refuse the corrupt bytes; leftovers of interrupted writes are reported
 # without failing and removed by gc; gc removes exactly what nothing reaches, refuses while a writer
 # holds the repository, and stops without removing anything when something reachable is missing.
@@ -19,8 +19,9 @@ flip() {
   chmod a-w "$1"
 }
 object_path() { local k=$1; echo ".mlchain/objects/${k: -3:2}/$k"; }
-file_path() { local k=$1; echo ".mlchain/files/${k: -3:2}/$k"; }
 count() { find "$1" -type f -name 'b*' | wc -l; }
+# Raw blocks: one-chunk files and the leaves of larger ones (unixfs-v1-2025).
+leaves() { find .mlchain/objects -type f -name 'bafkrei*' | wc -l; }
 
 for command in fsck gc; do "$MLCHAIN" --help | has " $command " || fail "mlchain --help does not list $command"; done
 
@@ -40,8 +41,10 @@ c2=$(commit -m two --time 2000)
 expect 0 "$MLCHAIN" fsck
 [[ "$out" == *": ok" ]] || fail "fsck of a good repository: $out"
 objects_before=$(count .mlchain/objects); files_before=$(count .mlchain/files)
-# Identical contents are stored once: shared.txt and weights.bin appear in both commits.
-[ "$files_before" -eq 4 ] || fail "expected 4 stored files (config x2, shared, weights), found $files_before"
+# Contents are stored as blocks (docs/format.md §5), each once: shared.txt and weights.bin appear in
+# both commits.
+[ "$files_before" -eq 0 ] || fail "expected nothing stored whole in files/, found $files_before"
+[ "$(leaves)" -eq 6 ] || fail "expected 6 leaves (config x2, shared, weights' 3 chunks), found $(leaves)"
 
 # gc with everything reachable removes nothing.
 expect 0 "$MLCHAIN" gc
@@ -53,11 +56,12 @@ expect 0 "$MLCHAIN" gc
 printf 'dangling only\n' > "$work/bundle/dangling.txt"
 dangling=$(commit -m dangling --time 3000 --no-ref)
 dangling_file=$("$MLCHAIN" cid "$work/bundle/dangling.txt" | cut -d' ' -f1)
-[ -f "$(file_path "$dangling_file")" ] || fail "the dangling commit's file was not stored"
+[ -f "$(object_path "$dangling_file")" ] || fail "the dangling commit's file was not stored"
 rm "$work/bundle/dangling.txt"
 expect 0 "$MLCHAIN" gc
-[[ "$out" == "removed 2 objects, 1 files, 0 leftovers; freed "*" bytes" ]] || fail "gc of a dangling commit: $out"
-[ ! -e "$(object_path "$dangling")" ] && [ ! -e "$(file_path "$dangling_file")" ] || fail "gc kept unreachable objects"
+[[ "$out" == "removed 3 objects, 0 files, 0 leftovers; freed "*" bytes" ]] || fail "gc of a dangling commit: $out"
+[ ! -e "$(object_path "$dangling")" ] && [ ! -e "$(object_path "$dangling_file")" ] || fail "gc kept unreachable objects"
+[ "$(leaves)" -eq 6 ] || fail "gc removed leaves a reachable version needs"
 expect 0 "$MLCHAIN" fsck
 expect 0 "$MLCHAIN" show --json v1
 
@@ -99,7 +103,7 @@ expect 1 "$MLCHAIN" gc
 [ "$(count .mlchain/objects)" -eq "$objects_before" ] || fail "gc removed something from a corrupt repository"
 restore
 
-# One flipped byte in a directory block, and in a stored file's contents.
+# One flipped byte in a directory block, and in a leaf of a stored file.
 tree=$("$MLCHAIN" show --json v1 | node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).tree)')
 flip "$(object_path "$tree")" 5
 expect 1 "$MLCHAIN" fsck
@@ -107,13 +111,17 @@ expect 1 "$MLCHAIN" fsck
 expect 1 "$MLCHAIN" show v1
 restore
 weights=$("$MLCHAIN" cid "$work/bundle/weights.bin" | cut -d' ' -f1)
-flip "$(file_path "$weights")" 2999999
+tail -c +2097153 "$work/bundle/weights.bin" > "$work/last-chunk"
+last_leaf=$("$MLCHAIN" cid "$work/last-chunk" | cut -d' ' -f1)
+flip "$(object_path "$last_leaf")" 902847
 expect 1 "$MLCHAIN" fsck
-[[ "$out" == *"corrupt $weights: the stored contents of $weights are corrupt: "*"$(file_path "$weights")"* ]] || fail "fsck corrupt file: $out"
+[[ "$out" == *"corrupt $last_leaf: object $last_leaf is corrupt: "*"$(object_path "$last_leaf") does not hash to it"* ]] || fail "fsck corrupt leaf: $out"
+expect 1 "$MLCHAIN" verify
+[[ "$out$err" == *"$weights"* ]] || fail "verify of a corrupt leaf names no file: $out $err"
 restore
 
 # A missing object or file reachable from a ref: fsck says missing; gc stops and removes nothing.
-chmod u+w "$(file_path "$weights")"; rm "$(file_path "$weights")"
+chmod u+w "$(object_path "$last_leaf")"; rm "$(object_path "$last_leaf")"
 expect 1 "$MLCHAIN" fsck
 [[ "$out" == *"missing $weights: the contents of $weights (in commit "* ]] || fail "fsck missing file: $out"
 restore
@@ -152,7 +160,7 @@ printf '%s\n' "$first" > .mlchain/refs/heads/main
 "$MLCHAIN" config set gc.reflog-expire now
 expect 0 "$MLCHAIN" gc
 [[ "$out" == "removed 2 objects, 0 files, 0 leftovers"* ]] || fail "gc beside an index entry: $out"
-[ -f "$(file_path "$second_file")" ] || fail "gc removed contents the index names"
+[ -f "$(object_path "$second_file")" ] || fail "gc removed contents the index names"
 unset MLCHAIN_PRIVATE_KEY
 cd "$work/repo"
 

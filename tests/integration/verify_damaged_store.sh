@@ -71,10 +71,10 @@ unreadable "* ]] || fail "HEAD~1 past a FIFO: $out"
 
 echo "a stored file that is a symlink to /dev/zero: unreadable, exit 1, read nowhere near to the end"
 fresh
-rm -f "$(stored files "$weights")" && ln -s /dev/zero "$(stored files "$weights")"
+rm -f "$(stored objects "$weights")" && ln -s /dev/zero "$(stored objects "$weights")"
 expect 1 timeout 10 "$MLCHAIN" verify --json
 [[ "$(report "$out")" == "$head
-unreadable $(stored files "$weights") $weights "*"a symlink, not a regular"* ]] || fail "/dev/zero content: $out"
+unreadable $(stored objects "$weights") $weights "*"a symlink, not a regular"* ]] || fail "/dev/zero content: $out"
 
 echo "HEAD's branch is a FIFO: bad-ref, no commit, exit 1"
 fresh

@@ -67,8 +67,8 @@ codec::Cid put_file(repo::Repository& repository, const std::string& text) {
   const auto cid = codec::Cid::of_block(1, codec::multicodec::raw, as_bytes(text));
   auto writer = repository.contents().begin_write();
   REQUIRE(writer.ok());
-  REQUIRE(writer->append(as_bytes(text)).ok());
-  REQUIRE(writer->commit(cid).ok());
+  REQUIRE(writer->put(cid, as_bytes(text)).ok());
+  REQUIRE(writer->commit().ok());
   return cid;
 }
 
@@ -258,8 +258,8 @@ TEST_CASE("a checkout that fails while staging changes nothing", "[checkout]") {
   const auto after =
       put_commit(*repository, put_directory(*repository, {link(world, "a"), link(sub, "new"), link(last, "z")}));
   REQUIRE(repo::checkout(*repository, before.to_string(), false).ok());
-  stdfs::permissions(repository->contents().path_of(last), stdfs::perms::owner_write, stdfs::perm_options::add);
-  write_text(repository->contents().path_of(last), "LAST\n");
+  stdfs::permissions(repository->objects().path_of(last), stdfs::perms::owner_write, stdfs::perm_options::add);
+  write_text(repository->objects().path_of(last), "LAST\n");
 
   for (const bool force : {false, true}) {
     const auto outcome = repo::checkout(*repository, after.to_string(), force);

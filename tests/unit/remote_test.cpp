@@ -43,9 +43,10 @@ codec::Cid cid_of(const stdfs::path& directory, const Bytes& contents, const uni
   return imported->cid;
 }
 
+// Files in the store, temporaries included: a refused write leaves none behind.
 std::size_t stored_files(const repo::Repository& repository) {
   std::size_t count = 0;
-  for (const auto& entry : stdfs::recursive_directory_iterator(repository.paths().files()))
+  for (const auto& entry : stdfs::recursive_directory_iterator(repository.paths().objects()))
     if (entry.is_regular_file()) ++count;
   return count;
 }
@@ -128,8 +129,8 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
     const Bytes contents = pattern(3 * profile->chunk_size + 12345);
     const auto root = cid_of(temp.path, contents, *profile);
 
-    // Served in uneven pieces: kept under its CID, with its inner root node in the object store.
-    auto writer = remote::VerifiedContentWriter::begin(repository.contents(), repository.objects(), root, *profile);
+    // Served in uneven pieces: kept as its blocks, the root among them.
+    auto writer = remote::VerifiedContentWriter::begin(repository.contents(), root, *profile);
     REQUIRE(writer.ok());
     for (std::size_t at = 0; at < contents.size(); at += 100'003)
       REQUIRE(
@@ -146,7 +147,7 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
   Bytes contents = pattern(2 * profile.chunk_size);
   const auto root = cid_of(temp.path, contents, profile);
   contents[contents.size() / 2] ^= 1;
-  auto writer = remote::VerifiedContentWriter::begin(repository.contents(), repository.objects(), root, profile);
+  auto writer = remote::VerifiedContentWriter::begin(repository.contents(), root, profile);
   REQUIRE(writer.ok());
   REQUIRE(writer->append(contents).ok());
   const auto finished = writer->finish("from a test");
@@ -158,7 +159,7 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
 
   // The empty file.
   const auto empty = cid_of(temp.path, {}, profile);
-  auto empty_writer = remote::VerifiedContentWriter::begin(repository.contents(), repository.objects(), empty, profile);
+  auto empty_writer = remote::VerifiedContentWriter::begin(repository.contents(), empty, profile);
   REQUIRE(empty_writer.ok());
   REQUIRE(empty_writer->finish("from a test").ok());
   CHECK(repository.contents().contains(empty).value());

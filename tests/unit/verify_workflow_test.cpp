@@ -133,7 +133,7 @@ TEST_CASE("verify workflow: stored file contents that changed are corrupt, namin
   auto repository = repo::discover_repository(work.path);
   REQUIRE(repository.ok());
   const auto model = codec::Cid::of_block(1, codec::multicodec::raw, as_bytes("weights"));
-  const auto stored = repository->contents().path_of(model);
+  const auto stored = repository->objects().path_of(model);
   REQUIRE(stdfs::is_regular_file(stored));
   stdfs::permissions(stored, stdfs::perms::owner_write, stdfs::perm_options::add);
   write_file(stored, "other!!");

@@ -69,5 +69,6 @@ fingerprint() {
   done
 }
 
-# Where the repository in the current directory keeps the contents of file CID (docs/format.md, files/).
-stored() { local cid=$1; printf '%s/.mlchain/files/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }
+# Where the repository in the current directory keeps the block of CID: a one-chunk file's contents
+# (docs/format.md §5).
+stored() { local cid=$1; printf '%s/.mlchain/objects/%s/%s' "$PWD" "${cid: -3:2}" "$cid"; }

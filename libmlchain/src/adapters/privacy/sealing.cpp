@@ -24,7 +24,7 @@ constexpr std::size_t read_size = 1024 * 1024;
 // CAR does not hold).
 class SealingStream {
  public:
-  SealingStream(const codec::Cid& plain, const fs::FileReader& reader, crypto::age::PayloadEncryptor& encryptor,
+  SealingStream(const codec::Cid& plain, const repo::ContentReader& reader, crypto::age::PayloadEncryptor& encryptor,
                 const ipfs::ProgressCallback& on_bytes)
       : reader_(reader),
         encryptor_(encryptor),
@@ -111,7 +111,7 @@ class SealingStream {
     return {};
   }
 
-  const fs::FileReader& reader_;
+  const repo::ContentReader& reader_;
   crypto::age::PayloadEncryptor& encryptor_;
   const ipfs::ProgressCallback& on_bytes_;
   Bytes plain_;
@@ -138,7 +138,7 @@ Result<Sealed> seal_content(repo::Repository& repository, ipfs::Node& node, cons
     if (held) return Sealed{known->cipher, false};
   }
   MLCHAIN_TRY(auto file_key, crypto::age::new_file_key());
-  MLCHAIN_TRY(const auto reader, fs::FileReader::open(repository.contents().path_of(plain), ErrorKind::corrupt));
+  MLCHAIN_TRY(const auto reader, repository.contents().open(plain));
   MLCHAIN_TRY(auto encryptor, crypto::age::PayloadEncryptor::begin(file_key));
   SealingStream stream(plain, reader, encryptor, on_bytes);
   MLCHAIN_TRY_STATUS(node.import_car([&](std::span<std::uint8_t> buffer) { return stream.read(buffer); }));

@@ -220,17 +220,7 @@ Result<CarExport> export_car(repo::Repository& repository, const Cid& commit, st
     MLCHAIN_TRY(const auto block, repository.objects().get(cid));
     MLCHAIN_TRY_STATUS(sections.put(cid, block));
   }
-  for (const auto& root : reach.file_roots) {
-    const auto path = repository.contents().path_of(root);
-    MLCHAIN_TRY(const bool stored, repository.contents().contains(root));
-    if (!stored)
-      return make_error(ErrorKind::not_found,
-                        "the contents of " + root.to_string() + " are not stored (" + path.string() + ")");
-    MLCHAIN_TRY(const auto imported, fs::import_file(path, repo::profile_of_cid(root), sections));
-    if (imported.cid != root)
-      return make_error(ErrorKind::corrupt, "stored contents " + path.string() + " no longer hash to " +
-                                                root.to_string() + "; run 'mlchain fsck'");
-  }
+  for (const auto& root : reach.file_roots) MLCHAIN_TRY_STATUS(repository.contents().export_blocks(root, sections));
   MLCHAIN_TRY_STATUS(sections.flush());
   CarExport exported{.root = commit,
                      .commits = reach.commits.size(),

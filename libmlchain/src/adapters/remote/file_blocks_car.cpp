@@ -63,7 +63,8 @@ class DagLister {
 
 class FileBlocksCar {
  public:
-  FileBlocksCar(std::vector<Section> sections, fs::FileReader reader, const Cid& root, ipfs::ProgressCallback progress)
+  FileBlocksCar(std::vector<Section> sections, repo::ContentReader reader, const Cid& root,
+                ipfs::ProgressCallback progress)
       : sections_(std::move(sections)),
         reader_(std::move(reader)),
         progress_(std::move(progress)),
@@ -101,7 +102,7 @@ class FileBlocksCar {
   }
 
   std::vector<Section> sections_;
-  fs::FileReader reader_;
+  repo::ContentReader reader_;
   ipfs::ProgressCallback progress_;
   Bytes pending_;
   std::size_t sent_ = 0;
@@ -114,7 +115,7 @@ class FileBlocksCar {
 
 Result<ipfs::ByteSource> file_blocks_car(repo::Repository& repository, const Cid& root,
                                          const ipfs::ProgressCallback& progress) {
-  MLCHAIN_TRY(auto reader, fs::FileReader::open(repository.contents().path_of(root)));
+  MLCHAIN_TRY(auto reader, repository.contents().open(root));
   std::vector<Section> sections;
   DagLister lister(repository.objects(), sections);
   MLCHAIN_TRY_STATUS(lister.list(root, reader.size(), 0));

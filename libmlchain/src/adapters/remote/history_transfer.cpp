@@ -123,7 +123,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
   std::uint64_t done = 0;
   for (const auto& [root, size] : wanted) {
     const auto& profile = repo::profile_of_cid(root);
-    MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), repository.objects(), root, profile));
+    MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), root, profile));
     const auto on_bytes = [&](ByteView bytes) -> Status {
       MLCHAIN_TRY_STATUS(writer.append(bytes));
       done += bytes.size();

@@ -25,12 +25,13 @@ bool needs_our_blocks(const FileUpload& file) {
 
 Status upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpload& file,
                    const ipfs::ProgressCallback& on_bytes) {
-  if (needs_our_blocks(file)) {
+  // Contents stored as blocks go up as those blocks; whole ones (an older repository's) through `add`.
+  if (needs_our_blocks(file) || file.path.empty()) {
     MLCHAIN_TRY(const auto car, file_blocks_car(repository, file.root, on_bytes));
     MLCHAIN_TRY_STATUS(node.import_car(car));
     MLCHAIN_TRY(const bool held, node.has_block(file.root));
     if (!held)
-      return make_error(ErrorKind::remote_unavailable, node.url() + " took the blocks of " + file.path.string() +
+      return make_error(ErrorKind::remote_unavailable, node.url() + " took the blocks of " + file.root.to_string() +
                                                            " but does not hold its root " + file.root.to_string());
     return {};
   }
@@ -73,7 +74,8 @@ Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const
       continue;
     }
     MLCHAIN_TRY(const auto size, repository.contents().size(root));
-    plan.files.push_back({root, repository.contents().path_of(root), size});
+    MLCHAIN_TRY(auto whole, repository.contents().whole_file(root));
+    plan.files.push_back({root, whole ? std::move(*whole) : std::filesystem::path(), size});
     plan.file_bytes += size;
   }
   return plan;

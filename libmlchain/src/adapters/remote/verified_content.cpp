@@ -6,28 +6,9 @@
 
 namespace mlchain::remote {
 
-namespace {
-
-// Raw leaves are parts of the contents, which the content store keeps whole: passing them on would only
-// hash them a second time for the object store to drop them.
-class InnerNodeSink final : public unixfs::BlockSink {
- public:
-  explicit InnerNodeSink(core::ObjectStore& objects) : objects_(objects) {}
-  Status put(const codec::Cid& cid, ByteView block) override {
-    if (cid.codec() == codec::multicodec::raw) return {};
-    return objects_.put(cid, block);
-  }
-
- private:
-  core::ObjectStore& objects_;
-};
-
-}  // namespace
-
 struct VerifiedContentWriter::State {
-  State(repo::ContentWriter content_writer, core::ObjectStore& objects, const codec::Cid& root,
-        const unixfs::Profile& p)
-      : writer(std::move(content_writer)), expected(root), profile(p), sink(objects), leaves(p), builder(p, sink) {}
+  State(repo::ContentWriter content_writer, const codec::Cid& root, const unixfs::Profile& p)
+      : writer(std::move(content_writer)), expected(root), profile(p), leaves(p), builder(p, writer) {}
 
   Status flush_chunk() {
     const auto leaf = leaves.seal(filled);
@@ -38,10 +19,10 @@ struct VerifiedContentWriter::State {
   repo::ContentWriter writer;
   codec::Cid expected;
   unixfs::Profile profile;
-  InnerNodeSink sink;
   unixfs::LeafBuffer leaves;
   unixfs::FileBuilder builder;
   std::size_t filled = 0;
+  std::uint64_t size = 0;
 };
 
 VerifiedContentWriter::VerifiedContentWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -49,14 +30,13 @@ VerifiedContentWriter::VerifiedContentWriter(VerifiedContentWriter&&) noexcept =
 VerifiedContentWriter::~VerifiedContentWriter() = default;
 
 Result<VerifiedContentWriter> VerifiedContentWriter::begin(const repo::ContentStore& contents,
-                                                           core::ObjectStore& inner_nodes, const codec::Cid& expected,
-                                                           const unixfs::Profile& profile) {
+                                                           const codec::Cid& expected, const unixfs::Profile& profile) {
   MLCHAIN_TRY(auto writer, contents.begin_write());
-  return VerifiedContentWriter(std::make_unique<State>(std::move(writer), inner_nodes, expected, profile));
+  return VerifiedContentWriter(std::make_unique<State>(std::move(writer), expected, profile));
 }
 
 Status VerifiedContentWriter::append(ByteView bytes) {
-  MLCHAIN_TRY_STATUS(state_->writer.append(bytes));
+  state_->size += bytes.size();
   while (!bytes.empty()) {
     auto space = state_->leaves.chunk_space();
     const std::size_t take = std::min(bytes.size(), space.size() - state_->filled);
@@ -68,7 +48,7 @@ Status VerifiedContentWriter::append(ByteView bytes) {
   return {};
 }
 
-std::uint64_t VerifiedContentWriter::size() const { return state_->writer.size(); }
+std::uint64_t VerifiedContentWriter::size() const { return state_->size; }
 
 Status VerifiedContentWriter::finish(std::string_view source) {
   if (state_->filled > 0) MLCHAIN_TRY_STATUS(state_->flush_chunk());
@@ -79,7 +59,7 @@ Status VerifiedContentWriter::finish(std::string_view source) {
                                               state_->expected.to_string() + " re-import to " + root.cid.to_string() +
                                               " under " + std::string(state_->profile.name) + "; nothing stored");
   }
-  return state_->writer.commit(state_->expected);
+  return state_->writer.commit();
 }
 
 }  // namespace mlchain::remote

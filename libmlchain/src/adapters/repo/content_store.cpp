@@ -6,11 +6,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <utility>
 
 #include "disk.hpp"
+#include "mlchain/codec/dag_pb.hpp"
+#include "mlchain/codec/unixfs.hpp"
+#include "mlchain/codec/varint.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/repo/object_store.hpp"
 
@@ -18,6 +26,10 @@ namespace mlchain::repo {
 namespace {
 
 constexpr std::size_t copy_piece = std::size_t{64} << 20;
+// No block of ours is larger (the IPFS bitswap limit, as in object_store.cpp).
+constexpr std::uint64_t max_block_bytes = 2 * 1024 * 1024;
+// A file's DAG is never deeper than this (a balanced tree of 1 GiB is two levels deep).
+constexpr std::size_t max_file_depth = 32;
 
 Status write_all(int fd, ByteView bytes, const std::filesystem::path& path) {
   std::size_t written = 0;
@@ -32,19 +44,18 @@ Status write_all(int fd, ByteView bytes, const std::filesystem::path& path) {
   return {};
 }
 
-// Reflink when the file system shares extents (btrfs, XFS, bcachefs), else copy_file_range (which the
-// kernel may still turn into a server-side or extent copy), else plain reads and writes in large pieces.
-Status copy_contents(int from, int to, const std::filesystem::path& source, const std::filesystem::path& target) {
-  if (::ioctl(to, FICLONE, from) == 0) return {};
-  struct stat info {};
-  if (::fstat(from, &info) != 0) return disk::system_error(errno, "stat", source);
-  auto remaining = static_cast<std::uint64_t>(info.st_size);
+// `length` bytes of `from` at `offset` to the current end of `to`: copy_file_range (which the kernel may
+// turn into a server-side or extent copy), else plain reads and writes in large pieces.
+Status copy_range(int from, std::uint64_t offset, std::uint64_t length, int to, const std::filesystem::path& source,
+                  const std::filesystem::path& target) {
+  auto in = static_cast<off_t>(offset);
+  std::uint64_t remaining = length;
   bool kernel_copy = true;
   Bytes buffer;
   while (remaining > 0) {
     const std::size_t piece = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, copy_piece));
     if (kernel_copy) {
-      const ssize_t n = ::copy_file_range(from, nullptr, to, nullptr, piece, 0);
+      const ssize_t n = ::copy_file_range(from, &in, to, nullptr, piece, 0);
       if (n > 0) {
         remaining -= static_cast<std::uint64_t>(n);
         continue;
@@ -57,7 +68,7 @@ Status copy_contents(int from, int to, const std::filesystem::path& source, cons
       kernel_copy = false;
     }
     buffer.resize(std::min<std::size_t>(piece, std::size_t{1} << 20));
-    const ssize_t n = ::read(from, buffer.data(), buffer.size());
+    const ssize_t n = ::pread(from, buffer.data(), buffer.size(), in);
     if (n < 0) {
       if (errno == EINTR) continue;
       return disk::system_error(errno, "read", source);
@@ -65,9 +76,18 @@ Status copy_contents(int from, int to, const std::filesystem::path& source, cons
     if (n == 0)
       return make_error(ErrorKind::changed_concurrently, source.string() + " shrank while it was being copied");
     MLCHAIN_TRY_STATUS(write_all(to, ByteView(buffer).first(static_cast<std::size_t>(n)), target));
+    in += n;
     remaining -= static_cast<std::uint64_t>(n);
   }
   return {};
+}
+
+// Reflink when the file system shares extents (btrfs, XFS, bcachefs), else a copy of the whole file.
+Status copy_contents(int from, int to, const std::filesystem::path& source, const std::filesystem::path& target) {
+  if (::ioctl(to, FICLONE, from) == 0) return {};
+  struct stat info {};
+  if (::fstat(from, &info) != 0) return disk::system_error(errno, "stat", source);
+  return copy_range(from, 0, static_cast<std::uint64_t>(info.st_size), to, source, target);
 }
 
 Result<codec::Cid> cid_of_file(const std::filesystem::path& path, const unixfs::Profile& profile) {
@@ -80,37 +100,69 @@ bool same_contents_key(const codec::Cid& a, const codec::Cid& b) {
   return a.codec() == b.codec() && a.hash() == b.hash();
 }
 
-// Copies `source` into a new file at `target` (which must not exist), flushed and with `mode`. A source
-// that is not a regular file is `refusal` (a symlink is not followed, a FIFO not waited on).
-Status copy_to_new_file(const std::filesystem::path& source, const std::filesystem::path& target, unsigned mode,
-                        ErrorKind refusal) {
-  const int from = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (from < 0) {
-    const int error = errno;
-    if (error == ENOENT || error == ENOTDIR) return disk::system_error(error, "read", source);
-    return make_error(refusal,
-                      "cannot read " + source.string() + ": " +
-                          (error == ELOOP ? std::string("it is a symlink") : std::string(std::strerror(error))));
+// A stored file of `.mlchain/`, opened as docs/format.md §5 "Reads" says: never through a symlink, never
+// waiting on a FIFO, a regular file or corruption naming it; not_found when absent.
+Result<int> open_stored(const std::filesystem::path& path, struct stat& info) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ELOOP) return make_error(ErrorKind::corrupt, path.string() + " is a symlink, not a regular file");
+    return disk::stored_file_error(errno, "open", path);
   }
-  struct stat source_info {};
-  if (::fstat(from, &source_info) != 0 || !S_ISREG(source_info.st_mode)) {
-    ::close(from);
-    return make_error(refusal, source.string() + " is not a regular file");
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return make_error(ErrorKind::corrupt, path.string() + " is not a regular file");
   }
-  const int to = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (to < 0) {
-    const int error = errno;
-    ::close(from);
-    return disk::system_error(error, "create", target);
+  return fd;
+}
+
+Result<std::size_t> read_at_most(int fd, std::uint64_t offset, std::span<std::uint8_t> buffer,
+                                 const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < buffer.size()) {
+    const ssize_t n = ::pread(fd, buffer.data() + done, buffer.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return disk::stored_file_error(errno, "read", path);
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
   }
-  Status status = copy_contents(from, to, source, target);
-  if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0)
-    status = disk::system_error(errno, "set the mode of", target);
-  if (status.ok() && ::fsync(to) != 0) status = disk::system_error(errno, "flush", target);
-  ::close(from);
-  if (::close(to) != 0 && status.ok()) status = disk::system_error(errno, "close", target);
-  if (!status.ok()) ::unlink(target.c_str());
-  return status;
+  return done;
+}
+
+Error damaged(const codec::Cid& root, const codec::Cid& block, const std::filesystem::path& path,
+              const std::string& why) {
+  return make_error(ErrorKind::corrupt, "the stored contents of " + root.to_string() + " are corrupt: block " +
+                                            block.to_string() + " (" + path.string() + ") " + why);
+}
+
+// Where a unixfs-v0-2015 leaf's bytes sit in its block: a dag-pb node without links is its Data field
+// alone (0x0a, length), which holds a UnixFS message of Type File or Raw (0x08, type) and then, unless
+// the leaf is empty, the bytes (0x12, length, bytes).
+struct LeafPayload {
+  std::uint64_t offset;
+  std::uint64_t size;
+};
+std::optional<LeafPayload> payload_of_leaf(ByteView head, std::uint64_t block_size) {
+  if (head.empty() || head[0] != 0x0a) return std::nullopt;
+  std::size_t at = 1;
+  auto data_length = codec::read_varint(head.subspan(at));
+  if (!data_length) return std::nullopt;
+  at += data_length->length;
+  if (at + data_length->value != block_size) return std::nullopt;
+  if (at + 2 > head.size() || head[at] != 0x08) return std::nullopt;
+  const auto type = head[at + 1];
+  if (type != static_cast<std::uint8_t>(codec::UnixfsType::file) &&
+      type != static_cast<std::uint8_t>(codec::UnixfsType::raw))
+    return std::nullopt;
+  at += 2;
+  if (at >= head.size() || head[at] != 0x12) return LeafPayload{at, 0};
+  ++at;
+  auto payload_length = codec::read_varint(head.subspan(at));
+  if (!payload_length) return std::nullopt;
+  at += payload_length->length;
+  if (at + payload_length->value > block_size) return std::nullopt;
+  return LeafPayload{at, payload_length->value};
 }
 
 }  // namespace
@@ -119,139 +171,390 @@ const unixfs::Profile& profile_of_cid(const codec::Cid& cid) {
   return cid.version() == 0 ? unixfs::unixfs_v0_2015 : unixfs::unixfs_v1_2025;
 }
 
-ContentWriter::ContentWriter(ContentWriter&& other) noexcept
-    : store_(other.store_),
-      temporary_(std::move(other.temporary_)),
-      fd_(std::exchange(other.fd_, -1)),
-      size_(other.size_),
-      writeback_started_(other.writeback_started_) {}
+// ---- ContentWriter
 
-ContentWriter::~ContentWriter() { abort(); }
+struct ContentWriter::State {
+  explicit State(std::filesystem::path root) : objects(std::move(root)) {}
+  ~State() { discard(); }
 
-Status ContentWriter::append(ByteView chunk) {
-  if (fd_ < 0) return make_error(ErrorKind::internal, "content writer used after it finished");
-  MLCHAIN_TRY_STATUS(write_all(fd_, chunk, temporary_));
-  size_ += chunk.size();
-  // Start writing back what is written so far now, so the disk works while the importer hashes the
-  // next chunks and commit()'s fsync finds little left to do; without it, the kernel starts only once
-  // gigabytes are dirty and each file's fsync stalls the import. A hint: failure costs nothing.
-  constexpr std::uint64_t writeback_step = 16 * 1024 * 1024;
-  if (size_ - writeback_started_ >= writeback_step) {
-    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_started_), static_cast<off_t>(size_ - writeback_started_),
-                            SYNC_FILE_RANGE_WRITE);
-    writeback_started_ = size_;
+  void discard() {
+    for (const auto& [temporary, target] : pending) ::unlink(temporary.c_str());
+    pending.clear();
+    pending_keys.clear();
   }
+
+  std::filesystem::path objects;
+  std::mutex mutex;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending;  // (temporary, final name)
+  std::set<std::string> pending_keys;
+  std::set<std::filesystem::path> directories;  // fan-out directories known to exist
+  std::uint64_t written = 0;
+};
+
+ContentWriter::ContentWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ContentWriter::ContentWriter(ContentWriter&& other) noexcept = default;
+ContentWriter::~ContentWriter() = default;
+
+Status ContentWriter::put(const codec::Cid& cid, ByteView block) {
+  if (!state_) return make_error(ErrorKind::internal, "content writer used after it was moved");
+  auto key = storage_key(cid);
+  const auto target = fanned_out_path(state_->objects, cid);
+  std::lock_guard lock(state_->mutex);
+  if (state_->pending_keys.contains(key)) return {};
+  struct stat info {};
+  if (::lstat(target.c_str(), &info) == 0) return {};
+  const auto directory = target.parent_path();
+  if (!state_->directories.contains(directory)) {
+    MLCHAIN_TRY_STATUS(disk::make_directories(directory));
+    state_->directories.insert(directory);
+  }
+  auto temporary = directory / disk::temporary_name(key);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+  if (fd < 0) return disk::system_error(errno, "create", temporary);
+  Status status = write_all(fd, block, temporary);
+  // Start the write-back now, so the disk works while the importer hashes the next chunks and commit()'s
+  // flush finds little left to do. A hint: failure costs nothing.
+  if (status.ok()) (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (::close(fd) != 0 && status.ok()) status = disk::system_error(errno, "close", temporary);
+  if (!status.ok()) {
+    ::unlink(temporary.c_str());
+    return status;
+  }
+  state_->pending.push_back({std::move(temporary), target});
+  state_->pending_keys.insert(std::move(key));
+  state_->written += block.size();
   return {};
 }
 
-Status ContentWriter::commit(const codec::Cid& cid) {
-  if (fd_ < 0) return make_error(ErrorKind::internal, "content writer used after it finished");
-  Status status;
-  if (::fchmod(fd_, 0444) != 0) status = disk::system_error(errno, "set the mode of", temporary_);
-  if (status.ok() && ::fsync(fd_) != 0) status = disk::system_error(errno, "flush", temporary_);
-  if (::close(std::exchange(fd_, -1)) != 0 && status.ok()) status = disk::system_error(errno, "close", temporary_);
-  const auto target = store_->path_of(cid);
-  if (status.ok()) status = disk::make_directories(target.parent_path());
-  if (status.ok()) {
-    struct stat info {};
-    if (::stat(target.c_str(), &info) == 0) {
-      ::unlink(temporary_.c_str());
-      temporary_.clear();
-      return {};
-    }
-    if (::rename(temporary_.c_str(), target.c_str()) != 0) status = disk::system_error(errno, "store", target);
+std::uint64_t ContentWriter::bytes_written() const { return state_ ? state_->written : 0; }
+
+Status ContentWriter::commit() {
+  if (!state_) return make_error(ErrorKind::internal, "content writer used after it was moved");
+  std::lock_guard lock(state_->mutex);
+  if (state_->pending.empty()) return {};
+  const int fd = ::open(state_->objects.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return disk::system_error(errno, "open", state_->objects);
+  // One flush of the file system for all the blocks, not one per block: the blocks' data and inodes
+  // first, then, once renamed, their names.
+  auto flush = [&]() -> Status {
+    if (::syncfs(fd) != 0) return disk::system_error(errno, "flush", state_->objects);
+    return {};
+  };
+  Status status = flush();
+  std::size_t renamed = 0;
+  for (; status.ok() && renamed < state_->pending.size(); ++renamed) {
+    const auto& [temporary, target] = state_->pending[renamed];
+    if (::rename(temporary.c_str(), target.c_str()) != 0) status = disk::system_error(errno, "store", target);
   }
+  if (status.ok()) status = flush();
+  ::close(fd);
   if (!status.ok()) {
-    ::unlink(temporary_.c_str());
-    temporary_.clear();
-    return status;
+    for (std::size_t i = renamed; i < state_->pending.size(); ++i) ::unlink(state_->pending[i].first.c_str());
   }
-  temporary_.clear();
-  // The fan-out directory's own entry in files/ was flushed by make_directories when it was created.
-  return disk::sync_directory(target.parent_path());
+  state_->pending.clear();
+  state_->pending_keys.clear();
+  return status;
 }
 
 void ContentWriter::abort() {
-  if (fd_ >= 0) ::close(std::exchange(fd_, -1));
-  if (!temporary_.empty()) ::unlink(temporary_.c_str());
-  temporary_.clear();
+  if (!state_) return;
+  std::lock_guard lock(state_->mutex);
+  state_->discard();
 }
+
+// ---- ContentReader
+
+ContentReader::ContentReader(std::filesystem::path describe_as, std::vector<Piece> pieces)
+    : describe_as_(std::move(describe_as)), pieces_(std::move(pieces)) {
+  starts_.reserve(pieces_.size());
+  for (const auto& piece : pieces_) {
+    starts_.push_back(size_);
+    size_ += piece.size;
+  }
+}
+
+Result<std::size_t> ContentReader::read_at(std::uint64_t offset, std::span<std::uint8_t> buffer) const {
+  std::size_t done = 0;
+  auto index = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin());
+  if (index > 0) --index;
+  while (done < buffer.size() && offset + done < size_ && index < pieces_.size()) {
+    const auto& piece = pieces_[index];
+    const std::uint64_t within = offset + done - starts_[index];
+    const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size - within, buffer.size() - done));
+    struct stat info {};
+    MLCHAIN_TRY(const int fd, open_stored(piece.path, info));
+    auto read = read_at_most(fd, piece.offset_in_file + within, buffer.subspan(done, take), piece.path);
+    ::close(fd);
+    if (!read) return std::move(read).error();
+    if (*read != take)
+      return make_error(ErrorKind::corrupt, piece.path.string() + " is shorter than the contents it stores");
+    done += take;
+    ++index;
+  }
+  return done;
+}
+
+// ---- ContentStore
+
+struct ContentStore::Layout {
+  struct Leaf {
+    codec::Cid cid;
+    std::filesystem::path path;
+    std::uint64_t payload_offset;
+    std::uint64_t payload_size;
+  };
+  struct Inner {
+    codec::Cid cid;
+    Bytes block;
+  };
+  std::vector<Leaf> leaves;   // in file order
+  std::vector<Inner> inners;  // children before parents
+  std::size_t missing = 0;    // blocks of the DAG objects/ lacks
+};
+
+namespace {
+
+// Walks a file's DAG in objects/: inner nodes are read whole and re-hashed, leaves only looked at (a raw
+// leaf's size, a dag-pb leaf's first bytes); missing blocks are counted, not fatal.
+class LayoutWalk {
+ public:
+  LayoutWalk(const std::filesystem::path& objects, const codec::Cid& root) : objects_(objects), root_(root) {}
+
+  template <typename Layout>
+  Status visit(const codec::Cid& cid, std::size_t depth, Layout& layout) {
+    if (depth > max_file_depth)
+      return make_error(ErrorKind::corrupt, "the DAG of " + root_.to_string() + " is deeper than any file's");
+    const auto path = fanned_out_path(objects_, cid);
+    struct stat info {};
+    auto opened = open_stored(path, info);
+    if (!opened) {
+      if (opened.error().kind != ErrorKind::not_found) return std::move(opened).error();
+      ++layout.missing;
+      return {};
+    }
+    const int fd = *opened;
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    if (size > max_block_bytes) {
+      ::close(fd);
+      return damaged(root_, cid, path, "is larger than any block");
+    }
+    if (cid.codec() == codec::multicodec::raw) {
+      ::close(fd);
+      layout.leaves.push_back({cid, path, 0, size});
+      return {};
+    }
+    if (cid.codec() != codec::multicodec::dag_pb) {
+      ::close(fd);
+      return make_error(ErrorKind::corrupt, "the DAG of " + root_.to_string() + " links " + cid.to_string() +
+                                                ", which is not a file's block");
+    }
+    std::uint8_t first[32];
+    auto head_read = read_at_most(fd, 0, first, path);
+    if (!head_read) {
+      ::close(fd);
+      return std::move(head_read).error();
+    }
+    const ByteView head(first, *head_read);
+    if (!head.empty() && head[0] == 0x0a) {  // no links: a leaf (docs/format.md §5)
+      ::close(fd);
+      const auto payload = payload_of_leaf(head, size);
+      if (!payload) return damaged(root_, cid, path, "is not a UnixFS file leaf");
+      layout.leaves.push_back({cid, path, payload->offset, payload->size});
+      return {};
+    }
+    Bytes block(static_cast<std::size_t>(size));
+    auto read = read_at_most(fd, 0, block, path);
+    ::close(fd);
+    if (!read) return std::move(read).error();
+    if (*read != block.size() || !cid.matches(block)) return damaged(root_, cid, path, "does not hash to its CID");
+    auto node = codec::PbNode::decode(block);
+    if (!node || !node->data) return damaged(root_, cid, path, "is not a UnixFS file node");
+    auto data = codec::UnixfsData::decode(*node->data);
+    if (!data || (data->type != codec::UnixfsType::file && data->type != codec::UnixfsType::raw))
+      return damaged(root_, cid, path, "is not a UnixFS file node");
+    for (const auto& link : node->links) MLCHAIN_TRY_STATUS(visit(link.hash, depth + 1, layout));
+    layout.inners.push_back({cid, std::move(block)});
+    return {};
+  }
+
+ private:
+  const std::filesystem::path& objects_;
+  const codec::Cid& root_;
+};
+
+}  // namespace
 
 std::filesystem::path ContentStore::path_of(const codec::Cid& cid) const { return fanned_out_path(root_, cid); }
 
-Result<bool> ContentStore::contains(const codec::Cid& cid) const {
-  const auto path = path_of(cid);
+Result<std::optional<std::filesystem::path>> ContentStore::whole_file(const codec::Cid& cid) const {
+  auto path = path_of(cid);
   struct stat info {};
-  if (::lstat(path.c_str(), &info) == 0) return true;
+  if (::lstat(path.c_str(), &info) == 0) return std::optional<std::filesystem::path>(std::move(path));
   const int error = errno;
-  if (error == ENOENT || error == ENOTDIR) return false;
+  if (error == ENOENT || error == ENOTDIR) return std::optional<std::filesystem::path>();
   return disk::stored_file_error(error, "stat", path);
+}
+
+Result<std::optional<ContentStore::Layout>> ContentStore::chunked_layout(const codec::Cid& cid) const {
+  Layout layout;
+  MLCHAIN_TRY_STATUS(LayoutWalk(objects_, cid).visit(cid, 0, layout));
+  if (layout.missing > 0) return std::optional<Layout>();
+  return std::optional<Layout>(std::move(layout));
+}
+
+Result<bool> ContentStore::contains(const codec::Cid& cid) const {
+  MLCHAIN_TRY(const auto whole, whole_file(cid));
+  if (whole) return true;
+  MLCHAIN_TRY(const auto layout, chunked_layout(cid));
+  return layout.has_value();
+}
+
+Result<ContentReader> ContentStore::open(const codec::Cid& cid) const {
+  MLCHAIN_TRY(auto whole, whole_file(cid));
+  if (whole) {
+    struct stat info {};
+    MLCHAIN_TRY(const int fd, open_stored(*whole, info));
+    ::close(fd);
+    auto path = *whole;
+    return ContentReader(std::move(path), {{std::move(*whole), 0, static_cast<std::uint64_t>(info.st_size)}});
+  }
+  MLCHAIN_TRY(auto layout, chunked_layout(cid));
+  if (!layout)
+    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  std::vector<ContentReader::Piece> pieces;
+  pieces.reserve(layout->leaves.size());
+  for (auto& leaf : layout->leaves) pieces.push_back({std::move(leaf.path), leaf.payload_offset, leaf.payload_size});
+  return ContentReader(fanned_out_path(objects_, cid), std::move(pieces));
 }
 
 Result<std::uint64_t> ContentStore::size(const codec::Cid& cid) const {
-  const auto path = path_of(cid);
-  struct stat info {};
-  // lstat: the size of what is stored here, whatever it is; reading it refuses what is not a regular file.
-  if (::lstat(path.c_str(), &info) == 0) return static_cast<std::uint64_t>(info.st_size);
-  const int error = errno;
-  if (error == ENOENT || error == ENOTDIR)
-    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-  return disk::stored_file_error(error, "stat", path);
+  MLCHAIN_TRY(const auto reader, open(cid));
+  return reader.size();
 }
 
 Result<ContentWriter> ContentStore::begin_write() const {
-  MLCHAIN_TRY_STATUS(disk::make_directories(root_));
-  auto temporary = root_ / disk::temporary_name("incoming");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return disk::system_error(errno, "create a file in", root_);
-  return ContentWriter(*this, std::move(temporary), fd);
+  MLCHAIN_TRY_STATUS(disk::make_directories(objects_));
+  return ContentWriter(std::make_unique<ContentWriter::State>(objects_));
 }
 
 Status ContentStore::store_copy(const std::filesystem::path& source, const codec::Cid& cid,
                                 const unixfs::Profile& profile) const {
   MLCHAIN_TRY(const bool stored, contains(cid));
   if (stored) return {};
-  MLCHAIN_TRY_STATUS(disk::make_directories(root_));
-  const auto temporary = root_ / disk::temporary_name("incoming");
-  MLCHAIN_TRY_STATUS(copy_to_new_file(source, temporary, 0444, ErrorKind::invalid_input));
-  auto copied = cid_of_file(temporary, profile);
-  if (!copied || !same_contents_key(*copied, cid)) {
-    ::unlink(temporary.c_str());
-    if (!copied) return std::move(copied).error();
+  MLCHAIN_TRY(auto writer, begin_write());
+  MLCHAIN_TRY(const auto imported, fs::import_file(source, profile, writer));
+  if (!same_contents_key(imported.cid, cid))
     return make_error(ErrorKind::corrupt, source.string() + " no longer hashes to " + cid.to_string() +
                                               " (it changed while it was stored)");
+  return writer.commit();
+}
+
+Status ContentStore::check_blocks(const codec::Cid& cid, const Layout& layout, unixfs::BlockSink* sink) const {
+  // Leaves are re-hashed on every core when nothing needs them in order; inner nodes were re-hashed when
+  // the layout was read.
+  const auto check_leaf = [&](const Layout::Leaf& leaf, Bytes& block) -> Status {
+    struct stat info {};
+    MLCHAIN_TRY(const int fd, open_stored(leaf.path, info));
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    if (size > max_block_bytes) {
+      ::close(fd);
+      return damaged(cid, leaf.cid, leaf.path, "is larger than any block");
+    }
+    block.resize(static_cast<std::size_t>(size));
+    auto read = read_at_most(fd, 0, block, leaf.path);
+    ::close(fd);
+    if (!read) return std::move(read).error();
+    if (*read != block.size() || !leaf.cid.matches(block))
+      return damaged(cid, leaf.cid, leaf.path, "does not hash to its CID");
+    return {};
+  };
+  if (sink != nullptr) {
+    Bytes block;
+    for (const auto& leaf : layout.leaves) {
+      MLCHAIN_TRY_STATUS(check_leaf(leaf, block));
+      MLCHAIN_TRY_STATUS(sink->put(leaf.cid, block));
+    }
+    for (const auto& inner : layout.inners) MLCHAIN_TRY_STATUS(sink->put(inner.cid, inner.block));
+    return {};
   }
-  const auto target = path_of(cid);
-  Status status = disk::make_directories(target.parent_path());
-  if (status.ok() && ::rename(temporary.c_str(), target.c_str()) != 0)
-    status = disk::system_error(errno, "store", target);
-  if (!status.ok()) {
-    ::unlink(temporary.c_str());
-    return status;
-  }
-  MLCHAIN_TRY_STATUS(disk::sync_directory(target.parent_path()));
-  return disk::sync_directory(root_);
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(
+      std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(1, layout.leaves.size())));
+  std::atomic<std::size_t> next{0};
+  std::vector<Status> results(threads);
+  std::vector<std::size_t> failed_at(threads, layout.leaves.size());
+  auto work = [&](unsigned worker) {
+    Bytes block;
+    for (std::size_t i = next++; i < layout.leaves.size(); i = next++) {
+      auto status = check_leaf(layout.leaves[i], block);
+      if (!status.ok()) {
+        results[worker] = std::move(status);
+        failed_at[worker] = i;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work, i);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  // The first damaged leaf in file order, whichever thread found it.
+  const auto first = std::min_element(failed_at.begin(), failed_at.end()) - failed_at.begin();
+  return results[static_cast<std::size_t>(first)];
 }
 
 Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& profile,
                                  const std::filesystem::path& destination, unsigned mode) const {
-  const auto source = path_of(cid);
-  MLCHAIN_TRY(const bool stored, contains(cid));
-  if (!stored)
-    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
-  MLCHAIN_TRY_STATUS(copy_to_new_file(source, destination, mode, ErrorKind::corrupt));
-  auto written = cid_of_file(destination, profile);
-  if (!written || !same_contents_key(*written, cid)) {
-    ::unlink(destination.c_str());
-    if (!written) return std::move(written).error();
-    return make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
-                                              " are corrupt: " + source.string() + " does not hash to it");
+  MLCHAIN_TRY(const auto reader, open(cid));
+  const bool whole = reader.pieces().size() == 1 && reader.pieces().front().path == path_of(cid);
+  const int to = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (to < 0) return disk::system_error(errno, "create", destination);
+  Status status;
+  for (const auto& piece : reader.pieces()) {
+    struct stat info {};
+    auto from = open_stored(piece.path, info);
+    if (!from) {
+      status = std::move(from).error();
+      break;
+    }
+    status = whole ? copy_contents(*from, to, piece.path, destination)
+                   : copy_range(*from, piece.offset_in_file, piece.size, to, piece.path, destination);
+    ::close(*from);
+    if (!status.ok()) break;
   }
-  return {};
+  if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0)
+    status = disk::system_error(errno, "set the mode of", destination);
+  if (status.ok() && ::fsync(to) != 0) status = disk::system_error(errno, "flush", destination);
+  if (::close(to) != 0 && status.ok()) status = disk::system_error(errno, "close", destination);
+  if (status.ok()) {
+    auto written = cid_of_file(destination, profile);
+    if (!written) {
+      status = std::move(written).error();
+    } else if (!same_contents_key(*written, cid)) {
+      if (whole) {
+        status = make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
+                                                    " are corrupt: " + reader.path().string() + " does not hash to it");
+      } else {
+        // Name the damaged block; if every block is sound, the store changed while it was copied.
+        status = check(cid, profile);
+        if (status.ok())
+          status = make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
+                                                      " changed while they were copied to " + destination.string());
+      }
+    }
+  }
+  if (!status.ok()) ::unlink(destination.c_str());
+  return status;
 }
 
 Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile) const {
-  const auto path = path_of(cid);
+  MLCHAIN_TRY(const auto whole, whole_file(cid));
+  if (!whole) {
+    MLCHAIN_TRY(const auto layout, chunked_layout(cid));
+    if (!layout)
+      return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+    return check_blocks(cid, *layout, nullptr);
+  }
+  const auto& path = *whole;
   auto actual = cid_of_file(path, profile);
   if (!actual) {
     if (actual.error().kind == ErrorKind::not_found)
@@ -265,6 +568,31 @@ Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile
     return make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
                                               " are corrupt: " + path.string() + " does not hash to it");
   return {};
+}
+
+Status ContentStore::export_blocks(const codec::Cid& cid, unixfs::BlockSink& sink) const {
+  MLCHAIN_TRY(const auto whole, whole_file(cid));
+  if (whole) {
+    MLCHAIN_TRY(const auto imported, fs::import_file(*whole, profile_of_cid(cid), sink));
+    if (imported.cid != cid)
+      return make_error(ErrorKind::corrupt, "stored contents " + whole->string() + " no longer hash to " +
+                                                cid.to_string() + "; run 'mlchain fsck'");
+    return {};
+  }
+  MLCHAIN_TRY(const auto layout, chunked_layout(cid));
+  if (!layout)
+    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  return check_blocks(cid, *layout, &sink);
+}
+
+Result<std::vector<codec::Cid>> ContentStore::stored_blocks(const codec::Cid& cid) const {
+  Layout layout;
+  MLCHAIN_TRY_STATUS(LayoutWalk(objects_, cid).visit(cid, 0, layout));
+  std::vector<codec::Cid> blocks;
+  blocks.reserve(layout.leaves.size() + layout.inners.size());
+  for (const auto& leaf : layout.leaves) blocks.push_back(leaf.cid);
+  for (const auto& inner : layout.inners) blocks.push_back(inner.cid);
+  return blocks;
 }
 
 Status ContentStore::for_each(const std::function<Status(const codec::Cid&)>& on_file,

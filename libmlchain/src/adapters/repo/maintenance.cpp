@@ -420,9 +420,20 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
 
   GcReport report;
   const auto& reachable = marker.reachable();
+  // A file's blocks (its leaves and inner nodes) stay while any reachable version needs them: a leaf two
+  // versions share goes only once neither is reachable.
+  std::set<std::string> file_blocks;
+  for (const auto& key : reachable.files) {
+    const auto root = cid_of_storage_key(key);
+    if (!root) continue;
+    auto blocks = repository.contents().stored_blocks(*root);
+    if (!blocks) return refuse(blocks.error());
+    for (const auto& block : *blocks) file_blocks.insert(storage_key(block));
+  }
   std::vector<codec::Cid> unreachable_objects;
   MLCHAIN_TRY_STATUS(repository.objects().for_each([&](const codec::Cid& cid) -> Status {
-    if (!reachable.blocks.contains(storage_key(cid))) unreachable_objects.push_back(cid);
+    const auto key = storage_key(cid);
+    if (!reachable.blocks.contains(key) && !file_blocks.contains(key)) unreachable_objects.push_back(cid);
     return {};
   }));
   std::vector<codec::Cid> unreachable_files;

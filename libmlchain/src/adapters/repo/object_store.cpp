@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 
 #include "disk.hpp"
-#include "mlchain/codec/unixfs.hpp"
-#include "mlchain/codec/varint.hpp"
 #include "mlchain/fs/atomic_file.hpp"
 #include "mlchain/unixfs/file_builder.hpp"
 
@@ -16,23 +14,6 @@ constexpr std::uint64_t largest_leaf = 1024 * 1024;
 // IPFS exchanges no block larger than 2 MiB (bitswap), so no block of ours is: a larger file in objects/
 // is damage, and is never read whole.
 constexpr std::uint64_t max_block_bytes = 2 * 1024 * 1024;
-
-// A dag-pb node without links whose UnixFS type is File or Raw: a file's leaf (unixfs-v0-2015). Canonical
-// dag-pb puts links first, so such a node starts with its Data field, and UnixFS writes the Type first.
-bool is_dag_pb_leaf(ByteView block) {
-  if (block.empty() || block[0] != 0x0a) return false;
-  auto length = codec::read_varint(block.subspan(1));
-  if (!length) return false;
-  const std::size_t type_at = 1 + length->length;
-  if (block.size() < type_at + 2 || block[type_at] != 0x08) return false;
-  const auto type = block[type_at + 1];
-  return type == static_cast<std::uint8_t>(codec::UnixfsType::file) ||
-         type == static_cast<std::uint8_t>(codec::UnixfsType::raw);
-}
-
-bool is_file_leaf(const codec::Cid& cid, ByteView block) {
-  return cid.codec() == codec::multicodec::raw || (cid.codec() == codec::multicodec::dag_pb && is_dag_pb_leaf(block));
-}
 
 bool may_be_whole_file_leaf(const codec::Cid& cid) {
   return cid.codec() == codec::multicodec::raw || cid.codec() == codec::multicodec::dag_pb;
@@ -63,7 +44,6 @@ Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
   if (!cid.matches(block))
     return make_error(ErrorKind::internal,
                       "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
-  if (is_file_leaf(cid, block)) return {};
   const auto path = path_of(cid);
   struct stat info {};
   if (::lstat(path.c_str(), &info) == 0) return {};
@@ -83,13 +63,14 @@ Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {
   }
   if (block.error().kind != ErrorKind::not_found) return std::move(block).error();
 
+  // An older repository's one-chunk file: whole in files/ (docs/format.md §5), its leaf rebuilt from there.
   if (may_be_whole_file_leaf(cid)) {
-    auto size = contents_.size(cid);
-    if (size && *size <= largest_leaf) {
-      const auto content_path = contents_.path_of(cid);
-      MLCHAIN_TRY(auto contents, disk::read_stored_file(content_path, largest_leaf));
+    MLCHAIN_TRY(const auto whole, contents_.whole_file(cid));
+    struct stat info {};
+    if (whole && ::lstat(whole->c_str(), &info) == 0 && static_cast<std::uint64_t>(info.st_size) <= largest_leaf) {
+      MLCHAIN_TRY(auto contents, disk::read_stored_file(*whole, largest_leaf));
       auto leaf = unixfs::make_leaf(profile_of_cid(cid), contents);
-      if (leaf.cid.codec() != cid.codec() || !cid.matches(leaf.block)) return corrupt(cid, content_path);
+      if (leaf.cid.codec() != cid.codec() || !cid.matches(leaf.block)) return corrupt(cid, *whole);
       return std::move(leaf.block);
     }
   }
@@ -100,9 +81,8 @@ Result<bool> DiskObjectStore::contains(const codec::Cid& cid) {
   struct stat info {};
   if (::lstat(path_of(cid).c_str(), &info) == 0) return true;
   if (!may_be_whole_file_leaf(cid)) return false;
-  auto size = contents_.size(cid);
-  if (!size) return size.error().kind == ErrorKind::not_found ? Result<bool>(false) : Result<bool>(size.error());
-  return *size <= largest_leaf;
+  MLCHAIN_TRY(const auto whole, contents_.whole_file(cid));
+  return whole && ::lstat(whole->c_str(), &info) == 0 && static_cast<std::uint64_t>(info.st_size) <= largest_leaf;
 }
 
 Status DiskObjectStore::for_each(const std::function<Status(const codec::Cid&)>& on_block,

@@ -89,7 +89,10 @@ Result<int> acquire_flock(const stdfs::path& path, int operation, std::chrono::m
 }  // namespace
 
 Repository::Repository(RepositoryPaths paths)
-    : paths_(std::move(paths)), contents_(paths_.files()), objects_(paths_.objects(), contents_), refs_(paths_.dir) {}
+    : paths_(std::move(paths)),
+      contents_(paths_.files(), paths_.objects()),
+      objects_(paths_.objects(), contents_),
+      refs_(paths_.dir) {}
 
 Result<Repository> discover_repository(const stdfs::path& start) {
   MLCHAIN_TRY(auto absolute, absolute_path(start));

@@ -310,7 +310,11 @@ class Verifier {
       done += sizes[i];
       if (request_.on_progress) request_.on_progress(done, total);
       if (!status) {
-        report_.problems.push_back(problem_at(status.error(), contents.path_of(root), root));
+        // Whole contents (an older repository's) are one file; contents stored as blocks are named by
+        // their root block, the damaged leaf by the message.
+        const auto whole = contents.whole_file(root);
+        const auto path = whole && *whole ? **whole : repository_.objects().path_of(root);
+        report_.problems.push_back(problem_at(status.error(), path, root));
         continue;
       }
       ++report_.contents;

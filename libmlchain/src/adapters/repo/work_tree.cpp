@@ -22,22 +22,6 @@ namespace {
 namespace stdfs = std::filesystem;
 using unixfs::ImportedNode;
 
-// Blocks go to the object store one put() at a time. Raw leaves are skipped here, before the store would
-// re-hash them only to find that the content store holds them: files/ has every file's whole contents.
-class StoringSink final : public unixfs::BlockSink {
- public:
-  explicit StoringSink(DiskObjectStore& objects) : objects_(objects) {}
-  Status put(const codec::Cid& cid, ByteView block) override {
-    if (cid.codec() == codec::multicodec::raw) return {};
-    std::lock_guard lock(mutex_);
-    return objects_.put(cid, block);
-  }
-
- private:
-  DiskObjectStore& objects_;
-  std::mutex mutex_;
-};
-
 // The blocks of directories and symlinks, held until the caller knows whether it commits.
 class CollectingSink final : public unixfs::BlockSink {
  public:
@@ -52,17 +36,12 @@ class CollectingSink final : public unixfs::BlockSink {
 };
 
 // The work tree's part of the walk: .mlchainignore files, checkout's temporaries, the stat cache, and in
-// SnapshotMode::store every file's contents into files/ as it is read.
+// SnapshotMode::store every file's blocks (leaves and inner nodes) into the content store as it is read.
 class Snapshotter final : public fs::TreeWalkHooks {
  public:
   Snapshotter(Repository& repository, const unixfs::Profile& profile, const LoadedIndex& index,
               const SnapshotOptions& options)
-      : repository_(repository),
-        profile_(profile),
-        index_(index),
-        mode_(options.mode),
-        options_(options),
-        storing_sink_(repository.objects()) {}
+      : repository_(repository), profile_(profile), index_(index), mode_(options.mode), options_(options) {}
 
   Result<WorkTreeSnapshot> run() {
     const auto root = repository_.work_tree();
@@ -77,17 +56,22 @@ class Snapshotter final : public fs::TreeWalkHooks {
         std::free(real);
       }
     }
-    // Storing a small file costs its flushes to disk more than its hashing: more writers than cores keep
-    // the disk's queue full while each waits for its own flush.
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    walk.small_file_threads = mode_ == SnapshotMode::store ? std::max(32u, cores) : cores;
+    // Small files are hashed on every core; storing them waits for no flush (the content writer flushes
+    // once at the end).
+    walk.small_file_threads = std::max(1u, std::thread::hardware_concurrency());
     WorkTreeSnapshot snapshot;
     std::optional<CollectingSink> collecting;
-    if (mode_ == SnapshotMode::store) collecting.emplace(snapshot.tree_blocks);
-    unixfs::BlockSink& file_sink =
-        mode_ == SnapshotMode::store ? static_cast<unixfs::BlockSink&>(storing_sink_) : discarding_sink_;
+    std::optional<ContentWriter> writer;
+    if (mode_ == SnapshotMode::store) {
+      collecting.emplace(snapshot.tree_blocks);
+      MLCHAIN_TRY(auto begun, repository_.contents().begin_write());
+      writer.emplace(std::move(begun));
+    }
+    unixfs::BlockSink& file_sink = writer ? static_cast<unixfs::BlockSink&>(*writer) : discarding_sink_;
     unixfs::BlockSink& tree_sink = collecting ? static_cast<unixfs::BlockSink&>(*collecting) : discarding_sink_;
     MLCHAIN_TRY(auto tree, fs::walk_tree(root, info, profile_, file_sink, tree_sink, *this, walk));
+    // Every file's blocks are flushed together, once, before the caller records anything that names them.
+    if (writer) MLCHAIN_TRY_STATUS(writer->commit());
     describe(tree, snapshot);
     return snapshot;
   }
@@ -196,36 +180,15 @@ class Snapshotter final : public fs::TreeWalkHooks {
     advance(0);
   }
 
-  // Written to files/ only if those contents are new.
-  Status small_file_read(fs::WalkedFile& file, ByteView contents) override {
+  // The blocks themselves reach the content store through the walk's block sink.
+  Status small_file_read(fs::WalkedFile&, ByteView contents) override {
     advance(contents.size());
-    if (mode_ != SnapshotMode::store) return {};
-    MLCHAIN_TRY(const bool stored, repository_.contents().contains(file.node.cid));
-    if (stored) return {};
-    MLCHAIN_TRY(auto writer, repository_.contents().begin_write());
-    MLCHAIN_TRY_STATUS(writer.append(contents));
-    return writer.commit(file.node.cid);
-  }
-
-  // In store mode each chunk goes to files/ as it passes, in file order.
-  Status large_file_begin(fs::WalkedFile&) override {
-    if (mode_ != SnapshotMode::store) return {};
-    MLCHAIN_TRY(auto begun, repository_.contents().begin_write());
-    writer_.emplace(std::move(begun));
     return {};
   }
 
   Status large_file_chunk(fs::WalkedFile&, ByteView chunk) override {
-    if (writer_) MLCHAIN_TRY_STATUS(writer_->append(chunk));
     advance(chunk.size());
     return {};
-  }
-
-  Status large_file_end(fs::WalkedFile& file) override {
-    if (!writer_) return {};
-    auto committed = writer_->commit(file.node.cid);
-    writer_.reset();
-    return committed;
   }
 
  private:
@@ -271,10 +234,8 @@ class Snapshotter final : public fs::TreeWalkHooks {
   const LoadedIndex& index_;
   SnapshotMode mode_;
   const SnapshotOptions& options_;
-  StoringSink storing_sink_;
   unixfs::DiscardingBlockSink discarding_sink_;
   core::IgnoreRules rules_;
-  std::optional<ContentWriter> writer_;  // the large file being stored
   std::vector<std::string> temporaries_;
   std::vector<std::string> unsupported_;
   std::mutex progress_mutex_;

@@ -25,7 +25,7 @@ namespace mlchain::remote {
 
 struct FileUpload {
   codec::Cid root;
-  std::filesystem::path path;  // the stored contents
+  std::filesystem::path path;  // the whole stored contents (an older repository's files/); empty when stored as blocks
   std::uint64_t size = 0;
 };
 

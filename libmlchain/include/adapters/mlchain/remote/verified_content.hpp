@@ -1,22 +1,20 @@
 #pragma once
 // Writes a file's contents that came from elsewhere (an IPFS node, a CAR) into the content store, and
 // keeps them only if they re-import, under the profile, to the root CID they were asked for: the bytes
-// are chunked and hashed as they arrive (one pass, memory of one chunk), the file's inner DAG nodes go to
-// `inner_nodes` (the object store keeps them, leaves are dropped), and nothing reaches the store's final
-// path unless the root matches. So a node that serves the right blocks in another layout, or wrong bytes,
-// never leaves a file behind.
+// are chunked and hashed as they arrive (one pass, memory of one chunk), the file's blocks (leaves and
+// inner nodes) go to a repo::ContentWriter, and none is committed unless the root matches. So a node that serves the
+// right blocks in another layout, or wrong bytes, never leaves a file behind.
 
 #include <memory>
 
-#include "mlchain/core/object_store.hpp"
 #include "mlchain/repo/content_store.hpp"
 
 namespace mlchain::remote {
 
 class VerifiedContentWriter {
  public:
-  static Result<VerifiedContentWriter> begin(const repo::ContentStore& contents, core::ObjectStore& inner_nodes,
-                                             const codec::Cid& expected, const unixfs::Profile& profile);
+  static Result<VerifiedContentWriter> begin(const repo::ContentStore& contents, const codec::Cid& expected,
+                                             const unixfs::Profile& profile);
   VerifiedContentWriter(VerifiedContentWriter&&) noexcept;
   VerifiedContentWriter& operator=(VerifiedContentWriter&&) = delete;
   ~VerifiedContentWriter();
@@ -24,7 +22,7 @@ class VerifiedContentWriter {
   Status append(ByteView bytes);
   std::uint64_t size() const;
   // corrupt "contents served for <cid> re-import to <other>" when they do not match (the
-  // temporary file is removed); else they are stored under the expected CID.
+  // blocks written are removed); else they are committed.
   Status finish(std::string_view source);
 
  private:

@@ -1,0 +1,339 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "mlchain/fs/importer.hpp"
+#include "mlchain/repo/maintenance.hpp"
+#include "mlchain/repo/object_store.hpp"
+#include "mlchain/repo/repository.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
+#include "temporary_directory.hpp"
+#include "test_files.hpp"
+
+using namespace mlchain;
+using mlchain::testing::read_text;
+using mlchain::testing::TemporaryDirectory;
+namespace stdfs = std::filesystem;
+
+namespace {
+
+// Bytes that repeat no chunk, so that only chunks changed on purpose differ.
+Bytes pattern(std::size_t size, std::uint32_t seed) {
+  Bytes bytes(size);
+  std::uint32_t state = seed * 2654435761u + 1;
+  for (auto& byte : bytes) {
+    state = state * 1664525u + 1013904223u;
+    byte = static_cast<std::uint8_t>(state >> 24);
+  }
+  return bytes;
+}
+
+void write_bytes(const stdfs::path& path, ByteView bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+Bytes read_bytes(const stdfs::path& path) {
+  const auto text = read_text(path);
+  return Bytes(text.begin(), text.end());
+}
+
+struct StoreUsage {
+  std::size_t files = 0;
+  std::uintmax_t bytes = 0;
+};
+
+StoreUsage usage(const stdfs::path& root) {
+  StoreUsage found;
+  if (!stdfs::exists(root)) return found;
+  for (const auto& entry : stdfs::recursive_directory_iterator(root))
+    if (entry.is_regular_file()) {
+      ++found.files;
+      found.bytes += entry.file_size();
+    }
+  return found;
+}
+
+Bytes read_all(const repo::ContentStore& contents, const codec::Cid& cid) {
+  auto reader = contents.open(cid);
+  REQUIRE(reader.ok());
+  Bytes bytes(static_cast<std::size_t>(reader->size()));
+  // Odd-sized reads that straddle leaves.
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const std::size_t step = std::min<std::size_t>(bytes.size() - done, 300 * 1024 + 7);
+    auto read = reader->read_at(done, std::span<std::uint8_t>(bytes).subspan(done, step));
+    REQUIRE(read.ok());
+    REQUIRE(*read == step);
+    done += step;
+  }
+  return bytes;
+}
+
+struct TwoVersions {
+  Bytes first;
+  Bytes second;
+  codec::Cid first_cid;
+  codec::Cid second_cid;
+  codec::Cid changed_leaf;  // the first version's leaf that the second changed
+};
+
+// A file of `chunks` full chunks and a short tail, then the same with chunk 2 changed in place.
+TwoVersions store_two_versions(repo::Repository& repository, const stdfs::path& scratch, const unixfs::Profile& profile,
+                               std::size_t chunks) {
+  TwoVersions versions;
+  versions.first = pattern(chunks * profile.chunk_size + 100, 1);
+  versions.second = versions.first;
+  for (std::size_t i = 0; i < 64; ++i) versions.second[2 * profile.chunk_size + i * 97] ^= 0x5a;
+  unixfs::DiscardingBlockSink nowhere;
+  const auto file = scratch / "model.safetensors";
+  write_bytes(file, versions.first);
+  versions.first_cid = fs::import_file(file, profile, nowhere).value().cid;
+  REQUIRE(repository.contents().store_copy(file, versions.first_cid, profile));
+  write_bytes(file, versions.second);
+  versions.second_cid = fs::import_file(file, profile, nowhere).value().cid;
+  REQUIRE(repository.contents().store_copy(file, versions.second_cid, profile));
+  versions.changed_leaf =
+      unixfs::make_leaf(profile, ByteView(versions.first).subspan(2 * profile.chunk_size, profile.chunk_size)).cid;
+  return versions;
+}
+
+}  // namespace
+
+TEST_CASE("chunk store: two versions that share chunks share their storage", "[repo][chunks]") {
+  for (const auto* profile : {&unixfs::unixfs_v1_2025, &unixfs::unixfs_v0_2015}) {
+    INFO(profile->name);
+    TemporaryDirectory dir;
+    auto repository = repo::init_repository(dir.path / "w").value();
+    const std::size_t chunks = 6;
+    unixfs::DiscardingBlockSink nowhere;
+
+    const auto file = dir.path / "model.safetensors";
+    const auto first = pattern(chunks * profile->chunk_size + 100, 1);
+    write_bytes(file, first);
+    const auto first_cid = fs::import_file(file, *profile, nowhere).value().cid;
+    REQUIRE(repository.contents().store_copy(file, first_cid, *profile));
+    const auto after_first = usage(repository.paths().objects());
+    // Every leaf (six full chunks and the tail) and the root; nothing whole in files/.
+    CHECK(after_first.files == chunks + 2);
+    CHECK(usage(repository.paths().files()).files == 0);
+    CHECK(after_first.bytes >= first.size());
+    CHECK(after_first.bytes < first.size() + 64 * 1024);
+
+    auto second = first;
+    second[2 * profile->chunk_size + 5] ^= 0xff;
+    write_bytes(file, second);
+    const auto second_cid = fs::import_file(file, *profile, nowhere).value().cid;
+    REQUIRE(second_cid != first_cid);
+    REQUIRE(repository.contents().store_copy(file, second_cid, *profile));
+    const auto after_second = usage(repository.paths().objects());
+    // One new leaf and one new root: the second version costs its changed chunk.
+    CHECK(after_second.files == after_first.files + 2);
+    CHECK(after_second.bytes - after_first.bytes < profile->chunk_size + 64 * 1024);
+
+    // Both read back whole, at any offset and by checkout's copy.
+    CHECK(read_all(repository.contents(), first_cid) == first);
+    CHECK(read_all(repository.contents(), second_cid) == second);
+    CHECK(repository.contents().size(second_cid).value() == second.size());
+    REQUIRE(repository.contents().materialize(first_cid, *profile, dir.path / "first.out"));
+    CHECK(read_bytes(dir.path / "first.out") == first);
+    REQUIRE(repository.contents().check(second_cid, *profile));
+
+    // The leaves are ordinary blocks: the object store serves them (push, export, prove).
+    const auto leaf =
+        unixfs::make_leaf(*profile, ByteView(second).subspan(2 * profile->chunk_size, profile->chunk_size));
+    CHECK(repository.objects().contains(leaf.cid).value());
+    CHECK(repository.objects().get(leaf.cid).value() == leaf.block);
+
+    // export_blocks gives every block of the DAG, children before parents, the root last.
+    struct Collect final : unixfs::BlockSink {
+      std::vector<codec::Cid> cids;
+      Status put(const codec::Cid& cid, ByteView block) override {
+        if (!cid.matches(block)) return make_error(ErrorKind::corrupt, "bad block");
+        cids.push_back(cid);
+        return {};
+      }
+    } collected;
+    REQUIRE(repository.contents().export_blocks(second_cid, collected));
+    CHECK(collected.cids.size() == chunks + 2);
+    CHECK(collected.cids.back() == second_cid);
+  }
+}
+
+TEST_CASE("chunk store: a one-chunk file is a single block", "[repo][chunks]") {
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path / "w").value();
+  for (const auto* profile : {&unixfs::unixfs_v1_2025, &unixfs::unixfs_v0_2015}) {
+    for (const std::string& text : {std::string("tokenizer contents"), std::string()}) {
+      mlchain::testing::write_text(dir.path / "small.txt", text);
+      unixfs::DiscardingBlockSink nowhere;
+      const auto cid = fs::import_file(dir.path / "small.txt", *profile, nowhere).value().cid;
+      const auto before = usage(repository.paths().objects()).files;
+      REQUIRE(repository.contents().store_copy(dir.path / "small.txt", cid, *profile));
+      CHECK(usage(repository.paths().objects()).files == before + 1);
+      CHECK(repository.contents().contains(cid).value());
+      CHECK(repository.contents().size(cid).value() == text.size());
+      const auto out = dir.path / ("small-" + std::string(profile->name) + std::to_string(text.size()));
+      REQUIRE(repository.contents().materialize(cid, *profile, out, 0640));
+      CHECK(read_text(out) == text);
+    }
+  }
+}
+
+TEST_CASE("chunk store: an uncommitted writer leaves nothing, a committed one every block", "[repo][chunks]") {
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path / "w").value();
+  const auto profile = unixfs::unixfs_v1_2025;
+  const auto contents = pattern(3 * profile.chunk_size, 7);
+  {
+    auto writer = repository.contents().begin_write().value();
+    unixfs::FileBuilder builder(profile, writer);
+    REQUIRE(builder.add_leaf(unixfs::make_leaf(profile, ByteView(contents).first(profile.chunk_size))));
+    CHECK(writer.bytes_written() == profile.chunk_size);
+  }  // dropped: the temporary is gone, nothing stored
+  CHECK(usage(repository.paths().objects()).files == 0);
+
+  auto writer = repository.contents().begin_write().value();
+  unixfs::FileBuilder builder(profile, writer);
+  for (std::size_t i = 0; i < 3; ++i)
+    REQUIRE(builder.add_leaf(
+        unixfs::make_leaf(profile, ByteView(contents).subspan(i * profile.chunk_size, profile.chunk_size))));
+  const auto root = builder.finish().value().cid;
+  CHECK_FALSE(repository.contents().contains(root).value());
+  REQUIRE(writer.commit());
+  CHECK(repository.contents().contains(root).value());
+  CHECK(usage(repository.paths().objects()).files == 4);
+  for (const auto& entry : stdfs::recursive_directory_iterator(repository.paths().objects()))
+    if (entry.is_regular_file()) CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
+}
+
+TEST_CASE("chunk store: gc keeps a shared leaf while either version is reachable", "[repo][chunks][gc]") {
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path / "w").value();
+  const auto& profile = unixfs::unixfs_v1_2025;
+  const auto versions = store_two_versions(repository, dir.path, profile, 4);
+  const auto shared_leaf = unixfs::make_leaf(profile, ByteView(versions.first).first(profile.chunk_size)).cid;
+  const auto shared_path = repository.objects().path_of(shared_leaf);
+  const auto changed_path = repository.objects().path_of(versions.changed_leaf);
+  REQUIRE(stdfs::exists(shared_path));
+  REQUIRE(stdfs::exists(changed_path));
+
+  repo::GcOptions options;
+  options.extra_roots = {versions.first_cid, versions.second_cid};
+  auto kept = repo::gc(repository, options).value();
+  CHECK(kept.objects_removed == 0);
+
+  // Only the second version is reachable: the first's own leaf and root go, the shared leaves stay.
+  options.extra_roots = {versions.second_cid};
+  auto first_gone = repo::gc(repository, options).value();
+  CHECK(first_gone.objects_removed == 2);
+  CHECK_FALSE(stdfs::exists(changed_path));
+  CHECK_FALSE(stdfs::exists(repository.objects().path_of(versions.first_cid)));
+  CHECK(stdfs::exists(shared_path));
+  CHECK_FALSE(repository.contents().contains(versions.first_cid).value());
+  CHECK(read_all(repository.contents(), versions.second_cid) == versions.second);
+
+  // Neither: every leaf goes.
+  options.extra_roots = {};
+  auto all_gone = repo::gc(repository, options).value();
+  CHECK(all_gone.objects_removed == 6);
+  CHECK_FALSE(stdfs::exists(shared_path));
+  CHECK(usage(repository.paths().objects()).files == 0);
+}
+
+TEST_CASE("chunk store: a damaged leaf is corruption naming its CID", "[repo][chunks]") {
+  for (const auto* profile : {&unixfs::unixfs_v1_2025, &unixfs::unixfs_v0_2015}) {
+    INFO(profile->name);
+    TemporaryDirectory dir;
+    auto repository = repo::init_repository(dir.path / "w").value();
+    const auto versions = store_two_versions(repository, dir.path, *profile, 4);
+    const auto leaf_path = repository.objects().path_of(versions.changed_leaf);
+    stdfs::permissions(leaf_path, stdfs::perms::owner_write, stdfs::perm_options::add);
+    {
+      std::fstream damage(leaf_path, std::ios::in | std::ios::out | std::ios::binary);
+      damage.seekp(static_cast<std::streamoff>(stdfs::file_size(leaf_path) - 10));
+      damage.put('\x01');
+    }
+
+    auto checked = repository.contents().check(versions.first_cid, *profile);
+    REQUIRE_FALSE(checked);
+    CHECK(checked.error().kind == ErrorKind::corrupt);
+    CHECK_THAT(checked.error().message, Catch::Contains(versions.first_cid.to_string()));
+    CHECK_THAT(checked.error().message, Catch::Contains(versions.changed_leaf.to_string()));
+
+    auto copied = repository.contents().materialize(versions.first_cid, *profile, dir.path / "out");
+    REQUIRE_FALSE(copied);
+    CHECK(copied.error().kind == ErrorKind::corrupt);
+    CHECK_THAT(copied.error().message, Catch::Contains(versions.changed_leaf.to_string()));
+    CHECK_FALSE(stdfs::exists(dir.path / "out"));
+
+    // The second version does not use that leaf and stays whole.
+    REQUIRE(repository.contents().check(versions.second_cid, *profile));
+
+    auto report = repo::fsck(repository).value();
+    bool named = false;
+    for (const auto& problem : report.problems)
+      named = named || (problem.kind == repo::FsckProblem::Kind::corrupt &&
+                        problem.subject == repo::storage_key(versions.changed_leaf));
+    CHECK(named);
+  }
+}
+
+TEST_CASE("chunk store: contents stored whole by an older version still read, check and copy", "[repo][chunks]") {
+  for (const auto* profile : {&unixfs::unixfs_v1_2025, &unixfs::unixfs_v0_2015}) {
+    INFO(profile->name);
+    TemporaryDirectory dir;
+    auto repository = repo::init_repository(dir.path / "w").value();
+    // The old layout: inner nodes in objects/, leaves nowhere but inside the whole file in files/.
+    struct InnerNodesOnly final : unixfs::BlockSink {
+      explicit InnerNodesOnly(repo::DiskObjectStore& objects) : objects_(objects) {}
+      Status put(const codec::Cid& cid, ByteView block) override {
+        if (cid.codec() == codec::multicodec::raw || block.empty() || block[0] == 0x0a) return {};
+        return objects_.put(cid, block);
+      }
+      repo::DiskObjectStore& objects_;
+    } old_sink(repository.objects());
+    const auto contents = pattern(3 * profile->chunk_size + 5, 3);
+    write_bytes(dir.path / "model.bin", contents);
+    const auto root = fs::import_file(dir.path / "model.bin", *profile, old_sink).value().cid;
+    const auto whole = repository.contents().path_of(root);
+    stdfs::create_directories(whole.parent_path());
+    stdfs::copy_file(dir.path / "model.bin", whole);
+    stdfs::permissions(whole, stdfs::perms::owner_read | stdfs::perms::group_read | stdfs::perms::others_read);
+    REQUIRE(usage(repository.paths().objects()).files == 1);
+
+    CHECK(repository.contents().contains(root).value());
+    CHECK(repository.contents().whole_file(root).value() == std::optional<stdfs::path>(whole));
+    CHECK(repository.contents().size(root).value() == contents.size());
+    CHECK(read_all(repository.contents(), root) == contents);
+    REQUIRE(repository.contents().check(root, *profile));
+    REQUIRE(repository.contents().materialize(root, *profile, dir.path / "out"));
+    CHECK(read_bytes(dir.path / "out") == contents);
+    unixfs::DiscardingBlockSink nowhere;
+    REQUIRE(repository.contents().export_blocks(root, nowhere));
+    // Storing it again writes nothing new: it is there.
+    REQUIRE(repository.contents().store_copy(dir.path / "model.bin", root, *profile));
+    CHECK(usage(repository.paths().objects()).files == 1);
+    CHECK(repository.contents().stored_blocks(root).value().size() == 1);  // the root; leaves are in files/
+
+    // Damage there is still reported, naming the whole file.
+    stdfs::permissions(whole, stdfs::perms::owner_write, stdfs::perm_options::add);
+    {
+      std::fstream damage(whole, std::ios::in | std::ios::out | std::ios::binary);
+      damage.put('\x7f');
+    }
+    auto checked = repository.contents().check(root, *profile);
+    REQUIRE_FALSE(checked);
+    CHECK(checked.error().kind == ErrorKind::corrupt);
+    CHECK_THAT(checked.error().message, Catch::Contains(whole.string()));
+
+    // gc sweeps an unreachable whole file as before.
+    auto swept = repo::gc(repository, {}).value();
+    CHECK(swept.files_removed == 1);
+    CHECK_FALSE(stdfs::exists(whole));
+  }
+}
