@@ -5,11 +5,16 @@
 #include <map>
 #include <set>
 
+#include "file_blocks_car.hpp"
 #include "mlchain/codec/address.hpp"
+#include "mlchain/codec/dag_pb.hpp"
+#include "mlchain/codec/unixfs.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
+#include "mlchain/fs/file_reader.hpp"
 #include "mlchain/remote/verified_content.hpp"
 #include "mlchain/repo/commit_signature.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
 
 namespace mlchain::remote {
 
@@ -61,6 +66,157 @@ Status check_head_opens(repo::Repository& repository, BlockSource& source, const
   if (!opened) return options.denied(head);
   return {};
 }
+
+// The leaves of the files of several blocks stored here, by CID, listed from their file nodes on first use.
+class LocalLeaves {
+ public:
+  explicit LocalLeaves(repo::Repository& repository) : repository_(repository) {}
+
+  Result<bool> contains(const codec::Cid& leaf) {
+    MLCHAIN_TRY_STATUS(build());
+    return index_->contains(leaf);
+  }
+
+  // The leaf's contents from a stored file, or nothing when none holds it (or the stored bytes no longer
+  // hash to it: the source is asked instead).
+  Result<std::optional<Bytes>> read(const codec::Cid& leaf) {
+    MLCHAIN_TRY_STATUS(build());
+    const auto found = index_->find(leaf);
+    if (found == index_->end()) return std::optional<Bytes>();
+    const auto& place = found->second;
+    auto reader = fs::FileReader::open(repository_.contents().path_of(place.file));
+    if (!reader) return std::optional<Bytes>();
+    Bytes bytes(place.size);
+    auto read = reader->read_at(place.offset, bytes);
+    if (!read || *read != place.size) return std::optional<Bytes>();
+    const auto& profile = repo::profile_of_cid(place.file);
+    const bool matches =
+        profile.raw_leaves ? leaf.matches(bytes) : leaf.matches(unixfs::make_leaf(profile, bytes).block);
+    if (!matches) return std::optional<Bytes>();
+    return std::optional<Bytes>(std::move(bytes));
+  }
+
+ private:
+  struct Place {
+    codec::Cid file;
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+  };
+
+  // A stored file that cannot be walked (damaged, its nodes gone) lends no leaf: fsck reports it.
+  Status build() {
+    if (index_) return {};
+    index_.emplace();
+    return repository_.contents().for_each([&](const codec::Cid& file) -> Status {
+      if (file.codec() != codec::multicodec::dag_pb) return {};
+      (void)for_each_stored_leaf(repository_, file,
+                                 [&](const codec::Cid& leaf, std::uint64_t offset, std::uint64_t size) -> Status {
+                                   index_->try_emplace(leaf, Place{file, offset, size});
+                                   return {};
+                                 });
+      return {};
+    });
+  }
+
+  repo::Repository& repository_;
+  std::optional<std::map<codec::Cid, Place>> index_;
+};
+
+// A file assembled leaf by leaf: from the stored files that share a leaf, else from the source.
+class LeafAssembly {
+ public:
+  LeafAssembly(core::ObjectStore& objects, BlockSource& source, LocalLeaves& local, const unixfs::Profile& profile,
+               std::function<Status(ByteView)> on_bytes)
+      : objects_(objects), source_(source), local_(local), profile_(profile), on_bytes_(std::move(on_bytes)) {}
+
+  // How many of the file's leaves are stored here, from its file nodes alone (which are received and kept).
+  Result<std::uint64_t> shared_leaves(const codec::Cid& cid, std::uint64_t size, std::size_t depth = 0) {
+    // A dag-pb block the size of a chunk is a leaf but in one place (an inner node with a single leaf
+    // below), so it is not fetched to be sure: a leaf shared there is only missed by this count.
+    if (may_be_leaf(cid, size)) {
+      MLCHAIN_TRY(const bool stored, local_.contains(cid));
+      return std::uint64_t{stored ? 1u : 0u};
+    }
+    MLCHAIN_TRY(const auto node, file_node(cid, depth));
+    if (!node) return std::uint64_t{0};
+    std::uint64_t shared = 0;
+    for (std::size_t i = 0; i < node->links.size(); ++i) {
+      MLCHAIN_TRY(const auto below, shared_leaves(node->links[i], node->sizes[i], depth + 1));
+      shared += below;
+    }
+    return shared;
+  }
+
+  Status assemble(const codec::Cid& cid, std::uint64_t size, std::size_t depth = 0) {
+    if (may_be_leaf(cid, size)) {
+      MLCHAIN_TRY(auto stored, local_.read(cid));
+      if (stored) {
+        local_bytes_ += stored->size();
+        return on_bytes_(*stored);
+      }
+    }
+    if (cid.codec() == codec::multicodec::raw) {
+      MLCHAIN_TRY(const auto block, source_.get(cid));
+      if (!cid.matches(block))
+        return make_error(ErrorKind::corrupt, "block " + cid.to_string() + " " + source_.where() +
+                                                  " does not hash to its CID; nothing stored");
+      return on_bytes_(block);
+    }
+    MLCHAIN_TRY(const auto node, file_node(cid, depth));
+    if (!node) return on_bytes_(node_data_);  // a dag-pb leaf
+    for (std::size_t i = 0; i < node->links.size(); ++i)
+      MLCHAIN_TRY_STATUS(assemble(node->links[i], node->sizes[i], depth + 1));
+    return {};
+  }
+
+  std::uint64_t local_bytes() const { return local_bytes_; }
+
+ private:
+  struct FileNode {
+    std::vector<codec::Cid> links;
+    std::vector<std::uint64_t> sizes;
+  };
+
+  bool may_be_leaf(const codec::Cid& cid, std::uint64_t size) const {
+    return cid.codec() == codec::multicodec::raw || size <= profile_.chunk_size;
+  }
+
+  // The node's links, or nothing for a dag-pb leaf (its bytes then in node_data_). Through `objects`, so
+  // every node is re-hashed and inner nodes are kept.
+  Result<std::optional<FileNode>> file_node(const codec::Cid& cid, std::size_t depth) {
+    if (depth > 32 || cid.codec() != codec::multicodec::dag_pb)
+      return make_error(ErrorKind::corrupt,
+                        "file node " + cid.to_string() + " " + source_.where() + " is not a UnixFS file node");
+    MLCHAIN_TRY(const auto block, objects_.get(cid));
+    MLCHAIN_TRY(auto node, codec::PbNode::decode(block));
+    if (!node.data)
+      return make_error(ErrorKind::corrupt,
+                        "file node " + cid.to_string() + " " + source_.where() + " has no UnixFS data");
+    MLCHAIN_TRY(const auto data, codec::UnixfsData::decode(*node.data));
+    if (data.type != codec::UnixfsType::file && data.type != codec::UnixfsType::raw)
+      return make_error(ErrorKind::corrupt, "node " + cid.to_string() + " " + source_.where() + " is not a file");
+    if (node.links.empty()) {
+      node_data_.clear();
+      if (data.data) node_data_.assign(data.data->begin(), data.data->end());
+      return std::optional<FileNode>();
+    }
+    if (data.blocksizes.size() != node.links.size() || (data.data && !data.data->empty()))
+      return make_error(ErrorKind::corrupt,
+                        "file node " + cid.to_string() + " " + source_.where() + " is not a node of leaves");
+    FileNode file;
+    for (auto& link : node.links) file.links.push_back(std::move(link.hash));
+    file.sizes = data.blocksizes;
+    return std::optional<FileNode>(std::move(file));
+  }
+
+  core::ObjectStore& objects_;
+  BlockSource& source_;
+  LocalLeaves& local_;
+  const unixfs::Profile& profile_;
+  std::function<Status(ByteView)> on_bytes_;
+  Bytes node_data_;
+  std::uint64_t local_bytes_ = 0;
+};
 
 }  // namespace
 
@@ -121,6 +277,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     total += size;
   }
   std::uint64_t done = 0;
+  LocalLeaves local(repository);
   for (const auto& [root, size] : wanted) {
     const auto& profile = repo::profile_of_cid(root);
     MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), repository.objects(), root, profile));
@@ -130,7 +287,17 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
       if (options.progress) options.progress(done, total);
       return {};
     };
-    MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
+    bool assembled = false;
+    if (source.blocks_are_contents() && root.codec() == codec::multicodec::dag_pb && size > profile.chunk_size) {
+      LeafAssembly assembly(objects, source, local, profile, on_bytes);
+      MLCHAIN_TRY(const auto shared, assembly.shared_leaves(root, size));
+      if (shared > 0) {
+        MLCHAIN_TRY_STATUS(assembly.assemble(root, size));
+        transfer.file_bytes_local += assembly.local_bytes();
+        assembled = true;
+      }
+    }
+    if (!assembled) MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
     MLCHAIN_TRY_STATUS(writer.finish(source.where()));
     ++transfer.files;
     transfer.file_bytes += writer.size();
