@@ -107,8 +107,9 @@ class LocalLeaves {
   Status build() {
     if (index_) return {};
     index_.emplace();
-    return repository_.contents().for_each([&](const codec::Cid& file) -> Status {
-      if (file.codec() != codec::multicodec::dag_pb) return {};
+    return repository_.contents().for_each([&](const codec::Cid& stored) -> Status {
+      if (stored.codec() != codec::multicodec::dag_pb) return {};
+      const auto file = as_named_by_its_profile(stored);
       (void)for_each_stored_leaf(repository_, file,
                                  [&](const codec::Cid& leaf, std::uint64_t offset, std::uint64_t size) -> Status {
                                    index_->try_emplace(leaf, Place{file, offset, size});
@@ -116,6 +117,16 @@ class LocalLeaves {
                                  });
       return {};
     });
+  }
+
+  // The store names every file by a CIDv1; a unixfs-v0-2015 file's CID is a CIDv0, whose root links
+  // CIDv0 leaves.
+  codec::Cid as_named_by_its_profile(const codec::Cid& stored) {
+    auto block = repository_.objects().get(stored);
+    if (!block) return stored;
+    auto node = codec::PbNode::decode(*block);
+    if (!node || node->links.empty() || node->links.front().hash.version() != 0) return stored;
+    return codec::Cid(0, codec::multicodec::dag_pb, stored.hash());
   }
 
   repo::Repository& repository_;
