@@ -3,7 +3,8 @@
 # length, a JSON header naming the tensors, random tensor bytes) committed and pushed to a fresh js-ipfs
 # daemon (tests/peers/ipfs-daemon.sh) through a byte-counting TCP proxy (tests/peers/counting-proxy.mjs);
 # then a second version with 10% of its 1 MiB chunks overwritten in place, committed and pushed: the bytes
-# the second push sent to the node as a share of the file, and its wall time. Then a clone of the first
+# the second push sent to the node as a share of the file, and its wall time (next to the first push's, of
+# the whole file). Then a clone of the first
 # version (through the proxy) fetches the second: bytes received, wall time. Both profiles, each on a
 # fresh daemon, RUNS times.
 #
@@ -87,9 +88,11 @@ elapsed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>"$work/stde
 share() { echo "scale=2; 100 * $1 / $size" | bc; }
 
 echo "input: a safetensors-shaped file of $size_mib MiB, 10% of its 1 MiB chunks changed; $runs run(s); $(uptime | sed 's/.*load/load/')"
-printf '%-15s %3s %14s %7s %9s %14s %7s %9s\n' profile run "push 2 bytes" "%" "seconds" "fetch 2 bytes" "%" "seconds"
+printf '%-15s %3s %8s %14s %7s %9s %14s %7s %9s\n' profile run "push 1 s" "push 2 bytes" "%" "seconds" "fetch 2 bytes" "%" \
+  "seconds"
 for profile in unixfs-v1-2025 unixfs-v0-2015; do
   for run in $(seq "$runs"); do
+    cd "$work"
     rm -rf "$work/repo" "$work/older" "$work/node" "$work"/proxy-port*
     mkdir -p "$work/node" "$work/repo"
     "$peers/ipfs-daemon.sh" start "$work/node" >/dev/null
@@ -104,7 +107,7 @@ for profile in unixfs-v1-2025 unixfs-v0-2015; do
     make_model model.safetensors
     "$mlchain" commit -m first >/dev/null
     "$mlchain" remote add origin --ipfs "$proxy"
-    "$mlchain" push >/dev/null 2>&1
+    first_time=$(elapsed "$mlchain" push)
     first=$(cat .mlchain/refs/remotes/origin/main)
     change_tenth model.safetensors
     "$mlchain" commit -m second >/dev/null
@@ -124,8 +127,8 @@ for profile in unixfs-v1-2025 unixfs-v0-2015; do
 
     pushed=$((up_after - up_before))
     fetched=$((down_after - down_before))
-    printf '%-15s %3s %14s %7s %9.2f %14s %7s %9.2f\n' "$profile" "$run" "$pushed" "$(share "$pushed")" "$push_time" \
-      "$fetched" "$(share "$fetched")" "$fetch_time"
+    printf '%-15s %3s %8.2f %14s %7s %9.2f %14s %7s %9.2f\n' "$profile" "$run" "$first_time" "$pushed" \
+      "$(share "$pushed")" "$push_time" "$fetched" "$(share "$fetched")" "$fetch_time"
     kill "$proxy_pid" 2>/dev/null || true
     wait "$proxy_pid" 2>/dev/null || true
     proxy_pid=

@@ -123,8 +123,8 @@ void run_push(const PushOptions& options, Context& context) {
     context.err << ", and " << plan.file_bytes_left_out << " bytes of the uploaded files' chunks (sent "
                 << plan.file_bytes << " of " << plan.file_bytes + plan.file_bytes_left_out << ")";
   if (plan.files_sent_again > 0)
-    context.err << "; " << plan.files_sent_again
-                << " files were sent again whole: the node lacked chunks it was given before";
+    context.err << "; " << plan.files_sent_again << " files (" << plan.file_bytes_sent_again
+                << " bytes) were sent again whole: the node lacked chunks it was given before";
   context.err << "; pinned " << plan.commits << " commits\n";
   context.out << pushed->head.to_string() << '\n';
 }

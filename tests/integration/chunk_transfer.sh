@@ -99,7 +99,7 @@ expect 0 "$MLCHAIN" commit -m third
 expect 0 "$MLCHAIN" push
 third=$out
 echo "after the node lost its blocks: $err"
-[[ "$err" == *"files were sent again whole"* ]] || fail "the push did not notice the lost chunks: $err"
+[[ "$err" == *"3 files ("*" bytes) were sent again whole"* ]] || fail "the push did not notice the lost chunks: $err"
 cid=$("$MLCHAIN" cid model.safetensors | cut -d" " -f1)
 curl -sf --max-time 60 -X POST "$api/api/v0/cat?arg=$cid" | cmp -s - model.safetensors ||
   fail "the node's cat of $cid differs from the third version"

@@ -138,7 +138,10 @@ Status upload(repo::Repository& repository, ipfs::Node& node, PushPlan& plan, co
       if (progress) progress(std::min(done + bytes, plan.file_bytes), plan.file_bytes);
     };
     MLCHAIN_TRY(const bool sent_again, upload_file(repository, node, file, plan.given_blocks, on_bytes));
-    if (sent_again) ++plan.files_sent_again;
+    if (sent_again) {
+      ++plan.files_sent_again;
+      plan.file_bytes_sent_again += file.size;
+    }
     done += file.size - file.bytes_left_out;
     if (progress) progress(done, plan.file_bytes);
   }

@@ -50,6 +50,7 @@ struct PushPlan {
   std::set<codec::Cid> given_blocks;
   std::uint64_t file_bytes_left_out = 0;  // sum of the files' bytes_left_out
   std::uint64_t files_sent_again = 0;     // files the node turned out to lack blocks of, sent whole
+  std::uint64_t file_bytes_sent_again = 0;
 };
 
 // (bytes uploaded so far, bytes to upload in all)
