@@ -32,7 +32,10 @@ void print_commit(const workflow::FetchReport& report, Context& context) {
   const auto head = fetched.head.to_string();
   context.out << "fetched " << head << " from " << report.node_url << ": " << fetched.commits.size()
               << (fetched.commits.size() == 1 ? " commit, " : " commits, ") << fetched.blocks << " new blocks, "
-              << fetched.files << " new files (" << fetched.file_bytes << " bytes) as " << report.ref_name << '\n';
+              << fetched.files << " new files (" << fetched.file_bytes << " bytes";
+  if (fetched.file_bytes_local > 0)
+    context.out << ", " << fetched.file_bytes_local << " of them from chunks stored here already";
+  context.out << ") as " << report.ref_name << '\n';
   for (const auto& parent : fetched.cut_parents)
     context.out << "history cut at --depth: parent " << parent.to_string() << " not fetched\n";
   context.out << "to name it: mlchain branch NAME " << head << '\n';

@@ -118,7 +118,14 @@ void run_push(const PushOptions& options, Context& context) {
   const auto& plan = pushed->plan;
   context.err << "uploaded " << plan.files.size() << " files (" << plan.file_bytes << " bytes) and "
               << plan.blocks.size() << " blocks to " << pushed->node_url << "; " << plan.files_present << " files and "
-              << plan.blocks_present << " blocks were there already; pinned " << plan.commits << " commits\n";
+              << plan.blocks_present << " blocks were there already";
+  if (plan.file_bytes_left_out > 0)
+    context.err << ", and " << plan.file_bytes_left_out << " bytes of the uploaded files' chunks (sent "
+                << plan.file_bytes << " of " << plan.file_bytes + plan.file_bytes_left_out << ")";
+  if (plan.files_sent_again > 0)
+    context.err << "; " << plan.files_sent_again << " files (" << plan.file_bytes_sent_again
+                << " bytes) were sent again whole: the node lacked chunks it was given before";
+  context.err << "; pinned " << plan.commits << " commits\n";
   context.out << pushed->head.to_string() << '\n';
 }
 

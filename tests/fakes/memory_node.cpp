@@ -231,6 +231,12 @@ Status MemoryNode::pin(const codec::Cid& root) {
   return {};
 }
 
+Result<bool> MemoryNode::holds_dag(const codec::Cid& root, std::uint64_t) {
+  const auto what = "refs " + root.to_string();
+  MLCHAIN_TRY_STATUS(refuse_if_read_only(what));
+  return walk_dag(root, what, [](const codec::Cid&, const Bytes&) -> Status { return {}; }).ok();
+}
+
 Status MemoryNode::pin_blocks(const std::vector<codec::Cid>& blocks) {
   for (const auto& cid : blocks) {
     MLCHAIN_TRY_STATUS(refuse_if_read_only("pin " + cid.to_string()));

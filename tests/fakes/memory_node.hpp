@@ -46,6 +46,8 @@ class MemoryNode final : public ipfs::Node {
   // remote_unavailable when a block below `root` is missing (a node that holds only part of a DAG).
   Status pin(const codec::Cid& root) override;
   Status pin_blocks(const std::vector<codec::Cid>& blocks) override;
+  // false when a block below `root` is missing or does not decode.
+  Result<bool> holds_dag(const codec::Cid& root, std::uint64_t blocks) override;
   Status unpin(const codec::Cid& root) override;
 
   // Test controls.

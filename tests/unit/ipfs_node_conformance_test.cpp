@@ -216,6 +216,20 @@ void check_node_contract(ipfs::Node& writer, ipfs::Node& reader) {
     CHECK(is_missing_block_answer(pinned.error()));
   }
 
+  SECTION("holds_dag says whether every block below a root is there") {
+    const auto leaf = random_bytes(40);
+    const auto whole = cbor_block(codec::dag_cbor::Map{{"leaf", raw_cid(leaf)}});
+    REQUIRE(writer.put_block(raw_cid(leaf), leaf).ok());
+    REQUIRE(writer.put_block(whole.cid, whole.bytes).ok());
+    CHECK(writer.holds_dag(whole.cid, 2).value());
+
+    const auto missing = random_bytes(40);
+    const auto incomplete = cbor_block(codec::dag_cbor::Map{{"leaf", raw_cid(missing)}});
+    REQUIRE(writer.put_block(incomplete.cid, incomplete.bytes).ok());
+    CHECK_FALSE(writer.holds_dag(incomplete.cid, 2).value());
+    CHECK_FALSE(writer.holds_dag(raw_cid(random_bytes(40)), 1).value());
+  }
+
   SECTION("a block the node does not hold is remote_unavailable or a timeout naming the node, on every read") {
     const auto absent = raw_cid(random_bytes(64));
     for (auto* node : {&writer, &reader}) {
@@ -275,6 +289,7 @@ TEST_CASE("the Kubo RPC client and the gateway client keep the ipfs::Node contra
   options.http = http;
   options.block_timeout = std::chrono::milliseconds(2'000);
   options.pin_timeout = std::chrono::milliseconds(5'000);
+  options.holds_dag_timeout = std::chrono::milliseconds(2'000);
   ipfs::KuboClient kubo(api, options);
   ipfs::GatewayClient gateway(gateway_url, http);
   check_node_contract(kubo, gateway);

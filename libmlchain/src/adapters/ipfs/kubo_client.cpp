@@ -22,6 +22,8 @@ using nlohmann::json;
 constexpr std::size_t max_block_bytes = 2 * 1024 * 1024 + 1024;
 // Answers that are a few lines of JSON.
 constexpr std::size_t max_json_answer_bytes = 1024 * 1024;
+// refs answers a line of ~80 bytes per block: a file of some 800,000 blocks (800 GiB in 1 MiB chunks).
+constexpr std::size_t max_refs_answer_bytes = 64 * 1024 * 1024;
 
 std::string base_of(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -369,6 +371,49 @@ Status KuboClient::pin_blocks(const std::vector<codec::Cid>& blocks) {
       return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " did not pin them all");
   }
   return {};
+}
+
+Result<bool> KuboClient::holds_dag(const codec::Cid& root, std::uint64_t blocks) {
+  const auto what = "refs " + root.to_string();
+  const auto limit = options_.holds_dag_timeout + options_.holds_dag_timeout_per_block * blocks;
+  // A missing block ends the walk: Kubo (offline) at once, js-ipfs when `timeout` runs out; both then
+  // answer a line whose "Err" says so, or an HTTP error.
+  auto req = request(
+      "refs", "arg=" + root.to_string() + "&recursive=true&unique=true&offline=true&timeout=" + duration_text(limit));
+  req.total_timeout = limit + std::chrono::milliseconds(10'000);
+  req.idle_timeout = std::chrono::seconds(0);
+  req.max_response_bytes = max_refs_answer_bytes;
+  req.method = "POST";
+  MLCHAIN_TRY(auto response, http_.send(req));
+  const auto missing = [](std::string_view text) {
+    for (const std::string_view absent :
+         {"not found", "could not find", "timed out", "timeout", "deadline", "aborted"}) {
+      if (text.find(absent) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (!response.success()) {
+    const auto text = error_text(response);
+    if (missing(text)) return false;
+    return make_error(ErrorKind::remote_unavailable, what + ": IPFS node " + display_url_ + " answered HTTP " +
+                                                         std::to_string(response.status) + ": " + text);
+  }
+  if (auto stream_error = response.header("X-Stream-Error"); stream_error && !stream_error->empty()) return false;
+  const std::string_view text(reinterpret_cast<const char*>(response.body.data()), response.body.size());
+  for (std::size_t start = 0; start < text.size();) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const auto line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const auto parsed = json::parse(line, nullptr, false);
+    if (!parsed.is_object())
+      return make_error(ErrorKind::remote_unavailable,
+                        what + ": the node's answer is not JSON: " + net::body_excerpt(as_bytes(line)));
+    if (parsed.contains("Err") && parsed["Err"].is_string() && !parsed["Err"].get_ref<const std::string&>().empty())
+      return false;
+  }
+  return true;
 }
 
 Status KuboClient::unpin(const codec::Cid& root) {

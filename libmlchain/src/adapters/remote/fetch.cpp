@@ -35,6 +35,7 @@ class SealedSource final : public BlockSource {
                    const std::function<Status(ByteView)>& on_bytes) override {
     return sealed_.read_file(node_, root, on_bytes);
   }
+  bool blocks_are_contents() const override { return false; }
 
  private:
   ipfs::Node& node_;
@@ -117,7 +118,8 @@ Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& nod
                       .cut_parents = transfer.cut_parents,
                       .blocks = transfer.blocks,
                       .files = transfer.files,
-                      .file_bytes = transfer.file_bytes};
+                      .file_bytes = transfer.file_bytes,
+                      .file_bytes_local = transfer.file_bytes_local};
 }
 
 Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress) {

@@ -6,6 +6,8 @@
 #include <set>
 
 #include "mlchain/codec/address.hpp"
+#include "mlchain/codec/dag_pb.hpp"
+#include "mlchain/codec/unixfs.hpp"
 #include "mlchain/core/history.hpp"
 #include "mlchain/core/tree.hpp"
 #include "mlchain/remote/verified_content.hpp"
@@ -61,6 +63,134 @@ Status check_head_opens(repo::Repository& repository, BlockSource& source, const
   if (!opened) return options.denied(head);
   return {};
 }
+
+// Leaves stored here: the chunk store keeps every file's leaves as blocks in objects/ (docs/format.md §5),
+// so a leaf any stored file shares is there under its CID. An older repository's files, kept whole in
+// files/, lend no leaf: a new version of one is received whole, as before.
+class LocalLeaves {
+ public:
+  explicit LocalLeaves(repo::DiskObjectStore& objects) : objects_(objects) {}
+
+  Result<bool> contains(const codec::Cid& leaf) { return objects_.contains(leaf); }
+
+  // The leaf's contents (a raw leaf's block, a unixfs-v0-2015 leaf's Data bytes), or nothing when it is
+  // not stored here, is an inner node, or no longer hashes to its CID: the source is asked instead, and
+  // the damaged copy is removed so that the one received is stored in its place (a content writer keeps
+  // a block that is there already).
+  Result<std::optional<Bytes>> read(const codec::Cid& leaf) {
+    auto block = objects_.get(leaf);  // re-hashed against `leaf`
+    if (!block) {
+      if (block.error().kind == ErrorKind::corrupt) MLCHAIN_TRY_STATUS(objects_.remove(leaf));
+      return std::optional<Bytes>();
+    }
+    if (leaf.codec() == codec::multicodec::raw) return std::optional<Bytes>(std::move(*block));
+    auto node = codec::PbNode::decode(*block);
+    if (!node || !node->links.empty() || !node->data) return std::optional<Bytes>();
+    auto data = codec::UnixfsData::decode(*node->data);
+    if (!data || (data->type != codec::UnixfsType::file && data->type != codec::UnixfsType::raw))
+      return std::optional<Bytes>();
+    return std::optional<Bytes>(data->data ? std::move(*data->data) : Bytes());
+  }
+
+ private:
+  repo::DiskObjectStore& objects_;
+};
+
+// A file assembled leaf by leaf: from the leaves stored here, else from the source.
+class LeafAssembly {
+ public:
+  LeafAssembly(core::ObjectStore& objects, BlockSource& source, LocalLeaves& local, const unixfs::Profile& profile,
+               std::function<Status(ByteView)> on_bytes)
+      : objects_(objects), source_(source), local_(local), profile_(profile), on_bytes_(std::move(on_bytes)) {}
+
+  // How many of the file's leaves are stored here, from its file nodes alone (which are received and kept).
+  Result<std::uint64_t> shared_leaves(const codec::Cid& cid, std::uint64_t size, std::size_t depth = 0) {
+    // A dag-pb block the size of a chunk is a leaf but in one place (an inner node with a single leaf
+    // below), so it is not fetched to be sure: a leaf shared there is only missed by this count.
+    if (may_be_leaf(cid, size)) {
+      MLCHAIN_TRY(const bool stored, local_.contains(cid));
+      return std::uint64_t{stored ? 1u : 0u};
+    }
+    MLCHAIN_TRY(const auto node, file_node(cid, depth));
+    if (!node) return std::uint64_t{0};
+    std::uint64_t shared = 0;
+    for (std::size_t i = 0; i < node->links.size(); ++i) {
+      MLCHAIN_TRY(const auto below, shared_leaves(node->links[i], node->sizes[i], depth + 1));
+      shared += below;
+    }
+    return shared;
+  }
+
+  Status assemble(const codec::Cid& cid, std::uint64_t size, std::size_t depth = 0) {
+    if (may_be_leaf(cid, size)) {
+      MLCHAIN_TRY(auto stored, local_.read(cid));
+      if (stored) {
+        local_bytes_ += stored->size();
+        return on_bytes_(*stored);
+      }
+    }
+    if (cid.codec() == codec::multicodec::raw) {
+      MLCHAIN_TRY(const auto block, source_.get(cid));
+      if (!cid.matches(block))
+        return make_error(ErrorKind::corrupt, "block " + cid.to_string() + " " + source_.where() +
+                                                  " does not hash to its CID; nothing stored");
+      return on_bytes_(block);
+    }
+    MLCHAIN_TRY(const auto node, file_node(cid, depth));
+    if (!node) return on_bytes_(node_data_);  // a dag-pb leaf
+    for (std::size_t i = 0; i < node->links.size(); ++i)
+      MLCHAIN_TRY_STATUS(assemble(node->links[i], node->sizes[i], depth + 1));
+    return {};
+  }
+
+  std::uint64_t local_bytes() const { return local_bytes_; }
+
+ private:
+  struct FileNode {
+    std::vector<codec::Cid> links;
+    std::vector<std::uint64_t> sizes;
+  };
+
+  bool may_be_leaf(const codec::Cid& cid, std::uint64_t size) const {
+    return cid.codec() == codec::multicodec::raw || size <= profile_.chunk_size;
+  }
+
+  // The node's links, or nothing for a dag-pb leaf (its bytes then in node_data_). Through `objects`, so
+  // every node is re-hashed and inner nodes are kept.
+  Result<std::optional<FileNode>> file_node(const codec::Cid& cid, std::size_t depth) {
+    if (depth > 32 || cid.codec() != codec::multicodec::dag_pb)
+      return make_error(ErrorKind::corrupt,
+                        "file node " + cid.to_string() + " " + source_.where() + " is not a UnixFS file node");
+    MLCHAIN_TRY(const auto block, objects_.get(cid));
+    MLCHAIN_TRY(auto node, codec::PbNode::decode(block));
+    if (!node.data)
+      return make_error(ErrorKind::corrupt,
+                        "file node " + cid.to_string() + " " + source_.where() + " has no UnixFS data");
+    MLCHAIN_TRY(const auto data, codec::UnixfsData::decode(*node.data));
+    if (data.type != codec::UnixfsType::file && data.type != codec::UnixfsType::raw)
+      return make_error(ErrorKind::corrupt, "node " + cid.to_string() + " " + source_.where() + " is not a file");
+    if (node.links.empty()) {
+      node_data_.clear();
+      if (data.data) node_data_.assign(data.data->begin(), data.data->end());
+      return std::optional<FileNode>();
+    }
+    if (data.blocksizes.size() != node.links.size() || (data.data && !data.data->empty()))
+      return make_error(ErrorKind::corrupt,
+                        "file node " + cid.to_string() + " " + source_.where() + " is not a node of leaves");
+    FileNode file;
+    for (auto& link : node.links) file.links.push_back(std::move(link.hash));
+    file.sizes = data.blocksizes;
+    return std::optional<FileNode>(std::move(file));
+  }
+
+  core::ObjectStore& objects_;
+  BlockSource& source_;
+  LocalLeaves& local_;
+  const unixfs::Profile& profile_;
+  std::function<Status(ByteView)> on_bytes_;
+  Bytes node_data_;
+  std::uint64_t local_bytes_ = 0;
+};
 
 }  // namespace
 
@@ -121,6 +251,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     total += size;
   }
   std::uint64_t done = 0;
+  LocalLeaves local(repository.objects());
   for (const auto& [root, size] : wanted) {
     const auto& profile = repo::profile_of_cid(root);
     MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), root, profile));
@@ -130,7 +261,17 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
       if (options.progress) options.progress(done, total);
       return {};
     };
-    MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
+    bool assembled = false;
+    if (source.blocks_are_contents() && root.codec() == codec::multicodec::dag_pb && size > profile.chunk_size) {
+      LeafAssembly assembly(objects, source, local, profile, on_bytes);
+      MLCHAIN_TRY(const auto shared, assembly.shared_leaves(root, size));
+      if (shared > 0) {
+        MLCHAIN_TRY_STATUS(assembly.assemble(root, size));
+        transfer.file_bytes_local += assembly.local_bytes();
+        assembled = true;
+      }
+    }
+    if (!assembled) MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
     MLCHAIN_TRY_STATUS(writer.finish(source.where()));
     ++transfer.files;
     transfer.file_bytes += writer.size();

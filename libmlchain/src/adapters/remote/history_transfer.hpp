@@ -25,6 +25,9 @@ class BlockSource {
   // A whole file's contents in order.
   virtual Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
                            const std::function<Status(ByteView)>& on_bytes) = 0;
+  // Whether a file's blocks are its contents (get() of its leaves gives its bytes), so a file can be
+  // assembled from leaves stored here and leaves from the source: not so for sealed contents.
+  virtual bool blocks_are_contents() const { return true; }
 };
 
 // Reads through to `local`, and takes what it lacks from `source`: re-hashed, then kept in `local` (which
@@ -56,6 +59,8 @@ struct HistoryTransfer {
   std::uint64_t block_bytes = 0;
   std::uint64_t files = 0;  // file contents received
   std::uint64_t file_bytes = 0;
+  // Of file_bytes: bytes of leaves the local store held already (same leaf CID), read from it, not received.
+  std::uint64_t file_bytes_local = 0;
 };
 
 struct TransferOptions {
@@ -69,8 +74,12 @@ struct TransferOptions {
   std::function<Error(const codec::Cid& commit)> denied;
 };
 
-// A commit whose signature does not recover to its author is bad_signature naming it: nothing of a
-// forged history is made reachable (its blocks may stay in the store until gc).
+// Files of several blocks that share leaves with the local store (a leaf block in objects/ under the same
+// CID) take those from it (each re-hashed against its CID; one that does not match is received instead)
+// and receive the others block by block; every other file is read whole from the source. Either way the contents are
+// re-imported and compared with the root before they are kept. A commit whose signature does not recover to its author
+// is bad_signature naming it: nothing of a forged history is made reachable (its blocks may stay in the store until
+// gc).
 Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
                                          const TransferOptions& options);
 

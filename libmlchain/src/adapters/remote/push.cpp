@@ -23,8 +23,8 @@ bool needs_our_blocks(const FileUpload& file) {
          file.size > links_every_node_builds * profile.chunk_size;
 }
 
-Status upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpload& file,
-                   const ipfs::ProgressCallback& on_bytes) {
+Status upload_whole_file(repo::Repository& repository, ipfs::Node& node, const FileUpload& file,
+                         const ipfs::ProgressCallback& on_bytes) {
   // Contents stored as blocks go up as those blocks; whole ones (an older repository's) through `add`.
   if (needs_our_blocks(file) || file.path.empty()) {
     MLCHAIN_TRY(const auto car, file_blocks_car(repository, file.root, on_bytes));
@@ -42,9 +42,48 @@ Status upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpl
   return {};
 }
 
+// A file that shares blocks with what the node was given goes as a CAR of the others; the node must then
+// hold the whole file, or it gets it whole. Returns whether it was sent again whole.
+Result<bool> upload_file(repo::Repository& repository, ipfs::Node& node, const FileUpload& file,
+                         const std::set<codec::Cid>& given_blocks, const ipfs::ProgressCallback& on_bytes) {
+  if (file.bytes_left_out == 0) {
+    MLCHAIN_TRY_STATUS(upload_whole_file(repository, node, file, on_bytes));
+    return false;
+  }
+  MLCHAIN_TRY(const auto car, file_blocks_car(repository, file.root, on_bytes, given_blocks));
+  MLCHAIN_TRY_STATUS(node.import_car(car));
+  MLCHAIN_TRY(const bool whole, node.holds_dag(file.root, file.blocks));
+  if (whole) return false;
+  MLCHAIN_TRY(const auto again, file_blocks_car(repository, file.root, on_bytes));
+  MLCHAIN_TRY_STATUS(node.import_car(again));
+  MLCHAIN_TRY(const bool now_whole, node.holds_dag(file.root, file.blocks));
+  if (!now_whole)
+    return make_error(ErrorKind::remote_unavailable, node.url() + " took every block of " + file.root.to_string() +
+                                                         " but does not hold the whole file");
+  return true;
+}
+
+// The leaves and file nodes of every file in the histories under `heads`; a head this repository cannot
+// walk (gone, cut by a shallow clone) adds nothing.
+Result<std::set<codec::Cid>> blocks_given_before(repo::Repository& repository, const std::vector<codec::Cid>& heads) {
+  std::set<codec::Cid> roots;
+  for (const auto& head : heads) {
+    auto reach = reach_of_history(repository.objects(), head);
+    if (!reach) continue;
+    roots.insert(reach->file_roots.begin(), reach->file_roots.end());
+  }
+  std::vector<codec::Cid> stored;
+  for (const auto& root : roots) {
+    MLCHAIN_TRY(const bool held, repository.contents().contains(root));
+    if (held) stored.push_back(root);
+  }
+  return blocks_of_files(repository, stored);
+}
+
 }  // namespace
 
-Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head) {
+Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                           const std::vector<codec::Cid>& given_before) {
   if (!node.writable())
     return make_error(ErrorKind::unsupported,
                       node.url() + " is a read-only gateway; push needs a Kubo RPC API (--ipfs)");
@@ -75,20 +114,41 @@ Result<PushPlan> plan_push(repo::Repository& repository, ipfs::Node& node, const
     }
     MLCHAIN_TRY(const auto size, repository.contents().size(root));
     MLCHAIN_TRY(auto whole, repository.contents().whole_file(root));
-    plan.files.push_back({root, whole ? std::move(*whole) : std::filesystem::path(), size});
-    plan.file_bytes += size;
+    plan.files.push_back({.root = root,
+                          .path = whole ? std::move(*whole) : std::filesystem::path(),
+                          .size = size,
+                          .bytes_left_out = 0,
+                          .blocks = 0});
+  }
+  if (!plan.files.empty() && !given_before.empty()) {
+    MLCHAIN_TRY(plan.given_blocks, blocks_given_before(repository, given_before));
+  }
+  for (auto& file : plan.files) {
+    // A file of one block has no part to leave out: the node holds it or not, and was asked above.
+    if (!plan.given_blocks.empty() && file.root.codec() == codec::multicodec::dag_pb &&
+        file.size > repo::profile_of_cid(file.root).chunk_size) {
+      MLCHAIN_TRY(const auto count, count_file_blocks(repository, file.root, plan.given_blocks));
+      file.bytes_left_out = count.bytes_left;
+      file.blocks = count.blocks;
+    }
+    plan.file_bytes += file.size - file.bytes_left_out;
+    plan.file_bytes_left_out += file.bytes_left_out;
   }
   return plan;
 }
 
-Status upload(repo::Repository& repository, ipfs::Node& node, const PushPlan& plan, const UploadProgress& progress) {
+Status upload(repo::Repository& repository, ipfs::Node& node, PushPlan& plan, const UploadProgress& progress) {
   std::uint64_t done = 0;
   for (const auto& file : plan.files) {
     const auto on_bytes = [&](std::uint64_t bytes) {
-      if (progress) progress(done + bytes, plan.file_bytes);
+      if (progress) progress(std::min(done + bytes, plan.file_bytes), plan.file_bytes);
     };
-    MLCHAIN_TRY_STATUS(upload_file(repository, node, file, on_bytes));
-    done += file.size;
+    MLCHAIN_TRY(const bool sent_again, upload_file(repository, node, file, plan.given_blocks, on_bytes));
+    if (sent_again) {
+      ++plan.files_sent_again;
+      plan.file_bytes_sent_again += file.size;
+    }
+    done += file.size - file.bytes_left_out;
     if (progress) progress(done, plan.file_bytes);
   }
   return upload_blocks(repository, node, plan.head, plan.blocks);

@@ -33,6 +33,15 @@ Result<PushTarget> resolve_target(repo::Repository& repository, const remote::Re
   return PushTarget{branch, *tip, std::move(tracked)};
 }
 
+// What this repository last pushed to or fetched from the remote: the node holds their histories, so a
+// push leaves out the blocks of their files (remote/push.hpp).
+Result<std::vector<codec::Cid>> heads_given_before(repo::Repository& repository, const remote::Remote& target) {
+  MLCHAIN_TRY(const auto refs, repository.refs().list(std::string(repo::remotes_prefix) + target.name + "/"));
+  std::vector<codec::Cid> heads;
+  for (const auto& ref : refs) heads.push_back(ref.target);
+  return heads;
+}
+
 Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remote& target, ipfs::Node& node,
                                 const PushOptions& options, const AnchorStep& anchor, const PushTarget& push) {
   PushReport report{.remote = target,
@@ -51,7 +60,8 @@ Result<PushReport> push_to_node(repo::Repository& repository, const remote::Remo
     const privacy::OwnerKeys keys(repository, identity);
     MLCHAIN_TRY(report.sealed, privacy::upload_sealed(repository, node, keys, push.tip, options.progress));
   } else {
-    MLCHAIN_TRY(report.plan, remote::plan_push(repository, node, push.tip));
+    MLCHAIN_TRY(const auto given_before, heads_given_before(repository, target));
+    MLCHAIN_TRY(report.plan, remote::plan_push(repository, node, push.tip, given_before));
     MLCHAIN_TRY_STATUS(remote::upload(repository, node, report.plan, options.progress));
     MLCHAIN_TRY_STATUS(remote::pin_head(node, push.tip));
   }

@@ -33,6 +33,10 @@ struct KuboOptions {
   std::chrono::milliseconds block_timeout{60'000};
   // pin/add's limit: it answers only when it has walked the whole DAG.
   std::chrono::milliseconds pin_timeout{3'600'000};
+  // holds_dag's limit, base plus per block of the DAG: js-ipfs answers "missing" only when it runs out, so
+  // too short costs a needless upload of the whole file, never a missing block.
+  std::chrono::milliseconds holds_dag_timeout{5'000};
+  std::chrono::milliseconds holds_dag_timeout_per_block{20};
 };
 
 class KuboClient final : public Node {
@@ -59,6 +63,8 @@ class KuboClient final : public Node {
   Status pin(const codec::Cid& root) override;
   Status pin_blocks(const std::vector<codec::Cid>& blocks) override;
   Status unpin(const codec::Cid& root) override;
+  // refs recursive with offline=true and a timeout (KuboOptions::holds_dag_timeout).
+  Result<bool> holds_dag(const codec::Cid& root, std::uint64_t blocks) override;
 
  private:
   net::HttpRequest request(const std::string& command, const std::string& query) const;

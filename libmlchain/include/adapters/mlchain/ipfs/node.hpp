@@ -88,6 +88,15 @@ class Node {
   // Pins each block by itself, not what it links (Kubo: pin/add recursive=false): a private model's
   // commits and directories, whose files the node holds only as ciphertext (docs/format.md §8).
   virtual Status pin_blocks(const std::vector<codec::Cid>& blocks) = 0;
+  // Whether the node holds every block under `root` (Kubo: refs recursive, offline), checked before a
+  // push trusts that blocks it left out are there: a node that answers "absent" only at a timeout is
+  // given `blocks` (how many the DAG holds) times a few milliseconds on top of a base to walk them.
+  // false, not an error, when a block is missing; a node that cannot tell: unsupported.
+  virtual Result<bool> holds_dag(const codec::Cid& root, std::uint64_t blocks) {
+    (void)blocks;
+    return make_error(ErrorKind::unsupported,
+                      url() + " cannot say whether it holds every block under " + root.to_string());
+  }
   // Drops the pin of `root`, recursive or direct; a root that is not pinned is no error (`mlchain shred`
   // runs again after an interruption). The node may keep the blocks until its own garbage collection.
   virtual Status unpin(const codec::Cid& root) = 0;

@@ -33,6 +33,8 @@ struct FetchOutcome {
   std::uint64_t blocks = 0;             // commit and tree blocks received
   std::uint64_t files = 0;              // file contents received
   std::uint64_t file_bytes = 0;
+  // Of file_bytes: leaves shared with files stored here (same CID), read from them instead of the node.
+  std::uint64_t file_bytes_local = 0;
 };
 
 using FetchProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;

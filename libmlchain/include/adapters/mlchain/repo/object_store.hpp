@@ -46,7 +46,7 @@ class DiskObjectStore final : public core::ObjectStore {
   Status for_each(const std::function<Status(const codec::Cid&)>& on_block,
                   const std::function<void(const std::filesystem::path&)>& on_other = {}) const;
 
-  // Removes one block (gc only, under lock_for_gc). Absent is not an error.
+  // Removes one block (gc, under lock_for_gc; a fetch, a damaged leaf it receives again). Absent is not an error.
   Status remove(const codec::Cid& cid);
 
  private:
