@@ -337,3 +337,32 @@ TEST_CASE("chunk store: contents stored whole by an older version still read, ch
     CHECK_FALSE(stdfs::exists(whole));
   }
 }
+
+TEST_CASE("chunk store: importing into a content writer stores every leaf, never only its hash", "[repo][chunks]") {
+  // Two runs of sixteen full 1 MiB chunks and a tail: what fs::import_file hashes sixteen at a time when
+  // its sink does not want the leaves' bytes. The content writer stores leaves, so it must get them all.
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path / "w").value();
+  const auto& profile = unixfs::unixfs_v1_2025;
+  const std::size_t chunks = 2 * 16 + 2;
+  const auto contents = pattern(chunks * profile.chunk_size + 17, 11);
+  const auto file = dir.path / "model.safetensors";
+  write_bytes(file, contents);
+
+  auto writer = repository.contents().begin_write().value();
+  CHECK(writer.wants_leaf_blocks());
+  const auto imported = fs::import_file(file, profile, writer);
+  REQUIRE(imported.ok());
+  REQUIRE(writer.commit());
+  unixfs::DiscardingBlockSink nowhere;
+  CHECK(imported->cid == fs::import_file(file, profile, nowhere).value().cid);
+  const auto blocks = repository.contents().stored_blocks(imported->cid);
+  REQUIRE(blocks.ok());
+  CHECK(blocks->size() == chunks + 1 + 1);  // every leaf, the tail's leaf, the root
+  for (std::size_t i = 0; i < chunks; ++i) {
+    const auto leaf =
+        unixfs::make_leaf(profile, ByteView(contents).subspan(i * profile.chunk_size, profile.chunk_size));
+    CHECK(repository.objects().contains(leaf.cid).value());
+  }
+  CHECK(read_all(repository.contents(), imported->cid) == contents);
+}

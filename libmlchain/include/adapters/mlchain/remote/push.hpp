@@ -6,14 +6,15 @@
 //           holds already (has_block; a file counts as held when its root is, since a node stores a
 //           file's root only after every block below it). Resuming a cut-off push is planning again.
 //           The leaves and file nodes of every file in the histories the node was given before (the
-//           heads of refs/remotes/<remote>/…) are listed locally from the stored file nodes, without
+//           heads of refs/remotes/<remote>/…) are listed from the local store, without
 //           asking the node: a file to upload leaves out those of its blocks (docs/format.md §6).
-//   upload: files first. A file sharing no block with what the node was given is streamed with add_file
-//           under its profile, each CID the node computes compared with ours (a mismatch stops the push:
-//           corrupt naming the file and both CIDs), or as a CAR of our blocks when the node's add would
-//           build another DAG. A file sharing blocks goes as a CAR of the blocks it does not share; then
-//           the node must hold the whole file (holds_dag), else the file is sent again whole: a node that
-//           lost blocks, or another node behind the same URL, still ends up with every block.
+//   upload: files first, each as a CAR of its own blocks (file_blocks_car). A file an older repository
+//           keeps whole in files/ is streamed with add_file under its profile instead, each CID the node
+//           computes compared with ours (a mismatch stops the push: corrupt naming the file and both
+//           CIDs), unless the node's add would build another DAG. A file sharing blocks with what the
+//           node was given leaves those out of its CAR; then the node must hold the whole file
+//           (holds_dag), else the file is sent again whole: a node that lost blocks, or another node
+//           behind the same URL, still ends up with every block.
 //           Then the commit and tree blocks as one CAR through import_car.
 //   pin:    the head, recursively (which fails unless the node holds the whole history).
 //   record: refs/remotes/<remote>/<branch> := head, compare-and-swap on what it held before.
