@@ -76,7 +76,8 @@ class LocalLeaves {
   // The leaf's contents (a raw leaf's block, a unixfs-v0-2015 leaf's Data bytes), or nothing when it is
   // not stored here, is an inner node, or no longer hashes to its CID: the source is asked instead, and
   // the damaged copy is removed so that the one received is stored in its place (a content writer keeps
-  // a block that is there already).
+  // a block that is there already). Only raw leaves get this far damaged: the walk of the fetched tree
+  // (core::reach_of_tree) reads every stored dag-pb block of a file and stops at a damaged one.
   Result<std::optional<Bytes>> read(const codec::Cid& leaf) {
     auto block = objects_.get(leaf);  // re-hashed against `leaf`
     if (!block) {
