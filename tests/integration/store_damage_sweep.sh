@@ -37,7 +37,7 @@ expect 0 "$MLCHAIN" fsck
 declare -A path wrong
 path[commit]=$(key_path objects "$head_commit");  wrong[commit]=$(key_path objects "$tree")
 path[tree]=$(key_path objects "$tree");           wrong[tree]=$(key_path objects "$head_commit")
-path[file]=$(key_path files "$weights");          wrong[file]=$(key_path files "$vocab")
+path[file]=$(key_path objects "$weights");        wrong[file]=$(key_path objects "$vocab")
 path[head]=.mlchain/HEAD
 path[branch]=.mlchain/refs/heads/main
 path[tag]=.mlchain/refs/tags/v1

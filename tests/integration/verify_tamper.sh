@@ -119,7 +119,7 @@ expect 3 "$MLCHAIN" verify --path "$work/no-such-dir"
 echo "a stored file's content altered: corrupt, naming the store path"
 printf 'weights v1\n' > "$work/w1"
 weights_v1=$(cid_of "$work/w1")
-path=$(stored "$weights_v1" files)
+path=$(stored "$weights_v1" objects)
 [ -f "$path" ] || fail "no stored contents at $path"
 chmod u+w "$path"; cp "$path" "$work/saved"
 printf 'weights v0\n' > "$path"
