@@ -253,3 +253,57 @@ TEST_CASE("a fetch takes the chunks the local store holds from it", "[chunk-tran
     CHECK_THAT(again.error().message, Catch::Contains(leaf.to_string()));
   }
 }
+
+TEST_CASE("a clone writes the head's large files into the work tree as they arrive", "[chunk-transfer]") {
+  const auto& profile = profile_named(GENERATE(std::string("unixfs-v1-2025"), std::string("unixfs-v0-2015")));
+  INFO(profile.name);
+  TwoVersions model(profile);
+  model.commit_second();
+  MemoryNode node;
+  REQUIRE(workflow::push_branch(model.repository, origin, node, push_main(), {}).ok());
+  // Every file in the work tree's top directory: the checkout's and nothing else (no temporary left).
+  const auto top_files = [](const stdfs::path& directory) {
+    std::vector<std::string> names;
+    for (const auto& entry : stdfs::directory_iterator(directory)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+
+  remote::CloneRequest request{.head = model.second,
+                               .directory = model.directory.path / "clone",
+                               .address = {.ipfs = "http://127.0.0.1:5001", .gateway = std::nullopt},
+                               .depth = std::nullopt,
+                               .sealed = nullptr};
+  auto cloned = remote::clone(request, node);
+  REQUIRE(cloned.ok());
+  CHECK(cloned->files_written == 1);
+  CHECK(top_files(request.directory) == std::vector<std::string>{".mlchain", "model.safetensors"});
+  Bytes written(model.second_bytes.size() + 1);
+  std::ifstream(request.directory / "model.safetensors", std::ios::binary)
+      .read(reinterpret_cast<char*>(written.data()), static_cast<std::streamsize>(written.size()));
+  written.resize(model.second_bytes.size());
+  CHECK(written == model.second_bytes);
+  CHECK((stdfs::status(request.directory / "model.safetensors").permissions() & stdfs::perms::all) ==
+        (stdfs::perms::owner_read | stdfs::perms::owner_write | stdfs::perms::group_read | stdfs::perms::others_read));
+  // The store holds both versions' contents all the same.
+  auto clone = repo::discover_repository(request.directory);
+  REQUIRE(clone.ok());
+  CHECK(stored_bytes(*clone, file_root(model.repository, model.second)) == model.second_bytes);
+  CHECK(stored_bytes(*clone, file_root(model.repository, model.first)) == model.first_bytes);
+
+  // A node that serves another chunk for the head's file: nothing is kept, the written copy included.
+  const auto root = file_root(model.repository, model.second);
+  auto root_block = model.repository.objects().get(root);
+  REQUIRE(root_block.ok());
+  auto root_node = codec::PbNode::decode(*root_block);
+  REQUIRE(root_node.ok());
+  const auto& first_leaf = root_node->links.front().hash;
+  auto forged = node.get_block(root_node->links.back().hash);
+  REQUIRE(forged.ok());
+  node.tamper(first_leaf, *forged);
+  request.directory = model.directory.path / "forged";
+  auto refused = remote::clone(request, node);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::corrupt);
+  CHECK_FALSE(stdfs::exists(request.directory));
+}

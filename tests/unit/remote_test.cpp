@@ -7,6 +7,7 @@
 #include "mlchain/remote/remotes.hpp"
 #include "mlchain/remote/verified_content.hpp"
 #include "mlchain/repo/config.hpp"
+#include "mlchain/repo/prestaged_file.hpp"
 #include "mlchain/repo/repository.hpp"
 #include "temporary_directory.hpp"
 
@@ -156,6 +157,37 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
   CHECK(finished.error().message.find(root.to_string()) != std::string::npos);
   CHECK_FALSE(repository.contents().contains(root).value());
   CHECK(stored_files(repository) == before);
+
+  // With a copy in the work tree: written from the same bytes, given back flushed on success, removed on a
+  // mismatch.
+  const Bytes good = pattern(2 * profile.chunk_size + 7);
+  const auto good_root = cid_of(temp.path, good, profile);
+  for (const bool lying : {false, true}) {
+    INFO(lying);
+    auto copy = repo::PrestagedFile::create(repository, good_root);
+    REQUIRE(copy.ok());
+    auto copying = remote::VerifiedContentWriter::begin(repository.contents(), lying ? root : good_root, profile,
+                                                        std::move(copy).value());
+    REQUIRE(copying.ok());
+    for (std::size_t at = 0; at < good.size(); at += 300'007)
+      REQUIRE(copying->append(ByteView(good).subspan(at, std::min<std::size_t>(300'007, good.size() - at))).ok());
+    const auto copied = copying->finish("from a test");
+    std::size_t in_work_tree = 0;
+    for (const auto& entry : stdfs::directory_iterator(temp.path)) in_work_tree += entry.is_regular_file() ? 1u : 0u;
+    if (lying) {
+      REQUIRE_FALSE(copied.ok());
+      CHECK(in_work_tree == 0);
+      continue;
+    }
+    REQUIRE(copied.ok());
+    REQUIRE(copied->has_value());
+    CHECK(in_work_tree == 1);
+    CHECK(stdfs::file_size(**copied) == good.size());
+    std::ifstream in(**copied, std::ios::binary);
+    const Bytes read((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(read == good);
+    stdfs::remove(**copied);
+  }
 
   // The empty file.
   const auto empty = cid_of(temp.path, {}, profile);

@@ -228,6 +228,19 @@ Status KuboClient::read_file(const codec::Cid& root, const unixfs::Profile& prof
   return {};
 }
 
+Status KuboClient::stream_file(const codec::Cid& root, const unixfs::Profile&,
+                               const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress) {
+  std::uint64_t received = 0;
+  auto req = request("cat", "arg=" + root.to_string());
+  req.on_body = [&](ByteView bytes) -> Status {
+    received += bytes.size();
+    if (progress) progress(received);
+    return on_bytes(bytes);
+  };
+  MLCHAIN_TRY(auto response, call(std::move(req), "cat " + root.to_string()));
+  return {};
+}
+
 Status KuboClient::read_dag(const codec::Cid& root, const BlockCallback& on_block, const ProgressCallback& progress) {
   const auto what = "dag/export " + root.to_string();
   codec::CarReader reader(on_block, root);

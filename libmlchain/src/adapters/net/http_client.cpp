@@ -232,6 +232,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  // A large file arrives in 512 KiB reads rather than 16 KiB ones: a thirty-second of the system calls.
+  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 512L * 1024);
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle, CURLOPT_USERAGENT, options.user_agent.c_str());

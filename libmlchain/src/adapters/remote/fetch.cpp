@@ -18,7 +18,7 @@ class NodeSource final : public BlockSource {
   Result<Bytes> get(const codec::Cid& cid) override { return node_.get_block(cid); }
   Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
                    const std::function<Status(ByteView)>& on_bytes) override {
-    return node_.read_file(root, profile, on_bytes);
+    return node_.stream_file(root, profile, on_bytes);  // complete_history re-imports every byte
   }
 
  private:
@@ -90,9 +90,16 @@ Result<std::unique_ptr<ipfs::Node>> open_node(const NodeAddress& address) {
   return make_error(ErrorKind::invalid_argument, "name an IPFS node with --ipfs URL (Kubo RPC API) or --gateway URL");
 }
 
-Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
-                                   std::optional<std::uint64_t> depth, const FetchProgress& progress,
-                                   SealedContents* sealed) {
+namespace {
+
+struct Fetched {
+  FetchOutcome outcome;
+  repo::PrestagedFiles prestaged;
+};
+
+Result<Fetched> fetch_into(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                           std::optional<std::uint64_t> depth, const FetchProgress& progress, SealedContents* sealed,
+                           bool prestage_head_files) {
   if (head.codec() != codec::multicodec::dag_cbor)
     return make_error(ErrorKind::invalid_argument,
                       head.to_string() + " is not a commit (a commit CID is dag-cbor, bafyrei…)");
@@ -108,18 +115,29 @@ Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& nod
   TransferOptions options;
   options.depth = depth;
   options.progress = progress;
+  options.prestage_head_files = prestage_head_files;
   if (sealed) {
     options.opens = [sealed](const codec::Cid& file) { return sealed->opens(file); };
     options.denied = [sealed](const codec::Cid& commit) { return sealed->denied(commit); };
   }
-  MLCHAIN_TRY(const auto transfer, complete_history(repository, source, head, options));
-  return FetchOutcome{.head = head,
-                      .commits = transfer.commits,
-                      .cut_parents = transfer.cut_parents,
-                      .blocks = transfer.blocks,
-                      .files = transfer.files,
-                      .file_bytes = transfer.file_bytes,
-                      .file_bytes_local = transfer.file_bytes_local};
+  MLCHAIN_TRY(auto transfer, complete_history(repository, source, head, options));
+  return Fetched{.outcome = FetchOutcome{.head = head,
+                                         .commits = transfer.commits,
+                                         .cut_parents = transfer.cut_parents,
+                                         .blocks = transfer.blocks,
+                                         .files = transfer.files,
+                                         .file_bytes = transfer.file_bytes,
+                                         .file_bytes_local = transfer.file_bytes_local},
+                 .prestaged = std::move(transfer.prestaged)};
+}
+
+}  // namespace
+
+Result<FetchOutcome> fetch_history(repo::Repository& repository, ipfs::Node& node, const codec::Cid& head,
+                                   std::optional<std::uint64_t> depth, const FetchProgress& progress,
+                                   SealedContents* sealed) {
+  MLCHAIN_TRY(auto fetched, fetch_into(repository, node, head, depth, progress, sealed, false));
+  return std::move(fetched.outcome);
 }
 
 Result<CloneOutcome> clone(const CloneRequest& request, const FetchProgress& progress) {
@@ -133,10 +151,11 @@ Result<CloneOutcome> clone(const CloneRequest& request, ipfs::Node& node, const 
   MLCHAIN_TRY(const bool existed, check_clone_directory(directory));
   CloneTarget created(directory, existed);
   MLCHAIN_TRY(auto repository, repo::init_repository(directory));
-  MLCHAIN_TRY(auto fetched, fetch_history(repository, node, request.head, request.depth, progress, request.sealed));
+  // The head's large files go into the work tree as they arrive, so checkout only renames them.
+  MLCHAIN_TRY(auto fetched, fetch_into(repository, node, request.head, request.depth, progress, request.sealed, true));
   const std::string branch = std::string(repo::heads_prefix) + repo::initial_branch;
   MLCHAIN_TRY_STATUS(repository.refs().compare_and_swap(branch, std::nullopt, request.head, "clone"));
-  MLCHAIN_TRY(const auto checked_out, repo::checkout(repository, repo::initial_branch, false));
+  MLCHAIN_TRY(const auto checked_out, repo::checkout(repository, repo::initial_branch, false, {}, fetched.prestaged));
   Remote origin;
   origin.name = default_remote;
   origin.ipfs = request.address.ipfs;
@@ -147,7 +166,7 @@ Result<CloneOutcome> clone(const CloneRequest& request, ipfs::Node& node, const 
       "clone"));
   created.keep();
   return CloneOutcome{
-      .fetched = std::move(fetched), .work_tree = directory, .files_written = checked_out.files_written};
+      .fetched = std::move(fetched.outcome), .work_tree = directory, .files_written = checked_out.files_written};
 }
 
 }  // namespace mlchain::remote

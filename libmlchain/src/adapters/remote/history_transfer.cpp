@@ -205,6 +205,7 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
   HistoryTransfer transfer;
   std::map<codec::Cid, std::uint64_t> file_sizes;  // every file root of the history, with its size
   std::set<codec::Cid> seen{head};
+  std::set<codec::Cid> head_files;  // to prestage
   std::deque<std::pair<codec::Cid, std::uint64_t>> queue{{head, 1}};
   while (!queue.empty()) {
     const auto [cid, generation] = queue.front();
@@ -229,8 +230,12 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
       transfer.cut_parents.push_back(cid);
       continue;
     }
-    for (const auto& entry : files)
-      if (entry.kind == unixfs::NodeKind::file) file_sizes.emplace(entry.cid, entry.size);
+    for (const auto& entry : files) {
+      if (entry.kind != unixfs::NodeKind::file) continue;
+      file_sizes.emplace(entry.cid, entry.size);
+      if (cid == head && options.prestage_head_files && entry.size >= repo::profile_of_cid(entry.cid).chunk_size)
+        head_files.insert(entry.cid);
+    }
     transfer.commits.push_back(cid);
     for (const auto& parent : commit->parents) {
       if (!seen.insert(parent).second) continue;
@@ -255,7 +260,12 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
   LocalLeaves local(repository.objects());
   for (const auto& [root, size] : wanted) {
     const auto& profile = repo::profile_of_cid(root);
-    MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), root, profile));
+    std::optional<repo::PrestagedFile> copy;
+    if (head_files.contains(root)) {
+      MLCHAIN_TRY(auto created, repo::PrestagedFile::create(repository, root));
+      copy.emplace(std::move(created));
+    }
+    MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), root, profile, std::move(copy)));
     const auto on_bytes = [&](ByteView bytes) -> Status {
       MLCHAIN_TRY_STATUS(writer.append(bytes));
       done += bytes.size();
@@ -273,7 +283,8 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
       }
     }
     if (!assembled) MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
-    MLCHAIN_TRY_STATUS(writer.finish(source.where()));
+    MLCHAIN_TRY(const auto copied, writer.finish(source.where()));
+    if (copied) transfer.prestaged.emplace(root, *copied);
     ++transfer.files;
     transfer.file_bytes += writer.size();
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mlchain/core/object_store.hpp"
+#include "mlchain/repo/prestaged_file.hpp"
 #include "mlchain/repo/repository.hpp"
 
 namespace mlchain::remote {
@@ -22,7 +23,7 @@ class BlockSource {
   virtual std::string where() const = 0;
   // The block, checked against `cid` by the caller as well; not_found when the source lacks it.
   virtual Result<Bytes> get(const codec::Cid& cid) = 0;
-  // A whole file's contents in order.
+  // A whole file's contents in order, possibly unchecked: the caller re-imports them against `root`.
   virtual Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
                            const std::function<Status(ByteView)>& on_bytes) = 0;
   // Whether a file's blocks are its contents (get() of its leaves gives its bytes), so a file can be
@@ -61,6 +62,7 @@ struct HistoryTransfer {
   std::uint64_t file_bytes = 0;
   // Of file_bytes: bytes of leaves the local store held already (same leaf CID), read from it, not received.
   std::uint64_t file_bytes_local = 0;
+  repo::PrestagedFiles prestaged;  // with TransferOptions::prestage_head_files
 };
 
 struct TransferOptions {
@@ -72,6 +74,9 @@ struct TransferOptions {
   // (its blocks are public, its contents not this reader's); the head is `denied`'s error, with nothing stored.
   std::function<bool(const codec::Cid& file)> opens;
   std::function<Error(const codec::Cid& commit)> denied;
+  // Clone's: the head's files of a chunk or more are also written into the work tree as they arrive
+  // (repo/prestaged_file.hpp), for checkout to rename into place.
+  bool prestage_head_files = false;
 };
 
 // Files of several blocks that share leaves with the local store (a leaf block in objects/ under the same

@@ -199,7 +199,8 @@ std::string listed(const std::vector<std::string>& paths) {
 // not placed are removed when the writer goes, so a failure at any point leaves none behind.
 class Writer {
  public:
-  Writer(Repository& repository, const Listing& target) : repository_(repository), root_(repository.work_tree()) {
+  Writer(Repository& repository, const Listing& target, PrestagedFiles prestaged = {})
+      : repository_(repository), root_(repository.work_tree()), prestaged_(std::move(prestaged)) {
     for (const auto& [path, entry] : target) {
       for (auto& ancestor : ancestors(path)) needed_directories_.insert(std::move(ancestor));
       if (entry.kind == NodeKind::directory) needed_directories_.insert(path);
@@ -210,6 +211,7 @@ class Writer {
   ~Writer() {
     for (const auto& item : staged_)
       if (!item.temporary.empty()) ::unlink(item.temporary.c_str());
+    for (const auto& [cid, path] : prestaged_) ::unlink(path.c_str());
   }
 
   // A few files at a time, so that one file's flush to disk overlaps another's hashing. Each temporary
@@ -218,19 +220,27 @@ class Writer {
   // starting new files.
   Status stage(const std::vector<TreeEntry>& entries, const CheckoutProgress& progress) {
     std::uint64_t total = 0;
+    std::uint64_t done = 0;
     for (const auto& entry : entries) {
       if (entry.kind == NodeKind::directory) continue;
+      total += entry.size;
+      // Written already: it is renamed into place from where it lies.
+      auto prestaged = entry.kind == NodeKind::file ? prestaged_.extract(entry.cid) : PrestagedFiles::node_type();
+      if (prestaged) {
+        staged_.push_back({&entry, std::move(prestaged.mapped()), true});
+        done += entry.size;
+        continue;
+      }
       MLCHAIN_TRY(const auto directory, staging_directory(entry.path));
       staged_.push_back(
-          {&entry, directory / disk::work_tree_temporary_name(stdfs::path(entry.path).filename().string())});
-      total += entry.size;
+          {&entry, directory / disk::work_tree_temporary_name(stdfs::path(entry.path).filename().string()), false});
     }
     std::atomic<std::size_t> next{0};
     std::mutex mutex;
     std::optional<Error> failure;
-    std::uint64_t done = 0;
     const auto work = [&] {
       for (std::size_t i = next++; i < staged_.size(); i = next++) {
+        if (staged_[i].prestaged) continue;
         {
           std::lock_guard lock(mutex);
           if (failure) return;
@@ -327,6 +337,7 @@ class Writer {
   struct Staged {
     const TreeEntry* entry;
     stdfs::path temporary;  // emptied once renamed into place
+    bool prestaged;         // written by the caller, not by stage()
   };
 
   // The entry's directory if it is one on disk now, else the nearest ancestor that is (the work tree's
@@ -377,6 +388,7 @@ class Writer {
   Repository& repository_;
   stdfs::path root_;
   std::vector<Staged> staged_;
+  PrestagedFiles prestaged_;  // those not taken yet
   std::set<std::string> needed_directories_;
   std::set<std::string> prune_candidates_;
   std::set<std::string> made_;
@@ -441,7 +453,8 @@ using HeadMove = std::function<Status(const Head& head, const std::optional<code
 // Checkout's work, shared with `reset --hard`: plan against HEAD's recorded tree and the work tree, stage
 // every file, and only then change the work tree and move HEAD.
 Result<CheckoutOutcome> switch_work_tree(Repository& repository, const codec::Cid& target_cid, const Listing& target,
-                                         bool force, const CheckoutProgress& progress, const HeadMove& move_head) {
+                                         bool force, const CheckoutProgress& progress, const HeadMove& move_head,
+                                         const PrestagedFiles& prestaged = {}) {
   MLCHAIN_TRY(auto writing, lock_for_writing(repository));
   MLCHAIN_TRY(auto index_held, index_lock(repository.paths(), std::chrono::milliseconds(2000)));
   MLCHAIN_TRY(const auto head, repository.refs().read_head());
@@ -471,7 +484,7 @@ Result<CheckoutOutcome> switch_work_tree(Repository& repository, const codec::Ci
                                               "; commit them, or use --force to discard them");
   }
 
-  Writer writer(repository, target);
+  Writer writer(repository, target, prestaged);
   MLCHAIN_TRY_STATUS(writer.stage(plan.writes, progress));
   CheckoutOutcome outcome{target_cid, std::nullopt, 0, 0, 0, plan.unchanged};
   for (const auto& path : plan.obstructions) MLCHAIN_TRY_STATUS(writer.remove_obstruction(path));
@@ -518,7 +531,7 @@ bool at_or_below(std::string_view path, std::string_view top) {
 }  // namespace
 
 Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revision, bool force,
-                                 const CheckoutProgress& progress) {
+                                 const CheckoutProgress& progress, const PrestagedFiles& prestaged) {
   MLCHAIN_TRY(const auto target_cid, resolve_revision(repository, revision));
   std::optional<std::string> branch;
   if (revision == "HEAD") {
@@ -547,7 +560,7 @@ Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revisi
                                                target_cid.to_string() + "'s files)");
     return switched;
   };
-  MLCHAIN_TRY(auto outcome, switch_work_tree(repository, target_cid, target, force, progress, switch_head));
+  MLCHAIN_TRY(auto outcome, switch_work_tree(repository, target_cid, target, force, progress, switch_head, prestaged));
   outcome.branch = branch;
   return outcome;
 }

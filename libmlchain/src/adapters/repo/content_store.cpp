@@ -205,7 +205,7 @@ Status ContentWriter::put(const codec::Cid& cid, ByteView block) {
   if (::lstat(target.c_str(), &info) == 0) return {};
   const auto directory = target.parent_path();
   if (!state_->directories.contains(directory)) {
-    MLCHAIN_TRY_STATUS(disk::make_directories(directory));
+    MLCHAIN_TRY_STATUS(disk::make_directories_unflushed(directory));  // commit() flushes the file system
     state_->directories.insert(directory);
   }
   auto temporary = directory / disk::temporary_name(key);

@@ -55,17 +55,27 @@ Result<Bytes> read_stored_file(const std::filesystem::path& path, std::uint64_t 
   return fs::read_whole_file(path, max_bytes, ErrorKind::corrupt);
 }
 
-Status make_directories(const std::filesystem::path& path) {
+namespace {
+
+Status make_directories(const std::filesystem::path& path, bool flush) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) return {};
     // Only the repository's own layout is made here: something else in its place is a damaged store.
     return make_error(ErrorKind::corrupt, path.string() + " exists and is not a directory");
   }
-  if (path.has_parent_path() && path.parent_path() != path) MLCHAIN_TRY_STATUS(make_directories(path.parent_path()));
+  if (path.has_parent_path() && path.parent_path() != path)
+    MLCHAIN_TRY_STATUS(make_directories(path.parent_path(), flush));
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return system_error(errno, "create directory", path);
+  if (!flush) return {};
   return sync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
 }
+
+}  // namespace
+
+Status make_directories(const std::filesystem::path& path) { return make_directories(path, true); }
+
+Status make_directories_unflushed(const std::filesystem::path& path) { return make_directories(path, false); }
 
 std::string temporary_name(std::string_view stem) {
   static std::atomic<unsigned long> counter{0};

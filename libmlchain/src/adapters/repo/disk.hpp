@@ -35,6 +35,9 @@ Result<Bytes> read_stored_file(const std::filesystem::path& path, std::uint64_t 
 // mkdir -p, flushing each parent whose entries changed, so a new directory survives a power cut. A
 // non-directory in the way is corruption (ErrorKind::corrupt) naming it.
 Status make_directories(const std::filesystem::path& path);
+// The same without the flushes, for a writer that flushes the whole file system before anything it wrote
+// there is named by a ref (ContentWriter::commit).
+Status make_directories_unflushed(const std::filesystem::path& path);
 using fs::sync_directory;
 
 // Temporary files are named "….tmp-<pid>-<n>" by this library's writers.

@@ -53,6 +53,9 @@ class KuboClient final : public Node {
   Result<Bytes> get_block(const codec::Cid& cid) override;
   Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
                    const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress = {}) override;
+  // One cat, unchecked (see Node::stream_file).
+  Status stream_file(const codec::Cid& root, const unixfs::Profile& profile,
+                     const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress = {}) override;
   Status read_dag(const codec::Cid& root, const BlockCallback& on_block,
                   const ProgressCallback& progress = {}) override;
 

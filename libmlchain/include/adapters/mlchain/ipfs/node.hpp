@@ -65,6 +65,12 @@ class Node {
   // so it must write to a temporary place and rename only on success.
   virtual Status read_file(const codec::Cid& root, const unixfs::Profile& profile,
                            const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress = {}) = 0;
+  // The same stream without the node-side check, for a caller that re-imports every byte itself against
+  // `root` (remote::VerifiedContentWriter) and would otherwise hash the contents twice. By default read_file.
+  virtual Status stream_file(const codec::Cid& root, const unixfs::Profile& profile,
+                             const std::function<Status(ByteView)>& on_bytes, const ProgressCallback& progress = {}) {
+    return read_file(root, profile, on_bytes, progress);
+  }
 
   // Every block of the DAG under `root` in one stream (Kubo: dag/export; gateway: ?format=car), each
   // re-hashed against its CID before `on_block` sees it, in the order the node sends them (a CAR names

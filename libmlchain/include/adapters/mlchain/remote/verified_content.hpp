@@ -5,16 +5,23 @@
 // inner nodes) go to a repo::ContentWriter, and none is committed unless the root matches. So a node that serves the
 // right blocks in another layout, or wrong bytes, never leaves a file behind.
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "mlchain/repo/content_store.hpp"
+#include "mlchain/repo/prestaged_file.hpp"
 
 namespace mlchain::remote {
 
 class VerifiedContentWriter {
  public:
+  // With `copy`, the contents are also written there from the same buffers (a clone's work tree file,
+  // written as the bytes arrive instead of copied out of the store afterwards); it is removed unless
+  // finish() succeeds, which then gives its path, flushed.
   static Result<VerifiedContentWriter> begin(const repo::ContentStore& contents, const codec::Cid& expected,
-                                             const unixfs::Profile& profile);
+                                             const unixfs::Profile& profile,
+                                             std::optional<repo::PrestagedFile> copy = std::nullopt);
   VerifiedContentWriter(VerifiedContentWriter&&) noexcept;
   VerifiedContentWriter& operator=(VerifiedContentWriter&&) = delete;
   ~VerifiedContentWriter();
@@ -22,8 +29,8 @@ class VerifiedContentWriter {
   Status append(ByteView bytes);
   std::uint64_t size() const;
   // corrupt "contents served for <cid> re-import to <other>" when they do not match (the
-  // blocks written are removed); else they are committed.
-  Status finish(std::string_view source);
+  // blocks written are removed); else they are committed. The copy's path, if there is one.
+  Result<std::optional<std::filesystem::path>> finish(std::string_view source);
 
  private:
   struct State;

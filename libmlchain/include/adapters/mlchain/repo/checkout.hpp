@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlchain/repo/prestaged_file.hpp"
 #include "mlchain/repo/repository.hpp"
 
 namespace mlchain::repo {
@@ -49,8 +50,10 @@ struct CheckoutOutcome {
 //   changed_concurrently: HEAD moved by another process meanwhile (after the work tree switched);
 //   locked: the repository, the index or HEAD locked by another process (naming the lock file; for HEAD,
 //     after the work tree switched).
+// `prestaged`: files of REV the caller wrote into the work tree already (repo/prestaged_file.hpp); each is
+// renamed into place for the first path with its CID, and any not taken is removed.
 Result<CheckoutOutcome> checkout(Repository& repository, std::string_view revision, bool force,
-                                 const CheckoutProgress& progress = {});
+                                 const CheckoutProgress& progress = {}, const PrestagedFiles& prestaged = {});
 
 enum class ResetMode {
   soft,  // only the current branch (or the detached HEAD) moves; the work tree stays as it is
