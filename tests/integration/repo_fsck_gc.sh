@@ -123,7 +123,11 @@ restore
 # A missing object or file reachable from a ref: fsck says missing; gc stops and removes nothing.
 chmod u+w "$(object_path "$last_leaf")"; rm "$(object_path "$last_leaf")"
 expect 1 "$MLCHAIN" fsck
-[[ "$out" == *"missing $weights: the contents of $weights (in commit "* ]] || fail "fsck missing file: $out"
+[[ "$out" == *"missing $weights: the contents of $weights are not all in the repository: block $last_leaf "*" is missing (in commit "* ]] ||
+  fail "fsck missing file: $out"
+# gc stops too (the leaf's file is reachable), naming the leaf, and removes nothing.
+expect 3 "$MLCHAIN" gc
+[[ "$err" == *"$last_leaf"*"gc removed nothing"* ]] || fail "gc with a missing leaf: $err"
 restore
 rm -f "$(object_path "$c1")"
 expect 1 "$MLCHAIN" fsck

@@ -366,3 +366,54 @@ TEST_CASE("chunk store: importing into a content writer stores every leaf, never
   }
   CHECK(read_all(repository.contents(), imported->cid) == contents);
 }
+
+TEST_CASE("chunk store: a lost or short leaf stops gc, is named by fsck, and storing the file again mends it",
+          "[repo][chunks][gc]") {
+  for (const auto* profile : {&unixfs::unixfs_v1_2025, &unixfs::unixfs_v0_2015}) {
+    INFO(profile->name);
+    TemporaryDirectory dir;
+    auto repository = repo::init_repository(dir.path / "w").value();
+    const auto versions = store_two_versions(repository, dir.path, *profile, 4);
+    const auto leaf_path = repository.objects().path_of(versions.changed_leaf);
+    const Bytes good_leaf = read_bytes(leaf_path);
+    repo::GcOptions options;
+    options.extra_roots = {versions.first_cid};  // the second version is unreachable: gc would remove it
+
+    // Gone: gc removes nothing, exit not_found naming the leaf; fsck names it too.
+    stdfs::remove(leaf_path);
+    auto refused = repo::gc(repository, options);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::not_found);
+    CHECK_THAT(refused.error().message, Catch::Contains(versions.changed_leaf.to_string()));
+    CHECK_THAT(refused.error().message, Catch::Contains("gc removed nothing"));
+    CHECK(stdfs::exists(repository.objects().path_of(versions.second_cid)));
+    const auto missing = repository.contents().check(versions.first_cid, *profile);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().kind == ErrorKind::not_found);
+    CHECK_THAT(missing.error().message, Catch::Contains(versions.changed_leaf.to_string()));
+
+    // Short: gc stops as corrupt naming it.
+    write_bytes(leaf_path, ByteView(good_leaf).first(good_leaf.size() - 1));
+    auto short_leaf = repo::gc(repository, options);
+    REQUIRE_FALSE(short_leaf.ok());
+    CHECK(short_leaf.error().kind == ErrorKind::corrupt);
+    CHECK_THAT(short_leaf.error().message, Catch::Contains(versions.changed_leaf.to_string()));
+
+    // A symlink in its place: fsck reports it and still checks the rest (the summary is there).
+    stdfs::remove(leaf_path);
+    stdfs::create_symlink(dir.path / "elsewhere", leaf_path);
+    auto report = repo::fsck(repository);
+    REQUIRE(report.ok());
+    CHECK_FALSE(report->problems.empty());
+    CHECK(report->objects_checked > 0);
+
+    // Storing the first version again replaces whatever stands under the leaf's name.
+    const auto file = dir.path / "again.bin";
+    write_bytes(file, versions.first);
+    REQUIRE(repository.contents().store_copy(file, versions.first_cid, *profile));
+    CHECK_FALSE(stdfs::is_symlink(leaf_path));
+    CHECK(read_bytes(leaf_path) == good_leaf);
+    CHECK(repository.contents().check(versions.first_cid, *profile).ok());
+    CHECK(repo::gc(repository, options).ok());
+  }
+}

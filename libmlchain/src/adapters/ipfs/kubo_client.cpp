@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "mlchain/codec/car.hpp"
@@ -413,6 +414,7 @@ Result<bool> KuboClient::holds_dag(const codec::Cid& root, std::uint64_t blocks)
   }
   if (auto stream_error = response.header("X-Stream-Error"); stream_error && !stream_error->empty()) return false;
   const std::string_view text(reinterpret_cast<const char*>(response.body.data()), response.body.size());
+  std::set<std::string> listed;  // the root's descendants the walk reached
   for (std::size_t start = 0; start < text.size();) {
     auto end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
@@ -425,8 +427,10 @@ Result<bool> KuboClient::holds_dag(const codec::Cid& root, std::uint64_t blocks)
                         what + ": the node's answer is not JSON: " + net::body_excerpt(as_bytes(line)));
     if (parsed.contains("Err") && parsed["Err"].is_string() && !parsed["Err"].get_ref<const std::string&>().empty())
       return false;
+    if (parsed.contains("Ref") && parsed["Ref"].is_string()) listed.insert(parsed["Ref"].get<std::string>());
   }
-  return true;
+  // The root is not listed, only what is under it; a node that answers fewer has not shown it holds them.
+  return listed.size() + 1 >= blocks;
 }
 
 Status KuboClient::unpin(const codec::Cid& root) {

@@ -162,8 +162,9 @@ class FileBlocksCar {
 Result<FileBlockCount> count_file_blocks(repo::Repository& repository, const Cid& root, const std::set<Cid>& left_out) {
   MLCHAIN_TRY(const auto size, repository.contents().size(root));
   FileBlockCount count;
+  std::set<Cid> distinct;
   MLCHAIN_TRY_STATUS(walk_stored_file(repository, root, size, left_out, [&](const FileBlock& block) -> Status {
-    ++count.blocks;
+    if (distinct.insert(block.cid).second) ++count.blocks;
     if (!block.left_out) return {};
     ++count.blocks_left;
     if (block.leaf) count.bytes_left += block.size;

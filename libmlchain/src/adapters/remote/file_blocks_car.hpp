@@ -13,7 +13,7 @@ namespace mlchain::remote {
 // The blocks of a stored file against a set of blocks left out (those of files the node was given before).
 // A node that holds a block holds what lies under it, so a block is left out when it or a node above it is.
 struct FileBlockCount {
-  std::uint64_t blocks = 0;       // every block of the file's DAG
+  std::uint64_t blocks = 0;       // distinct blocks of the file's DAG (a leaf repeated counts once)
   std::uint64_t blocks_left = 0;  // in `left_out`, or below a node in it
   std::uint64_t bytes_left = 0;   // content bytes under those
 };

@@ -424,9 +424,11 @@ Status require_stored(Repository& repository, const std::vector<TreeEntry>& entr
   for (const auto& entry : entries) {
     if (entry.kind != NodeKind::file) continue;
     MLCHAIN_TRY(const bool stored, repository.contents().contains(entry.cid));
-    if (!stored)
-      return make_error(ErrorKind::not_found, "the contents of " + entry.cid.to_string() + " ('" + entry.path +
-                                                  "') are not in the repository; fetch them first");
+    if (stored) continue;
+    const auto why = repository.contents().not_stored(entry.cid);
+    if (why.kind == ErrorKind::not_found)
+      return make_error(ErrorKind::not_found, why.message + " ('" + entry.path + "'); fetch them first");
+    return make_error(why.kind, why.message + " ('" + entry.path + "'); run 'mlchain fsck'");
   }
   return {};
 }

@@ -201,8 +201,12 @@ Status ContentWriter::put(const codec::Cid& cid, ByteView block) {
   const auto target = fanned_out_path(state_->objects, cid);
   std::lock_guard lock(state_->mutex);
   if (state_->pending_keys.contains(key)) return {};
+  // A block stored already is not written again; anything else under its name (a lost write's short
+  // file, a symlink, a FIFO) is replaced by the rename in commit(), so a commit repairs what it stores.
   struct stat info {};
-  if (::lstat(target.c_str(), &info) == 0) return {};
+  if (::lstat(target.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+      static_cast<std::uint64_t>(info.st_size) == block.size())
+    return {};
   const auto directory = target.parent_path();
   if (!state_->directories.contains(directory)) {
     MLCHAIN_TRY_STATUS(disk::make_directories_unflushed(directory));  // commit() flushes the file system
@@ -307,15 +311,15 @@ struct ContentStore::Layout {
     codec::Cid cid;
     Bytes block;
   };
-  std::vector<Leaf> leaves;   // in file order
-  std::vector<Inner> inners;  // children before parents
-  std::size_t missing = 0;    // blocks of the DAG objects/ lacks
+  std::vector<Leaf> leaves;         // in file order
+  std::vector<Inner> inners;        // children before parents
+  std::vector<codec::Cid> missing;  // blocks of the DAG objects/ lacks, in walk order
 };
 
 namespace {
 
-// Walks a file's DAG in objects/: inner nodes are read whole and re-hashed, leaves only looked at (a raw
-// leaf's size, a dag-pb leaf's first bytes); missing blocks are counted, not fatal.
+// Walks a file's DAG in objects/: inner nodes are read whole and re-hashed, leaves only looked at (their
+// size against what their file node says, a dag-pb leaf's first bytes); missing blocks are listed, not fatal.
 class LayoutWalk {
  public:
   LayoutWalk(const std::filesystem::path& objects, const codec::Cid& root) : objects_(objects), root_(root) {}
@@ -329,7 +333,7 @@ class LayoutWalk {
     auto opened = open_stored(path, info);
     if (!opened) {
       if (opened.error().kind != ErrorKind::not_found) return std::move(opened).error();
-      ++layout.missing;
+      layout.missing.push_back(cid);
       return {};
     }
     const int fd = *opened;
@@ -372,7 +376,18 @@ class LayoutWalk {
     auto data = codec::UnixfsData::decode(*node->data);
     if (!data || (data->type != codec::UnixfsType::file && data->type != codec::UnixfsType::raw))
       return damaged(root_, cid, path, "is not a UnixFS file node");
-    for (const auto& link : node->links) MLCHAIN_TRY_STATUS(visit(link.hash, depth + 1, layout));
+    if (data->blocksizes.size() != node->links.size()) return damaged(root_, cid, path, "is not a UnixFS file node");
+    for (std::size_t i = 0; i < node->links.size(); ++i) {
+      const auto leaves_before = layout.leaves.size();
+      MLCHAIN_TRY_STATUS(visit(node->links[i].hash, depth + 1, layout));
+      // A leaf holds what its file node says: a truncated or grown one is named here, not found short later.
+      if (layout.leaves.size() == leaves_before + 1 && layout.leaves.back().payload_size != data->blocksizes[i]) {
+        const auto& leaf = layout.leaves.back();
+        return damaged(root_, leaf.cid, leaf.path,
+                       "holds " + std::to_string(leaf.payload_size) + " bytes where its file node says " +
+                           std::to_string(data->blocksizes[i]));
+      }
+    }
     layout.inners.push_back({cid, std::move(block)});
     return {};
   }
@@ -398,15 +413,33 @@ Result<std::optional<std::filesystem::path>> ContentStore::whole_file(const code
 Result<std::optional<ContentStore::Layout>> ContentStore::chunked_layout(const codec::Cid& cid) const {
   Layout layout;
   MLCHAIN_TRY_STATUS(LayoutWalk(objects_, cid).visit(cid, 0, layout));
-  if (layout.missing > 0) return std::optional<Layout>();
+  if (!layout.missing.empty()) return std::optional<Layout>();
   return std::optional<Layout>(std::move(layout));
+}
+
+Error ContentStore::not_stored(const codec::Cid& cid) const {
+  Layout layout;
+  auto walked = LayoutWalk(objects_, cid).visit(cid, 0, layout);
+  if (!walked.ok()) return std::move(walked).error();  // a damaged block, named
+  if (!layout.missing.empty() && layout.missing.front() != cid)
+    return make_error(ErrorKind::not_found,
+                      "the contents of " + cid.to_string() + " are not all in the repository: block " +
+                          layout.missing.front().to_string() + " (" +
+                          fanned_out_path(objects_, layout.missing.front()).string() + ") is missing");
+  return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
 }
 
 Result<bool> ContentStore::contains(const codec::Cid& cid) const {
   MLCHAIN_TRY(const auto whole, whole_file(cid));
   if (whole) return true;
-  MLCHAIN_TRY(const auto layout, chunked_layout(cid));
-  return layout.has_value();
+  // A file with a damaged block (of the wrong size or type) is not soundly stored: whoever stores it again
+  // (commit, fetch, import) replaces that block.
+  auto layout = chunked_layout(cid);
+  if (!layout) {
+    if (layout.error().kind == ErrorKind::corrupt) return false;
+    return std::move(layout).error();
+  }
+  return layout->has_value();
 }
 
 Result<ContentReader> ContentStore::open(const codec::Cid& cid) const {
@@ -419,8 +452,7 @@ Result<ContentReader> ContentStore::open(const codec::Cid& cid) const {
     return ContentReader(std::move(path), {{std::move(*whole), 0, static_cast<std::uint64_t>(info.st_size)}});
   }
   MLCHAIN_TRY(auto layout, chunked_layout(cid));
-  if (!layout)
-    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  if (!layout) return not_stored(cid);
   std::vector<ContentReader::Piece> pieces;
   pieces.reserve(layout->leaves.size());
   for (auto& leaf : layout->leaves) pieces.push_back({std::move(leaf.path), leaf.payload_offset, leaf.payload_size});
@@ -550,8 +582,7 @@ Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile
   MLCHAIN_TRY(const auto whole, whole_file(cid));
   if (!whole) {
     MLCHAIN_TRY(const auto layout, chunked_layout(cid));
-    if (!layout)
-      return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+    if (!layout) return not_stored(cid);
     return check_blocks(cid, *layout, nullptr);
   }
   const auto& path = *whole;
@@ -580,14 +611,15 @@ Status ContentStore::export_blocks(const codec::Cid& cid, unixfs::BlockSink& sin
     return {};
   }
   MLCHAIN_TRY(const auto layout, chunked_layout(cid));
-  if (!layout)
-    return make_error(ErrorKind::not_found, "the contents of " + cid.to_string() + " are not in the repository");
+  if (!layout) return not_stored(cid);
   return check_blocks(cid, *layout, &sink);
 }
 
-Result<std::vector<codec::Cid>> ContentStore::stored_blocks(const codec::Cid& cid) const {
+Result<std::vector<codec::Cid>> ContentStore::stored_blocks(const codec::Cid& cid,
+                                                            std::vector<codec::Cid>* missing) const {
   Layout layout;
   MLCHAIN_TRY_STATUS(LayoutWalk(objects_, cid).visit(cid, 0, layout));
+  if (missing) *missing = std::move(layout.missing);
   std::vector<codec::Cid> blocks;
   blocks.reserve(layout.leaves.size() + layout.inners.size());
   for (const auto& leaf : layout.leaves) blocks.push_back(leaf.cid);

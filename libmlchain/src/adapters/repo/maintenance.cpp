@@ -349,11 +349,19 @@ Result<FsckReport> fsck(Repository& repository) {
         MLCHAIN_TRY_STATUS(marker.mark_commit(commit, problem));
   }
   for (const auto& [file, commit] : marker.file_roots()) {
-    MLCHAIN_TRY(const bool stored, repository.contents().contains(file));
-    if (!stored)
-      MLCHAIN_TRY_STATUS(problem({FsckProblem::Kind::missing, file.to_string(),
-                                  "the contents of " + file.to_string() + " (in commit " + commit.to_string() +
-                                      ") are not in the repository"}));
+    // A stored block that cannot be read (a symlink, FIFO or directory in its place, no permission) was
+    // reported with the objects; here it is the file it belongs to, and the check goes on.
+    const auto stored = repository.contents().contains(file);
+    if (!stored) {
+      const auto kind =
+          stored.error().kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+      MLCHAIN_TRY_STATUS(
+          problem({kind, file.to_string(), stored.error().message + " (in commit " + commit.to_string() + ")"}));
+    } else if (!*stored) {
+      const auto why = repository.contents().not_stored(file);
+      const auto kind = why.kind == ErrorKind::not_found ? FsckProblem::Kind::missing : FsckProblem::Kind::corrupt;
+      MLCHAIN_TRY_STATUS(problem({kind, file.to_string(), why.message + " (in commit " + commit.to_string() + ")"}));
+    }
   }
   for (auto& path : temporaries(repository))
     if (is_abandoned_temporary(path)) report.leftovers.push_back(std::move(path));
@@ -426,8 +434,17 @@ Result<GcReport> gc(Repository& repository, const GcOptions& options) {
   for (const auto& key : reachable.files) {
     const auto root = cid_of_storage_key(key);
     if (!root) continue;
-    auto blocks = repository.contents().stored_blocks(*root);
+    std::vector<codec::Cid> missing;
+    auto blocks = repository.contents().stored_blocks(*root, &missing);
     if (!blocks) return refuse(blocks.error());
+    // A file none of whose DAG is here is whole in files/ or one the index hashed and never stored; one
+    // whose root is here but not every block has lost a leaf.
+    if (!missing.empty() && missing.front() != *root) {
+      MLCHAIN_TRY(const auto whole, repository.contents().whole_file(*root));
+      if (!whole)
+        return make_error(ErrorKind::not_found, repository.contents().not_stored(*root).message +
+                                                    "; gc removed nothing (run 'mlchain fsck')");
+    }
     for (const auto& block : *blocks) file_blocks.insert(storage_key(block));
   }
   std::vector<codec::Cid> unreachable_objects;

@@ -45,13 +45,13 @@ Status DiskObjectStore::put(const codec::Cid& cid, ByteView block) {
     return make_error(ErrorKind::internal,
                       "refusing to store a block under " + cid.to_string() + ", which it does not hash to");
   const auto path = path_of(cid);
+  // Stored already; anything else under its name (a short file, a symlink, a FIFO) is replaced.
   struct stat info {};
-  if (::lstat(path.c_str(), &info) == 0) return {};
+  if (::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+      static_cast<std::uint64_t>(info.st_size) == block.size())
+    return {};
   MLCHAIN_TRY_STATUS(disk::make_directories(path.parent_path()));
-  auto written = fs::write_file_atomically(path, block, {0444, fs::IfExists::fail});
-  // Another writer storing the same block at the same moment is as good as this one.
-  if (!written && written.error().kind != ErrorKind::exists) return written;
-  return {};
+  return fs::write_file_atomically(path, block, {0444, fs::IfExists::replace});
 }
 
 Result<Bytes> DiskObjectStore::get(const codec::Cid& cid) {

@@ -311,10 +311,14 @@ class Verifier {
       if (request_.on_progress) request_.on_progress(done, total);
       if (!status) {
         // Whole contents (an older repository's) are one file; contents stored as blocks are named by
-        // their root block, the damaged leaf by the message.
+        // their root block, and the message (as `actual`) names the damaged or missing leaf.
         const auto whole = contents.whole_file(root);
-        const auto path = whole && *whole ? **whole : repository_.objects().path_of(root);
-        report_.problems.push_back(problem_at(status.error(), path, root));
+        const bool chunked = !(whole && *whole);
+        const auto path = chunked ? repository_.objects().path_of(root) : **whole;
+        auto problem = problem_at(status.error(), path, root);
+        if (const auto blocks = contents.stored_blocks(root); chunked && (!blocks || blocks->size() > 1))
+          problem.actual = status.error().message;
+        report_.problems.push_back(std::move(problem));
         continue;
       }
       ++report_.contents;

@@ -96,8 +96,9 @@ class Node {
   virtual Status pin_blocks(const std::vector<codec::Cid>& blocks) = 0;
   // Whether the node holds every block under `root` (Kubo: refs recursive, offline), checked before a
   // push trusts that blocks it left out are there: a node that answers "absent" only at a timeout is
-  // given `blocks` (how many the DAG holds) times a few milliseconds on top of a base to walk them.
-  // false, not an error, when a block is missing; a node that cannot tell: unsupported.
+  // given `blocks` (how many distinct blocks the DAG holds) times a few milliseconds on top of a base to walk
+  // them. false, not an error, when a block is missing or the node's walk lists fewer than `blocks` (an
+  // empty answer proves nothing); a node that cannot tell: unsupported.
   virtual Result<bool> holds_dag(const codec::Cid& root, std::uint64_t blocks) {
     (void)blocks;
     return make_error(ErrorKind::unsupported,

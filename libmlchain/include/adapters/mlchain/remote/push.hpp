@@ -37,7 +37,7 @@ struct FileUpload {
   std::filesystem::path path;  // the whole stored contents (an older repository's files/); empty when stored as blocks
   std::uint64_t size = 0;
   std::uint64_t bytes_left_out = 0;  // content bytes in leaves the node was given before, not sent
-  std::uint64_t blocks = 0;          // of the file's DAG, counted when it leaves some out
+  std::uint64_t blocks = 0;          // distinct blocks of the file's DAG, counted when it leaves some out
 };
 
 struct PushPlan {

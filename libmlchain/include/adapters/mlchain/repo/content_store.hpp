@@ -91,7 +91,9 @@ class ContentStore {
 
   // path_of(cid) when the old layout holds the contents whole, else nothing.
   Result<std::optional<std::filesystem::path>> whole_file(const codec::Cid& cid) const;
-  // Whether the whole contents are stored: whole in files/, or every block of the DAG in objects/.
+  // Whether the whole contents are stored: whole in files/, or every block of the DAG in objects/, each a
+  // regular file and every leaf of the size its file node says (false otherwise, so that storing the file
+  // again replaces what is damaged; not_stored() says what).
   Result<bool> contains(const codec::Cid& cid) const;
   // Bytes of the stored contents; not_found naming the CID when absent.
   Result<std::uint64_t> size(const codec::Cid& cid) const;
@@ -124,7 +126,13 @@ class ContentStore {
 
   // Every block of the file's DAG that objects/ holds (inner nodes and leaves; nothing for whole
   // contents), read without re-hashing the leaves: gc keeps them while a reachable version needs them.
-  Result<std::vector<codec::Cid>> stored_blocks(const codec::Cid& cid) const;
+  // `missing`, when given, receives the blocks it lacks (the root first when none of it is there).
+  Result<std::vector<codec::Cid>> stored_blocks(const codec::Cid& cid,
+                                                std::vector<codec::Cid>* missing = nullptr) const;
+
+  // Why contains() is false: not_found, naming the first missing block when only part is there, or corrupt
+  // naming a damaged block.
+  Error not_stored(const codec::Cid& cid) const;
 
   // The old layout's files, as DiskObjectStore::for_each.
   Status for_each(const std::function<Status(const codec::Cid&)>& on_file,
@@ -133,7 +141,8 @@ class ContentStore {
 
  private:
   struct Layout;
-  // The file as stored in objects/: nullopt when a block of it is missing.
+  // The file as stored in objects/: nullopt when a block of it is missing; corrupt naming a block that is
+  // not a regular file, or a leaf whose size is not what its file node says.
   Result<std::optional<Layout>> chunked_layout(const codec::Cid& cid) const;
   Status check_blocks(const codec::Cid& cid, const Layout& layout, unixfs::BlockSink* sink) const;
 
