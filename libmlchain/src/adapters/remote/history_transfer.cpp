@@ -67,11 +67,16 @@ Status check_head_opens(repo::Repository& repository, BlockSource& source, const
 // Leaves stored here: the chunk store keeps every file's leaves as blocks in objects/ (docs/format.md §5),
 // so a leaf any stored file shares is there under its CID. An older repository's files, kept whole in
 // files/, lend no leaf: a new version of one is received whole, as before.
+// A leaf of a file received earlier in the same fetch is still in `batch`, under a temporary name until
+// the batch is flushed: asked for it, the batch is flushed then, so the leaf is read from the store.
 class LocalLeaves {
  public:
-  explicit LocalLeaves(repo::DiskObjectStore& objects) : objects_(objects) {}
+  LocalLeaves(repo::DiskObjectStore& objects, repo::ContentWriter& batch) : objects_(objects), batch_(batch) {}
 
-  Result<bool> contains(const codec::Cid& leaf) { return objects_.contains(leaf); }
+  Result<bool> contains(const codec::Cid& leaf) {
+    if (batch_.is_pending(leaf)) MLCHAIN_TRY_STATUS(batch_.commit());
+    return objects_.contains(leaf);
+  }
 
   // The leaf's contents (a raw leaf's block, a unixfs-v0-2015 leaf's Data bytes), or nothing when it is
   // not stored here, is an inner node, or no longer hashes to its CID: the source is asked instead, and
@@ -95,6 +100,7 @@ class LocalLeaves {
 
  private:
   repo::DiskObjectStore& objects_;
+  repo::ContentWriter& batch_;
 };
 
 // A file assembled leaf by leaf: from the leaves stored here, else from the source.
@@ -193,6 +199,45 @@ class LeafAssembly {
   std::uint64_t local_bytes_ = 0;
 };
 
+// The wanted files, each verified and handed to `batch`.
+Status receive_files(repo::Repository& repository, BlockSource& source, SourcedObjects& objects, LocalLeaves& local,
+                     repo::ContentWriter& batch, const std::vector<std::pair<codec::Cid, std::uint64_t>>& wanted,
+                     const std::set<codec::Cid>& head_files, std::uint64_t total, const TransferOptions& options,
+                     HistoryTransfer& transfer) {
+  std::uint64_t done = 0;
+  for (const auto& [root, size] : wanted) {
+    const auto& profile = repo::profile_of_cid(root);
+    std::optional<repo::PrestagedFile> copy;
+    if (head_files.contains(root)) {
+      MLCHAIN_TRY(auto created, repo::PrestagedFile::create(repository, root));
+      copy.emplace(std::move(created));
+    }
+    MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), root, profile, std::move(copy)));
+    const auto on_bytes = [&](ByteView bytes) -> Status {
+      MLCHAIN_TRY_STATUS(writer.append(bytes));
+      done += bytes.size();
+      if (options.progress) options.progress(done, total);
+      return {};
+    };
+    bool assembled = false;
+    if (source.blocks_are_contents() && root.codec() == codec::multicodec::dag_pb && size > profile.chunk_size) {
+      LeafAssembly assembly(objects, source, local, profile, on_bytes);
+      MLCHAIN_TRY(const auto shared, assembly.shared_leaves(root, size));
+      if (shared > 0) {
+        MLCHAIN_TRY_STATUS(assembly.assemble(root, size));
+        transfer.file_bytes_local += assembly.local_bytes();
+        assembled = true;
+      }
+    }
+    if (!assembled) MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
+    MLCHAIN_TRY(const auto copied, writer.finish(source.where(), &batch));
+    if (copied) transfer.prestaged.emplace(root, *copied);
+    ++transfer.files;
+    transfer.file_bytes += writer.size();
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSource& source, const codec::Cid& head,
@@ -256,38 +301,16 @@ Result<HistoryTransfer> complete_history(repo::Repository& repository, BlockSour
     wanted.emplace_back(root, size);
     total += size;
   }
-  std::uint64_t done = 0;
-  LocalLeaves local(repository.objects());
-  for (const auto& [root, size] : wanted) {
-    const auto& profile = repo::profile_of_cid(root);
-    std::optional<repo::PrestagedFile> copy;
-    if (head_files.contains(root)) {
-      MLCHAIN_TRY(auto created, repo::PrestagedFile::create(repository, root));
-      copy.emplace(std::move(created));
-    }
-    MLCHAIN_TRY(auto writer, VerifiedContentWriter::begin(repository.contents(), root, profile, std::move(copy)));
-    const auto on_bytes = [&](ByteView bytes) -> Status {
-      MLCHAIN_TRY_STATUS(writer.append(bytes));
-      done += bytes.size();
-      if (options.progress) options.progress(done, total);
-      return {};
-    };
-    bool assembled = false;
-    if (source.blocks_are_contents() && root.codec() == codec::multicodec::dag_pb && size > profile.chunk_size) {
-      LeafAssembly assembly(objects, source, local, profile, on_bytes);
-      MLCHAIN_TRY(const auto shared, assembly.shared_leaves(root, size));
-      if (shared > 0) {
-        MLCHAIN_TRY_STATUS(assembly.assemble(root, size));
-        transfer.file_bytes_local += assembly.local_bytes();
-        assembled = true;
-      }
-    }
-    if (!assembled) MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
-    MLCHAIN_TRY(const auto copied, writer.finish(source.where()));
-    if (copied) transfer.prestaged.emplace(root, *copied);
-    ++transfer.files;
-    transfer.file_bytes += writer.size();
-  }
+  // Every file's blocks are flushed together at the end (or when a later file needs an earlier one's
+  // leaves, LocalLeaves), not once per file: the disk writes while the next files arrive. Files verified
+  // before a failure are kept all the same.
+  MLCHAIN_TRY(auto batch, repository.contents().begin_write());
+  LocalLeaves local(repository.objects(), batch);
+  auto received =
+      receive_files(repository, source, objects, local, batch, wanted, head_files, total, options, transfer);
+  auto flushed = batch.commit();
+  if (!received.ok()) return std::move(received).error();
+  if (!flushed.ok()) return std::move(flushed).error();
   return transfer;
 }
 

@@ -260,6 +260,32 @@ Status ContentWriter::commit() {
   return status;
 }
 
+bool ContentWriter::is_pending(const codec::Cid& cid) const {
+  if (!state_) return false;
+  std::lock_guard lock(state_->mutex);
+  return state_->pending_keys.contains(storage_key(cid));
+}
+
+Status ContentWriter::absorb(ContentWriter&& other) {
+  if (!state_ || !other.state_) return make_error(ErrorKind::internal, "content writer used after it was moved");
+  if (state_->objects != other.state_->objects)
+    return make_error(ErrorKind::internal, "content writers of two stores cannot be merged");
+  std::scoped_lock lock(state_->mutex, other.state_->mutex);
+  for (auto& item : other.state_->pending) {
+    auto key = item.second.filename().string();
+    if (!state_->pending_keys.insert(key).second) {
+      ::unlink(item.first.c_str());  // the same block, pending here already
+      continue;
+    }
+    state_->pending.push_back(std::move(item));
+  }
+  state_->directories.merge(other.state_->directories);
+  state_->written += other.state_->written;
+  other.state_->pending.clear();
+  other.state_->pending_keys.clear();
+  return {};
+}
+
 void ContentWriter::abort() {
   if (!state_) return;
   std::lock_guard lock(state_->mutex);

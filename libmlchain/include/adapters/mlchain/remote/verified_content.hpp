@@ -29,8 +29,9 @@ class VerifiedContentWriter {
   Status append(ByteView bytes);
   std::uint64_t size() const;
   // corrupt "contents served for <cid> re-import to <other>" when they do not match (the
-  // blocks written are removed); else they are committed. The copy's path, if there is one.
-  Result<std::optional<std::filesystem::path>> finish(std::string_view source);
+  // blocks written are removed); else they are committed, or with `batch` handed to it for the caller to
+  // commit with others (the copy is then flushed by that commit). The copy's path, if there is one.
+  Result<std::optional<std::filesystem::path>> finish(std::string_view source, repo::ContentWriter* batch = nullptr);
 
  private:
   struct State;

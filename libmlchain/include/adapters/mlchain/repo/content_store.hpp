@@ -42,6 +42,11 @@ class ContentWriter final : public unixfs::BlockSink {
   std::uint64_t bytes_written() const;
   Status commit();
   void abort();
+  // Whether the block is written but not committed yet.
+  bool is_pending(const codec::Cid& cid) const;
+  // Takes over another writer's uncommitted blocks, so that one commit() flushes several files (a fetch
+  // flushes once, at its end, however many files it received).
+  Status absorb(ContentWriter&& other);
 
  private:
   friend class ContentStore;
