@@ -310,3 +310,18 @@ TEST_CASE("a clone writes the head's large files into the work tree as they arri
   CHECK(refused.error().kind == ErrorKind::corrupt);
   CHECK_FALSE(stdfs::exists(request.directory));
 }
+
+TEST_CASE("a push sends a chunk the file repeats once", "[chunk-transfer]") {
+  const auto& profile = profile_named(GENERATE(std::string("unixfs-v1-2025"), std::string("unixfs-v0-2015")));
+  INFO(profile.name);
+  testing::TemporaryDirectory directory;
+  auto repository = new_repository(directory.path / "zeros", profile);
+  const Bytes zeros(chunks * profile.chunk_size, 0);
+  write_bytes(repository.work_tree() / "padding.bin", zeros);
+  const auto head = commit_all(repository, "zeros", 1000);
+  MemoryNode node;
+  REQUIRE(workflow::push_branch(repository, origin, node, push_main(), {}).ok());
+  // The one leaf and the file's root, then the directory and the commit.
+  CHECK(node.blocks_written() == 4);
+  CHECK(node_file(node, file_root(repository, head), profile) == zeros);
+}

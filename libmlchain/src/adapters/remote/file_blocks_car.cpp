@@ -95,7 +95,11 @@ struct Leaf {
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
 };
-using Section = std::variant<StoredBlock, Leaf>;
+// A leaf the CAR holds already (a file of repeated chunks, such as zeros): its bytes count, nothing is sent.
+struct Repeated {
+  std::uint64_t size = 0;
+};
+using Section = std::variant<StoredBlock, Leaf, Repeated>;
 
 class FileBlocksCar {
  public:
@@ -121,6 +125,12 @@ class FileBlocksCar {
  private:
   Status load(const Section& section) {
     sent_ = 0;
+    if (const auto* repeated = std::get_if<Repeated>(&section)) {
+      pending_.clear();
+      content_sent_ += repeated->size;
+      if (progress_) progress_(content_sent_);
+      return {};
+    }
     if (const auto* stored = std::get_if<StoredBlock>(&section)) {
       pending_ = codec::encode_car_section(stored->cid, stored->block);
       return {};
@@ -197,8 +207,13 @@ Result<ipfs::ByteSource> file_blocks_car(repo::Repository& repository, const Cid
                                          const ipfs::ProgressCallback& progress, const std::set<Cid>& left_out) {
   MLCHAIN_TRY(auto reader, repository.contents().open(root));
   std::vector<Section> sections;
+  std::set<Cid> listed;  // each block goes once, however often the file repeats it
   MLCHAIN_TRY_STATUS(walk_stored_file(repository, root, reader.size(), left_out, [&](const FileBlock& block) -> Status {
     if (block.left_out) return {};
+    if (!listed.insert(block.cid).second) {
+      if (!block.stored) sections.emplace_back(Repeated{block.size});
+      return {};
+    }
     if (block.stored)
       sections.emplace_back(StoredBlock{block.cid, *block.stored});
     else
