@@ -52,6 +52,14 @@ std::size_t stored_files(const repo::Repository& repository) {
   return count;
 }
 
+// Hands the file's blocks to a batch of its own and commits it, as a fetch does with all the files it receives.
+Result<std::optional<stdfs::path>> finish_alone(remote::VerifiedContentWriter& writer, repo::Repository& repository) {
+  MLCHAIN_TRY(auto batch, repository.contents().begin_write());
+  MLCHAIN_TRY(auto copied, writer.finish("from a test", batch));
+  MLCHAIN_TRY_STATUS(batch.commit());
+  return copied;
+}
+
 }  // namespace
 
 TEST_CASE("remote URLs and names are checked") {
@@ -136,7 +144,7 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
     for (std::size_t at = 0; at < contents.size(); at += 100'003)
       REQUIRE(
           writer->append(ByteView(contents).subspan(at, std::min<std::size_t>(100'003, contents.size() - at))).ok());
-    REQUIRE(writer->finish("from a test").ok());
+    REQUIRE(finish_alone(*writer, repository).ok());
     CHECK(repository.contents().contains(root).value());
     CHECK(repository.objects().contains(root).value());
     CHECK(repository.contents().check(root, *profile).ok());
@@ -151,15 +159,15 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
   auto writer = remote::VerifiedContentWriter::begin(repository.contents(), root, profile);
   REQUIRE(writer.ok());
   REQUIRE(writer->append(contents).ok());
-  const auto finished = writer->finish("from a test");
+  const auto finished = finish_alone(*writer, repository);
   REQUIRE_FALSE(finished.ok());
   CHECK(finished.error().kind == ErrorKind::corrupt);
   CHECK(finished.error().message.find(root.to_string()) != std::string::npos);
   CHECK_FALSE(repository.contents().contains(root).value());
   CHECK(stored_files(repository) == before);
 
-  // With a copy in the work tree: written from the same bytes, given back flushed on success, removed on a
-  // mismatch.
+  // With a copy in the work tree: written from the same bytes, given back on success (flushed with the
+  // blocks), removed on a mismatch.
   const Bytes good = pattern(2 * profile.chunk_size + 7);
   const auto good_root = cid_of(temp.path, good, profile);
   for (const bool lying : {false, true}) {
@@ -171,7 +179,7 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
     REQUIRE(copying.ok());
     for (std::size_t at = 0; at < good.size(); at += 300'007)
       REQUIRE(copying->append(ByteView(good).subspan(at, std::min<std::size_t>(300'007, good.size() - at))).ok());
-    const auto copied = copying->finish("from a test");
+    const auto copied = finish_alone(*copying, repository);
     std::size_t in_work_tree = 0;
     for (const auto& entry : stdfs::directory_iterator(temp.path)) in_work_tree += entry.is_regular_file() ? 1u : 0u;
     if (lying) {
@@ -193,6 +201,6 @@ TEST_CASE("verified content is stored only when it re-imports to its CID") {
   const auto empty = cid_of(temp.path, {}, profile);
   auto empty_writer = remote::VerifiedContentWriter::begin(repository.contents(), empty, profile);
   REQUIRE(empty_writer.ok());
-  REQUIRE(empty_writer->finish("from a test").ok());
+  REQUIRE(finish_alone(*empty_writer, repository).ok());
   CHECK(repository.contents().contains(empty).value());
 }

@@ -230,7 +230,7 @@ Status receive_files(repo::Repository& repository, BlockSource& source, SourcedO
       }
     }
     if (!assembled) MLCHAIN_TRY_STATUS(source.read_file(root, profile, on_bytes));
-    MLCHAIN_TRY(const auto copied, writer.finish(source.where(), &batch));
+    MLCHAIN_TRY(const auto copied, writer.finish(source.where(), batch));
     if (copied) transfer.prestaged.emplace(root, *copied);
     ++transfer.files;
     transfer.file_bytes += writer.size();

@@ -92,7 +92,7 @@ struct VerifiedContentWriter::State {
     return slot;
   }
 
-  Result<std::optional<std::filesystem::path>> finish(std::string_view source, repo::ContentWriter* batch) {
+  Result<std::optional<std::filesystem::path>> finish(std::string_view source, repo::ContentWriter& batch) {
     if (filled > 0) {
       const auto length = filled;
       filled = 0;
@@ -107,12 +107,12 @@ struct VerifiedContentWriter::State {
                                                 " under " + std::string(profile.name) + "; nothing stored");
     std::optional<std::filesystem::path> copied;
     if (copy) {
-      MLCHAIN_TRY(copied, copy->keep(batch == nullptr));
+      MLCHAIN_TRY(copied, copy->keep());
     }
-    auto committed = batch ? batch->absorb(std::move(writer)) : writer.commit();
-    if (!committed.ok()) {
+    auto absorbed = batch.absorb(std::move(writer));
+    if (!absorbed.ok()) {
       if (copied) ::unlink(copied->c_str());
-      return std::move(committed).error();
+      return std::move(absorbed).error();
     }
     return copied;
   }
@@ -198,7 +198,7 @@ Status VerifiedContentWriter::append(ByteView bytes) {
 std::uint64_t VerifiedContentWriter::size() const { return state_->size; }
 
 Result<std::optional<std::filesystem::path>> VerifiedContentWriter::finish(std::string_view source,
-                                                                           repo::ContentWriter* batch) {
+                                                                           repo::ContentWriter& batch) {
   auto finished = state_->finish(source, batch);
   if (!finished.ok()) {
     state_->writer.abort();

@@ -40,11 +40,10 @@ Status PrestagedFile::append(ByteView bytes) {
   return {};
 }
 
-Result<std::filesystem::path> PrestagedFile::keep(bool flush) {
+Result<std::filesystem::path> PrestagedFile::keep() {
   if (fd_ < 0) return make_error(ErrorKind::internal, path_.string() + " was kept already");
   Status status;
   if (::fchmod(fd_, 0644) != 0) status = disk::system_error(errno, "set the mode of", path_);
-  if (status.ok() && flush && ::fsync(fd_) != 0) status = disk::system_error(errno, "flush", path_);
   if (::close(std::exchange(fd_, -1)) != 0 && status.ok()) status = disk::system_error(errno, "close", path_);
   if (!status.ok()) return std::move(status).error();
   kept_ = true;

@@ -18,7 +18,7 @@ class VerifiedContentWriter {
  public:
   // With `copy`, the contents are also written there from the same buffers (a clone's work tree file,
   // written as the bytes arrive instead of copied out of the store afterwards); it is removed unless
-  // finish() succeeds, which then gives its path, flushed.
+  // finish() succeeds, which then gives its path.
   static Result<VerifiedContentWriter> begin(const repo::ContentStore& contents, const codec::Cid& expected,
                                              const unixfs::Profile& profile,
                                              std::optional<repo::PrestagedFile> copy = std::nullopt);
@@ -29,9 +29,9 @@ class VerifiedContentWriter {
   Status append(ByteView bytes);
   std::uint64_t size() const;
   // corrupt "contents served for <cid> re-import to <other>" when they do not match (the
-  // blocks written are removed); else they are committed, or with `batch` handed to it for the caller to
-  // commit with others (the copy is then flushed by that commit). The copy's path, if there is one.
-  Result<std::optional<std::filesystem::path>> finish(std::string_view source, repo::ContentWriter* batch = nullptr);
+  // blocks written are removed); else they are handed to `batch`, for the caller to commit with the other
+  // files it receives: one flush for all of them, the copy included. The copy's path, if there is one.
+  Result<std::optional<std::filesystem::path>> finish(std::string_view source, repo::ContentWriter& batch);
 
  private:
   struct State;

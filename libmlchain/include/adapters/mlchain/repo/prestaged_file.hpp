@@ -28,9 +28,9 @@ class PrestagedFile {
 
   // Appends, and starts the write-back so that a later flush of the file system finds little to do.
   Status append(ByteView bytes);
-  // Gives it checkout's mode (0644), flushes it to disk unless the caller flushes the file system later
-  // (`flush` false), and closes it; it is the caller's to hand to checkout (or remove) now.
-  Result<std::filesystem::path> keep(bool flush = true);
+  // Gives it checkout's mode (0644) and closes it; it is the caller's to flush (with the blocks it was
+  // verified with) and to hand to checkout (or remove) now.
+  Result<std::filesystem::path> keep();
 
  private:
   PrestagedFile(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
