@@ -6,6 +6,7 @@
 # in .mlchain/ (du), and the checkout back to the first version (one file written).
 #
 #   bench/repo_checkout.sh [SIZE_MIB] [FILES]      (defaults 4096 and 40)
+# Run it as root for figures that repeat: see settle() below.
 # Environment: MLCHAIN (binary; default build/cli/mlchain), BENCH_DIR (default /tmp), RUNS (best of; default 1).
 set -euo pipefail
 size_mib=${1:-4096}
@@ -33,21 +34,40 @@ kib() { du -sk --apparent-size "$1" | cut -f1; }
 used_kib() { du -sk "$1" | cut -f1; }
 
 echo "input: $files files, $size_mib MiB in all, under $work ($(df -T "$work" | awk 'NR==2 {print $2}'))"
-mkdir -p "$work/repo/model"
+mkdir -p "$work/bundle/model"
 per_file=$(( size_mib * 1024 * 1024 / files ))
-for i in $(seq -w 1 "$files"); do head -c "$per_file" /dev/urandom > "$work/repo/model/shard-$i.bin"; done
-cd "$work/repo"
-# Before each timed run, what the last one left is removed and everything dirty is flushed, so no run pays
-# for the write-back of another's bytes (or of the bundle just generated).
-fresh_repository() { rm -rf .mlchain && "$mlchain" init >/dev/null && sync; }
-PREPARE=fresh_repository commit_time=$(best "$mlchain" commit -m "version 1")
+for i in $(seq -w 1 "$files"); do head -c "$per_file" /dev/urandom > "$work/bundle/model/shard-$i.bin"; done
+
+# Before each timed run everything dirty is flushed, so no run pays for the write-back of another's bytes
+# (or of the bundle just generated). As root, the page cache is emptied too and the run's input read back
+# in: every run starts warm and with free memory (with the cache full, each new page costs a reclaim, and
+# the system time of the same commit varied from 1.7 to 11 s here).
+settle() {  # settle INPUT...
+  sync
+  if [ "$(id -u)" = 0 ]; then
+    echo 3 > /proc/sys/vm/drop_caches
+    find "$@" -type f -exec cat {} + > /dev/null
+  fi
+}
+# Each first commit in a repository of its own, the bundle hard-linked in: a store deleted just before
+# would make ext4 pass over its freed inodes one by one (they were "recently deleted") while the commit
+# creates its blocks' files. The last one is kept for the checkouts.
+new_repository() {
+  run=$((run + 1))
+  mkdir -p "$work/commit-$run" && cp -al "$work/bundle/model" "$work/commit-$run/"
+  cd "$work/commit-$run" && "$mlchain" init >/dev/null && settle model
+}
+run=0
+PREPARE=new_repository commit_time=$(best "$mlchain" commit -m "version 1")
+cd "$work/commit-$runs"
+for ((r = 1; r < runs; r++)); do rm -rf "$work/commit-$r"; done
 v1=$("$mlchain" log -n 1 --oneline | cut -d' ' -f1)
 store_after_v1=$(used_kib .mlchain)
 
-clear_copy() { rm -rf "$work/copy" && sync; }
-clear_work_tree() { rm -rf "$work/repo/model" && sync; }
-PREPARE=clear_copy cp_time=$(best cp -r "$work/repo/model" "$work/copy")
-PREPARE=clear_copy cp_sync_time=$(best sh -c "cp -r '$work/repo/model' '$work/copy' && sync")
+clear_copy() { rm -rf "$work/copy" && settle "$work/commit-$runs/model"; }
+clear_work_tree() { rm -rf "$work/commit-$runs/model" && settle "$work/commit-$runs/.mlchain/objects"; }
+PREPARE=clear_copy cp_time=$(best cp -r "$work/commit-$runs/model" "$work/copy")
+PREPARE=clear_copy cp_sync_time=$(best sh -c "cp -r '$work/commit-$runs/model' '$work/copy' && sync")
 rm -rf "$work/copy"
 PREPARE=clear_work_tree checkout_time=$(best "$mlchain" checkout --force main)
 "$mlchain" verify >/dev/null || { echo "verify failed after checkout" >&2; exit 1; }
