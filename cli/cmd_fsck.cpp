@@ -40,6 +40,9 @@ void run_fsck(Context& context) {
   for (const auto& leftover : report->leftovers)
     context.out << "leftover " << core::quote_path(leftover.string())
                 << ": from an interrupted write, safe to delete ('mlchain gc' removes it)\n";
+  for (const auto& stray : report->strays)
+    context.out << "stray " << core::quote_path(stray.string())
+                << ": not a block or file under its own name, never read; left where it is\n";
   context.out << "checked " << report->objects_checked << " objects, " << report->files_checked << " files, "
               << report->refs_checked << " refs: "
               << (report->problems.empty() ? std::string("ok")

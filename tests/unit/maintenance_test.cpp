@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "mlchain/codec/dag_cbor.hpp"
 #include "mlchain/core/commit.hpp"
@@ -158,4 +161,39 @@ TEST_CASE("fsck finds forged signatures, a config that does not parse and refs t
   CHECK(found(repo::FsckProblem::Kind::bad_signature, unsigned_by_author.to_string()));
   CHECK(found(repo::FsckProblem::Kind::malformed, "config"));
   CHECK(found(repo::FsckProblem::Kind::unreadable, "refs/heads/pipe"));
+}
+
+TEST_CASE("fsck lists what the stores hold besides blocks under their names, and gc leaves it", "[repo][fsck][gc]") {
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path).value();
+  const auto head = commit_in(repository, {}, 1);
+  REQUIRE(repository.refs().advance_head(std::nullopt, head));
+  const auto objects = dir.path / ".mlchain/objects";
+  // A note somebody left, a directory of theirs, and a copy of a stored block in another fan-out directory
+  // than its own (where no read looks for it).
+  { std::ofstream(objects / "README") << "notes\n"; }
+  stdfs::create_directories(objects / "zz" / "mine");
+  const auto block = repository.objects().path_of(head);
+  const auto elsewhere = objects / (block.parent_path().filename() == "aa" ? "ab" : "aa") / block.filename();
+  stdfs::create_directories(elsewhere.parent_path());
+  stdfs::copy_file(block, elsewhere);
+  // A temporary of a writer still running (this process) is neither a stray nor a leftover.
+  const auto in_flight = objects / ("x.tmp-" + std::to_string(::getpid()) + "-1");
+  { std::ofstream(in_flight) << "being written"; }
+
+  const auto report = repo::fsck(repository).value();
+  // The one problem is the commit's (commit_in does not sign it); no stray is one.
+  for (const auto& problem : report.problems) CHECK(problem.kind == repo::FsckProblem::Kind::bad_signature);
+  CHECK(report.leftovers.empty());
+  auto strays = report.strays;
+  std::sort(strays.begin(), strays.end());
+  std::vector<stdfs::path> expected{objects / "README", objects / "zz" / "mine", elsewhere};
+  std::sort(expected.begin(), expected.end());
+  CHECK(strays == expected);
+
+  repo::GcOptions options;
+  options.now = 2'000'000'000;
+  REQUIRE(repo::gc(repository, options).ok());
+  for (const auto& path : expected) CHECK(stdfs::exists(path));
+  CHECK(stored(repository, head));
 }

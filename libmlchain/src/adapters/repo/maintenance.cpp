@@ -238,20 +238,28 @@ Result<FsckReport> fsck(Repository& repository) {
       report.problems.push_back({FsckProblem::Kind::unreadable, entry.name, *found + " (it was not opened)"});
     }
 
+  // Temporaries are reported below once their writer is gone.
+  const auto stray = [&](const stdfs::path& path) {
+    if (path.filename().string().find(".tmp-") == std::string::npos) report.strays.push_back(path);
+  };
   if (!unusable.contains("objects"))
-    MLCHAIN_TRY_STATUS(repository.objects().for_each([&](const codec::Cid& cid) -> Status {
-      ++report.objects_checked;
-      auto block = repository.objects().get(cid);
-      if (!block) return problem({FsckProblem::Kind::corrupt, cid.to_string(), block.error().message});
-      return {};
-    }));
+    MLCHAIN_TRY_STATUS(repository.objects().for_each(
+        [&](const codec::Cid& cid) -> Status {
+          ++report.objects_checked;
+          auto block = repository.objects().get(cid);
+          if (!block) return problem({FsckProblem::Kind::corrupt, cid.to_string(), block.error().message});
+          return {};
+        },
+        stray));
   if (!unusable.contains("files"))
-    MLCHAIN_TRY_STATUS(repository.contents().for_each([&](const codec::Cid& cid) -> Status {
-      ++report.files_checked;
-      auto checked = check_contents(repository.contents(), cid);
-      if (!checked) return problem({FsckProblem::Kind::corrupt, cid.to_string(), checked.error().message});
-      return {};
-    }));
+    MLCHAIN_TRY_STATUS(repository.contents().for_each(
+        [&](const codec::Cid& cid) -> Status {
+          ++report.files_checked;
+          auto checked = check_contents(repository.contents(), cid);
+          if (!checked) return problem({FsckProblem::Kind::corrupt, cid.to_string(), checked.error().message});
+          return {};
+        },
+        stray));
 
   if (!unusable.contains("config"))
     if (auto config = Config::load(repository.paths().config()); !config)

@@ -95,7 +95,8 @@ Status DiskObjectStore::remove(const codec::Cid& cid) { return remove_stored(roo
 Status for_each_stored_cid(const std::filesystem::path& root, const std::function<Status(const codec::Cid&)>& on_cid,
                            const std::function<void(const std::filesystem::path&)>& on_other) {
   return disk::for_each_stored_file(root, [&](const std::filesystem::path& path, const std::string& name) -> Status {
-    if (auto cid = cid_of_storage_key(name)) return on_cid(*cid);
+    // A block's name in another fan-out directory than its own is not where a read looks for it.
+    if (auto cid = cid_of_storage_key(name); cid && path == fanned_out_path(root, *cid)) return on_cid(*cid);
     if (on_other) on_other(path);
     return {};
   });

@@ -27,6 +27,9 @@ struct FsckReport {
   std::vector<FsckProblem> problems;
   // Temporary files that interrupted writes left (their writer is gone): safe to delete; gc deletes them.
   std::vector<std::filesystem::path> leftovers;
+  // What objects/ and files/ hold that is neither a block or file under its own name nor a temporary:
+  // nothing reads it, and neither fsck nor gc removes what mlchain did not write.
+  std::vector<std::filesystem::path> strays;
 };
 
 // Re-hashes every object and file; checks that every file of .mlchain/ is of its kind and parses (HEAD,

@@ -20,8 +20,9 @@ std::string storage_key(const codec::Cid& cid);
 std::filesystem::path fanned_out_path(const std::filesystem::path& root, const codec::Cid& cid);
 // The CID a stored file's name stands for, or nothing for names that are not storage keys.
 std::optional<codec::Cid> cid_of_storage_key(std::string_view name);
-// Every file a CID-keyed store under `root` holds, by its CID; any other entry goes to `on_other` (fsck
-// reports it, gc leaves it alone).
+// Every file a CID-keyed store under `root` holds under its own name, by its CID; any other entry (a
+// temporary, a file mlchain did not write, a block in another fan-out directory than its own) goes to
+// `on_other` (fsck reports it, gc leaves it alone).
 Status for_each_stored_cid(const std::filesystem::path& root, const std::function<Status(const codec::Cid&)>& on_cid,
                            const std::function<void(const std::filesystem::path&)>& on_other);
 // Removes what a CID-keyed store under `root` holds for `cid` (gc).
@@ -41,8 +42,8 @@ class DiskObjectStore final : public core::ObjectStore {
   std::filesystem::path path_of(const codec::Cid& cid) const { return fanned_out_path(root_, cid); }
   const std::filesystem::path& root() const { return root_; }
 
-  // Every stored block's CID, read from the names (nothing is opened). Files that are not storage keys
-  // (temporary files of interrupted writes) go to `on_other` with their path, if given.
+  // Every stored block's CID, read from the names (nothing is opened). Any other entry goes to `on_other`
+  // with its path, if given (as for_each_stored_cid).
   Status for_each(const std::function<Status(const codec::Cid&)>& on_block,
                   const std::function<void(const std::filesystem::path&)>& on_other = {}) const;
 
