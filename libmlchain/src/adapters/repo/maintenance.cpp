@@ -34,12 +34,15 @@ Status check_contents(const ContentStore& contents, const codec::Cid& cid) {
   return as_v1;
 }
 
+// Named as this library's writers name their temporaries (docs/format.md, "Writes").
+bool has_temporary_name(const stdfs::path& path) { return path.filename().string().find(".tmp-") != std::string::npos; }
+
 // Every temporary file a writer of this library may leave: in the stores, under refs/, logs/ and watch/, and
 // beside HEAD and config.
 std::vector<stdfs::path> temporaries(const Repository& repository) {
   std::vector<stdfs::path> found;
   auto note = [&](const stdfs::path& path) {
-    if (path.filename().string().find(".tmp-") != std::string::npos) found.push_back(path);
+    if (has_temporary_name(path)) found.push_back(path);
   };
   std::error_code error;
   for (const auto& root : {repository.paths().objects(), repository.paths().files(), repository.paths().refs(),
@@ -240,7 +243,7 @@ Result<FsckReport> fsck(Repository& repository) {
 
   // Temporaries are reported below once their writer is gone.
   const auto stray = [&](const stdfs::path& path) {
-    if (path.filename().string().find(".tmp-") == std::string::npos) report.strays.push_back(path);
+    if (!has_temporary_name(path)) report.strays.push_back(path);
   };
   if (!unusable.contains("objects"))
     MLCHAIN_TRY_STATUS(repository.objects().for_each(
