@@ -6,6 +6,8 @@
 #include <fstream>
 #include <string>
 
+#include "mlchain/codec/dag_pb.hpp"
+#include "mlchain/codec/unixfs.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/repo/maintenance.hpp"
 #include "mlchain/repo/object_store.hpp"
@@ -281,6 +283,34 @@ TEST_CASE("chunk store: a damaged leaf is corruption naming its CID", "[repo][ch
                         problem.subject == repo::storage_key(versions.changed_leaf));
     CHECK(named);
   }
+}
+
+TEST_CASE("chunk store: a file node with bytes of its own is refused, never written without them", "[repo][chunks]") {
+  // Valid UnixFS that no importer of ours writes: a file node holding "head" before its two leaves. Its
+  // contents are "head" and the leaves; writing the leaves alone would be a file that does not hash to it.
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path / "w").value();
+  std::vector<codec::PbLink> links;
+  std::vector<std::uint64_t> sizes;
+  for (std::uint32_t seed : {1u, 2u}) {
+    const auto leaf = pattern(1000, seed);
+    const auto cid = codec::Cid::of_block(1, codec::multicodec::raw, leaf);
+    REQUIRE(repository.objects().put(cid, leaf).ok());
+    links.push_back({cid, std::string(), leaf.size()});
+    sizes.push_back(leaf.size());
+  }
+  const std::string head = "head";
+  codec::UnixfsData data{codec::UnixfsType::file, Bytes(head.begin(), head.end()), 2004, sizes, {}, {}, {}, {}};
+  const auto block = codec::PbNode{links, data.encode()}.encode();
+  const auto root = codec::Cid::of_block(1, codec::multicodec::dag_pb, block);
+  REQUIRE(repository.objects().put(root, block).ok());
+
+  auto copied = repository.contents().materialize(root, unixfs::unixfs_v1_2025, dir.path / "out");
+  REQUIRE_FALSE(copied);
+  CHECK(copied.error().kind == ErrorKind::corrupt);
+  CHECK_THAT(copied.error().message, Catch::Contains(root.to_string()) && Catch::Contains("bytes of its own"));
+  CHECK_FALSE(stdfs::exists(dir.path / "out"));
+  CHECK_FALSE(repository.contents().open(root));
 }
 
 TEST_CASE("chunk store: contents stored whole by an older version still read, check and copy", "[repo][chunks]") {

@@ -21,6 +21,7 @@
 #include "mlchain/codec/varint.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/repo/object_store.hpp"
+#include "uncached_write.hpp"
 
 namespace mlchain::repo {
 namespace {
@@ -165,6 +166,14 @@ std::optional<LeafPayload> payload_of_leaf(ByteView head, std::uint64_t block_si
   return LeafPayload{at, payload_length->value};
 }
 
+Status copy_whole_file(const std::filesystem::path& source, int to, const std::filesystem::path& destination) {
+  struct stat info {};
+  MLCHAIN_TRY(const int from, open_stored(source, info));
+  Status status = copy_contents(from, to, source, destination);
+  ::close(from);
+  return status;
+}
+
 }  // namespace
 
 const unixfs::Profile& profile_of_cid(const codec::Cid& cid) {
@@ -215,10 +224,9 @@ Status ContentWriter::put(const codec::Cid& cid, ByteView block) {
   auto temporary = directory / disk::temporary_name(key);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
   if (fd < 0) return disk::system_error(errno, "create", temporary);
-  Status status = write_all(fd, block, temporary);
-  // Start the write-back now, so the disk works while the importer hashes the next chunks and commit()'s
-  // flush finds little left to do. A hint: failure costs nothing.
-  if (status.ok()) (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  // Written back at once, so the disk works while the importer hashes the next chunks and commit()'s flush
+  // finds little left to do.
+  Status status = disk::append_uncached(fd, block, temporary);
   if (::close(fd) != 0 && status.ok()) status = disk::system_error(errno, "close", temporary);
   if (!status.ok()) {
     ::unlink(temporary.c_str());
@@ -403,6 +411,10 @@ class LayoutWalk {
     if (!data || (data->type != codec::UnixfsType::file && data->type != codec::UnixfsType::raw))
       return damaged(root_, cid, path, "is not a UnixFS file node");
     if (data->blocksizes.size() != node->links.size()) return damaged(root_, cid, path, "is not a UnixFS file node");
+    // Bytes of its own before its children's are valid UnixFS, but no importer of ours writes them, and the
+    // contents are read from the leaves alone.
+    if (data->data && !data->data->empty())
+      return damaged(root_, cid, path, "is a file node with bytes of its own, which mlchain never writes");
     for (std::size_t i = 0; i < node->links.size(); ++i) {
       const auto leaves_before = layout.leaves.size();
       MLCHAIN_TRY_STATUS(visit(node->links[i].hash, depth + 1, layout));
@@ -562,46 +574,70 @@ Status ContentStore::check_blocks(const codec::Cid& cid, const Layout& layout, u
 
 Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& profile,
                                  const std::filesystem::path& destination, unsigned mode) const {
-  MLCHAIN_TRY(const auto reader, open(cid));
-  const bool whole = reader.pieces().size() == 1 && reader.pieces().front().path == path_of(cid);
+  MLCHAIN_TRY(const auto whole, whole_file(cid));
+  std::optional<Layout> layout;
+  if (!whole) {
+    MLCHAIN_TRY(layout, chunked_layout(cid));
+    if (!layout) return not_stored(cid);
+  }
   const int to = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (to < 0) return disk::system_error(errno, "create", destination);
-  Status status;
-  for (const auto& piece : reader.pieces()) {
-    struct stat info {};
-    auto from = open_stored(piece.path, info);
-    if (!from) {
-      status = std::move(from).error();
-      break;
-    }
-    status = whole ? copy_contents(*from, to, piece.path, destination)
-                   : copy_range(*from, piece.offset_in_file, piece.size, to, piece.path, destination);
-    ::close(*from);
-    if (!status.ok()) break;
-  }
+  Status status = whole ? copy_whole_file(*whole, to, destination) : write_leaves(cid, *layout, to, destination);
   if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0)
     status = disk::system_error(errno, "set the mode of", destination);
   if (status.ok() && ::fsync(to) != 0) status = disk::system_error(errno, "flush", destination);
   if (::close(to) != 0 && status.ok()) status = disk::system_error(errno, "close", destination);
-  if (status.ok()) {
+  // A whole file is copied, perhaps as shared extents, so the copy is what gets hashed; leaves were hashed
+  // as they were written.
+  if (status.ok() && whole) {
     auto written = cid_of_file(destination, profile);
     if (!written) {
       status = std::move(written).error();
     } else if (!same_contents_key(*written, cid)) {
-      if (whole) {
-        status = make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
-                                                    " are corrupt: " + reader.path().string() + " does not hash to it");
-      } else {
-        // Name the damaged block; if every block is sound, the store changed while it was copied.
-        status = check(cid, profile);
-        if (status.ok())
-          status = make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
-                                                      " changed while they were copied to " + destination.string());
-      }
+      status = make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() +
+                                                  " are corrupt: " + whole->string() + " does not hash to it");
     }
   }
   if (!status.ok()) ::unlink(destination.c_str());
   return status;
+}
+
+// Each leaf is read whole, hashed against its CID and its file bytes appended: the bytes checked are the
+// bytes written, and a damaged block is named before anything after it is written. The walk that made the
+// layout checked every inner node, so the leaves in order are the contents `cid` names.
+Status ContentStore::write_leaves(const codec::Cid& cid, const Layout& layout, int to,
+                                  const std::filesystem::path& destination) const {
+  Bytes block;
+  for (const auto& leaf : layout.leaves) {
+    struct stat info {};
+    MLCHAIN_TRY(const int from, open_stored(leaf.path, info));
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    if (size > max_block_bytes) {
+      ::close(from);
+      return damaged(cid, leaf.cid, leaf.path, "is larger than any block");
+    }
+    block.resize(static_cast<std::size_t>(size));
+    auto read = read_at_most(from, 0, block, leaf.path);
+    ::close(from);
+    if (!read) return std::move(read).error();
+    if (*read != block.size() || !leaf.cid.matches(block))
+      return damaged(cid, leaf.cid, leaf.path, "does not hash to its CID");
+    // Where the bytes sit is taken again from the block just checked, not from the walk's earlier look.
+    LeafPayload payload{0, size};
+    if (leaf.cid.codec() != codec::multicodec::raw) {
+      const auto found = payload_of_leaf(block, size);
+      if (!found) return damaged(cid, leaf.cid, leaf.path, "is not a UnixFS file leaf");
+      payload = *found;
+    }
+    if (payload.size != leaf.payload_size)
+      return damaged(cid, leaf.cid, leaf.path,
+                     "holds " + std::to_string(payload.size) + " bytes where its file node says " +
+                         std::to_string(leaf.payload_size));
+    MLCHAIN_TRY_STATUS(disk::append_uncached(
+        to, ByteView(block).subspan(static_cast<std::size_t>(payload.offset), static_cast<std::size_t>(payload.size)),
+        destination));
+  }
+  return {};
 }
 
 Status ContentStore::check(const codec::Cid& cid, const unixfs::Profile& profile) const {

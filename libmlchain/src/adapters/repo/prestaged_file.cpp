@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "disk.hpp"
+#include "uncached_write.hpp"
 
 namespace mlchain::repo {
 
@@ -28,16 +29,7 @@ PrestagedFile::~PrestagedFile() {
 
 Status PrestagedFile::append(ByteView bytes) {
   if (fd_ < 0) return make_error(ErrorKind::internal, "append to " + path_.string() + " after it was kept");
-  while (!bytes.empty()) {
-    const auto written = ::write(fd_, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return disk::system_error(errno, "write", path_);
-    }
-    bytes = bytes.subspan(static_cast<std::size_t>(written));
-  }
-  (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint: failure costs nothing
-  return {};
+  return disk::append_uncached(fd_, bytes, path_);
 }
 
 Result<std::filesystem::path> PrestagedFile::keep() {
