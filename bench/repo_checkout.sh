@@ -7,7 +7,8 @@
 #
 #   bench/repo_checkout.sh [SIZE_MIB] [FILES]      (defaults 4096 and 40)
 # Run it as root for figures that repeat: see settle() below.
-# Environment: MLCHAIN (binary; default build/cli/mlchain), BENCH_DIR (default /tmp), RUNS (best of; default 1).
+# Environment: MLCHAIN (binary; default build/cli/mlchain), BENCH_DIR (default /tmp), RUNS (best of; default 1),
+# IDLE (seconds to wait after settling; default 0: see settle()).
 set -euo pipefail
 size_mib=${1:-4096}
 files=${2:-40}
@@ -33,7 +34,7 @@ best() {  # best of $runs: best CMD... (a setup function named by PREPARE runs b
 kib() { du -sk --apparent-size "$1" | cut -f1; }
 used_kib() { du -sk "$1" | cut -f1; }
 
-echo "input: $files files, $size_mib MiB in all, under $work ($(df -T "$work" | awk 'NR==2 {print $2}'))"
+echo "input: $files files, $size_mib MiB in all, under $work ($(df -T "$work" | awk 'NR==2 {print $2}')); idle after settling: ${IDLE:-0} s"
 mkdir -p "$work/bundle/model"
 per_file=$(( size_mib * 1024 * 1024 / files ))
 for i in $(seq -w 1 "$files"); do head -c "$per_file" /dev/urandom > "$work/bundle/model/shard-$i.bin"; done
@@ -41,13 +42,17 @@ for i in $(seq -w 1 "$files"); do head -c "$per_file" /dev/urandom > "$work/bund
 # Before each timed run everything dirty is flushed, so no run pays for the write-back of another's bytes
 # (or of the bundle just generated). As root, the page cache is emptied too and the run's input read back
 # in: every run starts warm and with free memory (with the cache full, each new page costs a reclaim, and
-# the system time of the same commit varied from 1.7 to 11 s here).
+# the system time of the same commit varied from 1.7 to 11 s here). On a virtual machine whose host takes
+# back free memory (virtio-balloon free page reporting), pages freed by the drop are handed back within
+# seconds, and every later first touch of one costs a host fault: IDLE seconds of waiting makes all free
+# memory that cold for every run alike; without it, a run gets whatever the host has not yet taken.
 settle() {  # settle INPUT...
   sync
   if [ "$(id -u)" = 0 ]; then
     echo 3 > /proc/sys/vm/drop_caches
     find "$@" -type f -exec cat {} + > /dev/null
   fi
+  sleep "${IDLE:-0}"
 }
 # Each first commit in a repository of its own, the bundle hard-linked in: a store deleted just before
 # would make ext4 pass over its freed inodes one by one (they were "recently deleted") while the commit
