@@ -137,6 +137,24 @@ Error damaged(const codec::Cid& root, const codec::Cid& block, const std::filesy
                                             block.to_string() + " (" + path.string() + ") " + why);
 }
 
+// A leaf's whole block, read into `block` and re-hashed: corrupt naming it when it is no block of that CID.
+Status read_checked_leaf(const codec::Cid& root, const codec::Cid& leaf, const std::filesystem::path& path,
+                         Bytes& block) {
+  struct stat info {};
+  MLCHAIN_TRY(const int fd, open_stored(path, info));
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  if (size > max_block_bytes) {
+    ::close(fd);
+    return damaged(root, leaf, path, "is larger than any block");
+  }
+  block.resize(static_cast<std::size_t>(size));
+  auto read = read_at_most(fd, 0, block, path);
+  ::close(fd);
+  if (!read) return std::move(read).error();
+  if (*read != block.size() || !leaf.matches(block)) return damaged(root, leaf, path, "does not hash to its CID");
+  return {};
+}
+
 // Where a unixfs-v0-2015 leaf's bytes sit in its block: a dag-pb node without links is its Data field
 // alone (0x0a, length), which holds a UnixFS message of Type File or Raw (0x08, type) and then, unless
 // the leaf is empty, the bytes (0x12, length, bytes).
@@ -522,21 +540,8 @@ Status ContentStore::store_copy(const std::filesystem::path& source, const codec
 Status ContentStore::check_blocks(const codec::Cid& cid, const Layout& layout, unixfs::BlockSink* sink) const {
   // Leaves are re-hashed on every core when nothing needs them in order; inner nodes were re-hashed when
   // the layout was read.
-  const auto check_leaf = [&](const Layout::Leaf& leaf, Bytes& block) -> Status {
-    struct stat info {};
-    MLCHAIN_TRY(const int fd, open_stored(leaf.path, info));
-    const auto size = static_cast<std::uint64_t>(info.st_size);
-    if (size > max_block_bytes) {
-      ::close(fd);
-      return damaged(cid, leaf.cid, leaf.path, "is larger than any block");
-    }
-    block.resize(static_cast<std::size_t>(size));
-    auto read = read_at_most(fd, 0, block, leaf.path);
-    ::close(fd);
-    if (!read) return std::move(read).error();
-    if (*read != block.size() || !leaf.cid.matches(block))
-      return damaged(cid, leaf.cid, leaf.path, "does not hash to its CID");
-    return {};
+  const auto check_leaf = [&](const Layout::Leaf& leaf, Bytes& block) {
+    return read_checked_leaf(cid, leaf.cid, leaf.path, block);
   };
   if (sink != nullptr) {
     Bytes block;
@@ -609,23 +614,11 @@ Status ContentStore::write_leaves(const codec::Cid& cid, const Layout& layout, i
                                   const std::filesystem::path& destination) const {
   Bytes block;
   for (const auto& leaf : layout.leaves) {
-    struct stat info {};
-    MLCHAIN_TRY(const int from, open_stored(leaf.path, info));
-    const auto size = static_cast<std::uint64_t>(info.st_size);
-    if (size > max_block_bytes) {
-      ::close(from);
-      return damaged(cid, leaf.cid, leaf.path, "is larger than any block");
-    }
-    block.resize(static_cast<std::size_t>(size));
-    auto read = read_at_most(from, 0, block, leaf.path);
-    ::close(from);
-    if (!read) return std::move(read).error();
-    if (*read != block.size() || !leaf.cid.matches(block))
-      return damaged(cid, leaf.cid, leaf.path, "does not hash to its CID");
+    MLCHAIN_TRY_STATUS(read_checked_leaf(cid, leaf.cid, leaf.path, block));
     // Where the bytes sit is taken again from the block just checked, not from the walk's earlier look.
-    LeafPayload payload{0, size};
+    LeafPayload payload{0, block.size()};
     if (leaf.cid.codec() != codec::multicodec::raw) {
-      const auto found = payload_of_leaf(block, size);
+      const auto found = payload_of_leaf(block, block.size());
       if (!found) return damaged(cid, leaf.cid, leaf.path, "is not a UnixFS file leaf");
       payload = *found;
     }
