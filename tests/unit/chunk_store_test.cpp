@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "mlchain/codec/dag_pb.hpp"
@@ -311,6 +312,93 @@ TEST_CASE("chunk store: a file node with bytes of its own is refused, never writ
   CHECK_THAT(copied.error().message, Catch::Contains(root.to_string()) && Catch::Contains("bytes of its own"));
   CHECK_FALSE(stdfs::exists(dir.path / "out"));
   CHECK_FALSE(repository.contents().open(root));
+}
+
+TEST_CASE("chunk store: a DAG the profile would not make of its bytes is refused, never written", "[repo][chunks]") {
+  // Every block hashes to its CID, but the file's CID is not what unixfs-v1-2025 makes of its bytes: a
+  // written file would then not verify. Each variant is the profile's own DAG with one thing changed.
+  const auto& profile = unixfs::unixfs_v1_2025;
+  const auto contents = pattern(2 * profile.chunk_size + 7, 9);
+  struct Blocks final : unixfs::BlockSink {
+    std::vector<std::pair<codec::Cid, Bytes>> all;
+    Status put(const codec::Cid& cid, ByteView block) override {
+      all.emplace_back(cid, Bytes(block.begin(), block.end()));
+      return {};
+    }
+  };
+  struct Variant {
+    std::string name;
+    std::string reason;
+    std::function<Bytes(codec::PbNode&, codec::UnixfsData&, repo::Repository&)> change;  // the new root
+  };
+  const auto encode = [](codec::PbNode& node, const codec::UnixfsData& data) {
+    node.data = data.encode();
+    return node.encode();
+  };
+  const std::vector<Variant> variants{
+      {"a file size that lies", "are not the DAG",
+       [&](codec::PbNode& node, codec::UnixfsData& data, repo::Repository&) {
+         data.filesize = 5;
+         return encode(node, data);
+       }},
+      {"chunks cut at other sizes", "cuts",
+       [&](codec::PbNode& node, codec::UnixfsData& data, repo::Repository& repository) {
+         // The first two chunks' bytes as one chunk of 1 MiB - 1 and one of 1 MiB + 1 would not fit a leaf;
+         // instead three small leaves of the first 3,000 bytes stand in front of the rest.
+         std::vector<codec::PbLink> links;
+         std::vector<std::uint64_t> sizes;
+         for (std::size_t i = 0; i < 3; ++i) {
+           const auto leaf = ByteView(contents).subspan(i * 1000, 1000);
+           const auto cid = codec::Cid::of_block(1, codec::multicodec::raw, leaf);
+           REQUIRE(repository.objects().put(cid, leaf).ok());
+           links.push_back({cid, std::string(), 1000});
+           sizes.push_back(1000);
+         }
+         node.links = links;
+         data.blocksizes = sizes;
+         data.filesize = 3000;
+         return encode(node, data);
+       }},
+      {"a leaf in another format", "makes of its bytes",
+       [&](codec::PbNode& node, codec::UnixfsData& data, repo::Repository& repository) {
+         const auto leaf = unixfs::make_leaf(unixfs::unixfs_v0_2015, ByteView(contents).first(profile.chunk_size));
+         const auto cid = codec::Cid::of_block(1, codec::multicodec::dag_pb, leaf.block);
+         REQUIRE(repository.objects().put(cid, leaf.block).ok());
+         node.links[0].hash = cid;
+         node.links[0].tsize = leaf.block.size();
+         return encode(node, data);
+       }},
+  };
+  for (const auto& variant : variants) {
+    INFO(variant.name);
+    TemporaryDirectory dir;
+    auto repository = repo::init_repository(dir.path / "w").value();
+    Blocks blocks;
+    unixfs::FileBuilder builder(profile, blocks);
+    unixfs::LeafBuffer chunk(profile);
+    for (std::size_t at = 0; at < contents.size(); at += profile.chunk_size) {
+      const auto piece = ByteView(contents).subspan(at, std::min(profile.chunk_size, contents.size() - at));
+      std::copy(piece.begin(), piece.end(), chunk.chunk_space().begin());
+      REQUIRE(builder.add_leaf(chunk.seal(piece.size())).ok());
+    }
+    const auto canonical = builder.finish().value().cid;
+    for (const auto& [cid, block] : blocks.all) REQUIRE(repository.objects().put(cid, block).ok());
+    // The canonical DAG checks out; then a changed root over the same store.
+    REQUIRE(repository.contents().materialize(canonical, profile, dir.path / "good"));
+    CHECK(read_bytes(dir.path / "good") == contents);
+
+    auto root = codec::PbNode::decode(blocks.all.back().second).value();
+    auto data = codec::UnixfsData::decode(*root.data).value();
+    const auto changed = variant.change(root, data, repository);
+    const auto changed_cid = codec::Cid::of_block(1, codec::multicodec::dag_pb, changed);
+    REQUIRE(repository.objects().put(changed_cid, changed).ok());
+
+    auto copied = repository.contents().materialize(changed_cid, profile, dir.path / "out");
+    REQUIRE_FALSE(copied);
+    CHECK(copied.error().kind == ErrorKind::corrupt);
+    CHECK_THAT(copied.error().message, Catch::Contains(changed_cid.to_string()) && Catch::Contains(variant.reason));
+    CHECK_FALSE(stdfs::exists(dir.path / "out"));
+  }
 }
 
 TEST_CASE("chunk store: contents stored whole by an older version still read, check and copy", "[repo][chunks]") {

@@ -21,6 +21,8 @@
 #include "mlchain/codec/varint.hpp"
 #include "mlchain/fs/importer.hpp"
 #include "mlchain/repo/object_store.hpp"
+#include "mlchain/unixfs/block_sink.hpp"
+#include "mlchain/unixfs/file_builder.hpp"
 #include "uncached_write.hpp"
 
 namespace mlchain::repo {
@@ -137,9 +139,10 @@ Error damaged(const codec::Cid& root, const codec::Cid& block, const std::filesy
                                             block.to_string() + " (" + path.string() + ") " + why);
 }
 
-// A leaf's whole block, read into `block` and re-hashed: corrupt naming it when it is no block of that CID.
-Status read_checked_leaf(const codec::Cid& root, const codec::Cid& leaf, const std::filesystem::path& path,
-                         Bytes& block) {
+// A leaf's whole block, read into `block` unchecked: corrupt naming it when it is larger than any block or
+// shrinks while it is read.
+Status read_leaf_block(const codec::Cid& root, const codec::Cid& leaf, const std::filesystem::path& path,
+                       Bytes& block) {
   struct stat info {};
   MLCHAIN_TRY(const int fd, open_stored(path, info));
   const auto size = static_cast<std::uint64_t>(info.st_size);
@@ -151,7 +154,15 @@ Status read_checked_leaf(const codec::Cid& root, const codec::Cid& leaf, const s
   auto read = read_at_most(fd, 0, block, path);
   ::close(fd);
   if (!read) return std::move(read).error();
-  if (*read != block.size() || !leaf.matches(block)) return damaged(root, leaf, path, "does not hash to its CID");
+  if (*read != block.size()) return damaged(root, leaf, path, "does not hash to its CID");
+  return {};
+}
+
+// The same, re-hashed: corrupt naming it when it is no block of that CID.
+Status read_checked_leaf(const codec::Cid& root, const codec::Cid& leaf, const std::filesystem::path& path,
+                         Bytes& block) {
+  MLCHAIN_TRY_STATUS(read_leaf_block(root, leaf, path, block));
+  if (!leaf.matches(block)) return damaged(root, leaf, path, "does not hash to its CID");
   return {};
 }
 
@@ -587,12 +598,13 @@ Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& p
   }
   const int to = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (to < 0) return disk::system_error(errno, "create", destination);
-  Status status = whole ? copy_whole_file(*whole, to, destination) : write_leaves(cid, *layout, to, destination);
+  Status status =
+      whole ? copy_whole_file(*whole, to, destination) : write_leaves(cid, profile, *layout, to, destination);
   if (status.ok() && ::fchmod(to, static_cast<mode_t>(mode)) != 0)
     status = disk::system_error(errno, "set the mode of", destination);
   if (status.ok() && ::fsync(to) != 0) status = disk::system_error(errno, "flush", destination);
   if (::close(to) != 0 && status.ok()) status = disk::system_error(errno, "close", destination);
-  // A whole file is copied, perhaps as shared extents, so the copy is what gets hashed; leaves were hashed
+  // A whole file is copied, perhaps as shared extents, so the copy is what gets hashed; leaves were checked
   // as they were written.
   if (status.ok() && whole) {
     auto written = cid_of_file(destination, profile);
@@ -607,29 +619,54 @@ Status ContentStore::materialize(const codec::Cid& cid, const unixfs::Profile& p
   return status;
 }
 
-// Each leaf is read whole, hashed against its CID and its file bytes appended: the bytes checked are the
-// bytes written, and a damaged block is named before anything after it is written. The walk that made the
-// layout checked every inner node, so the leaves in order are the contents `cid` names.
-Status ContentStore::write_leaves(const codec::Cid& cid, const Layout& layout, int to,
+// Each leaf is read whole and its bytes are cut and framed again as `profile` would, and the DAG built
+// over them must be `cid`: the bytes hashed are the bytes written (each appended once its leaf is
+// checked), and a stored DAG that is not what the profile makes of those bytes (other chunk sizes,
+// another leaf format, a file node whose sizes lie) is refused, as a re-import of the written file would
+// refuse it, without reading the file back.
+Status ContentStore::write_leaves(const codec::Cid& cid, const unixfs::Profile& profile, const Layout& layout, int to,
                                   const std::filesystem::path& destination) const {
+  unixfs::DiscardingBlockSink discard;
+  unixfs::FileBuilder builder(profile, discard);
+  unixfs::LeafBuffer chunk(profile);
   Bytes block;
-  for (const auto& leaf : layout.leaves) {
-    MLCHAIN_TRY_STATUS(read_checked_leaf(cid, leaf.cid, leaf.path, block));
-    // Where the bytes sit is taken again from the block just checked, not from the walk's earlier look.
+  for (std::size_t i = 0; i < layout.leaves.size(); ++i) {
+    const auto& leaf = layout.leaves[i];
+    MLCHAIN_TRY_STATUS(read_leaf_block(cid, leaf.cid, leaf.path, block));
+    // Framing the bytes again hashes them once; only a leaf that fails is hashed as it is stored, to tell
+    // damage from a leaf the profile would not make.
+    const auto refuse = [&](const std::string& why) {
+      return damaged(cid, leaf.cid, leaf.path, leaf.cid.matches(block) ? why : "does not hash to its CID");
+    };
+    // Where the bytes sit is taken again from the block just read, not from the walk's earlier look.
     LeafPayload payload{0, block.size()};
     if (leaf.cid.codec() != codec::multicodec::raw) {
       const auto found = payload_of_leaf(block, block.size());
-      if (!found) return damaged(cid, leaf.cid, leaf.path, "is not a UnixFS file leaf");
+      if (!found) return refuse("is not a UnixFS file leaf");
       payload = *found;
     }
     if (payload.size != leaf.payload_size)
-      return damaged(cid, leaf.cid, leaf.path,
-                     "holds " + std::to_string(payload.size) + " bytes where its file node says " +
-                         std::to_string(leaf.payload_size));
-    MLCHAIN_TRY_STATUS(disk::append_uncached(
-        to, ByteView(block).subspan(static_cast<std::size_t>(payload.offset), static_cast<std::size_t>(payload.size)),
-        destination));
+      return refuse("holds " + std::to_string(payload.size) + " bytes where its file node says " +
+                    std::to_string(leaf.payload_size));
+    const bool last = i + 1 == layout.leaves.size();
+    if (payload.size > profile.chunk_size || (!last && payload.size != profile.chunk_size))
+      return refuse("is a chunk of " + std::to_string(payload.size) + " bytes where " + std::string(profile.name) +
+                    " cuts " + std::to_string(profile.chunk_size));
+    const auto bytes =
+        ByteView(block).subspan(static_cast<std::size_t>(payload.offset), static_cast<std::size_t>(payload.size));
+    std::copy(bytes.begin(), bytes.end(), chunk.chunk_space().begin());
+    const auto framed = chunk.seal(bytes.size());
+    if (framed.cid != leaf.cid)
+      return refuse("is not the leaf " + std::string(profile.name) + " makes of its bytes (" + framed.cid.to_string() +
+                    ")");
+    MLCHAIN_TRY_STATUS(builder.add_leaf(framed));
+    MLCHAIN_TRY_STATUS(disk::append_uncached(to, bytes, destination));
   }
+  MLCHAIN_TRY(const auto built, builder.finish());
+  if (built.cid != cid)
+    return make_error(ErrorKind::corrupt, "the stored contents of " + cid.to_string() + " are corrupt: their blocks " +
+                                              "are not the DAG " + std::string(profile.name) +
+                                              " makes of their bytes (" + built.cid.to_string() + ")");
   return {};
 }
 

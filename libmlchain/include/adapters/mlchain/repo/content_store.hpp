@@ -115,9 +115,9 @@ class ContentStore {
   // Writes the contents of `cid` to `destination`, which must not exist (a temporary path beside the
   // final one: the caller renames it into place), then fsyncs it. Whole contents from files/ are copied
   // (FICLONE reflink when the file system supports it) and the copy re-imported under `profile`; chunked
-  // ones are written leaf by leaf, each read whole and re-hashed before its bytes are appended, as uncached
-  // writes. On any failure `destination` is removed; damage is corrupt naming the CID and the stored file
-  // that no longer hashes to its CID.
+  // ones are written leaf by leaf, each read whole and framed again under `profile` before its bytes are
+  // appended as uncached writes, and the DAG built over them must be `cid`. On any failure `destination` is removed;
+  // damage is corrupt naming the CID and the stored file that no longer hashes to its CID.
   Status materialize(const codec::Cid& cid, const unixfs::Profile& profile, const std::filesystem::path& destination,
                      unsigned mode = 0644) const;
 
@@ -151,7 +151,7 @@ class ContentStore {
   // not a regular file, or a leaf whose size is not what its file node says.
   Result<std::optional<Layout>> chunked_layout(const codec::Cid& cid) const;
   Status check_blocks(const codec::Cid& cid, const Layout& layout, unixfs::BlockSink* sink) const;
-  Status write_leaves(const codec::Cid& cid, const Layout& layout, int to,
+  Status write_leaves(const codec::Cid& cid, const unixfs::Profile& profile, const Layout& layout, int to,
                       const std::filesystem::path& destination) const;
 
   std::filesystem::path root_;
