@@ -79,6 +79,27 @@ TEST_CASE("every move of a ref and of HEAD is logged, a deletion included", "[re
   CHECK(refs.scan_reflogs().value().names == std::vector<std::string>{"HEAD", "refs/heads/main", "refs/heads/side"});
 }
 
+TEST_CASE("a reflog of many moves is read whole, and gc and fsck go on", "[repo][reflog][gc]") {
+  // A ref file holds at most 4 KiB; its reflog grows by a line with every move, past that within a day's work.
+  TemporaryDirectory dir;
+  auto repository = repo::init_repository(dir.path).value();
+  auto& refs = repository.refs();
+  const auto c1 = commit_in(repository, {}, 1);
+  const auto c2 = commit_in(repository, {c1}, 2);
+  REQUIRE(refs.advance_head(std::nullopt, c1, "commit (initial): one"));
+  for (int i = 0; i < 200; ++i) REQUIRE(refs.advance_head(i % 2 ? c2 : c1, i % 2 ? c1 : c2, "reset: moving"));
+  REQUIRE(std::filesystem::file_size(dir.path / ".mlchain" / "logs" / "HEAD") > 4 * 4096);  // a ref file's cap
+  CHECK(refs.reflog("HEAD").value().size() == 201);
+  // fsck reads every reflog (the commits here are unsigned, which it reports of their own).
+  const auto report = repo::fsck(repository);
+  REQUIRE(report.ok());
+  for (const auto& problem : report->problems) {
+    INFO(problem.subject + ": " + problem.detail);
+    CHECK(problem.kind == repo::FsckProblem::Kind::bad_signature);
+  }
+  CHECK(repo::gc(repository, repo::GcOptions{}));
+}
+
 TEST_CASE("gc keeps what young reflog entries name, and removes it once they expire", "[repo][reflog][gc]") {
   TemporaryDirectory dir;
   auto repository = repo::init_repository(dir.path).value();

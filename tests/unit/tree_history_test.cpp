@@ -87,6 +87,8 @@ TEST_CASE("list_files lists files, symlinks and empty directories bytewise by pa
   CHECK((*entries)[2] == core::TreeEntry{"models/big.bin", tree.big.cid, 16, NodeKind::file, std::nullopt});
   CHECK((*entries)[3].kind == NodeKind::symlink);
   CHECK((*entries)[3].symlink_target == "../a.txt");
+  // The empty bundle lists nothing: its root is no directory of its own with an empty path.
+  CHECK(core::list_files(tree.objects, tree.empty.cid).value().empty());
 }
 
 TEST_CASE("reach_of_tree names every directory, symlink and inner file node once, and every file root",

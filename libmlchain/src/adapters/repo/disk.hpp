@@ -24,6 +24,8 @@ Result<Bytes> read_file(const std::filesystem::path& path);
 // object_store.cpp): a damaged store (a huge file, a symlink to /dev/zero) is corruption, never a
 // reader allocating without bound.
 inline constexpr std::uint64_t max_ref_bytes = 4096;
+// A reflog grows by a line (about 250 bytes) with every move of its ref, for as long as the repository lives.
+inline constexpr std::uint64_t max_reflog_bytes = std::uint64_t{1} << 30;
 inline constexpr std::uint64_t max_config_bytes = std::uint64_t{1} << 20;
 inline constexpr std::uint64_t max_index_bytes = std::uint64_t{1} << 30;
 

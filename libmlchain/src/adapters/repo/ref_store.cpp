@@ -31,8 +31,8 @@ Error malformed(std::string_view what, const std::filesystem::path& path) {
                     std::string(what) + " is malformed: " + path.string() + " should hold one CID and a newline");
 }
 
-Result<std::optional<std::string>> read_text(const std::filesystem::path& path) {
-  auto bytes = disk::read_stored_file(path, disk::max_ref_bytes);
+Result<std::optional<std::string>> read_text(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  auto bytes = disk::read_stored_file(path, max_bytes);
   if (!bytes) {
     if (bytes.error().kind == ErrorKind::not_found) return std::optional<std::string>();
     return std::move(bytes).error();
@@ -95,10 +95,11 @@ Status check_parents(const std::filesystem::path& dir, const std::filesystem::pa
 }
 
 Result<std::optional<std::string>> read_regular_text(std::string_view what, const std::filesystem::path& dir,
-                                                     const std::filesystem::path& path) {
+                                                     const std::filesystem::path& path,
+                                                     std::uint64_t max_bytes = disk::max_ref_bytes) {
   MLCHAIN_TRY_STATUS(check_parents(dir, path));
   if (auto found = irregular(path)) return not_a_file(what, path, *found);
-  return read_text(path);
+  return read_text(path, max_bytes);
 }
 
 std::string optional_cid_text(const std::optional<codec::Cid>& cid) { return cid ? cid->to_string() : "-"; }
@@ -417,7 +418,7 @@ Status RefStore::advance_head(const std::optional<codec::Cid>& expected, const c
 Result<std::vector<ReflogEntry>> RefStore::reflog(std::string_view name) const {
   if (name != "HEAD") MLCHAIN_TRY_STATUS(check_full_name(name));
   const auto path = reflog_path_of(name);
-  MLCHAIN_TRY(auto text, read_regular_text("reflog of " + std::string(name), dir_, path));
+  MLCHAIN_TRY(auto text, read_regular_text("reflog of " + std::string(name), dir_, path, disk::max_reflog_bytes));
   std::vector<ReflogEntry> entries;
   if (!text) return entries;
   std::size_t start = 0;

@@ -131,7 +131,8 @@ class Lister {
               return visit(link.hash, raw ? link.tsize : std::nullopt, join(path, name), depth + 1);
             },
             [](const Cid&) {}));
-        if (empty) entries_.push_back({path, cid, 0, NodeKind::directory, std::nullopt});
+        // The tree itself, empty, is the empty bundle: nothing to list, no directory named "".
+        if (empty && !path.empty()) entries_.push_back({path, cid, 0, NodeKind::directory, std::nullopt});
         return {};
       }
       case UnixfsType::metadata:

@@ -25,7 +25,7 @@ struct TreeEntry {
   friend bool operator==(const TreeEntry&, const TreeEntry&) = default;
 };
 
-// Every file and symlink below `tree`, and every empty directory, sorted bytewise by path. A non-empty
+// Every file and symlink below `tree`, and every empty directory below it, sorted bytewise by path. A non-empty
 // directory is implied by its contents and not listed. A tree that is itself a file or symlink gives
 // one entry with an empty path. Names that are empty, "." or "..", or contain '/' or NUL are refused
 // (ErrorKind::corrupt naming the directory's CID): such a tree cannot be checked out safely.
